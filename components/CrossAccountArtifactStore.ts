@@ -1,0 +1,98 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { artifactBucketPolicy, artifactKeyPolicy } from "./policies/artifactStore";
+import { partitionOf } from "./policies/document";
+import { requireProvider } from "./role";
+
+export interface CrossAccountArtifactStoreArgs {
+    /** The account the store lives in (the pipeline account). Its root administers the key. */
+    accountId: string;
+    /** Region of the bucket; the key may only be used through S3 in this region. */
+    region: string;
+    /** Alias of the key, for people in the owning account. Other accounts must use `keyArn`. */
+    keyAlias: string;
+    /** Roles of the owning account that read and write artifacts: the pipeline's and the build's. */
+    writerRoleArns: pulumi.Input<string>[];
+    /** Roles of other accounts that read artifacts: the target account's deploy role. */
+    readerRoleArns: pulumi.Input<string>[];
+    /** Days after which an artifact expires. At least the 7 days a manual approval may wait. */
+    artifactRetentionDays: number;
+    /** Keep the key and bucket (and so the artifacts) when they leave the stack. */
+    retainOnDelete: boolean;
+}
+
+/**
+ * Pipeline account: the customer-managed KMS key and the S3 bucket that hold pipeline
+ * artifacts, shared read-only with the target account's deploy role. The AWS-managed
+ * aws/s3 key cannot be shared across accounts, hence the customer-managed key.
+ */
+export class CrossAccountArtifactStore extends pulumi.ComponentResource {
+    public readonly bucketName: pulumi.Output<string>;
+    public readonly bucketArn: pulumi.Output<string>;
+    /** Refer to the key by ARN wherever another account uses it: an alias resolves only in its own account. */
+    public readonly keyArn: pulumi.Output<string>;
+
+    constructor(name: string, args: CrossAccountArtifactStoreArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("cross-account-pipeline:artifacts:CrossAccountArtifactStore", name, {}, opts);
+        requireProvider("CrossAccountArtifactStore", opts);
+        const keep = { parent: this, retainOnDelete: args.retainOnDelete };
+
+        const key = new aws.kms.Key(`${name}-key`, {
+            description: `Pipeline artifacts shared with the target account (${name})`,
+            enableKeyRotation: true,
+            // The longest window: a key scheduled for deletion by mistake can still be saved.
+            deletionWindowInDays: 30,
+            policy: pulumi.all([args.writerRoleArns, args.readerRoleArns]).apply(([writerRoleArns, readerRoleArns]) =>
+                JSON.stringify(artifactKeyPolicy({
+                    accountId: args.accountId, partition: partitionOf(args.region), region: args.region,
+                    writerRoleArns, readerRoleArns,
+                }))),
+        }, keep);
+        new aws.kms.Alias(`${name}-key-alias`, { name: args.keyAlias, targetKeyId: key.keyId }, { parent: this });
+
+        const bucket = new aws.s3.Bucket(`${name}-bucket`, { forceDestroy: false }, keep);
+        const bucketArgs = { bucket: bucket.id };
+        new aws.s3.BucketOwnershipControls(`${name}-ownership`, {
+            ...bucketArgs,
+            // Objects written from the other account still belong to this one; ACLs are off.
+            rule: { objectOwnership: "BucketOwnerEnforced" },
+        }, { parent: this });
+        new aws.s3.BucketPublicAccessBlock(`${name}-public-access`, {
+            ...bucketArgs,
+            blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true,
+        }, { parent: this });
+        new aws.s3.BucketVersioning(`${name}-versioning`, {
+            ...bucketArgs,
+            versioningConfiguration: { status: "Enabled" },
+        }, { parent: this });
+        new aws.s3.BucketServerSideEncryptionConfiguration(`${name}-encryption`, {
+            ...bucketArgs,
+            rules: [{
+                applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: key.arn },
+                // One data key per bucket instead of one KMS call per object.
+                bucketKeyEnabled: true,
+            }],
+        }, { parent: this });
+        new aws.s3.BucketLifecycleConfiguration(`${name}-lifecycle`, {
+            ...bucketArgs,
+            rules: [{
+                id: "expire-old-artifacts",
+                status: "Enabled",
+                filter: {},
+                expiration: { days: args.artifactRetentionDays },
+                noncurrentVersionExpiration: { noncurrentDays: args.artifactRetentionDays },
+                abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
+            }],
+        }, { parent: this });
+        new aws.s3.BucketPolicy(`${name}-policy`, {
+            ...bucketArgs,
+            policy: pulumi.all([bucket.arn, key.arn, args.readerRoleArns]).apply(([bucketArn, keyArn, readers]) =>
+                JSON.stringify(artifactBucketPolicy(bucketArn, keyArn, readers))),
+        }, { parent: this });
+
+        this.bucketName = bucket.bucket;
+        this.bucketArn = bucket.arn;
+        this.keyArn = key.arn;
+        this.registerOutputs({ bucketName: this.bucketName, bucketArn: this.bucketArn, keyArn: this.keyArn });
+    }
+}

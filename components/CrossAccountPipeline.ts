@@ -1,0 +1,211 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { serviceTrustPolicy } from "./policies/document";
+import { buildRolePolicy, pipelineRolePolicy, sourceEventsRolePolicy } from "./policies/pipeline";
+import { requireProvider, roleWithPolicy } from "./role";
+
+/** The artifacts that pass between stages. */
+export const SOURCE_ARTIFACT = "SourceOutput";
+export const BUILD_ARTIFACT = "BuildOutput";
+
+export interface CrossAccountPipelineArgs {
+    /** The pipeline account; AWS services act for it only (confused-deputy guard in trust policies). */
+    accountId: string;
+    region: string;
+    /** Physical name of the pipeline and the build project. */
+    pipelineName: string;
+    /** Physical names of the pipeline's, the build's and EventBridge's roles; the other account names the first. */
+    roleNames: { pipeline: string; build: string; events: string };
+    source: {
+        repositoryName: string;
+        /** false: look up an existing repository instead of creating one. */
+        create: boolean;
+        branch: string;
+        /** Keep a created repository when it leaves the stack: it holds the source code. */
+        retainOnDelete: boolean;
+    };
+    build: {
+        computeType: string;
+        image: string;
+        timeoutMinutes: number;
+        /** The buildspec: a path in the repository. */
+        buildspec: string;
+        logRetentionDays?: number;
+    };
+    artifactBucketName: pulumi.Input<string>;
+    artifactBucketArn: pulumi.Input<string>;
+    /** The customer-managed key for every artifact; the target account can read nothing else. */
+    artifactKeyArn: pulumi.Input<string>;
+    /** Stop before the deploy until someone approves it. */
+    manualApproval: boolean;
+    deploy: {
+        /** The role in the target account that the deploy action runs as. */
+        roleArn: pulumi.Input<string>;
+        region: string;
+        applicationName: pulumi.Input<string>;
+        deploymentGroupName: pulumi.Input<string>;
+        /**
+         * What the deploy role needs before it can be assumed (the role, its trust and grants).
+         * CodePipeline checks at creation that it can assume the action role.
+         */
+        dependsOn: pulumi.Input<pulumi.Resource>[];
+    };
+}
+
+/**
+ * Pipeline account: the source repository, the build, and a CodePipeline whose deploy stage
+ * runs in the target account as its deploy role, with artifacts under the shared key.
+ */
+export class CrossAccountPipeline extends pulumi.ComponentResource {
+    public readonly pipelineName: pulumi.Output<string>;
+    public readonly pipelineArn: pulumi.Output<string>;
+    public readonly consoleUrl: pulumi.Output<string>;
+    public readonly repositoryArn: pulumi.Output<string>;
+    public readonly repositoryCloneUrlHttp: pulumi.Output<string>;
+    public readonly pipelineRoleArn: pulumi.Output<string>;
+    public readonly buildRoleArn: pulumi.Output<string>;
+
+    constructor(name: string, args: CrossAccountPipelineArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("cross-account-pipeline:pipeline:CrossAccountPipeline", name, {}, opts);
+        requireProvider("CrossAccountPipeline", opts);
+        const { source, build, deploy } = args;
+
+        const repository = source.create
+            ? new aws.codecommit.Repository(`${name}-repository`, {
+                repositoryName: source.repositoryName,
+                description: `Source of ${args.pipelineName}`,
+            }, { parent: this, retainOnDelete: source.retainOnDelete })
+            : aws.codecommit.getRepositoryOutput({ repositoryName: source.repositoryName }, { parent: this });
+
+        const logGroup = new aws.cloudwatch.LogGroup(`${name}-build-logs`, {
+            name: `/aws/codebuild/${args.pipelineName}`,
+            retentionInDays: build.logRetentionDays ?? 90,
+        }, { parent: this });
+        const buildRole = roleWithPolicy(`${name}-build`, args.roleNames.build,
+            serviceTrustPolicy("codebuild.amazonaws.com", args.accountId),
+            pulumi.all([args.artifactBucketArn, args.artifactKeyArn, logGroup.arn])
+                .apply(([bucket, key, logs]) => buildRolePolicy(bucket, key, logs)),
+            this);
+        const project = new aws.codebuild.Project(`${name}-build`, {
+            name: args.pipelineName,
+            serviceRole: buildRole.role.arn,
+            // Its default, the aws/s3 key, is unreadable from the target account and denied by the bucket policy.
+            encryptionKey: args.artifactKeyArn,
+            buildTimeout: build.timeoutMinutes,
+            source: { type: "CODEPIPELINE", buildspec: build.buildspec },
+            artifacts: { type: "CODEPIPELINE" },
+            environment: {
+                type: "LINUX_CONTAINER",
+                computeType: build.computeType,
+                image: build.image,
+                // The build runs `docker build`.
+                privilegedMode: true,
+            },
+            logsConfig: { cloudwatchLogs: { status: "ENABLED", groupName: logGroup.name } },
+        }, { parent: this, dependsOn: [buildRole.rolePolicy] });
+
+        const pipelineRole = roleWithPolicy(`${name}-pipeline`, args.roleNames.pipeline,
+            serviceTrustPolicy("codepipeline.amazonaws.com", args.accountId),
+            pulumi.all([args.artifactBucketArn, args.artifactKeyArn, repository.arn, project.arn, deploy.roleArn])
+                .apply(([artifactBucketArn, artifactKeyArn, repositoryArn, buildProjectArn, deployRoleArn]) =>
+                    pipelineRolePolicy({ artifactBucketArn, artifactKeyArn, repositoryArn, buildProjectArn, deployRoleArn })),
+            this);
+
+        const stages: aws.types.input.codepipeline.PipelineStage[] = [{
+            name: "Source",
+            actions: [{
+                name: "Source", category: "Source", owner: "AWS", provider: "CodeCommit", version: "1",
+                outputArtifacts: [SOURCE_ARTIFACT],
+                namespace: "SourceVariables",
+                configuration: {
+                    RepositoryName: repository.repositoryName,
+                    BranchName: source.branch,
+                    // EventBridge starts the pipeline on a push; polling is slower and costs API calls.
+                    PollForSourceChanges: "false",
+                    OutputArtifactFormat: "CODE_ZIP",
+                },
+            }],
+        }, {
+            name: "Build",
+            actions: [{
+                name: "Build", category: "Build", owner: "AWS", provider: "CodeBuild", version: "1",
+                inputArtifacts: [SOURCE_ARTIFACT],
+                outputArtifacts: [BUILD_ARTIFACT],
+                namespace: "BuildVariables",
+                configuration: { ProjectName: project.name },
+            }],
+        }];
+        if (args.manualApproval) {
+            stages.push({
+                name: "Approval",
+                actions: [{ name: "ApproveDeploy", category: "Approval", owner: "AWS", provider: "Manual", version: "1" }],
+            });
+        }
+        stages.push({
+            name: "Deploy",
+            actions: [{
+                name: "Deploy", category: "Deploy", owner: "AWS", provider: "CodeDeployToECS", version: "1",
+                // Runs in the target account as its deploy role: the hand edit of get-pipeline/update-pipeline, declared.
+                roleArn: deploy.roleArn,
+                region: deploy.region,
+                namespace: "DeployVariables",
+                inputArtifacts: [BUILD_ARTIFACT],
+                configuration: {
+                    ApplicationName: deploy.applicationName,
+                    DeploymentGroupName: deploy.deploymentGroupName,
+                    TaskDefinitionTemplateArtifact: BUILD_ARTIFACT,
+                    TaskDefinitionTemplatePath: "taskdef.json",
+                    AppSpecTemplateArtifact: BUILD_ARTIFACT,
+                    AppSpecTemplatePath: "appspec.yaml",
+                    Image1ArtifactName: BUILD_ARTIFACT,
+                    Image1ContainerName: "IMAGE1_NAME",
+                },
+            }],
+        });
+
+        const pipeline = new aws.codepipeline.Pipeline(`${name}-pipeline`, {
+            name: args.pipelineName,
+            pipelineType: "V2",
+            executionMode: "QUEUED",
+            roleArn: pipelineRole.role.arn,
+            artifactStores: [{
+                type: "S3",
+                location: args.artifactBucketName,
+                encryptionKey: { type: "KMS", id: args.artifactKeyArn },
+            }],
+            stages,
+        }, { parent: this, dependsOn: [pipelineRole.rolePolicy, ...deploy.dependsOn] });
+
+        const eventsRole = roleWithPolicy(`${name}-source-events`, args.roleNames.events,
+            serviceTrustPolicy("events.amazonaws.com", args.accountId),
+            pipeline.arn.apply(sourceEventsRolePolicy),
+            this);
+        const rule = new aws.cloudwatch.EventRule(`${name}-source-push`, {
+            description: `Start ${args.pipelineName} on a push to ${source.branch}`,
+            eventPattern: repository.arn.apply(arn => JSON.stringify({
+                source: ["aws.codecommit"],
+                "detail-type": ["CodeCommit Repository State Change"],
+                resources: [arn],
+                detail: { event: ["referenceCreated", "referenceUpdated"], referenceType: ["branch"], referenceName: [source.branch] },
+            })),
+        }, { parent: this });
+        new aws.cloudwatch.EventTarget(`${name}-source-push`, {
+            rule: rule.name,
+            arn: pipeline.arn,
+            roleArn: eventsRole.role.arn,
+        }, { parent: this, dependsOn: [eventsRole.rolePolicy] });
+
+        this.pipelineName = pipeline.name;
+        this.pipelineArn = pipeline.arn;
+        this.consoleUrl = pulumi.interpolate`https://${args.region}.console.aws.amazon.com/codesuite/codepipeline/pipelines/${pipeline.name}/view?region=${args.region}`;
+        this.repositoryArn = repository.arn;
+        this.repositoryCloneUrlHttp = repository.cloneUrlHttp;
+        this.pipelineRoleArn = pipelineRole.role.arn;
+        this.buildRoleArn = buildRole.role.arn;
+        this.registerOutputs({
+            pipelineName: this.pipelineName, pipelineArn: this.pipelineArn, consoleUrl: this.consoleUrl,
+            repositoryArn: this.repositoryArn, repositoryCloneUrlHttp: this.repositoryCloneUrlHttp,
+            pipelineRoleArn: this.pipelineRoleArn, buildRoleArn: this.buildRoleArn,
+        });
+    }
+}

@@ -1,0 +1,83 @@
+import { objectsOf, onlyRoles, policy, PolicyDocument, Statement } from "./document";
+
+/** What the artifact key and bucket policies need to know. All values are resolved strings. */
+export interface ArtifactAccess {
+    /** The account that owns the key and bucket. */
+    accountId: string;
+    partition: string;
+    region: string;
+    /** Roles of the owning account that read and write artifacts (pipeline, build). */
+    writerRoleArns: string[];
+    /** Roles of other accounts that only read artifacts (the target account's deploy role). */
+    readerRoleArns: string[];
+}
+
+// Managing the key, not using it: using it is granted role by role below.
+const KEY_ADMIN_ACTIONS = [
+    "kms:Create*", "kms:Describe*", "kms:Enable*", "kms:List*", "kms:Put*", "kms:Update*",
+    "kms:Revoke*", "kms:Disable*", "kms:Get*", "kms:Delete*", "kms:TagResource", "kms:UntagResource",
+    "kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion",
+];
+
+/**
+ * The artifact key's policy. In a key policy `Resource: "*"` means this key and nothing else.
+ * Each use is tied to S3 in this region with `kms:ViaService`: the key only ever protects
+ * artifact objects, so nobody can use it directly.
+ */
+export function artifactKeyPolicy(a: ArtifactAccess): PolicyDocument {
+    const useViaS3 = (Sid: string, roleArns: string[], Action: string[]): Statement => {
+        const { Principal, Condition } = onlyRoles(roleArns);
+        return {
+            Sid, Effect: "Allow", Principal, Action, Resource: "*",
+            Condition: { ...Condition, StringEquals: { "kms:ViaService": `s3.${a.region}.amazonaws.com` } },
+        };
+    };
+    return policy({
+        // Without an administrator the key becomes unmanageable; KMS rejects such a policy.
+        Sid: "KeyAdministrationByOwningAccount",
+        Effect: "Allow",
+        Principal: { AWS: `arn:${a.partition}:iam::${a.accountId}:root` },
+        Action: KEY_ADMIN_ACTIONS,
+        Resource: "*",
+    },
+    useViaS3("EncryptAndDecryptArtifactsByPipelineRoles", a.writerRoleArns, ["kms:GenerateDataKey", "kms:Decrypt"]),
+    useViaS3("DecryptArtifactsByDeployRole", a.readerRoleArns, ["kms:Decrypt"]));
+}
+
+/**
+ * The artifact bucket's policy: TLS only, every upload encrypted with this key, and read
+ * access for the deploy role of the other account (same-account roles are granted by their
+ * own identity policies).
+ */
+export function artifactBucketPolicy(bucketArn: string, keyArn: string, readerRoleArns: string[]): PolicyDocument {
+    const objects = objectsOf(bucketArn);
+    return policy({
+        Sid: "DenyInsecureTransport",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "s3:*",
+        Resource: [bucketArn, objects],
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+    }, {
+        Sid: "DenyUploadsNotEncryptedWithKms",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "s3:PutObject",
+        Resource: objects,
+        Condition: { StringNotEquals: { "s3:x-amz-server-side-encryption": "aws:kms" } },
+    }, {
+        // The other account can only read what this key encrypts; any other key makes an unreadable artifact.
+        Sid: "DenyUploadsEncryptedWithAnotherKey",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "s3:PutObject",
+        Resource: objects,
+        Condition: { StringNotEqualsIfExists: { "s3:x-amz-server-side-encryption-aws-kms-key-id": keyArn } },
+    }, {
+        Sid: "ReadArtifactsByDeployRole",
+        Effect: "Allow",
+        ...onlyRoles(readerRoleArns),
+        Action: ["s3:GetObject", "s3:GetObjectVersion"],
+        Resource: objects,
+    });
+}

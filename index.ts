@@ -1,0 +1,6 @@
+import { loadConfig } from "./stacks/config";
+import { buildStack } from "./stacks/pipelineStack";
+
+export const {
+    pipelineName, pipelineConsoleUrl, repositoryCloneUrl, artifactBucketName, artifactKeyArn, prodDeployRoleArn,
+} = buildStack(loadConfig());

@@ -1,0 +1,113 @@
+import * as fs from "fs";
+import * as path from "path";
+import * as yaml from "js-yaml";
+import * as pulumi from "@pulumi/pulumi";
+import { AccountMocks, MockedInvoke, Placement } from "./mocks";
+
+// Internal to @pulumi/pulumi, and the only way to know that every registration has been answered.
+const { waitForRPCs } = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
+
+export const ROOT = path.resolve(__dirname, "..");
+const PROGRAM = path.join(ROOT, "index.ts");
+
+/** A registered resource: what the program asked for, and where it landed. */
+export interface Resource extends Partial<Placement> {
+    urn: string;
+    type: string;
+    name: string;
+    custom: boolean;
+    parent: string;
+    inputs: Record<string, any>;
+    /** Outputs, as the mocks answered them (inputs included). */
+    state: Record<string, any>;
+    /** `<provider urn>::<id>`; "" when the resource names none. */
+    provider: string;
+    /** Package -> provider reference: how components, local or remote, carry their providers. */
+    providers: Record<string, string>;
+    dependencies: string[];
+    protect: boolean;
+    retainOnDelete: boolean;
+    ignoreChanges: string[];
+}
+
+export interface Evaluation {
+    stack: string;
+    resources: Resource[];
+    invokes: MockedInvoke[];
+    outputs: Record<string, unknown>;
+    /** What stopped the program, if anything did (a bad config, a missing provider). */
+    error?: Error;
+}
+
+/** Raw config of a stack: a stack file's `config:` block, structured values as parsed YAML. */
+export type RawConfig = Record<string, unknown>;
+
+export function projectName(): string {
+    return (yaml.load(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as { name: string }).name;
+}
+
+export function readStackConfig(stack: string): RawConfig {
+    const file = path.join(ROOT, `Pulumi.${stack}.yaml`);
+    if (!fs.existsSync(file)) {
+        throw new Error(`no stack file ${path.relative(process.cwd(), file)}`);
+    }
+    return (yaml.load(fs.readFileSync(file, "utf8")) as { config?: RawConfig })?.config ?? {};
+}
+
+/** What the Pulumi CLI hands a program: every value a string, structured ones as JSON. */
+function asEngineConfig(raw: RawConfig): Record<string, string> {
+    return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
+}
+
+/**
+ * Runs the real program (index.ts) in-process under mocks with the given config, and
+ * returns every registration with its provider, options and dependencies as the engine
+ * would receive them. Never throws for the program's own errors: they come back in `error`.
+ */
+export async function evaluate(stack: string, config: RawConfig = readStackConfig(stack)): Promise<Evaluation> {
+    const project = projectName();
+    pulumi.runtime.setAllConfig(asEngineConfig(config));
+    const mocks = new AccountMocks();
+    await pulumi.runtime.setMocks(mocks, project, stack, false);
+
+    // Resource options and providers maps never reach the mocks; read them off the requests.
+    const requests = new Map<string, Omit<Resource, "inputs" | "state" | "account" | "region">>();
+    const monitor = pulumi.runtime.getMonitor() as any;
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req: any, callback: (err: any, res: any) => void) =>
+        register(req, (err: any, res: any) => {
+            if (!err) {
+                const providers: Record<string, string> = {};
+                req.getProvidersMap().forEach((ref: string, pkg: string) => { providers[pkg] = ref; });
+                requests.set(`${req.getType()}::${req.getName()}`, {
+                    urn: res.getUrn(), type: req.getType(), name: req.getName(), custom: req.getCustom(),
+                    parent: req.getParent(), provider: req.getProvider(), providers,
+                    dependencies: req.getDependenciesList(), protect: req.getProtect() ?? false,
+                    retainOnDelete: req.getRetainondelete() ?? false, ignoreChanges: req.getIgnorechangesList(),
+                });
+            }
+            callback(err, res);
+        });
+
+    let outputs: Record<string, unknown> = {};
+    let error: Error | undefined;
+    try {
+        delete require.cache[require.resolve(PROGRAM)];
+        outputs = await pulumi.runtime.runInPulumiStack(async () => ({ ...require(PROGRAM) })) ?? {};
+    } catch (e) {
+        error = e as Error;
+    }
+    await waitForRPCs();
+
+    const resources = [...requests.values()].map(req => {
+        const mocked = mocks.resources.find(m => m.type === req.type && m.name === req.name);
+        const placement = mocked?.account ? mocked : mocks.placementOf(req.providers["aws"] ?? "");
+        return { ...req, inputs: mocked?.inputs ?? {}, state: mocked?.state ?? {}, account: placement?.account, region: placement?.region };
+    });
+    return { stack, resources, invokes: mocks.invokes, outputs, error };
+}
+
+/** The committed stacks: every `Pulumi.<stack>.yaml` beside the program. */
+export function committedStacks(): string[] {
+    return fs.readdirSync(ROOT).map(f => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1]).filter((s): s is string => !!s).sort();
+}

@@ -1,0 +1,165 @@
+import * as crypto from "crypto";
+import * as pulumi from "@pulumi/pulumi";
+import { partitionOf } from "../components/policies/document";
+
+/** Where a resource lands: the account and region of its provider. */
+export interface Placement {
+    account: string;
+    region: string;
+}
+
+interface Context extends Placement {
+    partition: string;
+    /** The physical name: the one the program set, else a Pulumi-style auto-name. */
+    physicalName: string;
+    inputs: Record<string, any>;
+}
+
+type Outputs = (c: Context) => { id: string; state?: Record<string, unknown> };
+
+/** A stable fake id: the same program gives the same ids, run after run. */
+function fakeId(seed: string, length = 8): string {
+    return crypto.createHash("sha256").update(seed).digest("hex").slice(0, length);
+}
+
+function uuid(seed: string): string {
+    const h = fakeId(seed, 32);
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+const arn = (c: Context, service: string, resource: string, global = false) =>
+    `arn:${c.partition}:${service}:${global ? "" : c.region}:${c.account}:${resource}`;
+const byName = (state: (c: Context) => Record<string, unknown>): Outputs => c => ({ id: c.physicalName, state: state(c) });
+const onBucket: Outputs = c => ({ id: c.inputs.bucket });
+
+/**
+ * Computed outputs of every resource type the program uses, as AWS would shape them, with
+ * the owning account and region in each ARN so tests can tell the accounts apart. A type
+ * missing here fails the run: a new resource must get realistic outputs, not silence.
+ */
+const OUTPUTS: Record<string, Outputs> = {
+    "aws:kms/key:Key": c => {
+        const keyId = uuid(`${c.account}/${c.physicalName}`);
+        return { id: keyId, state: { keyId, arn: arn(c, "kms", `key/${keyId}`) } };
+    },
+    "aws:kms/alias:Alias": byName(c => ({ arn: arn(c, "kms", c.physicalName), targetKeyArn: arn(c, "kms", `key/${c.inputs.targetKeyId}`) })),
+    "aws:s3/bucket:Bucket": c => ({
+        id: c.physicalName,
+        state: {
+            bucket: c.physicalName, arn: `arn:${c.partition}:s3:::${c.physicalName}`, region: c.region,
+            bucketDomainName: `${c.physicalName}.s3.amazonaws.com`,
+        },
+    }),
+    "aws:s3/bucketOwnershipControls:BucketOwnershipControls": onBucket,
+    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": onBucket,
+    "aws:s3/bucketVersioning:BucketVersioning": onBucket,
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": onBucket,
+    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": onBucket,
+    "aws:s3/bucketPolicy:BucketPolicy": onBucket,
+    "aws:iam/role:Role": byName(c => ({
+        name: c.physicalName, arn: arn(c, "iam", `role/${c.physicalName}`, true),
+        uniqueId: `AROA${fakeId(c.account + c.physicalName, 17).toUpperCase()}`,
+    })),
+    "aws:iam/rolePolicy:RolePolicy": c => ({ id: `${c.inputs.role}:${c.physicalName}`, state: { name: c.physicalName } }),
+    "aws:codecommit/repository:Repository": c => ({ id: c.inputs.repositoryName, state: repository(c, c.inputs.repositoryName) }),
+    "aws:codebuild/project:Project": byName(c => ({ name: c.physicalName, arn: arn(c, "codebuild", `project/${c.physicalName}`) })),
+    "aws:cloudwatch/logGroup:LogGroup": byName(c => ({ name: c.physicalName, arn: arn(c, "logs", `log-group:${c.physicalName}`) })),
+    "aws:codepipeline/pipeline:Pipeline": byName(c => ({ name: c.physicalName, arn: arn(c, "codepipeline", c.physicalName) })),
+    "aws:cloudwatch/eventRule:EventRule": byName(c => ({ name: c.physicalName, arn: arn(c, "events", `rule/${c.physicalName}`) })),
+    "aws:cloudwatch/eventTarget:EventTarget": c => ({ id: `${c.inputs.rule}-${c.physicalName}`, state: { targetId: c.physicalName } }),
+};
+
+function repository(c: Context, name: string) {
+    return {
+        repositoryName: name,
+        repositoryId: uuid(`${c.account}/${name}`),
+        arn: arn(c, "codecommit", name),
+        cloneUrlHttp: `https://git-codecommit.${c.region}.amazonaws.com/v1/repos/${name}`,
+        cloneUrlSsh: `ssh://git-codecommit.${c.region}.amazonaws.com/v1/repos/${name}`,
+    };
+}
+
+/** Invokes the program makes, answered for the account of the provider they go through. */
+const INVOKES: Record<string, (c: Context) => Record<string, unknown>> = {
+    "aws:codecommit/getRepository:getRepository": c => repository(c, c.inputs.repositoryName),
+};
+
+/** A resource as the mock provider saw it: its inputs, the outputs it got, where it landed. */
+export interface MockedResource extends Partial<Placement> {
+    type: string;
+    name: string;
+    inputs: Record<string, any>;
+    state: Record<string, any>;
+}
+
+export interface MockedInvoke extends Placement {
+    token: string;
+    inputs: Record<string, any>;
+}
+
+/**
+ * Mocks that place every resource in the account of its provider: the account comes from the
+ * provider's `allowedAccountIds`, never from its name. A custom resource without a provider
+ * fails, as it would with the default AWS provider disabled.
+ */
+export class AccountMocks implements pulumi.runtime.Mocks {
+    readonly resources: MockedResource[] = [];
+    readonly invokes: MockedInvoke[] = [];
+    private readonly providers = new Map<string, Placement>();
+
+    placementOf(providerRef: string): Placement | undefined {
+        // A reference is `<urn>::<id>`, and URNs contain `::` themselves.
+        return this.providers.get(providerRef.slice(providerRef.lastIndexOf("::") + 2));
+    }
+
+    private placementFor(what: string, providerRef: string): Placement {
+        const placement = this.placementOf(providerRef);
+        if (!placement) {
+            throw new Error(`${what} has no explicit provider: default AWS providers are disabled, so it would fail to deploy`);
+        }
+        return placement;
+    }
+
+    newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, any> } {
+        if (args.type === "pulumi:providers:aws") {
+            const id = `provider-${this.providers.size}`;
+            const [account] = JSON.parse(args.inputs.allowedAccountIds ?? "[]");
+            if (!account || !args.inputs.region) {
+                throw new Error(`provider ${args.name} must pin allowedAccountIds and region`);
+            }
+            this.providers.set(id, { account, region: args.inputs.region });
+            this.record(args, args.inputs, { account, region: args.inputs.region });
+            return { id, state: args.inputs };
+        }
+        if (!args.custom) {
+            // Components (local, or remote such as awsx): placed through their providers map by the engine.
+            this.record(args, {});
+            return { id: undefined, state: {} };
+        }
+        const outputs = OUTPUTS[args.type];
+        if (!outputs) {
+            throw new Error(`the offline engine has no outputs for ${args.type}: add them to offline/mocks.ts`);
+        }
+        const placement = this.placementFor(`${args.type} "${args.name}"`, args.provider ?? "");
+        const physicalName = args.inputs.name ?? args.inputs.bucket ?? `${args.name}-${fakeId(args.name, 7)}`;
+        const context = { ...placement, partition: partitionOf(placement.region), physicalName, inputs: args.inputs };
+        const { id, state } = outputs(context);
+        const full = { ...args.inputs, ...state };
+        this.record(args, full, placement);
+        return { id, state: full };
+    }
+
+    private record(args: pulumi.runtime.MockResourceArgs, state: Record<string, any>, placement?: Placement) {
+        this.resources.push({ type: args.type, name: args.name, inputs: args.inputs, state, ...placement });
+    }
+
+    call(args: pulumi.runtime.MockCallArgs): Record<string, any> {
+        const answer = INVOKES[args.token];
+        if (!answer) {
+            throw new Error(`the offline engine does not know the invoke ${args.token}: add it to offline/mocks.ts`);
+        }
+        const placement = this.placementFor(`invoke ${args.token}`, args.provider ?? "");
+        this.invokes.push({ token: args.token, inputs: args.inputs, ...placement });
+        return answer({ ...placement, partition: partitionOf(placement.region), physicalName: "", inputs: args.inputs });
+    }
+}
