@@ -59,12 +59,21 @@ function asEngineConfig(raw: RawConfig): Record<string, string> {
     return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
 }
 
+// The Pulumi runtime is one global per process: evaluations take turns.
+let queue: Promise<unknown> = Promise.resolve();
+
 /**
  * Runs the real program (index.ts) in-process under mocks with the given config, and
  * returns every registration with its provider, options and dependencies as the engine
  * would receive them. Never throws for the program's own errors: they come back in `error`.
  */
-export async function evaluate(stack: string, config: RawConfig = readStackConfig(stack)): Promise<Evaluation> {
+export function evaluate(stack: string, config: RawConfig = readStackConfig(stack)): Promise<Evaluation> {
+    const run = queue.then(() => evaluateNow(stack, config));
+    queue = run.catch(() => undefined);
+    return run;
+}
+
+async function evaluateNow(stack: string, config: RawConfig): Promise<Evaluation> {
     const project = projectName();
     pulumi.runtime.setAllConfig(asEngineConfig(config));
     const mocks = new AccountMocks();
