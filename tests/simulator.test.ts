@@ -1,0 +1,302 @@
+import { strict as assert } from "assert";
+import type * as aws from "@pulumi/aws";
+import { evaluate, type AccessRequest, type Decision, type PolicyDocument, type PolicyStatement } from "./support/simulator";
+
+const DEV = "111111111111";
+const PROD = "222222222222";
+const BUILD_ROLE = `arn:aws:iam::${DEV}:role/pipeline-build`;
+const OTHER_DEV_ROLE = `arn:aws:iam::${DEV}:role/someone-else`;
+const DEPLOY_ROLE = `arn:aws:iam::${PROD}:role/pipeline-deploy`;
+const BUCKET = "artifacts-bucket";
+const OBJECT = `arn:aws:s3:::${BUCKET}/build/output.zip`;
+const DEV_KEY = `arn:aws:kms:eu-west-1:${DEV}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+const PROD_KEY = `arn:aws:kms:eu-west-1:${PROD}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+
+const doc = (...Statement: PolicyStatement[]): PolicyDocument => ({ Version: "2012-10-17", Statement });
+const allow = (Action: string, Resource: string, extra: Partial<PolicyStatement> = {}): PolicyStatement => ({
+  Effect: "Allow",
+  Action,
+  Resource,
+  ...extra,
+});
+const root = (account: string) => ({ AWS: `arn:aws:iam::${account}:root` });
+
+const getObject = doc(allow("s3:GetObject", `arn:aws:s3:::${BUCKET}/*`));
+const secure = { "aws:SecureTransport": "true" };
+
+async function decide(req: AccessRequest): Promise<Decision> {
+  return (await evaluate(req)).decision;
+}
+
+describe("simulator harness", () => {
+  it("takes plain documents that are also valid aws.iam.PolicyDocument values", () => {
+    // Compile-time check: fails `tsc` if the local type drifts from Pulumi's.
+    const asPulumi: aws.iam.PolicyDocument = getObject;
+    assert.equal(asPulumi.Version, "2012-10-17");
+  });
+
+  describe("same account", () => {
+    it("an identity policy alone allows", async () => {
+      const base = { principal: BUILD_ROLE, action: "s3:GetObject", resource: OBJECT, resourceAccount: DEV };
+      assert.equal(await decide({ ...base, identityPolicies: [getObject] }), "Allowed");
+      assert.equal(await decide({ ...base, identityPolicies: [] }), "ImplicitlyDenied");
+    });
+
+    it("a bucket policy naming the role alone allows, one naming the account root does not", async () => {
+      const base = { principal: BUILD_ROLE, action: "s3:GetObject", resource: OBJECT, resourceAccount: DEV, identityPolicies: [] };
+      const naming = (Principal: { AWS: string }) => doc(allow("s3:GetObject", `arn:aws:s3:::${BUCKET}/*`, { Principal }));
+      assert.equal(await decide({ ...base, resourcePolicy: naming({ AWS: BUILD_ROLE }) }), "Allowed");
+      assert.equal(await decide({ ...base, resourcePolicy: naming(root(DEV)) }), "ImplicitlyDenied");
+    });
+  });
+
+  describe("cross account", () => {
+    const bucketPolicy = doc(allow("s3:GetObject", `arn:aws:s3:::${BUCKET}/*`, { Principal: root(DEV) }));
+    const base = { principal: BUILD_ROLE, action: "s3:GetObject", resource: OBJECT, resourceAccount: PROD };
+
+    it("is allowed only when identity and resource policy both allow", async () => {
+      assert.equal(await decide({ ...base, identityPolicies: [getObject], resourcePolicy: bucketPolicy }), "Allowed");
+      assert.equal(await decide({ ...base, identityPolicies: [getObject] }), "ImplicitlyDenied");
+      assert.equal(await decide({ ...base, identityPolicies: [], resourcePolicy: bucketPolicy }), "ImplicitlyDenied");
+    });
+
+    it("same documents, same account: either side is enough", async () => {
+      const sameAccountBucket = doc(allow("s3:GetObject", `arn:aws:s3:::${BUCKET}/*`, { Principal: { AWS: BUILD_ROLE } }));
+      const req = { ...base, resourceAccount: DEV };
+      assert.equal(await decide({ ...req, identityPolicies: [getObject] }), "Allowed");
+      assert.equal(await decide({ ...req, identityPolicies: [], resourcePolicy: sameAccountBucket }), "Allowed");
+    });
+
+    it("takes the resource account from the ARN and refuses a contradicting resourceAccount", async () => {
+      const ecrRepo = `arn:aws:ecr:eu-west-1:${PROD}:repository/app`;
+      const pull = doc(allow("ecr:BatchGetImage", ecrRepo));
+      const req = { principal: BUILD_ROLE, action: "ecr:BatchGetImage", resource: ecrRepo, identityPolicies: [pull] };
+      assert.equal(await decide(req), "ImplicitlyDenied");
+      await assert.rejects(evaluate({ ...req, resourceAccount: DEV }), /is in 222222222222, not resourceAccount 111111111111/);
+      await assert.rejects(evaluate({ ...base, resourceAccount: undefined, identityPolicies: [getObject] }), /set resourceAccount/);
+    });
+  });
+
+  describe("deny on aws:SecureTransport=false in a bucket policy", () => {
+    const bucketPolicy = doc(
+      allow("s3:GetObject", `arn:aws:s3:::${BUCKET}/*`, { Principal: root(DEV) }),
+      {
+        Effect: "Deny",
+        Principal: "*",
+        Action: "s3:*",
+        Resource: [`arn:aws:s3:::${BUCKET}`, `arn:aws:s3:::${BUCKET}/*`],
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+      },
+    );
+    const base = {
+      principal: BUILD_ROLE,
+      action: "s3:GetObject",
+      resource: OBJECT,
+      resourceAccount: PROD,
+      identityPolicies: [getObject],
+      resourcePolicy: bucketPolicy,
+    };
+
+    it("explicitly denies plain HTTP and allows HTTPS", async () => {
+      assert.equal(await decide({ ...base, context: { "aws:SecureTransport": "false" } }), "ExplicitlyDenied");
+      assert.equal(await decide({ ...base, context: secure }), "Allowed");
+    });
+
+    it("refuses to decide when the key is missing instead of letting the deny lapse", async () => {
+      await assert.rejects(evaluate(base), /context keys not supplied: aws:SecureTransport/);
+      // A misspelt key is dropped by the library, so it is caught the same way.
+      await assert.rejects(evaluate({ ...base, context: { "aws:SecureTransprt": "false" } }), /aws:SecureTransport.*aws:SecureTransprt/);
+    });
+
+    it("applies AWS's missing-key rule only when the caller says the key is absent", async () => {
+      assert.equal(await decide({ ...base, absentContextKeys: ["aws:securetransport"] }), "Allowed");
+    });
+
+    it("does not demand keys of statements that do not apply to the request", async () => {
+      const otherAction = doc({
+        Effect: "Deny",
+        Action: "s3:PutObject",
+        Resource: "*",
+        Condition: { StringNotEquals: { "s3:x-amz-server-side-encryption": "aws:kms" } },
+      });
+      const passRoleOnly = doc(
+        allow("iam:PassRole", "*", { Condition: { StringEquals: { "iam:PassedToService": "codebuild.amazonaws.com" } } }),
+      );
+      assert.equal(await decide({ ...base, context: secure, identityPolicies: [getObject, otherAction, passRoleOnly] }), "Allowed");
+    });
+  });
+
+  describe("root principal narrowed by ArnEquals aws:PrincipalArn", () => {
+    const bucketPolicy = doc(
+      allow("s3:GetObject", `arn:aws:s3:::${BUCKET}/*`, {
+        Principal: root(DEV),
+        Condition: { ArnEquals: { "aws:PrincipalArn": BUILD_ROLE } },
+      }),
+    );
+    const base = {
+      action: "s3:GetObject",
+      resource: OBJECT,
+      resourceAccount: PROD,
+      identityPolicies: [getObject],
+      resourcePolicy: bucketPolicy,
+    };
+
+    it("allows the named role and denies another role of the same account, with no caller-supplied keys", async () => {
+      assert.equal(await decide({ ...base, principal: BUILD_ROLE }), "Allowed");
+      assert.equal(await decide({ ...base, principal: OTHER_DEV_ROLE }), "ImplicitlyDenied");
+    });
+
+    it("lets caller context override a derived key", async () => {
+      assert.equal(await decide({ ...base, principal: OTHER_DEV_ROLE, context: { "aws:PrincipalArn": BUILD_ROLE } }), "Allowed");
+    });
+
+    it("derives aws:PrincipalAccount too", async () => {
+      const byAccount = doc(
+        allow("s3:GetObject", `arn:aws:s3:::${BUCKET}/*`, { Principal: "*", Condition: { StringEquals: { "aws:PrincipalAccount": DEV } } }),
+      );
+      assert.equal(await decide({ ...base, principal: OTHER_DEV_ROLE, resourcePolicy: byAccount }), "Allowed");
+      const prodRole = `arn:aws:iam::${PROD}:role/x`;
+      assert.equal(await decide({ ...base, principal: prodRole, identityPolicies: [], resourcePolicy: byAccount }), "ImplicitlyDenied");
+    });
+  });
+
+  describe("role trust policy for sts:AssumeRole", () => {
+    const assume = doc(allow("sts:AssumeRole", DEPLOY_ROLE));
+    const base = { principal: BUILD_ROLE, action: "sts:AssumeRole", resource: DEPLOY_ROLE };
+
+    it("cross account: trust of the DEV root still needs the caller's identity policy", async () => {
+      const trustDev = doc({ Effect: "Allow", Principal: root(DEV), Action: "sts:AssumeRole" });
+      assert.equal(await decide({ ...base, identityPolicies: [assume], resourcePolicy: trustDev }), "Allowed");
+      assert.equal(await decide({ ...base, identityPolicies: [], resourcePolicy: trustDev }), "ImplicitlyDenied");
+    });
+
+    it("cross account: a trust policy for another principal denies", async () => {
+      const trustOther = doc({ Effect: "Allow", Principal: { AWS: OTHER_DEV_ROLE }, Action: "sts:AssumeRole" });
+      assert.equal(await decide({ ...base, identityPolicies: [assume], resourcePolicy: trustOther }), "ImplicitlyDenied");
+    });
+
+    it("same account: the identity policy alone is not enough", async () => {
+      const target = `arn:aws:iam::${DEV}:role/target`;
+      const req = { ...base, resource: target, identityPolicies: [doc(allow("sts:AssumeRole", target))] };
+      const trustService = doc({ Effect: "Allow", Principal: { Service: "codebuild.amazonaws.com" }, Action: "sts:AssumeRole" });
+      assert.equal(await decide({ ...req, resourcePolicy: trustService }), "ImplicitlyDenied");
+      // The library would allow this without a trust policy, so the harness refuses it.
+      await assert.rejects(evaluate(req), /needs the role's trust policy/);
+    });
+
+    it("a service principal is allowed by the trust policy alone, and only the named service", async () => {
+      const pipelineRole = `arn:aws:iam::${DEV}:role/pipeline`;
+      const trust = doc({
+        Effect: "Allow",
+        Principal: { Service: "codepipeline.amazonaws.com" },
+        Action: "sts:AssumeRole",
+        Condition: { StringEquals: { "aws:SourceAccount": DEV } },
+      });
+      const req = {
+        action: "sts:AssumeRole",
+        resource: pipelineRole,
+        identityPolicies: [],
+        resourcePolicy: trust,
+        context: { "aws:SourceAccount": DEV },
+      };
+      assert.equal(await decide({ ...req, principal: "codepipeline.amazonaws.com" }), "Allowed");
+      assert.equal(await decide({ ...req, principal: "codebuild.amazonaws.com" }), "ImplicitlyDenied");
+      const fromProd = { ...req, principal: "codepipeline.amazonaws.com", context: { "aws:SourceAccount": PROD } };
+      assert.equal(await decide(fromProd), "ImplicitlyDenied");
+      await assert.rejects(evaluate({ ...req, principal: "codepipeline.amazonaws.com", context: {} }), /aws:SourceAccount/);
+    });
+
+    it("trust policies given as JSON text work like documents", async () => {
+      const trustDev = JSON.stringify(doc({ Effect: "Allow", Principal: root(DEV), Action: "sts:AssumeRole" }));
+      assert.equal(await decide({ ...base, identityPolicies: [JSON.stringify(assume)], resourcePolicy: trustDev }), "Allowed");
+    });
+  });
+
+  describe("KMS key policy", () => {
+    const decrypt = doc(allow("kms:Decrypt", "*"));
+    const delegateTo = (account: string) => doc({ Effect: "Allow", Principal: root(account), Action: "kms:*", Resource: "*" });
+    const base = { principal: BUILD_ROLE, action: "kms:Decrypt" };
+
+    it("same account: a root principal delegates to IAM, so the identity policy decides", async () => {
+      const req = { ...base, resource: DEV_KEY, resourcePolicy: delegateTo(DEV) };
+      assert.equal(await decide({ ...req, identityPolicies: [decrypt] }), "Allowed");
+      assert.equal(await decide({ ...req, identityPolicies: [] }), "ImplicitlyDenied");
+    });
+
+    it("same account: without delegation an identity policy is not enough", async () => {
+      const onlyOther = doc({ Effect: "Allow", Principal: { AWS: OTHER_DEV_ROLE }, Action: "kms:*", Resource: "*" });
+      const req = { ...base, resource: DEV_KEY, identityPolicies: [decrypt] };
+      assert.equal(await decide({ ...req, resourcePolicy: onlyOther }), "ImplicitlyDenied");
+      await assert.rejects(evaluate(req), /needs the key policy/);
+    });
+
+    it("same account: a key policy naming the role allows without any identity policy", async () => {
+      const namesRole = doc({ Effect: "Allow", Principal: { AWS: BUILD_ROLE }, Action: "kms:Decrypt", Resource: "*" });
+      assert.equal(await decide({ ...base, resource: DEV_KEY, identityPolicies: [], resourcePolicy: namesRole }), "Allowed");
+    });
+
+    it("cross account: the key policy must trust the caller's account and the identity policy must allow", async () => {
+      const req = { ...base, resource: PROD_KEY };
+      assert.equal(await decide({ ...req, identityPolicies: [decrypt], resourcePolicy: delegateTo(DEV) }), "Allowed");
+      assert.equal(await decide({ ...req, identityPolicies: [], resourcePolicy: delegateTo(DEV) }), "ImplicitlyDenied");
+      assert.equal(await decide({ ...req, identityPolicies: [decrypt], resourcePolicy: delegateTo(PROD) }), "ImplicitlyDenied");
+    });
+  });
+
+  describe("iam:PassRole with iam:PassedToService", () => {
+    const codebuildRole = `arn:aws:iam::${DEV}:role/codebuild`;
+    const passRole = doc(
+      allow("iam:PassRole", codebuildRole, { Condition: { StringEquals: { "iam:PassedToService": "codebuild.amazonaws.com" } } }),
+    );
+    const base = { principal: BUILD_ROLE, action: "iam:PassRole", resource: codebuildRole, identityPolicies: [passRole] };
+
+    it("allows passing to the named service only", async () => {
+      assert.equal(await decide({ ...base, context: { "iam:PassedToService": "codebuild.amazonaws.com" } }), "Allowed");
+      assert.equal(await decide({ ...base, context: { "iam:PassedToService": "ec2.amazonaws.com" } }), "ImplicitlyDenied");
+    });
+
+    it("does not resource-match another role", async () => {
+      const other = `arn:aws:iam::${DEV}:role/admin`;
+      const req = { ...base, resource: other, context: { "iam:PassedToService": "codebuild.amazonaws.com" } };
+      assert.equal(await decide(req), "ImplicitlyDenied");
+    });
+
+    it("refuses to decide when iam:PassedToService is not supplied", async () => {
+      await assert.rejects(evaluate(base), /iam:PassedToService/);
+    });
+  });
+
+  describe("input checks", () => {
+    it("refuses principals the library would silently treat as matching nothing", async () => {
+      const req = { action: "s3:GetObject", resource: OBJECT, resourceAccount: DEV, identityPolicies: [getObject] };
+      await assert.rejects(evaluate({ ...req, principal: "pipeline-build" }), /expected an IAM role\/user\/root ARN/);
+      await assert.rejects(evaluate({ ...req, principal: `arn:aws:sts::${DEV}:assumed-role/pipeline-build/s1` }), /expected an IAM/);
+    });
+
+    it("refuses identity policies for a service principal", async () => {
+      const req = {
+        principal: "codebuild.amazonaws.com",
+        action: "s3:GetObject",
+        resource: OBJECT,
+        resourceAccount: DEV,
+        identityPolicies: [getObject],
+      };
+      await assert.rejects(evaluate(req), /has no identity policies/);
+    });
+
+    it("refuses wildcard resources, which the library answers for the best-matching sub-pattern", async () => {
+      const narrow = doc(allow("s3:GetObject", `arn:aws:s3:::${BUCKET}/build/*`));
+      const req = { principal: BUILD_ROLE, action: "s3:GetObject", resourceAccount: DEV, identityPolicies: [narrow] };
+      await assert.rejects(evaluate({ ...req, resource: `arn:aws:s3:::${BUCKET}/*` }), /use a concrete resource/);
+      const token = doc(allow("ecr:GetAuthorizationToken", "*"));
+      assert.equal(await decide({ ...req, action: "ecr:GetAuthorizationToken", resource: "*", identityPolicies: [token] }), "Allowed");
+    });
+
+    it("surfaces the library's validation errors instead of a decision", async () => {
+      const req = { principal: BUILD_ROLE, resource: OBJECT, resourceAccount: DEV, identityPolicies: [getObject] };
+      await assert.rejects(evaluate({ ...req, action: "s3:GetObjekt" }), /invalid.action/);
+      const broken = { Version: "2012-10-17", Statement: [{ Effect: "Permit", Action: "s3:GetObject", Resource: "*" }] };
+      await assert.rejects(evaluate({ ...req, action: "s3:GetObject", identityPolicies: [JSON.stringify(broken)] }), /policy.errors/);
+    });
+  });
+});

@@ -1,0 +1,198 @@
+// Test-only harness around @cloud-copilot/iam-simulate (AGPL-3.0, devDependency only:
+// nothing in the deployed program may import this file).
+//
+// How the library is used:
+// - runSimulation() validates the policies, the action and the resource ARN against its
+//   bundled IAM data, drops context keys that do not apply to the action (it reports
+//   them as `ignoredContextKeys`), then evaluates. Validation problems come back as
+//   resultType "error"; we throw them instead of calling them a denial.
+// - The per-service authorizers it picks inside runSimulation carry the account rules:
+//   the default one allows a same-account request if identity OR resource policy allows
+//   and a cross-account request only if both do; the KMS one demands that the key policy
+//   allow the principal or its account root even within one account; the STS one demands
+//   that the trust policy allow the principal or its account root. A service principal
+//   (".amazonaws.com") is allowed only by a resource policy naming it.
+// - The library derives the principal's and resource's accounts from the principal ARN
+//   and from `resource.accountId` (never from the resource ARN), and fills in no
+//   context keys at all.
+// What this file adds: principal-derived context keys, the resource account, refusal of
+// inputs the library would quietly misjudge, and a check that no condition of an
+// applicable statement was decided by a context key nobody supplied.
+import { runSimulation, type RequestAnalysis, type SingleResourceSimulationResult } from "@cloud-copilot/iam-simulate";
+
+export type Decision = "Allowed" | "ExplicitlyDenied" | "ImplicitlyDenied";
+
+type OneOrMany<T> = T | T[];
+type PrincipalElement =
+  | "*"
+  | { AWS: OneOrMany<string> }
+  | { Service: OneOrMany<string> }
+  | { Federated: OneOrMany<string> };
+
+// Plain (already resolved) form of aws.iam.PolicyDocument: the Pulumi type admits
+// Outputs and Promises, which cannot be evaluated here. The tests check assignability.
+export interface PolicyStatement {
+  Sid?: string;
+  Effect: "Allow" | "Deny";
+  Principal?: PrincipalElement;
+  NotPrincipal?: PrincipalElement;
+  Action?: OneOrMany<string>;
+  NotAction?: OneOrMany<string>;
+  Resource?: OneOrMany<string>;
+  NotResource?: OneOrMany<string>;
+  Condition?: Record<string, Record<string, OneOrMany<string | boolean | number>>>;
+}
+
+export interface PolicyDocument {
+  Version: "2012-10-17" | "2008-10-17";
+  Id?: string;
+  Statement: PolicyStatement[];
+}
+
+/** A document, or its JSON text as Pulumi resources hold it (`policy`, `assumeRolePolicy`). */
+export type PolicyInput = PolicyDocument | string;
+
+export interface AccessRequest {
+  /** IAM role/user ARN, account root ARN, or a service principal like "codepipeline.amazonaws.com". */
+  principal: string;
+  action: string;
+  resource: string;
+  /** Owner of the resource; required when the ARN has no account (S3). */
+  resourceAccount?: string;
+  /** Extra request context; wins over the keys derived from the principal. */
+  context?: Record<string, string | string[]>;
+  /** Keys the caller asserts are absent from the real request, so AWS's missing-key rules apply to them. */
+  absentContextKeys?: string[];
+  identityPolicies: PolicyInput[];
+  /** Bucket, key, repository or role trust policy. */
+  resourcePolicy?: PolicyInput;
+}
+
+export interface AccessResult {
+  decision: Decision;
+  raw: SingleResourceSimulationResult;
+}
+
+const SERVICE_PRINCIPAL = /^[a-z0-9][a-z0-9.-]*\.amazonaws\.com$/;
+const IAM_PRINCIPAL_ARN = /^arn:aws[a-z-]*:iam::(\d{12}):(?:root|role\/.+|user\/.+)$/;
+
+function principalContext(principal: string): { account?: string; context: Record<string, string> } {
+  if (SERVICE_PRINCIPAL.test(principal)) {
+    return {
+      context: { "aws:PrincipalServiceName": principal, "aws:PrincipalIsAWSService": "true" },
+    };
+  }
+  const match = IAM_PRINCIPAL_ARN.exec(principal);
+  if (!match) {
+    // The library treats an unrecognised string as a principal that matches nothing,
+    // which reads as a plausible ImplicitlyDenied. Session ARNs are refused too: their
+    // aws:PrincipalArn is the role ARN, which cannot be rebuilt when the role has a path.
+    throw new Error(
+      `principal ${JSON.stringify(principal)}: expected an IAM role/user/root ARN or a service principal`,
+    );
+  }
+  const account = match[1];
+  return {
+    account,
+    context: {
+      "aws:PrincipalArn": principal,
+      "aws:PrincipalAccount": account,
+      "aws:PrincipalIsAWSService": "false",
+    },
+  };
+}
+
+function resourceAccountOf(req: AccessRequest): string {
+  const parts = req.resource.split(":");
+  const fromArn = parts[0] === "arn" && parts.length >= 6 && parts[4] ? parts[4] : undefined;
+  // The library believes `accountId` even when the ARN names another account.
+  if (fromArn && req.resourceAccount && fromArn !== req.resourceAccount) {
+    throw new Error(`resource ${req.resource} is in ${fromArn}, not resourceAccount ${req.resourceAccount}`);
+  }
+  const account = fromArn ?? req.resourceAccount;
+  if (!account) {
+    throw new Error(`resource ${req.resource} carries no account: set resourceAccount`);
+  }
+  return account;
+}
+
+function requireResourcePolicyWhereAwsAlwaysHasOne(req: AccessRequest): void {
+  if (req.resourcePolicy) return;
+  // With no trust policy the library lets a same-account identity policy alone allow
+  // sts:AssumeRole; every real role has one, so a missing one is a caller mistake.
+  if (/^sts:/i.test(req.action) && /^arn:[^:]+:iam::\d{12}:role\//.test(req.resource)) {
+    throw new Error(`${req.action} on ${req.resource} needs the role's trust policy as resourcePolicy`);
+  }
+  if (/^arn:[^:]+:kms:[^:]*:\d{12}:key\//.test(req.resource)) {
+    throw new Error(`${req.action} on ${req.resource} needs the key policy as resourcePolicy`);
+  }
+}
+
+function parse(policy: PolicyInput): unknown {
+  return typeof policy === "string" ? JSON.parse(policy) : policy;
+}
+
+// Keys read by a condition of a statement that otherwise applies (action, resource and
+// principal match) but were not in the evaluated context. Without this a Deny on
+// `Bool aws:SecureTransport false` quietly does not apply when the key is left out.
+// `Null` conditions set neither flag: testing presence is their purpose.
+function missingConditionKeys(analysis: RequestAnalysis): Set<string> {
+  const keys = new Set<string>();
+  for (const part of [analysis.identityAnalysis, analysis.resourceAnalysis]) {
+    if (!part) continue;
+    const statements = [...part.allowStatements, ...part.denyStatements, ...part.unmatchedStatements];
+    for (const { explain } of statements) {
+      if (!explain.actionMatch || !explain.resourceMatch || explain.principalMatch === "NoMatch") continue;
+      for (const c of explain.conditions ?? []) {
+        if (c.failedBecauseMissing || c.matchedBecauseMissing) keys.add(c.conditionKeyValue);
+      }
+    }
+  }
+  return keys;
+}
+
+export async function evaluate(req: AccessRequest): Promise<AccessResult> {
+  const { account: principalAccount, context: derived } = principalContext(req.principal);
+  if (!principalAccount && req.identityPolicies.length > 0) {
+    // The library ignores identity policies for service principals; passing some means
+    // the caller expects them to count.
+    throw new Error(`service principal ${req.principal} has no identity policies`);
+  }
+  requireResourcePolicyWhereAwsAlwaysHasOne(req);
+
+  const raw = await runSimulation(
+    {
+      request: {
+        principal: req.principal,
+        action: req.action,
+        resource: { resource: req.resource, accountId: resourceAccountOf(req) },
+        contextVariables: { ...derived, ...req.context },
+      },
+      identityPolicies: req.identityPolicies.map((policy, i) => ({ name: `identity-${i}`, policy: parse(policy) })),
+      serviceControlPolicies: [],
+      resourceControlPolicies: [],
+      resourcePolicy: req.resourcePolicy === undefined ? undefined : parse(req.resourcePolicy),
+    },
+    { simulationMode: "Strict" },
+  );
+  if (raw.resultType === "error") {
+    throw new Error(`iam-simulate rejected the request: ${JSON.stringify(raw.errors)}`);
+  }
+  if (raw.resultType === "wildcard") {
+    // For a "*" in the resource the library answers Allowed when any narrower pattern
+    // found in the policies is allowed, which is not a decision about one request.
+    throw new Error(`resource ${req.resource}: use a concrete resource ("*" only for actions that take no resource)`);
+  }
+
+  const absent = new Set((req.absentContextKeys ?? []).map((k) => k.toLowerCase()));
+  const missing = [...missingConditionKeys(raw.result.analysis)].filter((k) => !absent.has(k.toLowerCase()));
+  if (missing.length > 0) {
+    const dropped = raw.result.ignoredContextKeys ?? [];
+    throw new Error(
+      `${req.action} on ${req.resource}: conditions read context keys not supplied: ${missing.join(", ")}` +
+        (dropped.length ? ` (dropped by iam-simulate as not applicable to the action: ${dropped.join(", ")})` : "") +
+        "; supply them in context or list them in absentContextKeys",
+    );
+  }
+  return { decision: raw.overallResult, raw };
+}
