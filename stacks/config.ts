@@ -79,11 +79,11 @@ const roleArnRule: Rule = { expected: "an IAM role ARN", example: "arn:aws:iam::
 class ConfigReader {
     readonly problems: string[] = [];
 
-    constructor(private readonly file: string, private readonly raw: Record<string, unknown>) {}
+    constructor(private readonly file: string, private readonly project: string, private readonly raw: Record<string, unknown>) {}
 
     /** Records one problem; `found` is a value, described for the reader. */
     problem(key: string, rule: Rule, found: unknown, foundText = describe(found)) {
-        this.problems.push(`${this.file}: ${key}: expected ${rule.expected}; found ${foundText}; ` +
+        this.problems.push(`${this.file}: ${this.project}:${key}: expected ${rule.expected}; found ${foundText}; ` +
             `for example ${rule.example}`);
     }
 
@@ -172,7 +172,7 @@ function decode(value: string): unknown {
  * stack. Pure: tests call it with plain objects. Throws a ConfigError listing every problem.
  */
 export function parseConfig(project: string, stack: string, raw: Record<string, unknown>): StackConfig {
-    const r = new ConfigReader(`Pulumi.${stack}.yaml`, raw);
+    const r = new ConfigReader(`Pulumi.${stack}.yaml`, project, raw);
     const account = (key: string): AccountConfig => {
         const id = r.read(`${key}.accountId`, accountIdRule, accountId);
         const role = r.read(`${key}.provisioningRoleArn`, roleArnRule, roleArn, "") || undefined;
@@ -190,7 +190,7 @@ export function parseConfig(project: string, stack: string, raw: Record<string, 
         return arn;
     };
 
-    checkKeys(r, project, raw);
+    checkKeys(r, raw);
 
     const pipelineAccount = account("pipelineAccount");
     const targetAccount = account("targetAccount");
@@ -248,18 +248,18 @@ export function parseConfig(project: string, stack: string, raw: Record<string, 
 }
 
 /** Reports blocks that are not blocks, and keys the schema does not know, with the nearest known key. */
-function checkKeys(r: ConfigReader, project: string, raw: Record<string, unknown>) {
+function checkKeys(r: ConfigReader, raw: Record<string, unknown>) {
     const unknownKey = (key: string, known: string[], prefix: string) => {
         const near = nearest(key, known);
         r.problem(`${prefix}${key}`, {
-            expected: `one of the keys ${known.map(k => prefix + k).join(", ")}`,
-            example: `${prefix}${near ?? known[0]}${near ? " (the nearest known key)" : ""}`,
+            expected: `a known key (${known.join(", ")})`,
+            example: near ? `${prefix}${near}, the nearest known key` : `${prefix}${known[0]}`,
         }, undefined, "an unknown key");
     };
     for (const [key, value] of Object.entries(raw)) {
         const nested = SCHEMA[key];
         if (nested === undefined) {
-            unknownKey(key, Object.keys(SCHEMA), `${project}:`);
+            unknownKey(key, Object.keys(SCHEMA), "");
         } else if (nested !== null && !isObject(value)) {
             r.problem(key, { expected: `a block with the keys ${nested.join(", ")}`, example: `${key}: { ${nested[0]}: ... }` }, value);
         } else if (nested !== null) {

@@ -1,0 +1,209 @@
+import * as assert from "assert";
+import { committedStacks, readStackConfig } from "../offline/engine";
+import { registeredPolicies } from "../offline/policies";
+import { all, block, evaluated, evaluateWith, one } from "./support/stacks";
+
+const PIPELINE = "aws:codepipeline/pipeline:Pipeline";
+const ROLE = "aws:iam/role:Role";
+const ROLE_POLICY = "aws:iam/rolePolicy:RolePolicy";
+
+const statement = (doc: any, sid: string) => {
+    const found = doc.Statement.filter((s: any) => s.Sid === sid);
+    assert.strictEqual(found.length, 1, `one statement ${sid}`);
+    return found[0];
+};
+const asList = (v: unknown) => (Array.isArray(v) ? v : [v]);
+
+for (const stack of committedStacks()) {
+    describe(`stack ${stack}: pipeline wiring`, () => {
+        const config = readStackConfig(stack);
+        const pipelineAccount = block(config, "pipelineAccount").accountId;
+        const targetAccount = block(config, "targetAccount").accountId;
+        const region = block(config, "region");
+
+        it("makes the pipeline wait for the deploy role, its trust and its grants", async () => {
+            const e = await evaluated(stack);
+            const pipeline = one(e, PIPELINE);
+            for (const needed of [one(e, ROLE, "deploy"), one(e, ROLE_POLICY, "deploy-permissions"), one(e, ROLE_POLICY, "pipeline-pipeline-permissions")]) {
+                assert.ok(pipeline.dependencies.includes(needed.urn), `the pipeline does not depend on ${needed.name}`);
+            }
+        });
+
+        it("stores artifacts under the customer-managed key, by ARN, in the artifact bucket", async () => {
+            const e = await evaluated(stack);
+            const key = one(e, "aws:kms/key:Key");
+            const bucket = one(e, "aws:s3/bucket:Bucket");
+            assert.match(key.state.arn, new RegExp(`^arn:aws:kms:${region}:${pipelineAccount}:key/`));
+            assert.deepStrictEqual(one(e, PIPELINE).inputs.artifactStores, [{
+                type: "S3", location: bucket.state.bucket, encryptionKey: { type: "KMS", id: key.state.arn },
+            }]);
+            assert.strictEqual(one(e, "aws:codebuild/project:Project").inputs.encryptionKey, key.state.arn);
+            const sse = one(e, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").inputs.rules[0];
+            assert.deepStrictEqual(sse, {
+                applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: key.state.arn }, bucketKeyEnabled: true,
+            });
+        });
+
+        it("runs the deploy action in the target account as the deploy role, in the configured region", async () => {
+            const e = await evaluated(stack);
+            const deployRole = one(e, ROLE, "deploy");
+            assert.strictEqual(deployRole.account, targetAccount);
+            const stages = one(e, PIPELINE).inputs.stages;
+            const deploy = stages[stages.length - 1];
+            assert.strictEqual(deploy.name, "Deploy");
+            const [action] = deploy.actions;
+            assert.strictEqual(action.provider, "CodeDeployToECS");
+            assert.strictEqual(action.roleArn, deployRole.state.arn);
+            assert.strictEqual(action.region, region);
+            assert.strictEqual(action.namespace, "DeployVariables");
+            const target = block(config, "deployTarget");
+            assert.strictEqual(action.configuration.ApplicationName, target.applicationName);
+            assert.strictEqual(action.configuration.DeploymentGroupName, target.deploymentGroupName);
+        });
+
+        it("has the stages Source, Build, Approval (only when configured), Deploy, in that order", async () => {
+            const e = await evaluated(stack);
+            const names = one(e, PIPELINE).inputs.stages.map((s: any) => s.name);
+            const approval = block(config, "manualApproval") !== false;
+            assert.deepStrictEqual(names, ["Source", "Build", ...(approval ? ["Approval"] : []), "Deploy"]);
+            assert.strictEqual(one(e, PIPELINE).inputs.pipelineType, "V2");
+        });
+
+        it("starts on a push to the configured branch by event, not by polling", async () => {
+            const e = await evaluated(stack);
+            const [source] = one(e, PIPELINE).inputs.stages[0].actions;
+            assert.strictEqual(source.configuration.PollForSourceChanges, "false");
+            assert.strictEqual(source.configuration.BranchName, block(config, "source").branch);
+            const pattern = JSON.parse(one(e, "aws:cloudwatch/eventRule:EventRule").inputs.eventPattern);
+            assert.deepStrictEqual(pattern.resources, [one(e, "aws:codecommit/repository:Repository").state.arn]);
+            assert.deepStrictEqual(pattern.detail.referenceName, [block(config, "source").branch]);
+            const target = one(e, "aws:cloudwatch/eventTarget:EventTarget");
+            assert.strictEqual(target.inputs.arn, one(e, PIPELINE).state.arn);
+            assert.strictEqual(target.inputs.roleArn, one(e, ROLE, "pipeline-source-events").state.arn);
+        });
+
+        it("names roles from project and stack, so the other account can name them before they exist", async () => {
+            const e = await evaluated(stack);
+            const names = all(e, ROLE).map(r => r.inputs.name).sort();
+            const prefix = `cross-account-pipeline-${stack}`;
+            assert.deepStrictEqual(names, [`${prefix}-build`, `${prefix}-deploy`, `${prefix}-events`, `${prefix}-pipeline`]);
+        });
+
+        it("exports what a user needs after `pulumi up`", async () => {
+            const e = await evaluated(stack);
+            assert.deepStrictEqual(Object.keys(e.outputs).sort(), [
+                "artifactBucketName", "artifactKeyArn", "pipelineConsoleUrl", "pipelineName", "prodDeployRoleArn", "repositoryCloneUrl",
+            ]);
+            assert.strictEqual(e.outputs.prodDeployRoleArn, one(e, ROLE, "deploy").state.arn);
+            assert.match(String(e.outputs.pipelineConsoleUrl), new RegExp(`^https://${region}\\.console\\.aws\\.amazon\\.com/codesuite/codepipeline/pipelines/cross-account-pipeline-${stack}/view`));
+        });
+    });
+
+    describe(`stack ${stack}: policies`, () => {
+        const config = readStackConfig(stack);
+        const pipelineAccount = block(config, "pipelineAccount").accountId;
+        const targetAccount = block(config, "targetAccount").accountId;
+
+        it("lets only the pipeline's role, not the whole pipeline account, assume the deploy role", async () => {
+            const e = await evaluated(stack);
+            const trust = JSON.parse(one(e, ROLE, "deploy").inputs.assumeRolePolicy);
+            assert.deepStrictEqual(trust.Statement, [{
+                Sid: "AssumedByPipelineRoleOnly", Effect: "Allow", Action: "sts:AssumeRole",
+                Principal: { AWS: [`arn:aws:iam::${pipelineAccount}:root`] },
+                Condition: { ArnEquals: { "aws:PrincipalArn": [one(e, ROLE, "pipeline-pipeline").state.arn] } },
+            }]);
+        });
+
+        it("lets the deploy role read (not write) artifacts, decrypt them, deploy to its group, and pass only the task roles to ECS tasks", async () => {
+            const e = await evaluated(stack);
+            const policy = JSON.parse(one(e, ROLE_POLICY, "deploy-permissions").inputs.policy);
+            const bucketArn = one(e, "aws:s3/bucket:Bucket").state.arn;
+            const target = block(config, "deployTarget");
+            const codedeploy = `arn:aws:codedeploy:${block(config, "region")}:${targetAccount}`;
+            assert.deepStrictEqual(statement(policy, "ReadDeployInputArtifacts").Action, ["s3:GetObject", "s3:GetObjectVersion"]);
+            assert.strictEqual(statement(policy, "ReadDeployInputArtifacts").Resource, `${bucketArn}/*`);
+            assert.strictEqual(statement(policy, "DecryptDeployInputArtifacts").Resource, one(e, "aws:kms/key:Key").state.arn);
+            assert.strictEqual(statement(policy, "StartAndWatchDeploymentOnTargetGroup").Resource,
+                `${codedeploy}:deploymentgroup:${target.applicationName}/${target.deploymentGroupName}`);
+            assert.strictEqual(statement(policy, "RegisterRevisionOfTargetApplication").Resource, `${codedeploy}:application:${target.applicationName}`);
+            const pass = statement(policy, "PassOnlyTaskRolesOnlyToEcsTasks");
+            assert.deepStrictEqual(pass.Resource, [target.taskRoleArn, target.executionRoleArn]);
+            assert.deepStrictEqual(pass.Condition, { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } });
+            const actions = policy.Statement.flatMap((s: any) => asList(s.Action));
+            assert.ok(!actions.some((a: string) => /^s3:(Put|Delete)/.test(a) || a.endsWith(":*") || a === "*"), actions.join(", "));
+        });
+
+        it("lets the pipeline role assume the deploy role and no other role", async () => {
+            const e = await evaluated(stack);
+            const policy = JSON.parse(one(e, ROLE_POLICY, "pipeline-pipeline-permissions").inputs.policy);
+            const assumes = policy.Statement.filter((s: any) => asList(s.Action).some((a: string) => a.startsWith("sts:")));
+            assert.deepStrictEqual(assumes.map((s: any) => s.Resource), [one(e, ROLE, "deploy").state.arn]);
+        });
+
+        it("shares the key with the deploy role only for decrypting through S3", async () => {
+            const e = await evaluated(stack);
+            const key = JSON.parse(one(e, "aws:kms/key:Key").inputs.policy);
+            const decrypt = statement(key, "DecryptArtifactsByDeployRole");
+            assert.deepStrictEqual(decrypt.Principal, { AWS: [`arn:aws:iam::${targetAccount}:root`] });
+            assert.deepStrictEqual(decrypt.Action, ["kms:Decrypt"]);
+            assert.deepStrictEqual(decrypt.Condition, {
+                ArnEquals: { "aws:PrincipalArn": [one(e, ROLE, "deploy").state.arn] },
+                StringEquals: { "kms:ViaService": `s3.${block(config, "region")}.amazonaws.com` },
+            });
+            const crossAccount = key.Statement.filter((s: any) => JSON.stringify(s.Principal).includes(targetAccount));
+            assert.deepStrictEqual(crossAccount.map((s: any) => s.Sid), ["DecryptArtifactsByDeployRole"]);
+        });
+
+        it("denies non-TLS access and uploads not encrypted with the artifact key; lets the deploy role read", async () => {
+            const e = await evaluated(stack);
+            const bucketArn = one(e, "aws:s3/bucket:Bucket").state.arn;
+            const policy = JSON.parse(one(e, "aws:s3/bucketPolicy:BucketPolicy").inputs.policy);
+            assert.deepStrictEqual(statement(policy, "DenyInsecureTransport").Condition, { Bool: { "aws:SecureTransport": "false" } });
+            assert.deepStrictEqual(statement(policy, "DenyInsecureTransport").Resource, [bucketArn, `${bucketArn}/*`]);
+            assert.deepStrictEqual(statement(policy, "DenyUploadsNotEncryptedWithKms").Condition,
+                { StringNotEquals: { "s3:x-amz-server-side-encryption": "aws:kms" } });
+            assert.deepStrictEqual(statement(policy, "DenyUploadsEncryptedWithAnotherKey").Condition,
+                { StringNotEqualsIfExists: { "s3:x-amz-server-side-encryption-aws-kms-key-id": one(e, "aws:kms/key:Key").state.arn } });
+            const allows = policy.Statement.filter((s: any) => s.Effect === "Allow");
+            assert.deepStrictEqual(allows, [{
+                Sid: "ReadArtifactsByDeployRole", Effect: "Allow", Action: ["s3:GetObject", "s3:GetObjectVersion"], Resource: `${bucketArn}/*`,
+                Principal: { AWS: [`arn:aws:iam::${targetAccount}:root`] },
+                Condition: { ArnEquals: { "aws:PrincipalArn": [one(e, ROLE, "deploy").state.arn] } },
+            }]);
+        });
+
+        it("names a resource wherever one can be named", async () => {
+            const e = await evaluated(stack);
+            // A key policy's "*" is the key itself; RegisterTaskDefinition accepts nothing else.
+            const exempt = new Set(["key", "RegisterNewTaskDefinition"]);
+            for (const p of registeredPolicies(e).filter(p => p.kind !== "trust")) {
+                for (const s of p.document.Statement as any[]) {
+                    if (s.Effect === "Allow" && !exempt.has(p.kind) && !exempt.has(s.Sid)) {
+                        assert.ok(!asList(s.Resource).includes("*"), `${p.resource.name} ${s.Sid} allows Resource "*"`);
+                    }
+                    assert.ok(!asList(s.Action).includes("*"), `${p.resource.name} ${s.Sid} allows every action`);
+                }
+            }
+        });
+    });
+}
+
+describe("safety rails", () => {
+    const kept = ["aws:codecommit/repository:Repository", "aws:kms/key:Key", "aws:s3/bucket:Bucket"];
+
+    it("keeps the repository, the key and the bucket when they leave the stack, by default", async () => {
+        const e = await evaluated("prod");
+        for (const type of kept) {
+            assert.strictEqual(one(e, type).retainOnDelete, true, type);
+        }
+        assert.strictEqual(one(e, "aws:kms/key:Key").inputs.deletionWindowInDays, 30);
+        assert.strictEqual(one(e, "aws:s3/bucket:Bucket").inputs.forceDestroy, false);
+    });
+
+    it("deletes them with the stack only when the user opts in", async () => {
+        const e = await evaluateWith("prod", c => { c["cross-account-pipeline:retainOnDelete"] = false; });
+        for (const type of kept) {
+            assert.strictEqual(one(e, type).retainOnDelete, false, type);
+        }
+    });
+});
