@@ -1,0 +1,146 @@
+import * as assert from "assert";
+import { RawConfig } from "../offline/engine";
+import { block, evaluateWith } from "./support/stacks";
+
+const P = "cross-account-pipeline";
+
+interface Expected {
+    key: string;
+    expected: string;
+    found: string;
+    example: string;
+}
+
+interface Case {
+    what: string;
+    change: (c: RawConfig) => void;
+    problems: Expected[];
+}
+
+const set = (key: string, value: unknown) => (c: RawConfig) => { c[`${P}:${key}`] = value; };
+const setIn = (key: string, field: string, value: unknown) => (c: RawConfig) => {
+    if (value === undefined) {
+        delete block(c, key)[field];
+    } else {
+        block(c, key)[field] = value;
+    }
+};
+
+/** Bad stack files, each with every problem the user must be told about: key, expectation, finding, example. */
+const CASES: Case[] = [{
+    what: "an account id written as a number",
+    change: setIn("pipelineAccount", "accountId", 111111111111),
+    problems: [{ key: "pipelineAccount.accountId", expected: "12-digit AWS account id, quoted", found: "number 111111111111", example: '"111111111111"' }],
+}, {
+    what: "an account id with 11 digits",
+    change: setIn("targetAccount", "accountId", "22222222222"),
+    // One cause, one line: role ARNs are not compared with an id that is itself wrong.
+    problems: [{ key: "targetAccount.accountId", expected: "12-digit", found: '"22222222222"', example: '"111111111111"' }],
+}, {
+    what: "a missing account id",
+    change: setIn("targetAccount", "accountId", undefined),
+    problems: [{ key: "targetAccount.accountId", expected: "12-digit", found: "the key is missing", example: '"111111111111"' }],
+}, {
+    what: "a provisioning role that is not an ARN",
+    change: setIn("pipelineAccount", "provisioningRoleArn", "pulumi-provisioner"),
+    problems: [{ key: "pipelineAccount.provisioningRoleArn", expected: "an IAM role ARN", found: '"pulumi-provisioner"', example: "arn:aws:iam::111111111111:role/" }],
+}, {
+    what: "a provisioning role in the other account",
+    change: setIn("pipelineAccount", "provisioningRoleArn", "arn:aws:iam::222222222222:role/pulumi-provisioner"),
+    problems: [{ key: "pipelineAccount.provisioningRoleArn", expected: "a role in account 111111111111", found: "arn:aws:iam::222222222222:role/", example: "arn:aws:iam::111111111111:role/pulumi-provisioner" }],
+}, {
+    what: "a task role in the pipeline account",
+    change: setIn("deployTarget", "taskRoleArn", "arn:aws:iam::111111111111:role/my-service-task"),
+    problems: [{ key: "deployTarget.taskRoleArn", expected: "a role in the target account 222222222222", found: "arn:aws:iam::111111111111:role/my-service-task", example: "arn:aws:iam::222222222222:role/" }],
+}, {
+    what: "a region written as a city",
+    change: set("region", "seoul"),
+    problems: [{ key: "region", expected: "an AWS region name", found: '"seoul"', example: "ap-northeast-2" }],
+}, {
+    what: "a branch name git would refuse",
+    change: setIn("source", "branch", "release..1"),
+    problems: [{ key: "source.branch", expected: "a git branch name", found: '"release..1"', example: "main" }],
+}, {
+    what: "the same account on both sides",
+    change: setIn("targetAccount", "accountId", "111111111111"),
+    problems: [{ key: "targetAccount.accountId", expected: "an account other than pipelineAccount.accountId", found: '"111111111111"', example: '"222222222222"' },
+        { key: "targetAccount.provisioningRoleArn", expected: "a role in account 111111111111", found: "arn:aws:iam::222222222222", example: "arn:aws:iam::111111111111:role/" },
+        { key: "deployTarget.taskRoleArn", expected: "target account 111111111111", found: "arn:aws:iam::222222222222", example: "arn:aws:iam::111111111111:role/" },
+        { key: "deployTarget.executionRoleArn", expected: "target account 111111111111", found: "arn:aws:iam::222222222222", example: "arn:aws:iam::111111111111:role/" }],
+}, {
+    what: "a misspelt top-level key",
+    change: set("manualAproval", true),
+    problems: [{ key: "manualAproval", expected: "a known key (", found: "an unknown key", example: "manualApproval, the nearest known key" }],
+}, {
+    what: "a misspelt key inside a block",
+    change: c => { const a = block(c, "pipelineAccount"); a.acountId = a.accountId; delete a.accountId; },
+    problems: [{ key: "pipelineAccount.acountId", expected: "a known key (accountId, provisioningRoleArn)", found: "an unknown key", example: "pipelineAccount.accountId, the nearest known key" },
+        { key: "pipelineAccount.accountId", expected: "12-digit", found: "the key is missing", example: '"111111111111"' }],
+}, {
+    what: "a yes/no answered with a word",
+    change: set("manualApproval", "yes"),
+    problems: [{ key: "manualApproval", expected: "true or false", found: '"yes"', example: "true" }],
+}, {
+    what: "a build timeout out of range",
+    change: setIn("build", "timeoutMinutes", 1000),
+    problems: [{ key: "build.timeoutMinutes", expected: "a whole number of minutes from 5 to 480", found: "number 1000", example: "30" }],
+}, {
+    what: "an unknown compute type",
+    change: setIn("build", "computeType", "SMALL"),
+    problems: [{ key: "build.computeType", expected: "a CodeBuild compute type", found: '"SMALL"', example: "BUILD_GENERAL1_SMALL" }],
+}, {
+    what: "artifacts that would expire before a pending approval",
+    change: set("artifactRetentionDays", 1),
+    problems: [{ key: "artifactRetentionDays", expected: "a whole number of days from 7", found: "number 1", example: "30" }],
+}, {
+    what: "a block given as a plain value",
+    change: set("source", "my-service"),
+    problems: [{ key: "source", expected: "a block with the keys repositoryName, create, branch", found: '"my-service"', example: "source: { repositoryName" },
+        { key: "source.repositoryName", expected: "a CodeCommit repository name", found: "the key is missing", example: "my-service" }],
+}, {
+    what: "a repository name with a space",
+    change: setIn("source", "repositoryName", "my service"),
+    problems: [{ key: "source.repositoryName", expected: "a CodeCommit repository name", found: '"my service"', example: "my-service" }],
+}, {
+    what: "several mistakes at once, all reported together",
+    change: c => { set("region", "eu-west")(c); setIn("deployTarget", "applicationName", undefined)(c); set("retainOnDelete", "no")(c); },
+    problems: [{ key: "region", expected: "an AWS region name", found: '"eu-west"', example: "ap-northeast-2" },
+        { key: "deployTarget.applicationName", expected: "a CodeDeploy application name", found: "the key is missing", example: "my-service" },
+        { key: "retainOnDelete", expected: "true or false", found: '"no"', example: "true" }],
+}];
+
+describe("config validation", () => {
+    for (const c of CASES) {
+        it(`rejects ${c.what}, before any resource is registered`, async () => {
+            const e = await evaluateWith("prod", c.change);
+            assert.ok(e.error, "the program accepted a bad config");
+            const lines = e.error.message.split("\n").slice(1).map(l => l.replace(/^\s+- /, ""));
+            assert.strictEqual(lines.length, c.problems.length, e.error.message);
+            for (const p of c.problems) {
+                const line = lines.find(l => l.startsWith(`Pulumi.prod.yaml: ${P}:${p.key}: `));
+                assert.ok(line, `no line for ${p.key} in:\n${e.error.message}`);
+                const [, expected, found, example] = /: expected (.*); found (.*); for example (.*)$/.exec(line) ?? [];
+                assert.ok(expected?.includes(p.expected), `expected-part of: ${line}`);
+                assert.ok(found?.includes(p.found), `found-part of: ${line}`);
+                assert.ok(example?.includes(p.example), `example-part of: ${line}`);
+            }
+            assert.deepStrictEqual(e.resources.map(r => r.type), ["pulumi:pulumi:Stack"]);
+        });
+    }
+
+    it("accepts one account on both sides when the stack says so", async () => {
+        const e = await evaluateWith("dev", c => {
+            set("allowSameAccount", true)(c);
+            setIn("targetAccount", "accountId", "333333333333")(c);
+            setIn("targetAccount", "provisioningRoleArn", "arn:aws:iam::333333333333:role/pulumi-provisioner")(c);
+            block(c, "deployTarget").taskRoleArn = "arn:aws:iam::333333333333:role/my-service-task";
+            block(c, "deployTarget").executionRoleArn = "arn:aws:iam::333333333333:role/my-service-task-execution";
+        });
+        assert.ifError(e.error);
+    });
+
+    it("leaves other namespaces (aws:, pulumi:) alone", async () => {
+        const e = await evaluateWith("prod", c => { c["aws:profile"] = "tooling"; c["pulumi:tags"] = { team: "platform" }; });
+        assert.ifError(e.error);
+    });
+});
