@@ -7,8 +7,12 @@ import { AccountMocks, MockedInvoke, Placement } from "./mocks";
 // Internal to @pulumi/pulumi, and the only way to know that every registration has been answered.
 const { waitForRPCs } = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
 
-export const ROOT = path.resolve(__dirname, "..");
-const PROGRAM = path.join(ROOT, "index.ts");
+/** The project folder: where Pulumi.yaml is (this file also runs compiled, from dist/offline). */
+export const ROOT = (function findRoot(dir: string): string {
+    return fs.existsSync(path.join(dir, "Pulumi.yaml")) || dir === path.dirname(dir) ? dir : findRoot(path.dirname(dir));
+})(__dirname);
+// index.ts under ts-node, index.js when compiled: the program beside this folder either way.
+const PROGRAM = path.join(__dirname, "..", "index");
 
 /** A registered resource: what the program asked for, and where it landed. */
 export interface Resource extends Partial<Placement> {

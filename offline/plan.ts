@@ -1,0 +1,99 @@
+import { evaluate, Evaluation, RawConfig, readStackConfig, Resource } from "./engine";
+import { crossAccountWiring, Wire } from "./wiring";
+
+const short = (type: string) => type.replace(/^aws:\w+\/(\w+):(\w+)$/, "$2").replace(/^cross-account-pipeline:\w+:/, "");
+const flag = (on: unknown, yes: string, no: string) => (on ? yes : no);
+
+/** The few properties that matter, per resource type. */
+const DETAILS: Record<string, (r: Resource) => string> = {
+    "aws:kms/key:Key": r => `rotation ${flag(r.inputs.enableKeyRotation, "on", "OFF")}, deletion window ${r.inputs.deletionWindowInDays} days`,
+    "aws:kms/alias:Alias": r => r.inputs.name,
+    "aws:s3/bucket:Bucket": r => r.state.bucket,
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": r =>
+        `${r.inputs.rules[0].applyServerSideEncryptionByDefault.sseAlgorithm} with ${r.inputs.rules[0].applyServerSideEncryptionByDefault.kmsMasterKeyId}`,
+    "aws:s3/bucketOwnershipControls:BucketOwnershipControls": r => r.inputs.rule.objectOwnership,
+    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": r => `artifacts expire after ${r.inputs.rules[0].expiration.days} days`,
+    "aws:iam/role:Role": r => r.inputs.name,
+    "aws:iam/rolePolicy:RolePolicy": r => JSON.parse(r.inputs.policy).Statement.map((s: any) => s.Sid).join(", "),
+    "aws:codecommit/repository:Repository": r => r.inputs.repositoryName,
+    "aws:codebuild/project:Project": r => `${r.inputs.name}, artifacts encrypted with ${r.inputs.encryptionKey}`,
+    "aws:codepipeline/pipeline:Pipeline": r => {
+        const deploy = r.inputs.stages.at(-1).actions[0];
+        return `${r.inputs.name}: ${r.inputs.stages.map((s: any) => s.name).join(" -> ")}; ` +
+            `artifacts under ${r.inputs.artifactStores[0].encryptionKey.id}; deploy runs as ${deploy.roleArn} in ${deploy.region}`;
+    },
+};
+
+function describe(r: Resource): string {
+    const details = DETAILS[r.type]?.(r);
+    return `${short(r.type)} ${r.name}${details ? `  (${details})` : ""}${r.retainOnDelete ? "  [kept on destroy]" : ""}`;
+}
+
+function tree(e: Evaluation, parent: Resource, prefix: string): string[] {
+    const children = e.resources.filter(r => r.parent === parent.urn && r.type !== "pulumi:providers:aws");
+    return children.flatMap((child, i) => {
+        const last = i === children.length - 1;
+        return [`${prefix}${last ? "└─ " : "├─ "}${describe(child)}`, ...tree(e, child, prefix + (last ? "   " : "│  "))];
+    });
+}
+
+function accounts(e: Evaluation): { side: string; account: string; region: string; role?: string; lines: string[] }[] {
+    const root = e.resources.find(r => r.type === "pulumi:pulumi:Stack")!;
+    const config = readStackConfig(e.stack);
+    return ["pipeline", "target"].map(side => {
+        const { accountId, provisioningRoleArn } = config[`cross-account-pipeline:${side}Account`] as any;
+        const top = e.resources.filter(r => r.parent === root.urn && r.account === accountId && r.type !== "pulumi:providers:aws");
+        const lines = top.flatMap((r, i) => {
+            const last = i === top.length - 1;
+            return [`${last ? "└─ " : "├─ "}${describe(r)}`, ...tree(e, r, last ? "   " : "│  ")];
+        });
+        return { side, account: accountId, region: config["cross-account-pipeline:region"] as string, role: provisioningRoleArn, lines };
+    });
+}
+
+const wireSource = (w: Wire) => w.source ? `${short(w.source.type)} ${w.source.name}.arn` :
+    w.value.endsWith(":root") ? "account root (narrowed to one role by aws:PrincipalArn)" : `${w.value} (from config)`;
+
+function wiringLines(sections: { side: string; account: string }[], wires: Wire[]): string[] {
+    return sections.flatMap(from => {
+        const to = sections.find(s => s !== from)!;
+        const own = wires.filter(w => w.fromAccount === from.account);
+        const width = Math.max(0, ...own.map(w => wireSource(w).length));
+        return [`  ${from.side} account ${from.account} -> ${to.side} account ${to.account}`,
+            ...own.map(w => `    ${wireSource(w).padEnd(width)}  ->  ${short(w.target.type)} ${w.target.name}.${w.path}`)];
+    });
+}
+
+/** The plan of an evaluated stack: as text for the terminal, and as Markdown with a Mermaid diagram. */
+export function renderPlan(e: Evaluation): { text: string; markdown: string } {
+    const sections = accounts(e);
+    const wires = crossAccountWiring(e);
+    const text = [
+        `Plan for stack ${e.stack} (Pulumi.${e.stack}.yaml), evaluated offline: nothing is created.`, "",
+        ...sections.flatMap(s => [
+            `${s.side === "pipeline" ? "Pipeline (tooling) account" : "Target (deploy) account"} ${s.account}, ${s.region}` +
+            `${s.role ? `, provisioned as ${s.role}` : ", ambient credentials"}`,
+            ...s.lines, ""]),
+        "Cross-account wiring (computed from the registered inputs):",
+        ...wiringLines(sections, wires),
+    ].join("\n");
+    const ids = new Map(e.resources.map((r, i) => [r.urn, `n${i}`]));
+    const node = (r: Resource) => ids.get(r.urn)!;
+    const mermaid = [
+        "```mermaid", "flowchart LR",
+        ...sections.flatMap(s => [
+            `  subgraph ${s.side}["${s.side} account ${s.account}"]`,
+            ...e.resources.filter(r => r.account === s.account && r.custom && wires.some(w => w.source === r || w.target === r))
+                .map(r => `    ${node(r)}["${short(r.type)} ${r.name}"]`),
+            "  end"]),
+        ...[...new Set(wires.filter(w => w.source).map(w => `  ${node(w.source!)} -->|${w.path.split(/[.[]/)[0]}| ${node(w.target)}`))],
+        "```",
+    ].join("\n");
+    return { text, markdown: `# Plan: stack \`${e.stack}\`\n\n${mermaid}\n\n\`\`\`text\n${text}\n\`\`\`\n` };
+}
+
+/** Evaluates a stack and renders its plan; a bad config gives its validation message and exit code 1. */
+export async function plan(stack: string, config?: RawConfig): Promise<{ exitCode: number; text: string; markdown?: string }> {
+    const e = await evaluate(stack, config ?? readStackConfig(stack));
+    return e.error ? { exitCode: 1, text: e.error.message } : { exitCode: 0, ...renderPlan(e) };
+}
