@@ -91,12 +91,16 @@ const POLICY_HOLDER: Record<string, (r: Resource, all: Resource[]) => Resource |
         all.find(p => p.type === "aws:ecr/repositoryPolicy:RepositoryPolicy" && p.inputs.repository === r.state.name),
 };
 
+/** A committed stack's keys of this project's namespace, without the prefix: what `parseConfig` takes. */
+export function projectConfig(stack: string): Record<string, unknown> {
+    const prefix = `${projectName()}:`;
+    return Object.fromEntries(Object.entries(readStackConfig(stack))
+        .filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
+}
+
 /** The committed stack's validated config, as the program reads it. */
 export function stackConfig(stack: string): StackConfig {
-    const prefix = `${projectName()}:`;
-    const raw = Object.fromEntries(Object.entries(readStackConfig(stack))
-        .filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
-    return parseConfig(projectName(), stack, raw);
+    return parseConfig(projectName(), stack, projectConfig(stack));
 }
 
 /**
