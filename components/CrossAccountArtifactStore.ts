@@ -15,7 +15,7 @@ export interface CrossAccountArtifactStoreArgs {
     writerRoleArns: pulumi.Input<string>[];
     /** Roles of other accounts that read artifacts: the target account's deploy role. */
     readerRoleArns: pulumi.Input<string>[];
-    /** Days after which an artifact expires. At least the 7 days a manual approval may wait. */
+    /** Days after which an artifact expires: longer than a manual approval may wait (7 days), and a rollback after it. */
     artifactRetentionDays: number;
     /** Keep the key and bucket (and so the artifacts) when they leave the stack. */
     retainOnDelete: boolean;

@@ -48,7 +48,7 @@ export interface StackConfig {
     build: BuildConfig;
     manualApproval: boolean;
     deployTarget: DeployTargetConfig;
-    /** Days after which artifacts (and their old versions) expire. */
+    /** Days after which artifacts (and their old versions) expire; at least MIN_ARTIFACT_RETENTION_DAYS. */
     artifactRetentionDays: number;
     /** Keep the repository, key and bucket when they are deleted from the stack. */
     retainOnDelete: boolean;
@@ -68,6 +68,13 @@ interface Rule {
     expected: string;
     example: string;
 }
+
+/**
+ * Artifacts must outlive two back-to-back releases: a manual approval may hold a build's
+ * artifacts for 7 days before the deploy reads them, and a rollback of the next release
+ * (which may wait 7 days for its own approval) redeploys the previous release's artifacts.
+ */
+export const MIN_ARTIFACT_RETENTION_DAYS = 14;
 
 const accountIdRule: Rule = { expected: "a 12-digit AWS account id, quoted as a string", example: '"111111111111"' };
 const roleArnRule: Rule = { expected: "an IAM role ARN", example: "arn:aws:iam::111111111111:role/pulumi-provisioner" };
@@ -237,8 +244,8 @@ export function parseConfig(project: string, stack: string, raw: Record<string, 
             taskRoleArn: roleIn("deployTarget.taskRoleArn", targetAccount.accountId),
             executionRoleArn: roleIn("deployTarget.executionRoleArn", targetAccount.accountId),
         },
-        artifactRetentionDays: r.read("artifactRetentionDays", { expected: "a whole number of days from 7 to 3650", example: "30" },
-            integer(7, 3650), 30),
+        artifactRetentionDays: r.read("artifactRetentionDays", { expected: `a whole number of days from ${MIN_ARTIFACT_RETENTION_DAYS} to 3650`, example: "30" },
+            integer(MIN_ARTIFACT_RETENTION_DAYS, 3650), 30),
         retainOnDelete: r.read("retainOnDelete", { expected: "true or false", example: "true" }, boolean, true),
     };
     if (r.problems.length > 0) {

@@ -91,7 +91,7 @@ const CASES: Case[] = [{
 }, {
     what: "artifacts that would expire before a pending approval",
     change: set("artifactRetentionDays", 1),
-    problems: [{ key: "artifactRetentionDays", expected: "a whole number of days from 7", found: "number 1", example: "30" }],
+    problems: [{ key: "artifactRetentionDays", expected: "a whole number of days from 14", found: "number 1", example: "30" }],
 }, {
     what: "a block given as a plain value",
     change: set("source", "my-service"),

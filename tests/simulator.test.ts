@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import type * as aws from "@pulumi/aws";
-import { evaluate, type AccessRequest, type Decision, type PolicyDocument, type PolicyStatement } from "./support/simulator";
+import { evaluate, type AccessRequest, type Decision, type PolicyDocument, type PolicyStatement } from "../offline/simulator";
 
 const DEV = "111111111111";
 const PROD = "222222222222";

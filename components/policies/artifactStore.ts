@@ -12,9 +12,10 @@ export interface ArtifactAccess {
     readerRoleArns: string[];
 }
 
-// Managing the key, not using it: using it is granted role by role below.
+// Managing the key, not using it: using it is granted role by role below. Not `kms:Create*`:
+// it includes CreateGrant, which hands out use of the key without touching this policy.
 const KEY_ADMIN_ACTIONS = [
-    "kms:Create*", "kms:Describe*", "kms:Enable*", "kms:List*", "kms:Put*", "kms:Update*",
+    "kms:CreateAlias", "kms:Describe*", "kms:Enable*", "kms:List*", "kms:Put*", "kms:Update*",
     "kms:Revoke*", "kms:Disable*", "kms:Get*", "kms:Delete*", "kms:TagResource", "kms:UntagResource",
     "kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion",
 ];

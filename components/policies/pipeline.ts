@@ -56,7 +56,8 @@ export function buildRolePolicy(bucketArn: string, keyArn: string, logGroupArn: 
         Sid: "WriteOwnBuildLogs",
         Effect: "Allow",
         Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-        Resource: [logGroupArn, `${logGroupArn}:log-stream:*`],
+        // Both actions act on a log stream; the group's own ARN would grant nothing more.
+        Resource: `${logGroupArn}:log-stream:*`,
     });
 }
 

@@ -1,5 +1,5 @@
-// Test-only harness around @cloud-copilot/iam-simulate (AGPL-3.0, devDependency only:
-// nothing in the deployed program may import this file).
+// Offline-only harness around @cloud-copilot/iam-simulate (AGPL-3.0, devDependency only:
+// index.ts, stacks/ and components/ never import offline/, so the deployed program never loads it).
 //
 // How the library is used:
 // - runSimulation() validates the policies, the action and the resource ARN against its

@@ -1,0 +1,240 @@
+// The access table: who may do what to which resource, and who may not. The access tests
+// run every row against the policies each committed stack registers; `npm run security-doc`
+// prints it into SECURITY.md. Names stand for roles and resources found in the evaluation
+// (see offline/access.ts); `<...>` in an ARN or a context value is filled in per stack.
+import { AccessRow, AccessTable, PrincipalSpec, ResourceSpec } from "./access";
+
+const principals = {
+    "pipeline role": { role: "pipeline" },
+    "build role": { role: "build" },
+    "source events role": { role: "events" },
+    "deploy role": { role: "deploy" },
+    // The other account's admins control these identity policies: what stays denied must
+    // be denied by this account's own resource policies.
+    "pipeline role given Allow * in DEV": { role: "pipeline", identity: "allow-all" },
+    "build role given Allow * in DEV": { role: "build", identity: "allow-all" },
+    "deploy role given Allow * in PROD": { role: "deploy", identity: "allow-all" },
+    "another DEV role with Allow *": { stranger: "pipeline", name: "developer" },
+    "another PROD role with Allow *": { stranger: "target", name: "admin" },
+    "third-account role with Allow *": { stranger: "third", name: "intruder" },
+    "CodePipeline": { service: "codepipeline.amazonaws.com" },
+    "CodeBuild": { service: "codebuild.amazonaws.com" },
+    "EventBridge": { service: "events.amazonaws.com" },
+    // Created by the PROD target (branch `target`): rows naming them are skipped until they exist.
+    "CodeDeploy service role": { role: "codedeploy", later: true },
+    "PROD task execution role": { role: "execution", later: true },
+} satisfies Record<string, PrincipalSpec>;
+
+const ARTIFACTS = { type: "aws:s3/bucket:Bucket", name: "artifacts-bucket" } as const;
+const KEY = { type: "aws:kms/key:Key", name: "artifacts-key" } as const;
+const CODEDEPLOY = "arn:<partition>:codedeploy:<region>:<target account>";
+const ECS = "arn:<partition>:ecs:<region>:<target account>";
+const DEV = "arn:<partition>:<service>:<region>:<pipeline account>";
+const dev = (service: string, resource: string) => `${DEV.replace("<service>", service)}:${resource}`;
+/** A key policy as AWS writes it by default: the account's IAM policies decide. */
+const defaultKeyPolicy = (account: string) => ({
+    Version: "2012-10-17" as const,
+    Statement: [{ Sid: "EnableIamPolicies", Effect: "Allow" as const, Principal: { AWS: `arn:<partition>:iam::<${account}>:root` }, Action: "kms:*", Resource: "*" }],
+});
+
+const resources = {
+    "build output artifact": { ...ARTIFACTS, path: "/my-pipeline/BuildOutpu/a1B2c3D" },
+    "source artifact": { ...ARTIFACTS, path: "/my-pipeline/SourceArti/e5F6g7H" },
+    "build output artifact, bucket policy opened in DEV": { ...ARTIFACTS, path: "/my-pipeline/BuildOutpu/a1B2c3D", policy: "open" },
+    "artifact bucket": ARTIFACTS,
+    "artifact key": KEY,
+    "artifact key, key policy opened in DEV": { ...KEY, policy: "open" },
+    "deploy role": { role: "deploy" },
+    "deploy role, trust opened in PROD": { role: "deploy", policy: "open" },
+    "pipeline role": { role: "pipeline" },
+    "build role": { role: "build" },
+    "source events role": { role: "events" },
+    "source repository": { type: "aws:codecommit/repository:Repository" },
+    "build project": { type: "aws:codebuild/project:Project" },
+    "build log group": { type: "aws:cloudwatch/logGroup:LogGroup" },
+    "build log stream": { type: "aws:cloudwatch/logGroup:LogGroup", path: ":log-stream:build-1" },
+    "pipeline": { type: "aws:codepipeline/pipeline:Pipeline" },
+    "CodeDeploy deployment group": { arn: `${CODEDEPLOY}:deploymentgroup:<deployTarget.applicationName>/<deployTarget.deploymentGroupName>`, account: "target" },
+    "CodeDeploy application": { arn: `${CODEDEPLOY}:application:<deployTarget.applicationName>`, account: "target" },
+    "CodeDeploy deployment config": { arn: `${CODEDEPLOY}:deploymentconfig:<deployTarget.deploymentConfigName>`, account: "target" },
+    "task role": { arn: "<deployTarget.taskRoleArn>", account: "target" },
+    "task execution role": { arn: "<deployTarget.executionRoleArn>", account: "target" },
+    // RegisterTaskDefinition takes a task definition ARN; the grant must be "*" (the family is the service's choice).
+    "a task definition": { arn: `${ECS}:task-definition/my-service:7`, account: "target" },
+    // Resources this program does not create: what a grant must not reach.
+    "object in another DEV bucket": { arn: "arn:<partition>:s3:::other-dev-bucket/data.zip", account: "pipeline" },
+    "another DEV bucket": { arn: "arn:<partition>:s3:::other-dev-bucket", account: "pipeline" },
+    "object in a PROD bucket": { arn: "arn:<partition>:s3:::prod-data/data.zip", account: "target" },
+    "another DEV key": { arn: dev("kms", "key/0b0b0b0b-0000-4000-8000-000000000001"), account: "pipeline", policy: defaultKeyPolicy("pipeline account") },
+    "a PROD key": { arn: "arn:<partition>:kms:<region>:<target account>:key/0c0c0c0c-0000-4000-8000-000000000002", account: "target", policy: defaultKeyPolicy("target account") },
+    "another DEV repository": { arn: dev("codecommit", "other-repository"), account: "pipeline" },
+    "another DEV build project": { arn: dev("codebuild", "project/other-project"), account: "pipeline" },
+    "another DEV log stream": { arn: dev("logs", "log-group:/aws/lambda/other:log-stream:x"), account: "pipeline" },
+    "another DEV pipeline": { arn: dev("codepipeline", "other-pipeline"), account: "pipeline" },
+    "another PROD role": { arn: "arn:<partition>:iam::<target account>:role/admin", account: "target" },
+    "PROD role trusting the DEV account": {
+        arn: "arn:<partition>:iam::<target account>:role/break-glass", account: "target",
+        policy: { Version: "2012-10-17", Statement: [{ Sid: "TrustDev", Effect: "Allow", Principal: { AWS: "arn:<partition>:iam::<pipeline account>:root" }, Action: "sts:AssumeRole" }] },
+    },
+    "another deployment group": { arn: `${CODEDEPLOY}:deploymentgroup:other-app/other-group`, account: "target" },
+    "another application": { arn: `${CODEDEPLOY}:application:other-app`, account: "target" },
+    "another deployment config": { arn: `${CODEDEPLOY}:deploymentconfig:Custom.Other`, account: "target" },
+    "a PROD ECS service": { arn: `${ECS}:service/prod/other-service`, account: "target" },
+    "a PROD ECS cluster": { arn: `${ECS}:cluster/prod`, account: "target" },
+    // Created by the PROD target (branch `target`).
+    "image repository": { type: "aws:ecr/repository:Repository", later: true },
+    "target ECS service": { type: "aws:ecs/service:Service", later: true },
+} satisfies Record<string, ResourceSpec>;
+
+type P = keyof typeof principals;
+type R = keyof typeof resources;
+
+const TLS = { "aws:SecureTransport": "true" };
+const VIA_S3 = { "kms:ViaService": "s3.<region>.amazonaws.com" };
+const KMS_UPLOAD = { ...TLS, "s3:x-amz-server-side-encryption": "aws:kms", "s3:x-amz-server-side-encryption-aws-kms-key-id": "<artifact key>" };
+/** A direct call to KMS, not through another service. */
+const DIRECT = ["kms:ViaService"];
+const FOR_DEV = { "aws:SourceAccount": "<pipeline account>" };
+const READ = ["s3:GetObject", "s3:GetObjectVersion"];
+const allowed = "Allowed" as const;
+const denied = "ImplicitlyDenied" as const;
+const blocked = "ExplicitlyDenied" as const;
+
+const rows: AccessRow<P, R>[] = [
+    // The trust boundary: one DEV role, and only for sts:AssumeRole, enters PROD.
+    { principal: "pipeline role", action: "sts:AssumeRole", resource: "deploy role", expect: allowed, why: "the deploy action runs in PROD as the deploy role" },
+    { principal: "build role", action: "sts:AssumeRole", resource: "deploy role", expect: denied, why: "only the pipeline role is trusted, not the build" },
+    { principal: "another DEV role with Allow *", action: "sts:AssumeRole", resource: "deploy role", expect: denied, why: "the trust names one role, not the DEV account" },
+    { principal: "third-account role with Allow *", action: "sts:AssumeRole", resource: "deploy role", expect: denied, why: "no other account is trusted" },
+    { principal: "another PROD role with Allow *", action: "sts:AssumeRole", resource: "deploy role", expect: denied, why: "not even from inside PROD" },
+    { principal: "pipeline role given Allow * in DEV", action: "sts:TagSession", resource: "deploy role", expect: denied, why: "the trust allows AssumeRole only, whatever DEV grants" },
+    { principal: "pipeline role", action: "sts:TagSession", resource: "deploy role, trust opened in PROD", expect: denied, why: "the pipeline role asks for AssumeRole only" },
+    { principal: "pipeline role", action: "sts:AssumeRole", resource: "PROD role trusting the DEV account", expect: denied, why: "the pipeline role may assume the deploy role and no other PROD role" },
+
+    // Service roles: each service assumes its own role, for the DEV account only.
+    { principal: "CodePipeline", action: "sts:AssumeRole", resource: "pipeline role", context: FOR_DEV, expect: allowed, why: "CodePipeline runs as the pipeline role" },
+    { principal: "CodeBuild", action: "sts:AssumeRole", resource: "build role", context: FOR_DEV, expect: allowed, why: "CodeBuild runs as the build role" },
+    { principal: "EventBridge", action: "sts:AssumeRole", resource: "source events role", context: FOR_DEV, expect: allowed, why: "EventBridge starts the pipeline as the events role" },
+    { principal: "CodePipeline", action: "sts:AssumeRole", resource: "pipeline role", context: { "aws:SourceAccount": "<third account>" }, expect: denied, why: "confused deputy: CodePipeline acting for another account" },
+    { principal: "CodeBuild", action: "sts:AssumeRole", resource: "pipeline role", context: FOR_DEV, expect: denied, why: "each role trusts one service" },
+    { principal: "CodePipeline", action: "sts:AssumeRole", resource: "build role", context: FOR_DEV, expect: denied, why: "each role trusts one service" },
+    { principal: "CodeBuild", action: "sts:AssumeRole", resource: "source events role", context: FOR_DEV, expect: denied, why: "each role trusts one service" },
+    { principal: "CodePipeline", action: "sts:TagSession", resource: "pipeline role", context: FOR_DEV, expect: denied, why: "services assume, nothing more" },
+    { principal: "CodeBuild", action: "sts:TagSession", resource: "build role", context: FOR_DEV, expect: denied, why: "services assume, nothing more" },
+    { principal: "EventBridge", action: "sts:TagSession", resource: "source events role", context: FOR_DEV, expect: denied, why: "services assume, nothing more" },
+
+    // Artifacts in DEV, read from PROD.
+    { principal: "deploy role", action: READ, resource: "build output artifact", context: TLS, expect: allowed, why: "the deploy reads the task definition and appspec" },
+    { principal: "deploy role", action: "kms:Decrypt", resource: "artifact key", context: VIA_S3, expect: allowed, why: "S3 decrypts the artifact for the deploy role" },
+    { principal: "deploy role", action: "kms:Decrypt", resource: "artifact key", absent: DIRECT, expect: denied, why: "the key is used through S3 only" },
+    { principal: "deploy role", action: "kms:Decrypt", resource: "artifact key", context: { "kms:ViaService": "secretsmanager.<region>.amazonaws.com" }, expect: denied, why: "the key is used through S3 only" },
+    { principal: "deploy role", action: "kms:GenerateDataKey", resource: "artifact key", context: VIA_S3, expect: denied, why: "the deploy role encrypts nothing" },
+    { principal: "deploy role", action: "s3:PutObject", resource: "build output artifact", context: KMS_UPLOAD, expect: denied, why: "the deploy role never writes artifacts" },
+    { principal: "deploy role", action: "s3:DeleteObject", resource: "build output artifact", context: TLS, expect: denied, why: "the deploy role never deletes artifacts" },
+    { principal: "deploy role", action: "s3:GetObject", resource: "build output artifact", context: { "aws:SecureTransport": "false" }, expect: blocked, why: "TLS only" },
+    { principal: "deploy role given Allow * in PROD", action: "s3:DeleteObject", resource: "build output artifact", context: TLS, expect: denied, why: "the bucket policy lets PROD read, whatever PROD grants" },
+    { principal: "deploy role given Allow * in PROD", action: "kms:GenerateDataKey", resource: "artifact key", context: VIA_S3, expect: denied, why: "the key policy lets PROD decrypt, whatever PROD grants" },
+    { principal: "deploy role", action: "s3:DeleteObject", resource: "build output artifact, bucket policy opened in DEV", context: TLS, expect: denied, why: "the deploy role asks for reads only" },
+    { principal: "deploy role", action: "kms:GenerateDataKey", resource: "artifact key, key policy opened in DEV", context: VIA_S3, expect: denied, why: "the deploy role asks for Decrypt only" },
+    { principal: "deploy role", action: "s3:GetObject", resource: "object in a PROD bucket", context: TLS, expect: denied, why: "the deploy role reads the artifact bucket only" },
+    { principal: "deploy role", action: "kms:Decrypt", resource: "a PROD key", context: VIA_S3, expect: denied, why: "the deploy role decrypts with the artifact key only" },
+    { principal: "another PROD role with Allow *", action: "s3:GetObject", resource: "build output artifact", context: TLS, expect: denied, why: "the bucket trusts the deploy role, not the PROD account" },
+    { principal: "another PROD role with Allow *", action: "kms:Decrypt", resource: "artifact key", context: VIA_S3, expect: denied, why: "the key trusts the deploy role, not the PROD account" },
+    { principal: "third-account role with Allow *", action: "s3:GetObject", resource: "build output artifact", context: TLS, expect: denied, why: "no other account" },
+    { principal: "third-account role with Allow *", action: "s3:PutObject", resource: "build output artifact", context: KMS_UPLOAD, expect: denied, why: "no other account" },
+    { principal: "third-account role with Allow *", action: "kms:Decrypt", resource: "artifact key", context: VIA_S3, expect: denied, why: "no other account" },
+
+    // Artifacts within DEV.
+    { principal: "build role", action: "s3:PutObject", resource: "build output artifact", context: KMS_UPLOAD, expect: allowed, why: "the build writes its output, encrypted with the artifact key" },
+    { principal: "build role", action: "kms:GenerateDataKey", resource: "artifact key", context: VIA_S3, expect: allowed, why: "S3 encrypts the build output" },
+    { principal: "build role", action: READ, resource: "source artifact", context: TLS, expect: allowed, why: "the build reads the source" },
+    { principal: "build role", action: "kms:Decrypt", resource: "artifact key", context: VIA_S3, expect: allowed, why: "S3 decrypts the source for the build" },
+    { principal: "build role", action: "s3:PutObject", resource: "build output artifact", context: { ...KMS_UPLOAD, "s3:x-amz-server-side-encryption": "AES256" }, absent: ["s3:x-amz-server-side-encryption-aws-kms-key-id"], expect: blocked, why: "uploads must use aws:kms" },
+    { principal: "build role", action: "s3:PutObject", resource: "build output artifact", context: TLS, absent: ["s3:x-amz-server-side-encryption", "s3:x-amz-server-side-encryption-aws-kms-key-id"], expect: blocked, why: "uploads must say aws:kms" },
+    { principal: "build role", action: "s3:PutObject", resource: "build output artifact", context: { ...KMS_UPLOAD, "s3:x-amz-server-side-encryption-aws-kms-key-id": "<another DEV key>" }, expect: blocked, why: "PROD could not read another key's artifacts" },
+    { principal: "build role", action: "s3:PutObject", resource: "build output artifact", context: { ...TLS, "s3:x-amz-server-side-encryption": "aws:kms" }, absent: ["s3:x-amz-server-side-encryption-aws-kms-key-id"], expect: blocked, why: "without a key id S3 would use aws/s3, unreadable from PROD" },
+    { principal: "build role", action: "s3:DeleteObject", resource: "build output artifact", context: TLS, expect: denied, why: "artifacts expire by lifecycle, nobody deletes them" },
+    { principal: "build role", action: "s3:GetObject", resource: "object in another DEV bucket", context: TLS, expect: denied, why: "the artifact bucket only" },
+    { principal: "build role", action: "kms:ScheduleKeyDeletion", resource: "artifact key", absent: DIRECT, expect: denied, why: "using the key is not managing it" },
+    { principal: "build role", action: "kms:Decrypt", resource: "another DEV key", context: VIA_S3, expect: denied, why: "the artifact key only" },
+    { principal: "build role given Allow * in DEV", action: "kms:CreateGrant", resource: "artifact key", context: VIA_S3, expect: denied, why: "the key policy lets pipeline roles encrypt and decrypt only" },
+    { principal: "another DEV role with Allow *", action: "kms:Decrypt", resource: "artifact key", context: VIA_S3, expect: denied, why: "the key trusts two DEV roles, not the DEV account" },
+    {
+        principal: "another DEV role with Allow *", resource: "artifact key", absent: DIRECT, expect: allowed, why: "DEV's IAM administrators manage the key, without using it",
+        action: ["kms:CreateAlias", "kms:DescribeKey", "kms:EnableKeyRotation", "kms:ListResourceTags", "kms:PutKeyPolicy", "kms:UpdateKeyDescription",
+            "kms:RevokeGrant", "kms:DisableKey", "kms:GetKeyPolicy", "kms:DeleteAlias", "kms:TagResource", "kms:UntagResource", "kms:ScheduleKeyDeletion", "kms:CancelKeyDeletion"],
+    },
+    { principal: "pipeline role", action: [...READ, "s3:PutObject"], resource: "source artifact", context: KMS_UPLOAD, expect: allowed, why: "the pipeline stores the source and hands artifacts between stages" },
+    { principal: "pipeline role", action: ["kms:GenerateDataKey", "kms:Decrypt"], resource: "artifact key", context: VIA_S3, expect: allowed, why: "S3 encrypts and decrypts for the pipeline" },
+    { principal: "pipeline role", action: ["s3:GetBucketLocation", "s3:GetBucketVersioning"], resource: "artifact bucket", context: TLS, expect: allowed, why: "CodePipeline checks its artifact store" },
+    { principal: "pipeline role", action: "s3:GetObject", resource: "source artifact", context: { "aws:SecureTransport": "false" }, expect: blocked, why: "TLS only" },
+    { principal: "pipeline role", action: "s3:DeleteObject", resource: "source artifact", context: TLS, expect: denied, why: "artifacts expire by lifecycle, nobody deletes them" },
+    { principal: "pipeline role", action: "s3:PutBucketPolicy", resource: "artifact bucket", context: TLS, expect: denied, why: "the pipeline cannot loosen its bucket" },
+    { principal: "pipeline role", action: "s3:GetBucketLocation", resource: "another DEV bucket", context: TLS, expect: denied, why: "the artifact bucket only" },
+    { principal: "pipeline role", action: "s3:GetObject", resource: "object in another DEV bucket", context: TLS, expect: denied, why: "the artifact bucket only" },
+    { principal: "pipeline role", action: "kms:ScheduleKeyDeletion", resource: "artifact key", absent: DIRECT, expect: denied, why: "using the key is not managing it" },
+    { principal: "pipeline role", action: "kms:Decrypt", resource: "another DEV key", context: VIA_S3, expect: denied, why: "the artifact key only" },
+
+    // Source, build, start.
+    { principal: "pipeline role", action: ["codecommit:GetBranch", "codecommit:GetCommit", "codecommit:GetRepository", "codecommit:UploadArchive", "codecommit:GetUploadArchiveStatus", "codecommit:CancelUploadArchive"], resource: "source repository", expect: allowed, why: "the source action archives the branch" },
+    { principal: "pipeline role", action: "codecommit:GitPush", resource: "source repository", expect: denied, why: "the pipeline reads source, never writes it" },
+    { principal: "pipeline role", action: "codecommit:GetBranch", resource: "another DEV repository", expect: denied, why: "its own repository only" },
+    { principal: "pipeline role", action: ["codebuild:StartBuild", "codebuild:BatchGetBuilds"], resource: "build project", expect: allowed, why: "the build action starts and watches the build" },
+    { principal: "pipeline role", action: "codebuild:UpdateProject", resource: "build project", expect: denied, why: "changing the build would run code as the build role" },
+    { principal: "pipeline role", action: "codebuild:StartBuild", resource: "another DEV build project", expect: denied, why: "its own build only" },
+    { principal: "build role", action: ["logs:CreateLogStream", "logs:PutLogEvents"], resource: "build log stream", expect: allowed, why: "the build logs" },
+    { principal: "build role", action: "logs:DeleteLogGroup", resource: "build log group", expect: denied, why: "a build cannot erase its own logs" },
+    { principal: "build role", action: "logs:DeleteLogStream", resource: "build log stream", expect: denied, why: "a build cannot erase its own logs" },
+    { principal: "build role", action: "logs:PutLogEvents", resource: "another DEV log stream", expect: denied, why: "its own log group only" },
+    { principal: "source events role", action: "codepipeline:StartPipelineExecution", resource: "pipeline", expect: allowed, why: "a push starts the pipeline" },
+    { principal: "source events role", action: "codepipeline:UpdatePipeline", resource: "pipeline", expect: denied, why: "starting is all it does" },
+    { principal: "source events role", action: "codepipeline:StartPipelineExecution", resource: "another DEV pipeline", expect: denied, why: "this pipeline only" },
+
+    // The deploy in PROD.
+    { principal: "deploy role", action: ["codedeploy:CreateDeployment", "codedeploy:GetDeployment"], resource: "CodeDeploy deployment group", expect: allowed, why: "the deploy action starts and watches the blue/green deployment" },
+    { principal: "deploy role", action: ["codedeploy:GetApplication", "codedeploy:GetApplicationRevision", "codedeploy:RegisterApplicationRevision"], resource: "CodeDeploy application", expect: allowed, why: "the deploy action registers the new revision" },
+    { principal: "deploy role", action: "codedeploy:GetDeploymentConfig", resource: "CodeDeploy deployment config", expect: allowed, why: "the deploy action reads how to shift traffic" },
+    { principal: "deploy role", action: "ecs:RegisterTaskDefinition", resource: "a task definition", expect: allowed, why: "each deploy registers the new task definition" },
+    { principal: "deploy role", action: "iam:PassRole", resource: "task role", context: { "iam:PassedToService": "ecs-tasks.amazonaws.com" }, expect: allowed, why: "the new task definition names the task role" },
+    { principal: "deploy role", action: "iam:PassRole", resource: "task execution role", context: { "iam:PassedToService": "ecs-tasks.amazonaws.com" }, expect: allowed, why: "the new task definition names the execution role" },
+    { principal: "deploy role", action: "iam:PassRole", resource: "task role", context: { "iam:PassedToService": "ec2.amazonaws.com" }, expect: denied, why: "to ECS tasks only" },
+    { principal: "deploy role", action: "iam:PassRole", resource: "another PROD role", context: { "iam:PassedToService": "ecs-tasks.amazonaws.com" }, expect: denied, why: "the two task roles only" },
+    { principal: "deploy role", action: "codedeploy:CreateDeployment", resource: "another deployment group", expect: denied, why: "its own deployment group only" },
+    { principal: "deploy role", action: "codedeploy:DeleteDeploymentGroup", resource: "CodeDeploy deployment group", expect: denied, why: "deploys, never reconfigures" },
+    { principal: "deploy role", action: "codedeploy:RegisterApplicationRevision", resource: "another application", expect: denied, why: "its own application only" },
+    { principal: "deploy role", action: "codedeploy:DeleteApplication", resource: "CodeDeploy application", expect: denied, why: "deploys, never reconfigures" },
+    { principal: "deploy role", action: "codedeploy:GetDeploymentConfig", resource: "another deployment config", expect: denied, why: "its own deployment config only" },
+    { principal: "deploy role", action: "codedeploy:DeleteDeploymentConfig", resource: "CodeDeploy deployment config", expect: denied, why: "deploys, never reconfigures" },
+    { principal: "deploy role", action: "ecs:UpdateService", resource: "a PROD ECS service", expect: denied, why: "CodeDeploy's own role shifts the service, not the pipeline" },
+    { principal: "deploy role", action: "ecs:DeleteCluster", resource: "a PROD ECS cluster", expect: denied, why: "no ECS access beyond registering task definitions" },
+
+    // From the PROD target (branch `target`); skipped until its roles and resources exist.
+    { principal: "CodeDeploy service role", action: ["ecs:CreateTaskSet", "ecs:UpdateServicePrimaryTaskSet"], resource: "target ECS service", expect: allowed, why: "the blue/green swap" },
+    { principal: "build role", action: ["ecr:PutImage", "ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:BatchCheckLayerAvailability"], resource: "image repository", expect: allowed, why: "the build pushes the image" },
+    { principal: "PROD task execution role", action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"], resource: "image repository", expect: allowed, why: "ECS pulls the image from DEV" },
+    { principal: "another PROD role with Allow *", action: "ecr:BatchGetImage", resource: "image repository", expect: denied, why: "the repository trusts the execution role, not the PROD account" },
+    { principal: "third-account role with Allow *", action: "ecr:BatchGetImage", resource: "image repository", expect: denied, why: "no other account" },
+];
+
+export const ACCESS_TABLE: AccessTable<P, R> = { principals, resources, rows };
+
+export type Widening = "principal -> account root" | "principal -> *" | "action -> service:*" | "resource -> *";
+
+/**
+ * Allow statements that may be widened without a row of the table noticing, and why. The
+ * mutation test fails on any other widening that flips no row, and on an exception here
+ * that a row does catch. "all": the statement is not mutated at all.
+ */
+export const MUTATION_EXCEPTIONS: { sid: string; widening: Widening; why: string }[] = [{
+    sid: "KeyAdministrationByOwningAccount", widening: "principal -> account root",
+    why: "it names the DEV account root already: KMS rejects a key policy that no principal of the owning account can administer",
+}, {
+    sid: "ReadArtifactsByDeployRole", widening: "resource -> *",
+    why: "a bucket policy governs its own bucket only, and object reads act on objects only: `*` there is `<bucket>/*`",
+}, {
+    sid: "PassOnlyTaskRolesOnlyToEcsTasks", widening: "action -> service:*",
+    why: "only iam:PassRole requests carry iam:PassedToService, so the condition keeps any wider action from matching",
+}, {
+    sid: "RegisterNewTaskDefinition", widening: "resource -> *",
+    why: "already `*`: the task definition family is named by the service's taskdef.json, not by this program",
+}];

@@ -1,0 +1,14 @@
+// Rewrites the generated section of SECURITY.md from the access table and the registered policies.
+import * as fs from "fs";
+import * as path from "path";
+import { ROOT } from "../offline/engine";
+import { render } from "../offline/securityDoc";
+
+const file = path.join(ROOT, "SECURITY.md");
+render(fs.readFileSync(file, "utf8")).then(text => {
+    fs.writeFileSync(file, text);
+    console.log(`wrote ${path.relative(process.cwd(), file)}`);
+}).catch(e => {
+    console.error(e instanceof Error ? e.message : e);
+    process.exitCode = 1;
+});

@@ -1,0 +1,156 @@
+import { strict as assert } from "assert";
+import { AccessWorld, actionsOf, stackConfig } from "../offline/access";
+import { ACCESS_TABLE, MUTATION_EXCEPTIONS, Widening } from "../offline/accessTable";
+import { committedStacks, evaluate } from "../offline/engine";
+import { registeredPolicies } from "../offline/policies";
+import { PolicyDocument, PolicyStatement } from "../offline/simulator";
+
+const { rows } = ACCESS_TABLE;
+const label = (row: typeof rows[number]) =>
+    `${row.principal} | ${actionsOf(row).join(", ")} | ${row.resource} -> ${row.expect}`;
+
+const ALL_WIDENINGS: Widening[] = ["principal -> account root", "principal -> *", "action -> service:*", "resource -> *"];
+const asList = <T>(value: T | T[] | undefined): T[] => value === undefined ? [] : Array.isArray(value) ? value : [value];
+const isPrincipalKey = (key: string) => /^aws:principal(arn|account)$/i.test(key);
+
+/** Any principal of `Principal`: the statement without the conditions that say who the principal is. */
+function anyPrincipal(s: PolicyStatement, Principal: PolicyStatement["Principal"]): PolicyStatement {
+    const { Condition, ...rest } = s;
+    const kept = Object.entries(Condition ?? {})
+        .map(([op, keys]) => [op, Object.fromEntries(Object.entries(keys).filter(([k]) => !isPrincipalKey(k)))] as const)
+        .filter(([, keys]) => Object.keys(keys).length > 0);
+    return kept.length > 0 ? { ...rest, Principal, Condition: Object.fromEntries(kept) } : { ...rest, Principal };
+}
+
+/** Each way to widen one Allow statement; a widening that changes nothing is left out. */
+function widenings(s: PolicyStatement, ownerAccount: string): [Widening, PolicyStatement][] {
+    const out: [Widening, PolicyStatement][] = [];
+    if (s.Principal && s.Principal !== "*") {
+        const arns = "AWS" in s.Principal ? asList(s.Principal.AWS) : [];
+        const accounts = arns.length > 0 ? arns.map(a => a.split(":")[4]) : [ownerAccount];
+        const roots = [...new Set(accounts)].map(a => `arn:aws:iam::${a}:root`); // committed stacks are in the aws partition
+        out.push(["principal -> account root", anyPrincipal(s, { AWS: roots })]);
+        out.push(["principal -> *", anyPrincipal(s, "*")]);
+    }
+    const services = [...new Set(asList(s.Action).map(a => `${a.split(":")[0]}:*`))];
+    out.push(["action -> service:*", { ...s, Action: services }]);
+    if (s.Resource !== undefined) {
+        out.push(["resource -> *", { ...s, Resource: "*" }]);
+    }
+    // "a" and ["a"] are the same grant.
+    const normal = (x: PolicyStatement) => JSON.stringify(x, (_, v) => Array.isArray(v) && v.length === 1 ? v[0] : v);
+    return out.filter(([, w]) => normal(w) !== normal(s));
+}
+
+describe("access table", function () {
+    for (const stack of committedStacks()) {
+        describe(`stack ${stack}`, () => {
+            let world: AccessWorld;
+            before(async () => {
+                world = new AccessWorld(ACCESS_TABLE, await evaluate(stack), stackConfig(stack));
+            });
+
+            for (const row of rows) {
+                it(label(row), async function () {
+                    if (world.notYetHere(row)) {
+                        this.skip();
+                    }
+                    const decisions = await world.decide(row);
+                    actionsOf(row).forEach((action, i) => assert.equal(decisions[i], row.expect, `${action}: ${row.why}`));
+                });
+            }
+
+            it("marks as `later` only what is not here yet: once it exists, rows about it must run", () => {
+                const arrived = rows.filter(row => world.notYetHere(row) === undefined).flatMap(row => [
+                    ...(("later" in ACCESS_TABLE.principals[row.principal]) ? [row.principal] : []),
+                    ...(("later" in ACCESS_TABLE.resources[row.resource]) ? [row.resource] : []),
+                ]);
+                assert.deepEqual([...new Set(arrived)], [], "these exist now: drop `later: true` from their specs");
+            });
+
+            // A misspelt action in a policy silently matches nothing; an Allowed row using it would fail.
+            it("exercises every action the program grants in at least one Allowed row", () => {
+                const exercised = rows.filter(r => r.expect === "Allowed").flatMap(actionsOf);
+                const matches = (pattern: string) => {
+                    const re = new RegExp(`^${pattern.split("*").map(p => p.replace(/[.?+^$()|[\]{}\\]/g, "\\$&")).join(".*")}$`, "i");
+                    return exercised.some(a => re.test(a));
+                };
+                const unexercised = registeredPolicies(world.evaluation).flatMap(p =>
+                    (p.document.Statement as PolicyStatement[])
+                        .filter(s => s.Effect === "Allow")
+                        .flatMap(s => asList(s.Action).filter(a => !matches(a)).map(a => `${p.resource.name} ${s.Sid}: ${a}`)));
+                assert.deepEqual(unexercised, []);
+            });
+
+            it("flips a row for every widening of every Allow statement, except the listed ones", async () => {
+                const live = rows.filter(row => !world.notYetHere(row));
+                const baseline = new Map(await Promise.all(live.map(async row => [row, await world.decide(row)] as const)));
+                const users = new Map(live.map(row => [row, world.uses(row)]));
+                const survivors: string[] = [];
+                // Widenings that change nothing (already `*`, already the root) are not tried.
+                const skipped = new Set<string>();
+                for (const policy of registeredPolicies(world.evaluation)) {
+                    const urn = policy.resource.urn;
+                    const original = world.documents.get(urn)!;
+                    const affected = live.filter(row => users.get(row)!.includes(urn));
+                    for (const [i, statement] of original.Statement.entries()) {
+                        if (statement.Effect !== "Allow") {
+                            continue;
+                        }
+                        const tried = widenings(statement, policy.resource.account!);
+                        ALL_WIDENINGS.filter(w => !tried.some(([t]) => t === w)).forEach(w => skipped.add(`${statement.Sid}: ${w}`));
+                        for (const [widening, wider] of tried) {
+                            const mutated: PolicyDocument = { ...original, Statement: original.Statement.map((s, j) => j === i ? wider : s) };
+                            world.documents.set(urn, mutated);
+                            let flipped = false;
+                            for (const row of affected) {
+                                const now = await world.decide(row);
+                                if (now.some((d, k) => d !== baseline.get(row)![k])) {
+                                    flipped = true;
+                                    break;
+                                }
+                            }
+                            world.documents.set(urn, original);
+                            if (!flipped) {
+                                survivors.push(`${statement.Sid}: ${widening}`);
+                            }
+                        }
+                    }
+                }
+                const excepted = new Set(MUTATION_EXCEPTIONS.map(e => `${e.sid}: ${e.widening}`));
+                assert.deepEqual(survivors.filter(s => !excepted.has(s)), [],
+                    "a widening flipped no row: add a row that it would allow, or narrow the grant");
+                assert.deepEqual([...excepted].filter(e => !survivors.includes(e) && !skipped.has(e)), [],
+                    "these exceptions are no longer needed: a row now catches them");
+            });
+        });
+    }
+});
+
+describe("policy statements", () => {
+    for (const stack of committedStacks()) {
+        it(`${stack}: every statement of every registered policy has a descriptive Sid, unique in its document`, async () => {
+            const policies = registeredPolicies(await evaluate(stack));
+            assert.ok(policies.length >= 9, "the program registers trust, identity, key and bucket policies");
+            for (const { resource, document } of policies) {
+                const sids = (document.Statement as PolicyStatement[]).map(s => s.Sid ?? "");
+                for (const sid of sids) {
+                    assert.match(sid, /^(?:[A-Z][a-z0-9]+){2,}$/, `${resource.name}: Sid "${sid}" should say why, in PascalCase words`);
+                }
+                assert.equal(new Set(sids).size, sids.length, `${resource.name}: Sids repeat: ${sids.join(", ")}`);
+            }
+        });
+
+        it(`${stack}: attaches no managed policies to the roles it creates`, async () => {
+            const { resources } = await evaluate(stack);
+            const attachments = resources.filter(r => /^aws:iam\/(rolePolicyAttachment|policyAttachment|policy):/.test(r.type));
+            assert.deepEqual(attachments.map(r => `${r.type} ${r.name}`), []);
+            const roles = resources.filter(r => r.type === "aws:iam/role:Role");
+            assert.ok(roles.length >= 4);
+            for (const role of roles) {
+                assert.deepEqual(role.inputs.managedPolicyArns ?? [], [], `${role.name} has managed policies`);
+                assert.equal(role.inputs.inlinePolicies, undefined, `${role.name}: inline policies belong in aws.iam.RolePolicy`);
+            }
+        });
+    }
+});

@@ -1,0 +1,18 @@
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import { ROOT } from "../offline/engine";
+import { ACCESS_TABLE } from "../offline/accessTable";
+import { BEGIN, END, render } from "../offline/securityDoc";
+
+describe("SECURITY.md", () => {
+    it("is up to date with the access table and the registered policies (run `npm run security-doc`)", async () => {
+        const current = fs.readFileSync(path.join(ROOT, "SECURITY.md"), "utf8");
+        assert.equal(await render(current), current);
+    });
+
+    it("lists every row of the access table", async () => {
+        const text = await render(`${BEGIN}\n${END}`);
+        assert.equal(text.split("\n").filter(l => /^\| \d+ \|/.test(l)).length, ACCESS_TABLE.rows.length);
+    });
+});
