@@ -29,6 +29,8 @@ export interface Resource extends Partial<Placement> {
     /** Package -> provider reference: how components, local or remote, carry their providers. */
     providers: Record<string, string>;
     dependencies: string[];
+    /** Input property -> URNs of the resources its value came from (what policies see as propertyDependencies). */
+    propertyDependencies: Record<string, string[]>;
     protect: boolean;
     retainOnDelete: boolean;
     ignoreChanges: string[];
@@ -92,10 +94,12 @@ async function evaluateNow(stack: string, config: RawConfig): Promise<Evaluation
             if (!err) {
                 const providers: Record<string, string> = {};
                 req.getProvidersMap().forEach((ref: string, pkg: string) => { providers[pkg] = ref; });
+                const propertyDependencies: Record<string, string[]> = {};
+                req.getPropertydependenciesMap().forEach((deps: any, prop: string) => { propertyDependencies[prop] = deps.getUrnsList(); });
                 requests.set(`${req.getType()}::${req.getName()}`, {
                     urn: res.getUrn(), type: req.getType(), name: req.getName(), custom: req.getCustom(),
                     parent: req.getParent(), provider: req.getProvider(), providers,
-                    dependencies: req.getDependenciesList(), protect: req.getProtect() ?? false,
+                    dependencies: req.getDependenciesList(), propertyDependencies, protect: req.getProtect() ?? false,
                     retainOnDelete: req.getRetainondelete() ?? false, ignoreChanges: req.getIgnorechangesList(),
                 });
             }

