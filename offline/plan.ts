@@ -1,3 +1,5 @@
+import { AccessWorld, actionsOf, stackConfig } from "./access";
+import { ACCESS_TABLE } from "./accessTable";
 import { evaluate, Evaluation, RawConfig, readStackConfig, Resource } from "./engine";
 import { crossAccountWiring, Wire } from "./wiring";
 
@@ -65,7 +67,7 @@ function wiringLines(sections: { side: string; account: string }[], wires: Wire[
 }
 
 /** The plan of an evaluated stack: as text for the terminal, and as Markdown with a Mermaid diagram. */
-export function renderPlan(e: Evaluation): { text: string; markdown: string } {
+export function renderPlan(e: Evaluation, access: string[] = []): { text: string; markdown: string } {
     const sections = accounts(e);
     const wires = crossAccountWiring(e);
     const text = [
@@ -76,6 +78,7 @@ export function renderPlan(e: Evaluation): { text: string; markdown: string } {
             ...s.lines, ""]),
         "Cross-account wiring (computed from the registered inputs):",
         ...wiringLines(sections, wires),
+        ...(access.length ? ["", "Who can do what (each request evaluated by the IAM policy simulator against the policies above):", ...access] : []),
     ].join("\n");
     const ids = new Map(e.resources.map((r, i) => [r.urn, `n${i}`]));
     const node = (r: Resource) => ids.get(r.urn)!;
@@ -95,5 +98,16 @@ export function renderPlan(e: Evaluation): { text: string; markdown: string } {
 /** Evaluates a stack and renders its plan; a bad config gives its validation message and exit code 1. */
 export async function plan(stack: string, config?: RawConfig): Promise<{ exitCode: number; text: string; markdown?: string }> {
     const e = await evaluate(stack, config ?? readStackConfig(stack));
-    return e.error ? { exitCode: 1, text: e.error.message } : { exitCode: 0, ...renderPlan(e) };
+    return e.error ? { exitCode: 1, text: e.error.message } : { exitCode: 0, ...renderPlan(e, await accessLines(e)) };
+}
+
+/** The access table's rows as this stack's policies decide them, computed, not copied. */
+async function accessLines(e: Evaluation): Promise<string[]> {
+    const world = new AccessWorld(ACCESS_TABLE, e, stackConfig(e.stack));
+    const rows = ACCESS_TABLE.rows.filter(row => !world.notYetHere(row));
+    const decided = await Promise.all(rows.map(async row => ({ row, decisions: await world.decide(row) })));
+    const width = Math.max(...rows.map(r => r.principal.length));
+    return decided.flatMap(({ row, decisions }) => actionsOf(row).map((action, i) =>
+        `  ${decisions[i].padEnd(16)}  ${row.principal.padEnd(width)}  ${action} on ${row.resource}` +
+        `${decisions[i] === row.expect ? "" : `  (EXPECTED ${row.expect})`}`));
 }

@@ -41,6 +41,15 @@ for (const stack of committedStacks()) {
             }
         });
 
+        it("computes who can do what with the IAM policy simulator, and every answer is the expected one", async () => {
+            const { text } = await plan(stack);
+            const access = text.slice(text.indexOf("Who can do what"));
+            assert.match(access, /^ {2}Allowed +pipeline role +sts:AssumeRole on deploy role$/m);
+            assert.match(access, /^ {2}ImplicitlyDenied +build role +sts:AssumeRole on deploy role$/m);
+            assert.match(access, /^ {2}ExplicitlyDenied +.*s3:GetObject/m);
+            assert.ok(!access.includes("EXPECTED"), access);
+        });
+
         it("writes the same as Markdown with a Mermaid diagram", async () => {
             const { text, markdown } = await plan(stack);
             assert.ok(markdown?.includes("```mermaid\nflowchart LR"));
