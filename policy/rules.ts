@@ -166,12 +166,16 @@ function accountsOf(provider: ResourceValidationArgs["provider"]): string[] {
 const label = (type: string, name: string) => `${type} "${name}"`;
 const statementName = (s: Statement, i: number) => s.Sid ? `statement "${s.Sid}"` : `statement #${i + 1}`;
 
-/** A resource-level check run on every statement of every policy document of any resource. */
-function eachStatement(check: (s: Statement, where: string, args: ResourceValidationArgs, report: (m: string) => void) => void) {
+/** A resource-level check run on every Allow statement of every policy document of any resource. */
+function eachAllowStatement(check: (s: Statement, where: string, args: ResourceValidationArgs, report: (m: string) => void) => void) {
     return (args: ResourceValidationArgs, report: ReportViolation) => {
         for (const doc of policyDocuments(args.props)) {
-            doc.statements.forEach((s, i) =>
-                check(s, `${label(args.type, args.name)}: ${doc.path} ${statementName(s, i)}`, args, m => report(m)));
+            doc.statements.forEach((s, i) => {
+                // Only grants can be too broad; Deny statements narrow.
+                if (allows(s)) {
+                    check(s, `${label(args.type, args.name)}: ${doc.path} ${statementName(s, i)}`, args, m => report(m));
+                }
+            });
         }
     };
 }
@@ -213,10 +217,7 @@ export const noWildcardActions: ResourceValidationPolicy = {
     name: "iam-no-wildcard-actions",
     description: "No policy document of any resource allows \"*\", \"<service>:*\" or NotAction: every grant names its actions.",
     enforcementLevel: MANDATORY,
-    validateResource: eachStatement((s, where, _args, report) => {
-        if (!allows(s)) {
-            return;
-        }
+    validateResource: eachAllowStatement((s, where, _args, report) => {
         if (s.NotAction !== undefined) {
             report(`${where} allows NotAction, which grants every other action; list the actions instead.`);
         }
@@ -230,10 +231,10 @@ export const noPassRoleOnAnyResource: ResourceValidationPolicy = {
     name: "iam-no-passrole-on-any-resource",
     description: "No policy document allows iam:PassRole on Resource \"*\": a role may only pass the roles it names.",
     enforcementLevel: MANDATORY,
-    validateResource: eachStatement((s, where, _args, report) => {
+    validateResource: eachAllowStatement((s, where, _args, report) => {
         const passes = list(s.Action).some(a => actionMatches(a, "iam:PassRole"));
         const anyResource = list(s.Resource).includes("*") || s.NotResource !== undefined;
-        if (allows(s) && passes && anyResource) {
+        if (passes && anyResource) {
             report(`${where} allows iam:PassRole on any resource; name the roles that may be passed.`);
         }
     }),
@@ -267,10 +268,7 @@ export const crossAccountPrincipalsScopedToRoles: ResourceValidationPolicy = {
     description: "An Allow to an AWS principal of another account (trust, key, bucket or repository policy) names a role, or "
         + "the account root with an aws:PrincipalArn condition naming specific roles; never a bare account.",
     enforcementLevel: MANDATORY,
-    validateResource: eachStatement((s, where, args, report) => {
-        if (!allows(s)) {
-            return;
-        }
+    validateResource: eachAllowStatement((s, where, args, report) => {
         const own = accountsOf(args.provider);
         const scopedTo = conditionValues(s, ["ArnEquals", "ArnLike", "StringEquals", "StringLike"], "aws:PrincipalArn");
         const scopedToRoles = scopedTo.length > 0
@@ -301,10 +299,7 @@ export const noPublicPrincipals: ResourceValidationPolicy = {
     name: "no-public-principals",
     description: "No policy document allows Principal \"*\" (or NotPrincipal) without a condition that narrows it to known accounts, roles or networks.",
     enforcementLevel: MANDATORY,
-    validateResource: eachStatement((s, where, _args, report) => {
-        if (!allows(s)) {
-            return;
-        }
+    validateResource: eachAllowStatement((s, where, _args, report) => {
         if (s.NotPrincipal !== undefined) {
             report(`${where} allows NotPrincipal, which admits everyone else; name the principals instead.`);
         }
