@@ -1,6 +1,6 @@
 import { AccessWorld, actionsOf, stackConfig } from "./access";
 import { ACCESS_TABLE } from "./accessTable";
-import { evaluate, Evaluation, RawConfig, readStackConfig, Resource } from "./engine";
+import { evaluate, Evaluation, RawConfig, Resource } from "./engine";
 import { crossAccountWiring, Wire } from "./wiring";
 
 const short = (type: string) => type.replace(/^aws:\w+\/(\w+):(\w+)$/, "$2").replace(/^cross-account-pipeline:\w+:/, "");
@@ -31,25 +31,21 @@ function describe(r: Resource): string {
     return `${short(r.type)} ${r.name}${details ? `  (${details})` : ""}${r.retainOnDelete ? "  [kept on destroy]" : ""}`;
 }
 
-function tree(e: Evaluation, parent: Resource, prefix: string): string[] {
-    const children = e.resources.filter(r => r.parent === parent.urn && r.type !== "pulumi:providers:aws");
-    return children.flatMap((child, i) => {
-        const last = i === children.length - 1;
-        return [`${prefix}${last ? "└─ " : "├─ "}${describe(child)}`, ...tree(e, child, prefix + (last ? "   " : "│  "))];
+/** Resources as tree branches, each followed by its children. */
+function tree(e: Evaluation, nodes: Resource[], prefix: string): string[] {
+    return nodes.flatMap((node, i) => {
+        const last = i === nodes.length - 1;
+        const children = e.resources.filter(r => r.parent === node.urn && r.type !== "pulumi:providers:aws");
+        return [`${prefix}${last ? "└─ " : "├─ "}${describe(node)}`, ...tree(e, children, prefix + (last ? "   " : "│  "))];
     });
 }
 
 function accounts(e: Evaluation): { side: string; account: string; region: string; role?: string; lines: string[] }[] {
     const root = e.resources.find(r => r.type === "pulumi:pulumi:Stack")!;
-    const config = readStackConfig(e.stack);
-    return ["pipeline", "target"].map(side => {
-        const { accountId, provisioningRoleArn } = config[`cross-account-pipeline:${side}Account`] as any;
-        const top = e.resources.filter(r => r.parent === root.urn && r.account === accountId && r.type !== "pulumi:providers:aws");
-        const lines = top.flatMap((r, i) => {
-            const last = i === top.length - 1;
-            return [`${last ? "└─ " : "├─ "}${describe(r)}`, ...tree(e, r, last ? "   " : "│  ")];
-        });
-        return { side, account: accountId, region: config["cross-account-pipeline:region"] as string, role: provisioningRoleArn, lines };
+    const config = stackConfig(e.stack);
+    return ([["pipeline", config.pipelineAccount], ["target", config.targetAccount]] as const).map(([side, account]) => {
+        const top = e.resources.filter(r => r.parent === root.urn && r.account === account.accountId && r.type !== "pulumi:providers:aws");
+        return { side, account: account.accountId, region: config.region, role: account.provisioningRoleArn, lines: tree(e, top, "") };
     });
 }
 
@@ -97,7 +93,7 @@ export function renderPlan(e: Evaluation, access: string[] = []): { text: string
 
 /** Evaluates a stack and renders its plan; a bad config gives its validation message and exit code 1. */
 export async function plan(stack: string, config?: RawConfig): Promise<{ exitCode: number; text: string; markdown?: string }> {
-    const e = await evaluate(stack, config ?? readStackConfig(stack));
+    const e = await evaluate(stack, config);
     return e.error ? { exitCode: 1, text: e.error.message } : { exitCode: 0, ...renderPlan(e, await accessLines(e)) };
 }
 

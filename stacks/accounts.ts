@@ -21,13 +21,18 @@ export function accountProvider(config: StackConfig, side: Side, account: Accoun
     });
 }
 
+/** The prefix of every physical name: project and stack, so two stacks can share an account. */
+export function namePrefix(config: StackConfig): string {
+    return `${config.project}-${config.stack}`;
+}
+
 /**
  * Physical names of the roles that policies in the other account refer to. Derived from
  * project and stack, so every ARN is known from config before anything exists (no cycle
  * between the accounts) and two stacks can share an account.
  */
 export function roleNames(config: StackConfig) {
-    const prefix = `${config.project}-${config.stack}`;
+    const prefix = namePrefix(config);
     return {
         pipeline: `${prefix}-pipeline`,
         build: `${prefix}-build`,

@@ -2,7 +2,7 @@ import { CrossAccountArtifactStore } from "../components/CrossAccountArtifactSto
 import { CrossAccountPipeline } from "../components/CrossAccountPipeline";
 import { ProdDeployRole } from "../components/ProdDeployRole";
 import { partitionOf } from "../components/policies/document";
-import { accountProvider, roleArn, roleNames } from "./accounts";
+import { accountProvider, namePrefix, roleArn, roleNames } from "./accounts";
 import { StackConfig } from "./config";
 
 /**
@@ -12,7 +12,7 @@ import { StackConfig } from "./config";
 export function buildStack(config: StackConfig) {
     const pipelineProvider = accountProvider(config, "pipeline", config.pipelineAccount);
     const targetProvider = accountProvider(config, "target", config.targetAccount);
-    const prefix = `${config.project}-${config.stack}`;
+    const prefix = namePrefix(config);
     const names = roleNames(config);
     const pipelineAccountId = config.pipelineAccount.accountId;
     const targetAccountId = config.targetAccount.accountId;
