@@ -3,4 +3,5 @@ import { buildStack } from "./stacks/pipelineStack";
 
 export const {
     pipelineName, pipelineConsoleUrl, repositoryCloneUrl, artifactBucketName, artifactKeyArn, prodDeployRoleArn,
+    imageRepositoryUrl, applicationUrl,
 } = buildStack(loadConfig());

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { DEPLOY_INPUT_FILES, IMAGE_PLACEHOLDER } from "./buildspec";
 import { serviceTrustPolicy } from "./policies/document";
 import { buildRolePolicy, pipelineRolePolicy, sourceEventsRolePolicy } from "./policies/pipeline";
 import { requireProvider, roleWithPolicy } from "./role";
@@ -28,9 +29,13 @@ export interface CrossAccountPipelineArgs {
         computeType: string;
         image: string;
         timeoutMinutes: number;
-        /** The buildspec: a path in the repository. */
+        /** The buildspec: its YAML text, or a path in the repository. */
         buildspec: string;
         logRetentionDays?: number;
+        /** Plain environment variables of the build: what it needs to know about the deploy target. */
+        environment?: Record<string, pulumi.Input<string>>;
+        /** The image repository the build may push to. */
+        imageRepositoryArn?: pulumi.Input<string>;
     };
     artifactBucketName: pulumi.Input<string>;
     artifactBucketArn: pulumi.Input<string>;
@@ -83,8 +88,8 @@ export class CrossAccountPipeline extends pulumi.ComponentResource {
         }, { parent: this });
         const buildRole = roleWithPolicy(`${name}-build`, args.roleNames.build,
             serviceTrustPolicy("codebuild.amazonaws.com", args.accountId),
-            pulumi.all([args.artifactBucketArn, args.artifactKeyArn, logGroup.arn])
-                .apply(([bucket, key, logs]) => buildRolePolicy(bucket, key, logs)),
+            pulumi.all([args.artifactBucketArn, args.artifactKeyArn, logGroup.arn, build.imageRepositoryArn])
+                .apply(([bucket, key, logs, images]) => buildRolePolicy(bucket, key, logs, images)),
             this);
         const project = new aws.codebuild.Project(`${name}-build`, {
             name: args.pipelineName,
@@ -100,6 +105,7 @@ export class CrossAccountPipeline extends pulumi.ComponentResource {
                 image: build.image,
                 // The build runs `docker build`.
                 privilegedMode: true,
+                environmentVariables: Object.entries(build.environment ?? {}).map(([name, value]) => ({ name, value, type: "PLAINTEXT" })),
             },
             logsConfig: { cloudwatchLogs: { status: "ENABLED", groupName: logGroup.name } },
         }, { parent: this, dependsOn: [buildRole.rolePolicy] });
@@ -153,12 +159,13 @@ export class CrossAccountPipeline extends pulumi.ComponentResource {
                 configuration: {
                     ApplicationName: deploy.applicationName,
                     DeploymentGroupName: deploy.deploymentGroupName,
+                    // What the build writes: see buildspec.ts.
                     TaskDefinitionTemplateArtifact: BUILD_ARTIFACT,
-                    TaskDefinitionTemplatePath: "taskdef.json",
+                    TaskDefinitionTemplatePath: DEPLOY_INPUT_FILES.taskDefinition,
                     AppSpecTemplateArtifact: BUILD_ARTIFACT,
-                    AppSpecTemplatePath: "appspec.yaml",
+                    AppSpecTemplatePath: DEPLOY_INPUT_FILES.appSpec,
                     Image1ArtifactName: BUILD_ARTIFACT,
-                    Image1ContainerName: "IMAGE1_NAME",
+                    Image1ContainerName: IMAGE_PLACEHOLDER,
                 },
             }],
         });

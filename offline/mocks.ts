@@ -67,6 +67,96 @@ const OUTPUTS: Record<string, Outputs> = {
     "aws:codepipeline/pipeline:Pipeline": byName(c => ({ name: c.physicalName, arn: arn(c, "codepipeline", c.physicalName) })),
     "aws:cloudwatch/eventRule:EventRule": byName(c => ({ name: c.physicalName, arn: arn(c, "events", `rule/${c.physicalName}`) })),
     "aws:cloudwatch/eventTarget:EventTarget": c => ({ id: `${c.inputs.rule}-${c.physicalName}`, state: { targetId: c.physicalName } }),
+    "aws:ecr/repository:Repository": byName(c => ({
+        name: c.physicalName, arn: arn(c, "ecr", `repository/${c.physicalName}`), registryId: c.account,
+        repositoryUrl: `${c.account}.dkr.ecr.${c.region}.amazonaws.com/${c.physicalName}`,
+    })),
+    "aws:ecr/repositoryPolicy:RepositoryPolicy": onRepository,
+    "aws:ecr/lifecyclePolicy:LifecyclePolicy": onRepository,
+    "aws:ec2/securityGroup:SecurityGroup": c => {
+        const id = `sg-${fakeId(c.account + c.physicalName, 17)}`;
+        return { id, state: { arn: arn(c, "ec2", `security-group/${id}`), name: c.physicalName, ownerId: c.account } };
+    },
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": securityGroupRule,
+    "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": securityGroupRule,
+    "aws:lb/loadBalancer:LoadBalancer": c => {
+        const arnSuffix = `app/${c.physicalName}/${fakeId(c.account + c.physicalName, 16)}`;
+        const lbArn = arn(c, "elasticloadbalancing", `loadbalancer/${arnSuffix}`);
+        return {
+            id: lbArn,
+            state: {
+                arn: lbArn, arnSuffix, name: c.physicalName,
+                dnsName: `${c.physicalName}-${fakeId(lbArn, 10)}.${c.region}.elb.amazonaws.com`,
+            },
+        };
+    },
+    "aws:lb/targetGroup:TargetGroup": c => {
+        const arnSuffix = `targetgroup/${c.physicalName}/${fakeId(c.account + c.physicalName, 16)}`;
+        const tgArn = arn(c, "elasticloadbalancing", arnSuffix);
+        return { id: tgArn, state: { arn: tgArn, arnSuffix, name: c.physicalName } };
+    },
+    // A listener's ARN extends its load balancer's: listener/app/<lb name>/<lb id>/<listener id>.
+    "aws:lb/listener:Listener": c => {
+        const listenerArn = `${String(c.inputs.loadBalancerArn).replace(":loadbalancer/", ":listener/")}/${fakeId(c.physicalName, 16)}`;
+        return { id: listenerArn, state: { arn: listenerArn } };
+    },
+    "aws:ecs/cluster:Cluster": c => {
+        const clusterArn = arn(c, "ecs", `cluster/${c.physicalName}`);
+        return { id: clusterArn, state: { arn: clusterArn, name: c.physicalName } };
+    },
+    "aws:ecs/service:Service": c => {
+        const cluster = String(c.inputs.cluster).split("/").pop();
+        const serviceArn = arn(c, "ecs", `service/${cluster}/${c.physicalName}`);
+        return { id: serviceArn, state: { arn: serviceArn, name: c.physicalName } };
+    },
+    "aws:ecs/taskDefinition:TaskDefinition": c => ({
+        id: c.physicalName,
+        state: {
+            arn: arn(c, "ecs", `task-definition/${c.physicalName}:1`),
+            arnWithoutRevision: arn(c, "ecs", `task-definition/${c.physicalName}`), revision: 1,
+        },
+    }),
+    "aws:codedeploy/application:Application": byName(c => ({
+        name: c.physicalName, arn: arn(c, "codedeploy", `application:${c.physicalName}`),
+        applicationId: uuid(`${c.account}/${c.physicalName}`),
+    })),
+    "aws:codedeploy/deploymentGroup:DeploymentGroup": c => {
+        const deploymentGroupId = uuid(`${c.account}/${c.inputs.appName}/${c.physicalName}`);
+        return {
+            id: deploymentGroupId,
+            state: { deploymentGroupId, arn: arn(c, "codedeploy", `deploymentgroup:${c.inputs.appName}/${c.physicalName}`) },
+        };
+    },
+};
+
+function onRepository(c: Context) {
+    return { id: c.inputs.repository, state: { registryId: c.account } };
+}
+
+function securityGroupRule(c: Context) {
+    const id = `sgr-${fakeId(c.account + c.physicalName, 17)}`;
+    return { id, state: { securityGroupRuleId: id, arn: arn(c, "ec2", `security-group-rule/${id}`) } };
+}
+
+/**
+ * Outputs of remote components (awsx): under mocks each is one opaque resource without
+ * children, so its outputs exist only if the mocks give them. Ids carry no account.
+ */
+const REMOTE_COMPONENTS: Record<string, (name: string, inputs: Record<string, any>) => Record<string, unknown>> = {
+    "awsx:ec2:Vpc": (name, inputs) => {
+        const zones = inputs.numberOfAvailabilityZones ?? 3;
+        // awsx's default layout, without subnetSpecs, is one public and one private subnet per zone.
+        const types: string[] = (inputs.subnetSpecs ?? [{ type: "Public" }, { type: "Private" }]).map((s: { type: string }) => s.type);
+        const subnets = (type: string) => types.includes(type)
+            ? Array.from({ length: zones }, (_, i) => `subnet-${fakeId(`${name}/${type}/${i}`, 17)}`)
+            : [];
+        return {
+            vpcId: `vpc-${fakeId(name, 17)}`,
+            publicSubnetIds: subnets("Public"),
+            privateSubnetIds: subnets("Private"),
+            isolatedSubnetIds: subnets("Isolated"),
+        };
+    },
 };
 
 function repository(c: Context, name: string) {
@@ -132,16 +222,28 @@ export class AccountMocks implements pulumi.runtime.Mocks {
             return { id, state: args.inputs };
         }
         if (!args.custom) {
-            // Components (local, or remote such as awsx): placed through their providers map by the engine.
-            this.record(args, {});
-            return { id: undefined, state: {} };
+            // Components are placed through their providers map by the engine. This program's own (and
+            // the stack) have no outputs of their own; a remote one (awsx) has only what the table gives it.
+            const pkg = args.type.split(":")[0];
+            if (pkg === pulumi.getProject() || pkg === "pulumi") {
+                this.record(args, {});
+                return { id: undefined, state: {} };
+            }
+            const remote = REMOTE_COMPONENTS[args.type];
+            if (!remote) {
+                throw new Error(`the offline engine has no outputs for the remote component ${args.type}: add them to offline/mocks.ts`);
+            }
+            const state = { ...args.inputs, ...remote(args.name, args.inputs) };
+            this.record(args, state);
+            return { id: undefined, state };
         }
         const outputs = OUTPUTS[args.type];
         if (!outputs) {
             throw new Error(`the offline engine has no outputs for ${args.type}: add them to offline/mocks.ts`);
         }
         const placement = this.placementFor(`${args.type} "${args.name}"`, args.provider ?? "");
-        const physicalName = args.inputs.name ?? args.inputs.bucket ?? `${args.name}-${fakeId(args.name, 7)}`;
+        const physicalName = args.inputs.name ?? args.inputs.bucket ?? args.inputs.family ?? args.inputs.deploymentGroupName ??
+            `${args.name}-${fakeId(args.name, 7)}`;
         const context = { ...placement, partition: partitionOf(placement.region), physicalName, inputs: args.inputs };
         const { id, state } = outputs(context);
         const full = { ...args.inputs, ...state };

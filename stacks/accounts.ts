@@ -44,3 +44,16 @@ export function roleNames(config: StackConfig) {
 export function roleArn(config: StackConfig, accountId: string, roleName: string): string {
     return `arn:${partitionOf(config.region)}:iam::${accountId}:role/${roleName}`;
 }
+
+/**
+ * Physical names of the roles of a created deploy target. The execution role's is known from
+ * config so the pipeline account's image repository policy can name it before it exists.
+ */
+export function targetRoleNames(config: StackConfig) {
+    const prefix = `${config.project}-${config.stack}`;
+    return {
+        task: `${prefix}-task`,
+        execution: `${prefix}-task-execution`,
+        codeDeploy: `${prefix}-codedeploy`,
+    };
+}

@@ -1,13 +1,19 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as yaml from "js-yaml";
+import { buildEnvironment, ecsImageBuildspec } from "../components/buildspec";
 import { CrossAccountArtifactStore } from "../components/CrossAccountArtifactStore";
 import { CrossAccountPipeline } from "../components/CrossAccountPipeline";
+import { EcsBlueGreenTarget } from "../components/EcsBlueGreenTarget";
+import { ImageRepository } from "../components/ImageRepository";
 import { ProdDeployRole } from "../components/ProdDeployRole";
 import { partitionOf } from "../components/policies/document";
-import { accountProvider, namePrefix, roleArn, roleNames } from "./accounts";
-import { StackConfig } from "./config";
+import { accountProvider, namePrefix, roleArn, roleNames, targetRoleNames } from "./accounts";
+import { ExistingTargetConfig, StackConfig } from "./config";
 
 /**
- * One complete pipeline: the artifact store and pipeline in the pipeline account, the deploy
- * role in the target account. This is the one place where the accounts are wired together.
+ * One complete pipeline: the artifact store, image repository and pipeline in the pipeline
+ * account; the deploy role and (unless an existing one is named) the ECS blue/green target in
+ * the target account. This is the one place where the accounts are wired together.
  */
 export function buildStack(config: StackConfig) {
     const pipelineProvider = accountProvider(config, "pipeline", config.pipelineAccount);
@@ -33,17 +39,39 @@ export function buildStack(config: StackConfig) {
         retainOnDelete: config.retainOnDelete,
     }, { provider: pipelineProvider });
 
-    const target = config.deployTarget;
+    // The image repository is the pipeline account's; the target account's execution role pulls from it.
+    const created = config.deployTarget.create;
+    const existing = config.deployTarget.existing;
+    const targetNames = targetRoleNames(config);
+    const pullerRoleArn = existing ? existing.executionRoleArn : roleArn(config, targetAccountId, targetNames.execution);
+    const images = new ImageRepository("images", {
+        repositoryName: config.images.repositoryName,
+        pullerRoleArns: [pullerRoleArn],                 // target account role -> pipeline account's repository policy
+        keepImages: config.images.keep,
+        retainOnDelete: config.retainOnDelete,
+    }, { provider: pipelineProvider });
+
     const codedeployArn = (resource: string) =>
         `arn:${partitionOf(config.region)}:codedeploy:${config.region}:${targetAccountId}:${resource}`;
+    const task = created ?? existing!;
+    const target = created
+        ? new EcsBlueGreenTarget("target", {
+            ...created,
+            accountId: targetAccountId,
+            region: config.region,
+            roleNames: targetNames,
+            imageRepositoryArn: images.repositoryArn,    // pipeline account output -> target account's execution role
+        }, { provider: targetProvider })
+        : existingTarget(existing!, codedeployArn);
+
     const deployRole = new ProdDeployRole("deploy", {
         roleName: names.deploy,
         pipelineRoleArn,                              // pipeline account -> target account's trust policy
         artifactBucketArn: store.bucketArn,           // pipeline account outputs -> target account's grants
         artifactKeyArn: store.keyArn,
-        applicationArn: codedeployArn(`application:${target.applicationName}`),
-        deploymentGroupArn: codedeployArn(`deploymentgroup:${target.applicationName}/${target.deploymentGroupName}`),
-        deploymentConfigArn: codedeployArn(`deploymentconfig:${target.deploymentConfigName}`),
+        applicationArn: target.applicationArn,
+        deploymentGroupArn: target.deploymentGroupArn,
+        deploymentConfigArn: codedeployArn(`deploymentconfig:${task.deploymentConfigName}`),
         passRoleArns: [target.taskRoleArn, target.executionRoleArn],
     }, { provider: targetProvider });
 
@@ -53,7 +81,24 @@ export function buildStack(config: StackConfig) {
         pipelineName: prefix,
         roleNames: names,
         source: { ...config.source, retainOnDelete: config.retainOnDelete },
-        build: config.build,
+        build: {
+            ...config.build,
+            buildspec: config.build.buildspec ?? yaml.dump(ecsImageBuildspec(), { lineWidth: -1 }),
+            imageRepositoryArn: images.repositoryArn,
+            // Target account outputs -> the pipeline account's build: what taskdef.json and appspec.yaml say.
+            environment: buildEnvironment({
+                imageRepositoryUrl: images.repositoryUrl,
+                taskFamily: task.taskFamily,
+                taskRoleArn: target.taskRoleArn,
+                executionRoleArn: target.executionRoleArn,
+                containerName: task.containerName,
+                containerPort: task.containerPort,
+                cpu: task.cpu,
+                memory: task.memory,
+                logGroupName: target.logGroupName,
+                region: config.region,
+            }),
+        },
         artifactBucketName: store.bucketName,
         artifactBucketArn: store.bucketArn,
         artifactKeyArn: store.keyArn,
@@ -61,7 +106,7 @@ export function buildStack(config: StackConfig) {
         deploy: {
             roleArn: deployRole.roleArn,                 // target account output -> pipeline account's deploy action
             region: config.region,
-            applicationName: target.applicationName,
+            applicationName: target.applicationName,     // target account outputs (or config) -> deploy action
             deploymentGroupName: target.deploymentGroupName,
             dependsOn: [deployRole],
         },
@@ -74,5 +119,21 @@ export function buildStack(config: StackConfig) {
         artifactBucketName: store.bucketName,
         artifactKeyArn: store.keyArn,
         prodDeployRoleArn: deployRole.roleArn,
+        imageRepositoryUrl: images.repositoryUrl,
+        applicationUrl: target.url,
+    };
+}
+
+/** An existing target, in the shape of a created one's outputs: everything comes from config. */
+function existingTarget(t: ExistingTargetConfig, codedeployArn: (resource: string) => string) {
+    return {
+        applicationName: pulumi.output(t.applicationName),
+        applicationArn: pulumi.output(codedeployArn(`application:${t.applicationName}`)),
+        deploymentGroupName: pulumi.output(t.deploymentGroupName),
+        deploymentGroupArn: pulumi.output(codedeployArn(`deploymentgroup:${t.applicationName}/${t.deploymentGroupName}`)),
+        taskRoleArn: pulumi.output(t.taskRoleArn),
+        executionRoleArn: pulumi.output(t.executionRoleArn),
+        logGroupName: pulumi.output(t.logGroupName),
+        url: undefined,
     };
 }

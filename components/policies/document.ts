@@ -47,3 +47,14 @@ export function partitionOf(region: string): string {
 export function objectsOf(bucketArn: string): string {
     return `${bucketArn}/*`;
 }
+
+/** Write log events to one log group. */
+export function writeLogs(Sid: string, logGroupArn: string): Statement {
+    return {
+        Sid,
+        Effect: "Allow",
+        Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+        // Both actions act on a log stream; the group's own ARN would grant nothing more.
+        Resource: `${logGroupArn}:log-stream:*`,
+    };
+}

@@ -1,4 +1,5 @@
-import { objectsOf, policy, PolicyDocument, Statement } from "./document";
+import { objectsOf, policy, PolicyDocument, Statement, writeLogs } from "./document";
+import { imagePushStatements } from "./images";
 
 /** Read and write pipeline artifacts, encrypted with the artifact key (both same-account roles). */
 function artifactReadWrite(bucketArn: string, keyArn: string): Statement[] {
@@ -50,15 +51,13 @@ export function pipelineRolePolicy(g: PipelineGrants): PolicyDocument {
     });
 }
 
-/** The build's service role: read source, write build output, write its own logs. */
-export function buildRolePolicy(bucketArn: string, keyArn: string, logGroupArn: string): PolicyDocument {
-    return policy(...artifactReadWrite(bucketArn, keyArn), {
-        Sid: "WriteOwnBuildLogs",
-        Effect: "Allow",
-        Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-        // Both actions act on a log stream; the group's own ARN would grant nothing more.
-        Resource: `${logGroupArn}:log-stream:*`,
-    });
+/**
+ * The build's service role: read source, write build output, write its own logs, and push to
+ * the image repository when the build produces an image.
+ */
+export function buildRolePolicy(bucketArn: string, keyArn: string, logGroupArn: string, imageRepositoryArn?: string): PolicyDocument {
+    return policy(...artifactReadWrite(bucketArn, keyArn), writeLogs("WriteOwnBuildLogs", logGroupArn),
+        ...(imageRepositoryArn ? imagePushStatements(imageRepositoryArn) : []));
 }
 
 /** EventBridge's role: start this pipeline when the branch changes. */

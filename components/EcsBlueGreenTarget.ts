@@ -1,0 +1,261 @@
+import * as aws from "@pulumi/aws";
+import * as awsx from "@pulumi/awsx";
+import * as pulumi from "@pulumi/pulumi";
+import { taskDefinitionDocument } from "./buildspec";
+import { codeDeployRolePolicy, executionRolePolicy } from "./policies/ecsTarget";
+import { serviceTrustPolicy } from "./policies/document";
+import { roleWithPolicy } from "./role";
+
+export interface EcsBlueGreenTargetArgs {
+    /** The target account; AWS services assume this component's roles for it only. */
+    accountId: string;
+    region: string;
+    /** Physical name of the ECS cluster and service, the CodeDeploy application and its deployment group. */
+    serviceName: string;
+    /**
+     * Physical names of the task role, the task execution role and CodeDeploy's role. Known before
+     * the roles exist: the pipeline account's image repository policy names the execution role.
+     */
+    roleNames: { task: string; execution: string; codeDeploy: string };
+    network: {
+        /** private: tasks in private subnets, out through one NAT gateway; public: tasks get public IPs, no NAT. */
+        subnets: "private" | "public";
+        /** CIDR of the VPC this component creates; unused with `existing`. */
+        cidrBlock: string;
+        /** Availability zones of a created VPC; the load balancer needs two. */
+        availabilityZones: number;
+        /** Use this VPC instead of creating one: the load balancer goes in the public subnets, tasks per `subnets`. */
+        existing?: { vpcId: string; publicSubnetIds: string[]; privateSubnetIds: string[] };
+    };
+    /** Task definition family. The build renders new revisions of it; CodeDeploy registers them. */
+    taskFamily: string;
+    /** The container that takes traffic; CodeDeploy routes to it by this name and port. */
+    containerName: string;
+    containerPort: number;
+    /** Fargate CPU units and memory (MiB) of a task. */
+    cpu: number;
+    memory: number;
+    /** The image of the first task definition, which runs only until the first deployment replaces it. */
+    initialImage: string;
+    desiredCount: number;
+    /** Path the target groups probe; the container must answer it with 2xx or 3xx. */
+    healthCheckPath: string;
+    /** An ACM certificate in the target account and region: the listeners speak HTTPS. Absent: HTTP. */
+    certificateArn?: string;
+    /** Listener port for users. */
+    productionPort: number;
+    /** Listener port where CodeDeploy exposes the new version before it takes production traffic. */
+    testPort: number;
+    /** Who may reach the production port. */
+    ingressCidrs: string[];
+    /** Who may reach the test port; empty: nobody from outside. */
+    testCidrs: string[];
+    /** Minutes the old tasks keep running once traffic has moved: the window for an instant rollback. */
+    terminationWaitMinutes: number;
+    /** A predefined or custom CodeDeploy ECS deployment config. */
+    deploymentConfigName: string;
+    logRetentionDays: number;
+    /** The repository (in the pipeline account) the execution role may pull from. */
+    imageRepositoryArn: pulumi.Input<string>;
+}
+
+/**
+ * Target (PROD) account: an ECS Fargate service behind an Application Load Balancer, deployed
+ * blue/green by CodeDeploy. Two target groups take turns behind the production and test
+ * listeners; CodeDeploy, not Pulumi, decides which one serves, so Pulumi ignores what it moves.
+ * Needs `opts.provider`: it is passed on explicitly to the remote awsx VPC, which does not inherit it.
+ */
+export class EcsBlueGreenTarget extends pulumi.ComponentResource {
+    public readonly applicationName: pulumi.Output<string>;
+    public readonly applicationArn: pulumi.Output<string>;
+    public readonly deploymentGroupName: pulumi.Output<string>;
+    public readonly deploymentGroupArn: pulumi.Output<string>;
+    public readonly clusterName: pulumi.Output<string>;
+    public readonly serviceArn: pulumi.Output<string>;
+    public readonly taskRoleArn: pulumi.Output<string>;
+    public readonly executionRoleArn: pulumi.Output<string>;
+    public readonly logGroupName: pulumi.Output<string>;
+    /** Where users reach the service (the production listener). */
+    public readonly url: pulumi.Output<string>;
+
+    constructor(name: string, args: EcsBlueGreenTargetArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("cross-account-pipeline:target:EcsBlueGreenTarget", name, {}, opts);
+        const provider = opts?.provider;
+        if (!provider) {
+            throw new Error("EcsBlueGreenTarget needs the provider of the target account (opts.provider)");
+        }
+        const parent = { parent: this };
+        const publicTasks = args.network.subnets === "public";
+        const { vpcId, albSubnetIds, taskSubnetIds } = network(name, args.network, this, provider);
+
+        // Security groups: the internet (or ingressCidrs) reaches the load balancer only; the load
+        // balancer reaches the tasks only on the container port.
+        const albGroup = new aws.ec2.SecurityGroup(`${name}-alb`, { vpcId, description: `Load balancer of ${args.serviceName}` }, parent);
+        const taskGroup = new aws.ec2.SecurityGroup(`${name}-tasks`, { vpcId, description: `Tasks of ${args.serviceName}` }, parent);
+        const tcp = (port: number) => ({ ipProtocol: "tcp", fromPort: port, toPort: port });
+        args.ingressCidrs.forEach((cidrIpv4, i) => new aws.vpc.SecurityGroupIngressRule(`${name}-alb-production-${i}`,
+            { securityGroupId: albGroup.id, cidrIpv4, ...tcp(args.productionPort), description: "Production listener" }, parent));
+        args.testCidrs.forEach((cidrIpv4, i) => new aws.vpc.SecurityGroupIngressRule(`${name}-alb-test-${i}`,
+            { securityGroupId: albGroup.id, cidrIpv4, ...tcp(args.testPort), description: "Test listener" }, parent));
+        new aws.vpc.SecurityGroupEgressRule(`${name}-alb-to-tasks`, {
+            securityGroupId: albGroup.id, referencedSecurityGroupId: taskGroup.id, ...tcp(args.containerPort),
+            description: "Requests and health checks to the tasks",
+        }, parent);
+        new aws.vpc.SecurityGroupIngressRule(`${name}-tasks-from-alb`, {
+            securityGroupId: taskGroup.id, referencedSecurityGroupId: albGroup.id, ...tcp(args.containerPort),
+            description: "From the load balancer only",
+        }, parent);
+        new aws.vpc.SecurityGroupEgressRule(`${name}-tasks-https`, {
+            securityGroupId: taskGroup.id, cidrIpv4: "0.0.0.0/0", ...tcp(443),
+            description: "Image pulls and logs (ECR, S3, CloudWatch Logs endpoints)",
+        }, parent);
+
+        const alb = new aws.lb.LoadBalancer(`${name}-alb`, {
+            loadBalancerType: "application",
+            internal: false,
+            securityGroups: [albGroup.id],
+            subnets: albSubnetIds,
+            dropInvalidHeaderFields: true,
+        }, parent);
+        const targetGroup = (color: string) => new aws.lb.TargetGroup(`${name}-${color}`, {
+            vpcId,
+            targetType: "ip",  // Fargate tasks register by IP
+            protocol: "HTTP",
+            port: args.containerPort,
+            deregistrationDelay: 30,
+            healthCheck: { path: args.healthCheckPath, matcher: "200-399", interval: 15, healthyThreshold: 2, unhealthyThreshold: 3 },
+        }, parent);
+        const blue = targetGroup("blue");
+        const green = targetGroup("green");
+        const https = !!args.certificateArn;
+        // CodeDeploy rewrites a listener's default action at every deployment; Pulumi must not put it back.
+        const listener = (role: string, port: number, target: aws.lb.TargetGroup) => new aws.lb.Listener(`${name}-${role}`, {
+            loadBalancerArn: alb.arn,
+            port,
+            protocol: https ? "HTTPS" : "HTTP",
+            certificateArn: args.certificateArn,
+            sslPolicy: https ? "ELBSecurityPolicy-TLS13-1-2-2021-06" : undefined,
+            defaultActions: [{ type: "forward", targetGroupArn: target.arn }],
+        }, { parent: this, ignoreChanges: ["defaultActions"] });
+        const production = listener("production", args.productionPort, blue);
+        const test = listener("test", args.testPort, green);
+
+        const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, {
+            name: `/ecs/${args.taskFamily}`,
+            retentionInDays: args.logRetentionDays,
+        }, parent);
+        const tasksTrust = serviceTrustPolicy("ecs-tasks.amazonaws.com", args.accountId);
+        // The application's own permissions belong here; it starts with none.
+        const taskRole = new aws.iam.Role(`${name}-task`, {
+            name: args.roleNames.task,
+            assumeRolePolicy: JSON.stringify(tasksTrust),
+        }, parent);
+        const execution = roleWithPolicy(`${name}-execution`, args.roleNames.execution, tasksTrust,
+            pulumi.all([args.imageRepositoryArn, logGroup.arn]).apply(([repository, logs]) => executionRolePolicy(repository, logs)),
+            this);
+
+        const first = taskDefinitionDocument({
+            family: args.taskFamily, taskRoleArn: taskRole.arn, executionRoleArn: execution.role.arn,
+            cpu: String(args.cpu), memory: String(args.memory), containerName: args.containerName, image: args.initialImage,
+            containerPort: args.containerPort, logGroupName: `/ecs/${args.taskFamily}`, region: args.region,
+        });
+        const taskDefinition = new aws.ecs.TaskDefinition(`${name}-task`, {
+            ...first,
+            containerDefinitions: JSON.stringify(first.containerDefinitions),
+        }, { parent: this, dependsOn: [logGroup] });
+
+        const cluster = new aws.ecs.Cluster(`${name}-cluster`, { name: args.serviceName }, parent);
+        const service = new aws.ecs.Service(`${name}-service`, {
+            name: args.serviceName,
+            cluster: cluster.arn,
+            launchType: "FARGATE",
+            desiredCount: args.desiredCount,
+            deploymentController: { type: "CODE_DEPLOY" },
+            taskDefinition: taskDefinition.arn,
+            loadBalancers: [{ targetGroupArn: blue.arn, containerName: args.containerName, containerPort: args.containerPort }],
+            networkConfiguration: { subnets: taskSubnetIds, securityGroups: [taskGroup.id], assignPublicIp: publicTasks },
+            healthCheckGracePeriodSeconds: 60,
+            propagateTags: "SERVICE",
+        }, {
+            parent: this,
+            // A target group must be behind a listener before a service can use it.
+            dependsOn: [production, test],
+            // After a deployment the service runs CodeDeploy's revision on the other target group.
+            ignoreChanges: ["taskDefinition", "loadBalancers"],
+        });
+
+        const codeDeploy = roleWithPolicy(`${name}-codedeploy`, args.roleNames.codeDeploy,
+            serviceTrustPolicy("codedeploy.amazonaws.com", args.accountId),
+            pulumi.all([service.arn, production.arn, test.arn, taskRole.arn, execution.role.arn])
+                .apply(([serviceArn, productionArn, testArn, taskRoleArn, executionRoleArn]) => codeDeployRolePolicy({
+                    serviceArn, listenerArns: [productionArn, testArn], passRoleArns: [taskRoleArn, executionRoleArn],
+                })),
+            this);
+        const application = new aws.codedeploy.Application(`${name}-application`, {
+            name: args.serviceName,
+            computePlatform: "ECS",
+        }, parent);
+        const group = new aws.codedeploy.DeploymentGroup(`${name}-group`, {
+            appName: application.name,
+            deploymentGroupName: args.serviceName,
+            deploymentConfigName: args.deploymentConfigName,
+            serviceRoleArn: codeDeploy.role.arn,
+            deploymentStyle: { deploymentType: "BLUE_GREEN", deploymentOption: "WITH_TRAFFIC_CONTROL" },
+            blueGreenDeploymentConfig: {
+                deploymentReadyOption: { actionOnTimeout: "CONTINUE_DEPLOYMENT" },
+                terminateBlueInstancesOnDeploymentSuccess: { action: "TERMINATE", terminationWaitTimeInMinutes: args.terminationWaitMinutes },
+            },
+            autoRollbackConfiguration: { enabled: true, events: ["DEPLOYMENT_FAILURE"] },
+            ecsService: { clusterName: cluster.name, serviceName: service.name },
+            loadBalancerInfo: {
+                targetGroupPairInfo: {
+                    prodTrafficRoute: { listenerArns: [production.arn] },
+                    testTrafficRoute: { listenerArns: [test.arn] },
+                    targetGroups: [{ name: blue.name }, { name: green.name }],
+                },
+            },
+        }, { parent: this, dependsOn: [codeDeploy.rolePolicy] });
+
+        const defaultPort = https ? 443 : 80;
+        this.applicationName = application.name;
+        this.applicationArn = application.arn;
+        this.deploymentGroupName = group.deploymentGroupName;
+        this.deploymentGroupArn = group.arn;
+        this.clusterName = cluster.name;
+        this.serviceArn = service.arn;
+        this.taskRoleArn = taskRole.arn;
+        this.executionRoleArn = execution.role.arn;
+        this.logGroupName = logGroup.name;
+        this.url = pulumi.interpolate`${https ? "https" : "http"}://${alb.dnsName}${args.productionPort === defaultPort ? "" : `:${args.productionPort}`}/`;
+        this.registerOutputs({
+            applicationName: this.applicationName, applicationArn: this.applicationArn,
+            deploymentGroupName: this.deploymentGroupName, deploymentGroupArn: this.deploymentGroupArn,
+            clusterName: this.clusterName, serviceArn: this.serviceArn, taskRoleArn: this.taskRoleArn,
+            executionRoleArn: this.executionRoleArn, logGroupName: this.logGroupName, url: this.url,
+        });
+    }
+}
+
+/**
+ * The VPC and subnets: an existing VPC's, or a new awsx VPC's. awsx components are remote and do
+ * not inherit their parent's provider, so it is passed explicitly: without it the VPC would be
+ * created with the default provider, in whatever account the ambient credentials point at.
+ */
+function network(name: string, n: EcsBlueGreenTargetArgs["network"], parent: pulumi.Resource, provider: pulumi.ProviderResource) {
+    const isPrivate = n.subnets === "private";
+    if (n.existing) {
+        const e = n.existing;
+        return { vpcId: pulumi.output(e.vpcId), albSubnetIds: pulumi.output(e.publicSubnetIds),
+            taskSubnetIds: pulumi.output(isPrivate ? e.privateSubnetIds : e.publicSubnetIds) };
+    }
+    const vpc = new awsx.ec2.Vpc(`${name}-vpc`, {
+        cidrBlock: n.cidrBlock,
+        numberOfAvailabilityZones: n.availabilityZones,
+        subnetStrategy: "Auto",
+        subnetSpecs: isPrivate ? [{ type: "Public" }, { type: "Private" }] : [{ type: "Public" }],
+        // One NAT gateway shared by all zones, not one per zone: a third of the cost. If its zone
+        // fails, tasks elsewhere lose outbound traffic (image pulls, logs) until it is back.
+        natGateways: { strategy: isPrivate ? "Single" : "None" },
+    }, { parent, provider });
+    return { vpcId: vpc.vpcId, albSubnetIds: vpc.publicSubnetIds, taskSubnetIds: isPrivate ? vpc.privateSubnetIds : vpc.publicSubnetIds };
+}

@@ -1,0 +1,146 @@
+import * as pulumi from "@pulumi/pulumi";
+
+/**
+ * The files the CodeDeployToECS action reads from the build's output artifact. The pipeline's
+ * deploy action names these paths; the generated buildspec writes them.
+ */
+export const DEPLOY_INPUT_FILES = {
+    taskDefinition: "taskdef.json",
+    appSpec: "appspec.yaml",
+    imageDetail: "imageDetail.json",
+} as const;
+
+/**
+ * The deploy action's `Image1ContainerName`. CodeDeployToECS puts the ImageURI of
+ * imageDetail.json where the task definition template says `<IMAGE1_NAME>`.
+ */
+export const IMAGE_PLACEHOLDER = "IMAGE1_NAME";
+
+/** What the build needs to know about the target; in the build they are environment variables. */
+export interface BuildTarget {
+    /** The ECR repository the build pushes to: `<account>.dkr.ecr.<region>.amazonaws.com/<name>`. */
+    imageRepositoryUrl: pulumi.Input<string>;
+    taskFamily: pulumi.Input<string>;
+    taskRoleArn: pulumi.Input<string>;
+    executionRoleArn: pulumi.Input<string>;
+    containerName: pulumi.Input<string>;
+    containerPort: number;
+    cpu: number;
+    memory: number;
+    logGroupName: pulumi.Input<string>;
+    /** Region of the target account's log group. */
+    region: string;
+}
+
+/** The environment variables of the build project: the contract with any buildspec, generated or not. */
+export function buildEnvironment(t: BuildTarget): Record<string, pulumi.Input<string>> {
+    return {
+        IMAGE_REPOSITORY_URI: t.imageRepositoryUrl,
+        TASK_FAMILY: t.taskFamily,
+        TASK_ROLE_ARN: t.taskRoleArn,
+        EXECUTION_ROLE_ARN: t.executionRoleArn,
+        CONTAINER_NAME: t.containerName,
+        CONTAINER_PORT: String(t.containerPort),
+        TASK_CPU: String(t.cpu),
+        TASK_MEMORY: String(t.memory),
+        LOG_GROUP_NAME: t.logGroupName,
+        TARGET_REGION: t.region,
+    };
+}
+
+/** What a task definition of the target says; plain values, or shell variables in the build's template. */
+export interface TaskDefinitionValues {
+    family: string;
+    taskRoleArn: pulumi.Input<string>;
+    executionRoleArn: pulumi.Input<string>;
+    cpu: string;
+    memory: string;
+    containerName: string;
+    image: string;
+    /** A number; in the build's template the shell variable that holds it. */
+    containerPort: number | string;
+    logGroupName: string;
+    region: string;
+}
+
+/**
+ * A Fargate task definition in the shape of ECS RegisterTaskDefinition (and of taskdef.json):
+ * the one description of the task, used for the service's first revision and for the build's template.
+ */
+export function taskDefinitionDocument(v: TaskDefinitionValues) {
+    return {
+        family: v.family,
+        taskRoleArn: v.taskRoleArn,
+        executionRoleArn: v.executionRoleArn,
+        networkMode: "awsvpc",
+        requiresCompatibilities: ["FARGATE"],
+        cpu: v.cpu,
+        memory: v.memory,
+        containerDefinitions: [{
+            name: v.containerName,
+            image: v.image,
+            essential: true,
+            portMappings: [{ containerPort: v.containerPort, protocol: "tcp" }],
+            logConfiguration: {
+                logDriver: "awslogs",
+                options: { "awslogs-group": v.logGroupName, "awslogs-region": v.region, "awslogs-stream-prefix": v.containerName },
+            },
+        }],
+    };
+}
+
+/** taskdef.json as a heredoc body: shell variables for the target's values, the image placeholder for the image. */
+function taskDefinitionTemplate(): string {
+    const port = "$CONTAINER_PORT";
+    return JSON.stringify(taskDefinitionDocument({
+        family: "$TASK_FAMILY", taskRoleArn: "$TASK_ROLE_ARN", executionRoleArn: "$EXECUTION_ROLE_ARN",
+        cpu: "$TASK_CPU", memory: "$TASK_MEMORY", containerName: "$CONTAINER_NAME", image: `<${IMAGE_PLACEHOLDER}>`,
+        containerPort: port, logGroupName: "$LOG_GROUP_NAME", region: "$TARGET_REGION",
+    }), null, 2).replace(JSON.stringify(port), port);  // a number in JSON: the variable goes in unquoted
+}
+
+/**
+ * A buildspec that builds the repository's Dockerfile, pushes the image with a tag no other
+ * build reuses (the repository's tags are immutable), and writes the three files the deploy
+ * action reads. Every target-specific value comes from `buildEnvironment`, so the buildspec
+ * is the same for every stack. Commands run in one bash shell (buildspec 0.2), so variables carry over.
+ */
+export function ecsImageBuildspec(): Record<string, unknown> {
+    const f = DEPLOY_INPUT_FILES;
+    return {
+        version: 0.2,
+        env: { shell: "bash" },
+        phases: {
+            pre_build: {
+                commands: [
+                    // The registry is the repository URI up to the first slash.
+                    'aws ecr get-login-password --region "$AWS_DEFAULT_REGION" | docker login --username AWS --password-stdin "${IMAGE_REPOSITORY_URI%%/*}"',
+                    // Commit and build number: a retried build of the same commit gets a new tag.
+                    'IMAGE_URI="$IMAGE_REPOSITORY_URI:${CODEBUILD_RESOLVED_SOURCE_VERSION:0:12}-$CODEBUILD_BUILD_NUMBER"',
+                ],
+            },
+            build: {
+                commands: [
+                    'docker build --tag "$IMAGE_URI" .',
+                    'docker push "$IMAGE_URI"',
+                    `printf '{"ImageURI":"%s"}\\n' "$IMAGE_URI" > ${f.imageDetail}`,
+                    `cat > ${f.taskDefinition} <<EOF\n${taskDefinitionTemplate()}\nEOF\n`,
+                    // CodeDeployToECS replaces <TASK_DEFINITION> with the revision it registers from taskdef.json.
+                    `cat > ${f.appSpec} <<EOF
+version: 0.0
+Resources:
+  - TargetService:
+      Type: AWS::ECS::Service
+      Properties:
+        TaskDefinition: <TASK_DEFINITION>
+        LoadBalancerInfo:
+          ContainerName: "$CONTAINER_NAME"
+          ContainerPort: $CONTAINER_PORT
+EOF
+`,
+                ],
+            },
+        },
+        artifacts: { files: [f.imageDetail, f.taskDefinition, f.appSpec] },
+    };
+}

@@ -1,0 +1,181 @@
+import * as assert from "assert";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as yaml from "js-yaml";
+import { Evaluation, evaluate, readStackConfig } from "../offline/engine";
+import { all, evaluated, existingTargetConfig, key, one } from "./targetHelpers";
+
+// The contract between the build and the CodeDeployToECS action, checked only on what the program
+// REGISTERED: the CodeBuild project's buildspec and environment, the pipeline's stages, and the
+// target's resources. The buildspec's commands are run (docker and aws stubbed) to see what they write.
+
+/** Variables CodeBuild sets in every build; anything else a buildspec reads must come from the project. */
+const CODEBUILD_VARIABLES = { AWS_DEFAULT_REGION: "ap-northeast-2", CODEBUILD_RESOLVED_SOURCE_VERSION: "0123456789abcdef0123", CODEBUILD_BUILD_NUMBER: "7" };
+
+interface Build {
+    files: Record<string, string>;
+    artifactFiles: string[];
+    dockerCalls: string[];
+}
+
+/** Runs the registered buildspec's commands in one bash shell, as CodeBuild does, with the project's environment. */
+function runBuildspec(e: Evaluation): Build {
+    const project = one(e, "aws:codebuild/project:Project");
+    const spec = yaml.load(project.inputs.source.buildspec) as any;
+    const commands: string[] = Object.values(spec.phases).flatMap((phase: any) => phase.commands);
+    const environment = Object.fromEntries(project.inputs.environment.environmentVariables.map((v: any) => [v.name, v.value]));
+
+    // Every variable the commands read is set by the project, by CodeBuild, or by the commands themselves.
+    const assigned = commands.map(c => /^([A-Z_][A-Z0-9_]*)=/.exec(c)?.[1]).filter(Boolean);
+    const read = new Set(commands.flatMap(c => [...c.matchAll(/\$\{?([A-Z_][A-Z0-9_]*)/g)].map(m => m[1])));
+    for (const name of read) {
+        assert.ok(name in environment || name in CODEBUILD_VARIABLES || assigned.includes(name),
+            `the buildspec reads $${name}, which neither the project, CodeBuild nor the buildspec sets`);
+    }
+
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "buildspec-"));
+    const bin = path.join(dir, ".bin");
+    fs.mkdirSync(bin);
+    const log = path.join(dir, ".docker-calls");
+    // Like the real one, `docker login --password-stdin` reads the password (else `aws` may die of SIGPIPE).
+    fs.writeFileSync(path.join(bin, "docker"), `#!/bin/sh\n[ "$1" = login ] && cat > /dev/null\necho "$*" >> "${log}"\n`, { mode: 0o755 });
+    fs.writeFileSync(path.join(bin, "aws"), "#!/bin/sh\necho not-a-password\n", { mode: 0o755 });
+    const run = spawnSync("bash", ["-e", "-o", "pipefail", "-c", commands.join("\n")], {
+        cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"],
+        env: { PATH: `${bin}:${process.env.PATH}`, ...CODEBUILD_VARIABLES, ...environment },
+    });
+    assert.strictEqual(run.status, 0, `buildspec commands failed (${run.status ?? run.signal}): ${run.stderr}`);
+    const artifactFiles: string[] = spec.artifacts.files;
+    const files = Object.fromEntries(fs.readdirSync(dir).filter(f => !f.startsWith("."))
+        .map(f => [f, fs.readFileSync(path.join(dir, f), "utf8")]));
+    const dockerCalls = fs.readFileSync(log, "utf8").trim().split("\n");
+    fs.rmSync(dir, { recursive: true, force: true });
+    return { files, artifactFiles, dockerCalls };
+}
+
+function deployAction(e: Evaluation) {
+    const stages = one(e, "aws:codepipeline/pipeline:Pipeline").inputs.stages as any[];
+    return stages.flatMap(s => s.actions).find((a: any) => a.provider === "CodeDeployToECS");
+}
+
+/** What the deployment must agree with: the created target's resources, or the existing target's config. */
+function target(e: Evaluation, name: string) {
+    if (name === "existing") {
+        const t = (existingTargetConfig()[key("deployTarget")] as any).existing;
+        return { ...t, logGroupName: `/ecs/${t.taskFamily}` };
+    }
+    const service = one(e, "aws:ecs/service:Service");
+    const role = (n: string) => one(e, "aws:iam/role:Role", n).state.arn;
+    return {
+        containerName: service.inputs.loadBalancers[0].containerName,
+        containerPort: service.inputs.loadBalancers[0].containerPort,
+        taskFamily: one(e, "aws:ecs/taskDefinition:TaskDefinition").inputs.family,
+        taskRoleArn: role("target-task"),
+        executionRoleArn: role("target-execution"),
+        logGroupName: one(e, "aws:cloudwatch/logGroup:LogGroup", "target-logs").state.name,
+    };
+}
+
+for (const name of ["dev", "prod", "existing"] as const) {
+    describe(`build/deploy artifact contract (${name === "existing" ? "existing target" : `${name} stack`})`, function () {
+        let e: Evaluation;
+        let build: Build;
+        before(async () => {
+            e = await evaluated(name);
+            build = runBuildspec(e);
+        });
+
+        it("every artifact an action consumes is produced by an action of an earlier stage", () => {
+            const stages = one(e, "aws:codepipeline/pipeline:Pipeline").inputs.stages as any[];
+            const produced = new Set<string>();
+            for (const stage of stages) {
+                for (const action of stage.actions) {
+                    for (const input of action.inputArtifacts ?? []) {
+                        assert.ok(produced.has(input), `${stage.name}/${action.name} reads ${input}, which no earlier stage produces`);
+                    }
+                }
+                stage.actions.forEach((a: any) => (a.outputArtifacts ?? []).forEach((o: string) => produced.add(o)));
+            }
+        });
+
+        it("the deploy action reads every file from the artifact of the build action that runs this project", () => {
+            const deploy = deployAction(e);
+            const stages = one(e, "aws:codepipeline/pipeline:Pipeline").inputs.stages as any[];
+            const producer = stages.flatMap(s => s.actions).find((a: any) =>
+                (a.outputArtifacts ?? []).includes(deploy.configuration.TaskDefinitionTemplateArtifact));
+            assert.strictEqual(producer.provider, "CodeBuild");
+            assert.strictEqual(producer.configuration.ProjectName, one(e, "aws:codebuild/project:Project").inputs.name);
+            const c = deploy.configuration;
+            for (const artifact of [c.TaskDefinitionTemplateArtifact, c.AppSpecTemplateArtifact, c.Image1ArtifactName]) {
+                assert.ok(deploy.inputArtifacts.includes(artifact), `${artifact} is not an input artifact of the deploy action`);
+                assert.strictEqual(artifact, producer.outputArtifacts[0]);
+            }
+            // CodeDeployToECS reads the image from imageDetail.json at the root of Image1ArtifactName.
+            for (const file of [c.TaskDefinitionTemplatePath, c.AppSpecTemplatePath, "imageDetail.json"]) {
+                assert.ok(build.artifactFiles.includes(file), `the build's artifact does not list ${file}`);
+                assert.ok(file in build.files, `the build does not write ${file}`);
+            }
+        });
+
+        it("imageDetail.json names the image the build pushed to the pipeline account's repository", () => {
+            const detail = JSON.parse(build.files["imageDetail.json"]);
+            const repository = one(e, "aws:ecr/repository:Repository");
+            assert.strictEqual(repository.account, e.resources.find(r => r.name === "pipeline-account")!.account);
+            assert.match(detail.ImageURI, new RegExp(`^${repository.state.repositoryUrl.replace(/\./g, "\\.")}:[\\w.-]+$`));
+            assert.ok(build.dockerCalls.includes(`push ${detail.ImageURI}`), `docker calls: ${build.dockerCalls.join("; ")}`);
+            assert.ok(build.dockerCalls.some(c => c.startsWith("login ")), "the build never logs in to ECR");
+        });
+
+        it("taskdef.json is a Fargate task definition on the target's roles, with the image placeholder", () => {
+            const t = target(e, name);
+            const taskdef = JSON.parse(build.files[deployAction(e).configuration.TaskDefinitionTemplatePath]);
+            assert.strictEqual(taskdef.family, t.taskFamily);
+            assert.strictEqual(taskdef.taskRoleArn, t.taskRoleArn);
+            assert.strictEqual(taskdef.executionRoleArn, t.executionRoleArn);
+            assert.strictEqual(taskdef.networkMode, "awsvpc");
+            assert.deepStrictEqual(taskdef.requiresCompatibilities, ["FARGATE"]);
+            assert.match(taskdef.cpu, /^\d+$/);
+            assert.match(taskdef.memory, /^\d+$/);
+            // The one container CodeDeployToECS gives the new image: `<Image1ContainerName>`.
+            const placeholder = `<${deployAction(e).configuration.Image1ContainerName}>`;
+            const withImage = taskdef.containerDefinitions.filter((c: any) => c.image === placeholder);
+            assert.strictEqual(withImage.length, 1, `no single container has the image ${placeholder}`);
+            const container = withImage[0];
+            assert.strictEqual(container.name, t.containerName);
+            assert.deepStrictEqual(container.portMappings, [{ containerPort: t.containerPort, protocol: "tcp" }]);
+            assert.strictEqual(container.logConfiguration.logDriver, "awslogs");
+            assert.strictEqual(container.logConfiguration.options["awslogs-group"], t.logGroupName);
+            assert.strictEqual(container.logConfiguration.options["awslogs-region"], "ap-northeast-2");
+        });
+
+        it("appspec.yaml targets the ECS service's load-balanced container and the registered revision", () => {
+            const t = target(e, name);
+            const appspec = yaml.load(build.files[deployAction(e).configuration.AppSpecTemplatePath]) as any;
+            assert.strictEqual(appspec.version, 0.0);
+            assert.strictEqual(appspec.Resources.length, 1);
+            const service = appspec.Resources[0].TargetService;
+            assert.strictEqual(service.Type, "AWS::ECS::Service");
+            assert.strictEqual(service.Properties.TaskDefinition, "<TASK_DEFINITION>");
+            assert.deepStrictEqual(service.Properties.LoadBalancerInfo, { ContainerName: t.containerName, ContainerPort: t.containerPort });
+        });
+    });
+}
+
+describe("build/deploy artifact contract (a buildspec from the repository)", () => {
+    it("uses the named file and still gives the build the target's variables", async () => {
+        const config = readStackConfig("prod");
+        config[key("build")] = { ...(config[key("build")] as object), buildspec: "ci/buildspec.yml" };
+        const e = await evaluate("prod", config);
+        assert.ifError(e.error);
+        const project = one(e, "aws:codebuild/project:Project");
+        assert.strictEqual(project.inputs.source.buildspec, "ci/buildspec.yml");
+        const names = project.inputs.environment.environmentVariables.map((v: any) => v.name);
+        for (const name of ["IMAGE_REPOSITORY_URI", "TASK_FAMILY", "TASK_ROLE_ARN", "EXECUTION_ROLE_ARN", "CONTAINER_NAME",
+            "CONTAINER_PORT", "TASK_CPU", "TASK_MEMORY", "LOG_GROUP_NAME", "TARGET_REGION"]) {
+            assert.ok(names.includes(name), `missing ${name}`);
+        }
+        assert.strictEqual(all(e, "aws:ecs/service:Service").length, 1);
+    });
+});

@@ -1,0 +1,43 @@
+import * as assert from "assert";
+import { ChildProcess, spawn } from "child_process";
+import * as fs from "fs";
+import * as http from "http";
+import * as path from "path";
+import { parseConfig } from "../stacks/config";
+
+const APP = path.resolve(__dirname, "..", "examples", "app");
+
+/** The defaults of a created target, from the config parser itself. */
+function defaults() {
+    return parseConfig("cross-account-pipeline", "t", {
+        region: "ap-northeast-2",
+        pipelineAccount: { accountId: "111111111111" },
+        targetAccount: { accountId: "222222222222" },
+        source: { repositoryName: "app" },
+        deployTarget: { create: {} },
+    }).deployTarget.create!;
+}
+
+function get(port: number, urlPath: string): Promise<number> {
+    return new Promise((resolve, reject) =>
+        http.get({ host: "127.0.0.1", port, path: urlPath }, res => { res.resume(); resolve(res.statusCode!); }).on("error", reject));
+}
+
+describe("examples/app", () => {
+    let app: ChildProcess;
+    const port = 18000 + Math.floor(Math.random() * 1000);
+    before(async () => {
+        app = spawn(process.execPath, [path.join(APP, "server.js")], { env: { PORT: String(port) }, stdio: "pipe" });
+        await new Promise(resolve => app.stdout!.once("data", resolve));
+    });
+    after(() => { app.kill(); });
+
+    it("answers the default health-check path with 200", async () => {
+        assert.strictEqual(await get(port, defaults().healthCheckPath), 200);
+    });
+
+    it("its image listens on the default container port", () => {
+        const dockerfile = fs.readFileSync(path.join(APP, "Dockerfile"), "utf8");
+        assert.match(dockerfile, new RegExp(`^ENV PORT=${defaults().containerPort}$`, "m"));
+    });
+});

@@ -1,0 +1,357 @@
+import * as assert from "assert";
+import { Evaluation, readStackConfig, Resource } from "../offline/engine";
+import { ConfigError, parseConfig } from "../stacks/config";
+import { all, asList, descendants, evaluated, existingTargetConfig, key, one, policyOf } from "./targetHelpers";
+
+const TARGET_TYPES = /^(aws:(ecs|lb|codedeploy|ec2|vpc)\/|awsx:)/;
+
+function accountOf(e: Evaluation, side: "pipeline" | "target"): string {
+    return one(e, "pulumi:providers:aws", `${side}-account`).account!;
+}
+
+function statement(doc: { Statement: any[] }, sid: string) {
+    const found = doc.Statement.find(s => s.Sid === sid);
+    assert.ok(found, `no statement ${sid} in ${JSON.stringify(doc)}`);
+    return found;
+}
+
+for (const stack of ["dev", "prod"] as const) {
+    describe(`created ECS blue/green target (${stack} stack)`, function () {
+        let e: Evaluation;
+        let raw: Record<string, any>;
+        const get = (type: string, name?: string) => one(e, type, name);
+        before(async () => {
+            e = await evaluated(stack);
+            raw = readStackConfig(stack)[key("deployTarget")] as any;
+        });
+
+        it("puts every resource of the target in the target account, through the target provider", () => {
+            const targetAccount = accountOf(e, "target");
+            const provider = get("pulumi:providers:aws", "target-account");
+            const component = get("cross-account-pipeline:target:EcsBlueGreenTarget");
+            const children = descendants(e, component);
+            assert.ok(children.length > 20, `only ${children.length} resources below the target`);
+            for (const r of children) {
+                assert.strictEqual(r.account, targetAccount, `${r.type} ${r.name} landed in ${r.account}`);
+                const ref = r.custom ? r.provider : r.providers.aws;
+                assert.ok(ref?.startsWith(`${provider.urn}::`), `${r.type} ${r.name} is not on the target provider: ${ref}`);
+            }
+            // And nothing of these kinds is made anywhere else.
+            for (const r of e.resources.filter(r => TARGET_TYPES.test(r.type))) {
+                assert.ok(children.includes(r), `${r.type} ${r.name} is outside the target component`);
+            }
+        });
+
+        it("registers the remote awsx VPC with the target provider explicitly (it does not inherit it)", () => {
+            const vpc = get("awsx:ec2:Vpc");
+            assert.strictEqual(vpc.custom, false);
+            assert.ok(vpc.providers.aws?.startsWith(`${get("pulumi:providers:aws", "target-account").urn}::`),
+                `awsx VPC providers: ${JSON.stringify(vpc.providers)}`);
+            assert.strictEqual(vpc.account, accountOf(e, "target"));
+        });
+
+        it("runs tasks where the config says, with one NAT gateway at most", () => {
+            const vpc = get("awsx:ec2:Vpc");
+            const service = get("aws:ecs/service:Service");
+            const network = raw.create.network ?? {};
+            const isPublic = network.subnets === "public";
+            assert.deepStrictEqual(vpc.inputs.natGateways, { strategy: isPublic ? "None" : "Single" });
+            assert.deepStrictEqual(service.inputs.networkConfiguration.subnets,
+                isPublic ? vpc.state.publicSubnetIds : vpc.state.privateSubnetIds);
+            assert.ok(service.inputs.networkConfiguration.subnets.length >= 2);
+            assert.strictEqual(service.inputs.networkConfiguration.assignPublicIp, isPublic);
+            assert.deepStrictEqual(get("aws:lb/loadBalancer:LoadBalancer").inputs.subnets, vpc.state.publicSubnetIds);
+        });
+
+        it("deploys the service with CodeDeploy: both target groups, both listeners, this service", () => {
+            const group = get("aws:codedeploy/deploymentGroup:DeploymentGroup");
+            const service = get("aws:ecs/service:Service");
+            const cluster = get("aws:ecs/cluster:Cluster");
+            const app = get("aws:codedeploy/application:Application");
+            const alb = get("aws:lb/loadBalancer:LoadBalancer");
+            const [production, test] = ["target-production", "target-test"].map(n => get("aws:lb/listener:Listener", n));
+            const groups = all(e, "aws:lb/targetGroup:TargetGroup");
+
+            assert.strictEqual(service.inputs.deploymentController.type, "CODE_DEPLOY");
+            assert.strictEqual(service.inputs.launchType, "FARGATE");
+            assert.strictEqual(service.inputs.cluster, cluster.state.arn);
+            assert.strictEqual(app.inputs.computePlatform, "ECS");
+            assert.strictEqual(group.inputs.appName, app.state.name);
+            assert.deepStrictEqual(group.inputs.ecsService, { clusterName: cluster.state.name, serviceName: service.state.name });
+            const pair = group.inputs.loadBalancerInfo.targetGroupPairInfo;
+            assert.deepStrictEqual(pair.targetGroups.map((g: any) => g.name).sort(), groups.map(g => g.state.name).sort());
+            assert.strictEqual(groups.length, 2);
+            assert.deepStrictEqual(pair.prodTrafficRoute.listenerArns, [production.state.arn]);
+            assert.deepStrictEqual(pair.testTrafficRoute.listenerArns, [test.state.arn]);
+            for (const l of [production, test]) {
+                assert.strictEqual(l.inputs.loadBalancerArn, alb.state.arn);
+            }
+            // Production starts on the group the service registers in; the test listener on the other.
+            const serviceGroup = service.inputs.loadBalancers[0].targetGroupArn;
+            assert.strictEqual(production.inputs.defaultActions[0].targetGroupArn, serviceGroup);
+            assert.notStrictEqual(test.inputs.defaultActions[0].targetGroupArn, serviceGroup);
+            assert.ok(groups.some(g => g.state.arn === test.inputs.defaultActions[0].targetGroupArn));
+
+            assert.deepStrictEqual(group.inputs.deploymentStyle, { deploymentType: "BLUE_GREEN", deploymentOption: "WITH_TRAFFIC_CONTROL" });
+            assert.deepStrictEqual(group.inputs.autoRollbackConfiguration, { enabled: true, events: ["DEPLOYMENT_FAILURE"] });
+            assert.deepStrictEqual(group.inputs.blueGreenDeploymentConfig.terminateBlueInstancesOnDeploymentSuccess,
+                { action: "TERMINATE", terminationWaitTimeInMinutes: raw.create.terminationWaitMinutes ?? 5 });
+            assert.strictEqual(group.inputs.serviceRoleArn, get("aws:iam/role:Role", "target-codedeploy").state.arn);
+        });
+
+        it("target groups are ip-type and probe the configured health-check path", () => {
+            for (const g of all(e, "aws:lb/targetGroup:TargetGroup")) {
+                assert.strictEqual(g.inputs.targetType, "ip");
+                assert.strictEqual(g.inputs.port, get("aws:ecs/service:Service").inputs.loadBalancers[0].containerPort);
+                assert.strictEqual(g.inputs.healthCheck.path, raw.create.healthCheckPath ?? "/health");
+            }
+        });
+
+        it("serves HTTPS when a certificate is configured, HTTP otherwise", () => {
+            const production = get("aws:lb/listener:Listener", "target-production");
+            const cert = raw.create.certificateArn;
+            assert.strictEqual(production.inputs.protocol, cert ? "HTTPS" : "HTTP");
+            assert.strictEqual(production.inputs.certificateArn, cert);
+            assert.strictEqual(production.inputs.port, raw.create.productionPort ?? (cert ? 443 : 80));
+            assert.match(String(e.outputs.applicationUrl), new RegExp(`^${cert ? "https" : "http"}://${get("aws:lb/loadBalancer:LoadBalancer").state.dnsName}`));
+        });
+
+        it("leaves to CodeDeploy what CodeDeploy changes (ignoreChanges)", () => {
+            const service = get("aws:ecs/service:Service");
+            assert.ok(service.ignoreChanges.includes("taskDefinition") && service.ignoreChanges.includes("loadBalancers"),
+                `service ignoreChanges: ${service.ignoreChanges}`);
+            for (const l of all(e, "aws:lb/listener:Listener")) {
+                assert.ok(l.ignoreChanges.includes("defaultActions"), `${l.name} ignoreChanges: ${l.ignoreChanges}`);
+            }
+        });
+
+        it("security groups: the internet reaches the ALB's production port, testers its test port, only the ALB the tasks", () => {
+            const albGroup = get("aws:ec2/securityGroup:SecurityGroup", "target-alb");
+            const taskGroup = get("aws:ec2/securityGroup:SecurityGroup", "target-tasks");
+            const production = get("aws:lb/listener:Listener", "target-production").inputs.port;
+            const test = get("aws:lb/listener:Listener", "target-test").inputs.port;
+            const containerPort = get("aws:ecs/service:Service").inputs.loadBalancers[0].containerPort;
+            const ingress = all(e, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule");
+            // A security group's id is the last part of its ARN.
+            const groupId = (g: Resource) => g.state.arn.split("/").pop();
+            const to = (g: Resource) => ingress.filter(r => r.inputs.securityGroupId === groupId(g));
+
+            const albRules = to(albGroup);
+            const cidrsOn = (port: number) => albRules.filter(r => r.inputs.fromPort === port && r.inputs.toPort === port).map(r => r.inputs.cidrIpv4).sort();
+            assert.deepStrictEqual(cidrsOn(production), [...(raw.create.ingressCidrs ?? ["0.0.0.0/0"])].sort());
+            assert.deepStrictEqual(cidrsOn(test), [...(raw.create.testCidrs ?? [])].sort());
+            assert.ok(!cidrsOn(test).includes("0.0.0.0/0"));
+            assert.strictEqual(albRules.length, cidrsOn(production).length + cidrsOn(test).length, "the ALB admits other ports");
+
+            const taskRules = to(taskGroup);
+            assert.strictEqual(taskRules.length, 1);
+            assert.strictEqual(taskRules[0].inputs.referencedSecurityGroupId, groupId(albGroup));
+            assert.strictEqual(taskRules[0].inputs.cidrIpv4, undefined);
+            assert.strictEqual(taskRules[0].inputs.fromPort, containerPort);
+            assert.strictEqual(taskRules[0].inputs.toPort, containerPort);
+            assert.deepStrictEqual(get("aws:ecs/service:Service").inputs.networkConfiguration.securityGroups, [groupId(taskGroup)]);
+            assert.deepStrictEqual(get("aws:lb/loadBalancer:LoadBalancer").inputs.securityGroups, [groupId(albGroup)]);
+        });
+
+        it("the image repository is the pipeline account's: immutable, scanned, kept on destroy, pullable only by the execution role", () => {
+            const repository = get("aws:ecr/repository:Repository");
+            const execution = get("aws:iam/role:Role", "target-execution");
+            assert.strictEqual(repository.account, accountOf(e, "pipeline"));
+            assert.strictEqual(repository.inputs.imageTagMutability, "IMMUTABLE");
+            assert.deepStrictEqual(repository.inputs.imageScanningConfiguration, { scanOnPush: true });
+            assert.strictEqual(repository.inputs.forceDelete, false);
+            assert.strictEqual(repository.retainOnDelete, true);
+            const lifecycle = JSON.parse(get("aws:ecr/lifecyclePolicy:LifecyclePolicy").inputs.policy);
+            const keep = (readStackConfig(stack)[key("images")] as any)?.keep ?? 30;
+            assert.deepStrictEqual(lifecycle.rules.map((r: any) => [r.selection.countType, r.selection.countNumber, r.action.type]),
+                [["imageCountMoreThan", keep, "expire"]]);
+
+            const repoPolicy = get("aws:ecr/repositoryPolicy:RepositoryPolicy");
+            assert.strictEqual(repoPolicy.account, accountOf(e, "pipeline"));
+            assert.strictEqual(repoPolicy.inputs.repository, repository.state.name);
+            const doc = policyOf(repoPolicy);
+            assert.strictEqual(doc.Statement.length, 1);
+            const s = doc.Statement[0];
+            assert.strictEqual(s.Effect, "Allow");
+            assert.deepStrictEqual(asList(s.Principal.AWS), [`arn:aws:iam::${execution.account}:root`]);
+            assert.deepStrictEqual(s.Condition, { ArnEquals: { "aws:PrincipalArn": [execution.state.arn] } });
+            assert.deepStrictEqual([...s.Action].sort(), ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"]);
+            assert.strictEqual(execution.account, accountOf(e, "target"));
+        });
+
+        it("the execution role may pull from that repository and write its log group, nothing more", () => {
+            const doc = policyOf(get("aws:iam/rolePolicy:RolePolicy", "target-execution-permissions"));
+            const repository = get("aws:ecr/repository:Repository").state.arn;
+            const logs = get("aws:cloudwatch/logGroup:LogGroup", "target-logs").state.arn;
+            const grants = doc.Statement.flatMap(s => asList(s.Action).map(a => `${a} ${asList(s.Resource).join(",")}`)).sort();
+            assert.deepStrictEqual(grants, [
+                `ecr:BatchCheckLayerAvailability ${repository}`,
+                `ecr:BatchGetImage ${repository}`,
+                "ecr:GetAuthorizationToken *",
+                `ecr:GetDownloadUrlForLayer ${repository}`,
+                `logs:CreateLogStream ${logs},${logs}:log-stream:*`,
+                `logs:PutLogEvents ${logs},${logs}:log-stream:*`,
+            ]);
+            assert.ok(doc.Statement.every(s => s.Effect === "Allow" && s.Sid));
+        });
+
+        it("the build may push to that repository only", () => {
+            const doc = policyOf(get("aws:iam/rolePolicy:RolePolicy", "pipeline-build-permissions"));
+            const repository = get("aws:ecr/repository:Repository").state.arn;
+            const ecr = doc.Statement.filter(s => asList(s.Action).some((a: string) => a.startsWith("ecr:")));
+            const push = ecr.find(s => asList(s.Action).includes("ecr:PutImage"));
+            assert.deepStrictEqual(asList(push.Resource), [repository]);
+            for (const s of ecr.filter(s => s !== push)) {
+                assert.deepStrictEqual(asList(s.Action), ["ecr:GetAuthorizationToken"]);
+            }
+        });
+
+        it("CodeDeploy's role has no managed policy, and its grants are scoped to this service, these listeners, these roles", () => {
+            assert.strictEqual(all(e, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").length, 0);
+            const role = get("aws:iam/role:Role", "target-codedeploy");
+            assert.strictEqual(role.inputs.managedPolicyArns, undefined);
+            assert.deepStrictEqual(JSON.parse(role.inputs.assumeRolePolicy).Statement[0].Principal, { Service: "codedeploy.amazonaws.com" });
+            const doc = policyOf(get("aws:iam/rolePolicy:RolePolicy", "target-codedeploy-permissions"));
+            assert.ok(doc.Statement.every(s => s.Sid && s.Effect === "Allow"));
+            const service = get("aws:ecs/service:Service").state.arn;
+            const listeners = all(e, "aws:lb/listener:Listener").map(l => l.state.arn);
+
+            const ecs = statement(doc, "ReplaceTaskSetsOfThisService");
+            assert.deepStrictEqual(asList(ecs.Resource), [service, `${service.replace(":service/", ":task-set/")}/*`]);
+            const traffic = statement(doc, "MoveTrafficOnTheseListeners");
+            assert.deepStrictEqual(asList(traffic.Resource).sort(),
+                [...listeners, ...listeners.map(l => `${l.replace(":listener/", ":listener-rule/")}/*`)].sort());
+            const pass = statement(doc, "PassOnlyTaskRolesOnlyToEcsTasks");
+            assert.deepStrictEqual(asList(pass.Resource).sort(),
+                [get("aws:iam/role:Role", "target-task").state.arn, get("aws:iam/role:Role", "target-execution").state.arn].sort());
+            assert.deepStrictEqual(pass.Condition, { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } });
+            // "*" only where AWS accepts nothing else: ELB's Describe actions.
+            for (const s of doc.Statement.filter(s => asList(s.Resource).includes("*"))) {
+                assert.ok(asList(s.Action).every((a: string) => a.startsWith("elasticloadbalancing:Describe")), s.Sid);
+            }
+        });
+
+        it("the deploy role may use exactly this application and group, and pass only this target's roles", () => {
+            const doc = policyOf(get("aws:iam/rolePolicy:RolePolicy", "deploy-permissions"));
+            assert.deepStrictEqual(asList(statement(doc, "StartAndWatchDeploymentOnTargetGroup").Resource),
+                [get("aws:codedeploy/deploymentGroup:DeploymentGroup").state.arn]);
+            assert.deepStrictEqual(asList(statement(doc, "RegisterRevisionOfTargetApplication").Resource),
+                [get("aws:codedeploy/application:Application").state.arn]);
+            assert.deepStrictEqual(asList(statement(doc, "PassOnlyTaskRolesOnlyToEcsTasks").Resource),
+                [get("aws:iam/role:Role", "target-task").state.arn, get("aws:iam/role:Role", "target-execution").state.arn]);
+        });
+
+        it("the deploy action names the created application and deployment group", () => {
+            const stages = get("aws:codepipeline/pipeline:Pipeline").inputs.stages as any[];
+            const deploy = stages.flatMap(s => s.actions).find((a: any) => a.provider === "CodeDeployToECS");
+            assert.strictEqual(deploy.configuration.ApplicationName, get("aws:codedeploy/application:Application").state.name);
+            assert.strictEqual(deploy.configuration.DeploymentGroupName,
+                get("aws:codedeploy/deploymentGroup:DeploymentGroup").inputs.deploymentGroupName);
+        });
+
+        it("the service's first task definition runs on the target's roles and logs to its log group", () => {
+            const td = get("aws:ecs/taskDefinition:TaskDefinition");
+            assert.strictEqual(td.inputs.taskRoleArn, get("aws:iam/role:Role", "target-task").state.arn);
+            assert.strictEqual(td.inputs.executionRoleArn, get("aws:iam/role:Role", "target-execution").state.arn);
+            assert.strictEqual(get("aws:ecs/service:Service").inputs.taskDefinition, td.state.arn);
+            const [container] = JSON.parse(td.inputs.containerDefinitions);
+            assert.strictEqual(container.logConfiguration.options["awslogs-group"], get("aws:cloudwatch/logGroup:LogGroup", "target-logs").state.name);
+        });
+    });
+}
+
+describe("existing deploy target (dev's config with deployTarget.existing)", function () {
+    let e: Evaluation;
+    const existing = (existingTargetConfig()[key("deployTarget")] as any).existing;
+    before(async () => { e = await evaluated("existing"); });
+
+    it("creates no ECS, load balancer, CodeDeploy, network or awsx resources", () => {
+        const made = e.resources.filter(r => TARGET_TYPES.test(r.type) || r.type.includes(":target:"));
+        assert.deepStrictEqual(made.map(r => `${r.type} ${r.name}`), []);
+        assert.strictEqual(e.outputs.applicationUrl, undefined);
+    });
+
+    it("still wires the deploy action, deploy role and image repository to the configured target", () => {
+        const stages = one(e, "aws:codepipeline/pipeline:Pipeline").inputs.stages as any[];
+        const deploy = stages.flatMap(s => s.actions).find((a: any) => a.provider === "CodeDeployToECS");
+        assert.strictEqual(deploy.configuration.ApplicationName, existing.applicationName);
+        assert.strictEqual(deploy.configuration.DeploymentGroupName, existing.deploymentGroupName);
+        assert.strictEqual(deploy.roleArn, one(e, "aws:iam/role:Role", "deploy").state.arn);
+
+        const doc = policyOf(one(e, "aws:iam/rolePolicy:RolePolicy", "deploy-permissions"));
+        assert.deepStrictEqual(asList(statement(doc, "StartAndWatchDeploymentOnTargetGroup").Resource),
+            [`arn:aws:codedeploy:ap-northeast-2:444444444444:deploymentgroup:${existing.applicationName}/${existing.deploymentGroupName}`]);
+        assert.deepStrictEqual(asList(statement(doc, "PassOnlyTaskRolesOnlyToEcsTasks").Resource),
+            [existing.taskRoleArn, existing.executionRoleArn]);
+
+        const repoPolicy = policyOf(one(e, "aws:ecr/repositoryPolicy:RepositoryPolicy"));
+        assert.deepStrictEqual(repoPolicy.Statement[0].Condition, { ArnEquals: { "aws:PrincipalArn": [existing.executionRoleArn] } });
+    });
+});
+
+describe("deployTarget config", () => {
+    const dev = () => Object.fromEntries(Object.entries(readStackConfig("dev"))
+        .filter(([k]) => k.startsWith("cross-account-pipeline:")).map(([k, v]) => [k.slice("cross-account-pipeline:".length), v]));
+    const problems = (change: (raw: Record<string, any>) => void): string[] => {
+        const raw = JSON.parse(JSON.stringify(dev()));
+        change(raw);
+        try {
+            parseConfig("cross-account-pipeline", "dev", raw);
+            return [];
+        } catch (err) {
+            assert.ok(err instanceof ConfigError, String(err));
+            return err.problems;
+        }
+    };
+
+    it("accepts the committed stacks' created targets with their defaults", () => {
+        const config = parseConfig("cross-account-pipeline", "dev", dev());
+        assert.strictEqual(config.deployTarget.create?.containerPort, 8080);
+        assert.strictEqual(config.deployTarget.create?.healthCheckPath, "/health");
+        assert.strictEqual(config.deployTarget.create?.productionPort, 80);
+        assert.strictEqual(config.build.buildspec, undefined);
+    });
+
+    it("wants exactly one of create and existing", () => {
+        const both = problems(raw => { raw.deployTarget.existing = { applicationName: "x" }; });
+        assert.strictEqual(both.length, 1, both.join("\n"));
+        assert.match(both[0], /^Pulumi\.dev\.yaml: deployTarget: expected a block with exactly one of create .* or existing .*; found .*; for example /);
+        assert.strictEqual(problems(raw => { raw.deployTarget = {}; }).length, 1);
+    });
+
+    it("names unknown keys in nested blocks with the nearest known key", () => {
+        const found = problems(raw => { raw.deployTarget.create.network.subnet = "public"; });
+        assert.strictEqual(found.length, 1, found.join("\n"));
+        assert.match(found[0], /deployTarget\.create\.network\.subnet: expected one of the keys .*; found an unknown key; for example deployTarget\.create\.network\.subnets \(the nearest known key\)/);
+        const old = problems(raw => { raw.deployTarget = { applicationName: "my-service" }; });
+        assert.ok(old.some(p => p.includes("deployTarget.applicationName: expected one of the keys deployTarget.create, deployTarget.existing")), old.join("\n"));
+    });
+
+    it("reports every bad value of the block at once", () => {
+        const found = problems(raw => {
+            Object.assign(raw.deployTarget.create, { testCidrs: ["everyone"], containerPort: 0, cpu: 300 });
+            raw.deployTarget.create.network = { subnets: "dmz", publicSubnetIds: ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"] };
+        });
+        for (const k of ["testCidrs", "containerPort", "cpu", "network.subnets", "network.vpcId"]) {
+            assert.ok(found.some(p => p.startsWith(`Pulumi.dev.yaml: deployTarget.create.${k}: expected `)), `${k}: ${found.join("\n")}`);
+        }
+        assert.strictEqual(found.length, 5, found.join("\n"));
+    });
+
+    it("requires what the build renders for an existing target, and roles in the target account", () => {
+        const found = problems(raw => {
+            raw.deployTarget = { existing: { applicationName: "a", deploymentGroupName: "g",
+                taskRoleArn: "arn:aws:iam::333333333333:role/t", executionRoleArn: "arn:aws:iam::444444444444:role/x" } };
+        });
+        for (const k of ["taskFamily", "containerName", "containerPort", "taskRoleArn"]) {
+            assert.ok(found.some(p => p.startsWith(`Pulumi.dev.yaml: deployTarget.existing.${k}: expected `)), `${k}: ${found.join("\n")}`);
+        }
+        assert.strictEqual(found.length, 4, found.join("\n"));
+    });
+
+    it("wants the certificate in the target account", () => {
+        const found = problems(raw => { raw.deployTarget.create.certificateArn = "arn:aws:acm:ap-northeast-2:333333333333:certificate/abc"; });
+        assert.strictEqual(found.length, 1);
+        assert.match(found[0], /deployTarget\.create\.certificateArn: expected an ACM certificate ARN in the target account 444444444444/);
+    });
+});

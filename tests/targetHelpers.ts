@@ -1,0 +1,78 @@
+import { Evaluation, evaluate, RawConfig, readStackConfig, Resource } from "../offline/engine";
+
+/** A config key of this project, as it appears in a stack file. */
+export const key = (name: string) => `cross-account-pipeline:${name}`;
+
+/** dev's config, pointed at an existing target (the walkthrough's case) instead of a created one. */
+export function existingTargetConfig(): RawConfig {
+    return {
+        ...readStackConfig("dev"),
+        [key("deployTarget")]: {
+            existing: {
+                applicationName: "legacy-service",
+                deploymentGroupName: "legacy-service-staging",
+                taskRoleArn: "arn:aws:iam::444444444444:role/legacy-task",
+                executionRoleArn: "arn:aws:iam::444444444444:role/legacy-task-execution",
+                taskFamily: "legacy-service",
+                containerName: "web",
+                containerPort: 3000,
+            },
+        },
+    };
+}
+
+const cache = new Map<string, Promise<Evaluation>>();
+
+/** One evaluation per case, shared by every test file in the run (each takes seconds). */
+export function evaluated(name: "dev" | "prod" | "existing"): Promise<Evaluation> {
+    if (!cache.has(name)) {
+        const config = name === "existing" ? existingTargetConfig() : readStackConfig(name);
+        cache.set(name, evaluate(name === "existing" ? "dev" : name, config).then(e => {
+            if (e.error) {
+                throw e.error;
+            }
+            return e;
+        }));
+    }
+    return cache.get(name)!;
+}
+
+/** The one registered resource of a type (and logical name, when the type has several). */
+export function one(e: Evaluation, type: string, name?: string): Resource {
+    const found = e.resources.filter(r => r.type === type && (name === undefined || r.name === name));
+    if (found.length !== 1) {
+        throw new Error(`expected one ${type}${name ? ` named ${name}` : ""}, found ${found.length}`);
+    }
+    return found[0];
+}
+
+export function all(e: Evaluation, type: string): Resource[] {
+    return e.resources.filter(r => r.type === type);
+}
+
+/** Every resource below a component, at any depth. */
+export function descendants(e: Evaluation, root: Resource): Resource[] {
+    const below = new Set([root.urn]);
+    let grew = true;
+    while (grew) {
+        grew = false;
+        for (const r of e.resources) {
+            if (!below.has(r.urn) && below.has(r.parent)) {
+                below.add(r.urn);
+                grew = true;
+            }
+        }
+    }
+    return e.resources.filter(r => r.urn !== root.urn && below.has(r.urn));
+}
+
+/** A policy document as registered (JSON text), secrets unwrapped. */
+export function policyOf(r: Resource, field = "policy"): { Statement: any[] } {
+    let value = r.inputs[field];
+    if (value && typeof value === "object" && "4dabf18193072939515e22adb298388d" in value) {
+        value = value.value;
+    }
+    return JSON.parse(value);
+}
+
+export const asList = <T>(v: T | T[] | undefined): T[] => v === undefined ? [] : Array.isArray(v) ? v : [v];
