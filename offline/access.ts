@@ -13,17 +13,18 @@ export const THIRD_ACCOUNT = "999999999999";
 
 export type PrincipalSpec =
     /** A role this program creates, by its physical name `<project>-<stack>-<role>`. */
-    | { role: string; identity?: "own" | "allow-all"; later?: true }
+    | { role: string; identity?: "own" | "allow-all" }
     /** A role the program does not create; its own account lets it do anything. */
     | { stranger: AccountRef; name: string }
     | { service: string };
 
 export type ResourceSpec =
     /** A role this program creates; its trust policy is the resource policy. */
-    | { role: string; policy?: "own" | "open"; later?: true }
+    | { role: string; policy?: "own" | "open" }
     /** A resource this program creates, by type and logical name (or the only one of its type). */
     | { type: string; name?: string; /** Appended to the ARN: `/key` of an object, `:log-stream:x`. */ path?: string;
-        policy?: "own" | "open"; later?: true }
+        /** Another ARN made from the resource's, e.g. a rule of a listener. */ derive?: (arn: string) => string;
+        policy?: "own" | "open" }
     /** Anything else: an ARN with <placeholders>, its account, and its resource policy if it has one. */
     | { arn: string; account: AccountRef; policy?: PolicyDocument };
 
@@ -61,8 +62,8 @@ interface Located {
     policy?: PolicyRef;
 }
 
-/** A named entity that does not exist (yet) in this evaluation. */
-export class Missing extends Error {
+/** A named entity that is not in this evaluation. */
+class Missing extends Error {
     constructor(readonly entity: string, what: string) {
         super(`${entity}: ${what} is not in the evaluation`);
     }
@@ -197,7 +198,8 @@ export class AccessWorld<P extends string = string, R extends string = string> {
             };
         }
         const found = "role" in spec ? this.createdRole(name, spec.role) : this.created(name, spec.type, spec.name);
-        const arn = `${found.state.arn}${"path" in spec ? spec.path ?? "" : ""}`;
+        const own = `${found.state.arn}${"path" in spec ? spec.path ?? "" : ""}`;
+        const arn = "derive" in spec && spec.derive ? spec.derive(own) : own;
         return { arn, account: found.account!, identity: [], policy: this.registered(found, spec.policy === "open") };
     }
 
@@ -236,26 +238,5 @@ export class AccessWorld<P extends string = string, R extends string = string> {
             resourcePolicy: resource.policy && this.document(resource.policy, /^sts:/.test(action)),
         });
         return decision;
-    }
-
-    /** The first name of a row that is marked as arriving later and is not in this evaluation yet. */
-    notYetHere(row: AccessRow<P, R>): string | undefined {
-        const lookups: [string, PrincipalSpec | ResourceSpec, () => unknown][] = [
-            [row.principal, this.table.principals[row.principal], () => this.principal(row.principal)],
-            [row.resource, this.table.resources[row.resource], () => this.resource(row.resource)],
-        ];
-        for (const [name, spec, lookup] of lookups) {
-            if ("later" in spec && spec.later) {
-                try {
-                    lookup();
-                } catch (e) {
-                    if (e instanceof Missing) {
-                        return name;
-                    }
-                    throw e;
-                }
-            }
-        }
-        return undefined;
     }
 }

@@ -20,9 +20,11 @@ const principals = {
     "CodePipeline": { service: "codepipeline.amazonaws.com" },
     "CodeBuild": { service: "codebuild.amazonaws.com" },
     "EventBridge": { service: "events.amazonaws.com" },
-    // Created by the PROD target (branch `target`): rows naming them are skipped until they exist.
-    "CodeDeploy service role": { role: "codedeploy", later: true },
-    "PROD task execution role": { role: "execution", later: true },
+    "ECS tasks": { service: "ecs-tasks.amazonaws.com" },
+    "CodeDeploy": { service: "codedeploy.amazonaws.com" },
+    "PROD task execution role given Allow * in PROD": { role: "task-execution", identity: "allow-all" },
+    "CodeDeploy service role": { role: "codedeploy" },
+    "PROD task execution role": { role: "task-execution" },
 } satisfies Record<string, PrincipalSpec>;
 
 const ARTIFACTS = { type: "aws:s3/bucket:Bucket", name: "artifacts-bucket" } as const;
@@ -51,14 +53,14 @@ const resources = {
     "source events role": { role: "events" },
     "source repository": { type: "aws:codecommit/repository:Repository" },
     "build project": { type: "aws:codebuild/project:Project" },
-    "build log group": { type: "aws:cloudwatch/logGroup:LogGroup" },
-    "build log stream": { type: "aws:cloudwatch/logGroup:LogGroup", path: ":log-stream:build-1" },
+    "build log group": { type: "aws:cloudwatch/logGroup:LogGroup", name: "pipeline-build-logs" },
+    "build log stream": { type: "aws:cloudwatch/logGroup:LogGroup", name: "pipeline-build-logs", path: ":log-stream:build-1" },
     "pipeline": { type: "aws:codepipeline/pipeline:Pipeline" },
-    "CodeDeploy deployment group": { arn: `${CODEDEPLOY}:deploymentgroup:<deployTarget.applicationName>/<deployTarget.deploymentGroupName>`, account: "target" },
-    "CodeDeploy application": { arn: `${CODEDEPLOY}:application:<deployTarget.applicationName>`, account: "target" },
-    "CodeDeploy deployment config": { arn: `${CODEDEPLOY}:deploymentconfig:<deployTarget.deploymentConfigName>`, account: "target" },
-    "task role": { arn: "<deployTarget.taskRoleArn>", account: "target" },
-    "task execution role": { arn: "<deployTarget.executionRoleArn>", account: "target" },
+    "CodeDeploy deployment group": { type: "aws:codedeploy/deploymentGroup:DeploymentGroup" },
+    "CodeDeploy application": { type: "aws:codedeploy/application:Application" },
+    "CodeDeploy deployment config": { arn: `${CODEDEPLOY}:deploymentconfig:<deployTarget.create.deploymentConfigName>`, account: "target" },
+    "task role": { role: "task" },
+    "task execution role": { role: "task-execution" },
     // RegisterTaskDefinition takes a task definition ARN; the grant must be "*" (the family is the service's choice).
     "a task definition": { arn: `${ECS}:task-definition/my-service:7`, account: "target" },
     // Resources this program does not create: what a grant must not reach.
@@ -81,9 +83,29 @@ const resources = {
     "another deployment config": { arn: `${CODEDEPLOY}:deploymentconfig:Custom.Other`, account: "target" },
     "a PROD ECS service": { arn: `${ECS}:service/prod/other-service`, account: "target" },
     "a PROD ECS cluster": { arn: `${ECS}:cluster/prod`, account: "target" },
-    // Created by the PROD target (branch `target`).
-    "image repository": { type: "aws:ecr/repository:Repository", later: true },
-    "target ECS service": { type: "aws:ecs/service:Service", later: true },
+    "image repository": { type: "aws:ecr/repository:Repository" },
+    "image repository, repository policy opened in DEV": { type: "aws:ecr/repository:Repository", policy: "open" },
+    "task execution role (trust)": { role: "task-execution" },
+    "CodeDeploy service role (trust)": { role: "codedeploy" },
+    "container log stream": { type: "aws:cloudwatch/logGroup:LogGroup", name: "target-logs", path: ":log-stream:app/app/0123" },
+    "another PROD log stream": { arn: "arn:<partition>:logs:<region>:<target account>:log-group:/ecs/other:log-stream:x", account: "target" },
+    "another PROD listener": { arn: "arn:<partition>:elasticloadbalancing:<region>:<target account>:listener/app/prod/0123456789abcdef/fedcba9876543210", account: "target" },
+    "target ECS service": { type: "aws:ecs/service:Service" },
+    "a task set of the target service": {
+        arn: `${ECS}:task-set/<deployTarget.create.serviceName>/<deployTarget.create.serviceName>/ecs-svc/0123456789`, account: "target",
+    },
+    "production listener": { type: "aws:lb/listener:Listener", name: "target-production" },
+    "test listener": { type: "aws:lb/listener:Listener", name: "target-test" },
+    "a rule of the production listener": {
+        type: "aws:lb/listener:Listener", name: "target-production",
+        derive: (listener: string) => `${listener.replace(":listener/", ":listener-rule/")}/0123456789abcdef`,
+    },
+    // Actions that name no resource (ecr:GetAuthorizationToken, ELB Describe*) are asked about "*".
+    "no resource in DEV": { arn: "*", account: "pipeline" },
+    "no resource in PROD": { arn: "*", account: "target" },
+    "a PROD image repository": { arn: "arn:<partition>:ecr:<region>:<target account>:repository/other", account: "target" },
+    "another DEV image repository": { arn: dev("ecr", "repository/other"), account: "pipeline" },
+    "a PROD load balancer": { arn: "arn:<partition>:elasticloadbalancing:<region>:<target account>:loadbalancer/app/prod/0123456789abcdef", account: "target" },
 } satisfies Record<string, ResourceSpec>;
 
 type P = keyof typeof principals;
@@ -95,6 +117,7 @@ const KMS_UPLOAD = { ...TLS, "s3:x-amz-server-side-encryption": "aws:kms", "s3:x
 /** A direct call to KMS, not through another service. */
 const DIRECT = ["kms:ViaService"];
 const FOR_DEV = { "aws:SourceAccount": "<pipeline account>" };
+const FOR_PROD = { "aws:SourceAccount": "<target account>" };
 const READ = ["s3:GetObject", "s3:GetObjectVersion"];
 const allowed = "Allowed" as const;
 const denied = "ImplicitlyDenied" as const;
@@ -208,8 +231,42 @@ const rows: AccessRow<P, R>[] = [
     { principal: "deploy role", action: "ecs:UpdateService", resource: "a PROD ECS service", expect: denied, why: "CodeDeploy's own role shifts the service, not the pipeline" },
     { principal: "deploy role", action: "ecs:DeleteCluster", resource: "a PROD ECS cluster", expect: denied, why: "no ECS access beyond registering task definitions" },
 
-    // From the PROD target (branch `target`); skipped until its roles and resources exist.
-    { principal: "CodeDeploy service role", action: ["ecs:CreateTaskSet", "ecs:UpdateServicePrimaryTaskSet"], resource: "target ECS service", expect: allowed, why: "the blue/green swap" },
+    // The PROD target's blue/green swap, run by CodeDeploy's role.
+    { principal: "CodeDeploy service role", action: ["ecs:DescribeServices", "ecs:UpdateServicePrimaryTaskSet"], resource: "target ECS service", expect: allowed, why: "the blue/green swap makes the new task set primary" },
+    { principal: "CodeDeploy service role", action: ["ecs:CreateTaskSet", "ecs:DeleteTaskSet"], resource: "a task set of the target service", expect: allowed, why: "the green task set is created, the blue one removed" },
+    { principal: "CodeDeploy service role", action: "elasticloadbalancing:ModifyListener", resource: "production listener", expect: allowed, why: "traffic moves to the green target group" },
+    { principal: "CodeDeploy service role", action: "elasticloadbalancing:ModifyListener", resource: "test listener", expect: allowed, why: "the test listener points at green first" },
+    { principal: "CodeDeploy service role", action: "elasticloadbalancing:ModifyRule", resource: "a rule of the production listener", expect: allowed, why: "listener rules move with their listener" },
+    { principal: "CodeDeploy service role", action: ["elasticloadbalancing:DescribeListeners", "elasticloadbalancing:DescribeRules", "elasticloadbalancing:DescribeTargetGroups"], resource: "no resource in PROD", expect: allowed, why: "reads the listeners before it moves them" },
+    { principal: "CodeDeploy service role", action: "ecs:UpdateService", resource: "a PROD ECS service", expect: denied, why: "only the target service's task sets" },
+    { principal: "CodeDeploy service role", action: "elasticloadbalancing:DeleteLoadBalancer", resource: "a PROD load balancer", expect: denied, why: "moves traffic, never removes a load balancer" },
+    { principal: "CodeDeploy service role", action: "iam:PassRole", resource: "another PROD role", context: { "iam:PassedToService": "ecs-tasks.amazonaws.com" }, expect: denied, why: "the two task roles only" },
+    { principal: "CodeDeploy service role", action: "ecs:DeleteService", resource: "target ECS service", expect: denied, why: "swaps task sets, never removes the service" },
+    { principal: "CodeDeploy service role", action: "ecs:UpdateServicePrimaryTaskSet", resource: "a PROD ECS service", expect: denied, why: "the target service only" },
+    { principal: "CodeDeploy service role", action: "elasticloadbalancing:DeleteListener", resource: "production listener", expect: denied, why: "moves traffic, never removes a listener" },
+    { principal: "CodeDeploy service role", action: "elasticloadbalancing:ModifyListener", resource: "another PROD listener", expect: denied, why: "the target's two listeners only" },
+    { principal: "PROD task execution role", action: "logs:PutLogEvents", resource: "container log stream", expect: allowed, why: "the container's output goes to its log group" },
+    { principal: "PROD task execution role", action: "logs:DeleteLogStream", resource: "container log stream", expect: denied, why: "writes logs, never removes them" },
+    { principal: "PROD task execution role", action: "logs:PutLogEvents", resource: "another PROD log stream", expect: denied, why: "its own log group only" },
+    { principal: "PROD task execution role", action: "ecr:PutImage", resource: "image repository, repository policy opened in DEV", expect: denied, why: "PROD's side grants pulls only, whatever DEV's policy says" },
+    { principal: "PROD task execution role given Allow * in PROD", action: "ecr:PutImage", resource: "image repository", expect: denied, why: "DEV's repository policy grants pulls only, whatever PROD's admins allow" },
+    { principal: "build role", action: "ecr:DeleteRepository", resource: "image repository", expect: denied, why: "pushes images, never removes the repository" },
+    { principal: "ECS tasks", action: "sts:AssumeRole", resource: "task role", context: FOR_PROD, expect: allowed, why: "the running task acts as its task role" },
+    { principal: "ECS tasks", action: "sts:AssumeRole", resource: "task execution role (trust)", context: FOR_PROD, expect: allowed, why: "ECS pulls the image and writes logs as the execution role" },
+    { principal: "CodeDeploy", action: "sts:AssumeRole", resource: "CodeDeploy service role (trust)", context: FOR_PROD, expect: allowed, why: "CodeDeploy runs the blue/green swap as this role" },
+    { principal: "another PROD role with Allow *", action: "sts:AssumeRole", resource: "task role", absent: ["aws:SourceAccount"], expect: denied, why: "only ECS tasks act as the task role" },
+    { principal: "another PROD role with Allow *", action: "sts:AssumeRole", resource: "task execution role (trust)", absent: ["aws:SourceAccount"], expect: denied, why: "only ECS acts as the execution role" },
+    { principal: "another PROD role with Allow *", action: "sts:AssumeRole", resource: "CodeDeploy service role (trust)", absent: ["aws:SourceAccount"], expect: denied, why: "only CodeDeploy acts as its role" },
+    { principal: "CodeDeploy", action: "sts:AssumeRole", resource: "task role", context: FOR_PROD, expect: denied, why: "each role trusts one service" },
+    { principal: "CodeDeploy", action: "sts:AssumeRole", resource: "task execution role (trust)", context: FOR_PROD, expect: denied, why: "each role trusts one service" },
+    { principal: "ECS tasks", action: "sts:AssumeRole", resource: "CodeDeploy service role (trust)", context: FOR_PROD, expect: denied, why: "each role trusts one service" },
+    { principal: "ECS tasks", action: "sts:TagSession", resource: "task role", context: FOR_PROD, expect: denied, why: "services assume, nothing more" },
+    { principal: "ECS tasks", action: "sts:TagSession", resource: "task execution role (trust)", context: FOR_PROD, expect: denied, why: "services assume, nothing more" },
+    { principal: "CodeDeploy", action: "sts:TagSession", resource: "CodeDeploy service role (trust)", context: FOR_PROD, expect: denied, why: "services assume, nothing more" },
+    { principal: "PROD task execution role", action: "ecr:GetAuthorizationToken", resource: "no resource in PROD", expect: allowed, why: "ECS logs in to ECR before it pulls" },
+    { principal: "PROD task execution role", action: "ecr:BatchGetImage", resource: "a PROD image repository", expect: denied, why: "pulls only the pipeline's image repository" },
+    { principal: "build role", action: "ecr:GetAuthorizationToken", resource: "no resource in DEV", expect: allowed, why: "docker login before the push" },
+    { principal: "build role", action: "ecr:PutImage", resource: "another DEV image repository", expect: denied, why: "pushes only to the pipeline's image repository" },
     { principal: "build role", action: ["ecr:PutImage", "ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:BatchCheckLayerAvailability"], resource: "image repository", expect: allowed, why: "the build pushes the image" },
     { principal: "PROD task execution role", action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"], resource: "image repository", expect: allowed, why: "ECS pulls the image from DEV" },
     { principal: "another PROD role with Allow *", action: "ecr:BatchGetImage", resource: "image repository", expect: denied, why: "the repository trusts the execution role, not the PROD account" },

@@ -100,9 +100,8 @@ export async function plan(stack: string, config?: RawConfig): Promise<{ exitCod
 /** The access table's rows as this stack's policies decide them, computed, not copied. */
 async function accessLines(e: Evaluation): Promise<string[]> {
     const world = new AccessWorld(ACCESS_TABLE, e, stackConfig(e.stack));
-    const rows = ACCESS_TABLE.rows.filter(row => !world.notYetHere(row));
-    const decided = await Promise.all(rows.map(async row => ({ row, decisions: await world.decide(row) })));
-    const width = Math.max(...rows.map(r => r.principal.length));
+    const decided = await Promise.all(ACCESS_TABLE.rows.map(async row => ({ row, decisions: await world.decide(row) })));
+    const width = Math.max(...ACCESS_TABLE.rows.map(r => r.principal.length));
     return decided.flatMap(({ row, decisions }) => actionsOf(row).map((action, i) =>
         `  ${decisions[i].padEnd(16)}  ${row.principal.padEnd(width)}  ${action} on ${row.resource}` +
         `${decisions[i] === row.expect ? "" : `  (EXPECTED ${row.expect})`}`));

@@ -1,6 +1,9 @@
 import { PolicyDocument } from "../components/policies/document";
 import { Evaluation, Resource } from "./engine";
 
+/** A policy field (Action, Resource, ...) as a list: IAM allows one value or several. */
+export const asList = <T>(v: T | T[] | undefined): T[] => v === undefined ? [] : Array.isArray(v) ? v : [v];
+
 export type PolicyKind = "trust" | "identity" | "key" | "bucket" | "repository";
 
 /** A policy document as registered, with the resource that carries it. */

@@ -386,10 +386,11 @@ function deployTarget(r: ConfigReader, defaultName: string, targetAccountId: str
     const serviceName = r.read(`${p}.serviceName`,
         { expected: "an ECS service name (letters, digits, - and _; at most 100)", example: "my-service" }, ecsName, defaultName);
     const certificateArn = r.read(`${p}.certificateArn`,
-        { expected: `an ACM certificate ARN in the target account ${targetAccountId}`,
-            example: `arn:aws:acm:ap-northeast-2:${targetAccountId}:certificate/0a1b2c3d-...` },
+        { expected: `an ACM certificate ARN in the target account${targetAccountId ? ` ${targetAccountId}` : ""}`,
+            example: `arn:aws:acm:ap-northeast-2:${targetAccountId || "222222222222"}:certificate/0a1b2c3d-...` },
+        // An invalid account id is reported once, at its own key, not again here.
         v => typeof v === "string" && /^arn:aws(-cn|-us-gov)?:acm:[a-z0-9-]+:\d{12}:certificate\/[\w-]+$/.test(v) &&
-            arnAccount(v) === targetAccountId ? v : undefined, "") || undefined;
+            (!targetAccountId || arnAccount(v) === targetAccountId) ? v : undefined, "") || undefined;
     const port = (key: string, fallback: number) =>
         r.read(`${p}.${key}`, { expected: "a port from 1 to 65535", example: String(fallback) }, integer(1, 65535), fallback);
     const cidrs = (key: string, fallback: string[]) =>

@@ -5,7 +5,7 @@ import * as os from "os";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import { Evaluation, evaluate, readStackConfig } from "../offline/engine";
-import { all, evaluated, existingTargetConfig, key, one } from "./targetHelpers";
+import { all, evaluated, existingTargetConfig, key, one } from "./support/stacks";
 
 // The contract between the build and the CodeDeployToECS action, checked only on what the program
 // REGISTERED: the CodeBuild project's buildspec and environment, the pipeline's stages, and the

@@ -49,9 +49,12 @@ const CASES: Case[] = [{
     change: setIn("pipelineAccount", "provisioningRoleArn", "arn:aws:iam::222222222222:role/pulumi-provisioner"),
     problems: [{ key: "pipelineAccount.provisioningRoleArn", expected: "a role in account 111111111111", found: "arn:aws:iam::222222222222:role/", example: "arn:aws:iam::111111111111:role/pulumi-provisioner" }],
 }, {
-    what: "a task role in the pipeline account",
-    change: setIn("deployTarget", "taskRoleArn", "arn:aws:iam::111111111111:role/my-service-task"),
-    problems: [{ key: "deployTarget.taskRoleArn", expected: "a role in the target account 222222222222", found: "arn:aws:iam::111111111111:role/my-service-task", example: "arn:aws:iam::222222222222:role/" }],
+    what: "an existing target's task role in the pipeline account",
+    change: set("deployTarget", { existing: {
+        applicationName: "my-service", deploymentGroupName: "my-service-prod", taskFamily: "my-service", containerName: "app", containerPort: 8080,
+        taskRoleArn: "arn:aws:iam::111111111111:role/my-service-task", executionRoleArn: "arn:aws:iam::222222222222:role/my-service-task-execution",
+    } }),
+    problems: [{ key: "deployTarget.existing.taskRoleArn", expected: "a role in the target account 222222222222", found: "arn:aws:iam::111111111111:role/my-service-task", example: "arn:aws:iam::222222222222:role/" }],
 }, {
     what: "a region written as a city",
     change: set("region", "seoul"),
@@ -65,8 +68,7 @@ const CASES: Case[] = [{
     change: setIn("targetAccount", "accountId", "111111111111"),
     problems: [{ key: "targetAccount.accountId", expected: "an account other than pipelineAccount.accountId", found: '"111111111111"', example: '"222222222222"' },
         { key: "targetAccount.provisioningRoleArn", expected: "a role in account 111111111111", found: "arn:aws:iam::222222222222", example: "arn:aws:iam::111111111111:role/" },
-        { key: "deployTarget.taskRoleArn", expected: "target account 111111111111", found: "arn:aws:iam::222222222222", example: "arn:aws:iam::111111111111:role/" },
-        { key: "deployTarget.executionRoleArn", expected: "target account 111111111111", found: "arn:aws:iam::222222222222", example: "arn:aws:iam::111111111111:role/" }],
+        { key: "deployTarget.create.certificateArn", expected: "an ACM certificate ARN in the target account 111111111111", found: "arn:aws:acm:ap-northeast-2:222222222222:certificate/", example: "arn:aws:acm:ap-northeast-2:111111111111:certificate/" }],
 }, {
     what: "a misspelt top-level key",
     change: set("manualAproval", true),
@@ -103,9 +105,9 @@ const CASES: Case[] = [{
     problems: [{ key: "source.repositoryName", expected: "a CodeCommit repository name", found: '"my service"', example: "my-service" }],
 }, {
     what: "several mistakes at once, all reported together",
-    change: c => { set("region", "eu-west")(c); setIn("deployTarget", "applicationName", undefined)(c); set("retainOnDelete", "no")(c); },
+    change: c => { set("region", "eu-west")(c); setIn("source", "repositoryName", undefined)(c); set("retainOnDelete", "no")(c); },
     problems: [{ key: "region", expected: "an AWS region name", found: '"eu-west"', example: "ap-northeast-2" },
-        { key: "deployTarget.applicationName", expected: "a CodeDeploy application name", found: "the key is missing", example: "my-service" },
+        { key: "source.repositoryName", expected: "a CodeCommit repository name", found: "the key is missing", example: "my-service" },
         { key: "retainOnDelete", expected: "true or false", found: '"no"', example: "true" }],
 }];
 
@@ -133,8 +135,6 @@ describe("config validation", () => {
             set("allowSameAccount", true)(c);
             setIn("targetAccount", "accountId", "333333333333")(c);
             setIn("targetAccount", "provisioningRoleArn", "arn:aws:iam::333333333333:role/pulumi-provisioner")(c);
-            block(c, "deployTarget").taskRoleArn = "arn:aws:iam::333333333333:role/my-service-task";
-            block(c, "deployTarget").executionRoleArn = "arn:aws:iam::333333333333:role/my-service-task-execution";
         });
         assert.ifError(e.error);
     });

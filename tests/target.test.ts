@@ -1,7 +1,8 @@
 import * as assert from "assert";
+import { projectConfig } from "../offline/access";
 import { Evaluation, readStackConfig, Resource } from "../offline/engine";
 import { ConfigError, parseConfig } from "../stacks/config";
-import { all, asList, descendants, evaluated, existingTargetConfig, key, one, policyOf } from "./targetHelpers";
+import { all, asList, descendants, evaluated, existingTargetConfig, key, one, policyOf } from "./support/stacks";
 
 const TARGET_TYPES = /^(aws:(ecs|lb|codedeploy|ec2|vpc)\/|awsx:)/;
 
@@ -189,8 +190,8 @@ for (const stack of ["dev", "prod"] as const) {
                 `ecr:BatchGetImage ${repository}`,
                 "ecr:GetAuthorizationToken *",
                 `ecr:GetDownloadUrlForLayer ${repository}`,
-                `logs:CreateLogStream ${logs},${logs}:log-stream:*`,
-                `logs:PutLogEvents ${logs},${logs}:log-stream:*`,
+                `logs:CreateLogStream ${logs}:log-stream:*`,
+                `logs:PutLogEvents ${logs}:log-stream:*`,
             ]);
             assert.ok(doc.Statement.every(s => s.Effect === "Allow" && s.Sid));
         });
@@ -290,10 +291,9 @@ describe("existing deploy target (dev's config with deployTarget.existing)", fun
 });
 
 describe("deployTarget config", () => {
-    const dev = () => Object.fromEntries(Object.entries(readStackConfig("dev"))
-        .filter(([k]) => k.startsWith("cross-account-pipeline:")).map(([k, v]) => [k.slice("cross-account-pipeline:".length), v]));
+    const dev = () => projectConfig("dev");
     const problems = (change: (raw: Record<string, any>) => void): string[] => {
-        const raw = JSON.parse(JSON.stringify(dev()));
+        const raw = structuredClone(dev());
         change(raw);
         try {
             parseConfig("cross-account-pipeline", "dev", raw);
@@ -315,16 +315,16 @@ describe("deployTarget config", () => {
     it("wants exactly one of create and existing", () => {
         const both = problems(raw => { raw.deployTarget.existing = { applicationName: "x" }; });
         assert.strictEqual(both.length, 1, both.join("\n"));
-        assert.match(both[0], /^Pulumi\.dev\.yaml: deployTarget: expected a block with exactly one of create .* or existing .*; found .*; for example /);
+        assert.match(both[0], /^Pulumi\.dev\.yaml: cross-account-pipeline:deployTarget: expected a block with exactly one of create .* or existing .*; found .*; for example /);
         assert.strictEqual(problems(raw => { raw.deployTarget = {}; }).length, 1);
     });
 
     it("names unknown keys in nested blocks with the nearest known key", () => {
         const found = problems(raw => { raw.deployTarget.create.network.subnet = "public"; });
         assert.strictEqual(found.length, 1, found.join("\n"));
-        assert.match(found[0], /deployTarget\.create\.network\.subnet: expected one of the keys .*; found an unknown key; for example deployTarget\.create\.network\.subnets \(the nearest known key\)/);
+        assert.match(found[0], /cross-account-pipeline:deployTarget\.create\.network\.subnet: expected a known key \(.*\); found an unknown key; for example deployTarget\.create\.network\.subnets, the nearest known key/);
         const old = problems(raw => { raw.deployTarget = { applicationName: "my-service" }; });
-        assert.ok(old.some(p => p.includes("deployTarget.applicationName: expected one of the keys deployTarget.create, deployTarget.existing")), old.join("\n"));
+        assert.ok(old.some(p => p.includes("cross-account-pipeline:deployTarget.applicationName: expected a known key (create, existing)")), old.join("\n"));
     });
 
     it("reports every bad value of the block at once", () => {
@@ -333,7 +333,7 @@ describe("deployTarget config", () => {
             raw.deployTarget.create.network = { subnets: "dmz", publicSubnetIds: ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"] };
         });
         for (const k of ["testCidrs", "containerPort", "cpu", "network.subnets", "network.vpcId"]) {
-            assert.ok(found.some(p => p.startsWith(`Pulumi.dev.yaml: deployTarget.create.${k}: expected `)), `${k}: ${found.join("\n")}`);
+            assert.ok(found.some(p => p.startsWith(`Pulumi.dev.yaml: cross-account-pipeline:deployTarget.create.${k}: expected `)), `${k}: ${found.join("\n")}`);
         }
         assert.strictEqual(found.length, 5, found.join("\n"));
     });
@@ -344,7 +344,7 @@ describe("deployTarget config", () => {
                 taskRoleArn: "arn:aws:iam::333333333333:role/t", executionRoleArn: "arn:aws:iam::444444444444:role/x" } };
         });
         for (const k of ["taskFamily", "containerName", "containerPort", "taskRoleArn"]) {
-            assert.ok(found.some(p => p.startsWith(`Pulumi.dev.yaml: deployTarget.existing.${k}: expected `)), `${k}: ${found.join("\n")}`);
+            assert.ok(found.some(p => p.startsWith(`Pulumi.dev.yaml: cross-account-pipeline:deployTarget.existing.${k}: expected `)), `${k}: ${found.join("\n")}`);
         }
         assert.strictEqual(found.length, 4, found.join("\n"));
     });

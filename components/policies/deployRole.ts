@@ -1,4 +1,4 @@
-import { objectsOf, onlyRoles, policy, PolicyDocument } from "./document";
+import { objectsOf, onlyRoles, passTaskRolesToEcsTasks, policy, PolicyDocument } from "./document";
 
 /** Trust: only the pipeline's role, from the pipeline account, may assume the deploy role. */
 export function deployRoleTrustPolicy(pipelineRoleArn: string): PolicyDocument {
@@ -54,12 +54,6 @@ export function deployRolePolicy(g: DeployGrants): PolicyDocument {
         Effect: "Allow",
         Action: "ecs:RegisterTaskDefinition",
         Resource: "*",
-    }, {
-        Sid: "PassOnlyTaskRolesOnlyToEcsTasks",
-        Effect: "Allow",
-        Action: "iam:PassRole",
-        Resource: g.passRoleArns,
-        Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
-    });
+    }, passTaskRolesToEcsTasks(g.passRoleArns));
 }
 

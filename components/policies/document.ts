@@ -58,3 +58,14 @@ export function writeLogs(Sid: string, logGroupArn: string): Statement {
         Resource: `${logGroupArn}:log-stream:*`,
     };
 }
+
+/** Pass the task role and the execution role, and only to ECS tasks: what a new task definition names. */
+export function passTaskRolesToEcsTasks(roleArns: string[]): Statement {
+    return {
+        Sid: "PassOnlyTaskRolesOnlyToEcsTasks",
+        Effect: "Allow",
+        Action: "iam:PassRole",
+        Resource: roleArns,
+        Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
+    };
+}

@@ -1,5 +1,5 @@
 import { imagePullStatements } from "./images";
-import { policy, PolicyDocument, writeLogs } from "./document";
+import { passTaskRolesToEcsTasks, policy, PolicyDocument, writeLogs } from "./document";
 
 /** The task execution role (ECS agent): pull the image, write the container's logs. Nothing for the app itself. */
 export function executionRolePolicy(repositoryArn: string, logGroupArn: string): PolicyDocument {
@@ -48,11 +48,5 @@ export function codeDeployRolePolicy(g: BlueGreenGrants): PolicyDocument {
         Action: ["elasticloadbalancing:DescribeListeners", "elasticloadbalancing:DescribeRules",
             "elasticloadbalancing:DescribeTargetGroups"],
         Resource: "*",
-    }, {
-        Sid: "PassOnlyTaskRolesOnlyToEcsTasks",
-        Effect: "Allow",
-        Action: "iam:PassRole",
-        Resource: g.passRoleArns,
-        Condition: { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } },
-    });
+    }, passTaskRolesToEcsTasks(g.passRoleArns));
 }

@@ -1,13 +1,39 @@
-import { Evaluation, evaluate, readStackConfig, RawConfig, Resource } from "../../offline/engine";
+import { Evaluation, evaluate, RawConfig, readStackConfig, Resource } from "../../offline/engine";
+
+/** A config key of this project, as it appears in a stack file. */
+export const key = (name: string) => `cross-account-pipeline:${name}`;
+
+/** A structured block of the project's config, as the stack file has it. */
+export function block<T = any>(config: RawConfig, name: string): T {
+    return config[key(name)] as T;
+}
+
+/** dev's config, pointed at an existing target (the walkthrough's case) instead of a created one. */
+export function existingTargetConfig(): RawConfig {
+    return {
+        ...readStackConfig("dev"),
+        [key("deployTarget")]: {
+            existing: {
+                applicationName: "legacy-service",
+                deploymentGroupName: "legacy-service-staging",
+                taskRoleArn: "arn:aws:iam::444444444444:role/legacy-task",
+                executionRoleArn: "arn:aws:iam::444444444444:role/legacy-task-execution",
+                taskFamily: "legacy-service",
+                containerName: "web",
+                containerPort: 3000,
+            },
+        },
+    };
+}
 
 const cache = new Map<string, Promise<Evaluation>>();
 
-/** The committed stack, evaluated once per test process. */
-export function evaluated(stack: string): Promise<Evaluation> {
-    if (!cache.has(stack)) {
-        cache.set(stack, evaluate(stack));
+/** A committed stack (or "existing": dev with an existing target), evaluated once per test process. */
+export function evaluated(name: string): Promise<Evaluation> {
+    if (!cache.has(name)) {
+        cache.set(name, name === "existing" ? evaluate("dev", existingTargetConfig()) : evaluate(name));
     }
-    return cache.get(stack)!;
+    return cache.get(name)!;
 }
 
 /** A stack's committed config with a change, evaluated afresh. */
@@ -17,7 +43,7 @@ export function evaluateWith(stack: string, change: (config: RawConfig) => void)
     return evaluate(stack, config);
 }
 
-/** The one resource of a type (and name, when a type has several). */
+/** The one registered resource of a type (and logical name, when the type has several). */
 export function one(e: Evaluation, type: string, name?: string): Resource {
     const found = e.resources.filter(r => r.type === type && (name === undefined || r.name === name));
     if (found.length !== 1) {
@@ -28,7 +54,29 @@ export function one(e: Evaluation, type: string, name?: string): Resource {
 
 export const all = (e: Evaluation, type: string) => e.resources.filter(r => r.type === type);
 
-/** A structured block of the project's config, as the stack file has it. */
-export function block<T = any>(config: RawConfig, key: string): T {
-    return config[`cross-account-pipeline:${key}`] as T;
+/** Every resource below a component, at any depth. */
+export function descendants(e: Evaluation, root: Resource): Resource[] {
+    const below = new Set([root.urn]);
+    let grew = true;
+    while (grew) {
+        grew = false;
+        for (const r of e.resources) {
+            if (!below.has(r.urn) && below.has(r.parent)) {
+                below.add(r.urn);
+                grew = true;
+            }
+        }
+    }
+    return e.resources.filter(r => r.urn !== root.urn && below.has(r.urn));
 }
+
+/** A policy document as registered (JSON text), secrets unwrapped. */
+export function policyOf(r: Resource, field = "policy"): { Statement: any[] } {
+    let value = r.inputs[field];
+    if (value && typeof value === "object" && "4dabf18193072939515e22adb298388d" in value) {
+        value = value.value;
+    }
+    return JSON.parse(value);
+}
+
+export { asList } from "../../offline/policies";
