@@ -19,6 +19,12 @@ const DETAILS: Record<string, (r: Resource) => string> = {
     "aws:iam/rolePolicy:RolePolicy": r => JSON.parse(r.inputs.policy).Statement.map((s: any) => s.Sid).join(", "),
     "aws:codecommit/repository:Repository": r => r.inputs.repositoryName,
     "aws:codebuild/project:Project": r => `${r.inputs.name}, artifacts encrypted with ${r.inputs.encryptionKey}`,
+    "aws:ecr/repository:Repository": r => `${r.inputs.name}, tags ${r.inputs.imageTagMutability}, scan on push ${flag(r.inputs.imageScanningConfiguration?.scanOnPush, "on", "OFF")}`,
+    "aws:ecs/service:Service": r => `${r.inputs.name}: ${r.inputs.desiredCount} tasks, ${r.inputs.launchType}, ${r.inputs.deploymentController.type} deployments`,
+    "aws:lb/listener:Listener": r => `${r.inputs.protocol} port ${r.inputs.port}`,
+    "aws:codedeploy/deploymentGroup:DeploymentGroup": r =>
+        `${r.inputs.deploymentGroupName}: ${r.inputs.deploymentStyle.deploymentType}, ${r.inputs.deploymentConfigName}, ` +
+        `rollback on ${r.inputs.autoRollbackConfiguration.events.join(", ")}`,
     "aws:codepipeline/pipeline:Pipeline": r => {
         const deploy = r.inputs.stages.at(-1).actions[0];
         return `${r.inputs.name}: ${r.inputs.stages.map((s: any) => s.name).join(" -> ")}; ` +

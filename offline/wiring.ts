@@ -27,6 +27,12 @@ function strings(value: unknown, path: string): [string, string][] {
     return [];
 }
 
+/** Whether text names this ARN, or something below it (`bucket/*`): not a longer name that starts alike. */
+function mentions(text: string, arn: string): boolean {
+    const escaped = arn.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    return new RegExp(`${escaped}(?![\\w+=,.@-])`).test(text);
+}
+
 /**
  * The cross-account wiring, computed from what was registered: every ARN of one account that
  * appears in the inputs of a resource of the other, matched to the resource that outputs it.
@@ -38,7 +44,7 @@ export function crossAccountWiring(e: Evaluation): Wire[] {
     for (const target of e.resources.filter(r => r.custom && r.account)) {
         for (const [path, text] of strings(target.inputs, "")) {
             // Outputs of the other account's resources (S3 ARNs carry no account, so match them whole).
-            for (const source of withArn.filter(s => s.account !== target.account && text.includes(s.state.arn))) {
+            for (const source of withArn.filter(s => s.account !== target.account && mentions(text, s.state.arn))) {
                 add({ fromAccount: source.account!, source, value: source.state.arn, target, path });
             }
             // ARNs of the other account that no resource here outputs: account roots, roles named in config.

@@ -4,6 +4,10 @@ import { ROOT } from "../offline/engine";
 import { plan } from "../offline/plan";
 import { recompiledAndRan } from "./build";
 
+// The Pulumi runtime records a stack trace for every promise it makes, a large share of an
+// offline run; the plan prints messages, never stacks.
+Error.stackTraceLimit = 0;
+
 /** `npm run plan -- --stack NAME`: what `pulumi up` would do in each account, offline. */
 async function main() {
     if (recompiledAndRan()) {

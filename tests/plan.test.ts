@@ -35,10 +35,15 @@ for (const stack of committedStacks()) {
                 "Role deploy.arn  ->  Key artifacts-key.policy",
                 "Role deploy.arn  ->  BucketPolicy artifacts-policy.policy",
                 "Role deploy.arn  ->  Pipeline pipeline-pipeline.stages[",
+                "Repository images.arn  ->  RolePolicy target-execution-permissions.policy",
+                "Role target-execution.arn  ->  RepositoryPolicy images-policy.policy",
             ];
+            const wires = wiring.replace(/ {2,}->/g, "  ->");
             for (const line of expectations) {
-                assert.ok(wiring.replace(/ {2,}->/g, "  ->").includes(line), `missing: ${line}\n${wiring}`);
+                assert.ok(wires.includes(line), `missing: ${line}\n${wiring}`);
             }
+            // An ARN that merely starts like another (…-task, …-task-execution) is not wired.
+            assert.ok(!wires.includes("Role target-task.arn  ->  RepositoryPolicy"), wiring);
         });
 
         it("computes who can do what with the IAM policy simulator, and every answer is the expected one", async () => {
