@@ -120,7 +120,8 @@ export function buildStack(config: StackConfig) {
         artifactKeyArn: store.keyArn,
         prodDeployRoleArn: deployRole.roleArn,
         imageRepositoryUrl: images.repositoryUrl,
-        applicationUrl: target.url,
+        // An existing target's URL is not known here.
+        ...(target.url ? { applicationUrl: target.url } : {}),
     };
 }
 
