@@ -13,8 +13,10 @@ export interface CrossAccountPipelineArgs {
     /** The pipeline account; AWS services act for it only (confused-deputy guard in trust policies). */
     accountId: string;
     region: string;
-    /** Physical name of the pipeline and the build project. */
+    /** Physical name of the pipeline. */
     pipelineName: string;
+    /** Physical name of the build project and of its log group `/aws/codebuild/<name>`. CodeBuild takes no dots. */
+    buildProjectName: string;
     /** Physical names of the pipeline's, the build's and EventBridge's roles; the other account names the first. */
     roleNames: { pipeline: string; build: string; events: string };
     source: {
@@ -83,7 +85,7 @@ export class CrossAccountPipeline extends pulumi.ComponentResource {
             : aws.codecommit.getRepositoryOutput({ repositoryName: source.repositoryName }, { parent: this });
 
         const logGroup = new aws.cloudwatch.LogGroup(`${name}-build-logs`, {
-            name: `/aws/codebuild/${args.pipelineName}`,
+            name: `/aws/codebuild/${args.buildProjectName}`,
             retentionInDays: build.logRetentionDays ?? 90,
         }, { parent: this });
         const buildRole = roleWithPolicy(`${name}-build`, args.roleNames.build,
@@ -92,7 +94,7 @@ export class CrossAccountPipeline extends pulumi.ComponentResource {
                 .apply(([bucket, key, logs, images]) => buildRolePolicy(bucket, key, logs, images)),
             this);
         const project = new aws.codebuild.Project(`${name}-build`, {
-            name: args.pipelineName,
+            name: args.buildProjectName,
             serviceRole: buildRole.role.arn,
             // Its default, the aws/s3 key, is unreadable from the target account and denied by the bucket policy.
             encryptionKey: args.artifactKeyArn,

@@ -7,8 +7,9 @@ import { EcsBlueGreenTarget } from "../components/EcsBlueGreenTarget";
 import { ImageRepository } from "../components/ImageRepository";
 import { ProdDeployRole } from "../components/ProdDeployRole";
 import { partitionOf } from "../components/policies/document";
-import { accountProvider, namePrefix, roleArn, roleNames, targetRoleNames } from "./accounts";
+import { accountProvider, roleArn } from "./accounts";
 import { ExistingTargetConfig, StackConfig } from "./config";
+import { stackNames } from "./names";
 
 /**
  * One complete pipeline: the artifact store, image repository and pipeline in the pipeline
@@ -18,21 +19,20 @@ import { ExistingTargetConfig, StackConfig } from "./config";
 export function buildStack(config: StackConfig) {
     const pipelineProvider = accountProvider(config, "pipeline", config.pipelineAccount);
     const targetProvider = accountProvider(config, "target", config.targetAccount);
-    const prefix = namePrefix(config);
-    const names = roleNames(config);
+    const names = stackNames(config);
     const pipelineAccountId = config.pipelineAccount.accountId;
     const targetAccountId = config.targetAccount.accountId;
 
     // Role ARNs come from config, so each account's policies can name the other's roles
     // before either exists: no dependency cycle between the accounts.
-    const pipelineRoleArn = roleArn(config, pipelineAccountId, names.pipeline);
-    const buildRoleArn = roleArn(config, pipelineAccountId, names.build);
-    const deployRoleArn = roleArn(config, targetAccountId, names.deploy);
+    const pipelineRoleArn = roleArn(config, pipelineAccountId, names.roles.pipeline);
+    const buildRoleArn = roleArn(config, pipelineAccountId, names.roles.build);
+    const deployRoleArn = roleArn(config, targetAccountId, names.roles.deploy);
 
     const store = new CrossAccountArtifactStore("artifacts", {
         accountId: pipelineAccountId,
         region: config.region,
-        keyAlias: `alias/${prefix}-artifacts`,
+        keyAlias: names.keyAlias,
         writerRoleArns: [pipelineRoleArn, buildRoleArn],
         readerRoleArns: [deployRoleArn],             // target account -> pipeline account's bucket and key
         artifactRetentionDays: config.artifactRetentionDays,
@@ -40,12 +40,12 @@ export function buildStack(config: StackConfig) {
     }, { provider: pipelineProvider });
 
     // The image repository is the pipeline account's; the target account's execution role pulls from it.
-    const created = config.deployTarget.create;
+    // A created target under names that fit AWS's limits.
+    const created = config.deployTarget.create && { ...config.deployTarget.create, ...names.target };
     const existing = config.deployTarget.existing;
-    const targetNames = targetRoleNames(config);
-    const pullerRoleArn = existing ? existing.executionRoleArn : roleArn(config, targetAccountId, targetNames.execution);
+    const pullerRoleArn = existing ? existing.executionRoleArn : roleArn(config, targetAccountId, names.targetRoles.execution);
     const images = new ImageRepository("images", {
-        repositoryName: config.images.repositoryName,
+        repositoryName: names.imageRepository,
         pullerRoleArns: [pullerRoleArn],                 // target account role -> pipeline account's repository policy
         keepImages: config.images.keep,
         retainOnDelete: config.retainOnDelete,
@@ -59,13 +59,13 @@ export function buildStack(config: StackConfig) {
             ...created,
             accountId: targetAccountId,
             region: config.region,
-            roleNames: targetNames,
+            roleNames: names.targetRoles,
             imageRepositoryArn: images.repositoryArn,    // pipeline account output -> target account's execution role
         }, { provider: targetProvider })
         : existingTarget(existing!, codedeployArn);
 
     const deployRole = new ProdDeployRole("deploy", {
-        roleName: names.deploy,
+        roleName: names.roles.deploy,
         pipelineRoleArn,                              // pipeline account -> target account's trust policy
         artifactBucketArn: store.bucketArn,           // pipeline account outputs -> target account's grants
         artifactKeyArn: store.keyArn,
@@ -78,8 +78,9 @@ export function buildStack(config: StackConfig) {
     const pipeline = new CrossAccountPipeline("pipeline", {
         accountId: pipelineAccountId,
         region: config.region,
-        pipelineName: prefix,
-        roleNames: names,
+        pipelineName: names.pipeline,
+        buildProjectName: names.buildProject,
+        roleNames: names.roles,
         source: { ...config.source, retainOnDelete: config.retainOnDelete },
         build: {
             ...config.build,
