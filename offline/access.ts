@@ -174,9 +174,6 @@ export class AccessWorld<P extends string = string, R extends string = string> {
                 return this.resource(key as R).arn;
             }
             const value = key.split(".").reduce<any>((v, part) => v?.[part], this.config);
-            if (value === undefined && /^deployTarget\.(create|existing)\./.test(key)) {
-                throw new Missing(`<${key}>`, "the stack has the other kind of deploy target");
-            }
             if (typeof value !== "string") {
                 throw new Error(`no value for <${key}>`);
             }

@@ -105,7 +105,7 @@ export function evaluate(stack: string, config: RawConfig = readStackConfig(stac
 class FirstError {
     private report!: (e: Error) => void;
     readonly error: Promise<never> = new Promise((_, reject) => { this.report = reject; });
-    count = 0;
+    private count = 0;
     private readonly onError = (e: unknown) => {
         this.count++;
         this.report(e instanceof Error ? e : new Error(String(e)));
@@ -130,8 +130,10 @@ class FirstError {
      * arrive over a few turns of the event loop and must not land in the next evaluation.
      */
     async close(failed: boolean) {
-        for (let quiet = 0, seen = this.count; failed && quiet < 3; quiet = this.count === seen ? quiet + 1 : 0, seen = this.count) {
+        for (let quiet = 0; failed && quiet < 3;) {
+            const seen = this.count;
             await new Promise(resolve => setTimeout(resolve, 5));
+            quiet = this.count === seen ? quiet + 1 : 0;
         }
         process.off("unhandledRejection", this.onError);
         process.off("uncaughtException", this.onError);
