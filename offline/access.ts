@@ -1,7 +1,7 @@
 // Access rows evaluated against the policy documents a stack really registers. The table
 // names principals and resources; this file finds them in an evaluation and asks the
 // simulator. Used by the access tests and by the security doc generator.
-import { partitionOf } from "../components/policies/document";
+import { dnsSuffixOf, partitionOf } from "../components/policies/document";
 import { parseConfig, StackConfig } from "../stacks/config";
 import { stackNames } from "../stacks/names";
 import { Evaluation, projectName, RawConfig, readStackConfig, Resource } from "./engine";
@@ -151,6 +151,7 @@ export class AccessWorld<P extends string = string, R extends string = string> {
         this.facts = {
             region: config.region,
             partition: partitionOf(config.region),
+            "dns suffix": dnsSuffixOf(config.region),
             "pipeline account": config.pipelineAccount.accountId,
             "target account": config.targetAccount.accountId,
             "third account": THIRD_ACCOUNT,
@@ -164,7 +165,7 @@ export class AccessWorld<P extends string = string, R extends string = string> {
         return this.facts[`${ref} account`];
     }
 
-    /** Fills `<name>`: a fact (region, partition, `<side> account`), a table resource's ARN, or a config path. */
+    /** Fills `<name>`: a fact (region, partition, dns suffix, `<side> account`), a table resource's ARN, or a config path. */
     resolveText(text: string): string {
         return text.replace(/<([^<>]+)>/g, (_, key: string) => {
             if (key in this.facts) {

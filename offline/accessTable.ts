@@ -119,7 +119,7 @@ type P = keyof typeof principals;
 type R = keyof typeof resources;
 
 const TLS = { "aws:SecureTransport": "true" };
-const VIA_S3 = { "kms:ViaService": "s3.<region>.amazonaws.com" };
+const VIA_S3 = { "kms:ViaService": "s3.<region>.<dns suffix>" };
 const KMS_UPLOAD = { ...TLS, "s3:x-amz-server-side-encryption": "aws:kms", "s3:x-amz-server-side-encryption-aws-kms-key-id": "<artifact key>" };
 /** A direct call to KMS, not through another service. */
 const DIRECT = ["kms:ViaService"];
@@ -157,7 +157,7 @@ const rows: AccessRow<P, R>[] = [
     { principal: "deploy role", action: READ, resource: "build output artifact", context: TLS, expect: allowed, why: "the deploy reads the task definition and appspec" },
     { principal: "deploy role", action: "kms:Decrypt", resource: "artifact key", context: VIA_S3, expect: allowed, why: "S3 decrypts the artifact for the deploy role" },
     { principal: "deploy role", action: "kms:Decrypt", resource: "artifact key", absent: DIRECT, expect: denied, why: "the key is used through S3 only" },
-    { principal: "deploy role", action: "kms:Decrypt", resource: "artifact key", context: { "kms:ViaService": "secretsmanager.<region>.amazonaws.com" }, expect: denied, why: "the key is used through S3 only" },
+    { principal: "deploy role", action: "kms:Decrypt", resource: "artifact key", context: { "kms:ViaService": "secretsmanager.<region>.<dns suffix>" }, expect: denied, why: "the key is used through S3 only" },
     { principal: "deploy role", action: "kms:GenerateDataKey", resource: "artifact key", context: VIA_S3, expect: denied, why: "the deploy role encrypts nothing" },
     { principal: "deploy role", action: "s3:PutObject", resource: "build output artifact", context: KMS_UPLOAD, expect: denied, why: "the deploy role never writes artifacts" },
     { principal: "deploy role", action: "s3:DeleteObject", resource: "build output artifact", context: TLS, expect: denied, why: "the deploy role never deletes artifacts" },

@@ -13,7 +13,7 @@ import { partitionOfRegion, StackFile } from "./stackFiles";
 export const CORE_ROWS: { principal: string; action: string; resource: string; context?: Record<string, string> }[] = [
     { principal: "pipeline role", action: "sts:AssumeRole", resource: "deploy role" },
     { principal: "deploy role", action: "s3:GetObject", resource: "build output artifact", context: { "aws:SecureTransport": "true" } },
-    { principal: "deploy role", action: "kms:Decrypt", resource: "artifact key", context: { "kms:ViaService": "s3.<region>.amazonaws.com" } },
+    { principal: "deploy role", action: "kms:Decrypt", resource: "artifact key", context: { "kms:ViaService": "s3.<region>.<dns suffix>" } },
     { principal: "third-account role with Allow *", action: "sts:AssumeRole", resource: "deploy role" },
     { principal: "another PROD role with Allow *", action: "sts:AssumeRole", resource: "deploy role" },
 ];
