@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { projectKeys } from "../offline/access";
 import { parseConfig } from "../stacks/config";
 import { runProperty } from "./properties/property";
-import { features, stackFiles, stackFileText } from "./properties/stackFiles";
+import { configAsRead, features, stackFiles, stackFileText } from "./properties/stackFiles";
 
 /** Fixed, so `npm test` checks the same stacks on every run; `npm run fuzz` explores others. */
 const SEED = 20240601;
@@ -17,7 +17,7 @@ const COVERED = [
     "approval on", "approval off", "pipeline provisioning role present", "pipeline provisioning role absent",
     "target provisioning role present", "target provisioning role absent", "one account", "two accounts",
     "own buildspec", "generated buildspec", "retain on delete on", "retain on delete off",
-    "default project", "other project", "name with .", "name with _", "name with -", "long names",
+    "default project", "other project", "keys without a namespace", "name with .", "name with _", "name with -", "long names",
 ];
 
 describe("properties over generated stack files", function () {
@@ -29,7 +29,7 @@ describe("properties over generated stack files", function () {
         for (const file of fc.sample(stackFiles, { seed: SEED, numRuns: 300 })) {
             let config;
             try {
-                config = parseConfig(file.project, file.stack, projectKeys(file.project, file.config));
+                config = parseConfig(file.project, file.stack, projectKeys(file.project, configAsRead(file)));
             } catch (e) {
                 assert.fail(`${(e as Error).message}\n${stackFileText(file)}`);
             }

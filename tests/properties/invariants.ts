@@ -7,7 +7,7 @@ import { AccessResult, planOf } from "../../offline/plan";
 import { StackConfig } from "../../stacks/config";
 import { NAME_LIMITS, NameLimit, nameProblem, UNNAMED_TYPES } from "../../stacks/nameLimits";
 import { expectedSide } from "../support/placement";
-import { partitionOfRegion, StackFile } from "./stackFiles";
+import { configAsRead, partitionName, StackFile } from "./stackFiles";
 
 /** The guarantees at the heart of the access table: they hold in every stack, never excused. */
 export const CORE_ROWS: { principal: string; action: string; resource: string; context?: Record<string, string> }[] = [
@@ -66,7 +66,7 @@ export function checkNames(resources: Resource[]) {
 
 /** Every ARN the program registers is in the region's partition (AWS's data), its region and one of its two accounts. */
 export function checkArns(e: Evaluation, config: StackConfig) {
-    const partition = partitionOfRegion(config.region);
+    const partition = partitionName(config.region);
     const accounts = [config.pipelineAccount.accountId, config.targetAccount.accountId];
     for (const r of e.resources.filter(r => r.custom)) {
         const text = JSON.stringify(r.inputs);
@@ -105,7 +105,7 @@ export function checkAccess(access: AccessResult[], config: StackConfig) {
 
 /** Every invariant, on one generated stack file. */
 export async function checkStack(file: StackFile): Promise<void> {
-    const e = await evaluate(file.stack, file.config, { project: file.project });
+    const e = await evaluate(file.stack, configAsRead(file), { project: file.project });
     assert.equal(e.error?.message, undefined, "the evaluation failed");
     assert.deepEqual(e.warnings, [], "the Pulumi runtime warned");
     const config = configOf(e);

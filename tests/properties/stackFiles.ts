@@ -6,11 +6,9 @@
 import * as aws from "@pulumi/aws";
 import fc from "fast-check";
 import * as yaml from "js-yaml";
-import { RawConfig } from "../../offline/engine";
+import { RawConfig, stackFileConfig } from "../../offline/engine";
 import { StackConfig } from "../../stacks/config";
-
-// AWS's own partitions data, as the AWS SDK ships it (the program maps regions itself).
-const { partition } = require("@aws-sdk/core/client") as { partition(region: string): { name: string } };
+import { partitionOfRegion, SUPPORTED } from "../support/partitions";
 
 /** A stack file as a user writes it, with the project it belongs to. */
 export interface StackFile {
@@ -21,10 +19,10 @@ export interface StackFile {
     config: RawConfig;
 }
 
-/** The partitions the program supports, and the regions `@pulumi/aws` knows in them. */
-export const PARTITIONS = ["aws", "aws-cn", "aws-us-gov"];
-export const REGIONS: string[] = Object.values(aws.Region).filter(r => PARTITIONS.includes(partition(r).name));
-export const partitionOfRegion = (region: string) => partition(region).name;
+/** The regions `@pulumi/aws` knows in the partitions the program supports, by AWS's own partitions data. */
+export const REGIONS: string[] = Object.values(aws.Region).filter(r => SUPPORTED.includes(partitionOfRegion(r).id));
+/** A region's partition as ARNs name it. */
+export const partitionName = (region: string) => partitionOfRegion(region).outputs.name;
 
 /** An account id the access table keeps for "a third account": never one of the stack's. */
 const THIRD_ACCOUNT = "999999999999";
@@ -84,7 +82,7 @@ export const accounts = (regionName: string) => fc.tuple(accountId, accountId, f
     // One account in ten, and a failure shrinks toward two.
     const oneAccount = mode === 9;
     const target = oneAccount ? a : b;
-    const account = (id: string) => fc.record({ accountId: fc.constant(id), provisioningRoleArn: optional(roleArn(partitionOfRegion(regionName), id)) })
+    const account = (id: string) => fc.record({ accountId: fc.constant(id), provisioningRoleArn: optional(roleArn(partitionName(regionName), id)) })
         .map(compact);
     return fc.record({
         pipelineAccount: account(a),
@@ -155,7 +153,7 @@ const createdTarget = (regionName: string, targetAccount: string) => fc.record({
     serviceName: optional(ecsName),
     desiredCount: optional(fc.integer({ min: 1, max: 100 })),
     healthCheckPath: optional(joined("/", 100, joined("-_.", 20)).map(p => `/${p}`)),
-    certificateArn: optional(text(HEX, 8, 8).map(id => `arn:${partitionOfRegion(regionName)}:acm:${regionName}:${targetAccount}:certificate/${id}-0000-4000-8000-000000000000`)),
+    certificateArn: optional(text(HEX, 8, 8).map(id => `arn:${partitionName(regionName)}:acm:${regionName}:${targetAccount}:certificate/${id}-0000-4000-8000-000000000000`)),
     ports: fc.tuple(optional(port), optional(port)),
     ingressCidrs: optional(fc.array(cidr(0, 32), { maxLength: 3 })),
     testCidrs: optional(fc.array(cidr(0, 32), { maxLength: 3 })),
@@ -174,8 +172,8 @@ const existingTarget = (regionName: string, targetAccount: string) => fc.record(
     task: task(true),
     applicationName: text(`${ALNUM}_.-`, 1, 99).map(s => `a${s}`),
     deploymentGroupName: text(`${ALNUM}_.-`, 1, 99).map(s => `g${s}`),
-    taskRoleArn: roleArn(partitionOfRegion(regionName), targetAccount),
-    executionRoleArn: roleArn(partitionOfRegion(regionName), targetAccount),
+    taskRoleArn: roleArn(partitionName(regionName), targetAccount),
+    executionRoleArn: roleArn(partitionName(regionName), targetAccount),
     logGroupName: optional(joined("/", 200, joined("-_.#", 40)).map(p => `/${p}`)),
 }).map(({ task: keys, ...rest }) => compact({ ...keys, ...rest }));
 
@@ -205,16 +203,27 @@ export const projectConfig = region.chain(regionName => accounts(regionName).cha
     retainOnDelete: optional(fc.boolean()),
 }))).map(keys => compact(keys)!);
 
-/** Whole stack files: a project, a stack, and its config block as a user writes it. */
-export const stackFiles: fc.Arbitrary<StackFile> = fc.record({ project: projectName, stack: pulumiName, keys: projectConfig })
-    .map(({ project, stack, keys }) => ({
-        project,
-        stack,
-        config: {
-            "pulumi:disable-default-providers": ["aws"],
-            ...Object.fromEntries(Object.entries(keys).map(([k, v]) => [`${project}:${k}`, v])),
-        },
-    }));
+/**
+ * Whole stack files: a project, a stack, and its config block as a user writes it. The
+ * project's keys are written with their namespace (`<project>:region`), without it (`region`,
+ * which the Pulumi CLI reads as the project's), or some each way.
+ */
+export const stackFiles: fc.Arbitrary<StackFile> = fc.record({
+    project: projectName, stack: pulumiName, keys: projectConfig, namespaces: fc.constantFrom("all", "none", "some"),
+}).map(({ project, stack, keys, namespaces }) => ({
+    project,
+    stack,
+    config: {
+        "pulumi:disable-default-providers": ["aws"],
+        ...Object.fromEntries(Object.entries(keys).map(([k, v], i) =>
+            [namespaces === "all" || (namespaces === "some" && i % 2 === 0) ? `${project}:${k}` : k, v])),
+    },
+}));
+
+/** The config of a stack file as the Pulumi CLI reads the pasted file (un-namespaced keys are the project's). */
+export function configAsRead(file: StackFile): RawConfig {
+    return stackFileConfig(`Pulumi.${file.stack}.yaml`, stackFileText(file), file.project);
+}
 
 /** The stack file as a user would paste it into Pulumi.<stack>.yaml. */
 export function stackFileText(file: StackFile): string {
@@ -234,7 +243,7 @@ export function features(file: StackFile, config: StackConfig): string[] {
     const accountRole = (side: "pipeline" | "target") =>
         `${side} provisioning role ${config[`${side}Account`].provisioningRoleArn ? "present" : "absent"}`;
     return [
-        `partition ${partitionOfRegion(config.region)}`,
+        `partition ${partitionName(config.region)}`,
         created ? "created target" : "existing target",
         config.source.create ? "created repository" : "existing repository",
         ...(network ? [`${network.subnets} subnets`, network.existing ? "existing VPC" : "created VPC"] : []),
@@ -245,6 +254,7 @@ export function features(file: StackFile, config: StackConfig): string[] {
         config.build.buildspec ? "own buildspec" : "generated buildspec",
         `retain on delete ${config.retainOnDelete ? "on" : "off"}`,
         file.project === "cross-account-pipeline" ? "default project" : "other project",
+        ...Object.keys(file.config).some(k => !k.includes(":")) ? ["keys without a namespace"] : [],
         ...[...new Set(`${file.project}${file.stack}`.match(/[._-]/g) ?? [])].map(c => `name with ${c}`),
         ...(`${file.project}-${file.stack}`.length > 100 ? ["long names"] : []),
     ];
