@@ -22,8 +22,6 @@ export interface CrossAccountPipelineArgs {
         /** false: look up an existing repository instead of creating one. */
         create: boolean;
         branch: string;
-        /** Keep a created repository when it leaves the stack: it holds the source code. */
-        retainOnDelete: boolean;
     };
     build: {
         computeType: string;
@@ -43,6 +41,11 @@ export interface CrossAccountPipelineArgs {
     artifactKeyArn: pulumi.Input<string>;
     /** Stop before the deploy until someone approves it. */
     manualApproval: boolean;
+    /**
+     * Keep a created source repository (the source code) and the build log group (the record of
+     * what was built) when they leave the stack.
+     */
+    retainOnDelete: boolean;
     deploy: {
         /** The role in the target account that the deploy action runs as. */
         roleArn: pulumi.Input<string>;
@@ -79,13 +82,13 @@ export class CrossAccountPipeline extends pulumi.ComponentResource {
             ? new aws.codecommit.Repository(`${name}-repository`, {
                 repositoryName: source.repositoryName,
                 description: `Source of ${args.pipelineName}`,
-            }, { parent: this, retainOnDelete: source.retainOnDelete })
+            }, { parent: this, retainOnDelete: args.retainOnDelete })
             : aws.codecommit.getRepositoryOutput({ repositoryName: source.repositoryName }, { parent: this });
 
         const logGroup = new aws.cloudwatch.LogGroup(`${name}-build-logs`, {
             name: `/aws/codebuild/${args.pipelineName}`,
             retentionInDays: build.logRetentionDays ?? 90,
-        }, { parent: this });
+        }, { parent: this, retainOnDelete: args.retainOnDelete });
         const buildRole = roleWithPolicy(`${name}-build`, args.roleNames.build,
             serviceTrustPolicy("codebuild.amazonaws.com", args.accountId),
             pulumi.all([args.artifactBucketArn, args.artifactKeyArn, logGroup.arn, build.imageRepositoryArn])

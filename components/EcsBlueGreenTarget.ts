@@ -55,6 +55,8 @@ export interface EcsBlueGreenTargetArgs {
     /** A predefined or custom CodeDeploy ECS deployment config. */
     deploymentConfigName: string;
     logRetentionDays: number;
+    /** Keep the container log group (the record of what ran) when it leaves the stack. */
+    retainOnDelete: boolean;
     /** The repository (in the pipeline account) the execution role may pull from. */
     imageRepositoryArn: pulumi.Input<string>;
 }
@@ -143,7 +145,7 @@ export class EcsBlueGreenTarget extends pulumi.ComponentResource {
         const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, {
             name: `/ecs/${args.taskFamily}`,
             retentionInDays: args.logRetentionDays,
-        }, parent);
+        }, { parent: this, retainOnDelete: args.retainOnDelete });
         const tasksTrust = serviceTrustPolicy("ecs-tasks.amazonaws.com", args.accountId);
         // The application's own permissions belong here; it starts with none.
         const taskRole = new aws.iam.Role(`${name}-task`, {

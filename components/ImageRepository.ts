@@ -13,7 +13,7 @@ export interface ImageRepositoryArgs {
     pullerRoleArns: pulumi.Input<string>[];
     /** How many images to keep: the oldest beyond this are expired. It is how far back a rollback can go. */
     keepImages: number;
-    /** Keep the repository (and its images) when it leaves the stack. */
+    /** Keep the repository (and its images) when it leaves the stack, with its repository and lifecycle policies. */
     retainOnDelete: boolean;
 }
 
@@ -29,6 +29,8 @@ export class ImageRepository extends pulumi.ComponentResource {
     constructor(name: string, args: ImageRepositoryArgs, opts?: pulumi.ComponentResourceOptions) {
         super("cross-account-pipeline:images:ImageRepository", name, {}, opts);
         requireProvider("ImageRepository", opts);
+        // The repository's guards (who may pull, what expires) are kept with it.
+        const keep = { parent: this, retainOnDelete: args.retainOnDelete };
 
         const repository = new aws.ecr.Repository(name, {
             name: args.repositoryName,
@@ -36,7 +38,7 @@ export class ImageRepository extends pulumi.ComponentResource {
             imageScanningConfiguration: { scanOnPush: true },
             // Deleting a repository that still holds images fails instead of taking them along.
             forceDelete: false,
-        }, { parent: this, retainOnDelete: args.retainOnDelete });
+        }, keep);
 
         new aws.ecr.LifecyclePolicy(`${name}-lifecycle`, {
             repository: repository.name,
@@ -48,12 +50,12 @@ export class ImageRepository extends pulumi.ComponentResource {
                     action: { type: "expire" },
                 }],
             }),
-        }, { parent: this });
+        }, keep);
 
         new aws.ecr.RepositoryPolicy(`${name}-policy`, {
             repository: repository.name,
             policy: pulumi.all(args.pullerRoleArns).apply(arns => JSON.stringify(imageRepositoryPolicy(arns))),
-        }, { parent: this });
+        }, keep);
 
         this.repositoryArn = repository.arn;
         this.repositoryUrl = repository.repositoryUrl;

@@ -61,6 +61,7 @@ export function buildStack(config: StackConfig) {
             region: config.region,
             roleNames: targetNames,
             imageRepositoryArn: images.repositoryArn,    // pipeline account output -> target account's execution role
+            retainOnDelete: config.retainOnDelete,
         }, { provider: targetProvider })
         : existingTarget(existing!, codedeployArn);
 
@@ -80,7 +81,7 @@ export function buildStack(config: StackConfig) {
         region: config.region,
         pipelineName: prefix,
         roleNames: names,
-        source: { ...config.source, retainOnDelete: config.retainOnDelete },
+        source: config.source,
         build: {
             ...config.build,
             buildspec: config.build.buildspec ?? yaml.dump(ecsImageBuildspec(), { lineWidth: -1 }),
@@ -103,6 +104,7 @@ export function buildStack(config: StackConfig) {
         artifactBucketArn: store.bucketArn,
         artifactKeyArn: store.keyArn,
         manualApproval: config.manualApproval,
+        retainOnDelete: config.retainOnDelete,
         deploy: {
             roleArn: deployRole.roleArn,                 // target account output -> pipeline account's deploy action
             region: config.region,
