@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
-import { taskDefinitionDocument } from "./buildspec";
+import { TaskNetwork, taskDefinitionDocument } from "./buildspec";
 import { codeDeployRolePolicy, executionRolePolicy } from "./policies/ecsTarget";
 import { serviceTrustPolicy } from "./policies/document";
 import { roleWithPolicy } from "./role";
@@ -62,6 +62,13 @@ export interface EcsBlueGreenTargetArgs {
 }
 
 /**
+ * Properties of an ECS service with the `CODE_DEPLOY` controller that only a CodeDeploy deployment
+ * may change: UpdateService accepts only the desired count, deployment configuration, health check
+ * grace period, placement, managed tags and tag propagation for such a service.
+ */
+export const CODE_DEPLOY_OWNED = ["taskDefinition", "loadBalancers", "networkConfiguration", "platformVersion"];
+
+/**
  * Target (PROD) account: an ECS Fargate service behind an Application Load Balancer, deployed
  * blue/green by CodeDeploy. Two target groups take turns behind the production and test
  * listeners; CodeDeploy, not Pulumi, decides which one serves, so Pulumi ignores what it moves.
@@ -77,6 +84,8 @@ export class EcsBlueGreenTarget extends pulumi.ComponentResource {
     public readonly taskRoleArn: pulumi.Output<string>;
     public readonly executionRoleArn: pulumi.Output<string>;
     public readonly logGroupName: pulumi.Output<string>;
+    /** Where the tasks run: every deployment's appspec.yaml must say it (see `ignoreChanges` below). */
+    public readonly taskNetwork: TaskNetwork;
     /** Where users reach the service (the production listener). */
     public readonly url: pulumi.Output<string>;
 
@@ -166,6 +175,7 @@ export class EcsBlueGreenTarget extends pulumi.ComponentResource {
             containerDefinitions: JSON.stringify(first.containerDefinitions),
         }, { parent: this, dependsOn: [logGroup] });
 
+        const taskNetwork: TaskNetwork = { subnets: taskSubnetIds, securityGroups: [taskGroup.id], assignPublicIp: publicTasks };
         const cluster = new aws.ecs.Cluster(`${name}-cluster`, { name: args.serviceName }, parent);
         const service = new aws.ecs.Service(`${name}-service`, {
             name: args.serviceName,
@@ -175,15 +185,18 @@ export class EcsBlueGreenTarget extends pulumi.ComponentResource {
             deploymentController: { type: "CODE_DEPLOY" },
             taskDefinition: taskDefinition.arn,
             loadBalancers: [{ targetGroupArn: blue.arn, containerName: args.containerName, containerPort: args.containerPort }],
-            networkConfiguration: { subnets: taskSubnetIds, securityGroups: [taskGroup.id], assignPublicIp: publicTasks },
+            networkConfiguration: taskNetwork,
             healthCheckGracePeriodSeconds: 60,
             propagateTags: "SERVICE",
         }, {
             parent: this,
             // A target group must be behind a listener before a service can use it.
             dependsOn: [production, test],
-            // After a deployment the service runs CodeDeploy's revision on the other target group.
-            ignoreChanges: ["taskDefinition", "loadBalancers"],
+            // The CODE_DEPLOY controller refuses UpdateService for these ("Unable to update network
+            // parameters on services with a CODE_DEPLOY deployment controller"); each deployment sets
+            // them (appspec.yaml), and after one the service runs CodeDeploy's revision on the other
+            // target group. Pulumi setting them would fail the `up` or undo the deployment.
+            ignoreChanges: CODE_DEPLOY_OWNED,
         });
 
         const codeDeploy = roleWithPolicy(`${name}-codedeploy`, args.roleNames.codeDeploy,
@@ -228,12 +241,13 @@ export class EcsBlueGreenTarget extends pulumi.ComponentResource {
         this.taskRoleArn = taskRole.arn;
         this.executionRoleArn = execution.role.arn;
         this.logGroupName = logGroup.name;
+        this.taskNetwork = taskNetwork;
         this.url = pulumi.interpolate`${https ? "https" : "http"}://${alb.dnsName}${args.productionPort === defaultPort ? "" : `:${args.productionPort}`}/`;
         this.registerOutputs({
             applicationName: this.applicationName, applicationArn: this.applicationArn,
             deploymentGroupName: this.deploymentGroupName, deploymentGroupArn: this.deploymentGroupArn,
             clusterName: this.clusterName, serviceArn: this.serviceArn, taskRoleArn: this.taskRoleArn,
-            executionRoleArn: this.executionRoleArn, logGroupName: this.logGroupName, url: this.url,
+            executionRoleArn: this.executionRoleArn, logGroupName: this.logGroupName, taskNetwork: this.taskNetwork, url: this.url,
         });
     }
 }

@@ -16,6 +16,16 @@ export const DEPLOY_INPUT_FILES = {
  */
 export const IMAGE_PLACEHOLDER = "IMAGE1_NAME";
 
+/**
+ * Where a created target's tasks run. The `CODE_DEPLOY` controller refuses network changes through
+ * UpdateService, so the network ships with every deployment, in appspec.yaml.
+ */
+export interface TaskNetwork {
+    subnets: pulumi.Input<pulumi.Input<string>[]>;
+    securityGroups: pulumi.Input<pulumi.Input<string>[]>;
+    assignPublicIp: boolean;
+}
+
 /** What the build needs to know about the target; in the build they are environment variables. */
 export interface BuildTarget {
     /** The ECR repository the build pushes to: `<account>.dkr.ecr.<region>.amazonaws.com/<name>`. */
@@ -30,10 +40,19 @@ export interface BuildTarget {
     logGroupName: pulumi.Input<string>;
     /** Region of the target account's log group. */
     region: string;
+    /** A created target's task network; an existing target's service keeps its own. */
+    network?: TaskNetwork;
 }
+
+const joined = (list: pulumi.Input<pulumi.Input<string>[]>) => pulumi.output(list).apply(l => l.join(","));
 
 /** The environment variables of the build project: the contract with any buildspec, generated or not. */
 export function buildEnvironment(t: BuildTarget): Record<string, pulumi.Input<string>> {
+    const network = t.network && {
+        TASK_SUBNETS: joined(t.network.subnets),
+        TASK_SECURITY_GROUPS: joined(t.network.securityGroups),
+        TASK_ASSIGN_PUBLIC_IP: t.network.assignPublicIp ? "ENABLED" : "DISABLED",
+    };
     return {
         IMAGE_REPOSITORY_URI: t.imageRepositoryUrl,
         TASK_FAMILY: t.taskFamily,
@@ -45,6 +64,7 @@ export function buildEnvironment(t: BuildTarget): Record<string, pulumi.Input<st
         TASK_MEMORY: String(t.memory),
         LOG_GROUP_NAME: t.logGroupName,
         TARGET_REGION: t.region,
+        ...network,
     };
 }
 
@@ -103,10 +123,19 @@ function taskDefinitionTemplate(): string {
  * A buildspec that builds the repository's Dockerfile, pushes the image with a tag no other
  * build reuses (the repository's tags are immutable), and writes the three files the deploy
  * action reads. Every target-specific value comes from `buildEnvironment`, so the buildspec
- * is the same for every stack. Commands run in one bash shell (buildspec 0.2), so variables carry over.
+ * is the same for every stack of a kind. Commands run in one bash shell (buildspec 0.2), so
+ * variables carry over. With `network`, appspec.yaml carries the task network (TASK_* variables).
  */
-export function ecsImageBuildspec(): Record<string, unknown> {
+export function ecsImageBuildspec({ network }: { network: boolean }): Record<string, unknown> {
     const f = DEPLOY_INPUT_FILES;
+    // A YAML list from a comma-separated variable: subnet-a,subnet-b -> ["subnet-a", "subnet-b"].
+    const list = (name: string) => `["\${${name}//,/\\", \\"}"]`;
+    const networkLines = network ? `
+        NetworkConfiguration:
+          AwsvpcConfiguration:
+            Subnets: ${list("TASK_SUBNETS")}
+            SecurityGroups: ${list("TASK_SECURITY_GROUPS")}
+            AssignPublicIp: "$TASK_ASSIGN_PUBLIC_IP"` : "";
     return {
         version: 0.2,
         env: { shell: "bash" },
@@ -135,7 +164,7 @@ Resources:
         TaskDefinition: <TASK_DEFINITION>
         LoadBalancerInfo:
           ContainerName: "$CONTAINER_NAME"
-          ContainerPort: $CONTAINER_PORT
+          ContainerPort: $CONTAINER_PORT${networkLines}
 EOF
 `,
                 ],

@@ -84,7 +84,7 @@ export function buildStack(config: StackConfig) {
         source: config.source,
         build: {
             ...config.build,
-            buildspec: config.build.buildspec ?? yaml.dump(ecsImageBuildspec(), { lineWidth: -1 }),
+            buildspec: config.build.buildspec ?? yaml.dump(ecsImageBuildspec({ network: !!created }), { lineWidth: -1 }),
             imageRepositoryArn: images.repositoryArn,
             // Target account outputs -> the pipeline account's build: what taskdef.json and appspec.yaml say.
             environment: buildEnvironment({
@@ -98,6 +98,7 @@ export function buildStack(config: StackConfig) {
                 memory: task.memory,
                 logGroupName: target.logGroupName,
                 region: config.region,
+                network: target.taskNetwork,
             }),
         },
         artifactBucketName: store.bucketName,
@@ -136,6 +137,7 @@ function existingTarget(t: ExistingTargetConfig, codedeployArn: (resource: strin
         taskRoleArn: pulumi.output(t.taskRoleArn),
         executionRoleArn: pulumi.output(t.executionRoleArn),
         logGroupName: pulumi.output(t.logGroupName),
+        taskNetwork: undefined,
         url: undefined,
     };
 }

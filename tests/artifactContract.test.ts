@@ -1,59 +1,12 @@
 import * as assert from "assert";
-import { spawnSync } from "child_process";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
 import * as yaml from "js-yaml";
 import { Evaluation, evaluate, readStackConfig } from "../offline/engine";
+import { BuildRun, projectOf, runBuildspec } from "./support/buildspec";
 import { all, evaluated, existingTargetConfig, key, one } from "./support/stacks";
 
 // The contract between the build and the CodeDeployToECS action, checked only on what the program
 // REGISTERED: the CodeBuild project's buildspec and environment, the pipeline's stages, and the
 // target's resources. The buildspec's commands are run (docker and aws stubbed) to see what they write.
-
-/** Variables CodeBuild sets in every build; anything else a buildspec reads must come from the project. */
-const CODEBUILD_VARIABLES = { AWS_DEFAULT_REGION: "ap-northeast-2", CODEBUILD_RESOLVED_SOURCE_VERSION: "0123456789abcdef0123", CODEBUILD_BUILD_NUMBER: "7" };
-
-interface Build {
-    files: Record<string, string>;
-    artifactFiles: string[];
-    dockerCalls: string[];
-}
-
-/** Runs the registered buildspec's commands in one bash shell, as CodeBuild does, with the project's environment. */
-function runBuildspec(e: Evaluation): Build {
-    const project = one(e, "aws:codebuild/project:Project");
-    const spec = yaml.load(project.inputs.source.buildspec) as any;
-    const commands: string[] = Object.values(spec.phases).flatMap((phase: any) => phase.commands);
-    const environment = Object.fromEntries(project.inputs.environment.environmentVariables.map((v: any) => [v.name, v.value]));
-
-    // Every variable the commands read is set by the project, by CodeBuild, or by the commands themselves.
-    const assigned = commands.map(c => /^([A-Z_][A-Z0-9_]*)=/.exec(c)?.[1]).filter(Boolean);
-    const read = new Set(commands.flatMap(c => [...c.matchAll(/\$\{?([A-Z_][A-Z0-9_]*)/g)].map(m => m[1])));
-    for (const name of read) {
-        assert.ok(name in environment || name in CODEBUILD_VARIABLES || assigned.includes(name),
-            `the buildspec reads $${name}, which neither the project, CodeBuild nor the buildspec sets`);
-    }
-
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "buildspec-"));
-    const bin = path.join(dir, ".bin");
-    fs.mkdirSync(bin);
-    const log = path.join(dir, ".docker-calls");
-    // Like the real one, `docker login --password-stdin` reads the password (else `aws` may die of SIGPIPE).
-    fs.writeFileSync(path.join(bin, "docker"), `#!/bin/sh\n[ "$1" = login ] && cat > /dev/null\necho "$*" >> "${log}"\n`, { mode: 0o755 });
-    fs.writeFileSync(path.join(bin, "aws"), "#!/bin/sh\necho not-a-password\n", { mode: 0o755 });
-    const run = spawnSync("bash", ["-e", "-o", "pipefail", "-c", commands.join("\n")], {
-        cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"],
-        env: { PATH: `${bin}:${process.env.PATH}`, ...CODEBUILD_VARIABLES, ...environment },
-    });
-    assert.strictEqual(run.status, 0, `buildspec commands failed (${run.status ?? run.signal}): ${run.stderr}`);
-    const artifactFiles: string[] = spec.artifacts.files;
-    const files = Object.fromEntries(fs.readdirSync(dir).filter(f => !f.startsWith("."))
-        .map(f => [f, fs.readFileSync(path.join(dir, f), "utf8")]));
-    const dockerCalls = fs.readFileSync(log, "utf8").trim().split("\n");
-    fs.rmSync(dir, { recursive: true, force: true });
-    return { files, artifactFiles, dockerCalls };
-}
 
 function deployAction(e: Evaluation) {
     const stages = one(e, "aws:codepipeline/pipeline:Pipeline").inputs.stages as any[];
@@ -81,10 +34,10 @@ function target(e: Evaluation, name: string) {
 for (const name of ["dev", "prod", "existing"] as const) {
     describe(`build/deploy artifact contract (${name === "existing" ? "existing target" : `${name} stack`})`, function () {
         let e: Evaluation;
-        let build: Build;
+        let build: BuildRun;
         before(async () => {
             e = await evaluated(name);
-            build = runBuildspec(e);
+            build = runBuildspec(projectOf(e, "pipeline-build"));
         });
 
         it("every artifact an action consumes is produced by an action of an earlier stage", () => {
@@ -124,8 +77,8 @@ for (const name of ["dev", "prod", "existing"] as const) {
             const repository = one(e, "aws:ecr/repository:Repository");
             assert.strictEqual(repository.account, e.resources.find(r => r.name === "pipeline-account")!.account);
             assert.match(detail.ImageURI, new RegExp(`^${repository.state.repositoryUrl.replace(/\./g, "\\.")}:[\\w.-]+$`));
-            assert.ok(build.dockerCalls.includes(`push ${detail.ImageURI}`), `docker calls: ${build.dockerCalls.join("; ")}`);
-            assert.ok(build.dockerCalls.some(c => c.startsWith("login ")), "the build never logs in to ECR");
+            assert.ok(build.calls.includes(`docker push ${detail.ImageURI}`), `calls: ${build.calls.join("; ")}`);
+            assert.ok(build.calls.some(c => c.startsWith("docker login ")), "the build never logs in to ECR");
         });
 
         it("taskdef.json is a Fargate task definition on the target's roles, with the image placeholder", () => {
@@ -160,6 +113,19 @@ for (const name of ["dev", "prod", "existing"] as const) {
             assert.strictEqual(service.Properties.TaskDefinition, "<TASK_DEFINITION>");
             assert.deepStrictEqual(service.Properties.LoadBalancerInfo, { ContainerName: t.containerName, ContainerPort: t.containerPort });
         });
+
+        it("appspec.yaml carries a created service's network (the CODE_DEPLOY controller takes it from deployments only)", () => {
+            const appspec = yaml.load(build.files[deployAction(e).configuration.AppSpecTemplatePath]) as any;
+            const network = appspec.Resources[0].TargetService.Properties.NetworkConfiguration;
+            if (name === "existing") {
+                assert.strictEqual(network, undefined, "an existing service keeps its own network");
+                return;
+            }
+            const service = one(e, "aws:ecs/service:Service").inputs.networkConfiguration;
+            assert.deepStrictEqual(network, { AwsvpcConfiguration: {
+                Subnets: service.subnets, SecurityGroups: service.securityGroups, AssignPublicIp: service.assignPublicIp ? "ENABLED" : "DISABLED",
+            } });
+        });
     });
 }
 
@@ -173,7 +139,8 @@ describe("build/deploy artifact contract (a buildspec from the repository)", () 
         assert.strictEqual(project.inputs.source.buildspec, "ci/buildspec.yml");
         const names = project.inputs.environment.environmentVariables.map((v: any) => v.name);
         for (const name of ["IMAGE_REPOSITORY_URI", "TASK_FAMILY", "TASK_ROLE_ARN", "EXECUTION_ROLE_ARN", "CONTAINER_NAME",
-            "CONTAINER_PORT", "TASK_CPU", "TASK_MEMORY", "LOG_GROUP_NAME", "TARGET_REGION"]) {
+            "CONTAINER_PORT", "TASK_CPU", "TASK_MEMORY", "LOG_GROUP_NAME", "TARGET_REGION", "TASK_SUBNETS", "TASK_SECURITY_GROUPS",
+            "TASK_ASSIGN_PUBLIC_IP"]) {
             assert.ok(names.includes(name), `missing ${name}`);
         }
         assert.strictEqual(all(e, "aws:ecs/service:Service").length, 1);
