@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
-import { TaskNetwork, taskDefinitionDocument } from "./buildspec";
+import { PLACEHOLDER_IMAGE, placeholderCommand, TaskNetwork, taskDefinitionDocument } from "./buildspec";
 import { codeDeployRolePolicy, executionRolePolicy } from "./policies/ecsTarget";
 import { serviceTrustPolicy } from "./policies/document";
 import { roleWithPolicy } from "./role";
@@ -35,7 +35,11 @@ export interface EcsBlueGreenTargetArgs {
     /** Fargate CPU units and memory (MiB) of a task. */
     cpu: number;
     memory: number;
-    /** The image of the first task definition, which runs only until the first deployment replaces it. */
+    /**
+     * The image of the first task definition, which runs only until the first deployment replaces it.
+     * `PLACEHOLDER_IMAGE` runs a server that passes the health check; another image must answer
+     * `healthCheckPath` on `containerPort` itself, or ECS replaces its tasks in a loop.
+     */
     initialImage: string;
     desiredCount: number;
     /** Path the target groups probe; the container must answer it with 2xx or 3xx. */
@@ -168,6 +172,9 @@ export class EcsBlueGreenTarget extends pulumi.ComponentResource {
         const first = taskDefinitionDocument({
             family: args.taskFamily, taskRoleArn: taskRole.arn, executionRoleArn: execution.role.arn,
             cpu: String(args.cpu), memory: String(args.memory), containerName: args.containerName, image: args.initialImage,
+            ...args.initialImage === PLACEHOLDER_IMAGE && {
+                command: placeholderCommand(), environment: { PORT: String(args.containerPort) },
+            },
             containerPort: args.containerPort, logGroupName: `/ecs/${args.taskFamily}`, region: args.region,
         });
         const taskDefinition = new aws.ecs.TaskDefinition(`${name}-task`, {

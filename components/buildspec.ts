@@ -26,6 +26,24 @@ export interface TaskNetwork {
     assignPublicIp: boolean;
 }
 
+/**
+ * The first task definition's image, until the first deployment replaces it: a public image
+ * (ECR Public: no Docker Hub rate limit, reachable through the tasks' HTTPS egress) that runs
+ * `placeholderCommand`.
+ */
+export const PLACEHOLDER_IMAGE = "public.ecr.aws/docker/library/node:22-alpine";
+
+/**
+ * What the placeholder runs: an HTTP server on $PORT that answers 200 on every path, so the
+ * target groups' health check passes, whatever path and port the stack configures, until the
+ * first deployment. Without it ECS would replace failing tasks in a loop and the production
+ * listener would answer 503.
+ */
+export function placeholderCommand(): string[] {
+    return ["node", "-e",
+        'require("http").createServer((req, res) => res.end("No deployment yet: push to the source branch.\\n")).listen(Number(process.env.PORT))'];
+}
+
 /** What the build needs to know about the target; in the build they are environment variables. */
 export interface BuildTarget {
     /** The ECR repository the build pushes to: `<account>.dkr.ecr.<region>.amazonaws.com/<name>`. */
@@ -77,6 +95,10 @@ export interface TaskDefinitionValues {
     memory: string;
     containerName: string;
     image: string;
+    /** Overrides the image's command (the placeholder's); absent: the image's own. */
+    command?: string[];
+    /** Plain environment variables of the container. */
+    environment?: Record<string, string>;
     /** A number; in the build's template the shell variable that holds it. */
     containerPort: number | string;
     logGroupName: string;
@@ -99,6 +121,8 @@ export function taskDefinitionDocument(v: TaskDefinitionValues) {
         containerDefinitions: [{
             name: v.containerName,
             image: v.image,
+            command: v.command,
+            environment: v.environment && Object.entries(v.environment).map(([name, value]) => ({ name, value })),
             essential: true,
             portMappings: [{ containerPort: v.containerPort, protocol: "tcp" }],
             logConfiguration: {

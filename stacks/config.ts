@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { PLACEHOLDER_IMAGE } from "../components/buildspec";
 
 /** An AWS account that this program provisions into. */
 export interface AccountConfig {
@@ -415,7 +416,7 @@ function deployTarget(r: ConfigReader, defaultName: string, targetAccountId: str
                     .includes(v as number) ? v as number : undefined, 30),
             initialImage: r.read(`${p}.initialImage`,
                 { expected: "a container image the task can pull before the first deployment", example: "public.ecr.aws/nginx/nginx:stable" },
-                matching(/^\S+$/), "public.ecr.aws/nginx/nginx:stable-alpine"),
+                matching(/^\S+$/), PLACEHOLDER_IMAGE),
             network: network(r, `${p}.network`),
         },
     };

@@ -1,7 +1,9 @@
 import * as assert from "assert";
+import { spawn } from "child_process";
 import { projectConfig } from "../offline/access";
 import { Evaluation, readStackConfig, Resource } from "../offline/engine";
 import { ConfigError, parseConfig } from "../stacks/config";
+import { freePort, getWhenUp } from "./support/http";
 import { all, asList, descendants, evaluated, existingTargetConfig, key, one, policyOf } from "./support/stacks";
 
 const TARGET_TYPES = /^(aws:(ecs|lb|codedeploy|ec2|vpc)\/|awsx:)/;
@@ -251,6 +253,28 @@ for (const stack of ["dev", "prod"] as const) {
             assert.strictEqual(deploy.configuration.ApplicationName, get("aws:codedeploy/application:Application").state.name);
             assert.strictEqual(deploy.configuration.DeploymentGroupName,
                 get("aws:codedeploy/deploymentGroup:DeploymentGroup").inputs.deploymentGroupName);
+        });
+
+        it("until the first deployment, the first task answers the target groups' health check (a green first state)", async function () {
+            // The registered container's command, run here by node as the placeholder image runs it.
+            const [container] = JSON.parse(get("aws:ecs/taskDefinition:TaskDefinition").inputs.containerDefinitions);
+            assert.match(container.image, /^public\.ecr\.aws\/docker\/library\/node:/);
+            const [program, ...args] = container.command;
+            assert.strictEqual(program, "node");
+            const env = Object.fromEntries(container.environment.map((v: any) => [v.name, v.value]));
+            assert.deepStrictEqual(container.portMappings, [{ containerPort: Number(env.PORT), protocol: "tcp" }]);
+            const port = await freePort();
+            const server = spawn(process.execPath, args, { env: { ...env, PORT: String(port) }, stdio: "ignore" });
+            try {
+                for (const group of all(e, "aws:lb/targetGroup:TargetGroup")) {
+                    assert.strictEqual(group.inputs.port, Number(env.PORT));
+                    const status = await getWhenUp(port, group.inputs.healthCheck.path);
+                    const [low, high] = group.inputs.healthCheck.matcher.split("-").map(Number);
+                    assert.ok(status >= low && status <= high, `${group.name}: ${group.inputs.healthCheck.path} answered ${status}`);
+                }
+            } finally {
+                server.kill();
+            }
         });
 
         it("the service's first task definition runs on the target's roles and logs to its log group", () => {
