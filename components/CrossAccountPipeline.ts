@@ -1,9 +1,13 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { DEPLOY_INPUT_FILES, IMAGE_PLACEHOLDER } from "./buildspec";
+import * as yaml from "js-yaml";
+import { DEPLOY_INPUT_FILES, IMAGE_PLACEHOLDER, releaseMarkerBuildspec } from "./buildspec";
 import { serviceTrustPolicy } from "./policies/document";
 import { buildRolePolicy, pipelineRolePolicy, sourceEventsRolePolicy } from "./policies/pipeline";
 import { requireProvider, roleWithPolicy } from "./role";
+
+/** The release marker's image: CodeBuild's standard image, with the AWS CLI and jq. */
+const RELEASE_MARKER_IMAGE = "aws/codebuild/amazonlinux2-x86_64-standard:5.0";
 
 /** The artifacts that pass between stages. */
 export const SOURCE_ARTIFACT = "SourceOutput";
@@ -32,9 +36,12 @@ export interface CrossAccountPipelineArgs {
         logRetentionDays?: number;
         /** Plain environment variables of the build: what it needs to know about the deploy target. */
         environment?: Record<string, pulumi.Input<string>>;
-        /** The image repository the build may push to. */
-        imageRepositoryArn?: pulumi.Input<string>;
     };
+    /**
+     * The image repository the build pushes to. After each successful deploy the pipeline runs a
+     * release marker, as the build role, that tags the released image (see releaseMarkerBuildspec).
+     */
+    images?: { repositoryArn: pulumi.Input<string>; repositoryUrl: pulumi.Input<string> };
     artifactBucketName: pulumi.Input<string>;
     artifactBucketArn: pulumi.Input<string>;
     /** The customer-managed key for every artifact; the target account can read nothing else. */
@@ -91,7 +98,7 @@ export class CrossAccountPipeline extends pulumi.ComponentResource {
         }, { parent: this, retainOnDelete: args.retainOnDelete });
         const buildRole = roleWithPolicy(`${name}-build`, args.roleNames.build,
             serviceTrustPolicy("codebuild.amazonaws.com", args.accountId),
-            pulumi.all([args.artifactBucketArn, args.artifactKeyArn, logGroup.arn, build.imageRepositoryArn])
+            pulumi.all([args.artifactBucketArn, args.artifactKeyArn, logGroup.arn, args.images?.repositoryArn])
                 .apply(([bucket, key, logs, images]) => buildRolePolicy(bucket, key, logs, images)),
             this);
         const project = new aws.codebuild.Project(`${name}-build`, {
@@ -112,12 +119,14 @@ export class CrossAccountPipeline extends pulumi.ComponentResource {
             },
             logsConfig: { cloudwatchLogs: { status: "ENABLED", groupName: logGroup.name } },
         }, { parent: this, dependsOn: [buildRole.rolePolicy] });
+        const marker = args.images && releaseMarker(`${name}-release`, args, buildRole, logGroup, this);
+        const projectArns = marker ? [project.arn, marker.arn] : [project.arn];
 
         const pipelineRole = roleWithPolicy(`${name}-pipeline`, args.roleNames.pipeline,
             serviceTrustPolicy("codepipeline.amazonaws.com", args.accountId),
-            pulumi.all([args.artifactBucketArn, args.artifactKeyArn, repository.arn, project.arn, deploy.roleArn])
-                .apply(([artifactBucketArn, artifactKeyArn, repositoryArn, buildProjectArn, deployRoleArn]) =>
-                    pipelineRolePolicy({ artifactBucketArn, artifactKeyArn, repositoryArn, buildProjectArn, deployRoleArn })),
+            pulumi.all([args.artifactBucketArn, args.artifactKeyArn, repository.arn, projectArns, deploy.roleArn])
+                .apply(([artifactBucketArn, artifactKeyArn, repositoryArn, buildProjectArns, deployRoleArn]) =>
+                    pipelineRolePolicy({ artifactBucketArn, artifactKeyArn, repositoryArn, buildProjectArns, deployRoleArn })),
             this);
 
         const stages: aws.types.input.codepipeline.PipelineStage[] = [{
@@ -153,7 +162,7 @@ export class CrossAccountPipeline extends pulumi.ComponentResource {
         stages.push({
             name: "Deploy",
             actions: [{
-                name: "Deploy", category: "Deploy", owner: "AWS", provider: "CodeDeployToECS", version: "1",
+                name: "Deploy", category: "Deploy", owner: "AWS", provider: "CodeDeployToECS", version: "1", runOrder: 1,
                 // Runs in the target account as its deploy role: the hand edit of get-pipeline/update-pipeline, declared.
                 roleArn: deploy.roleArn,
                 region: deploy.region,
@@ -170,7 +179,12 @@ export class CrossAccountPipeline extends pulumi.ComponentResource {
                     Image1ArtifactName: BUILD_ARTIFACT,
                     Image1ContainerName: IMAGE_PLACEHOLDER,
                 },
-            }],
+            }, ...marker ? [{
+                // Only after the deployment succeeded: a failed or rolled-back release is not marked.
+                name: "MarkReleased", category: "Build", owner: "AWS", provider: "CodeBuild", version: "1", runOrder: 2,
+                inputArtifacts: [BUILD_ARTIFACT],
+                configuration: { ProjectName: marker.name },
+            }] : []],
         });
 
         const pipeline = new aws.codepipeline.Pipeline(`${name}-pipeline`, {
@@ -218,4 +232,29 @@ export class CrossAccountPipeline extends pulumi.ComponentResource {
             pipelineRoleArn: this.pipelineRoleArn, buildRoleArn: this.buildRoleArn,
         });
     }
+}
+
+/**
+ * The release marker: a CodeBuild project that runs as the build role (which may already push to
+ * the image repository) and tags the image a deployment released. The target account cannot tag
+ * images in the pipeline account; the pipeline account marks what it deployed.
+ */
+function releaseMarker(name: string, args: CrossAccountPipelineArgs, buildRole: { role: aws.iam.Role; rolePolicy: aws.iam.RolePolicy },
+    logGroup: aws.cloudwatch.LogGroup, parent: pulumi.Resource) {
+    return new aws.codebuild.Project(name, {
+        name: `${args.pipelineName}-release`,
+        description: `Tags each image ${args.pipelineName} released, so the image lifecycle keeps it`,
+        serviceRole: buildRole.role.arn,
+        encryptionKey: args.artifactKeyArn,
+        buildTimeout: 5,
+        source: { type: "CODEPIPELINE", buildspec: yaml.dump(releaseMarkerBuildspec(), { lineWidth: -1 }) },
+        artifacts: { type: "CODEPIPELINE" },
+        environment: {
+            type: "LINUX_CONTAINER",
+            computeType: "BUILD_GENERAL1_SMALL",
+            image: RELEASE_MARKER_IMAGE,
+            environmentVariables: [{ name: "IMAGE_REPOSITORY_URI", value: args.images!.repositoryUrl, type: "PLAINTEXT" }],
+        },
+        logsConfig: { cloudwatchLogs: { status: "ENABLED", groupName: logGroup.name, streamName: "release" } },
+    }, { parent, dependsOn: [buildRole.rolePolicy] });
 }

@@ -27,6 +27,13 @@ export interface TaskNetwork {
 }
 
 /**
+ * The tag prefix of released images: the release marker adds `release-<build id>` to each image the
+ * deploy action released, and the lifecycle policy keeps released images by count. Reserved: a
+ * build must not push tags that start with it.
+ */
+export const RELEASE_TAG_PREFIX = "release-";
+
+/**
  * The first task definition's image, until the first deployment replaces it: a public image
  * (ECR Public: no Docker Hub rate limit, reachable through the tasks' HTTPS egress) that runs
  * `placeholderCommand`.
@@ -195,5 +202,32 @@ EOF
             },
         },
         artifacts: { files: [f.imageDetail, f.taskDefinition, f.appSpec] },
+    };
+}
+
+/**
+ * The release marker's buildspec, run by the pipeline after a successful deploy action with the
+ * build's output: it adds the tag `release-<CodeBuild build id>` to the image imageDetail.json
+ * names. Immutable tags forbid moving a tag, not adding one to an image; the build id never
+ * repeats, not even after the project is re-created. It marks only images of this repository.
+ */
+export function releaseMarkerBuildspec(): Record<string, unknown> {
+    const image = (field: string) => `"$(jq -r '.images[0].${field}' <<< "$IMAGE")"`;
+    return {
+        version: 0.2,
+        env: { shell: "bash" },
+        phases: {
+            build: {
+                commands: [
+                    `IMAGE_URI="$(jq -r .ImageURI ${DEPLOY_INPUT_FILES.imageDetail})"`,
+                    '[[ "$IMAGE_URI" == "$IMAGE_REPOSITORY_URI:"* ]] || { echo "$IMAGE_URI is not a tag of $IMAGE_REPOSITORY_URI" >&2; exit 1; }',
+                    'REPOSITORY="${IMAGE_REPOSITORY_URI#*/}"',
+                    'IMAGE="$(aws ecr batch-get-image --repository-name "$REPOSITORY" --image-ids imageTag="${IMAGE_URI##*:}" --output json)"',
+                    `[[ "$(jq '.images | length' <<< "$IMAGE")" == 1 ]] || { echo "no image $IMAGE_URI: $IMAGE" >&2; exit 1; }`,
+                    `aws ecr put-image --repository-name "$REPOSITORY" --image-tag "${RELEASE_TAG_PREFIX}\${CODEBUILD_BUILD_ID##*:}" ` +
+                        `--image-manifest ${image("imageManifest")} --image-manifest-media-type ${image("imageManifestMediaType")}`,
+                ],
+            },
+        },
     };
 }

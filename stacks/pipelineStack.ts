@@ -4,7 +4,7 @@ import { buildEnvironment, ecsImageBuildspec } from "../components/buildspec";
 import { CrossAccountArtifactStore } from "../components/CrossAccountArtifactStore";
 import { CrossAccountPipeline } from "../components/CrossAccountPipeline";
 import { EcsBlueGreenTarget } from "../components/EcsBlueGreenTarget";
-import { ImageRepository } from "../components/ImageRepository";
+import { DEPLOYMENT_GRACE_DAYS, ImageRepository } from "../components/ImageRepository";
 import { ProdDeployRole } from "../components/ProdDeployRole";
 import { partitionOf } from "../components/policies/document";
 import { accountProvider, namePrefix, roleArn, roleNames, targetRoleNames } from "./accounts";
@@ -47,7 +47,8 @@ export function buildStack(config: StackConfig) {
     const images = new ImageRepository("images", {
         repositoryName: config.images.repositoryName,
         pullerRoleArns: [pullerRoleArn],                 // target account role -> pipeline account's repository policy
-        keepImages: config.images.keep,
+        keepReleases: config.images.keep,
+        unreleasedImageDays: config.artifactRetentionDays + DEPLOYMENT_GRACE_DAYS,
         retainOnDelete: config.retainOnDelete,
     }, { provider: pipelineProvider });
 
@@ -85,7 +86,6 @@ export function buildStack(config: StackConfig) {
         build: {
             ...config.build,
             buildspec: config.build.buildspec ?? yaml.dump(ecsImageBuildspec({ network: !!created }), { lineWidth: -1 }),
-            imageRepositoryArn: images.repositoryArn,
             // Target account outputs -> the pipeline account's build: what taskdef.json and appspec.yaml say.
             environment: buildEnvironment({
                 imageRepositoryUrl: images.repositoryUrl,
@@ -101,6 +101,7 @@ export function buildStack(config: StackConfig) {
                 network: target.taskNetwork,
             }),
         },
+        images: { repositoryArn: images.repositoryArn, repositoryUrl: images.repositoryUrl },
         artifactBucketName: store.bucketName,
         artifactBucketArn: store.bucketArn,
         artifactKeyArn: store.keyArn,

@@ -59,7 +59,7 @@ for (const name of ["dev", "prod", "existing"] as const) {
             const producer = stages.flatMap(s => s.actions).find((a: any) =>
                 (a.outputArtifacts ?? []).includes(deploy.configuration.TaskDefinitionTemplateArtifact));
             assert.strictEqual(producer.provider, "CodeBuild");
-            assert.strictEqual(producer.configuration.ProjectName, one(e, "aws:codebuild/project:Project").inputs.name);
+            assert.strictEqual(producer.configuration.ProjectName, one(e, "aws:codebuild/project:Project", "pipeline-build").inputs.name);
             const c = deploy.configuration;
             for (const artifact of [c.TaskDefinitionTemplateArtifact, c.AppSpecTemplateArtifact, c.Image1ArtifactName]) {
                 assert.ok(deploy.inputArtifacts.includes(artifact), `${artifact} is not an input artifact of the deploy action`);
@@ -135,7 +135,7 @@ describe("build/deploy artifact contract (a buildspec from the repository)", () 
         config[key("build")] = { ...(config[key("build")] as object), buildspec: "ci/buildspec.yml" };
         const e = await evaluate("prod", config);
         assert.ifError(e.error);
-        const project = one(e, "aws:codebuild/project:Project");
+        const project = one(e, "aws:codebuild/project:Project", "pipeline-build");
         assert.strictEqual(project.inputs.source.buildspec, "ci/buildspec.yml");
         const names = project.inputs.environment.environmentVariables.map((v: any) => v.name);
         for (const name of ["IMAGE_REPOSITORY_URI", "TASK_FAMILY", "TASK_ROLE_ARN", "EXECUTION_ROLE_ARN", "CONTAINER_NAME",

@@ -167,10 +167,11 @@ for (const stack of ["dev", "prod"] as const) {
             assert.deepStrictEqual(repository.inputs.imageScanningConfiguration, { scanOnPush: true });
             assert.strictEqual(repository.inputs.forceDelete, false);
             assert.strictEqual(repository.retainOnDelete, true);
+            // What the lifecycle keeps is proved in imageLifecycle.test.ts; here, that `images.keep` is its count of releases.
             const lifecycle = JSON.parse(get("aws:ecr/lifecyclePolicy:LifecyclePolicy").inputs.policy);
             const keep = (readStackConfig(stack)[key("images")] as any)?.keep ?? 30;
-            assert.deepStrictEqual(lifecycle.rules.map((r: any) => [r.selection.countType, r.selection.countNumber, r.action.type]),
-                [["imageCountMoreThan", keep, "expire"]]);
+            assert.deepStrictEqual(lifecycle.rules.filter((r: any) => r.selection.countType === "imageCountMoreThan")
+                .map((r: any) => [r.selection.tagPrefixList, r.selection.countNumber]), [[["release-"], keep]]);
 
             const repoPolicy = get("aws:ecr/repositoryPolicy:RepositoryPolicy");
             assert.strictEqual(repoPolicy.account, accountOf(e, "pipeline"));

@@ -20,7 +20,8 @@ export interface PipelineGrants {
     artifactBucketArn: string;
     artifactKeyArn: string;
     repositoryArn: string;
-    buildProjectArn: string;
+    /** The build and the release marker. */
+    buildProjectArns: string[];
     /** The one role in the target account that the deploy action runs as. */
     deployRoleArn: string;
 }
@@ -39,10 +40,10 @@ export function pipelineRolePolicy(g: PipelineGrants): PolicyDocument {
             "codecommit:UploadArchive", "codecommit:GetUploadArchiveStatus", "codecommit:CancelUploadArchive"],
         Resource: g.repositoryArn,
     }, {
-        Sid: "RunBuild",
+        Sid: "RunBuildAndReleaseMarker",
         Effect: "Allow",
         Action: ["codebuild:StartBuild", "codebuild:BatchGetBuilds"],
-        Resource: g.buildProjectArn,
+        Resource: g.buildProjectArns,
     }, {
         Sid: "AssumeDeployRoleInTargetAccount",
         Effect: "Allow",
