@@ -175,8 +175,12 @@ export function ecsImageBuildspec({ network }: { network: boolean }): Record<str
                 commands: [
                     // The registry is the repository URI up to the first slash.
                     'aws ecr get-login-password --region "$AWS_DEFAULT_REGION" | docker login --username AWS --password-stdin "${IMAGE_REPOSITORY_URI%%/*}"',
-                    // Commit and build number: a retried build of the same commit gets a new tag.
-                    'IMAGE_URI="$IMAGE_REPOSITORY_URI:${CODEBUILD_RESOLVED_SOURCE_VERSION:0:12}-$CODEBUILD_BUILD_NUMBER"',
+                    // Commit and build id: a retried build gets a new tag, and so does a build of a re-created
+                    // project (build numbers start again at 1; the kept repository's tags are immutable).
+                    // No commit (CodeBuild resolved no source version): "build", never a tag starting with "-".
+                    'COMMIT="${CODEBUILD_RESOLVED_SOURCE_VERSION:0:12}"',
+                    'IMAGE_URI="$IMAGE_REPOSITORY_URI:${COMMIT:-build}-${CODEBUILD_BUILD_ID##*:}"',
+
                 ],
             },
             build: {

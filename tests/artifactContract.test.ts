@@ -2,6 +2,9 @@ import * as assert from "assert";
 import * as yaml from "js-yaml";
 import { Evaluation, evaluate, readStackConfig } from "../offline/engine";
 import { BuildRun, projectOf, runBuildspec } from "./support/buildspec";
+
+/** What Docker accepts as a tag: a word character first, then up to 127 of [\w.-]. */
+const DOCKER_TAG = "[\\w][\\w.-]{0,127}";
 import { all, evaluated, existingTargetConfig, key, one } from "./support/stacks";
 
 // The contract between the build and the CodeDeployToECS action, checked only on what the program
@@ -76,9 +79,29 @@ for (const name of ["dev", "prod", "existing"] as const) {
             const detail = JSON.parse(build.files["imageDetail.json"]);
             const repository = one(e, "aws:ecr/repository:Repository");
             assert.strictEqual(repository.account, e.resources.find(r => r.name === "pipeline-account")!.account);
-            assert.match(detail.ImageURI, new RegExp(`^${repository.state.repositoryUrl.replace(/\./g, "\\.")}:[\\w.-]+$`));
-            assert.ok(build.calls.includes(`docker push ${detail.ImageURI}`), `calls: ${build.calls.join("; ")}`);
-            assert.ok(build.calls.some(c => c.startsWith("docker login ")), "the build never logs in to ECR");
+            assert.match(detail.ImageURI, new RegExp(`^${repository.state.repositoryUrl.replace(/\./g, "\\.")}:${DOCKER_TAG}$`));
+        });
+
+        it("logs in to the registry, builds the source's Dockerfile and pushes exactly that image, in this order", () => {
+            const image = JSON.parse(build.files["imageDetail.json"]).ImageURI;
+            assert.deepStrictEqual(build.calls, [
+                "aws ecr get-login-password --region ap-northeast-2",
+                `docker login --username AWS --password-stdin ${image.split("/")[0]}`,
+                `docker build --tag ${image} .`,
+                `docker push ${image}`,
+            ]);
+        });
+
+        it("tags the image validly when CodeBuild resolves no source version, and never reuses a tag", () => {
+            const project = projectOf(e, "pipeline-build");
+            const tagOf = (variables: Record<string, string>) => JSON.parse(runBuildspec({
+                ...project, environment: { ...project.environment, ...variables },
+            }).files["imageDetail.json"]).ImageURI.split(":").pop();
+            const unresolved = tagOf({ CODEBUILD_RESOLVED_SOURCE_VERSION: "" });
+            assert.match(unresolved, new RegExp(`^${DOCKER_TAG}$`));
+            // A re-created build project counts builds from 1 again; the kept repository's tags are immutable.
+            assert.notStrictEqual(tagOf({ CODEBUILD_BUILD_ID: "project:00000000-0000-4000-8000-000000000001" }),
+                tagOf({ CODEBUILD_BUILD_ID: "project:00000000-0000-4000-8000-000000000002" }));
         });
 
         it("taskdef.json is a Fargate task definition on the target's roles, with the image placeholder", () => {
@@ -91,11 +114,14 @@ for (const name of ["dev", "prod", "existing"] as const) {
             assert.deepStrictEqual(taskdef.requiresCompatibilities, ["FARGATE"]);
             assert.match(taskdef.cpu, /^\d+$/);
             assert.match(taskdef.memory, /^\d+$/);
-            // The one container CodeDeployToECS gives the new image: `<Image1ContainerName>`.
-            const placeholder = `<${deployAction(e).configuration.Image1ContainerName}>`;
-            const withImage = taskdef.containerDefinitions.filter((c: any) => c.image === placeholder);
-            assert.strictEqual(withImage.length, 1, `no single container has the image ${placeholder}`);
+            // The one container CodeDeployToECS gives the new image: `<Image1ContainerName>`, AWS's IMAGE1_NAME.
+            assert.strictEqual(deployAction(e).configuration.Image1ContainerName, "IMAGE1_NAME");
+            const withImage = taskdef.containerDefinitions.filter((c: any) => c.image === "<IMAGE1_NAME>");
+            assert.strictEqual(withImage.length, 1, "no single container has the image <IMAGE1_NAME>");
             const container = withImage[0];
+            // ECS refuses a task definition without an essential container; this is the only one.
+            assert.strictEqual(taskdef.containerDefinitions.length, 1);
+            assert.strictEqual(container.essential, true);
             assert.strictEqual(container.name, t.containerName);
             assert.deepStrictEqual(container.portMappings, [{ containerPort: t.containerPort, protocol: "tcp" }]);
             assert.strictEqual(container.logConfiguration.logDriver, "awslogs");

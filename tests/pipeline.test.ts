@@ -164,10 +164,14 @@ for (const stack of committedStacks()) {
             const policy = JSON.parse(one(e, "aws:s3/bucketPolicy:BucketPolicy").inputs.policy);
             assert.deepStrictEqual(statement(policy, "DenyInsecureTransport").Condition, { Bool: { "aws:SecureTransport": "false" } });
             assert.deepStrictEqual(statement(policy, "DenyInsecureTransport").Resource, [bucketArn, `${bucketArn}/*`]);
-            assert.deepStrictEqual(statement(policy, "DenyUploadsNotEncryptedWithKms").Condition,
-                { StringNotEquals: { "s3:x-amz-server-side-encryption": "aws:kms" } });
+            // Only headers that are present and wrong are denied (multipart parts carry none): the access table proves it.
+            const [sse, keyId] = ["s3:x-amz-server-side-encryption", "s3:x-amz-server-side-encryption-aws-kms-key-id"];
+            assert.deepStrictEqual(statement(policy, "DenyUploadsEncryptedOtherThanWithKms").Condition,
+                { StringNotEquals: { [sse]: "aws:kms" }, Null: { [sse]: "false" } });
+            assert.deepStrictEqual(statement(policy, "DenyKmsUploadsThatNameNoKey").Condition,
+                { StringEquals: { [sse]: "aws:kms" }, Null: { [keyId]: "true" } });
             assert.deepStrictEqual(statement(policy, "DenyUploadsEncryptedWithAnotherKey").Condition,
-                { StringNotEqualsIfExists: { "s3:x-amz-server-side-encryption-aws-kms-key-id": one(e, "aws:kms/key:Key").state.arn } });
+                { StringNotEquals: { [keyId]: one(e, "aws:kms/key:Key").state.arn }, Null: { [keyId]: "false" } });
             const allows = policy.Statement.filter((s: any) => s.Effect === "Allow");
             assert.deepStrictEqual(allows, [{
                 Sid: "ReadArtifactsByDeployRole", Effect: "Allow", Action: ["s3:GetObject", "s3:GetObjectVersion"], Resource: `${bucketArn}/*`,

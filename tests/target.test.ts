@@ -283,7 +283,13 @@ for (const stack of ["dev", "prod"] as const) {
             assert.strictEqual(td.inputs.taskRoleArn, get("aws:iam/role:Role", "target-task").state.arn);
             assert.strictEqual(td.inputs.executionRoleArn, get("aws:iam/role:Role", "target-execution").state.arn);
             assert.strictEqual(get("aws:ecs/service:Service").inputs.taskDefinition, td.state.arn);
-            const [container] = JSON.parse(td.inputs.containerDefinitions);
+            // What ECS requires of a Fargate task definition: awsvpc, Fargate, task-level size, one essential container.
+            assert.strictEqual(td.inputs.networkMode, "awsvpc");
+            assert.deepStrictEqual(td.inputs.requiresCompatibilities, ["FARGATE"]);
+            assert.match(`${td.inputs.cpu}/${td.inputs.memory}`, /^\d+\/\d+$/);
+            const containers = JSON.parse(td.inputs.containerDefinitions);
+            assert.deepStrictEqual(containers.map((c: any) => c.essential), [true]);
+            const [container] = containers;
             assert.strictEqual(container.logConfiguration.options["awslogs-group"], get("aws:cloudwatch/logGroup:LogGroup", "target-logs").state.name);
         });
     });

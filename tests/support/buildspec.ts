@@ -64,8 +64,9 @@ export function runBuildspec({ spec, environment }: Project, inputs: Record<stri
     for (const [file, text] of Object.entries(inputs)) {
         fs.writeFileSync(path.join(dir, file), text);
     }
-    // Like the real one, `docker login --password-stdin` reads the password (else `aws` may die of SIGPIPE).
-    fs.writeFileSync(path.join(bin, "docker"), `#!/bin/sh\necho "docker $*" >> "${log}"\n[ "$1" = login ] && cat > /dev/null\nexit 0\n`, { mode: 0o755 });
+    // Like the real one, `docker login --password-stdin` reads the password (else `aws` may die of
+    // SIGPIPE); it records its call after that, so `aws ... | docker login` is recorded in order.
+    fs.writeFileSync(path.join(bin, "docker"), `#!/bin/sh\n[ "$1" = login ] && cat > /dev/null\necho "docker $*" >> "${log}"\n`, { mode: 0o755 });
     const image = JSON.stringify({ images: [{ imageManifest: STUB_MANIFEST, imageManifestMediaType: STUB_MEDIA_TYPE }] });
     fs.writeFileSync(path.join(bin, "aws"), `#!/bin/sh
 echo "aws $*" >> "${log}"
