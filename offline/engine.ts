@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import * as pulumi from "@pulumi/pulumi";
+import { ConfigError } from "../stacks/config";
 import { AccountMocks, MockedInvoke, Placement } from "./mocks";
 
 // Internal to @pulumi/pulumi, and the only way to know that every registration has been answered.
@@ -57,7 +58,39 @@ export function readStackConfig(stack: string): RawConfig {
     if (!fs.existsSync(file)) {
         throw new Error(`no stack file ${path.relative(process.cwd(), file)}`);
     }
-    return (yaml.load(fs.readFileSync(file, "utf8")) as { config?: RawConfig })?.config ?? {};
+    return stackFileConfig(path.basename(file), fs.readFileSync(file, "utf8"), projectName());
+}
+
+/**
+ * A stack file's `config:` block as the Pulumi CLI reads it: an un-namespaced key is the
+ * project's (`region` is `<project>:region`), and so is the old `<project>:config:region`.
+ * A YAML syntax error, or one key written two ways, names the file and fails like bad config.
+ */
+export function stackFileConfig(file: string, text: string, project: string): RawConfig {
+    let config: RawConfig;
+    try {
+        config = (yaml.load(text) as { config?: RawConfig } | undefined)?.config ?? {};
+    } catch (e) {
+        const { reason, mark } = e as yaml.YAMLException;
+        throw new ConfigError([`${file}: not valid YAML at line ${mark.line + 1}, column ${mark.column + 1}: ${reason}`]);
+    }
+    const keys = new Map<string, string>();
+    const problems: string[] = [];
+    const namespaced: RawConfig = {};
+    for (const [written, value] of Object.entries(config)) {
+        const [namespace, ...rest] = written.includes(":") ? written.split(":") : [project, written];
+        const key = `${namespace}:${rest[0] === "config" && rest.length === 2 ? rest[1] : rest.join(":")}`;
+        if (keys.has(key)) {
+            problems.push(`${file}: ${key}: expected the key once; found it written as ${keys.get(key)} and as ${written}; ` +
+                `for example ${key} alone`);
+        }
+        keys.set(key, written);
+        namespaced[key] = value;
+    }
+    if (problems.length > 0) {
+        throw new ConfigError(problems);
+    }
+    return namespaced;
 }
 
 /** What the Pulumi CLI hands a program: every value a string, structured ones as JSON. */

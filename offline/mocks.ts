@@ -1,6 +1,6 @@
 import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { partitionOf } from "../components/policies/document";
+import { dnsSuffixOf, partitionOf } from "../components/policies/document";
 
 /** Where a resource lands: the account and region of its provider. */
 export interface Placement {
@@ -10,6 +10,8 @@ export interface Placement {
 
 interface Context extends Placement {
     partition: string;
+    /** The domain of the region's endpoints: amazonaws.com, amazonaws.com.cn in China. */
+    dnsSuffix: string;
     /** The physical name: the one the program set, else a Pulumi-style auto-name. */
     physicalName: string;
     inputs: Record<string, any>;
@@ -26,6 +28,8 @@ function uuid(seed: string): string {
     const h = fakeId(seed, 32);
     return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
+
+const partitionAndDomain = (region: string) => ({ partition: partitionOf(region), dnsSuffix: dnsSuffixOf(region) });
 
 const arn = (c: Context, service: string, resource: string, global = false) =>
     `arn:${c.partition}:${service}:${global ? "" : c.region}:${c.account}:${resource}`;
@@ -47,7 +51,7 @@ const OUTPUTS: Record<string, Outputs> = {
         id: c.physicalName,
         state: {
             bucket: c.physicalName, arn: `arn:${c.partition}:s3:::${c.physicalName}`, region: c.region,
-            bucketDomainName: `${c.physicalName}.s3.amazonaws.com`,
+            bucketDomainName: `${c.physicalName}.s3.${c.dnsSuffix}`,
         },
     }),
     "aws:s3/bucketOwnershipControls:BucketOwnershipControls": onBucket,
@@ -69,7 +73,7 @@ const OUTPUTS: Record<string, Outputs> = {
     "aws:cloudwatch/eventTarget:EventTarget": c => ({ id: `${c.inputs.rule}-${c.physicalName}`, state: { targetId: c.physicalName } }),
     "aws:ecr/repository:Repository": byName(c => ({
         name: c.physicalName, arn: arn(c, "ecr", `repository/${c.physicalName}`), registryId: c.account,
-        repositoryUrl: `${c.account}.dkr.ecr.${c.region}.amazonaws.com/${c.physicalName}`,
+        repositoryUrl: `${c.account}.dkr.ecr.${c.region}.${c.dnsSuffix}/${c.physicalName}`,
     })),
     "aws:ecr/repositoryPolicy:RepositoryPolicy": onRepository,
     "aws:ecr/lifecyclePolicy:LifecyclePolicy": onRepository,
@@ -86,7 +90,7 @@ const OUTPUTS: Record<string, Outputs> = {
             id: lbArn,
             state: {
                 arn: lbArn, arnSuffix, name: c.physicalName,
-                dnsName: `${c.physicalName}-${fakeId(lbArn, 10)}.${c.region}.elb.amazonaws.com`,
+                dnsName: `${c.physicalName}-${fakeId(lbArn, 10)}.${c.region}.elb.${c.dnsSuffix}`,
             },
         };
     },
@@ -164,8 +168,8 @@ function repository(c: Context, name: string) {
         repositoryName: name,
         repositoryId: uuid(`${c.account}/${name}`),
         arn: arn(c, "codecommit", name),
-        cloneUrlHttp: `https://git-codecommit.${c.region}.amazonaws.com/v1/repos/${name}`,
-        cloneUrlSsh: `ssh://git-codecommit.${c.region}.amazonaws.com/v1/repos/${name}`,
+        cloneUrlHttp: `https://git-codecommit.${c.region}.${c.dnsSuffix}/v1/repos/${name}`,
+        cloneUrlSsh: `ssh://git-codecommit.${c.region}.${c.dnsSuffix}/v1/repos/${name}`,
     };
 }
 
@@ -244,7 +248,7 @@ export class AccountMocks implements pulumi.runtime.Mocks {
         const placement = this.placementFor(`${args.type} "${args.name}"`, args.provider ?? "");
         const physicalName = args.inputs.name ?? args.inputs.bucket ?? args.inputs.family ?? args.inputs.deploymentGroupName ??
             `${args.name}-${fakeId(args.name, 7)}`;
-        const context = { ...placement, partition: partitionOf(placement.region), physicalName, inputs: args.inputs };
+        const context = { ...placement, ...partitionAndDomain(placement.region), physicalName, inputs: args.inputs };
         const { id, state } = outputs(context);
         const full = { ...args.inputs, ...state };
         this.record(args, full, placement);
@@ -262,6 +266,6 @@ export class AccountMocks implements pulumi.runtime.Mocks {
         }
         const placement = this.placementFor(`invoke ${args.token}`, args.provider ?? "");
         this.invokes.push({ token: args.token, inputs: args.inputs, ...placement });
-        return answer({ ...placement, partition: partitionOf(placement.region), physicalName: "", inputs: args.inputs });
+        return answer({ ...placement, ...partitionAndDomain(placement.region), physicalName: "", inputs: args.inputs });
     }
 }

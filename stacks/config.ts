@@ -1,137 +1,23 @@
+// The project's config namespace as one zod schema: the program's types are inferred from it,
+// `parseConfig` validates with it, and `npm run schema` turns it into the stack files' JSON
+// Schema and the README's reference table. Cross-field rules are named refinements beside it;
+// configIssues.ts turns zod's issues into the project's error lines.
 import * as pulumi from "@pulumi/pulumi";
+import { Region } from "@pulumi/aws/types/enums";
+import { z } from "zod";
 import { PLACEHOLDER_IMAGE } from "../components/buildspec";
+import { isSupportedRegion, partitionOf, SUPPORTED_PARTITIONS } from "../components/policies/document";
+import { ConfigError, isBlock, Path, problemLines, valueAt } from "./configIssues";
 
-/** An AWS account that this program provisions into. */
-export interface AccountConfig {
-    /** The 12-digit account id; the account's provider refuses to act anywhere else. */
-    accountId: string;
-    /** A role in that account to assume for provisioning; omit to use the ambient credentials as they are. */
-    provisioningRoleArn?: string;
-}
+export { ConfigError, exampleOf, fieldOf, flow } from "./configIssues";
 
-/** The CodeCommit repository the pipeline builds from. */
-export interface SourceConfig {
-    repositoryName: string;
-    /** false: the repository exists already and is only looked up. */
-    create: boolean;
-    branch: string;
-}
-
-/** The CodeBuild project that builds the source. */
-export interface BuildConfig {
-    computeType: string;
-    image: string;
-    timeoutMinutes: number;
-    /**
-     * Path of a buildspec in the repository, used instead of the one this program generates.
-     * It gets the same environment variables (see docs/target.md). Absent: the generated one.
-     */
-    buildspec?: string;
-}
-
-/** What the build renders into taskdef.json and appspec.yaml; the same in both target modes. */
-export interface TaskConfig {
-    /** Task definition family; every deployment registers a new revision of it. */
-    taskFamily: string;
-    /** The container that receives the new image and the load balancer's traffic. */
-    containerName: string;
-    containerPort: number;
-    /** Fargate task size: CPU units and MiB. */
-    cpu: number;
-    memory: number;
-    deploymentConfigName: string;
-}
-
-/** An existing CodeDeploy-for-ECS blue/green target in the target account, made outside this program. */
-export interface ExistingTargetConfig extends TaskConfig {
-    applicationName: string;
-    deploymentGroupName: string;
-    /** The ECS task role and task execution role that the deployment passes to ECS. */
-    taskRoleArn: string;
-    executionRoleArn: string;
-    /** The awslogs log group of the container (in the target account). */
-    logGroupName: string;
-}
-
-/** Where a created target's tasks and load balancer run. */
-export interface NetworkConfig {
-    /** private: tasks in private subnets behind one NAT gateway; public: tasks with public IPs, no NAT (a sandbox). */
-    subnets: "private" | "public";
-    /** CIDR of a created VPC. */
-    cidrBlock: string;
-    availabilityZones: number;
-    /** Use this VPC and these subnets instead of creating a VPC. */
-    existing?: { vpcId: string; publicSubnetIds: string[]; privateSubnetIds: string[] };
-}
-
-/** An ECS blue/green target that this program creates in the target account. */
-export interface CreatedTargetConfig extends TaskConfig {
-    /** Physical name of the cluster, service, CodeDeploy application and deployment group. */
-    serviceName: string;
-    desiredCount: number;
-    healthCheckPath: string;
-    /** ACM certificate for an HTTPS production listener; absent: HTTP. */
-    certificateArn?: string;
-    productionPort: number;
-    /** The port where CodeDeploy exposes the new version before traffic moves to it. */
-    testPort: number;
-    /** Who may reach the production listener. */
-    ingressCidrs: string[];
-    /** Who may reach the test listener; nobody by default. */
-    testCidrs: string[];
-    /** Minutes the old (blue) tasks keep running after traffic moved, for a fast manual rollback. */
-    terminationWaitMinutes: number;
-    logRetentionDays: number;
-    /** Image of the task definition until the first deployment replaces it. */
-    initialImage: string;
-    network: NetworkConfig;
-}
-
-/** The deploy target: exactly one of a created one and an existing one. */
-export type DeployTargetConfig =
-    | { create: CreatedTargetConfig; existing?: undefined }
-    | { existing: ExistingTargetConfig; create?: undefined };
-
-/** The DEV (pipeline account) ECR repository that the build pushes to and the target pulls from. */
-export interface ImagesConfig {
-    repositoryName: string;
-    /** How many images the lifecycle policy keeps: the rollback depth. */
-    keep: number;
-}
-
-/** A stack's validated configuration: one complete pipeline. */
-export interface StackConfig {
-    project: string;
-    stack: string;
-    region: string;
-    /** The tooling account: source, build, pipeline, artifacts. */
-    pipelineAccount: AccountConfig;
-    /** The account the pipeline deploys into (PROD; staging in a rehearsal stack). */
-    targetAccount: AccountConfig;
-    source: SourceConfig;
-    build: BuildConfig;
-    manualApproval: boolean;
-    deployTarget: DeployTargetConfig;
-    images: ImagesConfig;
-    /** Days after which artifacts (and their old versions) expire; at least MIN_ARTIFACT_RETENTION_DAYS. */
-    artifactRetentionDays: number;
-    /** Keep the repository, key and bucket when they are deleted from the stack. */
-    retainOnDelete: boolean;
-}
-
-/** Raised for bad stack configuration: one line per problem, no stack trace. */
-export class ConfigError extends pulumi.RunError {
-    constructor(readonly problems: string[]) {
-        super(`invalid stack configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` +
-            problems.map(p => `  - ${p}`).join("\n"));
+declare module "zod" {
+    interface GlobalMeta {
+        /** What a valid value looks like: the "expected" of an error line and the reference table. */
+        expected?: string;
+        /** A default computed from other keys, in words (a JSON Schema `default` must be a value). */
+        derivedDefault?: string;
     }
-}
-
-type Check<T> = (value: unknown) => T | undefined;
-
-interface Rule {
-    expected: string;
-    example: string;
 }
 
 /**
@@ -141,115 +27,304 @@ interface Rule {
  */
 export const MIN_ARTIFACT_RETENTION_DAYS = 14;
 
-const accountIdRule: Rule = { expected: "a 12-digit AWS account id, quoted as a string", example: '"111111111111"' };
-const roleArnRule: Rule = { expected: "an IAM role ARN", example: "arn:aws:iam::111111111111:role/pulumi-provisioner" };
+/** Cross-field rules (at the end of the file) decide for themselves, with `valid`, what they can read. */
+const ALWAYS = { when: () => true };
 
-/**
- * Reads and validates the project's config namespace in one pass, collecting every problem
- * before failing, so a user fixes a stack file once instead of once per key.
- */
-class ConfigReader {
-    readonly problems: string[] = [];
+// Value types, each with what the user is told when a value does not fit.
 
-    constructor(private readonly file: string, private readonly project: string, readonly raw: Record<string, unknown>) {}
+const matching = (pattern: RegExp, expected: string) => z.string().regex(pattern).meta({ expected });
+const wholeNumber = (min: number, max: number, unit: string) =>
+    z.int().min(min).max(max).meta({ expected: `a whole number of ${unit} from ${min} to ${max}` });
+const yesNo = () => z.boolean().meta({ expected: "true or false" });
+const port = () => wholeNumber(1, 65535, "").meta({ expected: "a port from 1 to 65535" });
 
-    /** Records one problem; `found` is a value, described for the reader. */
-    problem(key: string, rule: Rule, found: unknown, foundText = describe(found)) {
-        this.problems.push(`${this.file}: ${this.project}:${key}: expected ${rule.expected}; found ${foundText}; ` +
-            `for example ${rule.example}`);
-    }
+const accountId = () => matching(/^\d{12}$/, "a 12-digit AWS account id, quoted as a string");
+const ROLE_ARN = /^arn:aws(-cn|-us-gov)?:iam::\d{12}:role\/[\w+=,.@\/-]{1,64}$/;
+const roleArn = () => matching(ROLE_ARN, "an IAM role ARN");
+/** CodeCommit, CodeDeploy and deployment config names. */
+const resourceName = (what: string) =>
+    matching(/^[A-Za-z0-9][\w.-]{0,99}$/, `${what} (letters, digits, . _ -; at most 100)`);
+/** ECS cluster, service, family and container names. */
+const ecsName = (what: string) => matching(/^[A-Za-z0-9][\w-]{0,99}$/, `${what} (letters, digits, - and _; at most 100)`);
+const image = (expected: string) => matching(/^\S+$/, expected);
 
-    /** A value checked by `check`; `fallback` when absent (a required key has none). */
-    read<T>(key: string, rule: Rule, check: Check<T>, fallback?: T): T {
-        const value = lookup(this.raw, key);
-        if (value === undefined) {
-            if (fallback === undefined) {
-                this.problem(key, rule, undefined);
-            }
-            return fallback as T;
-        }
-        const result = check(value);
-        if (result === undefined) {
-            this.problem(key, rule, value);
-            return fallback as T;
-        }
-        return result;
-    }
-}
+const OCTET = "(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)";
+const between = (min: number, max: number) => Array.from({ length: max - min + 1 }, (_, i) => min + i);
+/** An IPv4 CIDR block with a prefix from `min` to `max` whose host bits are zero (as AWS requires). */
+const cidr = (min: number, max: number) =>
+    z.string().regex(new RegExp(`^(${OCTET}\\.){3}${OCTET}\\/(${between(min, max).join("|")})$`))
+        .superRefine(networkAddress, ALWAYS)
+        .meta({ expected: `an IPv4 CIDR block (octets 0-255, prefix /${min} to /${max})` });
 
-function lookup(raw: Record<string, unknown>, key: string): unknown {
-    let value: unknown = raw;
-    for (const part of key.split(".")) {
-        if (!isObject(value)) {
-            return undefined;
-        }
-        value = value[part];
-    }
-    return value;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-    return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function describe(value: unknown): string {
-    if (value === undefined) {
-        return "nothing (the key is missing)";
-    }
-    if (typeof value === "string") {
-        return `the string ${JSON.stringify(value)}`;
-    }
-    return `${Array.isArray(value) ? "a list" : typeof value} ${JSON.stringify(value)}`;
-}
-
-const matching = (pattern: RegExp): Check<string> =>
-    v => typeof v === "string" && pattern.test(v) ? v : undefined;
-const boolean: Check<boolean> = v => typeof v === "boolean" ? v : undefined;
-const integer = (min: number, max: number): Check<number> =>
-    v => typeof v === "number" && Number.isInteger(v) && v >= min && v <= max ? v : undefined;
-
-const accountId = matching(/^\d{12}$/);
-const roleArn = matching(/^arn:aws(-cn|-us-gov)?:iam::\d{12}:role\/[\w+=,.@\/-]{1,64}$/);
-const region = matching(/^(us|eu|ap|sa|ca|me|af|il|mx|cn|us-gov)-[a-z]+-\d$/);
-// git check-ref-format rules that matter for a branch name typed into a stack file.
-const branch: Check<string> = v => typeof v === "string" && /^[\w.\/-]{1,100}$/.test(v) &&
-    !/(^[.\/-])|(\/\/)|(\.\.)|([.\/]$)|(\.lock$)|@\{/.test(v) ? v : undefined;
-const resourceName = (max: number) => matching(new RegExp(`^[A-Za-z0-9][\\w.-]{0,${max - 1}}$`));
-
-const list = <T>(check: Check<T>, min = 0): Check<T[]> =>
-    v => Array.isArray(v) && v.length >= min && v.every(x => check(x) !== undefined) ? v as T[] : undefined;
-const oneOf = <T extends string>(...values: T[]): Check<T> => v => values.find(x => x === v);
-const cidr = matching(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/);
-// ECS cluster, service, family and container names: letters, digits, - and _.
-const ecsName = matching(/^[A-Za-z0-9][\w-]{0,99}$/);
-
-/**
- * Every key of this project's namespace. A block maps its keys to nested blocks (null for a
- * plain value); a list is a block whose keys all hold plain values.
- */
-interface Schema { [key: string]: Schema | string[] | null }
-const TASK_KEYS = ["taskFamily", "containerName", "containerPort", "cpu", "memory", "deploymentConfigName"];
-const SCHEMA: Schema = {
-    region: null,
-    pipelineAccount: ["accountId", "provisioningRoleArn"],
-    targetAccount: ["accountId", "provisioningRoleArn"],
-    allowSameAccount: null,
-    source: ["repositoryName", "create", "branch"],
-    build: ["computeType", "image", "timeoutMinutes", "buildspec"],
-    manualApproval: null,
-    deployTarget: {
-        create: {
-            ...Object.fromEntries([...TASK_KEYS, "serviceName", "desiredCount", "healthCheckPath", "certificateArn",
-                "productionPort", "testPort", "ingressCidrs", "testCidrs", "terminationWaitMinutes", "logRetentionDays",
-                "initialImage"].map(k => [k, null])),
-            network: ["subnets", "cidrBlock", "availabilityZones", "vpcId", "publicSubnetIds", "privateSubnetIds"],
-        },
-        existing: [...TASK_KEYS, "applicationName", "deploymentGroupName", "taskRoleArn", "executionRoleArn", "logGroupName"],
-    },
-    images: ["repositoryName", "keep"],
-    artifactRetentionDays: null,
-    retainOnDelete: null,
+/** Fargate task sizes (Linux): memory in MiB by CPU units, as AWS documents them. */
+const FARGATE_MEMORY: Record<number, number[]> = {
+    256: [512, 1024, 2048],
+    512: between(1, 4).map(gb => gb * 1024),
+    1024: between(2, 8).map(gb => gb * 1024),
+    2048: between(4, 16).map(gb => gb * 1024),
+    4096: between(8, 30).map(gb => gb * 1024),
+    8192: between(4, 15).map(gb4 => gb4 * 4096),
+    16384: between(4, 15).map(gb8 => gb8 * 8192),
 };
+const CPU_UNITS = Object.keys(FARGATE_MEMORY).map(Number);
+
+/** Every region @pulumi/aws knows in a partition the program supports. */
+export const SUPPORTED_REGIONS = Object.values(Region).filter(isSupportedRegion) as [Region, ...Region[]];
+
+const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+
+// The blocks. Each is one named object, so later keys (a list of targets, more kinds of source,
+// notifications) reuse them instead of repeating their keys.
+
+const AccountSchema = z.strictObject({
+    accountId: accountId().describe("The account's id; its provider refuses to act in any other account.")
+        .meta({ examples: ["111111111111"] }),
+    provisioningRoleArn: roleArn().optional()
+        .describe("A role in this account to assume for provisioning; absent: the ambient credentials, as they are.")
+        .meta({ examples: ["arn:aws:iam::111111111111:role/pulumi-provisioner"], derivedDefault: "none: ambient credentials" }),
+}).superRefine(roleInOwnAccount, ALWAYS).meta({
+    examples: [{ accountId: "111111111111", provisioningRoleArn: "arn:aws:iam::111111111111:role/pulumi-provisioner" }],
+});
+
+const SourceSchema = z.strictObject({
+    repositoryName: resourceName("a CodeCommit repository name").describe("The repository's name, in the pipeline account.")
+        .meta({ examples: ["my-service"] }),
+    create: yesNo().default(true).meta({ expected: "true (create the repository) or false (use an existing one)" })
+        .describe("Create the repository (true) or look up an existing one (false).").meta({ examples: [true] }),
+    branch: z.string().regex(/^[\w.\/-]{1,100}$/).refine(isGitBranchName).meta({ expected: "a git branch name" }).default("main")
+        .describe("The branch whose pushes start the pipeline.").meta({ examples: ["main"] }),
+}).meta({ examples: [{ repositoryName: "my-service", create: true, branch: "main" }] });
+
+const BuildSchema = z.strictObject({
+    computeType: z.enum(["BUILD_GENERAL1_SMALL", "BUILD_GENERAL1_MEDIUM", "BUILD_GENERAL1_LARGE", "BUILD_GENERAL1_XLARGE",
+        "BUILD_GENERAL1_2XLARGE"]).meta({ expected: "a CodeBuild compute type" }).default("BUILD_GENERAL1_SMALL")
+        .describe("The CodeBuild compute type of the build.").meta({ examples: ["BUILD_GENERAL1_SMALL"] }),
+    image: image("a CodeBuild image").default("aws/codebuild/amazonlinux2-x86_64-standard:5.0")
+        .describe("The CodeBuild image the build runs in.").meta({ examples: ["aws/codebuild/amazonlinux2-x86_64-standard:5.0"] }),
+    timeoutMinutes: wholeNumber(5, 480, "minutes").default(30)
+        .describe("Minutes after which CodeBuild stops the build.").meta({ examples: [30] }),
+    buildspec: matching(/^[\w.\/-]+\.ya?ml$/, "a path in the repository (omit it to use the generated buildspec)").optional()
+        .describe("A buildspec in the repository, used instead of the generated one; it gets the same environment variables.")
+        .meta({ examples: ["buildspec.yml"], derivedDefault: "none: the generated buildspec" }),
+}).meta({ examples: [{ computeType: "BUILD_GENERAL1_SMALL", timeoutMinutes: 30 }] });
+
+/** What the build renders into taskdef.json and appspec.yaml; the same in both target modes. */
+const taskFields = {
+    taskFamily: ecsName("an ECS task definition family")
+        .describe("The task definition family; every deployment registers a new revision of it.").meta({ examples: ["my-service"] }),
+    containerName: ecsName("an ECS container name")
+        .describe("The container that receives the new image and the load balancer's traffic.").meta({ examples: ["app"] }),
+    containerPort: port().describe("The port the container listens on.").meta({ examples: [8080] }),
+    cpu: z.literal(CPU_UNITS).meta({ expected: `Fargate CPU units: ${CPU_UNITS.join(", ")}` }).default(256)
+        .describe("Fargate task CPU units (1024 = 1 vCPU).").meta({ examples: [256] }),
+    memory: wholeNumber(512, 122880, "MiB").default(512)
+        .describe("Fargate task memory in MiB; which sizes Fargate offers depends on cpu.").meta({ examples: [512] }),
+    deploymentConfigName: resourceName("a CodeDeploy ECS deployment config name").default("CodeDeployDefault.ECSAllAtOnce")
+        .describe("The CodeDeploy deployment config: how traffic moves to the new tasks.")
+        .meta({ examples: ["CodeDeployDefault.ECSAllAtOnce"] }),
+};
+
+const NetworkSchema = z.strictObject({
+    subnets: z.enum(["private", "public"])
+        .meta({ expected: "private (tasks behind one NAT gateway) or public (tasks with public IPs, no NAT)" }).default("private")
+        .describe("private: tasks in private subnets behind one NAT gateway; public: tasks with public IPs, no NAT (a sandbox).")
+        .meta({ examples: ["private"] }),
+    cidrBlock: cidr(16, 24).default("10.0.0.0/16").describe("The CIDR block of a created VPC.").meta({ examples: ["10.0.0.0/16"] }),
+    availabilityZones: wholeNumber(2, 6, "zones").default(2)
+        .describe("Availability zones of a created VPC; the load balancer needs two.").meta({ examples: [2] }),
+    vpcId: matching(/^vpc-[0-9a-f]{8,17}$/, "an existing VPC id").optional()
+        .describe("Use this VPC and the subnets below instead of creating a VPC.")
+        .meta({ examples: ["vpc-0123456789abcdef0"], derivedDefault: "none: create a VPC" }),
+    publicSubnetIds: subnetIds().describe("With vpcId: the subnets of the load balancer (and of public tasks)."),
+    privateSubnetIds: subnetIds().describe("With vpcId and subnets: private: the subnets of the tasks."),
+}).superRefine(existingVpcComplete, ALWAYS).meta({ examples: [{ subnets: "public" }] });
+
+function cidrs() {
+    return z.array(cidr(0, 32)).meta({ expected: "a list of IPv4 CIDR blocks (octets 0-255, prefix /0 to /32, host bits zero)" });
+}
+
+function subnetIds() {
+    return z.array(matching(/^subnet-[0-9a-f]{8,17}$/, "a subnet id")).min(2)
+        .meta({ expected: "a list of at least two subnet ids in different availability zones" }).optional()
+        .meta({ examples: [["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"]], derivedDefault: "none" });
+}
+
+const CreatedTargetSchema = z.strictObject({
+    serviceName: ecsName("an ECS service name").optional()
+        .describe("Physical name of the ECS cluster and service, the CodeDeploy application and deployment group.")
+        .meta({ examples: ["my-service"], derivedDefault: "`<project>-<stack>`" }),
+    ...taskFields,
+    taskFamily: taskFields.taskFamily.optional().meta({ derivedDefault: "`serviceName`" }),
+    containerName: taskFields.containerName.default("app"),
+    containerPort: taskFields.containerPort.default(8080),
+    desiredCount: wholeNumber(1, 100, "tasks").default(2).describe("Tasks the service runs.").meta({ examples: [2] }),
+    healthCheckPath: matching(/^\/[\x21-\x7e]{0,1023}$/, "an HTTP path starting with /").default("/health")
+        .describe("The path the target groups probe; 2xx or 3xx is healthy.").meta({ examples: ["/health"] }),
+    certificateArn: matching(/^arn:aws(-cn|-us-gov)?:acm:[a-z0-9-]+:\d{12}:certificate\/[\w-]+$/, "an ACM certificate ARN").optional()
+        .describe("An ACM certificate in the target account and region: the listeners speak HTTPS.")
+        .meta({ examples: ["arn:aws:acm:ap-northeast-2:222222222222:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789"],
+            derivedDefault: "none: HTTP" }),
+    productionPort: port().optional().describe("The production listener's port.")
+        .meta({ examples: [443], derivedDefault: "443 with certificateArn, else 80" }),
+    testPort: port().default(9000)
+        .describe("The port where CodeDeploy exposes the new version before traffic moves to it.").meta({ examples: [9000] }),
+    ingressCidrs: cidrs().default(["0.0.0.0/0"])
+        .describe("Who may reach the production listener.").meta({ examples: [["203.0.113.0/24"]] }),
+    testCidrs: cidrs().default([])
+        .describe("Who may reach the test listener; empty: nobody.").meta({ examples: [["198.51.100.0/24"]] }),
+    terminationWaitMinutes: wholeNumber(0, 2880, "minutes").default(5)
+        .describe("Minutes the old (blue) tasks keep running after traffic moved: the window for a fast rollback.")
+        .meta({ examples: [5] }),
+    logRetentionDays: z.literal(LOG_RETENTION_DAYS)
+        .meta({ expected: `a CloudWatch retention in days (${LOG_RETENTION_DAYS.join(", ")})` }).default(30)
+        .describe("Retention of the container log group `/ecs/<taskFamily>`.").meta({ examples: [30] }),
+    initialImage: image("a container image the task can pull before the first deployment")
+        .default(PLACEHOLDER_IMAGE)
+        .describe("The image of the first task definition, until the first deployment replaces it. The default runs a " +
+            "placeholder server that answers 200 on every path of `containerPort`; another image must answer `healthCheckPath` " +
+            "on `containerPort` itself, or ECS replaces its tasks in a loop until the first deployment.")
+        .meta({ examples: [PLACEHOLDER_IMAGE] }),
+    network: NetworkSchema.prefault({}).describe("Where the tasks and the load balancer run."),
+}).superRefine(fargateTaskSize, ALWAYS).meta({ examples: [{ serviceName: "my-service", cpu: 512, memory: 1024 }] });
+
+const ExistingTargetSchema = z.strictObject({
+    applicationName: resourceName("a CodeDeploy application name").describe("The CodeDeploy application.")
+        .meta({ examples: ["my-service"] }),
+    deploymentGroupName: resourceName("a CodeDeploy deployment group name")
+        .describe("The blue/green deployment group of the application.").meta({ examples: ["my-service-prod"] }),
+    taskRoleArn: roleArn().describe("The ECS task role the deployment passes to ECS (in the target account).")
+        .meta({ examples: ["arn:aws:iam::222222222222:role/my-service-task"] }),
+    executionRoleArn: roleArn().describe("The ECS task execution role the deployment passes to ECS (in the target account).")
+        .meta({ examples: ["arn:aws:iam::222222222222:role/my-service-task-execution"] }),
+    ...taskFields,
+    logGroupName: matching(/^[\w.\/#-]{1,512}$/, "a CloudWatch log group name").optional()
+        .describe("The container's awslogs log group (in the target account).")
+        .meta({ examples: ["/ecs/my-service"], derivedDefault: "`/ecs/<taskFamily>`" }),
+}).superRefine(fargateTaskSize, ALWAYS).meta({
+    examples: [{ applicationName: "my-service", deploymentGroupName: "my-service-prod",
+        taskRoleArn: "arn:aws:iam::222222222222:role/my-service-task",
+        executionRoleArn: "arn:aws:iam::222222222222:role/my-service-task-execution",
+        taskFamily: "my-service", containerName: "app", containerPort: 8080 }],
+});
+
+const DeployTargetSchema = z.strictObject({
+    create: CreatedTargetSchema.optional().describe("An ECS blue/green target this program creates in the target account.")
+        .meta({ derivedDefault: "none: exactly one of create and existing" }),
+    existing: ExistingTargetSchema.optional()
+        .describe("A CodeDeploy-for-ECS blue/green target made outside this program, in the target account.")
+        .meta({ derivedDefault: "none: exactly one of create and existing" }),
+}).superRefine(exactlyOneTarget, ALWAYS).meta({
+    expected: "a block with exactly one of create (a target this program makes) or existing (one made elsewhere)",
+    examples: [{ create: { serviceName: "my-service" } }],
+});
+
+const ImagesSchema = z.strictObject({
+    repositoryName: matching(/^[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/,
+        "an ECR repository name (lowercase letters, digits, . _ - /)").optional()
+        .describe("The pipeline account's ECR repository that the build pushes to and the target pulls from.")
+        .meta({ examples: ["my-service"], derivedDefault: "`<project>-<stack>`, lowercase" }),
+    keep: wholeNumber(2, 1000, "images").default(30)
+        .describe("Images the lifecycle policy keeps: how far back a rollback can go.").meta({ examples: [30] }),
+}).meta({ examples: [{ repositoryName: "my-service", keep: 30 }] });
+
+/** The project's config namespace: every key a stack file may set under `cross-account-pipeline:`. */
+const ConfigShape = z.strictObject({
+    region: z.enum(SUPPORTED_REGIONS)
+        .meta({ expected: "an AWS region name" })
+        .describe(`The one region of both accounts: a region of the ${SUPPORTED_PARTITIONS.join(", ")} partition.`).meta({ examples: ["ap-northeast-2"] }),
+    pipelineAccount: AccountSchema.describe("The tooling account: source, build, pipeline, artifacts, images."),
+    targetAccount: AccountSchema.describe("The account the pipeline deploys into (PROD; staging in a rehearsal stack).")
+        .meta({ examples: [{ accountId: "222222222222", provisioningRoleArn: "arn:aws:iam::222222222222:role/pulumi-provisioner" }] }),
+    allowSameAccount: yesNo().default(false)
+        .describe("Allow one account on both sides (a one-account sandbox).").meta({ examples: [false] }),
+    source: SourceSchema.describe("The CodeCommit repository the pipeline builds from."),
+    build: BuildSchema.prefault({}).describe("The CodeBuild project that builds the source."),
+    manualApproval: yesNo().default(true).describe("A manual approval gates the deploy.").meta({ examples: [true] }),
+    deployTarget: DeployTargetSchema.describe("Where the pipeline deploys: exactly one of create and existing."),
+    images: ImagesSchema.prefault({}).describe("The image repository in the pipeline account."),
+    artifactRetentionDays: wholeNumber(MIN_ARTIFACT_RETENTION_DAYS, 3650, "days").default(30)
+        .describe(`Days after which artifacts (and their old versions) expire; at least ${MIN_ARTIFACT_RETENTION_DAYS}, ` +
+            "as a manual approval may hold artifacts 7 days and a rollback of the next release needs them too.")
+        .meta({ examples: [30] }),
+    retainOnDelete: yesNo().default(true)
+        .describe("Keep the source repository, key, bucket and image repository when they leave the stack.")
+        .meta({ examples: [true] }),
+});
+export const ConfigSchema = ConfigShape.superRefine(twoAccounts, ALWAYS).superRefine(targetResourcesInTargetAccount, ALWAYS)
+    .superRefine(rolesInRegionPartition, ALWAYS);
+
+// Reading: derived defaults, the parse, the engine's config.
+
+/** A stack's validated configuration, every default filled in: one complete pipeline. */
+export type StackConfig = ReturnType<typeof withDerivedDefaults>;
+/** An AWS account that this program provisions into. */
+export type AccountConfig = StackConfig["pipelineAccount"];
+/** An existing CodeDeploy-for-ECS blue/green target in the target account, made outside this program. */
+export type ExistingTargetConfig = NonNullable<StackConfig["deployTarget"]["existing"]>;
+
+/** The defaults that depend on other keys or on the project and stack (the schema's `derivedDefault`s). */
+function withDerivedDefaults(project: string, stack: string, c: z.output<typeof ConfigSchema>) {
+    const prefix = `${project}-${stack}`;
+    return {
+        project,
+        stack,
+        ...c,
+        deployTarget: deployTarget(c.deployTarget, prefix),
+        images: { ...c.images, repositoryName: c.images.repositoryName ?? prefix.toLowerCase() },
+    };
+}
+
+function deployTarget({ create, existing }: z.output<typeof DeployTargetSchema>, prefix: string) {
+    if (existing) {
+        return { create: undefined, existing: { ...existing, logGroupName: existing.logGroupName ?? `/ecs/${existing.taskFamily}` } };
+    }
+    const t = create!;
+    const serviceName = t.serviceName ?? prefix;
+    const { vpcId, publicSubnetIds, privateSubnetIds, ...network } = t.network;
+    return {
+        existing: undefined,
+        create: {
+            ...t,
+            serviceName,
+            taskFamily: t.taskFamily ?? serviceName,
+            productionPort: t.productionPort ?? (t.certificateArn ? 443 : 80),
+            network: {
+                ...network,
+                existing: vpcId ? { vpcId, publicSubnetIds: publicSubnetIds!, privateSubnetIds: privateSubnetIds ?? [] } : undefined,
+            },
+        },
+    };
+}
+
+/**
+ * Validates raw config (the project's namespace, keys without the `project:` prefix) for one
+ * stack. Pure: tests call it with plain objects. Throws a ConfigError listing every problem.
+ * `otherKeys` are the stack's keys of other namespaces: one that looks like a missing key of
+ * ours (`aws:region`) is named in that key's problem.
+ */
+export function parseConfig(project: string, stack: string, raw: Record<string, unknown>, otherKeys: string[] = []): StackConfig {
+    const result = ConfigSchema.safeParse(raw);
+    if (!result.success) {
+        throw new ConfigError(problemLines(`Pulumi.${stack}.yaml`, project, ConfigShape, result.error.issues, raw, otherKeys));
+    }
+    return withDerivedDefaults(project, stack, result.data);
+}
+
+/** Reads and validates the current stack's config from the Pulumi engine. */
+export function loadConfig(): StackConfig {
+    const project = pulumi.getProject();
+    const prefix = `${project}:`;
+    const raw: Record<string, unknown> = {};
+    const otherKeys: string[] = [];
+    for (const [key, value] of Object.entries(pulumi.runtime.allConfig())) {
+        if (key.startsWith(prefix)) {
+            raw[key.slice(prefix.length)] = decode(value);
+        } else {
+            otherKeys.push(key);
+        }
+    }
+    return parseConfig(project, pulumi.getStack(), raw, otherKeys);
+}
 
 /** Decodes Pulumi's string config values: structured keys and booleans/numbers arrive as JSON text. */
 function decode(value: string): unknown {
@@ -260,259 +335,149 @@ function decode(value: string): unknown {
     }
 }
 
-/**
- * Validates raw config (the project's namespace, keys without the `project:` prefix) for one
- * stack. Pure: tests call it with plain objects. Throws a ConfigError listing every problem.
- */
-export function parseConfig(project: string, stack: string, raw: Record<string, unknown>): StackConfig {
-    const r = new ConfigReader(`Pulumi.${stack}.yaml`, project, raw);
-    const account = (key: string): AccountConfig => {
-        const id = r.read(`${key}.accountId`, accountIdRule, accountId);
-        const role = r.read(`${key}.provisioningRoleArn`, roleArnRule, roleArn, "") || undefined;
-        if (id && role && arnAccount(role) !== id) {
-            r.problem(`${key}.provisioningRoleArn`,
-                { expected: `a role in account ${id} (${key}.accountId)`, example: `arn:aws:iam::${id}:role/pulumi-provisioner` }, role);
-        }
-        return { accountId: id, provisioningRoleArn: role };
-    };
-
-    checkKeys(r, raw);
-
-    const pipelineAccount = account("pipelineAccount");
-    const targetAccount = account("targetAccount");
-    const allowSameAccount = r.read("allowSameAccount", { expected: "true or false", example: "false" }, boolean, false);
-    if (!allowSameAccount && pipelineAccount.accountId && pipelineAccount.accountId === targetAccount.accountId) {
-        r.problem("targetAccount.accountId", {
-            expected: "an account other than pipelineAccount.accountId (or set allowSameAccount: true for a one-account sandbox)",
-            example: '"222222222222"',
-        }, targetAccount.accountId);
-    }
-
-    const config: StackConfig = {
-        project,
-        stack,
-        region: r.read("region", { expected: "an AWS region name", example: "ap-northeast-2" }, region),
-        pipelineAccount,
-        targetAccount,
-        source: {
-            repositoryName: r.read("source.repositoryName",
-                { expected: "a CodeCommit repository name (letters, digits, . _ -; at most 100)", example: "my-service" },
-                resourceName(100)),
-            create: r.read("source.create", { expected: "true (create the repository) or false (use an existing one)", example: "true" }, boolean, true),
-            branch: r.read("source.branch", { expected: "a git branch name", example: "main" }, branch, "main"),
-        },
-        build: {
-            computeType: r.read("build.computeType", { expected: "a CodeBuild compute type", example: "BUILD_GENERAL1_SMALL" },
-                matching(/^BUILD_GENERAL1_(SMALL|MEDIUM|LARGE|XLARGE|2XLARGE)$/), "BUILD_GENERAL1_SMALL"),
-            image: r.read("build.image", { expected: "a CodeBuild image", example: "aws/codebuild/amazonlinux2-x86_64-standard:5.0" },
-                matching(/^\S+$/), "aws/codebuild/amazonlinux2-x86_64-standard:5.0"),
-            timeoutMinutes: r.read("build.timeoutMinutes", { expected: "a whole number of minutes from 5 to 480", example: "30" },
-                integer(5, 480), 30),
-            buildspec: r.read("build.buildspec",
-                { expected: "a path in the repository (omit it to use the generated buildspec)", example: "buildspec.yml" },
-                matching(/^[\w.\/-]+\.ya?ml$/), "") || undefined,
-        },
-        manualApproval: r.read("manualApproval", { expected: "true or false", example: "true" }, boolean, true),
-        deployTarget: deployTarget(r, `${project}-${stack}`, targetAccount.accountId),
-        images: {
-            repositoryName: r.read("images.repositoryName",
-                { expected: "an ECR repository name (lowercase letters, digits, . _ - /)", example: "my-service" },
-                matching(/^[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/), `${project}-${stack}`.toLowerCase()),
-            keep: r.read("images.keep", { expected: "a whole number of images from 2 to 1000", example: "30" }, integer(2, 1000), 30),
-        },
-        artifactRetentionDays: r.read("artifactRetentionDays", { expected: `a whole number of days from ${MIN_ARTIFACT_RETENTION_DAYS} to 3650`, example: "30" },
-            integer(MIN_ARTIFACT_RETENTION_DAYS, 3650), 30),
-        retainOnDelete: r.read("retainOnDelete", { expected: "true or false", example: "true" }, boolean, true),
-    };
-    if (r.problems.length > 0) {
-        throw new ConfigError(r.problems);
-    }
-    return config;
-}
-
-/** A role ARN that must be in the target account. */
-function roleIn(r: ConfigReader, key: string, account: string): string {
-    const arn = r.read(key, roleArnRule, roleArn);
-    if (arn && account && arnAccount(arn) !== account) {
-        r.problem(key, { expected: `a role in the target account ${account}`, example: `arn:aws:iam::${account}:role/my-service-task` }, arn);
-    }
-    return arn;
-}
-
-/** The deploy target: exactly one of `deployTarget.create` and `deployTarget.existing`. */
-function deployTarget(r: ConfigReader, defaultName: string, targetAccountId: string): DeployTargetConfig {
-    const block = lookup(r.raw, "deployTarget");
-    const has = (key: string) => isObject(block) && block[key] !== undefined;
-    if (has("create") === has("existing")) {
-        r.problem("deployTarget", {
-            expected: "a block with exactly one of create (a target this program makes) or existing (one made elsewhere)",
-            example: "deployTarget: { create: { serviceName: my-service } }",
-        }, block);
-        return { create: undefined as never };
-    }
-    const task = (prefix: string, name: string | undefined): TaskConfig => ({
-        taskFamily: r.read(`${prefix}.taskFamily`, { expected: "an ECS task definition family", example: "my-service" }, ecsName, name),
-        containerName: r.read(`${prefix}.containerName`, { expected: "an ECS container name", example: "app" }, ecsName,
-            name ? "app" : undefined),
-        containerPort: r.read(`${prefix}.containerPort`, { expected: "a port from 1 to 65535", example: "8080" }, integer(1, 65535),
-            name ? 8080 : undefined),
-        cpu: r.read(`${prefix}.cpu`, { expected: "Fargate CPU units: 256, 512, 1024, 2048, 4096, 8192 or 16384", example: "256" },
-            v => [256, 512, 1024, 2048, 4096, 8192, 16384].includes(v as number) ? v as number : undefined, 256),
-        memory: r.read(`${prefix}.memory`, { expected: "Fargate memory in MiB, from 512 to 122880", example: "512" },
-            integer(512, 122880), 512),
-        deploymentConfigName: r.read(`${prefix}.deploymentConfigName`,
-            { expected: "a CodeDeploy ECS deployment config name", example: "CodeDeployDefault.ECSAllAtOnce" },
-            resourceName(100), "CodeDeployDefault.ECSAllAtOnce"),
-    });
-
-    if (has("existing")) {
-        const p = "deployTarget.existing";
-        const t = task(p, undefined);
-        return {
-            existing: {
-                ...t,
-                applicationName: r.read(`${p}.applicationName`,
-                    { expected: "a CodeDeploy application name", example: "my-service" }, resourceName(100)),
-                deploymentGroupName: r.read(`${p}.deploymentGroupName`,
-                    { expected: "a CodeDeploy deployment group name", example: "my-service-prod" }, resourceName(100)),
-                taskRoleArn: roleIn(r, `${p}.taskRoleArn`, targetAccountId),
-                executionRoleArn: roleIn(r, `${p}.executionRoleArn`, targetAccountId),
-                logGroupName: r.read(`${p}.logGroupName`, { expected: "a CloudWatch log group name", example: "/ecs/my-service" },
-                    matching(/^[\w.\/#-]{1,512}$/), `/ecs/${t.taskFamily}`),
-            },
-        };
-    }
-
-    const p = "deployTarget.create";
-    const serviceName = r.read(`${p}.serviceName`,
-        { expected: "an ECS service name (letters, digits, - and _; at most 100)", example: "my-service" }, ecsName, defaultName);
-    const certificateArn = r.read(`${p}.certificateArn`,
-        { expected: `an ACM certificate ARN in the target account${targetAccountId ? ` ${targetAccountId}` : ""}`,
-            example: `arn:aws:acm:ap-northeast-2:${targetAccountId || "222222222222"}:certificate/0a1b2c3d-...` },
-        // An invalid account id is reported once, at its own key, not again here.
-        v => typeof v === "string" && /^arn:aws(-cn|-us-gov)?:acm:[a-z0-9-]+:\d{12}:certificate\/[\w-]+$/.test(v) &&
-            (!targetAccountId || arnAccount(v) === targetAccountId) ? v : undefined, "") || undefined;
-    const port = (key: string, fallback: number) =>
-        r.read(`${p}.${key}`, { expected: "a port from 1 to 65535", example: String(fallback) }, integer(1, 65535), fallback);
-    const cidrs = (key: string, fallback: string[]) =>
-        r.read(`${p}.${key}`, { expected: "a list of IPv4 CIDR blocks", example: '["203.0.113.0/24"]' }, list(cidr), fallback);
-    return {
-        create: {
-            ...task(p, serviceName),
-            serviceName,
-            desiredCount: r.read(`${p}.desiredCount`, { expected: "a whole number of tasks from 1 to 100", example: "2" },
-                integer(1, 100), 2),
-            healthCheckPath: r.read(`${p}.healthCheckPath`, { expected: "an HTTP path starting with /", example: "/health" },
-                matching(/^\/[\x21-\x7e]{0,1023}$/), "/health"),
-            certificateArn,
-            productionPort: port("productionPort", certificateArn ? 443 : 80),
-            testPort: port("testPort", 9000),
-            ingressCidrs: cidrs("ingressCidrs", ["0.0.0.0/0"]),
-            testCidrs: cidrs("testCidrs", []),
-            terminationWaitMinutes: r.read(`${p}.terminationWaitMinutes`,
-                { expected: "a whole number of minutes from 0 to 2880", example: "5" }, integer(0, 2880), 5),
-            logRetentionDays: r.read(`${p}.logRetentionDays`, { expected: "a CloudWatch retention in days", example: "30" },
-                v => [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653]
-                    .includes(v as number) ? v as number : undefined, 30),
-            initialImage: r.read(`${p}.initialImage`,
-                { expected: "a container image the task can pull before the first deployment", example: "public.ecr.aws/nginx/nginx:stable" },
-                matching(/^\S+$/), PLACEHOLDER_IMAGE),
-            network: network(r, `${p}.network`),
-        },
-    };
-}
-
-function network(r: ConfigReader, p: string): NetworkConfig {
-    const subnets = r.read(`${p}.subnets`,
-        { expected: "private (tasks behind one NAT gateway) or public (tasks with public IPs, no NAT)", example: "private" },
-        oneOf("private", "public"), "private");
-    const vpcId = r.read(`${p}.vpcId`, { expected: "an existing VPC id", example: "vpc-0123456789abcdef0" },
-        matching(/^vpc-[0-9a-f]{8,17}$/), "");
-    const subnetIds = (key: string, needed: boolean) => {
-        const ids = r.read(`${p}.${key}`, { expected: "a list of at least two subnet ids in different availability zones",
-            example: '["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"]' }, list(matching(/^subnet-[0-9a-f]{8,17}$/), 2),
-            needed ? undefined : []);
-        if (!vpcId && ids.length > 0) {
-            r.problem(`${p}.vpcId`, { expected: `the VPC of ${p}.${key}`, example: "vpc-0123456789abcdef0" }, undefined);
-        }
-        return ids;
-    };
-    const existing = {
-        vpcId,
-        publicSubnetIds: subnetIds("publicSubnetIds", !!vpcId),
-        privateSubnetIds: subnetIds("privateSubnetIds", !!vpcId && subnets === "private"),
-    };
-    return {
-        subnets,
-        cidrBlock: r.read(`${p}.cidrBlock`, { expected: "an IPv4 CIDR block from /16 to /24", example: "10.0.0.0/16" },
-            v => cidr(v) && Number((v as string).split("/")[1]) >= 16 && Number((v as string).split("/")[1]) <= 24 ? v as string : undefined,
-            "10.0.0.0/16"),
-        availabilityZones: r.read(`${p}.availabilityZones`, { expected: "a whole number from 2 to 6", example: "2" }, integer(2, 6), 2),
-        existing: vpcId ? existing : undefined,
-    };
-}
-
-/** Reports blocks that are not blocks, and keys the schema does not know, with the nearest known key. */
-function checkKeys(r: ConfigReader, raw: Record<string, unknown>) {
-    const check = (schema: Schema, block: Record<string, unknown>, path: string) => {
-        const known = Object.keys(schema);
-        const prefix = path ? `${path}.` : "";
-        for (const [key, value] of Object.entries(block)) {
-            const nested = schema[key];
-            if (nested === undefined) {
-                const near = nearest(key, known);
-                r.problem(`${prefix}${key}`, {
-                    expected: `a known key (${known.join(", ")})`,
-                    example: near ? `${prefix}${near}, the nearest known key` : `${prefix}${known[0]}`,
-                }, undefined, "an unknown key");
-            } else if (nested !== null) {
-                const inner: Schema = Array.isArray(nested) ? Object.fromEntries(nested.map(k => [k, null])) : nested;
-                const name = `${prefix}${key}`;
-                if (isObject(value)) {
-                    check(inner, value, name);
-                } else {
-                    const keys = Object.keys(inner);
-                    r.problem(name, { expected: `a block with the keys ${keys.join(", ")}`, example: `${key}: { ${keys[0]}: ... }` }, value);
-                }
-            }
-        }
-    };
-    check(SCHEMA, raw, "");
-}
-
 /** The account id in an ARN. */
 export function arnAccount(arn: string): string {
     return arn.split(":")[4];
 }
 
-/** The closest known key by edit distance, if it is close enough to be a typo. */
-function nearest(key: string, known: string[]): string | undefined {
-    const scored = known.map(k => ({ k, d: editDistance(key.toLowerCase(), k.toLowerCase()) }))
-        .sort((a, b) => a.d - b.d);
-    return scored[0] && scored[0].d <= Math.max(2, Math.floor(key.length / 3)) ? scored[0].k : undefined;
+// Cross-field rules. Each runs whatever else failed (ALWAYS) and first asks `valid` whether the
+// keys it reads parsed cleanly, so one mistake is reported once, at its own key, and never
+// again as a mismatch with another key.
+
+type Ctx = z.core.$RefinementCtx;
+
+/** False when a value's issue (not an unknown key, not another rule's mismatch) is at, below or above one of these keys. */
+function valid(ctx: Ctx, ...paths: Path[]): boolean {
+    const overlaps = (a: PropertyKey[], b: Path) => a.slice(0, b.length).every((k, i) => k === b[i]) ||
+        b.slice(0, a.length).every((k, i) => k === a[i]);
+    return !ctx.issues.some(i => i.code !== "unrecognized_keys" && !(i.code === "custom" && i.params?.kind !== "value") &&
+        paths.some(p => overlaps(i.path ?? [], p)));
 }
 
-function editDistance(a: string, b: string): number {
-    let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-        const row = [i];
-        for (let j = 1; j <= b.length; j++) {
-            row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-        }
-        prev = row;
-    }
-    return prev[b.length];
+/**
+ * Reports a rule's problem: the key, what was expected there, and an example that would pass.
+ * A cross-field problem leaves the values valid for other rules; one that `supersedes` hides
+ * the problems below its key (inside a block that must go anyway).
+ */
+function problem(ctx: Ctx, path: Path, expected: string, example: string, kind: "value" | "crossField" | "supersedes" = "crossField") {
+    ctx.addIssue({ code: "custom", path, message: expected, params: { expected, example, kind } });
 }
 
-/** Reads and validates the current stack's config from the Pulumi engine. */
-export function loadConfig(): StackConfig {
-    const project = pulumi.getProject();
-    const prefix = `${project}:`;
-    const raw: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(pulumi.runtime.allConfig())) {
-        if (key.startsWith(prefix)) {
-            raw[key.slice(prefix.length)] = decode(value);
+function roleInOwnAccount(a: { accountId: string; provisioningRoleArn?: string }, ctx: Ctx) {
+    if (valid(ctx, ["accountId"], ["provisioningRoleArn"]) && a.provisioningRoleArn &&
+        arnAccount(a.provisioningRoleArn) !== a.accountId) {
+        problem(ctx, ["provisioningRoleArn"], `a role in account ${a.accountId} (the block's accountId)`,
+            `arn:aws:iam::${a.accountId}:role/pulumi-provisioner`);
+    }
+}
+
+type Config = z.output<typeof ConfigShape>;
+
+function twoAccounts(c: Config, ctx: Ctx) {
+    if (valid(ctx, ["pipelineAccount", "accountId"], ["targetAccount", "accountId"], ["allowSameAccount"]) &&
+        !c.allowSameAccount && c.pipelineAccount.accountId === c.targetAccount.accountId) {
+        problem(ctx, ["targetAccount", "accountId"],
+            "an account other than pipelineAccount.accountId (or set allowSameAccount: true for a one-account sandbox)",
+            '"222222222222"');
+    }
+}
+
+/** An existing target's roles are the target account's; a certificate is the target account's, in the stack's region. */
+function targetResourcesInTargetAccount(c: Config, ctx: Ctx) {
+    if (!valid(ctx, ["targetAccount", "accountId"], ["region"])) {
+        return;
+    }
+    const account = c.targetAccount.accountId;
+    for (const key of ["taskRoleArn", "executionRoleArn"] as const) {
+        const path = ["deployTarget", "existing", key];
+        const arn = valid(ctx, path) ? c.deployTarget.existing?.[key] : undefined;
+        if (arn && arnAccount(arn) !== account) {
+            problem(ctx, path, `a role in the target account ${account}`, `arn:aws:iam::${account}:role/my-service-task`);
         }
     }
-    return parseConfig(project, pulumi.getStack(), raw);
+    const path = ["deployTarget", "create", "certificateArn"];
+    const certificate = valid(ctx, path) ? c.deployTarget.create?.certificateArn : undefined;
+    const partition = partitionOf(c.region);
+    if (certificate && certificate.split(":").slice(1, 5).join(":") !== `${partition}:acm:${c.region}:${account}`) {
+        problem(ctx, path, `an ACM certificate ARN in the target account ${account} and the region ${c.region}`,
+            `arn:${partition}:acm:${c.region}:${account}:certificate/0a1b2c3d-...`);
+    }
+}
+
+/** Role ARNs name the partition of the stack's region (arn:aws-cn:... in China): a role of another partition cannot be assumed. */
+function rolesInRegionPartition(c: Config, ctx: Ctx) {
+    if (!valid(ctx, ["region"])) {
+        return;
+    }
+    const partition = partitionOf(c.region);
+    const roles: Path[] = [["pipelineAccount", "provisioningRoleArn"], ["targetAccount", "provisioningRoleArn"],
+        ["deployTarget", "existing", "taskRoleArn"], ["deployTarget", "existing", "executionRoleArn"]];
+    for (const path of roles.filter(p => valid(ctx, p))) {
+        const arn = valueAt(c, path);
+        if (typeof arn === "string" && arn.split(":")[1] !== partition) {
+            problem(ctx, path, `an ARN of the ${partition} partition, the region ${c.region}'s`, arn.replace(/^arn:[^:]+:/, `arn:${partition}:`));
+        }
+    }
+}
+
+function exactlyOneTarget(t: { create?: object; existing?: object }, ctx: Ctx) {
+    if (isBlock(t) && (t.create === undefined) === (t.existing === undefined)) {
+        problem(ctx, [], "a block with exactly one of create (a target this program makes) or existing (one made elsewhere)",
+            "deployTarget: { create: { serviceName: my-service } }", "supersedes");
+    }
+}
+
+/** Fargate offers fixed CPU and memory pairs; any other pair would fail only when ECS registers the task definition. */
+function fargateTaskSize(t: { cpu: number; memory: number }, ctx: Ctx) {
+    if (!valid(ctx, ["cpu"], ["memory"])) {
+        return;
+    }
+    const offered = FARGATE_MEMORY[t.cpu];
+    if (!offered.includes(t.memory)) {
+        problem(ctx, ["memory"], `a memory size Fargate offers with ${t.cpu} CPU units: ${sizes(offered)} MiB`, String(offered[0]));
+    }
+}
+
+type Network = { vpcId?: string; publicSubnetIds?: string[]; privateSubnetIds?: string[]; subnets: string };
+
+/** With vpcId, the load balancer's subnets (and the tasks' private ones) are needed; without it, subnet ids mean nothing. */
+function existingVpcComplete(n: Network, ctx: Ctx) {
+    if (!valid(ctx, ["vpcId"], ["publicSubnetIds"], ["privateSubnetIds"])) {
+        return;
+    }
+    const example = '["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"]';
+    if (n.vpcId && !n.publicSubnetIds) {
+        problem(ctx, ["publicSubnetIds"], "with vpcId, a list of at least two public subnet ids for the load balancer", example);
+    }
+    if (n.vpcId && !n.privateSubnetIds && valid(ctx, ["subnets"]) && n.subnets === "private") {
+        problem(ctx, ["privateSubnetIds"], "with vpcId and subnets: private, a list of at least two private subnet ids", example);
+    }
+    if (!n.vpcId && (n.publicSubnetIds || n.privateSubnetIds)) {
+        problem(ctx, ["vpcId"], `the VPC of ${n.publicSubnetIds ? "publicSubnetIds" : "privateSubnetIds"}`, "vpc-0123456789abcdef0");
+    }
+}
+
+/** AWS refuses a CIDR block with host bits set (10.0.0.1/16); the example is the block's network. */
+function networkAddress(block: string, ctx: Ctx) {
+    if (!valid(ctx, [])) {
+        return;
+    }
+    const [address, prefix] = block.split("/");
+    const bits = address.split(".").reduce((n, octet) => n * 256 + Number(octet), 0);
+    const network = bits - bits % 2 ** (32 - Number(prefix));
+    if (network !== bits) {
+        const octets = [24, 16, 8, 0].map(shift => Math.floor(network / 2 ** shift) % 256);
+        problem(ctx, [], "a network address: the block's host bits zero", `${octets.join(".")}/${prefix}`, "value");
+    }
+}
+
+// git check-ref-format rules that matter for a branch name typed into a stack file.
+function isGitBranchName(name: string): boolean {
+    return !/(^[.\/-])|(\/\/)|(\.\.)|([.\/]$)|(\.lock$)|@\{/.test(name);
+}
+
+/** Memory sizes as AWS lists them: a few values, or a range in steps. */
+function sizes(values: number[]): string {
+    const step = values[1] - values[0];
+    return values.length > 3 ? `${values[0]} to ${values[values.length - 1]} in steps of ${step}` : values.join(", ");
 }

@@ -1,6 +1,9 @@
 import * as assert from "assert";
-import { RawConfig } from "../offline/engine";
-import { block, evaluateWith } from "./support/stacks";
+import * as fs from "fs";
+import * as path from "path";
+import { evaluate, RawConfig, readStackConfig, ROOT, stackFileConfig } from "../offline/engine";
+import { ConfigError } from "../stacks/config";
+import { block, evaluated, evaluateWith } from "./support/stacks";
 
 const P = "cross-account-pipeline";
 
@@ -18,6 +21,7 @@ interface Case {
 }
 
 const set = (key: string, value: unknown) => (c: RawConfig) => { c[`${P}:${key}`] = value; };
+const setCreated = (fields: Record<string, unknown>) => (c: RawConfig) => { Object.assign(block(c, "deployTarget").create, fields); };
 const setIn = (key: string, field: string, value: unknown) => (c: RawConfig) => {
     if (value === undefined) {
         delete block(c, key)[field];
@@ -109,6 +113,44 @@ const CASES: Case[] = [{
     problems: [{ key: "region", expected: "an AWS region name", found: '"eu-west"', example: "ap-northeast-2" },
         { key: "source.repositoryName", expected: "a CodeCommit repository name", found: "the key is missing", example: "my-service" },
         { key: "retainOnDelete", expected: "true or false", found: '"no"', example: "true" }],
+}, {
+    what: "a region that does not exist",
+    change: set("region", "eu-wset-1"),
+    problems: [{ key: "region", expected: "an AWS region name", found: '"eu-wset-1" (the nearest is eu-west-1)', example: "ap-northeast-2" }],
+}, {
+    what: "a region of a partition the program does not support",
+    change: set("region", "us-iso-east-1"),
+    problems: [{ key: "region", expected: "an AWS region name", found: '"us-iso-east-1"', example: "ap-northeast-2" }],
+}, {
+    what: "role ARNs and a certificate of another partition than the region's",
+    change: set("region", "cn-north-1"),
+    problems: [{ key: "pipelineAccount.provisioningRoleArn", expected: "an ARN of the aws-cn partition", found: "arn:aws:iam::111111111111", example: "arn:aws-cn:iam::111111111111:role/pulumi-provisioner" },
+        { key: "targetAccount.provisioningRoleArn", expected: "an ARN of the aws-cn partition", found: "arn:aws:iam::222222222222", example: "arn:aws-cn:iam::222222222222:role/pulumi-provisioner" },
+        { key: "deployTarget.create.certificateArn", expected: "in the target account 222222222222 and the region cn-north-1", found: "arn:aws:acm:ap-northeast-2:", example: "arn:aws-cn:acm:cn-north-1:222222222222:certificate/" }],
+}, {
+    what: "a Fargate CPU and memory pair that Fargate does not offer",
+    change: setCreated({ cpu: 256, memory: 8192 }),
+    problems: [{ key: "deployTarget.create.memory", expected: "a memory size Fargate offers with 256 CPU units: 512, 1024, 2048 MiB", found: "number 8192", example: "512" }],
+}, {
+    what: "a Fargate memory size between the steps Fargate offers",
+    change: setCreated({ cpu: 8192, memory: 18432 }),
+    problems: [{ key: "deployTarget.create.memory", expected: "with 8192 CPU units: 16384 to 61440 in steps of 4096 MiB", found: "number 18432", example: "16384" }],
+}, {
+    what: "a CIDR whose prefix is out of range",
+    change: setCreated({ network: { cidrBlock: "10.0.0.0/33" } }),
+    problems: [{ key: "deployTarget.create.network.cidrBlock", expected: "an IPv4 CIDR block (octets 0-255, prefix /16 to /24)", found: '"10.0.0.0/33"', example: "10.0.0.0/16" }],
+}, {
+    what: "a CIDR with an octet out of range, in a list",
+    change: setCreated({ testCidrs: ["198.51.100.0/24", "198.51.300.0/24"] }),
+    problems: [{ key: "deployTarget.create.testCidrs", expected: "a list of IPv4 CIDR blocks (octets 0-255", found: 'a list ["198.51.100.0/24","198.51.300.0/24"]', example: '["198.51.100.0/24"]' }],
+}, {
+    what: "a CIDR block with host bits set",
+    change: setCreated({ network: { cidrBlock: "10.1.128.0/16" } }),
+    problems: [{ key: "deployTarget.create.network.cidrBlock", expected: "a network address", found: '"10.1.128.0/16"', example: "10.1.0.0/16" }],
+}, {
+    what: "the region written in the AWS provider's namespace instead of the project's",
+    change: c => { delete c[`${P}:region`]; c["aws:region"] = "ap-northeast-2"; },
+    problems: [{ key: "region", expected: "an AWS region name", found: "the key is missing: aws:region is set instead, a key of the aws namespace, not this project's", example: "ap-northeast-2" }],
 }];
 
 describe("config validation", () => {
@@ -142,5 +184,37 @@ describe("config validation", () => {
     it("leaves other namespaces (aws:, pulumi:) alone", async () => {
         const e = await evaluateWith("prod", c => { c["aws:profile"] = "tooling"; c["pulumi:tags"] = { team: "platform" }; });
         assert.ifError(e.error);
+    });
+});
+
+describe("stack files, read as the Pulumi CLI reads them", () => {
+    const file = "Pulumi.prod.yaml";
+    const text = fs.readFileSync(path.join(ROOT, file), "utf8");
+
+    it("reads a key without a namespace as the project's", async () => {
+        const plain = text.replace(new RegExp(`^  ${P}:`, "gm"), "  ");
+        assert.ok(!plain.includes(`${P}:region`) && /^ {2}region: /m.test(plain));
+        const config = stackFileConfig(file, plain, P);
+        assert.deepStrictEqual(config, readStackConfig("prod"));
+        const e = await evaluate("prod", config);
+        assert.ifError(e.error);
+        assert.strictEqual(e.resources.length, (await evaluated("prod")).resources.length);
+    });
+
+    it("reads the old <project>:config:<key> form as <project>:<key>", () => {
+        const old = text.replace(`${P}:region:`, `${P}:config:region:`);
+        assert.deepStrictEqual(stackFileConfig(file, old, P), readStackConfig("prod"));
+    });
+
+    it("refuses a key written twice, naming both spellings", () => {
+        const twice = text.replace(`  ${P}:region: ap-northeast-2`, `  ${P}:region: ap-northeast-2\n  region: eu-west-1`);
+        assert.throws(() => stackFileConfig(file, twice, P), (e: unknown) => e instanceof ConfigError &&
+            e.problems.length === 1 && e.problems[0].startsWith(`${file}: ${P}:region: expected the key once; found it written as ${P}:region and as region`));
+    });
+
+    it("names the stack file, line and column of a YAML syntax error, without a stack trace", () => {
+        const broken = text.replace("    branch: main", "    branch: [main");
+        assert.throws(() => stackFileConfig(file, broken, P), (e: unknown) => e instanceof ConfigError &&
+            /^invalid stack configuration \(1 problem\):\n {2}- Pulumi\.prod\.yaml: not valid YAML at line \d+, column \d+: /.test(e.message));
     });
 });

@@ -144,7 +144,7 @@ for (const stack of committedStacks()) {
             assert.deepStrictEqual(assumes.map((s: any) => s.Resource), [one(e, ROLE, "deploy").state.arn]);
         });
 
-        it("shares the key with the deploy role only for decrypting through S3", async () => {
+        it("shares the key with the deploy role only for decrypting through S3 (and describing it: metadata, no data)", async () => {
             const e = await evaluated(stack);
             const key = JSON.parse(one(e, "aws:kms/key:Key").inputs.policy);
             const decrypt = statement(key, "DecryptArtifactsByDeployRole");
@@ -155,7 +155,9 @@ for (const stack of committedStacks()) {
                 StringEquals: { "kms:ViaService": `s3.${block(config, "region")}.amazonaws.com` },
             });
             const crossAccount = key.Statement.filter((s: any) => JSON.stringify(s.Principal).includes(targetAccount));
-            assert.deepStrictEqual(crossAccount.map((s: any) => s.Sid), ["DecryptArtifactsByDeployRole"]);
+            assert.deepStrictEqual(crossAccount.map((s: any) => s.Sid), ["DecryptArtifactsByDeployRole", "DescribeKeyByDeployRole"]);
+            const describe = statement(key, "DescribeKeyByDeployRole");
+            assert.deepStrictEqual([describe.Action, describe.Condition], ["kms:DescribeKey", { ArnEquals: decrypt.Condition.ArnEquals }]);
         });
 
         it("denies non-TLS access and uploads not encrypted with the artifact key; lets the deploy role read", async () => {

@@ -1,4 +1,4 @@
-import { objectsOf, onlyRoles, policy, PolicyDocument, Statement } from "./document";
+import { dnsSuffixOf, objectsOf, onlyRoles, policy, PolicyDocument, Statement } from "./document";
 
 /** What the artifact key and bucket policies need to know. All values are resolved strings. */
 export interface ArtifactAccess {
@@ -30,7 +30,7 @@ export function artifactKeyPolicy(a: ArtifactAccess): PolicyDocument {
         const { Principal, Condition } = onlyRoles(roleArns);
         return {
             Sid, Effect: "Allow", Principal, Action, Resource: "*",
-            Condition: { ...Condition, StringEquals: { "kms:ViaService": `s3.${a.region}.amazonaws.com` } },
+            Condition: { ...Condition, StringEquals: { "kms:ViaService": `s3.${a.region}.${dnsSuffixOf(a.region)}` } },
         };
     };
     return policy({

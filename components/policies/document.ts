@@ -38,9 +38,39 @@ export function serviceTrustPolicy(service: string, accountId: string): PolicyDo
     });
 }
 
-/** The AWS partition of a region: ARNs differ in China and GovCloud. */
+/**
+ * The partitions this program supports, by the shape of their region names: ARNs differ in
+ * China and GovCloud, endpoint host names in China. Other partitions (the isolated ones, the
+ * European sovereign cloud) lack services the pipeline needs, so their regions are refused.
+ */
+const PARTITIONS = [
+    { name: "aws", regions: /^(us|eu|ap|sa|ca|me|af|il|mx)-[a-z]+-\d+$/, dnsSuffix: "amazonaws.com" },
+    { name: "aws-cn", regions: /^cn-[a-z]+-\d+$/, dnsSuffix: "amazonaws.com.cn" },
+    { name: "aws-us-gov", regions: /^us-gov-[a-z]+-\d+$/, dnsSuffix: "amazonaws.com" },
+];
+
+export const SUPPORTED_PARTITIONS = PARTITIONS.map(p => p.name);
+
+function partitionOfRegion(region: string) {
+    const found = PARTITIONS.find(p => p.regions.test(region));
+    if (!found) {
+        throw new Error(`${region} is not a region of a supported partition (${SUPPORTED_PARTITIONS.join(", ")})`);
+    }
+    return found;
+}
+
+export function isSupportedRegion(region: string): boolean {
+    return PARTITIONS.some(p => p.regions.test(region));
+}
+
+/** The AWS partition of a region, as ARNs name it. */
 export function partitionOf(region: string): string {
-    return region.startsWith("cn-") ? "aws-cn" : region.startsWith("us-gov-") ? "aws-us-gov" : "aws";
+    return partitionOfRegion(region).name;
+}
+
+/** The domain of a region's service endpoints (`<service>.<region>.<suffix>`), as `kms:ViaService` names them. */
+export function dnsSuffixOf(region: string): string {
+    return partitionOfRegion(region).dnsSuffix;
 }
 
 /** Objects of a bucket, by the bucket's ARN. */

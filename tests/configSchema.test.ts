@@ -1,0 +1,124 @@
+import * as assert from "assert";
+import Ajv from "ajv";
+import * as fs from "fs";
+import * as yaml from "js-yaml";
+import * as path from "path";
+import { BEGIN, END, renderReadme, SCHEMA_FILE, SCHEMA_LINE, stackFileSchema } from "../offline/configSchema";
+import { committedStacks, projectName, ROOT } from "../offline/engine";
+
+const P = "cross-account-pipeline";
+const read = (file: string) => fs.readFileSync(path.join(ROOT, file), "utf8");
+const committed = JSON.parse(read(SCHEMA_FILE));
+const validate = new Ajv({ allErrors: true, strict: true }).compile(committed);
+
+/** A committed stack file, parsed as YAML, changed. */
+function stackFile(stack: string, change: (file: any) => void = () => undefined): unknown {
+    const file = yaml.load(read(`Pulumi.${stack}.yaml`)) as any;
+    change(file);
+    return file;
+}
+
+const errorsOf = (file: unknown) => validate(file) ? [] : validate.errors!.map(e => `${e.instancePath} ${e.message}`);
+
+describe("the stack files' JSON Schema", () => {
+    it(`is up to date with stacks/config.ts (run \`npm run schema\`): ${SCHEMA_FILE}`, () => {
+        assert.strictEqual(read(SCHEMA_FILE), `${JSON.stringify(stackFileSchema(projectName()), null, 2)}\n`);
+    });
+
+    for (const stack of committedStacks()) {
+        it(`is referenced by Pulumi.${stack}.yaml's first line, by a path that resolves from the file`, () => {
+            const first = read(`Pulumi.${stack}.yaml`).split("\n")[0];
+            assert.strictEqual(first, SCHEMA_LINE);
+            const target = path.resolve(ROOT, first.slice(first.indexOf("$schema=") + "$schema=".length));
+            assert.strictEqual(target, path.join(ROOT, SCHEMA_FILE));
+        });
+
+        it(`accepts Pulumi.${stack}.yaml`, () => {
+            assert.deepStrictEqual(errorsOf(stackFile(stack)), []);
+        });
+    }
+
+    const accepted: [string, (file: any) => void][] = [
+        ["keys without the namespace, as the Pulumi CLI reads them", f => {
+            f.config = Object.fromEntries(Object.entries(f.config).map(([k, v]) => [k.replace(`${P}:`, ""), v]));
+        }],
+        ["other namespaces' keys", f => { f.config["aws:region"] = "us-east-1"; f.config["pulumi:tags"] = { team: "platform" }; }],
+        ["secure values, for a whole key and inside a block", f => {
+            f.config[`${P}:region`] = { secure: "v1:abc" };
+            f.config[`${P}:pipelineAccount`].provisioningRoleArn = { secure: "v1:def" };
+        }],
+        ["top-level values as `pulumi config set` writes them, as text", f => {
+            f.config[`${P}:artifactRetentionDays`] = "30";
+            f.config[`${P}:manualApproval`] = "false";
+        }],
+        ["the keys `pulumi stack init` writes", f => {
+            Object.assign(f, { encryptionsalt: "v1:c2FsdA==:v1:a2V5:ZGF0YQ==", secretsprovider: "passphrase", encryptedkey: "AQICAHh",
+                environment: ["my-org/aws-credentials"] });
+        }],
+        ["the old <project>:config:<key> form", f => { f.config[`${P}:config:region`] = f.config[`${P}:region`]; delete f.config[`${P}:region`]; }],
+    ];
+    for (const [what, change] of accepted) {
+        it(`accepts ${what}`, () => {
+            assert.deepStrictEqual(errorsOf(stackFile("prod", change)), []);
+        });
+    }
+
+    const rejected: [string, (file: any) => void, RegExp][] = [
+        ["an unknown key of the project's namespace", f => { f.config[`${P}:manualAproval`] = true; }, /must NOT have additional properties/],
+        ["an unknown key without a namespace (it is the project's)", f => { f.config.manualAproval = true; }, /must NOT have additional properties/],
+        ["an unknown key inside a block", f => { f.config[`${P}:deployTarget`].create.netwrk = {}; }, /create .*additional properties/],
+        ["an account id written as a number", f => { f.config[`${P}:pipelineAccount`].accountId = 111111111111; }, /accountId must be string/],
+        ["a region that does not exist", f => { f.config[`${P}:region`] = "eu-wset-1"; }, /region must be equal to one of the allowed values/],
+        ["a region of an unsupported partition", f => { f.config[`${P}:region`] = "us-iso-east-1"; }, /region must be equal to one of/],
+        ["a CIDR prefix out of range", f => { f.config[`${P}:deployTarget`].create.network = { cidrBlock: "10.0.0.0/33" }; }, /cidrBlock must match pattern/],
+        ["an octet out of range", f => { f.config[`${P}:deployTarget`].create.testCidrs = ["198.51.300.0/24"]; }, /testCidrs\/0 must match pattern/],
+        ["a CPU size Fargate does not have", f => { f.config[`${P}:deployTarget`].create.cpu = 300; }, /cpu must be equal to one of/],
+        ["a block given as a plain value", f => { f.config[`${P}:source`] = "my-service"; }, /source must be object/],
+        ["an unknown top-level key of the stack file", f => { f.confg = {}; }, /must NOT have additional properties/],
+        ["a yes/no answered with a word", f => { f.config[`${P}:manualApproval`] = "yes"; }, /manualApproval must be equal to one of/],
+    ];
+    for (const [what, change, error] of rejected) {
+        it(`rejects ${what}`, () => {
+            const errors = errorsOf(stackFile("prod", change));
+            assert.ok(errors.some(e => error.test(e)), errors.join("\n"));
+        });
+    }
+
+    it("describes every key of the namespace and gives an example that the schema accepts", () => {
+        const ajv = new Ajv({ strict: false });
+        const check = (node: any, where: string) => {
+            // The config block's keys are references to the definitions, checked below.
+            for (const [name, property] of Object.entries<any>(node.properties ?? {}).filter(([, p]) => !p.$ref)) {
+                const at = `${where}.${name}`;
+                assert.ok(property.description, `${at} has no description`);
+                assert.ok(property.examples?.length, `${at} has no example`);
+                const valid = ajv.compile({ ...property, definitions: committed.definitions });
+                for (const example of property.examples) {
+                    assert.ok(valid(example), `${at}'s example ${JSON.stringify(example)}: ${ajv.errorsText(valid.errors)}`);
+                }
+                check(property.anyOf?.[0] ?? property, at);
+            }
+        };
+        for (const [name, definition] of Object.entries<any>(committed.definitions)) {
+            if (name !== "secure") {
+                check({ properties: { [name]: definition } }, "config");
+            }
+        }
+        check(committed, "stack file");
+    });
+});
+
+describe("README.md's config reference", () => {
+    it("is up to date with stacks/config.ts (run `npm run schema`)", () => {
+        const current = read("README.md");
+        assert.strictEqual(renderReadme(current), current);
+    });
+
+    it("has a row for every key, nested keys included", () => {
+        const table = renderReadme(`${BEGIN}\n${END}`);
+        for (const key of ["region", "pipelineAccount.accountId", "deployTarget.create.network.cidrBlock", "deployTarget.existing.logGroupName",
+            "images.keep", "retainOnDelete"]) {
+            assert.ok(table.includes(`| \`${key}\` |`), key);
+        }
+    });
+});

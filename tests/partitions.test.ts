@@ -1,0 +1,95 @@
+import * as assert from "assert";
+import { Region } from "@pulumi/aws/types/enums";
+// AWS's own partitions data, as the AWS SDK resolves endpoints with it: the expectations below
+// come from here, never from the program's partition table.
+import * as aws from "@aws-sdk/util-endpoints/dist-cjs/lib/aws/partitions.json";
+import { artifactKeyPolicy } from "../components/policies/artifactStore";
+import { dnsSuffixOf, partitionOf } from "../components/policies/document";
+import { evaluate, RawConfig, readStackConfig } from "../offline/engine";
+import { ConfigError, parseConfig } from "../stacks/config";
+import { asList, key, policyOf } from "./support/stacks";
+
+const P = "cross-account-pipeline";
+const SUPPORTED = ["aws", "aws-cn", "aws-us-gov"];
+const REGIONS: string[] = Object.values(Region);
+
+/** The partition AWS puts a region in: the one that lists it, else the one whose region pattern it matches. */
+function partitionOfRegion(region: string) {
+    const found = aws.partitions.find(p => region in p.regions) ?? aws.partitions.find(p => new RegExp(p.regionRegex).test(region));
+    assert.ok(found, `AWS's partitions data does not know ${region}`);
+    return found;
+}
+
+/** dev's config moved to a region, its ARNs in that region's partition as AWS names it. */
+function devIn(region: string): RawConfig {
+    const partition = partitionOfRegion(region).outputs.name;
+    return { ...JSON.parse(JSON.stringify(readStackConfig("dev")).replace(/arn:aws:/g, `arn:${partition}:`)), [key("region")]: region };
+}
+
+function problemsIn(region: string): string[] {
+    const raw = Object.fromEntries(Object.entries(devIn(region)).filter(([k]) => k.startsWith(`${P}:`)).map(([k, v]) => [k.slice(P.length + 1), v]));
+    try {
+        parseConfig(P, "dev", raw);
+        return [];
+    } catch (e) {
+        assert.ok(e instanceof ConfigError, String(e));
+        return e.problems;
+    }
+}
+
+/** Every string in a value, at any depth. */
+const strings = (value: unknown): string[] => typeof value === "string" ? [value]
+    : value && typeof value === "object" ? Object.values(value).flatMap(strings) : [];
+
+describe("regions and partitions, checked against AWS's partitions data", () => {
+    it("accepts every region @pulumi/aws knows in the aws, aws-cn and aws-us-gov partitions, and refuses the others", () => {
+        const accepted = REGIONS.filter(r => SUPPORTED.includes(partitionOfRegion(r).id));
+        assert.ok(accepted.length >= 30 && accepted.length < REGIONS.length, `${accepted.length} of ${REGIONS.length}`);
+        for (const region of REGIONS) {
+            const problems = problemsIn(region);
+            if (accepted.includes(region)) {
+                assert.deepStrictEqual(problems, [], region);
+            } else {
+                assert.ok(problems.some(p => p.startsWith(`Pulumi.dev.yaml: ${P}:region: expected an AWS region name; found the string "${region}"`)),
+                    `${region}: ${problems.join("\n")}`);
+            }
+        }
+    });
+
+    it("derives the partition and the endpoint domain of every accepted region as AWS does", () => {
+        for (const region of REGIONS.filter(r => SUPPORTED.includes(partitionOfRegion(r).id))) {
+            const { name, dnsSuffix } = partitionOfRegion(region).outputs;
+            assert.strictEqual(partitionOf(region), name, region);
+            assert.strictEqual(dnsSuffixOf(region), dnsSuffix, region);
+            const keyPolicy = artifactKeyPolicy({ accountId: "111111111111", partition: name, region, writerRoleArns: [], readerRoleArns: [] });
+            const via = (keyPolicy.Statement as any[]).flatMap(s => strings(s.Condition?.StringEquals?.["kms:ViaService"]));
+            assert.deepStrictEqual([...new Set(via)], [`s3.${region}.${dnsSuffix}`], region);
+        }
+    });
+
+    for (const id of SUPPORTED) {
+        const partition = aws.partitions.find(p => p.id === id)!;
+        const region = REGIONS.find(r => r in partition.regions)!;
+        const { name, dnsSuffix } = partition.outputs;
+
+        it(`registers every ARN, endpoint and kms:ViaService of a stack in ${region} in AWS's ${id} partition (${dnsSuffix})`, async () => {
+            const e = await evaluate("dev", devIn(region));
+            assert.ifError(e.error);
+            const all = e.resources.flatMap(r => strings(r.inputs));
+
+            const arnPartitions = all.flatMap(s => [...s.matchAll(/\barn:([\w-]+):/g)].map(m => m[1]));
+            assert.ok(arnPartitions.length > 50, `only ${arnPartitions.length} ARNs`);
+            assert.deepStrictEqual([...new Set(arnPartitions)], [name]);
+
+            // Endpoints name their region: <service>.<region>.<domain>, as ECR URLs, git URLs and kms:ViaService do.
+            const domains = all.flatMap(s => [...s.matchAll(new RegExp(`\\b[\\w-]+\\.${region}\\.([a-z0-9.-]*[a-z0-9])`, "g"))].map(m => m[1]));
+            assert.ok(domains.length >= 3, `only ${domains.length} endpoints`);
+            assert.deepStrictEqual([...new Set(domains)], [dnsSuffix]);
+
+            const via = e.resources.filter(r => typeof r.inputs.policy === "string" || typeof r.inputs.policy?.value === "string")
+                .flatMap(r => asList(policyOf(r).Statement)).flatMap(s => strings(s.Condition?.StringEquals?.["kms:ViaService"]));
+            assert.ok(via.length >= 2, `only ${via.length} kms:ViaService conditions`);
+            assert.deepStrictEqual([...new Set(via)], [`s3.${region}.${dnsSuffix}`]);
+        });
+    }
+});
