@@ -33,6 +33,8 @@ export interface CrossAccountPipelineArgs {
         timeoutMinutes: number;
         /** The buildspec: its YAML text, or a path in the repository. */
         buildspec: string;
+        /** The build's (and the release marker's) log group: CodeBuild's own convention is `/aws/codebuild/<project>`. */
+        logGroupName: string;
         logRetentionDays?: number;
         /** Plain environment variables of the build: what it needs to know about the deploy target. */
         environment?: Record<string, pulumi.Input<string>>;
@@ -53,6 +55,11 @@ export interface CrossAccountPipelineArgs {
      * what was built) when they leave the stack.
      */
     retainOnDelete: boolean;
+    /**
+     * Import ids of kept resources to adopt instead of creating (a re-create after `pulumi destroy`,
+     * which kept them): the source repository's name, the build log group's name.
+     */
+    adopt?: { sourceRepository?: string; buildLogGroup?: string };
     deploy: {
         /** The role in the target account that the deploy action runs as. */
         roleArn: pulumi.Input<string>;
@@ -89,13 +96,13 @@ export class CrossAccountPipeline extends pulumi.ComponentResource {
             ? new aws.codecommit.Repository(`${name}-repository`, {
                 repositoryName: source.repositoryName,
                 description: `Source of ${args.pipelineName}`,
-            }, { parent: this, retainOnDelete: args.retainOnDelete })
+            }, { parent: this, retainOnDelete: args.retainOnDelete, import: args.adopt?.sourceRepository })
             : aws.codecommit.getRepositoryOutput({ repositoryName: source.repositoryName }, { parent: this });
 
         const logGroup = new aws.cloudwatch.LogGroup(`${name}-build-logs`, {
-            name: `/aws/codebuild/${args.pipelineName}`,
+            name: build.logGroupName,
             retentionInDays: build.logRetentionDays ?? 90,
-        }, { parent: this, retainOnDelete: args.retainOnDelete });
+        }, { parent: this, retainOnDelete: args.retainOnDelete, import: args.adopt?.buildLogGroup });
         const buildRole = roleWithPolicy(`${name}-build`, args.roleNames.build,
             serviceTrustPolicy("codebuild.amazonaws.com", args.accountId),
             pulumi.all([args.artifactBucketArn, args.artifactKeyArn, logGroup.arn, args.images?.repositoryArn])

@@ -58,9 +58,13 @@ export interface EcsBlueGreenTargetArgs {
     terminationWaitMinutes: number;
     /** A predefined or custom CodeDeploy ECS deployment config. */
     deploymentConfigName: string;
+    /** The container's awslogs log group; the build's task definitions name it too. */
+    logGroupName: string;
     logRetentionDays: number;
     /** Keep the container log group (the record of what ran) when it leaves the stack. */
     retainOnDelete: boolean;
+    /** Adopt the log group kept by an earlier destroy instead of creating it: its import id, the name. */
+    adoptLogGroupId?: string;
     /** The repository (in the pipeline account) the execution role may pull from. */
     imageRepositoryArn: pulumi.Input<string>;
 }
@@ -156,9 +160,9 @@ export class EcsBlueGreenTarget extends pulumi.ComponentResource {
         const test = listener("test", args.testPort, green);
 
         const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, {
-            name: `/ecs/${args.taskFamily}`,
+            name: args.logGroupName,
             retentionInDays: args.logRetentionDays,
-        }, { parent: this, retainOnDelete: args.retainOnDelete });
+        }, { parent: this, retainOnDelete: args.retainOnDelete, import: args.adoptLogGroupId });
         const tasksTrust = serviceTrustPolicy("ecs-tasks.amazonaws.com", args.accountId);
         // The application's own permissions belong here; it starts with none.
         const taskRole = new aws.iam.Role(`${name}-task`, {
@@ -175,7 +179,7 @@ export class EcsBlueGreenTarget extends pulumi.ComponentResource {
             ...args.initialImage === PLACEHOLDER_IMAGE && {
                 command: placeholderCommand(), environment: { PORT: String(args.containerPort) },
             },
-            containerPort: args.containerPort, logGroupName: `/ecs/${args.taskFamily}`, region: args.region,
+            containerPort: args.containerPort, logGroupName: args.logGroupName, region: args.region,
         });
         const taskDefinition = new aws.ecs.TaskDefinition(`${name}-task`, {
             ...first,

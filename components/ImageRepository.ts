@@ -25,6 +25,8 @@ export interface ImageRepositoryArgs {
     unreleasedImageDays: number;
     /** Keep the repository (and its images) when it leaves the stack, with its repository and lifecycle policies. */
     retainOnDelete: boolean;
+    /** Adopt the repository kept by an earlier destroy instead of creating it: its import id, the name. */
+    adoptId?: string;
 }
 
 /**
@@ -54,7 +56,7 @@ export class ImageRepository extends pulumi.ComponentResource {
             imageScanningConfiguration: { scanOnPush: true },
             // Deleting a repository that still holds images fails instead of taking them along.
             forceDelete: false,
-        }, keep);
+        }, { ...keep, import: args.adoptId });
 
         new aws.ecr.LifecyclePolicy(`${name}-lifecycle`, {
             repository: repository.name,

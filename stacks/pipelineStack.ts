@@ -7,7 +7,7 @@ import { EcsBlueGreenTarget } from "../components/EcsBlueGreenTarget";
 import { DEPLOYMENT_GRACE_DAYS, ImageRepository } from "../components/ImageRepository";
 import { ProdDeployRole } from "../components/ProdDeployRole";
 import { partitionOf } from "../components/policies/document";
-import { accountProvider, namePrefix, roleArn, roleNames, targetRoleNames } from "./accounts";
+import { accountProvider, keptNames, namePrefix, roleArn, roleNames, targetRoleNames } from "./accounts";
 import { ExistingTargetConfig, StackConfig } from "./config";
 
 /**
@@ -20,6 +20,7 @@ export function buildStack(config: StackConfig) {
     const targetProvider = accountProvider(config, "target", config.targetAccount);
     const prefix = namePrefix(config);
     const names = roleNames(config);
+    const kept = keptNames(config);
     const pipelineAccountId = config.pipelineAccount.accountId;
     const targetAccountId = config.targetAccount.accountId;
 
@@ -47,6 +48,7 @@ export function buildStack(config: StackConfig) {
     const images = new ImageRepository("images", {
         repositoryName: config.images.repositoryName,
         pullerRoleArns: [pullerRoleArn],                 // target account role -> pipeline account's repository policy
+        adoptId: config.adopt.imageRepository,
         keepReleases: config.images.keep,
         unreleasedImageDays: config.artifactRetentionDays + DEPLOYMENT_GRACE_DAYS,
         retainOnDelete: config.retainOnDelete,
@@ -62,7 +64,9 @@ export function buildStack(config: StackConfig) {
             region: config.region,
             roleNames: targetNames,
             imageRepositoryArn: images.repositoryArn,    // pipeline account output -> target account's execution role
+            logGroupName: kept.taskLogGroup!,
             retainOnDelete: config.retainOnDelete,
+            adoptLogGroupId: config.adopt.taskLogGroup,
         }, { provider: targetProvider })
         : existingTarget(existing!, codedeployArn);
 
@@ -86,6 +90,7 @@ export function buildStack(config: StackConfig) {
         build: {
             ...config.build,
             buildspec: config.build.buildspec ?? yaml.dump(ecsImageBuildspec({ network: !!created }), { lineWidth: -1 }),
+            logGroupName: kept.buildLogGroup,
             // Target account outputs -> the pipeline account's build: what taskdef.json and appspec.yaml say.
             environment: buildEnvironment({
                 imageRepositoryUrl: images.repositoryUrl,
@@ -107,6 +112,7 @@ export function buildStack(config: StackConfig) {
         artifactKeyArn: store.keyArn,
         manualApproval: config.manualApproval,
         retainOnDelete: config.retainOnDelete,
+        adopt: { sourceRepository: config.adopt.sourceRepository, buildLogGroup: config.adopt.buildLogGroup },
         deploy: {
             roleArn: deployRole.roleArn,                 // target account output -> pipeline account's deploy action
             region: config.region,

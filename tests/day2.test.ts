@@ -1,10 +1,70 @@
 import { strict as assert } from "assert";
 import * as yaml from "js-yaml";
-import { Evaluation, RawConfig } from "../offline/engine";
+import { committedStacks, evaluate, Evaluation, RawConfig, readStackConfig, Resource } from "../offline/engine";
 import { projectOf, runBuildspec } from "./support/buildspec";
-import { block, evaluateWith, one } from "./support/stacks";
+import { block, evaluateWith, guardsOf, key, one } from "./support/stacks";
 
-// Day 2 on a running target: what a config change does to what is already there.
+// Day 2: what a destroy, a re-create and a config change do to what is already there.
+
+/** Inputs that give a resource a fixed physical name (an auto-named resource has none of them). */
+const NAME_INPUTS = ["name", "repositoryName", "bucket"];
+/** The `adopt` key of each kept resource with a fixed name. */
+const ADOPT_KEYS: Record<string, string> = {
+    "pipeline-repository": "sourceRepository",
+    "images": "imageRepository",
+    "pipeline-build-logs": "buildLogGroup",
+    "target-logs": "taskLogGroup",
+};
+
+/**
+ * What `pulumi destroy` leaves behind under a fixed name, found from the registrations: kept
+ * resources (not their guards, which name the kept resource instead) that carry their own name.
+ * Creating one of them again fails with "already exists".
+ */
+function keptWithFixedNames(resources: Resource[]): Resource[] {
+    const retained = resources.filter(r => r.retainOnDelete && r.custom);
+    const guards = guardsOf(resources, retained);
+    return retained.filter(r => !guards.includes(r) && NAME_INPUTS.some(i => typeof r.inputs[i] === "string"));
+}
+const physicalName = (r: Resource) => NAME_INPUTS.map(i => r.inputs[i]).find(n => typeof n === "string") as string;
+
+describe("day 2: re-create after destroy, adopting what the destroy kept", () => {
+    for (const stack of committedStacks()) {
+        describe(`stack ${stack}`, () => {
+            let original: Evaluation;
+            let adopted: Evaluation;
+            let kept: Resource[];
+            before(async () => {
+                original = await evaluate(stack);
+                kept = keptWithFixedNames(original.resources);
+                const config = readStackConfig(stack);
+                config[key("adopt")] = Object.fromEntries(kept.map(r => [ADOPT_KEYS[r.name], physicalName(r)]));
+                adopted = await evaluate(stack, config);
+                assert.ifError(adopted.error);
+            });
+
+            it("has an adoption key for every kept resource with a fixed name (the source and image repositories, both log groups)", () => {
+                assert.deepEqual(kept.map(r => r.name).sort(), Object.keys(ADOPT_KEYS).sort(),
+                    "a kept resource with a fixed name and no adoption path: a re-create after destroy would fail on it");
+            });
+
+            it("registers each with its name as the import id and the inputs of its original registration (import fails on any difference)", () => {
+                for (const r of kept) {
+                    const again = one(adopted, r.type, r.name);
+                    assert.equal(again.importId, physicalName(r), `${r.type} ${r.name}`);
+                    assert.deepEqual(again.inputs, r.inputs, `${r.type} ${r.name}`);
+                    assert.equal(again.retainOnDelete, true);
+                }
+            });
+
+            it("imports nothing else: every other resource is registered as before", () => {
+                const others = adopted.resources.filter(r => !kept.some(k => k.type === r.type && k.name === r.name));
+                assert.deepEqual(others.filter(r => r.importId).map(r => `${r.type} ${r.name}`), []);
+                assert.equal(others.length, original.resources.length - kept.length);
+            });
+        });
+    }
+});
 
 /** Every leaf path where two registrations' inputs differ: `networkConfiguration.subnets[0]`. */
 function changedPaths(a: unknown, b: unknown, path = ""): string[] {

@@ -2,6 +2,7 @@ import { strict as assert } from "assert";
 import { projectConfig, stackConfig } from "../offline/access";
 import { committedStacks, evaluate, readStackConfig, Resource } from "../offline/engine";
 import { ConfigError, MIN_ARTIFACT_RETENTION_DAYS, parseConfig } from "../stacks/config";
+import { guardsOf } from "./support/stacks";
 
 /**
  * What holds code, keys, artifacts, images or the record of what was built and ran: it must
@@ -14,17 +15,6 @@ const KEPT_TYPES = [
     "aws:ecr/repository:Repository",
     "aws:cloudwatch/logGroup:LogGroup",
 ];
-/** The inputs by which a resource names the resource it configures: a bucket's or a repository's guards. */
-const IDENTITY_INPUTS = ["bucket", "repository"];
-
-/**
- * The guards of kept resources, found from the registrations alone: every resource whose identity
- * input names a kept resource (by its bucket or repository name). A guard added later is found too.
- */
-function guardsOf(resources: Resource[], kept: Resource[]): Resource[] {
-    const names = new Set(kept.flatMap(k => [k.state.bucket, k.state.name]).filter(Boolean));
-    return resources.filter(r => r.custom && IDENTITY_INPUTS.some(input => names.has(r.inputs[input])));
-}
 const MANUAL_APPROVAL_MAX_DAYS = 7;
 
 const ofType = (resources: Resource[], type: string) => resources.filter(r => r.type === type);
