@@ -227,7 +227,9 @@ const ImagesSchema = z.strictObject({
         .describe("The pipeline account's ECR repository that the build pushes to and the target pulls from.")
         .meta({ examples: ["my-service"], derivedDefault: "`<project>-<stack>`, lowercase" }),
     keep: wholeNumber(2, 1000, "images").default(30)
-        .describe("Images the lifecycle policy keeps: how far back a rollback can go.").meta({ examples: [30] }),
+        .describe("Released images the lifecycle policy keeps (each deployed image is tagged `release-...`): how far back a " +
+            "rollback can go. Builds never released expire after `artifactRetentionDays` + 3 days, however many there are.")
+        .meta({ examples: [30] }),
 }).meta({ examples: [{ repositoryName: "my-service", keep: 30 }] });
 
 /**
