@@ -1,4 +1,5 @@
 import { strict as assert } from "assert";
+import { stackConfig } from "../offline/access";
 import { expiredImages, Image, LifecyclePolicy } from "../offline/ecrLifecycle";
 import { Evaluation } from "../offline/engine";
 import { CODEBUILD_VARIABLES, projectOf, runBuildspec, STUB_MANIFEST, STUB_MEDIA_TYPE } from "./support/buildspec";
@@ -179,8 +180,9 @@ for (const stack of ["dev", "prod"] as const) {
             const [first, second] = ["0b1c2d3e-0000-4000-8000-000000000001", "9f8e7d6c-ffff-4fff-bfff-fffffffffff2"]
                 .map(id => releaseTagOf(markerCalls(e, `${repositoryUrl}:${build}`, id)));
             tags = { build: n => `${build}${n}`, release: n => `${commonPrefix(first, second)}${n}` };
-            keep = Number(/newest (\d+) released/.exec(policy.rules[0].description ?? "")?.[1]);
-            artifactDays = one(e, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs.rules[0].expiration.days;
+            // What the stack file asks for: the rollback depth, and how long a build stays deployable.
+            ({ keep } = stackConfig(stack).images);
+            artifactDays = stackConfig(stack).artifactRetentionDays;
             // The longest a deployment may take: CodeDeploy's termination wait at its maximum, 2 days, plus an hour.
             maxDeployHours = 2 * 24 + 1;
         });
