@@ -35,6 +35,8 @@ export interface Resource extends Partial<Placement> {
     protect: boolean;
     retainOnDelete: boolean;
     ignoreChanges: string[];
+    /** The `import` option: the id of an existing resource to adopt; "" when the resource is created. */
+    importId: string;
 }
 
 export interface Evaluation {
@@ -134,6 +136,7 @@ async function evaluateNow(stack: string, config: RawConfig): Promise<Evaluation
                     parent: req.getParent(), provider: req.getProvider(), providers,
                     dependencies: req.getDependenciesList(), propertyDependencies, protect: req.getProtect() ?? false,
                     retainOnDelete: req.getRetainondelete() ?? false, ignoreChanges: req.getIgnorechangesList(),
+                    importId: req.getImportid(),
                 });
             }
             callback(err, res);

@@ -57,3 +57,17 @@ export function targetRoleNames(config: StackConfig) {
         codeDeploy: `${prefix}-codedeploy`,
     };
 }
+
+/**
+ * Physical names of the kept resources that have fixed names: after `pulumi destroy` they still
+ * exist, and a new `up` of the stack must adopt them (config `adopt`) by these names, their import
+ * ids. Absent: the stack does not create that resource.
+ */
+export function keptNames(config: StackConfig) {
+    return {
+        sourceRepository: config.source.create ? config.source.repositoryName : undefined,
+        imageRepository: config.images.repositoryName,
+        buildLogGroup: `/aws/codebuild/${namePrefix(config)}`,
+        taskLogGroup: config.deployTarget.create && `/ecs/${config.deployTarget.create.taskFamily}`,
+    };
+}

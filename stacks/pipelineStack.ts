@@ -4,10 +4,10 @@ import { buildEnvironment, ecsImageBuildspec } from "../components/buildspec";
 import { CrossAccountArtifactStore } from "../components/CrossAccountArtifactStore";
 import { CrossAccountPipeline } from "../components/CrossAccountPipeline";
 import { EcsBlueGreenTarget } from "../components/EcsBlueGreenTarget";
-import { ImageRepository } from "../components/ImageRepository";
+import { DEPLOYMENT_GRACE_DAYS, ImageRepository } from "../components/ImageRepository";
 import { ProdDeployRole } from "../components/ProdDeployRole";
 import { partitionOf } from "../components/policies/document";
-import { accountProvider, namePrefix, roleArn, roleNames, targetRoleNames } from "./accounts";
+import { accountProvider, keptNames, namePrefix, roleArn, roleNames, targetRoleNames } from "./accounts";
 import { ExistingTargetConfig, StackConfig } from "./config";
 
 /**
@@ -20,6 +20,7 @@ export function buildStack(config: StackConfig) {
     const targetProvider = accountProvider(config, "target", config.targetAccount);
     const prefix = namePrefix(config);
     const names = roleNames(config);
+    const kept = keptNames(config);
     const pipelineAccountId = config.pipelineAccount.accountId;
     const targetAccountId = config.targetAccount.accountId;
 
@@ -47,7 +48,9 @@ export function buildStack(config: StackConfig) {
     const images = new ImageRepository("images", {
         repositoryName: config.images.repositoryName,
         pullerRoleArns: [pullerRoleArn],                 // target account role -> pipeline account's repository policy
-        keepImages: config.images.keep,
+        adoptId: config.adopt.imageRepository,
+        keepReleases: config.images.keep,
+        unreleasedImageDays: config.artifactRetentionDays + DEPLOYMENT_GRACE_DAYS,
         retainOnDelete: config.retainOnDelete,
     }, { provider: pipelineProvider });
 
@@ -61,6 +64,9 @@ export function buildStack(config: StackConfig) {
             region: config.region,
             roleNames: targetNames,
             imageRepositoryArn: images.repositoryArn,    // pipeline account output -> target account's execution role
+            logGroupName: kept.taskLogGroup!,
+            retainOnDelete: config.retainOnDelete,
+            adoptLogGroupId: config.adopt.taskLogGroup,
         }, { provider: targetProvider })
         : existingTarget(existing!, codedeployArn);
 
@@ -80,11 +86,11 @@ export function buildStack(config: StackConfig) {
         region: config.region,
         pipelineName: prefix,
         roleNames: names,
-        source: { ...config.source, retainOnDelete: config.retainOnDelete },
+        source: config.source,
         build: {
             ...config.build,
-            buildspec: config.build.buildspec ?? yaml.dump(ecsImageBuildspec(), { lineWidth: -1 }),
-            imageRepositoryArn: images.repositoryArn,
+            buildspec: config.build.buildspec ?? yaml.dump(ecsImageBuildspec({ network: !!created }), { lineWidth: -1 }),
+            logGroupName: kept.buildLogGroup,
             // Target account outputs -> the pipeline account's build: what taskdef.json and appspec.yaml say.
             environment: buildEnvironment({
                 imageRepositoryUrl: images.repositoryUrl,
@@ -97,12 +103,16 @@ export function buildStack(config: StackConfig) {
                 memory: task.memory,
                 logGroupName: target.logGroupName,
                 region: config.region,
+                network: target.taskNetwork,
             }),
         },
+        images: { repositoryArn: images.repositoryArn, repositoryUrl: images.repositoryUrl },
         artifactBucketName: store.bucketName,
         artifactBucketArn: store.bucketArn,
         artifactKeyArn: store.keyArn,
         manualApproval: config.manualApproval,
+        retainOnDelete: config.retainOnDelete,
+        adopt: { sourceRepository: config.adopt.sourceRepository, buildLogGroup: config.adopt.buildLogGroup },
         deploy: {
             roleArn: deployRole.roleArn,                 // target account output -> pipeline account's deploy action
             region: config.region,
@@ -134,6 +144,7 @@ function existingTarget(t: ExistingTargetConfig, codedeployArn: (resource: strin
         taskRoleArn: pulumi.output(t.taskRoleArn),
         executionRoleArn: pulumi.output(t.executionRoleArn),
         logGroupName: pulumi.output(t.logGroupName),
+        taskNetwork: undefined,
         url: undefined,
     };
 }
