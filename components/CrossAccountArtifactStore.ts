@@ -17,7 +17,10 @@ export interface CrossAccountArtifactStoreArgs {
     readerRoleArns: pulumi.Input<string>[];
     /** Days after which an artifact expires: longer than a manual approval may wait (7 days), and a rollback after it. */
     artifactRetentionDays: number;
-    /** Keep the key and bucket (and so the artifacts) when they leave the stack. */
+    /**
+     * Keep the key and bucket (and so the artifacts) when they leave the stack, and with them every
+     * guard of the bucket (policy, public access block, ownership, encryption, versioning, lifecycle).
+     */
     retainOnDelete: boolean;
 }
 
@@ -35,6 +38,8 @@ export class CrossAccountArtifactStore extends pulumi.ComponentResource {
     constructor(name: string, args: CrossAccountArtifactStoreArgs, opts?: pulumi.ComponentResourceOptions) {
         super("cross-account-pipeline:artifacts:CrossAccountArtifactStore", name, {}, opts);
         requireProvider("CrossAccountArtifactStore", opts);
+        // What is kept is kept guarded: the bucket's guards travel with the bucket. The alias is a
+        // name, not a guard: kept, it would block the next create of this stack.
         const keep = { parent: this, retainOnDelete: args.retainOnDelete };
 
         const key = new aws.kms.Key(`${name}-key`, {
@@ -56,15 +61,15 @@ export class CrossAccountArtifactStore extends pulumi.ComponentResource {
             ...bucketArgs,
             // Objects written from the other account still belong to this one; ACLs are off.
             rule: { objectOwnership: "BucketOwnerEnforced" },
-        }, { parent: this });
+        }, keep);
         new aws.s3.BucketPublicAccessBlock(`${name}-public-access`, {
             ...bucketArgs,
             blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true,
-        }, { parent: this });
+        }, keep);
         new aws.s3.BucketVersioning(`${name}-versioning`, {
             ...bucketArgs,
             versioningConfiguration: { status: "Enabled" },
-        }, { parent: this });
+        }, keep);
         new aws.s3.BucketServerSideEncryptionConfiguration(`${name}-encryption`, {
             ...bucketArgs,
             rules: [{
@@ -72,7 +77,7 @@ export class CrossAccountArtifactStore extends pulumi.ComponentResource {
                 // One data key per bucket instead of one KMS call per object.
                 bucketKeyEnabled: true,
             }],
-        }, { parent: this });
+        }, keep);
         new aws.s3.BucketLifecycleConfiguration(`${name}-lifecycle`, {
             ...bucketArgs,
             rules: [{
@@ -83,12 +88,12 @@ export class CrossAccountArtifactStore extends pulumi.ComponentResource {
                 noncurrentVersionExpiration: { noncurrentDays: args.artifactRetentionDays },
                 abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
             }],
-        }, { parent: this });
+        }, keep);
         new aws.s3.BucketPolicy(`${name}-policy`, {
             ...bucketArgs,
             policy: pulumi.all([bucket.arn, key.arn, args.readerRoleArns]).apply(([bucketArn, keyArn, readers]) =>
                 JSON.stringify(artifactBucketPolicy(bucketArn, keyArn, readers))),
-        }, { parent: this });
+        }, keep);
 
         this.bucketName = bucket.bucket;
         this.bucketArn = bucket.arn;

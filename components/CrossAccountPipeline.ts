@@ -1,9 +1,13 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { DEPLOY_INPUT_FILES, IMAGE_PLACEHOLDER } from "./buildspec";
+import * as yaml from "js-yaml";
+import { DEPLOY_INPUT_FILES, IMAGE_PLACEHOLDER, releaseMarkerBuildspec } from "./buildspec";
 import { serviceTrustPolicy } from "./policies/document";
 import { buildRolePolicy, pipelineRolePolicy, sourceEventsRolePolicy } from "./policies/pipeline";
 import { requireProvider, roleWithPolicy } from "./role";
+
+/** The release marker's image: CodeBuild's standard image, with the AWS CLI and jq. */
+const RELEASE_MARKER_IMAGE = "aws/codebuild/amazonlinux2-x86_64-standard:5.0";
 
 /** The artifacts that pass between stages. */
 export const SOURCE_ARTIFACT = "SourceOutput";
@@ -15,8 +19,8 @@ export interface CrossAccountPipelineArgs {
     region: string;
     /** Physical name of the pipeline. */
     pipelineName: string;
-    /** Physical name of the build project and of its log group `/aws/codebuild/<name>`. CodeBuild takes no dots. */
-    buildProjectName: string;
+    /** Physical names of the build project and of the release marker project. CodeBuild takes no dots. */
+    buildProjectNames: { build: string; release: string };
     /** Physical names of the pipeline's, the build's and EventBridge's roles; the other account names the first. */
     roleNames: { pipeline: string; build: string; events: string };
     source: {
@@ -24,8 +28,6 @@ export interface CrossAccountPipelineArgs {
         /** false: look up an existing repository instead of creating one. */
         create: boolean;
         branch: string;
-        /** Keep a created repository when it leaves the stack: it holds the source code. */
-        retainOnDelete: boolean;
     };
     build: {
         computeType: string;
@@ -33,18 +35,33 @@ export interface CrossAccountPipelineArgs {
         timeoutMinutes: number;
         /** The buildspec: its YAML text, or a path in the repository. */
         buildspec: string;
+        /** The build's (and the release marker's) log group: CodeBuild's own convention is `/aws/codebuild/<project>`. */
+        logGroupName: string;
         logRetentionDays?: number;
         /** Plain environment variables of the build: what it needs to know about the deploy target. */
         environment?: Record<string, pulumi.Input<string>>;
-        /** The image repository the build may push to. */
-        imageRepositoryArn?: pulumi.Input<string>;
     };
+    /**
+     * The image repository the build pushes to. After each successful deploy the pipeline runs a
+     * release marker, as the build role, that tags the released image (see releaseMarkerBuildspec).
+     */
+    images?: { repositoryArn: pulumi.Input<string>; repositoryUrl: pulumi.Input<string> };
     artifactBucketName: pulumi.Input<string>;
     artifactBucketArn: pulumi.Input<string>;
     /** The customer-managed key for every artifact; the target account can read nothing else. */
     artifactKeyArn: pulumi.Input<string>;
     /** Stop before the deploy until someone approves it. */
     manualApproval: boolean;
+    /**
+     * Keep a created source repository (the source code) and the build log group (the record of
+     * what was built) when they leave the stack.
+     */
+    retainOnDelete: boolean;
+    /**
+     * Import ids of kept resources to adopt instead of creating (a re-create after `pulumi destroy`,
+     * which kept them): the source repository's name, the build log group's name.
+     */
+    adopt?: { sourceRepository?: string; buildLogGroup?: string };
     deploy: {
         /** The role in the target account that the deploy action runs as. */
         roleArn: pulumi.Input<string>;
@@ -81,20 +98,20 @@ export class CrossAccountPipeline extends pulumi.ComponentResource {
             ? new aws.codecommit.Repository(`${name}-repository`, {
                 repositoryName: source.repositoryName,
                 description: `Source of ${args.pipelineName}`,
-            }, { parent: this, retainOnDelete: source.retainOnDelete })
+            }, { parent: this, retainOnDelete: args.retainOnDelete, import: args.adopt?.sourceRepository })
             : aws.codecommit.getRepositoryOutput({ repositoryName: source.repositoryName }, { parent: this });
 
         const logGroup = new aws.cloudwatch.LogGroup(`${name}-build-logs`, {
-            name: `/aws/codebuild/${args.buildProjectName}`,
+            name: build.logGroupName,
             retentionInDays: build.logRetentionDays ?? 90,
-        }, { parent: this });
+        }, { parent: this, retainOnDelete: args.retainOnDelete, import: args.adopt?.buildLogGroup });
         const buildRole = roleWithPolicy(`${name}-build`, args.roleNames.build,
             serviceTrustPolicy("codebuild.amazonaws.com", args.accountId),
-            pulumi.all([args.artifactBucketArn, args.artifactKeyArn, logGroup.arn, build.imageRepositoryArn])
+            pulumi.all([args.artifactBucketArn, args.artifactKeyArn, logGroup.arn, args.images?.repositoryArn])
                 .apply(([bucket, key, logs, images]) => buildRolePolicy(bucket, key, logs, images)),
             this);
         const project = new aws.codebuild.Project(`${name}-build`, {
-            name: args.buildProjectName,
+            name: args.buildProjectNames.build,
             serviceRole: buildRole.role.arn,
             // Its default, the aws/s3 key, is unreadable from the target account and denied by the bucket policy.
             encryptionKey: args.artifactKeyArn,
@@ -111,12 +128,14 @@ export class CrossAccountPipeline extends pulumi.ComponentResource {
             },
             logsConfig: { cloudwatchLogs: { status: "ENABLED", groupName: logGroup.name } },
         }, { parent: this, dependsOn: [buildRole.rolePolicy] });
+        const marker = args.images && releaseMarker(`${name}-release`, args, buildRole, logGroup, this);
+        const projectArns = marker ? [project.arn, marker.arn] : [project.arn];
 
         const pipelineRole = roleWithPolicy(`${name}-pipeline`, args.roleNames.pipeline,
             serviceTrustPolicy("codepipeline.amazonaws.com", args.accountId),
-            pulumi.all([args.artifactBucketArn, args.artifactKeyArn, repository.arn, project.arn, deploy.roleArn])
-                .apply(([artifactBucketArn, artifactKeyArn, repositoryArn, buildProjectArn, deployRoleArn]) =>
-                    pipelineRolePolicy({ artifactBucketArn, artifactKeyArn, repositoryArn, buildProjectArn, deployRoleArn })),
+            pulumi.all([args.artifactBucketArn, args.artifactKeyArn, repository.arn, projectArns, deploy.roleArn])
+                .apply(([artifactBucketArn, artifactKeyArn, repositoryArn, buildProjectArns, deployRoleArn]) =>
+                    pipelineRolePolicy({ artifactBucketArn, artifactKeyArn, repositoryArn, buildProjectArns, deployRoleArn })),
             this);
 
         const stages: aws.types.input.codepipeline.PipelineStage[] = [{
@@ -152,7 +171,7 @@ export class CrossAccountPipeline extends pulumi.ComponentResource {
         stages.push({
             name: "Deploy",
             actions: [{
-                name: "Deploy", category: "Deploy", owner: "AWS", provider: "CodeDeployToECS", version: "1",
+                name: "Deploy", category: "Deploy", owner: "AWS", provider: "CodeDeployToECS", version: "1", runOrder: 1,
                 // Runs in the target account as its deploy role: the hand edit of get-pipeline/update-pipeline, declared.
                 roleArn: deploy.roleArn,
                 region: deploy.region,
@@ -169,7 +188,12 @@ export class CrossAccountPipeline extends pulumi.ComponentResource {
                     Image1ArtifactName: BUILD_ARTIFACT,
                     Image1ContainerName: IMAGE_PLACEHOLDER,
                 },
-            }],
+            }, ...marker ? [{
+                // Only after the deployment succeeded: a failed or rolled-back release is not marked.
+                name: "MarkReleased", category: "Build", owner: "AWS", provider: "CodeBuild", version: "1", runOrder: 2,
+                inputArtifacts: [BUILD_ARTIFACT],
+                configuration: { ProjectName: marker.name },
+            }] : []],
         });
 
         const pipeline = new aws.codepipeline.Pipeline(`${name}-pipeline`, {
@@ -217,4 +241,29 @@ export class CrossAccountPipeline extends pulumi.ComponentResource {
             pipelineRoleArn: this.pipelineRoleArn, buildRoleArn: this.buildRoleArn,
         });
     }
+}
+
+/**
+ * The release marker: a CodeBuild project that runs as the build role (which may already push to
+ * the image repository) and tags the image a deployment released. The target account cannot tag
+ * images in the pipeline account; the pipeline account marks what it deployed.
+ */
+function releaseMarker(name: string, args: CrossAccountPipelineArgs, buildRole: { role: aws.iam.Role; rolePolicy: aws.iam.RolePolicy },
+    logGroup: aws.cloudwatch.LogGroup, parent: pulumi.Resource) {
+    return new aws.codebuild.Project(name, {
+        name: args.buildProjectNames.release,
+        description: `Tags each image ${args.pipelineName} released, so the image lifecycle keeps it`,
+        serviceRole: buildRole.role.arn,
+        encryptionKey: args.artifactKeyArn,
+        buildTimeout: 5,
+        source: { type: "CODEPIPELINE", buildspec: yaml.dump(releaseMarkerBuildspec(), { lineWidth: -1 }) },
+        artifacts: { type: "CODEPIPELINE" },
+        environment: {
+            type: "LINUX_CONTAINER",
+            computeType: "BUILD_GENERAL1_SMALL",
+            image: RELEASE_MARKER_IMAGE,
+            environmentVariables: [{ name: "IMAGE_REPOSITORY_URI", value: args.images!.repositoryUrl, type: "PLAINTEXT" }],
+        },
+        logsConfig: { cloudwatchLogs: { status: "ENABLED", groupName: logGroup.name, streamName: "release" } },
+    }, { parent, dependsOn: [buildRole.rolePolicy] });
 }

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
-import { taskDefinitionDocument } from "./buildspec";
+import { PLACEHOLDER_IMAGE, placeholderCommand, TaskNetwork, taskDefinitionDocument } from "./buildspec";
 import { codeDeployRolePolicy, executionRolePolicy } from "./policies/ecsTarget";
 import { serviceTrustPolicy } from "./policies/document";
 import { roleWithPolicy } from "./role";
@@ -35,7 +35,11 @@ export interface EcsBlueGreenTargetArgs {
     /** Fargate CPU units and memory (MiB) of a task. */
     cpu: number;
     memory: number;
-    /** The image of the first task definition, which runs only until the first deployment replaces it. */
+    /**
+     * The image of the first task definition, which runs only until the first deployment replaces it.
+     * `PLACEHOLDER_IMAGE` runs a server that passes the health check; another image must answer
+     * `healthCheckPath` on `containerPort` itself, or ECS replaces its tasks in a loop.
+     */
     initialImage: string;
     desiredCount: number;
     /** Path the target groups probe; the container must answer it with 2xx or 3xx. */
@@ -54,10 +58,23 @@ export interface EcsBlueGreenTargetArgs {
     terminationWaitMinutes: number;
     /** A predefined or custom CodeDeploy ECS deployment config. */
     deploymentConfigName: string;
+    /** The container's awslogs log group; the build's task definitions name it too. */
+    logGroupName: string;
     logRetentionDays: number;
+    /** Keep the container log group (the record of what ran) when it leaves the stack. */
+    retainOnDelete: boolean;
+    /** Adopt the log group kept by an earlier destroy instead of creating it: its import id, the name. */
+    adoptLogGroupId?: string;
     /** The repository (in the pipeline account) the execution role may pull from. */
     imageRepositoryArn: pulumi.Input<string>;
 }
+
+/**
+ * Properties of an ECS service with the `CODE_DEPLOY` controller that only a CodeDeploy deployment
+ * may change: UpdateService accepts only the desired count, deployment configuration, health check
+ * grace period, placement, managed tags and tag propagation for such a service.
+ */
+export const CODE_DEPLOY_OWNED = ["taskDefinition", "loadBalancers", "networkConfiguration", "platformVersion"];
 
 /**
  * Target (PROD) account: an ECS Fargate service behind an Application Load Balancer, deployed
@@ -75,6 +92,8 @@ export class EcsBlueGreenTarget extends pulumi.ComponentResource {
     public readonly taskRoleArn: pulumi.Output<string>;
     public readonly executionRoleArn: pulumi.Output<string>;
     public readonly logGroupName: pulumi.Output<string>;
+    /** Where the tasks run: every deployment's appspec.yaml must say it (see `ignoreChanges` below). */
+    public readonly taskNetwork: TaskNetwork;
     /** Where users reach the service (the production listener). */
     public readonly url: pulumi.Output<string>;
 
@@ -141,9 +160,9 @@ export class EcsBlueGreenTarget extends pulumi.ComponentResource {
         const test = listener("test", args.testPort, green);
 
         const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, {
-            name: `/ecs/${args.taskFamily}`,
+            name: args.logGroupName,
             retentionInDays: args.logRetentionDays,
-        }, parent);
+        }, { parent: this, retainOnDelete: args.retainOnDelete, import: args.adoptLogGroupId });
         const tasksTrust = serviceTrustPolicy("ecs-tasks.amazonaws.com", args.accountId);
         // The application's own permissions belong here; it starts with none.
         const taskRole = new aws.iam.Role(`${name}-task`, {
@@ -157,13 +176,17 @@ export class EcsBlueGreenTarget extends pulumi.ComponentResource {
         const first = taskDefinitionDocument({
             family: args.taskFamily, taskRoleArn: taskRole.arn, executionRoleArn: execution.role.arn,
             cpu: String(args.cpu), memory: String(args.memory), containerName: args.containerName, image: args.initialImage,
-            containerPort: args.containerPort, logGroupName: `/ecs/${args.taskFamily}`, region: args.region,
+            ...args.initialImage === PLACEHOLDER_IMAGE && {
+                command: placeholderCommand(), environment: { PORT: String(args.containerPort) },
+            },
+            containerPort: args.containerPort, logGroupName: args.logGroupName, region: args.region,
         });
         const taskDefinition = new aws.ecs.TaskDefinition(`${name}-task`, {
             ...first,
             containerDefinitions: JSON.stringify(first.containerDefinitions),
         }, { parent: this, dependsOn: [logGroup] });
 
+        const taskNetwork: TaskNetwork = { subnets: taskSubnetIds, securityGroups: [taskGroup.id], assignPublicIp: publicTasks };
         const cluster = new aws.ecs.Cluster(`${name}-cluster`, { name: args.serviceName }, parent);
         const service = new aws.ecs.Service(`${name}-service`, {
             name: args.serviceName,
@@ -173,15 +196,18 @@ export class EcsBlueGreenTarget extends pulumi.ComponentResource {
             deploymentController: { type: "CODE_DEPLOY" },
             taskDefinition: taskDefinition.arn,
             loadBalancers: [{ targetGroupArn: blue.arn, containerName: args.containerName, containerPort: args.containerPort }],
-            networkConfiguration: { subnets: taskSubnetIds, securityGroups: [taskGroup.id], assignPublicIp: publicTasks },
+            networkConfiguration: taskNetwork,
             healthCheckGracePeriodSeconds: 60,
             propagateTags: "SERVICE",
         }, {
             parent: this,
             // A target group must be behind a listener before a service can use it.
             dependsOn: [production, test],
-            // After a deployment the service runs CodeDeploy's revision on the other target group.
-            ignoreChanges: ["taskDefinition", "loadBalancers"],
+            // The CODE_DEPLOY controller refuses UpdateService for these ("Unable to update network
+            // parameters on services with a CODE_DEPLOY deployment controller"); each deployment sets
+            // them (appspec.yaml), and after one the service runs CodeDeploy's revision on the other
+            // target group. Pulumi setting them would fail the `up` or undo the deployment.
+            ignoreChanges: CODE_DEPLOY_OWNED,
         });
 
         const codeDeploy = roleWithPolicy(`${name}-codedeploy`, args.roleNames.codeDeploy,
@@ -226,12 +252,13 @@ export class EcsBlueGreenTarget extends pulumi.ComponentResource {
         this.taskRoleArn = taskRole.arn;
         this.executionRoleArn = execution.role.arn;
         this.logGroupName = logGroup.name;
+        this.taskNetwork = taskNetwork;
         this.url = pulumi.interpolate`${https ? "https" : "http"}://${alb.dnsName}${args.productionPort === defaultPort ? "" : `:${args.productionPort}`}/`;
         this.registerOutputs({
             applicationName: this.applicationName, applicationArn: this.applicationArn,
             deploymentGroupName: this.deploymentGroupName, deploymentGroupArn: this.deploymentGroupArn,
             clusterName: this.clusterName, serviceArn: this.serviceArn, taskRoleArn: this.taskRoleArn,
-            executionRoleArn: this.executionRoleArn, logGroupName: this.logGroupName, url: this.url,
+            executionRoleArn: this.executionRoleArn, logGroupName: this.logGroupName, taskNetwork: this.taskNetwork, url: this.url,
         });
     }
 }

@@ -16,6 +16,41 @@ export const DEPLOY_INPUT_FILES = {
  */
 export const IMAGE_PLACEHOLDER = "IMAGE1_NAME";
 
+/**
+ * Where a created target's tasks run. The `CODE_DEPLOY` controller refuses network changes through
+ * UpdateService, so the network ships with every deployment, in appspec.yaml.
+ */
+export interface TaskNetwork {
+    subnets: pulumi.Input<pulumi.Input<string>[]>;
+    securityGroups: pulumi.Input<pulumi.Input<string>[]>;
+    assignPublicIp: boolean;
+}
+
+/**
+ * The tag prefix of released images: the release marker adds `release-<build id>` to each image the
+ * deploy action released, and the lifecycle policy keeps released images by count. Reserved: a
+ * build must not push tags that start with it.
+ */
+export const RELEASE_TAG_PREFIX = "release-";
+
+/**
+ * The first task definition's image, until the first deployment replaces it: a public image
+ * (ECR Public: no Docker Hub rate limit, reachable through the tasks' HTTPS egress) that runs
+ * `placeholderCommand`.
+ */
+export const PLACEHOLDER_IMAGE = "public.ecr.aws/docker/library/node:22-alpine";
+
+/**
+ * What the placeholder runs: an HTTP server on $PORT that answers 200 on every path, so the
+ * target groups' health check passes, whatever path and port the stack configures, until the
+ * first deployment. Without it ECS would replace failing tasks in a loop and the production
+ * listener would answer 503.
+ */
+export function placeholderCommand(): string[] {
+    return ["node", "-e",
+        'require("http").createServer((req, res) => res.end("No deployment yet: push to the source branch.\\n")).listen(Number(process.env.PORT))'];
+}
+
 /** What the build needs to know about the target; in the build they are environment variables. */
 export interface BuildTarget {
     /** The ECR repository the build pushes to: `<account>.dkr.ecr.<region>.amazonaws.com/<name>`. */
@@ -30,10 +65,19 @@ export interface BuildTarget {
     logGroupName: pulumi.Input<string>;
     /** Region of the target account's log group. */
     region: string;
+    /** A created target's task network; an existing target's service keeps its own. */
+    network?: TaskNetwork;
 }
+
+const joined = (list: pulumi.Input<pulumi.Input<string>[]>) => pulumi.output(list).apply(l => l.join(","));
 
 /** The environment variables of the build project: the contract with any buildspec, generated or not. */
 export function buildEnvironment(t: BuildTarget): Record<string, pulumi.Input<string>> {
+    const network = t.network && {
+        TASK_SUBNETS: joined(t.network.subnets),
+        TASK_SECURITY_GROUPS: joined(t.network.securityGroups),
+        TASK_ASSIGN_PUBLIC_IP: t.network.assignPublicIp ? "ENABLED" : "DISABLED",
+    };
     return {
         IMAGE_REPOSITORY_URI: t.imageRepositoryUrl,
         TASK_FAMILY: t.taskFamily,
@@ -45,6 +89,7 @@ export function buildEnvironment(t: BuildTarget): Record<string, pulumi.Input<st
         TASK_MEMORY: String(t.memory),
         LOG_GROUP_NAME: t.logGroupName,
         TARGET_REGION: t.region,
+        ...network,
     };
 }
 
@@ -57,6 +102,10 @@ export interface TaskDefinitionValues {
     memory: string;
     containerName: string;
     image: string;
+    /** Overrides the image's command (the placeholder's); absent: the image's own. */
+    command?: string[];
+    /** Plain environment variables of the container. */
+    environment?: Record<string, string>;
     /** A number; in the build's template the shell variable that holds it. */
     containerPort: number | string;
     logGroupName: string;
@@ -79,6 +128,8 @@ export function taskDefinitionDocument(v: TaskDefinitionValues) {
         containerDefinitions: [{
             name: v.containerName,
             image: v.image,
+            command: v.command,
+            environment: v.environment && Object.entries(v.environment).map(([name, value]) => ({ name, value })),
             essential: true,
             portMappings: [{ containerPort: v.containerPort, protocol: "tcp" }],
             logConfiguration: {
@@ -103,10 +154,19 @@ function taskDefinitionTemplate(): string {
  * A buildspec that builds the repository's Dockerfile, pushes the image with a tag no other
  * build reuses (the repository's tags are immutable), and writes the three files the deploy
  * action reads. Every target-specific value comes from `buildEnvironment`, so the buildspec
- * is the same for every stack. Commands run in one bash shell (buildspec 0.2), so variables carry over.
+ * is the same for every stack of a kind. Commands run in one bash shell (buildspec 0.2), so
+ * variables carry over. With `network`, appspec.yaml carries the task network (TASK_* variables).
  */
-export function ecsImageBuildspec(): Record<string, unknown> {
+export function ecsImageBuildspec({ network }: { network: boolean }): Record<string, unknown> {
     const f = DEPLOY_INPUT_FILES;
+    // A YAML list from a comma-separated variable: subnet-a,subnet-b -> ["subnet-a", "subnet-b"].
+    const list = (name: string) => `["\${${name}//,/\\", \\"}"]`;
+    const networkLines = network ? `
+        NetworkConfiguration:
+          AwsvpcConfiguration:
+            Subnets: ${list("TASK_SUBNETS")}
+            SecurityGroups: ${list("TASK_SECURITY_GROUPS")}
+            AssignPublicIp: "$TASK_ASSIGN_PUBLIC_IP"` : "";
     return {
         version: 0.2,
         env: { shell: "bash" },
@@ -115,8 +175,12 @@ export function ecsImageBuildspec(): Record<string, unknown> {
                 commands: [
                     // The registry is the repository URI up to the first slash.
                     'aws ecr get-login-password --region "$AWS_DEFAULT_REGION" | docker login --username AWS --password-stdin "${IMAGE_REPOSITORY_URI%%/*}"',
-                    // Commit and build number: a retried build of the same commit gets a new tag.
-                    'IMAGE_URI="$IMAGE_REPOSITORY_URI:${CODEBUILD_RESOLVED_SOURCE_VERSION:0:12}-$CODEBUILD_BUILD_NUMBER"',
+                    // Commit and build id: a retried build gets a new tag, and so does a build of a re-created
+                    // project (build numbers start again at 1; the kept repository's tags are immutable).
+                    // No commit (CodeBuild resolved no source version): "build", never a tag starting with "-".
+                    'COMMIT="${CODEBUILD_RESOLVED_SOURCE_VERSION:0:12}"',
+                    'IMAGE_URI="$IMAGE_REPOSITORY_URI:${COMMIT:-build}-${CODEBUILD_BUILD_ID##*:}"',
+
                 ],
             },
             build: {
@@ -135,12 +199,39 @@ Resources:
         TaskDefinition: <TASK_DEFINITION>
         LoadBalancerInfo:
           ContainerName: "$CONTAINER_NAME"
-          ContainerPort: $CONTAINER_PORT
+          ContainerPort: $CONTAINER_PORT${networkLines}
 EOF
 `,
                 ],
             },
         },
         artifacts: { files: [f.imageDetail, f.taskDefinition, f.appSpec] },
+    };
+}
+
+/**
+ * The release marker's buildspec, run by the pipeline after a successful deploy action with the
+ * build's output: it adds the tag `release-<CodeBuild build id>` to the image imageDetail.json
+ * names. Immutable tags forbid moving a tag, not adding one to an image; the build id never
+ * repeats, not even after the project is re-created. It marks only images of this repository.
+ */
+export function releaseMarkerBuildspec(): Record<string, unknown> {
+    const image = (field: string) => `"$(jq -r '.images[0].${field}' <<< "$IMAGE")"`;
+    return {
+        version: 0.2,
+        env: { shell: "bash" },
+        phases: {
+            build: {
+                commands: [
+                    `IMAGE_URI="$(jq -r .ImageURI ${DEPLOY_INPUT_FILES.imageDetail})"`,
+                    '[[ "$IMAGE_URI" == "$IMAGE_REPOSITORY_URI:"* ]] || { echo "$IMAGE_URI is not a tag of $IMAGE_REPOSITORY_URI" >&2; exit 1; }',
+                    'REPOSITORY="${IMAGE_REPOSITORY_URI#*/}"',
+                    'IMAGE="$(aws ecr batch-get-image --repository-name "$REPOSITORY" --image-ids imageTag="${IMAGE_URI##*:}" --output json)"',
+                    `[[ "$(jq '.images | length' <<< "$IMAGE")" == 1 ]] || { echo "no image $IMAGE_URI: $IMAGE" >&2; exit 1; }`,
+                    `aws ecr put-image --repository-name "$REPOSITORY" --image-tag "${RELEASE_TAG_PREFIX}\${CODEBUILD_BUILD_ID##*:}" ` +
+                        `--image-manifest ${image("imageManifest")} --image-manifest-media-type ${image("imageManifestMediaType")}`,
+                ],
+            },
+        },
     };
 }

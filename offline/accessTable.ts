@@ -56,7 +56,8 @@ const resources = {
     "build role": { role: "build" },
     "source events role": { role: "events" },
     "source repository": { type: "aws:codecommit/repository:Repository", existing: "arn:<partition>:codecommit:<region>:<pipeline account>:<source.repositoryName>" },
-    "build project": { type: "aws:codebuild/project:Project" },
+    "build project": { type: "aws:codebuild/project:Project", name: "pipeline-build" },
+    "release marker project": { type: "aws:codebuild/project:Project", name: "pipeline-release" },
     "build log group": { type: "aws:cloudwatch/logGroup:LogGroup", name: "pipeline-build-logs" },
     "build log stream": { type: "aws:cloudwatch/logGroup:LogGroup", name: "pipeline-build-logs", path: ":log-stream:build-1" },
     "pipeline": { type: "aws:codepipeline/pipeline:Pipeline" },
@@ -126,6 +127,8 @@ const DIRECT = ["kms:ViaService"];
 const FOR_DEV = { "aws:SourceAccount": "<pipeline account>" };
 const FOR_PROD = { "aws:SourceAccount": "<target account>" };
 const READ = ["s3:GetObject", "s3:GetObjectVersion"];
+/** A part of a multipart upload: S3 authorizes UploadPart as s3:PutObject, and parts carry no encryption headers. */
+const NO_SSE_HEADERS = ["s3:x-amz-server-side-encryption", "s3:x-amz-server-side-encryption-aws-kms-key-id"];
 const allowed = "Allowed" as const;
 const denied = "ImplicitlyDenied" as const;
 const blocked = "ExplicitlyDenied" as const;
@@ -159,6 +162,10 @@ const rows: AccessRow<P, R>[] = [
     { principal: "deploy role", action: "kms:Decrypt", resource: "artifact key", absent: DIRECT, expect: denied, why: "the key is used through S3 only" },
     { principal: "deploy role", action: "kms:Decrypt", resource: "artifact key", context: { "kms:ViaService": "secretsmanager.<region>.<dns suffix>" }, expect: denied, why: "the key is used through S3 only" },
     { principal: "deploy role", action: "kms:GenerateDataKey", resource: "artifact key", context: VIA_S3, expect: denied, why: "the deploy role encrypts nothing" },
+    { principal: "deploy role", action: "kms:DescribeKey", resource: "artifact key", absent: DIRECT, expect: allowed, why: "the deploy reads the artifact key's metadata across accounts; no data" },
+    { principal: "deploy role", action: "kms:DescribeKey", resource: "a PROD key", absent: DIRECT, expect: denied, why: "the artifact key only" },
+    { principal: "another PROD role with Allow *", action: "kms:DescribeKey", resource: "artifact key", absent: DIRECT, expect: denied, why: "the key trusts the deploy role, not the PROD account" },
+    { principal: "third-account role with Allow *", action: "kms:DescribeKey", resource: "artifact key", absent: DIRECT, expect: denied, why: "no other account" },
     { principal: "deploy role", action: "s3:PutObject", resource: "build output artifact", context: KMS_UPLOAD, expect: denied, why: "the deploy role never writes artifacts" },
     { principal: "deploy role", action: "s3:DeleteObject", resource: "build output artifact", context: TLS, expect: denied, why: "the deploy role never deletes artifacts" },
     { principal: "deploy role", action: "s3:GetObject", resource: "build output artifact", context: { "aws:SecureTransport": "false" }, expect: blocked, why: "TLS only" },
@@ -180,10 +187,19 @@ const rows: AccessRow<P, R>[] = [
     { principal: "build role", action: READ, resource: "source artifact", context: TLS, expect: allowed, why: "the build reads the source" },
     { principal: "build role", action: "kms:Decrypt", resource: "artifact key", context: VIA_S3, expect: allowed, why: "S3 decrypts the source for the build" },
     { principal: "build role", action: "s3:PutObject", resource: "build output artifact", context: { ...KMS_UPLOAD, "s3:x-amz-server-side-encryption": "AES256" }, absent: ["s3:x-amz-server-side-encryption-aws-kms-key-id"], expect: blocked, why: "uploads must use aws:kms" },
-    { principal: "build role", action: "s3:PutObject", resource: "build output artifact", context: TLS, absent: ["s3:x-amz-server-side-encryption", "s3:x-amz-server-side-encryption-aws-kms-key-id"], expect: blocked, why: "uploads must say aws:kms" },
+    { principal: "build role", action: "s3:PutObject", resource: "build output artifact", context: TLS, absent: NO_SSE_HEADERS, expect: allowed, why: "a multipart part (UploadPart) carries no encryption headers: the bucket's default, the artifact key, applies" },
+    { principal: "pipeline role", action: "s3:PutObject", resource: "source artifact", context: TLS, absent: NO_SSE_HEADERS, expect: allowed, why: "a multipart part of a large source archive: the bucket's default, the artifact key, applies" },
+    { principal: "deploy role", action: "s3:PutObject", resource: "build output artifact", context: TLS, absent: NO_SSE_HEADERS, expect: denied, why: "without encryption headers still only the writers upload" },
+    { principal: "third-account role with Allow *", action: "s3:PutObject", resource: "build output artifact", context: TLS, absent: NO_SSE_HEADERS, expect: denied, why: "no other account, with or without headers" },
+    { principal: "build role", action: "s3:PutObject", resource: "build output artifact", context: { ...KMS_UPLOAD, "s3:x-amz-server-side-encryption": "aws:kms:dsse" }, expect: blocked, why: "uploads must use aws:kms with the artifact key, not another algorithm" },
     { principal: "build role", action: "s3:PutObject", resource: "build output artifact", context: { ...KMS_UPLOAD, "s3:x-amz-server-side-encryption-aws-kms-key-id": "<another DEV key>" }, expect: blocked, why: "PROD could not read another key's artifacts" },
     { principal: "build role", action: "s3:PutObject", resource: "build output artifact", context: { ...TLS, "s3:x-amz-server-side-encryption": "aws:kms" }, absent: ["s3:x-amz-server-side-encryption-aws-kms-key-id"], expect: blocked, why: "without a key id S3 would use aws/s3, unreadable from PROD" },
     { principal: "build role", action: "s3:DeleteObject", resource: "build output artifact", context: TLS, expect: denied, why: "artifacts expire by lifecycle, nobody deletes them" },
+    { principal: "build role", action: ["s3:GetBucketAcl", "s3:GetBucketLocation"], resource: "artifact bucket", context: TLS, expect: allowed, why: "CodeBuild checks the artifact bucket before a build (else CloudTrail fills with AccessDenied)" },
+    { principal: "build role", action: "s3:GetBucketLocation", resource: "another DEV bucket", context: TLS, expect: denied, why: "the artifact bucket only" },
+    { principal: "build role", action: "s3:PutBucketPolicy", resource: "artifact bucket", context: TLS, expect: denied, why: "the build cannot loosen its bucket" },
+    { principal: "build role", action: "kms:DescribeKey", resource: "artifact key", absent: DIRECT, expect: allowed, why: "CodeBuild reads the artifact key's metadata; no data" },
+    { principal: "build role", action: "kms:DescribeKey", resource: "another DEV key", absent: DIRECT, expect: denied, why: "the artifact key only" },
     { principal: "build role", action: "s3:GetObject", resource: "object in another DEV bucket", context: TLS, expect: denied, why: "the artifact bucket only" },
     { principal: "build role", action: "kms:ScheduleKeyDeletion", resource: "artifact key", absent: DIRECT, expect: denied, why: "using the key is not managing it" },
     { principal: "build role", action: "kms:Decrypt", resource: "another DEV key", context: VIA_S3, expect: denied, why: "the artifact key only" },
@@ -203,6 +219,8 @@ const rows: AccessRow<P, R>[] = [
     { principal: "pipeline role", action: "s3:GetBucketLocation", resource: "another DEV bucket", context: TLS, expect: denied, why: "the artifact bucket only" },
     { principal: "pipeline role", action: "s3:GetObject", resource: "object in another DEV bucket", context: TLS, expect: denied, why: "the artifact bucket only" },
     { principal: "pipeline role", action: "kms:ScheduleKeyDeletion", resource: "artifact key", absent: DIRECT, expect: denied, why: "using the key is not managing it" },
+    { principal: "pipeline role", action: "kms:DescribeKey", resource: "artifact key", absent: DIRECT, expect: allowed, why: "CodePipeline reads the artifact store key's metadata; no data" },
+    { principal: "pipeline role", action: "kms:DescribeKey", resource: "another DEV key", absent: DIRECT, expect: denied, why: "the artifact key only" },
     { principal: "pipeline role", action: "kms:Decrypt", resource: "another DEV key", context: VIA_S3, expect: denied, why: "the artifact key only" },
 
     // Source, build, start.
@@ -210,6 +228,7 @@ const rows: AccessRow<P, R>[] = [
     { principal: "pipeline role", action: "codecommit:GitPush", resource: "source repository", expect: denied, why: "the pipeline reads source, never writes it" },
     { principal: "pipeline role", action: "codecommit:GetBranch", resource: "another DEV repository", expect: denied, why: "its own repository only" },
     { principal: "pipeline role", action: ["codebuild:StartBuild", "codebuild:BatchGetBuilds"], resource: "build project", expect: allowed, why: "the build action starts and watches the build" },
+    { principal: "pipeline role", action: ["codebuild:StartBuild", "codebuild:BatchGetBuilds"], resource: "release marker project", expect: allowed, why: "after a deploy, the pipeline runs the release marker" },
     { principal: "pipeline role", action: "codebuild:UpdateProject", resource: "build project", expect: denied, why: "changing the build would run code as the build role" },
     { principal: "pipeline role", action: "codebuild:StartBuild", resource: "another DEV build project", expect: denied, why: "its own build only" },
     { principal: "build role", action: ["logs:CreateLogStream", "logs:PutLogEvents"], resource: "build log stream", expect: allowed, why: "the build logs" },
@@ -275,6 +294,7 @@ const rows: AccessRow<P, R>[] = [
     { principal: "build role", action: "ecr:GetAuthorizationToken", resource: "no resource in DEV", expect: allowed, why: "docker login before the push" },
     { principal: "build role", action: "ecr:PutImage", resource: "another DEV image repository", expect: denied, why: "pushes only to the pipeline's image repository" },
     { principal: "build role", action: ["ecr:PutImage", "ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload", "ecr:BatchCheckLayerAvailability"], resource: "image repository", expect: allowed, why: "the build pushes the image" },
+    { principal: "build role", action: ["ecr:BatchGetImage", "ecr:PutImage"], resource: "image repository", expect: allowed, why: "the release marker (run as the build role) adds a release tag to the deployed image" },
     { principal: "PROD task execution role", action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"], resource: "image repository", expect: allowed, why: "ECS pulls the image from DEV" },
     { principal: "another PROD role with Allow *", action: "ecr:BatchGetImage", resource: "image repository", expect: denied, why: "the repository trusts the execution role, not the PROD account" },
     { principal: "third-account role with Allow *", action: "ecr:BatchGetImage", resource: "image repository", expect: denied, why: "no other account" },

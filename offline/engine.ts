@@ -37,6 +37,8 @@ export interface Resource extends Partial<Placement> {
     protect: boolean;
     retainOnDelete: boolean;
     ignoreChanges: string[];
+    /** The `import` option: the id of an existing resource to adopt; "" when the resource is created. */
+    importId: string;
 }
 
 export interface Evaluation {
@@ -217,6 +219,7 @@ async function run(stack: string, config: RawConfig, options: EvaluateOptions, e
                     parent: req.getParent(), provider: req.getProvider(), providers,
                     dependencies: req.getDependenciesList(), propertyDependencies, protect: req.getProtect() ?? false,
                     retainOnDelete: req.getRetainondelete() ?? false, ignoreChanges: req.getIgnorechangesList(),
+                    importId: req.getImportid(),
                 });
             }
             callback(err, res);

@@ -185,7 +185,7 @@ function accessLines(results: AccessResult[]): string[] {
         if (own.every(r => r.absence?.startsWith(`${principal}:`))) {
             return [`  ${principal}: not in this stack (${own[0].absence!.slice(principal.length + 2)})`];
         }
-        return [`  ${principal}`, ...own.flatMap(({ row, absence, decisions }) => {
+        const lines = own.flatMap(({ row, absence, decisions }) => {
             const context = contextWords(row);
             const request = (action: string) => `${action} on ${row.resource}${context ? `, ${context}` : ""}`;
             if (absence) {
@@ -194,6 +194,8 @@ function accessLines(results: AccessResult[]): string[] {
             return decisions.map(({ action, decision, verdict }) => `    ${decision.padEnd(16)}  ${request(action)}` +
                 (verdict === "own administrators" ? "  [the account's own administrators keep this right]" :
                     verdict === "unexpected" ? `  (EXPECTED ${row.expect})` : ""));
-        })];
+        });
+        // Two rows may ask the same for different reasons: the answer is printed once.
+        return [`  ${principal}`, ...new Set(lines)];
     });
 }

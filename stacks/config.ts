@@ -5,7 +5,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Region } from "@pulumi/aws/types/enums";
 import { z } from "zod";
+import { PLACEHOLDER_IMAGE } from "../components/buildspec";
 import { isSupportedRegion, partitionOf, SUPPORTED_PARTITIONS } from "../components/policies/document";
+import { keptNames } from "./names";
 import { ConfigError, isBlock, Path, problemLines, valueAt } from "./configIssues";
 
 export { ConfigError, exampleOf, fieldOf, flow } from "./configIssues";
@@ -46,6 +48,9 @@ const resourceName = (what: string) =>
 /** ECS cluster, service, family and container names. */
 const ecsName = (what: string) => matching(/^[A-Za-z0-9][\w-]{0,99}$/, `${what} (letters, digits, - and _; at most 100)`);
 const image = (expected: string) => matching(/^\S+$/, expected);
+const logGroupName = () => matching(/^[\w.\/#-]{1,512}$/, "a CloudWatch log group name");
+const ecrRepositoryName = () => matching(/^[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/,
+    "an ECR repository name (lowercase letters, digits, . _ - /)");
 
 const OCTET = "(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)";
 const between = (min: number, max: number) => Array.from({ length: max - min + 1 }, (_, i) => min + i);
@@ -178,9 +183,11 @@ const CreatedTargetSchema = z.strictObject({
         .meta({ expected: `a CloudWatch retention in days (${LOG_RETENTION_DAYS.join(", ")})` }).default(30)
         .describe("Retention of the container log group `/ecs/<taskFamily>`.").meta({ examples: [30] }),
     initialImage: image("a container image the task can pull before the first deployment")
-        .default("public.ecr.aws/nginx/nginx:stable-alpine")
-        .describe("The image of the first task definition, until the first deployment replaces it.")
-        .meta({ examples: ["public.ecr.aws/nginx/nginx:stable-alpine"] }),
+        .default(PLACEHOLDER_IMAGE)
+        .describe("The image of the first task definition, until the first deployment replaces it. The default runs a " +
+            "placeholder server that answers 200 on every path of `containerPort`; another image must answer `healthCheckPath` " +
+            "on `containerPort` itself, or ECS replaces its tasks in a loop until the first deployment.")
+        .meta({ examples: [PLACEHOLDER_IMAGE] }),
     network: NetworkSchema.prefault({}).describe("Where the tasks and the load balancer run."),
 }).superRefine(fargateTaskSize, ALWAYS).meta({ examples: [{ serviceName: "my-service", cpu: 512, memory: 1024 }] });
 
@@ -194,7 +201,7 @@ const ExistingTargetSchema = z.strictObject({
     executionRoleArn: roleArn().describe("The ECS task execution role the deployment passes to ECS (in the target account).")
         .meta({ examples: ["arn:aws:iam::222222222222:role/my-service-task-execution"] }),
     ...taskFields,
-    logGroupName: matching(/^[\w.\/#-]{1,512}$/, "a CloudWatch log group name").optional()
+    logGroupName: logGroupName().optional()
         .describe("The container's awslogs log group (in the target account).")
         .meta({ examples: ["/ecs/my-service"], derivedDefault: "`/ecs/<taskFamily>`" }),
 }).superRefine(fargateTaskSize, ALWAYS).meta({
@@ -216,13 +223,33 @@ const DeployTargetSchema = z.strictObject({
 });
 
 const ImagesSchema = z.strictObject({
-    repositoryName: matching(/^[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/,
-        "an ECR repository name (lowercase letters, digits, . _ - /)").optional()
+    repositoryName: ecrRepositoryName().optional()
         .describe("The pipeline account's ECR repository that the build pushes to and the target pulls from.")
         .meta({ examples: ["my-service"], derivedDefault: "`<project>-<stack>`, lowercase" }),
     keep: wholeNumber(2, 1000, "images").default(30)
-        .describe("Images the lifecycle policy keeps: how far back a rollback can go.").meta({ examples: [30] }),
+        .describe("Released images the lifecycle policy keeps (each deployed image is tagged `release-...`): how far back a " +
+            "rollback can go. Builds never released expire after `artifactRetentionDays` + 3 days, however many there are.")
+        .meta({ examples: [30] }),
 }).meta({ examples: [{ repositoryName: "my-service", keep: 30 }] });
+
+/**
+ * Kept resources with fixed names, adopted by their import ids (their names) instead of created:
+ * after `pulumi destroy` kept them, creating them again fails with "already exists".
+ */
+const AdoptSchema = z.strictObject({
+    sourceRepository: resourceName("the kept CodeCommit repository's name").optional()
+        .describe("The source repository (with source.create): its name, source.repositoryName.")
+        .meta({ examples: ["my-service"], derivedDefault: "none: create it" }),
+    imageRepository: ecrRepositoryName().optional()
+        .describe("The image repository, with its images: its name, images.repositoryName.")
+        .meta({ examples: ["my-service"], derivedDefault: "none: create it" }),
+    buildLogGroup: logGroupName().optional()
+        .describe("The build's log group: `/aws/codebuild/<project>-<stack>`.")
+        .meta({ examples: ["/aws/codebuild/cross-account-pipeline-prod"], derivedDefault: "none: create it" }),
+    taskLogGroup: logGroupName().optional()
+        .describe("A created target's container log group: `/ecs/<taskFamily>`.")
+        .meta({ examples: ["/ecs/my-service"], derivedDefault: "none: create it" }),
+}).meta({ examples: [{ imageRepository: "my-service", taskLogGroup: "/ecs/my-service" }] });
 
 /** The project's config namespace: every key a stack file may set under `cross-account-pipeline:`. */
 const ConfigShape = z.strictObject({
@@ -244,8 +271,11 @@ const ConfigShape = z.strictObject({
             "as a manual approval may hold artifacts 7 days and a rollback of the next release needs them too.")
         .meta({ examples: [30] }),
     retainOnDelete: yesNo().default(true)
-        .describe("Keep the source repository, key, bucket and image repository when they leave the stack.")
+        .describe("Keep the source repository, key, bucket, image repository and log groups (and the bucket's and " +
+            "repository's guards) when they leave the stack.")
         .meta({ examples: [true] }),
+    adopt: AdoptSchema.prefault({})
+        .describe("After `pulumi destroy`: kept resources to adopt (Pulumi's `import`, by name) instead of creating them again."),
 });
 export const ConfigSchema = ConfigShape.superRefine(twoAccounts, ALWAYS).superRefine(targetResourcesInTargetAccount, ALWAYS)
     .superRefine(rolesInRegionPartition, ALWAYS);
@@ -300,7 +330,7 @@ function deployTarget({ create, existing }: z.output<typeof DeployTargetSchema>,
  * ours (`aws:region`) is named in that key's problem.
  */
 export function parseConfig(project: string, stack: string, raw: Record<string, unknown>, otherKeys: string[] = []): StackConfig {
-    const result = ConfigSchema.safeParse(raw);
+    const result = ConfigSchema.superRefine(adoptedNames(project, stack), ALWAYS).safeParse(raw);
     if (!result.success) {
         throw new ConfigError(problemLines(`Pulumi.${stack}.yaml`, project, ConfigShape, result.error.issues, raw, otherKeys));
     }
@@ -415,6 +445,33 @@ function rolesInRegionPartition(c: Config, ctx: Ctx) {
             problem(ctx, path, `an ARN of the ${partition} partition, the region ${c.region}'s`, arn.replace(/^arn:[^:]+:/, `arn:${partition}:`));
         }
     }
+}
+
+/**
+ * An adopted resource's import id is the name this stack gives it: another id would adopt another
+ * resource (and rename or replace it), and a resource the stack does not create cannot be adopted.
+ */
+function adoptedNames(project: string, stack: string) {
+    return (c: Config, ctx: Ctx) => {
+        const oneTarget = isBlock(c.deployTarget) && (c.deployTarget.create === undefined) !== (c.deployTarget.existing === undefined);
+        if (!isBlock(c.adopt) || Object.keys(c.adopt).length === 0 || !oneTarget || !valid(ctx, ["source"], ["images"], ["deployTarget"])) {
+            return;
+        }
+        const names = keptNames(withDerivedDefaults(project, stack, c));
+        for (const [key, id] of Object.entries(c.adopt) as [keyof typeof names, string | undefined][]) {
+            const name = names[key];
+            if (id === undefined || !valid(ctx, ["adopt", key])) {
+                continue;
+            }
+            if (name === undefined) {
+                problem(ctx, ["adopt", key], key === "sourceRepository"
+                    ? "no key: with source.create false the repository is looked up, never created"
+                    : "no key: with deployTarget.existing the stack creates no container log group", `(remove adopt.${key})`);
+            } else if (id !== name) {
+                problem(ctx, ["adopt", key], `the name this stack gives it, ${name}`, name);
+            }
+        }
+    };
 }
 
 function exactlyOneTarget(t: { create?: object; existing?: object }, ctx: Ctx) {

@@ -66,6 +66,7 @@ export function stackNames(config: StackConfig) {
         pipeline: fitName(prefix, NAME_LIMITS.codepipeline),
         /** CodeBuild takes no dots where CodePipeline does: the two may differ. */
         buildProject: fitName(prefix, NAME_LIMITS.codebuildProject),
+        releaseProject: fitName({ body: prefix, tail: "-release" }, NAME_LIMITS.codebuildProject),
         keyAlias: fitName({ head: "alias/", body: prefix, tail: "-artifacts" }, NAME_LIMITS.kmsAlias),
         imageRepository: fitName(config.images.repositoryName, NAME_LIMITS.ecrRepository),
         roles: { pipeline: role("pipeline"), build: role("build"), events: role("events"), deploy: role("deploy") },
@@ -80,3 +81,19 @@ export function stackNames(config: StackConfig) {
 }
 
 export type StackNames = ReturnType<typeof stackNames>;
+
+/**
+ * Physical names of the kept resources that have fixed names: after `pulumi destroy` they still
+ * exist, and a new `up` of the stack must adopt them (config `adopt`) by these names, their import
+ * ids. Absent: the stack does not create that resource.
+ */
+export function keptNames(config: StackConfig) {
+    const names = stackNames(config);
+    return {
+        sourceRepository: config.source.create ? config.source.repositoryName : undefined,
+        imageRepository: names.imageRepository,
+        // CodeBuild's own convention for a project's log group.
+        buildLogGroup: `/aws/codebuild/${names.buildProject}`,
+        taskLogGroup: names.target && `/ecs/${names.target.taskFamily}`,
+    };
+}

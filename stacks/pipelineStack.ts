@@ -4,12 +4,12 @@ import { buildEnvironment, ecsImageBuildspec } from "../components/buildspec";
 import { CrossAccountArtifactStore } from "../components/CrossAccountArtifactStore";
 import { CrossAccountPipeline } from "../components/CrossAccountPipeline";
 import { EcsBlueGreenTarget } from "../components/EcsBlueGreenTarget";
-import { ImageRepository } from "../components/ImageRepository";
+import { DEPLOYMENT_GRACE_DAYS, ImageRepository } from "../components/ImageRepository";
 import { ProdDeployRole } from "../components/ProdDeployRole";
 import { partitionOf } from "../components/policies/document";
 import { accountProvider, roleArn } from "./accounts";
 import { ExistingTargetConfig, StackConfig } from "./config";
-import { stackNames } from "./names";
+import { keptNames, stackNames } from "./names";
 
 /**
  * One complete pipeline: the artifact store, image repository and pipeline in the pipeline
@@ -20,6 +20,7 @@ export function buildStack(config: StackConfig) {
     const pipelineProvider = accountProvider(config, "pipeline", config.pipelineAccount);
     const targetProvider = accountProvider(config, "target", config.targetAccount);
     const names = stackNames(config);
+    const kept = keptNames(config);
     const pipelineAccountId = config.pipelineAccount.accountId;
     const targetAccountId = config.targetAccount.accountId;
 
@@ -47,7 +48,9 @@ export function buildStack(config: StackConfig) {
     const images = new ImageRepository("images", {
         repositoryName: names.imageRepository,
         pullerRoleArns: [pullerRoleArn],                 // target account role -> pipeline account's repository policy
-        keepImages: config.images.keep,
+        adoptId: config.adopt.imageRepository,
+        keepReleases: config.images.keep,
+        unreleasedImageDays: config.artifactRetentionDays + DEPLOYMENT_GRACE_DAYS,
         retainOnDelete: config.retainOnDelete,
     }, { provider: pipelineProvider });
 
@@ -61,6 +64,9 @@ export function buildStack(config: StackConfig) {
             region: config.region,
             roleNames: names.targetRoles,
             imageRepositoryArn: images.repositoryArn,    // pipeline account output -> target account's execution role
+            logGroupName: kept.taskLogGroup!,
+            retainOnDelete: config.retainOnDelete,
+            adoptLogGroupId: config.adopt.taskLogGroup,
         }, { provider: targetProvider })
         : existingTarget(existing!, codedeployArn);
 
@@ -79,13 +85,13 @@ export function buildStack(config: StackConfig) {
         accountId: pipelineAccountId,
         region: config.region,
         pipelineName: names.pipeline,
-        buildProjectName: names.buildProject,
+        buildProjectNames: { build: names.buildProject, release: names.releaseProject },
         roleNames: names.roles,
-        source: { ...config.source, retainOnDelete: config.retainOnDelete },
+        source: config.source,
         build: {
             ...config.build,
-            buildspec: config.build.buildspec ?? yaml.dump(ecsImageBuildspec(), { lineWidth: -1 }),
-            imageRepositoryArn: images.repositoryArn,
+            buildspec: config.build.buildspec ?? yaml.dump(ecsImageBuildspec({ network: !!created }), { lineWidth: -1 }),
+            logGroupName: kept.buildLogGroup,
             // Target account outputs -> the pipeline account's build: what taskdef.json and appspec.yaml say.
             environment: buildEnvironment({
                 imageRepositoryUrl: images.repositoryUrl,
@@ -98,12 +104,16 @@ export function buildStack(config: StackConfig) {
                 memory: task.memory,
                 logGroupName: target.logGroupName,
                 region: config.region,
+                network: target.taskNetwork,
             }),
         },
+        images: { repositoryArn: images.repositoryArn, repositoryUrl: images.repositoryUrl },
         artifactBucketName: store.bucketName,
         artifactBucketArn: store.bucketArn,
         artifactKeyArn: store.keyArn,
         manualApproval: config.manualApproval,
+        retainOnDelete: config.retainOnDelete,
+        adopt: { sourceRepository: config.adopt.sourceRepository, buildLogGroup: config.adopt.buildLogGroup },
         deploy: {
             roleArn: deployRole.roleArn,                 // target account output -> pipeline account's deploy action
             region: config.region,
@@ -136,6 +146,7 @@ function existingTarget(t: ExistingTargetConfig, codedeployArn: (resource: strin
         taskRoleArn: pulumi.output(t.taskRoleArn),
         executionRoleArn: pulumi.output(t.executionRoleArn),
         logGroupName: pulumi.output(t.logGroupName),
+        taskNetwork: undefined,
         url: undefined,
     };
 }

@@ -1,59 +1,15 @@
 import * as assert from "assert";
-import { spawnSync } from "child_process";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
 import * as yaml from "js-yaml";
 import { Evaluation, evaluate, readStackConfig } from "../offline/engine";
+import { BuildRun, projectOf, runBuildspec } from "./support/buildspec";
+
+/** What Docker accepts as a tag: a word character first, then up to 127 of [\w.-]. */
+const DOCKER_TAG = "[\\w][\\w.-]{0,127}";
 import { all, evaluated, existingTargetConfig, key, one } from "./support/stacks";
 
 // The contract between the build and the CodeDeployToECS action, checked only on what the program
 // REGISTERED: the CodeBuild project's buildspec and environment, the pipeline's stages, and the
 // target's resources. The buildspec's commands are run (docker and aws stubbed) to see what they write.
-
-/** Variables CodeBuild sets in every build; anything else a buildspec reads must come from the project. */
-const CODEBUILD_VARIABLES = { AWS_DEFAULT_REGION: "ap-northeast-2", CODEBUILD_RESOLVED_SOURCE_VERSION: "0123456789abcdef0123", CODEBUILD_BUILD_NUMBER: "7" };
-
-interface Build {
-    files: Record<string, string>;
-    artifactFiles: string[];
-    dockerCalls: string[];
-}
-
-/** Runs the registered buildspec's commands in one bash shell, as CodeBuild does, with the project's environment. */
-function runBuildspec(e: Evaluation): Build {
-    const project = one(e, "aws:codebuild/project:Project");
-    const spec = yaml.load(project.inputs.source.buildspec) as any;
-    const commands: string[] = Object.values(spec.phases).flatMap((phase: any) => phase.commands);
-    const environment = Object.fromEntries(project.inputs.environment.environmentVariables.map((v: any) => [v.name, v.value]));
-
-    // Every variable the commands read is set by the project, by CodeBuild, or by the commands themselves.
-    const assigned = commands.map(c => /^([A-Z_][A-Z0-9_]*)=/.exec(c)?.[1]).filter(Boolean);
-    const read = new Set(commands.flatMap(c => [...c.matchAll(/\$\{?([A-Z_][A-Z0-9_]*)/g)].map(m => m[1])));
-    for (const name of read) {
-        assert.ok(name in environment || name in CODEBUILD_VARIABLES || assigned.includes(name),
-            `the buildspec reads $${name}, which neither the project, CodeBuild nor the buildspec sets`);
-    }
-
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "buildspec-"));
-    const bin = path.join(dir, ".bin");
-    fs.mkdirSync(bin);
-    const log = path.join(dir, ".docker-calls");
-    // Like the real one, `docker login --password-stdin` reads the password (else `aws` may die of SIGPIPE).
-    fs.writeFileSync(path.join(bin, "docker"), `#!/bin/sh\n[ "$1" = login ] && cat > /dev/null\necho "$*" >> "${log}"\n`, { mode: 0o755 });
-    fs.writeFileSync(path.join(bin, "aws"), "#!/bin/sh\necho not-a-password\n", { mode: 0o755 });
-    const run = spawnSync("bash", ["-e", "-o", "pipefail", "-c", commands.join("\n")], {
-        cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"],
-        env: { PATH: `${bin}:${process.env.PATH}`, ...CODEBUILD_VARIABLES, ...environment },
-    });
-    assert.strictEqual(run.status, 0, `buildspec commands failed (${run.status ?? run.signal}): ${run.stderr}`);
-    const artifactFiles: string[] = spec.artifacts.files;
-    const files = Object.fromEntries(fs.readdirSync(dir).filter(f => !f.startsWith("."))
-        .map(f => [f, fs.readFileSync(path.join(dir, f), "utf8")]));
-    const dockerCalls = fs.readFileSync(log, "utf8").trim().split("\n");
-    fs.rmSync(dir, { recursive: true, force: true });
-    return { files, artifactFiles, dockerCalls };
-}
 
 function deployAction(e: Evaluation) {
     const stages = one(e, "aws:codepipeline/pipeline:Pipeline").inputs.stages as any[];
@@ -81,10 +37,10 @@ function target(e: Evaluation, name: string) {
 for (const name of ["dev", "prod", "existing"] as const) {
     describe(`build/deploy artifact contract (${name === "existing" ? "existing target" : `${name} stack`})`, function () {
         let e: Evaluation;
-        let build: Build;
+        let build: BuildRun;
         before(async () => {
             e = await evaluated(name);
-            build = runBuildspec(e);
+            build = runBuildspec(projectOf(e, "pipeline-build"));
         });
 
         it("every artifact an action consumes is produced by an action of an earlier stage", () => {
@@ -106,7 +62,7 @@ for (const name of ["dev", "prod", "existing"] as const) {
             const producer = stages.flatMap(s => s.actions).find((a: any) =>
                 (a.outputArtifacts ?? []).includes(deploy.configuration.TaskDefinitionTemplateArtifact));
             assert.strictEqual(producer.provider, "CodeBuild");
-            assert.strictEqual(producer.configuration.ProjectName, one(e, "aws:codebuild/project:Project").inputs.name);
+            assert.strictEqual(producer.configuration.ProjectName, one(e, "aws:codebuild/project:Project", "pipeline-build").inputs.name);
             const c = deploy.configuration;
             for (const artifact of [c.TaskDefinitionTemplateArtifact, c.AppSpecTemplateArtifact, c.Image1ArtifactName]) {
                 assert.ok(deploy.inputArtifacts.includes(artifact), `${artifact} is not an input artifact of the deploy action`);
@@ -123,9 +79,29 @@ for (const name of ["dev", "prod", "existing"] as const) {
             const detail = JSON.parse(build.files["imageDetail.json"]);
             const repository = one(e, "aws:ecr/repository:Repository");
             assert.strictEqual(repository.account, e.resources.find(r => r.name === "pipeline-account")!.account);
-            assert.match(detail.ImageURI, new RegExp(`^${repository.state.repositoryUrl.replace(/\./g, "\\.")}:[\\w.-]+$`));
-            assert.ok(build.dockerCalls.includes(`push ${detail.ImageURI}`), `docker calls: ${build.dockerCalls.join("; ")}`);
-            assert.ok(build.dockerCalls.some(c => c.startsWith("login ")), "the build never logs in to ECR");
+            assert.match(detail.ImageURI, new RegExp(`^${repository.state.repositoryUrl.replace(/\./g, "\\.")}:${DOCKER_TAG}$`));
+        });
+
+        it("logs in to the registry, builds the source's Dockerfile and pushes exactly that image, in this order", () => {
+            const image = JSON.parse(build.files["imageDetail.json"]).ImageURI;
+            assert.deepStrictEqual(build.calls, [
+                "aws ecr get-login-password --region ap-northeast-2",
+                `docker login --username AWS --password-stdin ${image.split("/")[0]}`,
+                `docker build --tag ${image} .`,
+                `docker push ${image}`,
+            ]);
+        });
+
+        it("tags the image validly when CodeBuild resolves no source version, and never reuses a tag", () => {
+            const project = projectOf(e, "pipeline-build");
+            const tagOf = (variables: Record<string, string>) => JSON.parse(runBuildspec({
+                ...project, environment: { ...project.environment, ...variables },
+            }).files["imageDetail.json"]).ImageURI.split(":").pop();
+            const unresolved = tagOf({ CODEBUILD_RESOLVED_SOURCE_VERSION: "" });
+            assert.match(unresolved, new RegExp(`^${DOCKER_TAG}$`));
+            // A re-created build project counts builds from 1 again; the kept repository's tags are immutable.
+            assert.notStrictEqual(tagOf({ CODEBUILD_BUILD_ID: "project:00000000-0000-4000-8000-000000000001" }),
+                tagOf({ CODEBUILD_BUILD_ID: "project:00000000-0000-4000-8000-000000000002" }));
         });
 
         it("taskdef.json is a Fargate task definition on the target's roles, with the image placeholder", () => {
@@ -138,11 +114,14 @@ for (const name of ["dev", "prod", "existing"] as const) {
             assert.deepStrictEqual(taskdef.requiresCompatibilities, ["FARGATE"]);
             assert.match(taskdef.cpu, /^\d+$/);
             assert.match(taskdef.memory, /^\d+$/);
-            // The one container CodeDeployToECS gives the new image: `<Image1ContainerName>`.
-            const placeholder = `<${deployAction(e).configuration.Image1ContainerName}>`;
-            const withImage = taskdef.containerDefinitions.filter((c: any) => c.image === placeholder);
-            assert.strictEqual(withImage.length, 1, `no single container has the image ${placeholder}`);
+            // The one container CodeDeployToECS gives the new image: `<Image1ContainerName>`, AWS's IMAGE1_NAME.
+            assert.strictEqual(deployAction(e).configuration.Image1ContainerName, "IMAGE1_NAME");
+            const withImage = taskdef.containerDefinitions.filter((c: any) => c.image === "<IMAGE1_NAME>");
+            assert.strictEqual(withImage.length, 1, "no single container has the image <IMAGE1_NAME>");
             const container = withImage[0];
+            // ECS refuses a task definition without an essential container; this is the only one.
+            assert.strictEqual(taskdef.containerDefinitions.length, 1);
+            assert.strictEqual(container.essential, true);
             assert.strictEqual(container.name, t.containerName);
             assert.deepStrictEqual(container.portMappings, [{ containerPort: t.containerPort, protocol: "tcp" }]);
             assert.strictEqual(container.logConfiguration.logDriver, "awslogs");
@@ -160,6 +139,19 @@ for (const name of ["dev", "prod", "existing"] as const) {
             assert.strictEqual(service.Properties.TaskDefinition, "<TASK_DEFINITION>");
             assert.deepStrictEqual(service.Properties.LoadBalancerInfo, { ContainerName: t.containerName, ContainerPort: t.containerPort });
         });
+
+        it("appspec.yaml carries a created service's network (the CODE_DEPLOY controller takes it from deployments only)", () => {
+            const appspec = yaml.load(build.files[deployAction(e).configuration.AppSpecTemplatePath]) as any;
+            const network = appspec.Resources[0].TargetService.Properties.NetworkConfiguration;
+            if (name === "existing") {
+                assert.strictEqual(network, undefined, "an existing service keeps its own network");
+                return;
+            }
+            const service = one(e, "aws:ecs/service:Service").inputs.networkConfiguration;
+            assert.deepStrictEqual(network, { AwsvpcConfiguration: {
+                Subnets: service.subnets, SecurityGroups: service.securityGroups, AssignPublicIp: service.assignPublicIp ? "ENABLED" : "DISABLED",
+            } });
+        });
     });
 }
 
@@ -169,11 +161,12 @@ describe("build/deploy artifact contract (a buildspec from the repository)", () 
         config[key("build")] = { ...(config[key("build")] as object), buildspec: "ci/buildspec.yml" };
         const e = await evaluate("prod", config);
         assert.ifError(e.error);
-        const project = one(e, "aws:codebuild/project:Project");
+        const project = one(e, "aws:codebuild/project:Project", "pipeline-build");
         assert.strictEqual(project.inputs.source.buildspec, "ci/buildspec.yml");
         const names = project.inputs.environment.environmentVariables.map((v: any) => v.name);
         for (const name of ["IMAGE_REPOSITORY_URI", "TASK_FAMILY", "TASK_ROLE_ARN", "EXECUTION_ROLE_ARN", "CONTAINER_NAME",
-            "CONTAINER_PORT", "TASK_CPU", "TASK_MEMORY", "LOG_GROUP_NAME", "TARGET_REGION"]) {
+            "CONTAINER_PORT", "TASK_CPU", "TASK_MEMORY", "LOG_GROUP_NAME", "TARGET_REGION", "TASK_SUBNETS", "TASK_SECURITY_GROUPS",
+            "TASK_ASSIGN_PUBLIC_IP"]) {
             assert.ok(names.includes(name), `missing ${name}`);
         }
         assert.strictEqual(all(e, "aws:ecs/service:Service").length, 1);

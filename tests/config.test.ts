@@ -148,6 +148,14 @@ const CASES: Case[] = [{
     change: setCreated({ network: { cidrBlock: "10.1.128.0/16" } }),
     problems: [{ key: "deployTarget.create.network.cidrBlock", expected: "a network address", found: '"10.1.128.0/16"', example: "10.1.0.0/16" }],
 }, {
+    what: "an adoption id that is not the name the stack gives the resource (it would adopt another one)",
+    change: set("adopt", { imageRepository: "my-servce", buildLogGroup: "/aws/codebuild/cross-account-pipeline-prod" }),
+    problems: [{ key: "adopt.imageRepository", expected: "the name this stack gives it, my-service", found: '"my-servce"', example: "my-service" }],
+}, {
+    what: "the adoption of a source repository the stack only looks up",
+    change: c => { setIn("source", "create", false)(c); set("adopt", { sourceRepository: "my-service" })(c); },
+    problems: [{ key: "adopt.sourceRepository", expected: "no key: with source.create false", found: '"my-service"', example: "remove adopt.sourceRepository" }],
+}, {
     what: "the region written in the AWS provider's namespace instead of the project's",
     change: c => { delete c[`${P}:region`]; c["aws:region"] = "ap-northeast-2"; },
     problems: [{ key: "region", expected: "an AWS region name", found: "the key is missing: aws:region is set instead, a key of the aws namespace, not this project's", example: "ap-northeast-2" }],

@@ -1,9 +1,9 @@
 import * as assert from "assert";
 import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
-import * as http from "http";
 import * as path from "path";
 import { parseConfig } from "../stacks/config";
+import { get } from "./support/http";
 
 const APP = path.resolve(__dirname, "..", "examples", "app");
 
@@ -16,11 +16,6 @@ function defaults() {
         source: { repositoryName: "app" },
         deployTarget: { create: {} },
     }).deployTarget.create!;
-}
-
-function get(port: number, urlPath: string): Promise<number> {
-    return new Promise((resolve, reject) =>
-        http.get({ host: "127.0.0.1", port, path: urlPath }, res => { res.resume(); resolve(res.statusCode!); }).on("error", reject));
 }
 
 describe("examples/app", () => {

@@ -27,6 +27,7 @@ const NAMES_BEFORE: Record<string, Record<string, string>> = Object.fromEntries(
         "aws:iam/role:Role target-codedeploy": `${prefix}-codedeploy`,
         "aws:kms/alias:Alias artifacts-key-alias": `alias/${prefix}-artifacts`,
         "aws:codebuild/project:Project pipeline-build": prefix,
+        "aws:codebuild/project:Project pipeline-release": `${prefix}-release`,
         "aws:codepipeline/pipeline:Pipeline pipeline-pipeline": prefix,
         "aws:cloudwatch/logGroup:LogGroup pipeline-build-logs": `/aws/codebuild/${prefix}`,
         "aws:codecommit/repository:Repository pipeline-repository": stack === "dev" ? "my-service-sandbox" : "my-service",
@@ -93,7 +94,8 @@ describe("physical names", () => {
 
     it("every name derived from any project and stack names Pulumi allows fits AWS's limits", () => {
         const limits: Record<string, NameLimit | NameLimit[]> = {
-            pipeline: NAME_LIMITS.codepipeline, buildProject: NAME_LIMITS.codebuildProject, keyAlias: NAME_LIMITS.kmsAlias,
+            pipeline: NAME_LIMITS.codepipeline, buildProject: NAME_LIMITS.codebuildProject, releaseProject: NAME_LIMITS.codebuildProject,
+            keyAlias: NAME_LIMITS.kmsAlias,
             imageRepository: NAME_LIMITS.ecrRepository, roles: NAME_LIMITS.iamRole, targetRoles: NAME_LIMITS.iamRole,
             serviceName: [NAME_LIMITS.ecsService, NAME_LIMITS.ecsCluster, NAME_LIMITS.codedeployApplication, NAME_LIMITS.codedeployGroup],
             taskFamily: NAME_LIMITS.ecsTaskFamily,

@@ -36,7 +36,9 @@ for (const stack of committedStacks()) {
             assert.deepStrictEqual(one(e, PIPELINE).inputs.artifactStores, [{
                 type: "S3", location: bucket.state.bucket, encryptionKey: { type: "KMS", id: key.state.arn },
             }]);
-            assert.strictEqual(one(e, "aws:codebuild/project:Project").inputs.encryptionKey, key.state.arn);
+            // The build and the release marker: their default, aws/s3, is unreadable from the target account.
+            const projects = all(e, "aws:codebuild/project:Project");
+            assert.deepStrictEqual(projects.map(p => p.inputs.encryptionKey), projects.map(() => key.state.arn));
             const sse = one(e, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").inputs.rules[0];
             assert.deepStrictEqual(sse, {
                 applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: key.state.arn }, bucketKeyEnabled: true,
@@ -142,7 +144,7 @@ for (const stack of committedStacks()) {
             assert.deepStrictEqual(assumes.map((s: any) => s.Resource), [one(e, ROLE, "deploy").state.arn]);
         });
 
-        it("shares the key with the deploy role only for decrypting through S3", async () => {
+        it("shares the key with the deploy role only for decrypting through S3 (and describing it: metadata, no data)", async () => {
             const e = await evaluated(stack);
             const key = JSON.parse(one(e, "aws:kms/key:Key").inputs.policy);
             const decrypt = statement(key, "DecryptArtifactsByDeployRole");
@@ -153,7 +155,9 @@ for (const stack of committedStacks()) {
                 StringEquals: { "kms:ViaService": `s3.${block(config, "region")}.amazonaws.com` },
             });
             const crossAccount = key.Statement.filter((s: any) => JSON.stringify(s.Principal).includes(targetAccount));
-            assert.deepStrictEqual(crossAccount.map((s: any) => s.Sid), ["DecryptArtifactsByDeployRole"]);
+            assert.deepStrictEqual(crossAccount.map((s: any) => s.Sid), ["DecryptArtifactsByDeployRole", "DescribeKeyByDeployRole"]);
+            const describe = statement(key, "DescribeKeyByDeployRole");
+            assert.deepStrictEqual([describe.Action, describe.Condition], ["kms:DescribeKey", { ArnEquals: decrypt.Condition.ArnEquals }]);
         });
 
         it("denies non-TLS access and uploads not encrypted with the artifact key; lets the deploy role read", async () => {
@@ -162,10 +166,14 @@ for (const stack of committedStacks()) {
             const policy = JSON.parse(one(e, "aws:s3/bucketPolicy:BucketPolicy").inputs.policy);
             assert.deepStrictEqual(statement(policy, "DenyInsecureTransport").Condition, { Bool: { "aws:SecureTransport": "false" } });
             assert.deepStrictEqual(statement(policy, "DenyInsecureTransport").Resource, [bucketArn, `${bucketArn}/*`]);
-            assert.deepStrictEqual(statement(policy, "DenyUploadsNotEncryptedWithKms").Condition,
-                { StringNotEquals: { "s3:x-amz-server-side-encryption": "aws:kms" } });
+            // Only headers that are present and wrong are denied (multipart parts carry none): the access table proves it.
+            const [sse, keyId] = ["s3:x-amz-server-side-encryption", "s3:x-amz-server-side-encryption-aws-kms-key-id"];
+            assert.deepStrictEqual(statement(policy, "DenyUploadsEncryptedOtherThanWithKms").Condition,
+                { StringNotEquals: { [sse]: "aws:kms" }, Null: { [sse]: "false" } });
+            assert.deepStrictEqual(statement(policy, "DenyKmsUploadsThatNameNoKey").Condition,
+                { StringEquals: { [sse]: "aws:kms" }, Null: { [keyId]: "true" } });
             assert.deepStrictEqual(statement(policy, "DenyUploadsEncryptedWithAnotherKey").Condition,
-                { StringNotEqualsIfExists: { "s3:x-amz-server-side-encryption-aws-kms-key-id": one(e, "aws:kms/key:Key").state.arn } });
+                { StringNotEquals: { [keyId]: one(e, "aws:kms/key:Key").state.arn }, Null: { [keyId]: "false" } });
             const allows = policy.Statement.filter((s: any) => s.Effect === "Allow");
             assert.deepStrictEqual(allows, [{
                 Sid: "ReadArtifactsByDeployRole", Effect: "Allow", Action: ["s3:GetObject", "s3:GetObjectVersion"], Resource: `${bucketArn}/*`,

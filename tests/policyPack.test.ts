@@ -97,7 +97,7 @@ const BREAKAGES: Breakage[] = [
         edit(e, "role:Role", "pipeline-build", p => { p.inlinePolicies = [{ name: "extra", policy: allowAll("s3:*") }]; })],
     ["iam-no-wildcard-actions", "NotAction in an Allow", "pipeline-pipeline-permissions", e =>
         editDocument(e, "rolePolicy:RolePolicy", "pipeline-pipeline-permissions", "policy", d => {
-            const s = statement(d, "RunBuild");
+            const s = statement(d, "RunBuildAndReleaseMarker");
             s.NotAction = s.Action;
             delete s.Action;
         })],

@@ -2,7 +2,8 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
-import { ROOT } from "../offline/engine";
+import { committedStacks, evaluate, readStackConfig, ROOT } from "../offline/engine";
+import { existingTargetConfig } from "./support/stacks";
 
 // Pulumi's own reader of the tsconfig it is pointed at; `noCheck` there means ts-node transpiles only.
 const { loadTypeScriptCompilerOptions } = require("@pulumi/pulumi/tsutils");
@@ -22,5 +23,46 @@ describe("project setup", () => {
         const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
         assert.match(pkg.scripts.test, /^npm run typecheck && /);
         assert.strictEqual(pkg.scripts.typecheck, "tsc --noEmit");
+    });
+});
+
+/** The IAM service prefix of each resource type the program registers (by type prefix; the longest wins). */
+const IAM_SERVICE: Record<string, string> = {
+    "aws:codecommit/": "codecommit", "aws:codebuild/": "codebuild", "aws:codepipeline/": "codepipeline",
+    "aws:cloudwatch/logGroup": "logs", "aws:cloudwatch/event": "events", "aws:s3/": "s3", "aws:kms/": "kms",
+    "aws:ecr/": "ecr", "aws:iam/": "iam", "aws:ec2/": "ec2", "aws:vpc/": "ec2", "awsx:ec2:": "ec2",
+    "aws:lb/": "elasticloadbalancing", "aws:ecs/": "ecs", "aws:codedeploy/": "codedeploy",
+};
+
+describe("docs/ci.md, the provisioning roles", () => {
+    const ci = fs.readFileSync(path.join(ROOT, "docs", "ci.md"), "utf8");
+    const section = (title: string) => ci.split(`#### ${title}`)[1].split("\n#")[0];
+
+    it("lists every service the program provisions in each account (created and existing targets)", async () => {
+        const needed = { pipeline: new Set<string>(), target: new Set<string>() };
+        for (const e of [...await Promise.all(committedStacks().map(s => evaluate(s))), await evaluate("dev", existingTargetConfig())]) {
+            const accounts = { pipeline: "", target: "" };
+            for (const side of ["pipeline", "target"] as const) {
+                accounts[side] = e.resources.find(r => r.name === `${side}-account`)!.account!;
+            }
+            // Resources, and remote components (awsx): not providers, not this program's own components.
+            for (const r of e.resources.filter(r => r.account && (r.custom || !r.type.startsWith("cross-account-pipeline:")) && !r.type.startsWith("pulumi:"))) {
+                const prefix = Object.keys(IAM_SERVICE).filter(p => r.type.startsWith(p)).sort((a, b) => b.length - a.length)[0];
+                assert.ok(prefix, `${r.type}: which service is it? Add it to docs/ci.md and to IAM_SERVICE here`);
+                needed[r.account === accounts.pipeline ? "pipeline" : "target"].add(IAM_SERVICE[prefix]);
+            }
+        }
+        for (const [side, title] of [["pipeline", "Tooling account"], ["target", "Target account"]] as const) {
+            const listed = [...section(title).matchAll(/^\| `([a-z0-9-]+)` \|/gm)].map(m => m[1]);
+            assert.deepStrictEqual([...needed[side]].filter(s => !listed.includes(s)), [], `missing from "${title}" in docs/ci.md`);
+        }
+    });
+
+    it("names the provisioning roles the stack files name", () => {
+        const named = committedStacks().flatMap(stack => ["pipelineAccount", "targetAccount"]
+            .map(a => (readStackConfig(stack)[`cross-account-pipeline:${a}`] as any)?.provisioningRoleArn?.split("/").pop()));
+        const documented = [...ci.matchAll(/:role\/([\w+=,.@-]+)/g)].map(m => m[1]).filter(r => r !== "github-ci-cross-account-pipeline");
+        assert.ok(documented.length > 0);
+        assert.deepStrictEqual([...new Set(documented)], [...new Set(named)]);
     });
 });

@@ -2,13 +2,18 @@ import { strict as assert } from "assert";
 import { projectConfig, stackConfig } from "../offline/access";
 import { committedStacks, evaluate, readStackConfig, Resource } from "../offline/engine";
 import { ConfigError, MIN_ARTIFACT_RETENTION_DAYS, parseConfig } from "../stacks/config";
+import { guardsOf } from "./support/stacks";
 
-/** What holds code, keys or artifacts: it must survive `pulumi destroy` and replacement. */
+/**
+ * What holds code, keys, artifacts, images or the record of what was built and ran: it must
+ * survive `pulumi destroy` and replacement.
+ */
 const KEPT_TYPES = [
     "aws:codecommit/repository:Repository",
     "aws:kms/key:Key",
     "aws:s3/bucket:Bucket",
     "aws:ecr/repository:Repository",
+    "aws:cloudwatch/logGroup:LogGroup",
 ];
 const MANUAL_APPROVAL_MAX_DAYS = 7;
 
@@ -27,12 +32,28 @@ describe("safety rails", () => {
                 resources = (await evaluate(stack)).resources;
             });
 
-            it("retains the source repository, the key, the bucket and the image repository on delete", () => {
+            it("retains the source repository, the key, the bucket, the image repository and the log groups on delete", () => {
                 const kept = resources.filter(r => KEPT_TYPES.includes(r.type));
-                assert.deepEqual(kept.map(r => r.type).sort(), [...KEPT_TYPES].sort());
+                assert.deepEqual([...new Set(kept.map(r => r.type))].sort(), [...KEPT_TYPES].sort());
+                assert.equal(kept.filter(r => r.type === "aws:cloudwatch/logGroup:LogGroup").length, 2, "build and task logs");
                 for (const r of kept) {
                     assert.equal(r.retainOnDelete, true, `${r.type} ${r.name}`);
                 }
+            });
+
+            it("retains every guard of a kept resource with it (guards found from the registrations)", () => {
+                const guards = guardsOf(resources, resources.filter(r => KEPT_TYPES.includes(r.type)));
+                // The bucket's six (policy, public access block, ownership, encryption, versioning,
+                // lifecycle) and the image repository's two (repository and lifecycle policies).
+                assert.equal(guards.length, 8, guards.map(g => g.type).join(", "));
+                assert.deepEqual(guards.filter(g => !g.retainOnDelete).map(g => `${g.type} ${g.name}`), []);
+            });
+
+            it("retains nothing but kept resources and their guards: not consumers, not names (the key alias)", () => {
+                const kept = resources.filter(r => KEPT_TYPES.includes(r.type));
+                const allowed = new Set([...kept, ...guardsOf(resources, kept)]);
+                assert.deepEqual(resources.filter(r => r.retainOnDelete && !allowed.has(r)).map(r => `${r.type} ${r.name}`), []);
+                assert.equal(one(resources, "aws:kms/alias:Alias").retainOnDelete, false);
             });
 
             it("gives the key the longest deletion window and force-destroys nothing", () => {
@@ -53,11 +74,10 @@ describe("safety rails", () => {
                 const raw = { ...readStackConfig(stack), "cross-account-pipeline:retainOnDelete": false };
                 const { resources: off, error } = await evaluate(stack, raw);
                 assert.equal(error, undefined);
-                const kept = off.filter(r => KEPT_TYPES.includes(r.type));
-                assert.equal(kept.length, KEPT_TYPES.length);
-                for (const r of kept) {
-                    assert.equal(r.retainOnDelete, false, `${r.type} ${r.name}`);
-                }
+                const retained = resources.filter(r => r.retainOnDelete).map(r => `${r.type} ${r.name}`);
+                assert.ok(retained.length >= KEPT_TYPES.length + 8);
+                assert.deepEqual(off.filter(r => retained.includes(`${r.type} ${r.name}`)).map(r => r.retainOnDelete),
+                    retained.map(() => false));
                 assert.equal(one(off, "aws:kms/key:Key").inputs.deletionWindowInDays, 30);
                 assert.equal(one(off, "aws:s3/bucket:Bucket").inputs.forceDestroy, false);
             });

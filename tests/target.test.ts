@@ -1,7 +1,9 @@
 import * as assert from "assert";
+import { spawn } from "child_process";
 import { projectConfig } from "../offline/access";
 import { Evaluation, readStackConfig, Resource } from "../offline/engine";
 import { ConfigError, parseConfig } from "../stacks/config";
+import { freePort, getWhenUp } from "./support/http";
 import { all, asList, descendants, evaluated, existingTargetConfig, key, one, policyOf } from "./support/stacks";
 
 const TARGET_TYPES = /^(aws:(ecs|lb|codedeploy|ec2|vpc)\/|awsx:)/;
@@ -118,9 +120,12 @@ for (const stack of ["dev", "prod"] as const) {
         });
 
         it("leaves to CodeDeploy what CodeDeploy changes (ignoreChanges)", () => {
-            const service = get("aws:ecs/service:Service");
-            assert.ok(service.ignoreChanges.includes("taskDefinition") && service.ignoreChanges.includes("loadBalancers"),
-                `service ignoreChanges: ${service.ignoreChanges}`);
+            // What UpdateService refuses on a CODE_DEPLOY service, and what a deployment moves.
+            const ignored = get("aws:ecs/service:Service").ignoreChanges;
+            for (const property of ["taskDefinition", "loadBalancers", "networkConfiguration", "platformVersion"]) {
+                assert.ok(ignored.includes(property), `${property} is not in the service's ignoreChanges: ${ignored}`);
+            }
+            assert.ok(!ignored.includes("desiredCount"), "desiredCount stays Pulumi's: UpdateService accepts it");
             for (const l of all(e, "aws:lb/listener:Listener")) {
                 assert.ok(l.ignoreChanges.includes("defaultActions"), `${l.name} ignoreChanges: ${l.ignoreChanges}`);
             }
@@ -162,10 +167,11 @@ for (const stack of ["dev", "prod"] as const) {
             assert.deepStrictEqual(repository.inputs.imageScanningConfiguration, { scanOnPush: true });
             assert.strictEqual(repository.inputs.forceDelete, false);
             assert.strictEqual(repository.retainOnDelete, true);
+            // What the lifecycle keeps is proved in imageLifecycle.test.ts; here, that `images.keep` is its count of releases.
             const lifecycle = JSON.parse(get("aws:ecr/lifecyclePolicy:LifecyclePolicy").inputs.policy);
             const keep = (readStackConfig(stack)[key("images")] as any)?.keep ?? 30;
-            assert.deepStrictEqual(lifecycle.rules.map((r: any) => [r.selection.countType, r.selection.countNumber, r.action.type]),
-                [["imageCountMoreThan", keep, "expire"]]);
+            assert.deepStrictEqual(lifecycle.rules.filter((r: any) => r.selection.countType === "imageCountMoreThan")
+                .map((r: any) => [r.selection.tagPrefixList, r.selection.countNumber]), [[["release-"], keep]]);
 
             const repoPolicy = get("aws:ecr/repositoryPolicy:RepositoryPolicy");
             assert.strictEqual(repoPolicy.account, accountOf(e, "pipeline"));
@@ -250,12 +256,40 @@ for (const stack of ["dev", "prod"] as const) {
                 get("aws:codedeploy/deploymentGroup:DeploymentGroup").inputs.deploymentGroupName);
         });
 
+        it("until the first deployment, the first task answers the target groups' health check (a green first state)", async function () {
+            // The registered container's command, run here by node as the placeholder image runs it.
+            const [container] = JSON.parse(get("aws:ecs/taskDefinition:TaskDefinition").inputs.containerDefinitions);
+            assert.match(container.image, /^public\.ecr\.aws\/docker\/library\/node:/);
+            const [program, ...args] = container.command;
+            assert.strictEqual(program, "node");
+            const env = Object.fromEntries(container.environment.map((v: any) => [v.name, v.value]));
+            assert.deepStrictEqual(container.portMappings, [{ containerPort: Number(env.PORT), protocol: "tcp" }]);
+            const port = await freePort();
+            const server = spawn(process.execPath, args, { env: { ...env, PORT: String(port) }, stdio: "ignore" });
+            try {
+                for (const group of all(e, "aws:lb/targetGroup:TargetGroup")) {
+                    assert.strictEqual(group.inputs.port, Number(env.PORT));
+                    const status = await getWhenUp(port, group.inputs.healthCheck.path);
+                    const [low, high] = group.inputs.healthCheck.matcher.split("-").map(Number);
+                    assert.ok(status >= low && status <= high, `${group.name}: ${group.inputs.healthCheck.path} answered ${status}`);
+                }
+            } finally {
+                server.kill();
+            }
+        });
+
         it("the service's first task definition runs on the target's roles and logs to its log group", () => {
             const td = get("aws:ecs/taskDefinition:TaskDefinition");
             assert.strictEqual(td.inputs.taskRoleArn, get("aws:iam/role:Role", "target-task").state.arn);
             assert.strictEqual(td.inputs.executionRoleArn, get("aws:iam/role:Role", "target-execution").state.arn);
             assert.strictEqual(get("aws:ecs/service:Service").inputs.taskDefinition, td.state.arn);
-            const [container] = JSON.parse(td.inputs.containerDefinitions);
+            // What ECS requires of a Fargate task definition: awsvpc, Fargate, task-level size, one essential container.
+            assert.strictEqual(td.inputs.networkMode, "awsvpc");
+            assert.deepStrictEqual(td.inputs.requiresCompatibilities, ["FARGATE"]);
+            assert.match(`${td.inputs.cpu}/${td.inputs.memory}`, /^\d+\/\d+$/);
+            const containers = JSON.parse(td.inputs.containerDefinitions);
+            assert.deepStrictEqual(containers.map((c: any) => c.essential), [true]);
+            const [container] = containers;
             assert.strictEqual(container.logConfiguration.options["awslogs-group"], get("aws:cloudwatch/logGroup:LogGroup", "target-logs").state.name);
         });
     });

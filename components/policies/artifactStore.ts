@@ -42,16 +42,39 @@ export function artifactKeyPolicy(a: ArtifactAccess): PolicyDocument {
         Resource: "*",
     },
     useViaS3("EncryptAndDecryptArtifactsByPipelineRoles", a.writerRoleArns, ["kms:GenerateDataKey", "kms:Decrypt"]),
-    useViaS3("DecryptArtifactsByDeployRole", a.readerRoleArns, ["kms:Decrypt"]));
+    useViaS3("DecryptArtifactsByDeployRole", a.readerRoleArns, ["kms:Decrypt"]), {
+        // AWS's cross-account CodePipeline key guidance grants it: the key's metadata, no data. The
+        // pipeline account's roles get it through the administrators' statement and their own policies.
+        Sid: "DescribeKeyByDeployRole",
+        Effect: "Allow",
+        ...onlyRoles(a.readerRoleArns),
+        Action: "kms:DescribeKey",
+        Resource: "*",
+    });
 }
+
+/** For the roles that use the artifact key: read its metadata (not its data), as CodePipeline and CodeBuild do. */
+export function describeArtifactKey(keyArn: string): Statement {
+    return { Sid: "DescribeArtifactKey", Effect: "Allow", Action: "kms:DescribeKey", Resource: keyArn };
+}
+
+const SSE = "s3:x-amz-server-side-encryption";
+const SSE_KEY = "s3:x-amz-server-side-encryption-aws-kms-key-id";
 
 /**
  * The artifact bucket's policy: TLS only, every upload encrypted with this key, and read
  * access for the deploy role of the other account (same-account roles are granted by their
  * own identity policies).
+ *
+ * The upload rules deny only encryption headers that are present and wrong. S3 authorizes each
+ * part of a multipart upload (UploadPart) as s3:PutObject, and parts carry no encryption headers:
+ * a rule that required the headers would deny every large artifact. An upload without them gets
+ * the bucket's default encryption, this key.
  */
 export function artifactBucketPolicy(bucketArn: string, keyArn: string, readerRoleArns: string[]): PolicyDocument {
     const objects = objectsOf(bucketArn);
+    const denyUploads = (Sid: string, Condition: Statement["Condition"]): Statement =>
+        ({ Sid, Effect: "Deny", Principal: "*", Action: "s3:PutObject", Resource: objects, Condition });
     return policy({
         Sid: "DenyInsecureTransport",
         Effect: "Deny",
@@ -59,22 +82,13 @@ export function artifactBucketPolicy(bucketArn: string, keyArn: string, readerRo
         Action: "s3:*",
         Resource: [bucketArn, objects],
         Condition: { Bool: { "aws:SecureTransport": "false" } },
-    }, {
-        Sid: "DenyUploadsNotEncryptedWithKms",
-        Effect: "Deny",
-        Principal: "*",
-        Action: "s3:PutObject",
-        Resource: objects,
-        Condition: { StringNotEquals: { "s3:x-amz-server-side-encryption": "aws:kms" } },
-    }, {
-        // The other account can only read what this key encrypts; any other key makes an unreadable artifact.
-        Sid: "DenyUploadsEncryptedWithAnotherKey",
-        Effect: "Deny",
-        Principal: "*",
-        Action: "s3:PutObject",
-        Resource: objects,
-        Condition: { StringNotEqualsIfExists: { "s3:x-amz-server-side-encryption-aws-kms-key-id": keyArn } },
-    }, {
+    },
+    denyUploads("DenyUploadsEncryptedOtherThanWithKms", { StringNotEquals: { [SSE]: "aws:kms" }, Null: { [SSE]: "false" } }),
+    // aws:kms without a key id means the AWS-managed aws/s3 key, which no other account can use.
+    denyUploads("DenyKmsUploadsThatNameNoKey", { StringEquals: { [SSE]: "aws:kms" }, Null: { [SSE_KEY]: "true" } }),
+    // The other account can only read what this key encrypts; any other key makes an unreadable artifact.
+    denyUploads("DenyUploadsEncryptedWithAnotherKey", { StringNotEquals: { [SSE_KEY]: keyArn }, Null: { [SSE_KEY]: "false" } }),
+    {
         Sid: "ReadArtifactsByDeployRole",
         Effect: "Allow",
         ...onlyRoles(readerRoleArns),

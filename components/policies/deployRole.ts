@@ -1,3 +1,4 @@
+import { describeArtifactKey } from "./artifactStore";
 import { objectsOf, onlyRoles, passTaskRolesToEcsTasks, policy, PolicyDocument } from "./document";
 
 /** Trust: only the pipeline's role, from the pipeline account, may assume the deploy role. */
@@ -33,7 +34,7 @@ export function deployRolePolicy(g: DeployGrants): PolicyDocument {
         Effect: "Allow",
         Action: "kms:Decrypt",
         Resource: g.artifactKeyArn,
-    }, {
+    }, describeArtifactKey(g.artifactKeyArn), {
         Sid: "StartAndWatchDeploymentOnTargetGroup",
         Effect: "Allow",
         Action: ["codedeploy:CreateDeployment", "codedeploy:GetDeployment"],

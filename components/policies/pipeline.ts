@@ -1,3 +1,4 @@
+import { describeArtifactKey } from "./artifactStore";
 import { objectsOf, policy, PolicyDocument, Statement, writeLogs } from "./document";
 import { imagePushStatements } from "./images";
 
@@ -13,14 +14,15 @@ function artifactReadWrite(bucketArn: string, keyArn: string): Statement[] {
         Effect: "Allow",
         Action: ["kms:GenerateDataKey", "kms:Decrypt"],
         Resource: keyArn,
-    }];
+    }, describeArtifactKey(keyArn)];
 }
 
 export interface PipelineGrants {
     artifactBucketArn: string;
     artifactKeyArn: string;
     repositoryArn: string;
-    buildProjectArn: string;
+    /** The build and the release marker. */
+    buildProjectArns: string[];
     /** The one role in the target account that the deploy action runs as. */
     deployRoleArn: string;
 }
@@ -39,10 +41,10 @@ export function pipelineRolePolicy(g: PipelineGrants): PolicyDocument {
             "codecommit:UploadArchive", "codecommit:GetUploadArchiveStatus", "codecommit:CancelUploadArchive"],
         Resource: g.repositoryArn,
     }, {
-        Sid: "RunBuild",
+        Sid: "RunBuildAndReleaseMarker",
         Effect: "Allow",
         Action: ["codebuild:StartBuild", "codebuild:BatchGetBuilds"],
-        Resource: g.buildProjectArn,
+        Resource: g.buildProjectArns,
     }, {
         Sid: "AssumeDeployRoleInTargetAccount",
         Effect: "Allow",
@@ -56,7 +58,14 @@ export function pipelineRolePolicy(g: PipelineGrants): PolicyDocument {
  * the image repository when the build produces an image.
  */
 export function buildRolePolicy(bucketArn: string, keyArn: string, logGroupArn: string, imageRepositoryArn?: string): PolicyDocument {
-    return policy(...artifactReadWrite(bucketArn, keyArn), writeLogs("WriteOwnBuildLogs", logGroupArn),
+    return policy(...artifactReadWrite(bucketArn, keyArn), {
+        // CodeBuild checks the artifact bucket's ACL and location (AWS's CodeBuild service role policy grants both);
+        // denied, each build fills CloudTrail with AccessDenied that security alarms report.
+        Sid: "CheckArtifactBucketLikeCodeBuildDoes",
+        Effect: "Allow",
+        Action: ["s3:GetBucketAcl", "s3:GetBucketLocation"],
+        Resource: bucketArn,
+    }, writeLogs("WriteOwnBuildLogs", logGroupArn),
         ...(imageRepositoryArn ? imagePushStatements(imageRepositoryArn) : []));
 }
 

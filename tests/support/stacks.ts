@@ -79,4 +79,16 @@ export function policyOf(r: Resource, field = "policy"): { Statement: any[] } {
     return JSON.parse(value);
 }
 
+/** The inputs by which a resource names the resource it configures: a bucket's or a repository's guards. */
+const IDENTITY_INPUTS = ["bucket", "repository"];
+
+/**
+ * The guards of kept resources, found from the registrations alone: every resource whose
+ * identity input names a kept resource (by its bucket or repository name). A guard added later is found too.
+ */
+export function guardsOf(resources: Resource[], kept: Resource[]): Resource[] {
+    const names = new Set(kept.flatMap(k => [k.state.bucket, k.state.name]).filter(Boolean));
+    return resources.filter(r => r.custom && IDENTITY_INPUTS.some(input => names.has(r.inputs[input])));
+}
+
 export { asList } from "../../offline/policies";

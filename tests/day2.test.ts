@@ -1,0 +1,135 @@
+import { strict as assert } from "assert";
+import * as yaml from "js-yaml";
+import { committedStacks, evaluate, Evaluation, RawConfig, readStackConfig, Resource } from "../offline/engine";
+import { projectOf, runBuildspec } from "./support/buildspec";
+import { block, evaluateWith, guardsOf, key, one } from "./support/stacks";
+
+// Day 2: what a destroy, a re-create and a config change do to what is already there.
+
+/** Inputs that give a resource a fixed physical name (an auto-named resource has none of them). */
+const NAME_INPUTS = ["name", "repositoryName", "bucket"];
+/** The `adopt` key of each kept resource with a fixed name. */
+const ADOPT_KEYS: Record<string, string> = {
+    "pipeline-repository": "sourceRepository",
+    "images": "imageRepository",
+    "pipeline-build-logs": "buildLogGroup",
+    "target-logs": "taskLogGroup",
+};
+
+/**
+ * What `pulumi destroy` leaves behind under a fixed name, found from the registrations: kept
+ * resources (not their guards, which name the kept resource instead) that carry their own name.
+ * Creating one of them again fails with "already exists".
+ */
+function keptWithFixedNames(resources: Resource[]): Resource[] {
+    const retained = resources.filter(r => r.retainOnDelete && r.custom);
+    const guards = guardsOf(resources, retained);
+    return retained.filter(r => !guards.includes(r) && NAME_INPUTS.some(i => typeof r.inputs[i] === "string"));
+}
+const physicalName = (r: Resource) => NAME_INPUTS.map(i => r.inputs[i]).find(n => typeof n === "string") as string;
+
+describe("day 2: re-create after destroy, adopting what the destroy kept", () => {
+    for (const stack of committedStacks()) {
+        describe(`stack ${stack}`, () => {
+            let original: Evaluation;
+            let adopted: Evaluation;
+            let kept: Resource[];
+            before(async () => {
+                original = await evaluate(stack);
+                kept = keptWithFixedNames(original.resources);
+                const config = readStackConfig(stack);
+                config[key("adopt")] = Object.fromEntries(kept.map(r => [ADOPT_KEYS[r.name], physicalName(r)]));
+                adopted = await evaluate(stack, config);
+                assert.ifError(adopted.error);
+            });
+
+            it("has an adoption key for every kept resource with a fixed name (the source and image repositories, both log groups)", () => {
+                assert.deepEqual(kept.map(r => r.name).sort(), Object.keys(ADOPT_KEYS).sort(),
+                    "a kept resource with a fixed name and no adoption path: a re-create after destroy would fail on it");
+            });
+
+            it("registers each with its name as the import id and the inputs of its original registration (import fails on any difference)", () => {
+                for (const r of kept) {
+                    const again = one(adopted, r.type, r.name);
+                    assert.equal(again.importId, physicalName(r), `${r.type} ${r.name}`);
+                    assert.deepEqual(again.inputs, r.inputs, `${r.type} ${r.name}`);
+                    assert.equal(again.retainOnDelete, true);
+                }
+            });
+
+            it("imports nothing else: every other resource is registered as before", () => {
+                const others = adopted.resources.filter(r => !kept.some(k => k.type === r.type && k.name === r.name));
+                assert.deepEqual(others.filter(r => r.importId).map(r => `${r.type} ${r.name}`), []);
+                assert.equal(others.length, original.resources.length - kept.length);
+            });
+        });
+    }
+});
+
+/** Every leaf path where two registrations' inputs differ: `networkConfiguration.subnets[0]`. */
+function changedPaths(a: unknown, b: unknown, path = ""): string[] {
+    if (typeof a === "object" && a !== null && typeof b === "object" && b !== null && Array.isArray(a) === Array.isArray(b)) {
+        const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+        return [...keys].flatMap(k => changedPaths((a as any)[k], (b as any)[k],
+            Array.isArray(a) ? `${path}[${k}]` : path ? `${path}.${k}` : k));
+    }
+    return JSON.stringify(a) === JSON.stringify(b) ? [] : [path];
+}
+
+/** A path is ignored if an `ignoreChanges` entry is the path or one of its ancestors. */
+const ignoredBy = (ignoreChanges: string[]) => (path: string) =>
+    ignoreChanges.some(i => path === i || path.startsWith(`${i}.`) || path.startsWith(`${i}[`));
+
+const appspecOf = (e: Evaluation) => yaml.load(runBuildspec(projectOf(e, "pipeline-build")).files["appspec.yaml"]) as any;
+
+const EXISTING_VPC = {
+    vpcId: "vpc-0123456789abcdef0",
+    publicSubnetIds: ["subnet-0a0a0a0a0a0a0a0a0", "subnet-0b0b0b0b0b0b0b0b0"],
+    privateSubnetIds: ["subnet-0c0c0c0c0c0c0c0c0", "subnet-0d0d0d0d0d0d0d0d0"],
+};
+const network = (c: RawConfig) => block(c, "deployTarget").create.network ??= {};
+
+const NETWORK_CHANGES: { name: string; stack: string; before: (c: RawConfig) => void; after: (c: RawConfig) => void }[] = [{
+    name: "new private subnets in an existing VPC (prod)",
+    stack: "prod",
+    before: c => { Object.assign(network(c), EXISTING_VPC); },
+    after: c => { Object.assign(network(c), EXISTING_VPC, { privateSubnetIds: ["subnet-0e0e0e0e0e0e0e0e0", "subnet-0f0f0f0f0f0f0f0f0"] }); },
+}, {
+    name: "tasks moved from public to private subnets (dev)",
+    stack: "dev",
+    before: () => undefined,
+    after: c => { network(c).subnets = "private"; },
+}];
+
+describe("day 2: changing the network of a running target", () => {
+    for (const change of NETWORK_CHANGES) {
+        describe(change.name, () => {
+            let old: Evaluation;
+            let changed: Evaluation;
+            before(async () => {
+                old = await evaluateWith(change.stack, change.before);
+                changed = await evaluateWith(change.stack, change.after);
+                assert.ifError(old.error ?? changed.error);
+            });
+
+            it("changes only service properties that CodeDeploy owns (the service's ignoreChanges), so `up` succeeds", () => {
+                const [from, to] = [old, changed].map(e => one(e, "aws:ecs/service:Service"));
+                const paths = changedPaths(from.inputs, to.inputs);
+                assert.ok(paths.some(p => p.startsWith("networkConfiguration")), `nothing changed: ${paths}`);
+                assert.deepEqual(paths.filter(p => !ignoredBy(to.ignoreChanges)(p)), [],
+                    `UpdateService would be refused for these on a CODE_DEPLOY service (ignoreChanges: ${to.ignoreChanges})`);
+            });
+
+            it("ships the new network with the next deployment: the rendered appspec.yaml changes to the service's new network", () => {
+                const [from, to] = [old, changed].map(e => appspecOf(e).Resources[0].TargetService.Properties.NetworkConfiguration);
+                const service = one(changed, "aws:ecs/service:Service").inputs.networkConfiguration;
+                assert.notDeepEqual(to, from);
+                assert.deepEqual(to.AwsvpcConfiguration, {
+                    Subnets: service.subnets,
+                    SecurityGroups: service.securityGroups,
+                    AssignPublicIp: service.assignPublicIp ? "ENABLED" : "DISABLED",
+                });
+            });
+        });
+    }
+});

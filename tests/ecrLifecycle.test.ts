@@ -1,0 +1,76 @@
+import { strict as assert } from "assert";
+import { expiredImages, Image, LifecyclePolicy, LifecycleRule, lifecycleProblems } from "../offline/ecrLifecycle";
+
+// The evaluator against the examples of ECR's own documentation ("Examples of lifecycle policies
+// in Amazon ECR", Amazon ECR User Guide): the repository contents, policies and results there.
+
+const NOW = Date.UTC(2025, 0, 31);
+const DAY = 24 * 60 * 60 * 1000;
+const image = (id: string, tags: string[], daysAgo: number): Image => ({ id, tags, pushedAt: NOW - daysAgo * DAY });
+const expired = (policy: LifecyclePolicy, images: Image[]) => expiredImages(policy, images, NOW).map(i => i.id).sort();
+
+const countRule = (rulePriority: number, tagPrefixList: string[], countNumber: number): LifecycleRule => ({
+    rulePriority, selection: { tagStatus: "tagged", tagPrefixList, countType: "imageCountMoreThan", countNumber }, action: { type: "expire" },
+});
+
+describe("ECR lifecycle evaluator, against ECR's documented examples", () => {
+    // "Filtering on multiple rules": the same repository under two priority orders.
+    const multipleRules = [image("A", ["beta-1", "prod-1"], 10), image("B", ["beta-2", "prod-2"], 9), image("C", ["beta-3"], 8)];
+
+    it("multiple rules, example A: prod first expires only A (B meets rule 1's tagging requirements)", () => {
+        assert.deepEqual(expired({ rules: [countRule(1, ["prod"], 1), countRule(2, ["beta"], 1)] }, multipleRules), ["A"]);
+    });
+
+    it("multiple rules, example B: beta first expires A and B (rule 2 sees only what rule 1 already saw)", () => {
+        assert.deepEqual(expired({ rules: [countRule(1, ["beta"], 1), countRule(2, ["prod"], 1)] }, multipleRules), ["A", "B"]);
+    });
+
+    it("multiple tags in a single rule, example A: an image must match every prefix; older than 5 days expires C", () => {
+        const images = [image("A", ["alpha-1"], 12), image("B", ["beta-1"], 11), image("C", ["alpha-2", "beta-2"], 10),
+            image("D", ["alpha-3"], 4), image("E", ["beta-3"], 3), image("F", ["alpha-4", "beta-4"], 2)];
+        const policy: LifecyclePolicy = { rules: [{ rulePriority: 1, selection: {
+            tagStatus: "tagged", tagPrefixList: ["alpha", "beta"], countType: "sinceImagePushed", countNumber: 5, countUnit: "days",
+        }, action: { type: "expire" } }] };
+        assert.deepEqual(expired(policy, images), ["C"]);
+    });
+
+    it("multiple tags in a single rule, example B: tags are not exclusive; more than 1 expires A and B", () => {
+        const images = [image("A", ["alpha-1", "beta-1", "gamma-1"], 10), image("B", ["alpha-2", "beta-2"], 9),
+            image("C", ["alpha-3", "beta-3", "gamma-2"], 8)];
+        assert.deepEqual(expired({ rules: [countRule(1, ["alpha", "beta"], 1)] }, images), ["A", "B"]);
+    });
+
+    it("filtering on image age: expires untagged images older than 14 days, nothing tagged", () => {
+        const images = [image("old", [], 15), image("new", [], 13), image("tagged", ["v1"], 30)];
+        const policy: LifecyclePolicy = { rules: [{ rulePriority: 1, selection: {
+            tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: 14,
+        }, action: { type: "expire" } }] };
+        assert.deepEqual(expired(policy, images), ["old"]);
+    });
+
+    it("filtering on image age with a tag pattern: expires images tagged prod* older than 14 days", () => {
+        const images = [image("A", ["prod-1"], 20), image("B", ["production"], 15), image("C", ["prod-3"], 3), image("D", ["beta-1"], 20)];
+        const policy: LifecyclePolicy = { rules: [{ rulePriority: 1, selection: {
+            tagStatus: "tagged", tagPatternList: ["prod*"], countType: "sinceImagePushed", countUnit: "days", countNumber: 14,
+        }, action: { type: "expire" } }] };
+        assert.deepEqual(expired(policy, images), ["A", "B"]);
+    });
+
+    it("filtering on image count: keeps only the newest untagged image", () => {
+        const images = [image("A", [], 3), image("B", [], 2), image("C", [], 1), image("D", ["v1"], 9)];
+        const policy: LifecyclePolicy = { rules: [{ rulePriority: 1, selection: {
+            tagStatus: "untagged", countType: "imageCountMoreThan", countNumber: 1,
+        }, action: { type: "expire" } }] };
+        assert.deepEqual(expired(policy, images), ["A", "B"]);
+    });
+
+    it("rejects what ECR rejects: an `any` rule before another, repeated priorities or prefixes, a tagged rule without tags", () => {
+        const any: LifecycleRule = { rulePriority: 1, selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: 5 }, action: { type: "expire" } };
+        assert.match(lifecycleProblems({ rules: [any, countRule(2, ["v"], 1)] }).join(), /tagStatus any must have the highest rulePriority/);
+        assert.match(lifecycleProblems({ rules: [countRule(1, ["v"], 1), countRule(1, ["w"], 1)] }).join(), /unique/);
+        assert.match(lifecycleProblems({ rules: [countRule(1, ["v"], 1), countRule(2, ["v"], 1)] }).join(), /prefixes must be unique/);
+        assert.match(lifecycleProblems({ rules: [countRule(1, [], 1)] }).join(), /needs exactly one of tagPrefixList and tagPatternList/);
+        assert.throws(() => expiredImages({ rules: [any, countRule(2, ["v"], 1)] }, [], NOW), /ECR would reject/);
+        assert.deepEqual(lifecycleProblems({ rules: [countRule(1, ["v"], 1), { ...any, rulePriority: 2 }] }), []);
+    });
+});

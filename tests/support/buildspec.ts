@@ -1,0 +1,91 @@
+import { strict as assert } from "assert";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as yaml from "js-yaml";
+import { Evaluation } from "../../offline/engine";
+import { one } from "./stacks";
+
+/** Variables CodeBuild sets in every build; anything else a buildspec reads must come from the project. */
+export const CODEBUILD_VARIABLES = {
+    AWS_DEFAULT_REGION: "ap-northeast-2",
+    CODEBUILD_RESOLVED_SOURCE_VERSION: "0123456789abcdef0123",
+    CODEBUILD_BUILD_NUMBER: "7",
+    CODEBUILD_BUILD_ID: "my-project:0b1c2d3e-4f50-4a6b-8c7d-9e0f1a2b3c4d",
+};
+
+/** What `aws ecr batch-get-image` answers in these runs: one image, its manifest and media type. */
+export const STUB_MANIFEST = '{"schemaVersion":2,"config":{"digest":"sha256:0123"}}';
+export const STUB_MEDIA_TYPE = "application/vnd.docker.distribution.manifest.v2+json";
+
+export interface BuildRun {
+    /** Files the commands wrote in the source directory (input files excluded). */
+    files: Record<string, string>;
+    artifactFiles: string[];
+    /** Every call of the stubbed `docker` and `aws`, in order, as `docker <args>` / `aws <args>`. */
+    calls: string[];
+}
+
+export interface Project {
+    spec: any;
+    environment: Record<string, string>;
+}
+
+/** A registered CodeBuild project's buildspec (parsed) and plain environment variables. */
+export function projectOf(e: Evaluation, name?: string): Project {
+    const project = one(e, "aws:codebuild/project:Project", name);
+    return {
+        spec: yaml.load(project.inputs.source.buildspec),
+        environment: Object.fromEntries(project.inputs.environment.environmentVariables.map((v: any) => [v.name, v.value])),
+    };
+}
+
+/**
+ * Runs a buildspec's commands as CodeBuild does: one shell, the one the buildspec declares
+ * (`env.shell`; CodeBuild's default on Linux is `sh`, which is dash here as on Ubuntu images),
+ * stopping at the first failing command, with the project's and CodeBuild's variables.
+ * `docker` and `aws` are stubs that record their calls; `inputs` are files of the input artifact.
+ */
+export function runBuildspec({ spec, environment }: Project, inputs: Record<string, string> = {}): BuildRun {
+    const commands: string[] = Object.values(spec.phases).flatMap((phase: any) => phase.commands);
+
+    // Every variable the commands read is set by the project, by CodeBuild, or by the commands themselves.
+    const assigned = commands.map(c => /^([A-Z_][A-Z0-9_]*)=/.exec(c)?.[1]).filter(Boolean);
+    const read = new Set(commands.flatMap(c => [...c.matchAll(/\$\{?([A-Z_][A-Z0-9_]*)/g)].map(m => m[1])));
+    for (const name of read) {
+        assert.ok(name in environment || name in CODEBUILD_VARIABLES || assigned.includes(name),
+            `the buildspec reads $${name}, which neither the project, CodeBuild nor the buildspec sets`);
+    }
+
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "buildspec-"));
+    const bin = fs.mkdtempSync(path.join(os.tmpdir(), "buildspec-bin-"));
+    const log = path.join(bin, "calls");
+    for (const [file, text] of Object.entries(inputs)) {
+        fs.writeFileSync(path.join(dir, file), text);
+    }
+    // Like the real one, `docker login --password-stdin` reads the password (else `aws` may die of
+    // SIGPIPE); it records its call after that, so `aws ... | docker login` is recorded in order.
+    fs.writeFileSync(path.join(bin, "docker"), `#!/bin/sh\n[ "$1" = login ] && cat > /dev/null\necho "docker $*" >> "${log}"\n`, { mode: 0o755 });
+    const image = JSON.stringify({ images: [{ imageManifest: STUB_MANIFEST, imageManifestMediaType: STUB_MEDIA_TYPE }] });
+    fs.writeFileSync(path.join(bin, "aws"), `#!/bin/sh
+echo "aws $*" >> "${log}"
+case "$1 $2" in
+  "ecr get-login-password") echo not-a-password ;;
+  "ecr batch-get-image") echo '${image}' ;;
+esac
+`, { mode: 0o755 });
+    const shell: string = spec.env?.shell ?? "sh";
+    const options = shell === "bash" ? ["-e", "-o", "pipefail"] : ["-e"];
+    const run = spawnSync(shell, [...options, "-c", commands.join("\n")], {
+        cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"],
+        env: { PATH: `${bin}:${process.env.PATH}`, ...CODEBUILD_VARIABLES, ...environment },
+    });
+    const calls = fs.existsSync(log) ? fs.readFileSync(log, "utf8").trim().split("\n") : [];
+    const files = Object.fromEntries(fs.readdirSync(dir).filter(f => !(f in inputs))
+        .map(f => [f, fs.readFileSync(path.join(dir, f), "utf8")]));
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(bin, { recursive: true, force: true });
+    assert.strictEqual(run.status, 0, `buildspec commands failed in ${shell} (${run.status ?? run.signal}): ${run.stderr}`);
+    return { files, artifactFiles: spec.artifacts?.files ?? [], calls };
+}
