@@ -17,6 +17,7 @@ const COVERED = [
     "approval on", "approval off", "pipeline provisioning role present", "pipeline provisioning role absent",
     "target provisioning role present", "target provisioning role absent", "one account", "two accounts",
     "own buildspec", "generated buildspec", "retain on delete on", "retain on delete off",
+    "adopting kept resources", "creating kept resources",
     "default project", "other project", "keys without a namespace", "name with .", "name with _", "name with -", "long names",
 ];
 

@@ -7,7 +7,8 @@ import * as aws from "@pulumi/aws";
 import fc from "fast-check";
 import * as yaml from "js-yaml";
 import { RawConfig, stackFileConfig } from "../../offline/engine";
-import { StackConfig } from "../../stacks/config";
+import { parseConfig, StackConfig } from "../../stacks/config";
+import { keptNames } from "../../stacks/names";
 import { partitionOfRegion, SUPPORTED } from "../support/partitions";
 
 /** A stack file as a user writes it, with the project it belongs to. */
@@ -190,6 +191,15 @@ export const images = fc.record({
     keep: optional(fc.integer({ min: 2, max: 1000 })),
 }).map(compact);
 
+/**
+ * `adopt`: after `pulumi destroy` kept them, the kept resources to adopt instead of creating them
+ * again, by the names this stack gives them (the only ids the validator accepts), some or all.
+ */
+export const adopt = (project: string, stack: string, keys: Record<string, unknown>) => {
+    const kept = Object.entries(keptNames(parseConfig(project, stack, keys))).filter(([, name]) => name !== undefined);
+    return fc.subarray(kept, { minLength: 1 }).map(entries => Object.fromEntries(entries));
+};
+
 /** Every key of the project's namespace, as `key -> value` (left-out keys absent). */
 export const projectConfig = region.chain(regionName => accounts(regionName).chain(accountKeys => fc.record({
     region: fc.constant(regionName),
@@ -210,7 +220,9 @@ export const projectConfig = region.chain(regionName => accounts(regionName).cha
  */
 export const stackFiles: fc.Arbitrary<StackFile> = fc.record({
     project: projectName, stack: pulumiName, keys: projectConfig, namespaces: fc.constantFrom("all", "none", "some"),
-}).map(({ project, stack, keys, namespaces }) => ({
+}).chain(file => optional(adopt(file.project, file.stack, file.keys))
+    .map(adopted => ({ ...file, keys: adopted ? { ...file.keys, adopt: adopted } : file.keys })),
+).map(({ project, stack, keys, namespaces }) => ({
     project,
     stack,
     config: {
@@ -253,6 +265,7 @@ export function features(file: StackFile, config: StackConfig): string[] {
         config.pipelineAccount.accountId === config.targetAccount.accountId ? "one account" : "two accounts",
         config.build.buildspec ? "own buildspec" : "generated buildspec",
         `retain on delete ${config.retainOnDelete ? "on" : "off"}`,
+        Object.keys(config.adopt).length ? "adopting kept resources" : "creating kept resources",
         file.project === "cross-account-pipeline" ? "default project" : "other project",
         ...Object.keys(file.config).some(k => !k.includes(":")) ? ["keys without a namespace"] : [],
         ...[...new Set(`${file.project}${file.stack}`.match(/[._-]/g) ?? [])].map(c => `name with ${c}`),
