@@ -7,7 +7,7 @@ import { Region } from "@pulumi/aws/types/enums";
 import { z } from "zod";
 import { PLACEHOLDER_IMAGE } from "../components/buildspec";
 import { isSupportedRegion, partitionOf, SUPPORTED_PARTITIONS } from "../components/policies/document";
-import { keptNames } from "./accounts";
+import { keptNames } from "./names";
 import { ConfigError, isBlock, Path, problemLines, valueAt } from "./configIssues";
 
 export { ConfigError, exampleOf, fieldOf, flow } from "./configIssues";
