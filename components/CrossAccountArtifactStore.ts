@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { artifactBucketPolicy, artifactKeyPolicy } from "./policies/artifactStore";
-import { partitionOf } from "./policies/document";
+import { Grantees, partitionOf } from "./policies/document";
 import { requireProvider } from "./role";
 
 export interface CrossAccountArtifactStoreArgs {
@@ -11,10 +11,13 @@ export interface CrossAccountArtifactStoreArgs {
     region: string;
     /** Alias of the key, for people in the owning account. Other accounts must use `keyArn`. */
     keyAlias: string;
-    /** Roles of the owning account that read and write artifacts: the pipeline's and the build's. */
+    /**
+     * Roles of the owning account that read and write artifacts: the pipeline's and the build's in
+     * the pipeline's region; the pipeline's alone in another region (CodePipeline copies artifacts there).
+     */
     writerRoleArns: pulumi.Input<string>[];
-    /** Roles of other accounts that read artifacts: the target account's deploy role. */
-    readerRoleArns: pulumi.Input<string>[];
+    /** Roles that read artifacts: the deploy roles of the targets in this region (none: no statement for them). */
+    readers: Grantees;
     /** Days after which an artifact expires: longer than a manual approval may wait (7 days), and a rollback after it. */
     artifactRetentionDays: number;
     /**
@@ -25,9 +28,9 @@ export interface CrossAccountArtifactStoreArgs {
 }
 
 /**
- * Pipeline account: the customer-managed KMS key and the S3 bucket that hold pipeline
- * artifacts, shared read-only with the target account's deploy role. The AWS-managed
- * aws/s3 key cannot be shared across accounts, hence the customer-managed key.
+ * Pipeline account, one per region the pipeline acts in: the customer-managed KMS key and the S3
+ * bucket that hold pipeline artifacts, shared read-only with the deploy roles of the targets in
+ * that region. The AWS-managed aws/s3 key cannot be shared across accounts, hence the customer-managed key.
  */
 export class CrossAccountArtifactStore extends pulumi.ComponentResource {
     public readonly bucketName: pulumi.Output<string>;
@@ -47,11 +50,9 @@ export class CrossAccountArtifactStore extends pulumi.ComponentResource {
             enableKeyRotation: true,
             // The longest window: a key scheduled for deletion by mistake can still be saved.
             deletionWindowInDays: 30,
-            policy: pulumi.all([args.writerRoleArns, args.readerRoleArns]).apply(([writerRoleArns, readerRoleArns]) =>
-                JSON.stringify(artifactKeyPolicy({
-                    accountId: args.accountId, partition: partitionOf(args.region), region: args.region,
-                    writerRoleArns, readerRoleArns,
-                }))),
+            policy: pulumi.all(args.writerRoleArns).apply(writerRoleArns => JSON.stringify(artifactKeyPolicy({
+                accountId: args.accountId, partition: partitionOf(args.region), region: args.region, writerRoleArns, readers: args.readers,
+            }))),
         }, keep);
         new aws.kms.Alias(`${name}-key-alias`, { name: args.keyAlias, targetKeyId: key.keyId }, { parent: this });
 
@@ -91,8 +92,8 @@ export class CrossAccountArtifactStore extends pulumi.ComponentResource {
         }, keep);
         new aws.s3.BucketPolicy(`${name}-policy`, {
             ...bucketArgs,
-            policy: pulumi.all([bucket.arn, key.arn, args.readerRoleArns]).apply(([bucketArn, keyArn, readers]) =>
-                JSON.stringify(artifactBucketPolicy(bucketArn, keyArn, readers))),
+            policy: pulumi.all([bucket.arn, key.arn]).apply(([bucketArn, keyArn]) =>
+                JSON.stringify(artifactBucketPolicy(bucketArn, keyArn, args.readers))),
         }, keep);
 
         this.bucketName = bucket.bucket;

@@ -3,27 +3,27 @@
 // simulator. Used by the access tests and by the security doc generator.
 import { dnsSuffixOf, partitionOf } from "../components/policies/document";
 import { parseConfig, StackConfig } from "../stacks/config";
-import { stackNames } from "../stacks/names";
+import { StackNames, stackNames } from "../stacks/names";
 import { Evaluation, projectName, RawConfig, readStackConfig, Resource } from "./engine";
 import { registeredPolicies } from "./policies";
 import { Decision, evaluate as simulate, PolicyDocument, PolicyStatement } from "./simulator";
 
-/** The side of the pipeline, or an account this program knows nothing about. */
-export type AccountRef = "pipeline" | "target" | "third";
+/** The account the access table keeps for "a third account": never one of the stack's. */
 export const THIRD_ACCOUNT = "999999999999";
+/** With grants: organization, the organization a third account belongs to: another one. */
+const THIRD_ORGANIZATION = "o-0therorg00";
 
-/** The roles this program creates, by their key in `stackNames`. */
-export type RoleKey = keyof StackNames["roles"] | keyof StackNames["targetRoles"];
-type StackNames = ReturnType<typeof stackNames>;
+/** The roles this program creates: the pipeline account's, and each target's (with `target`, its index). */
+export type RoleKey = keyof StackNames["roles"] | keyof StackNames["targets"][number]["roles"];
 
 export type PrincipalSpec =
     /**
      * A role this program creates. `existing`: its ARN (with <placeholders>) when the stack names
      * the role in config instead of creating it; its identity policies are then not this stack's.
      */
-    | { role: RoleKey; identity?: "own" | "allow-all"; existing?: string }
-    /** A role the program does not create; its own account lets it do anything. */
-    | { stranger: AccountRef; name: string }
+    | { role: RoleKey; target?: number; identity?: "own" | "allow-all"; existing?: string }
+    /** A role the program does not create, in an account (text with <placeholders>); its own account lets it do anything. */
+    | { stranger: string; name: string }
     | { service: string };
 
 export type ResourceSpec =
@@ -31,7 +31,7 @@ export type ResourceSpec =
      * A role this program creates; its trust policy is the resource policy. `existing`: its ARN
      * when the stack names it in config instead; rows that need its trust policy do not apply then.
      */
-    | { role: RoleKey; policy?: "own" | "open"; existing?: string }
+    | { role: RoleKey; target?: number; policy?: "own" | "open"; existing?: string }
     /**
      * A resource this program creates, by type and logical name (or the only one of its type).
      * `existing`: its ARN when the stack names it in config instead (it has no resource policy then).
@@ -39,14 +39,14 @@ export type ResourceSpec =
     | { type: string; name?: string; /** Appended to the ARN: `/key` of an object, `:log-stream:x`. */ path?: string;
         /** Another ARN made from the resource's, e.g. a rule of a listener. */ derive?: (arn: string) => string;
         policy?: "own" | "open"; existing?: string }
-    /** Anything else: an ARN with <placeholders>, its account, and its resource policy if it has one. */
-    | { arn: string; account: AccountRef; policy?: PolicyDocument };
+    /** Anything else: an ARN with <placeholders>, its account (text with <placeholders>), and its resource policy if it has one. */
+    | { arn: string; account: string; policy?: PolicyDocument };
 
-export interface AccessRow<P extends string = string, R extends string = string> {
-    principal: P;
+export interface AccessRow {
+    principal: string;
     /** One action, or several that share the rest of the row. */
     action: string | string[];
-    resource: R;
+    resource: string;
     /** Request context; values may hold <placeholders> (see `resolveText`). */
     context?: Record<string, string>;
     /** Keys absent from the real request, so AWS's rules for missing keys apply. */
@@ -54,15 +54,17 @@ export interface AccessRow<P extends string = string, R extends string = string>
     expect: Decision;
     /** Why the row holds, in a few words: it is printed in SECURITY.md. */
     why: string;
+    /** The target the row is about, by name; none: the pipeline account's own row. */
+    target?: string;
 }
 
 /** How a decision on a row reads (see `AccessWorld.verdict`). */
 export type Verdict = "expected" | "own administrators" | "unexpected";
 
-export interface AccessTable<P extends string = string, R extends string = string> {
-    principals: Record<P, PrincipalSpec>;
-    resources: Record<R, ResourceSpec>;
-    rows: AccessRow<P, R>[];
+export interface AccessTable {
+    principals: Record<string, PrincipalSpec>;
+    resources: Record<string, ResourceSpec>;
+    rows: AccessRow[];
 }
 
 export function actionsOf(row: AccessRow): string[] {
@@ -137,32 +139,29 @@ export function configOf(e: Evaluation): StackConfig {
  * policies the program registered. `documents` maps each policy's URN to its document; a
  * mutation test swaps one entry and re-runs the rows that use it.
  */
-export class AccessWorld<P extends string = string, R extends string = string> {
+export class AccessWorld {
     readonly documents: Map<string, PolicyDocument>;
     private readonly facts: Record<string, string>;
-    private readonly roleNames: Record<RoleKey, string>;
+    private readonly names: StackNames;
 
-    constructor(readonly table: AccessTable<P, R>, readonly evaluation: Evaluation, readonly config: StackConfig = configOf(evaluation)) {
+    constructor(readonly table: AccessTable, readonly evaluation: Evaluation, readonly config: StackConfig = configOf(evaluation)) {
         if (evaluation.error) {
             throw evaluation.error;
         }
         this.documents = new Map(registeredPolicies(evaluation).map(p => [p.resource.urn, p.document as PolicyDocument]));
-        const target = config.deployTarget.create ?? config.deployTarget.existing;
         this.facts = {
             region: config.region,
             partition: partitionOf(config.region),
             "dns suffix": dnsSuffixOf(config.region),
             "pipeline account": config.pipelineAccount.accountId,
-            "target account": config.targetAccount.accountId,
             "third account": THIRD_ACCOUNT,
-            "deployment config": target.deploymentConfigName,
         };
-        const names = stackNames(config);
-        this.roleNames = { ...names.roles, ...names.targetRoles };
+        this.names = stackNames(config);
     }
 
-    private accountId(ref: AccountRef): string {
-        return this.facts[`${ref} account`];
+    private roleName(key: RoleKey, target?: number): string {
+        return target === undefined ? this.names.roles[key as keyof StackNames["roles"]]
+            : this.names.targets[target].roles[key as keyof StackNames["targets"][number]["roles"]];
     }
 
     /** Fills `<name>`: a fact (region, partition, dns suffix, `<side> account`), a table resource's ARN, or a config path. */
@@ -172,7 +171,7 @@ export class AccessWorld<P extends string = string, R extends string = string> {
                 return this.facts[key];
             }
             if (key in this.table.resources) {
-                return this.resource(key as R).arn;
+                return this.resource(key).arn;
             }
             const value = key.split(".").reduce<any>((v, part) => v?.[part], this.config);
             if (typeof value !== "string") {
@@ -183,8 +182,10 @@ export class AccessWorld<P extends string = string, R extends string = string> {
     }
 
     /** The role the program creates under this key, or undefined when the stack does not create it. */
-    private createdRole(key: RoleKey): Resource | undefined {
-        return this.evaluation.resources.find(r => r.type === "aws:iam/role:Role" && r.state.name === this.roleNames[key]);
+    private createdRole(key: RoleKey, target?: number): Resource | undefined {
+        const name = this.roleName(key, target);
+        const account = target === undefined ? this.config.pipelineAccount.accountId : this.config.targets[target].account.accountId;
+        return this.evaluation.resources.find(r => r.type === "aws:iam/role:Role" && r.state.name === name && r.account === account);
     }
 
     private created(entity: string, type: string, name?: string): Resource | undefined {
@@ -209,16 +210,16 @@ export class AccessWorld<P extends string = string, R extends string = string> {
         return holder && this.documents.has(holder.urn) ? { urn: holder.urn, open } : undefined;
     }
 
-    principal(name: P): Located {
+    principal(name: string): Located {
         const spec = this.table.principals[name];
         if ("service" in spec) {
             return { arn: spec.service, account: "", identity: [] };
         }
         if ("stranger" in spec) {
-            const account = this.accountId(spec.stranger);
+            const account = this.resolveText(spec.stranger);
             return { arn: `arn:${this.facts.partition}:iam::${account}:role/${spec.name}`, account, identity: [{ fixed: ALLOW_ALL }] };
         }
-        const role = this.createdRole(spec.role);
+        const role = this.createdRole(spec.role, spec.target);
         const allowAll: PolicyRef[] = [{ fixed: ALLOW_ALL }];
         if (!role) {
             const located = this.named(name, `the ${spec.role} role`, spec.existing);
@@ -233,15 +234,18 @@ export class AccessWorld<P extends string = string, R extends string = string> {
         return { arn: role.state.arn, account: role.account!, identity };
     }
 
-    resource(name: R): Located {
+    resource(name: string): Located {
         const spec = this.table.resources[name];
+        if (!spec) {
+            throw new Error(`the access table has no resource ${name}`);
+        }
         if ("arn" in spec) {
             return {
-                arn: this.resolveText(spec.arn), account: this.accountId(spec.account), identity: [],
+                arn: this.resolveText(spec.arn), account: this.resolveText(spec.account), identity: [],
                 policy: spec.policy && { fixed: JSON.parse(this.resolveText(JSON.stringify(spec.policy))) },
             };
         }
-        const found = "role" in spec ? this.createdRole(spec.role) : this.created(name, spec.type, spec.name);
+        const found = "role" in spec ? this.createdRole(spec.role, spec.target) : this.created(name, spec.type, spec.name);
         const what = "role" in spec ? `the ${spec.role} role` : `${spec.type}${spec.name ? ` "${spec.name}"` : ""}`;
         const located = found
             ? { arn: found.state.arn as string, account: found.account!, identity: [], policy: this.registered(found, spec.policy === "open") }
@@ -255,7 +259,7 @@ export class AccessWorld<P extends string = string, R extends string = string> {
      * the stack neither creates nor names (a created target's roles, with an existing target), or
      * about a role config names, through a policy that is not this stack's (its trust policy).
      */
-    absence(row: AccessRow<P, R>): string | undefined {
+    absence(row: AccessRow): string | undefined {
         try {
             this.principal(row.principal);
             const resource = this.resource(row.resource);
@@ -280,12 +284,14 @@ export class AccessWorld<P extends string = string, R extends string = string> {
      * on both sides) also those that stand for what the other side's administrators could do
      * (`Allow *` given, a resource policy opened): there they are the same administrators.
      */
-    verdict(row: AccessRow<P, R>, decision: Decision): Verdict {
+    verdict(row: AccessRow, decision: Decision): Verdict {
         const principal = this.table.principals[row.principal];
         const resource = this.table.resources[row.resource];
         const allowAll = "stranger" in principal || ("role" in principal && principal.identity === "allow-all");
         const opened = "policy" in resource && resource.policy === "open";
-        const oneAccount = this.facts["pipeline account"] === this.facts["target account"];
+        // The row's target (or, for the pipeline account's rows, any target) shares the pipeline account.
+        const oneAccount = this.config.targets.some(t => (row.target === undefined || t.name === row.target) &&
+            t.account.accountId === this.config.pipelineAccount.accountId);
         const sameAccount = this.principal(row.principal).account === this.resource(row.resource).account;
         if (decision === "Allowed" && sameAccount && ((allowAll && row.expect === "Allowed") || (oneAccount && (allowAll || opened)))) {
             return "own administrators";
@@ -302,28 +308,42 @@ export class AccessWorld<P extends string = string, R extends string = string> {
     }
 
     /** The URNs of the registered documents a row's decision depends on. */
-    uses(row: AccessRow<P, R>): string[] {
+    uses(row: AccessRow): string[] {
         const { identity } = this.principal(row.principal);
         const { policy } = this.resource(row.resource);
         return [...identity, ...(policy ? [policy] : [])].flatMap(ref => "urn" in ref ? [ref.urn] : []);
     }
 
     /** The simulator's decision on each action of a row, with `documents` as they stand. */
-    decide(row: AccessRow<P, R>): Promise<Decision[]> {
+    decide(row: AccessRow): Promise<Decision[]> {
         return Promise.all(actionsOf(row).map(action => this.decideOne(row, action)));
     }
 
-    private async decideOne(row: AccessRow<P, R>, action: string): Promise<Decision> {
+    /**
+     * With grants: organization, the organization of the principal and of the resource, as AWS adds
+     * them to every request: the stack's accounts are in the configured organization, a third
+     * account in another; a service principal has none.
+     */
+    private organization(principal: Located, resource: Located): Record<string, string> {
+        if (this.config.grants !== "organization") {
+            return {};
+        }
+        const of = (account: string) => account === THIRD_ACCOUNT ? THIRD_ORGANIZATION : this.config.organizationId!;
+        return { ...(principal.account ? { "aws:PrincipalOrgID": of(principal.account) } : {}), "aws:ResourceOrgID": of(resource.account) };
+    }
+
+    private async decideOne(row: AccessRow, action: string): Promise<Decision> {
         const principal = this.principal(row.principal);
         const resource = this.resource(row.resource);
-        const context = Object.fromEntries(Object.entries(row.context ?? {}).map(([k, v]) => [k, this.resolveText(v)]));
+        const context = { ...this.organization(principal, resource),
+            ...Object.fromEntries(Object.entries(row.context ?? {}).map(([k, v]) => [k, this.resolveText(v)])) };
         const { decision } = await simulate({
             principal: principal.arn,
             action,
             resource: resource.arn,
             resourceAccount: resource.account,
             context,
-            absentContextKeys: row.absent,
+            absentContextKeys: [...row.absent ?? [], ...this.config.grants === "organization" && !principal.account ? ["aws:PrincipalOrgID"] : []],
             identityPolicies: principal.identity.map(ref => this.document(ref, false)),
             resourcePolicy: resource.policy && this.document(resource.policy, /^sts:/.test(action)),
         });

@@ -120,9 +120,11 @@ function rows(shape: Record<string, z.ZodType>, prefix: string): string[] {
         const fallback = field.required ? "required" : field.meta.derivedDefault ?? (field.default === undefined ? "none"
             : field.shape ? "its keys' defaults" : code(flow(field.default)));
         const example = field.shape ? "" : code(flow(exampleOf(field.meta)));
+        const element = field.element && fieldOf(field.element).shape;
         const row = `| ${code(name)} | ${cell(field.meta.description ?? "")} | ${cell(field.meta.expected ?? (field.shape ? "a block" : ""))} | ` +
-            `${cell(fallback)} | ${example} |`;
-        return [row, ...field.shape ? rows(field.shape, `${name}.`) : []];
+            `${cell(fallback)} | ${element ? "" : example} |`;
+        // A list of blocks (the targets): each key of its blocks, as `targets[].name`.
+        return [row, ...field.shape ? rows(field.shape, `${name}.`) : element ? rows(element, `${name}[].`) : []];
     });
 }
 

@@ -11,7 +11,7 @@ export interface Wire {
     path: string;
 }
 
-const ARN = /arn:[\w-]+:[\w-]*:[\w-]*:(\d{12}):[^"\s,\]}]+/g;
+const ARN = /arn:[\w-]+:[\w-]*:[\w-]*:(\d{12}):[^"\\\s,\]}]+/g;
 
 /** Every string in a value, with its path. */
 function strings(value: unknown, path: string): [string, string][] {

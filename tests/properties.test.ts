@@ -11,11 +11,13 @@ const RUNS = 20;
 
 /** Every documented option and combination the generator must reach (see `features`). */
 const COVERED = [
-    "partition aws", "partition aws-cn", "partition aws-us-gov",
+    "partition aws", "partition aws-cn", "partition aws-us-gov", "one target", "several targets",
     "created target", "existing target", "created repository", "existing repository",
     "private subnets", "public subnets", "created VPC", "existing VPC", "HTTP", "HTTPS",
-    "approval on", "approval off", "pipeline provisioning role present", "pipeline provisioning role absent",
-    "target provisioning role present", "target provisioning role absent", "one account", "two accounts",
+    "approval on", "approval off", "check by path", "check by url", "wave", "target in another region", "legacy names",
+    "pipeline provisioning role present", "pipeline provisioning role absent",
+    "target provisioning role present", "target provisioning role absent", "target in the pipeline account",
+    "targets sharing an account", "targets in several accounts", "grants by roles", "grants by organization",
     "own buildspec", "generated buildspec", "retain on delete on", "retain on delete off",
     "adopting kept resources", "creating kept resources",
     "default project", "other project", "keys without a namespace", "name with .", "name with _", "name with -", "long names",

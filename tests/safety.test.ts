@@ -35,7 +35,8 @@ describe("safety rails", () => {
             it("retains the source repository, the key, the bucket, the image repository and the log groups on delete", () => {
                 const kept = resources.filter(r => KEPT_TYPES.includes(r.type));
                 assert.deepEqual([...new Set(kept.map(r => r.type))].sort(), [...KEPT_TYPES].sort());
-                assert.equal(kept.filter(r => r.type === "aws:cloudwatch/logGroup:LogGroup").length, 2, "build and task logs");
+                const created = stackConfig(stack).targets.filter(t => t.create).length;
+                assert.equal(kept.filter(r => r.type === "aws:cloudwatch/logGroup:LogGroup").length, 1 + created, "build logs and each created target's");
                 for (const r of kept) {
                     assert.equal(r.retainOnDelete, true, `${r.type} ${r.name}`);
                 }
@@ -43,9 +44,10 @@ describe("safety rails", () => {
 
             it("retains every guard of a kept resource with it (guards found from the registrations)", () => {
                 const guards = guardsOf(resources, resources.filter(r => KEPT_TYPES.includes(r.type)));
-                // The bucket's six (policy, public access block, ownership, encryption, versioning,
+                // Each artifact bucket's six (policy, public access block, ownership, encryption, versioning,
                 // lifecycle) and the image repository's two (repository and lifecycle policies).
-                assert.equal(guards.length, 8, guards.map(g => g.type).join(", "));
+                const buckets = resources.filter(r => r.type === "aws:s3/bucket:Bucket").length;
+                assert.equal(guards.length, 6 * buckets + 2, guards.map(g => g.type).join(", "));
                 assert.deepEqual(guards.filter(g => !g.retainOnDelete).map(g => `${g.type} ${g.name}`), []);
             });
 
@@ -53,12 +55,12 @@ describe("safety rails", () => {
                 const kept = resources.filter(r => KEPT_TYPES.includes(r.type));
                 const allowed = new Set([...kept, ...guardsOf(resources, kept)]);
                 assert.deepEqual(resources.filter(r => r.retainOnDelete && !allowed.has(r)).map(r => `${r.type} ${r.name}`), []);
-                assert.equal(one(resources, "aws:kms/alias:Alias").retainOnDelete, false);
+                assert.deepEqual(ofType(resources, "aws:kms/alias:Alias").map(a => a.retainOnDelete), ofType(resources, "aws:kms/alias:Alias").map(() => false));
             });
 
             it("gives the key the longest deletion window and force-destroys nothing", () => {
-                assert.equal(one(resources, "aws:kms/key:Key").inputs.deletionWindowInDays, 30);
-                assert.equal(one(resources, "aws:s3/bucket:Bucket").inputs.forceDestroy, false);
+                assert.deepEqual(ofType(resources, "aws:kms/key:Key").map(k => k.inputs.deletionWindowInDays), ofType(resources, "aws:kms/key:Key").map(() => 30));
+                assert.deepEqual(ofType(resources, "aws:s3/bucket:Bucket").map(b => b.inputs.forceDestroy), ofType(resources, "aws:s3/bucket:Bucket").map(() => false));
                 assert.equal(one(resources, "aws:ecr/repository:Repository").inputs.forceDelete, false);
             });
 

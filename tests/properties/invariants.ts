@@ -6,33 +6,43 @@ import { evaluate, Evaluation, Resource } from "../../offline/engine";
 import { AccessResult, planOf } from "../../offline/plan";
 import { StackConfig } from "../../stacks/config";
 import { NAME_LIMITS, NameLimit, nameProblem, UNNAMED_TYPES } from "../../stacks/nameLimits";
-import { expectedSide } from "../support/placement";
+import { growingDocuments, GrowingKind, SIZE_LIMITS } from "../../stacks/limits";
+import { PolicyKind, registeredPolicies } from "../../offline/policies";
+import { expectedPlacement } from "../support/placement";
 import { configAsRead, partitionName, StackFile } from "./stackFiles";
 
-/** The guarantees at the heart of the access table: they hold in every stack, never excused. */
-export const CORE_ROWS: { principal: string; action: string; resource: string; context?: Record<string, string> }[] = [
-    { principal: "pipeline role", action: "sts:AssumeRole", resource: "deploy role" },
-    { principal: "deploy role", action: "s3:GetObject", resource: "build output artifact", context: { "aws:SecureTransport": "true" } },
-    { principal: "deploy role", action: "kms:Decrypt", resource: "artifact key", context: { "kms:ViaService": "s3.<region>.<dns suffix>" } },
-    { principal: "third-account role with Allow *", action: "sts:AssumeRole", resource: "deploy role" },
-    { principal: "another PROD role with Allow *", action: "sts:AssumeRole", resource: "deploy role" },
-];
+/** The guarantees at the heart of the access table: for every target, they hold in every stack, never excused. */
+export function coreRows(config: StackConfig) {
+    return config.targets.flatMap((t, i): { principal: string; action: string; resource: string; context?: Record<string, string> }[] => {
+        const store = t.region === config.region ? "" : ` in ${t.region}`;
+        const deploy = `deploy role (${t.name})`;
+        return [
+            { principal: "pipeline role", action: "sts:AssumeRole", resource: deploy },
+            { principal: deploy, action: "s3:GetObject", resource: `build output artifact${store}`, context: { "aws:SecureTransport": "true" } },
+            { principal: deploy, action: "kms:Decrypt", resource: `artifact key${store}`, context: { "kms:ViaService": `s3.<targets.${i}.region>.<dns suffix>` } },
+            { principal: "third-account role with Allow *", action: "sts:AssumeRole", resource: deploy },
+            { principal: `another role with Allow * in the target's account (${t.name})`, action: "sts:AssumeRole", resource: deploy },
+        ];
+    });
+}
 
 const placed = (e: Evaluation) => e.resources.filter(r => r.type !== "pulumi:pulumi:Stack" && r.type !== "pulumi:providers:aws");
 
-/** Every resource in the account and region its side says (tests/support/placement.ts, written by hand). */
+/**
+ * Every resource in the account and region its side and owner say (tests/support/placement.ts,
+ * written by hand), and one provider per account and region, pinned to its account.
+ */
 export function checkPlacement(e: Evaluation, config: StackConfig) {
     for (const r of placed(e)) {
-        const side = expectedSide(r);
-        assert.ok(side, `${r.type} ${r.name} is not in the placement table (tests/support/placement.ts)`);
-        assert.equal(r.account, config[`${side}Account`].accountId, `${r.type} ${r.name} is not in the ${side} account`);
-        assert.equal(r.region, config.region, `${r.type} ${r.name} is not in ${config.region}`);
+        const expected = expectedPlacement(r, config);
+        assert.ok(expected, `${r.type} ${r.name} is not in the placement table (tests/support/placement.ts)`);
+        assert.deepEqual({ account: r.account, region: r.region }, expected, `${r.type} ${r.name} is not where it belongs`);
     }
-    for (const side of ["pipeline", "target"] as const) {
-        const pinned = e.resources.filter(r => r.type === "pulumi:providers:aws" && r.name === `${side}-account`)
-            .map(r => JSON.parse(r.inputs.allowedAccountIds));
-        assert.deepEqual(pinned, [[config[`${side}Account`].accountId]], `the ${side} account's provider is not pinned to it`);
-    }
+    const providers = e.resources.filter(r => r.type === "pulumi:providers:aws");
+    const places = providers.map(p => `${JSON.parse(p.inputs.allowedAccountIds)} ${p.inputs.region}`);
+    assert.deepEqual(places.filter((p, i) => places.indexOf(p) !== i), [], "two providers for one account and region");
+    const touched = [...new Set(placed(e).map(r => `${r.account} ${r.region}`))];
+    assert.deepEqual([...places].sort(), touched.sort(), "a provider for each account and region the stack touches, and no other");
 }
 
 /** Each physical name of a registered resource, with the limit it must keep. */
@@ -55,7 +65,7 @@ export function checkNames(resources: Resource[]) {
     for (const { resource, limit, name } of physicalNames(resources)) {
         const problem = nameProblem(name, limit);
         assert.equal(problem, undefined, `${resource.type} ${resource.name}: ${problem}`);
-        if (resource.type !== "pulumi:providers:aws") {
+        if (resource.type !== "pulumi:providers:aws" && !limit.shared) {
             const key = `${limit.type} ${limit.field} ${resource.account} ${resource.region} ${name}`;
             const other = seen.get(key);
             assert.ok(!other, `${resource.type} ${resource.name} and ${other?.name} are both named ${name} in ${resource.account} ${resource.region}`);
@@ -64,16 +74,21 @@ export function checkNames(resources: Resource[]) {
     }
 }
 
-/** Every ARN the program registers is in the region's partition (AWS's data), its region and one of its two accounts. */
+/**
+ * Every ARN the program registers is in the region's partition (AWS's data), in a region the path
+ * acts in and in one of its accounts (`*` only in an organization-wide role pattern).
+ */
 export function checkArns(e: Evaluation, config: StackConfig) {
     const partition = partitionName(config.region);
-    const accounts = [config.pipelineAccount.accountId, config.targetAccount.accountId];
+    const accounts = [config.pipelineAccount.accountId, ...config.targets.map(t => t.account.accountId)];
+    const regions: string[] = [config.region, ...config.targets.map(t => t.region)];
     for (const r of e.resources.filter(r => r.custom)) {
         const text = JSON.stringify(r.inputs);
-        for (const [arn, arnPartition, region, account] of text.matchAll(/arn:([\w-]+):[\w-]*:([\w-]*):(\d*):[^"\\\s,]*/g)) {
+        for (const [arn, arnPartition, region, account] of text.matchAll(/arn:([\w-]+):[\w-]*:([\w-]*):(\d*|\*):[^"\\\s,]*/g)) {
             assert.equal(arnPartition, partition, `${r.type} ${r.name}: ${arn} is not in the ${partition} partition of ${config.region}`);
-            assert.ok(region === "" || region === config.region, `${r.type} ${r.name}: ${arn} is not in ${config.region}`);
-            assert.ok(account === "" || accounts.includes(account), `${r.type} ${r.name}: ${arn} names an account that is not the stack's`);
+            assert.ok(region === "" || regions.includes(region), `${r.type} ${r.name}: ${arn} is not in a region of the path`);
+            assert.ok(account === "" || accounts.includes(account) || (account === "*" && config.grants === "organization" && /:iam::\*:role\//.test(arn)),
+                `${r.type} ${r.name}: ${arn} names an account that is not the stack's`);
         }
     }
 }
@@ -86,13 +101,14 @@ export function checkArns(e: Evaluation, config: StackConfig) {
 export function checkAccess(access: AccessResult[], config: StackConfig) {
     for (const { row, absence, decisions } of access) {
         if (absence) {
-            assert.ok(config.deployTarget.existing, `with a created target, every row applies; this does not: ${absence}`);
+            const target = config.targets.find(t => t.name === row.target);
+            assert.ok(target?.existing, `only rows about an existing target may not apply; this does not: ${absence}`);
         }
         for (const { action, decision, verdict } of decisions) {
             assert.notEqual(verdict, "unexpected", `${row.principal} ${action} on ${row.resource}: ${decision}, expected ${row.expect} (${row.why})`);
         }
     }
-    for (const core of CORE_ROWS) {
+    for (const core of coreRows(config)) {
         const found = access.filter(({ row }) => row.principal === core.principal && row.resource === core.resource &&
             actionsOf(row).includes(core.action) && Object.entries(core.context ?? {}).every(([k, v]) => row.context?.[k] === v));
         assert.equal(found.length, 1, `the access table has no single core row ${JSON.stringify(core)}`);
@@ -103,6 +119,51 @@ export function checkAccess(access: AccessResult[], config: StackConfig) {
     }
 }
 
+/** The registered document a growing document of stacks/limits.ts stands for. */
+const REGISTERED: Record<GrowingKind, (e: Evaluation, region: string) => string> = {
+    key: (e, region) => one(e, "aws:kms/key:Key", region).inputs.policy,
+    bucket: (e, region) => one(e, "aws:s3/bucketPolicy:BucketPolicy", region).inputs.policy,
+    repository: e => one(e, "aws:ecr/repositoryPolicy:RepositoryPolicy").inputs.policy,
+    lifecycle: e => one(e, "aws:ecr/lifecyclePolicy:LifecyclePolicy").inputs.policy,
+    pipelineRole: e => e.resources.find(r => r.name === "pipeline-pipeline-permissions")!.inputs.policy,
+    deployFiles: e => e.resources.find(r => r.type === "aws:codebuild/project:Project" && r.name === "pipeline-build")!.inputs.environment.environmentVariables
+        .find((v: { name: string }) => v.name === "DEPLOY_FILES").value,
+};
+
+function one(e: Evaluation, type: string, region?: string): Resource {
+    const found = e.resources.filter(r => r.type === type && (region === undefined || r.region === region));
+    assert.equal(found.length, 1, `one ${type}${region ? ` in ${region}` : ""}`);
+    return found[0];
+}
+
+/**
+ * Every registered policy within AWS's size limits (a role's inline policies together), and the
+ * sizes stacks/limits.ts computes before registering anything are the registered ones: the
+ * validation refuses exactly the stacks AWS would.
+ */
+export function checkPolicySizes(e: Evaluation, config: StackConfig) {
+    for (const d of growingDocuments(config)) {
+        assert.equal(d.text.length, REGISTERED[d.kind](e, d.region).length, `the ${d.document}: computed size differs from the registered one`);
+    }
+    const limits: Partial<Record<PolicyKind, number>> = { key: SIZE_LIMITS.keyPolicy, bucket: SIZE_LIMITS.bucketPolicy,
+        repository: SIZE_LIMITS.repositoryPolicy, trust: TRUST_POLICY_LIMIT };
+    const perRole = new Map<string, number>();
+    for (const { kind, resource, document } of registeredPolicies(e)) {
+        const size = JSON.stringify(document).length;
+        if (kind === "identity") {
+            perRole.set(`${resource.account} ${resource.inputs.role}`, (perRole.get(`${resource.account} ${resource.inputs.role}`) ?? 0) + size);
+        } else {
+            assert.ok(size <= limits[kind]!, `${resource.name}'s ${kind} policy has ${size} characters, over ${limits[kind]}`);
+        }
+    }
+    for (const [role, size] of perRole) {
+        assert.ok(size <= SIZE_LIMITS.roleInlinePolicies, `${role}'s inline policies have ${size} characters, over ${SIZE_LIMITS.roleInlinePolicies}`);
+    }
+}
+
+/** A role's trust policy: IAM's default quota (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html). */
+const TRUST_POLICY_LIMIT = 2048;
+
 /** Every invariant, on one generated stack file. */
 export async function checkStack(file: StackFile): Promise<void> {
     const e = await evaluate(file.stack, configAsRead(file), { project: file.project });
@@ -112,6 +173,7 @@ export async function checkStack(file: StackFile): Promise<void> {
     checkPlacement(e, config);
     checkNames(e.resources);
     checkArns(e, config);
+    checkPolicySizes(e, config);
     const plan = await planOf(e);
     assert.equal(plan.exitCode, 0, plan.text);
     checkAccess(plan.access!, config);
