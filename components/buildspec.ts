@@ -67,7 +67,10 @@ export function placeholderCommand(): string[] {
         'require("http").createServer((req, res) => res.end("No deployment yet: push to the source branch.\\n")).listen(Number(process.env.PORT))'];
 }
 
-/** What the build renders for one target: the files its deploy action reads. Plain values. */
+/**
+ * What the build knows of one target: the files its deploy action reads, and the values the build
+ * renders into them. Plain values; the build gets every target's in DEPLOY_TARGETS.
+ */
 export interface RenderedTarget {
     files: { taskDefinition: string; appSpec: string };
     taskFamily: string;
@@ -75,8 +78,9 @@ export interface RenderedTarget {
     executionRoleArn: string;
     containerName: string;
     containerPort: number;
-    cpu: number;
-    memory: number;
+    /** Fargate CPU units and MiB, as the task definition writes them (text). */
+    cpu: string;
+    memory: string;
     /** The container's awslogs group, in the target's account and region. */
     logGroupName: string;
     region: string;
@@ -84,45 +88,52 @@ export interface RenderedTarget {
     network?: { subnets: string[]; securityGroups: string[]; assignPublicIp: boolean };
 }
 
-/**
- * The files each target's deploy action reads, by file name: a task definition whose image is
- * `<IMAGE1_NAME>` (CodeDeployToECS puts the built image there) and an appspec whose task
- * definition is `<TASK_DEFINITION>` (the revision it registers), with the target's network.
- */
-export function renderedTargets(targets: RenderedTarget[]): Record<string, string> {
-    return Object.fromEntries(targets.flatMap(t => {
-        const taskDefinition = taskDefinitionDocument({
-            family: t.taskFamily, taskRoleArn: t.taskRoleArn, executionRoleArn: t.executionRoleArn, cpu: String(t.cpu),
-            memory: String(t.memory), containerName: t.containerName, image: `<${IMAGE_PLACEHOLDER}>`, containerPort: t.containerPort,
-            logGroupName: t.logGroupName, region: t.region,
-        });
-        const q = JSON.stringify;
-        const network = t.network ? `
-        NetworkConfiguration:
-          AwsvpcConfiguration:
-            Subnets: ${q(t.network.subnets)}
-            SecurityGroups: ${q(t.network.securityGroups)}
-            AssignPublicIp: ${t.network.assignPublicIp ? "ENABLED" : "DISABLED"}` : "";
-        const appSpec = `version: 0.0
-Resources:
-  - TargetService:
-      Type: AWS::ECS::Service
-      Properties:
-        TaskDefinition: <TASK_DEFINITION>
-        LoadBalancerInfo:
-          ContainerName: ${q(t.containerName)}
-          ContainerPort: ${t.containerPort}${network}
-`;
-        return [[t.files.taskDefinition, `${JSON.stringify(taskDefinition, null, 2)}\n`], [t.files.appSpec, appSpec]];
-    }));
-}
-
 /** The environment variables of the build project: the contract with any buildspec, generated or not. */
 export function buildEnvironment(imageRepositoryUrl: pulumi.Input<string>, targets: pulumi.Input<RenderedTarget[]>): Record<string, pulumi.Input<string>> {
     return {
         IMAGE_REPOSITORY_URI: imageRepositoryUrl,
-        DEPLOY_FILES: pulumi.output(targets).apply(t => JSON.stringify(renderedTargets(t as RenderedTarget[]))),
+        DEPLOY_TARGETS: pulumi.output(targets).apply(t => JSON.stringify(t)),
     };
+}
+
+/**
+ * The jq filter that renders a target's taskdef from its DEPLOY_TARGETS entry: the task definition
+ * document with each value read from the entry and the image `<IMAGE1_NAME>` (CodeDeployToECS puts
+ * the built image there). The document is JSON, and JSON is a jq object construction: each value
+ * stands as `"@<field>"` and becomes `.<field>`.
+ */
+export function taskDefinitionFilter(): string {
+    const field = (name: keyof RenderedTarget) => `@${name}`;
+    return JSON.stringify(taskDefinitionDocument({
+        family: field("taskFamily"), taskRoleArn: field("taskRoleArn"), executionRoleArn: field("executionRoleArn"), cpu: field("cpu"),
+        memory: field("memory"), containerName: field("containerName"), image: `<${IMAGE_PLACEHOLDER}>`, containerPort: field("containerPort"),
+        logGroupName: field("logGroupName"), region: field("region"),
+    })).replace(/"@(\w+)"/g, ".$1");
+}
+
+/**
+ * The jq filter that renders a target's appspec: a jq string of the appspec's YAML, its task
+ * definition `<TASK_DEFINITION>` (the revision CodeDeployToECS registers), the load-balanced
+ * container, and a created target's network. Values go in as JSON, which YAML reads as it is.
+ */
+export function appSpecFilter(): string {
+    const network = [
+        "", "        NetworkConfiguration:", "          AwsvpcConfiguration:",
+        "            Subnets: \\(.network.subnets | tojson)", "            SecurityGroups: \\(.network.securityGroups | tojson)",
+        '            AssignPublicIp: \\(if .network.assignPublicIp then "ENABLED" else "DISABLED" end)',
+    ].join("\\n");
+    return `"${[
+        "version: 0.0",
+        "Resources:",
+        "  - TargetService:",
+        "      Type: AWS::ECS::Service",
+        "      Properties:",
+        "        TaskDefinition: <TASK_DEFINITION>",
+        "        LoadBalancerInfo:",
+        "          ContainerName: \\(.containerName | tojson)",
+        `          ContainerPort: \\(.containerPort)\\(if .network then "${network}" else "" end)`,
+        "",
+    ].join("\\n")}"`;
 }
 
 /** What a task definition of the target says; plain values, or shell variables in the build's template. */
@@ -175,8 +186,8 @@ export function taskDefinitionDocument(v: TaskDefinitionValues) {
 /**
  * A buildspec that builds the repository's Dockerfile, pushes the image with a tag no other
  * build reuses (the repository's tags are immutable), and writes imageDetail.json and every
- * target's files, as DEPLOY_FILES gives them. Nothing target-specific is in it: one build, every
- * target. Commands run in one bash shell (buildspec 0.2), so variables carry over.
+ * target's files, rendered from DEPLOY_TARGETS. Nothing target-specific is in it: one build,
+ * every target. Commands run in one bash shell (buildspec 0.2), so variables carry over.
  */
 export function ecsImageBuildspec(): Record<string, unknown> {
     return {
@@ -199,8 +210,10 @@ export function ecsImageBuildspec(): Record<string, unknown> {
                     'docker build --tag "$IMAGE_URI" .',
                     'docker push "$IMAGE_URI"',
                     `printf '{"ImageURI":"%s"}\\n' "$IMAGE_URI" > ${IMAGE_DETAIL_FILE}`,
-                    // Every target's task definition and appspec, as the program rendered them.
-                    'for FILE in $(jq -r \'keys[]\' <<< "$DEPLOY_FILES"); do jq -r --arg file "$FILE" \'.[$file]\' <<< "$DEPLOY_FILES" > "$FILE"; done',
+                    // Every target's task definition and appspec, from its entry in DEPLOY_TARGETS.
+                    `jq -c '.[]' <<< "$DEPLOY_TARGETS" | while read -r TARGET; do ` +
+                        `jq '${taskDefinitionFilter()}' <<< "$TARGET" > "$(jq -r .files.taskDefinition <<< "$TARGET")"; ` +
+                        `jq -r '${appSpecFilter()}' <<< "$TARGET" > "$(jq -r .files.appSpec <<< "$TARGET")"; done`,
                 ],
             },
         },

@@ -676,9 +676,12 @@ function adoptedNames(project: string, stack: string) {
 function policySizes(project: string, stack: string) {
     return (c: Config, ctx: Ctx) => {
         if (ctx.issues.length === 0) {
-            for (const { document, size, limit } of oversizedPolicies(withDerivedDefaults(project, stack, c as z.output<typeof ConfigSchema>))) {
-                problem(ctx, ["grants"], `policies within AWS's size limits: the ${document} would have ${size} characters, over ` +
-                    `${limit}; grant by organization instead (grants: organization, with organizationId), or fewer targets`, "organization");
+            for (const { document, size, limit, grants } of oversizedPolicies(withDerivedDefaults(project, stack, c as z.output<typeof ConfigSchema>))) {
+                const remedy = grants && c.grants !== "organization"
+                    ? ["grants", "grant by organization instead (grants: organization, with organizationId)", "organization"]
+                    : ["targets", "fewer targets in one stack (split the path into two stacks)", "[ ...fewer targets ]"];
+                problem(ctx, [remedy[0]], `policies within AWS's size limits: the ${document} would have ${size} characters, over ${limit}; ` +
+                    remedy[1], remedy[2]);
             }
         }
     };

@@ -155,7 +155,7 @@ function deployTarget(config: StackConfig, t: TargetConfig, names: TargetNames, 
     const rendered: pulumi.Output<RenderedTarget> = pulumi.all([network?.subnets ?? [], network?.securityGroups ?? []])
         .apply(([subnets, securityGroups]) => ({
             files: names.files, taskFamily: task.taskFamily, taskRoleArn: roles.taskRoleArn, executionRoleArn: roles.executionRoleArn,
-            containerName: task.containerName, containerPort: task.containerPort, cpu: task.cpu, memory: task.memory,
+            containerName: task.containerName, containerPort: task.containerPort, cpu: String(task.cpu), memory: String(task.memory),
             logGroupName, region: t.region,
             network: network && { subnets, securityGroups, assignPublicIp: network.assignPublicIp },
         }));

@@ -194,9 +194,9 @@ describe("build/deploy artifact contract (a buildspec from the repository)", () 
         const project = one(e, "aws:codebuild/project:Project", "pipeline-build");
         assert.strictEqual(project.inputs.source.buildspec, "ci/buildspec.yml");
         const variables = Object.fromEntries(project.inputs.environment.environmentVariables.map((v: any) => [v.name, v.value]));
-        assert.deepStrictEqual(Object.keys(variables).sort(), ["DEPLOY_FILES", "IMAGE_REPOSITORY_URI"]);
-        assert.deepStrictEqual(Object.keys(JSON.parse(variables.DEPLOY_FILES)).sort(),
-            ["appspec-prod.yaml", "appspec-staging.yaml", "taskdef-prod.json", "taskdef-staging.json"]);
+        assert.deepStrictEqual(Object.keys(variables).sort(), ["DEPLOY_TARGETS", "IMAGE_REPOSITORY_URI"]);
+        assert.deepStrictEqual(JSON.parse(variables.DEPLOY_TARGETS).map((t: any) => t.files),
+            [{ taskDefinition: "taskdef-staging.json", appSpec: "appspec-staging.yaml" }, { taskDefinition: "taskdef-prod.json", appSpec: "appspec-prod.yaml" }]);
         assert.strictEqual(all(e, "aws:ecs/service:Service").length, 2);
     });
 });

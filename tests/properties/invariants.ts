@@ -126,8 +126,8 @@ const REGISTERED: Record<GrowingKind, (e: Evaluation, region: string) => string>
     repository: e => one(e, "aws:ecr/repositoryPolicy:RepositoryPolicy").inputs.policy,
     lifecycle: e => one(e, "aws:ecr/lifecyclePolicy:LifecyclePolicy").inputs.policy,
     pipelineRole: e => e.resources.find(r => r.name === "pipeline-pipeline-permissions")!.inputs.policy,
-    deployFiles: e => e.resources.find(r => r.type === "aws:codebuild/project:Project" && r.name === "pipeline-build")!.inputs.environment.environmentVariables
-        .find((v: { name: string }) => v.name === "DEPLOY_FILES").value,
+    deployTargets: e => e.resources.find(r => r.type === "aws:codebuild/project:Project" && r.name === "pipeline-build")!.inputs.environment.environmentVariables
+        .find((v: { name: string }) => v.name === "DEPLOY_TARGETS").value,
 };
 
 function one(e: Evaluation, type: string, region?: string): Resource {

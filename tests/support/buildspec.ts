@@ -60,7 +60,8 @@ export function runBuildspec({ spec, environment }: Project, inputs: Record<stri
     const commands: string[] = Object.values(spec.phases).flatMap((phase: any) => phase.commands);
 
     // Every variable the commands read is set by the project, by CodeBuild, or by the commands themselves.
-    const assigned = commands.flatMap(c => [...c.matchAll(/(?:^|;\s*|\bdo\s+|\bfor\s+)([A-Z_][A-Z0-9_]*)(?:=|\s+in\b)/g)].map(m => m[1]));
+    // Assigned: NAME=..., for NAME in ..., read -r NAME.
+    const assigned = commands.flatMap(c => [...c.matchAll(/(?:^|;\s*|\bdo\s+|\bfor\s+|\bread\s+-r\s+)([A-Z_][A-Z0-9_]*)(?:=|\s+in\b|;)/g)].map(m => m[1]));
     const read = new Set(commands.flatMap(c => [...c.matchAll(/\$\{?([A-Z_][A-Z0-9_]*)/g)].map(m => m[1])));
     for (const name of read) {
         assert.ok(name in environment || name in CODEBUILD_VARIABLES || assigned.includes(name),
