@@ -104,13 +104,12 @@ function opened(document: PolicyDocument, trust: boolean): PolicyDocument {
 }
 
 /** Which registered resource carries the resource policy of a resource of this type. */
-const POLICY_HOLDER: Record<string, (r: Resource, all: Resource[]) => Resource | undefined> = {
+const POLICY_HOLDER: Record<string, (r: Resource, ofType: (type: string) => Resource[]) => Resource | undefined> = {
     "aws:iam/role:Role": r => r,
     "aws:kms/key:Key": r => r,
-    "aws:s3/bucket:Bucket": (r, all) =>
-        all.find(p => p.type === "aws:s3/bucketPolicy:BucketPolicy" && p.inputs.bucket === r.state.bucket),
-    "aws:ecr/repository:Repository": (r, all) =>
-        all.find(p => p.type === "aws:ecr/repositoryPolicy:RepositoryPolicy" && p.inputs.repository === r.state.name),
+    "aws:s3/bucket:Bucket": (r, ofType) => ofType("aws:s3/bucketPolicy:BucketPolicy").find(p => p.inputs.bucket === r.state.bucket),
+    "aws:ecr/repository:Repository": (r, ofType) =>
+        ofType("aws:ecr/repositoryPolicy:RepositoryPolicy").find(p => p.inputs.repository === r.state.name),
 };
 
 /** A stack file's keys of the project's namespace, without the prefix: what `parseConfig` takes. */
@@ -143,6 +142,8 @@ export class AccessWorld {
     readonly documents: Map<string, PolicyDocument>;
     private readonly facts: Record<string, string>;
     private readonly names: StackNames;
+    /** The registered resources by type: rows look them up by type, name and account, thousands of times on a long path. */
+    private readonly byType = new Map<string, Resource[]>();
 
     constructor(readonly table: AccessTable, readonly evaluation: Evaluation, readonly config: StackConfig = configOf(evaluation)) {
         if (evaluation.error) {
@@ -157,6 +158,13 @@ export class AccessWorld {
             "third account": THIRD_ACCOUNT,
         };
         this.names = stackNames(config);
+        for (const r of evaluation.resources) {
+            this.byType.set(r.type, [...this.byType.get(r.type) ?? [], r]);
+        }
+    }
+
+    private ofType(type: string): Resource[] {
+        return this.byType.get(type) ?? [];
     }
 
     private roleName(key: RoleKey, target?: number): string {
@@ -185,11 +193,11 @@ export class AccessWorld {
     private createdRole(key: RoleKey, target?: number): Resource | undefined {
         const name = this.roleName(key, target);
         const account = target === undefined ? this.config.pipelineAccount.accountId : this.config.targets[target].account.accountId;
-        return this.evaluation.resources.find(r => r.type === "aws:iam/role:Role" && r.state.name === name && r.account === account);
+        return this.ofType("aws:iam/role:Role").find(r => r.state.name === name && r.account === account);
     }
 
     private created(entity: string, type: string, name?: string): Resource | undefined {
-        const found = this.evaluation.resources.filter(r => r.type === type && (name === undefined || r.name === name));
+        const found = this.ofType(type).filter(r => name === undefined || r.name === name);
         if (found.length > 1) {
             throw new Error(`${entity}: ${found.length} resources of type ${type}; name the one you mean`);
         }
@@ -206,7 +214,7 @@ export class AccessWorld {
     }
 
     private registered(resource: Resource, open = false): PolicyRef | undefined {
-        const holder = POLICY_HOLDER[resource.type]?.(resource, this.evaluation.resources);
+        const holder = POLICY_HOLDER[resource.type]?.(resource, type => this.ofType(type));
         return holder && this.documents.has(holder.urn) ? { urn: holder.urn, open } : undefined;
     }
 
@@ -228,8 +236,8 @@ export class AccessWorld {
             }
             return { ...located, identity: allowAll };
         }
-        const identity: PolicyRef[] = spec.identity === "allow-all" ? allowAll : this.evaluation.resources
-            .filter(r => r.type === "aws:iam/rolePolicy:RolePolicy" && r.inputs.role === role.state.name)
+        const identity: PolicyRef[] = spec.identity === "allow-all" ? allowAll : this.ofType("aws:iam/rolePolicy:RolePolicy")
+            .filter(r => r.inputs.role === role.state.name && r.account === role.account)
             .map(r => ({ urn: r.urn, open: false }));
         return { arn: role.state.arn, account: role.account!, identity };
     }
