@@ -3,5 +3,5 @@ import { buildStack } from "./stacks/pipelineStack";
 
 export const {
     pipelineName, pipelineConsoleUrl, repositoryCloneUrl, artifactBucketName, artifactKeyArn, prodDeployRoleArn,
-    imageRepositoryUrl, applicationUrl,
+    imageRepositoryUrl, applicationUrl, networkLogBucketName,
 } = buildStack(loadConfig());

@@ -3,7 +3,7 @@ import * as yaml from "js-yaml";
 import { buildEnvironment, ecsImageBuildspec } from "../components/buildspec";
 import { CrossAccountArtifactStore } from "../components/CrossAccountArtifactStore";
 import { CrossAccountPipeline } from "../components/CrossAccountPipeline";
-import { EcsBlueGreenTarget } from "../components/EcsBlueGreenTarget";
+import { EcsBlueGreenTarget, taskExceptions } from "../components/EcsBlueGreenTarget";
 import { DEPLOYMENT_GRACE_DAYS, ImageRepository } from "../components/ImageRepository";
 import { ProdDeployRole } from "../components/ProdDeployRole";
 import { partitionOf } from "../components/policies/document";
@@ -101,10 +101,13 @@ export function buildStack(config: StackConfig) {
                 containerPort: task.containerPort,
                 cpu: task.cpu,
                 memory: task.memory,
+                readonlyRootFilesystem: task.readonlyRootFilesystem,
+                containerUser: task.containerUser,
                 logGroupName: target.logGroupName,
                 region: config.region,
                 network: target.taskNetwork,
             }),
+            renderedExceptions: taskExceptions(task),
         },
         images: { repositoryArn: images.repositoryArn, repositoryUrl: images.repositoryUrl },
         artifactBucketName: store.bucketName,
@@ -131,6 +134,7 @@ export function buildStack(config: StackConfig) {
         prodDeployRoleArn: deployRole.roleArn,
         imageRepositoryUrl: images.repositoryUrl,
         applicationUrl: target.url,
+        networkLogBucketName: target.networkLogBucketName,
     };
 }
 
@@ -144,6 +148,7 @@ function existingTarget(t: ExistingTargetConfig, codedeployArn: (resource: strin
         taskRoleArn: pulumi.output(t.taskRoleArn),
         executionRoleArn: pulumi.output(t.executionRoleArn),
         logGroupName: pulumi.output(t.logGroupName),
+        networkLogBucketName: undefined,
         taskNetwork: undefined,
         url: undefined,
     };
