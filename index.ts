@@ -1,7 +1,6 @@
 import { loadConfig } from "./stacks/config";
 import { buildStack } from "./stacks/pipelineStack";
 
-export const {
-    pipelineName, pipelineConsoleUrl, repositoryCloneUrl, artifactBucketName, artifactKeyArn, prodDeployRoleArn,
-    imageRepositoryUrl, applicationUrl, networkLogBucketName,
-} = buildStack(loadConfig());
+// The stack outputs. An object, not named exports: `applicationUrl` and `networkLogBucketName` exist
+// only when the target is created, and an undefined output would make the Pulumi runtime warn on every run.
+export = buildStack(loadConfig());

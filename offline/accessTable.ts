@@ -4,6 +4,10 @@
 // (see offline/access.ts); `<...>` in an ARN or a context value is filled in per stack.
 import { AccessRow, AccessTable, PrincipalSpec, ResourceSpec } from "./access";
 
+// What config names when the stack uses an existing repository or deploy target instead of creating one.
+const EXISTING_EXECUTION_ROLE = "<deployTarget.existing.executionRoleArn>";
+const EXISTING_APPLICATION = "<deployTarget.existing.applicationName>";
+
 const principals = {
     "pipeline role": { role: "pipeline" },
     "build role": { role: "build" },
@@ -22,9 +26,11 @@ const principals = {
     "EventBridge": { service: "events.amazonaws.com" },
     "ECS tasks": { service: "ecs-tasks.amazonaws.com" },
     "CodeDeploy": { service: "codedeploy.amazonaws.com" },
-    "PROD task execution role given Allow * in PROD": { role: "task-execution", identity: "allow-all" },
-    "CodeDeploy service role": { role: "codedeploy" },
-    "PROD task execution role": { role: "task-execution" },
+    "PROD task execution role given Allow * in PROD": { role: "execution", identity: "allow-all", existing: EXISTING_EXECUTION_ROLE },
+    "CodeDeploy service role": { role: "codeDeploy" },
+    "PROD task execution role": { role: "execution", existing: EXISTING_EXECUTION_ROLE },
+    "ELB log delivery": { elbLogDelivery: true },
+    "log delivery (flow logs)": { service: "delivery.logs.amazonaws.com" },
 } satisfies Record<string, PrincipalSpec>;
 
 const ARTIFACTS = { type: "aws:s3/bucket:Bucket", name: "artifacts-bucket" } as const;
@@ -39,6 +45,10 @@ const defaultKeyPolicy = (account: string) => ({
     Statement: [{ Sid: "EnableIamPolicies", Effect: "Allow" as const, Principal: { AWS: `arn:<partition>:iam::<${account}>:root` }, Action: "kms:*", Resource: "*" }],
 });
 
+const NETWORK_LOGS = { type: "aws:s3/bucket:Bucket", name: "target-network-logs-bucket" } as const;
+const FLOW_LOG = "aws:ec2/flowLog:FlowLog";
+const LOG_FILE = "2024/06/01/log-file.log.gz";
+
 const resources = {
     "build output artifact": { ...ARTIFACTS, path: "/my-pipeline/BuildOutpu/a1B2c3D" },
     "source artifact": { ...ARTIFACTS, path: "/my-pipeline/SourceArti/e5F6g7H" },
@@ -51,17 +61,20 @@ const resources = {
     "pipeline role": { role: "pipeline" },
     "build role": { role: "build" },
     "source events role": { role: "events" },
-    "source repository": { type: "aws:codecommit/repository:Repository" },
+    "source repository": { type: "aws:codecommit/repository:Repository", existing: "arn:<partition>:codecommit:<region>:<pipeline account>:<source.repositoryName>" },
     "build project": { type: "aws:codebuild/project:Project", name: "pipeline-build" },
     "release marker project": { type: "aws:codebuild/project:Project", name: "pipeline-release" },
     "build log group": { type: "aws:cloudwatch/logGroup:LogGroup", name: "pipeline-build-logs" },
     "build log stream": { type: "aws:cloudwatch/logGroup:LogGroup", name: "pipeline-build-logs", path: ":log-stream:build-1" },
     "pipeline": { type: "aws:codepipeline/pipeline:Pipeline" },
-    "CodeDeploy deployment group": { type: "aws:codedeploy/deploymentGroup:DeploymentGroup" },
-    "CodeDeploy application": { type: "aws:codedeploy/application:Application" },
-    "CodeDeploy deployment config": { arn: `${CODEDEPLOY}:deploymentconfig:<deployTarget.create.deploymentConfigName>`, account: "target" },
-    "task role": { role: "task" },
-    "task execution role": { role: "task-execution" },
+    "CodeDeploy deployment group": {
+        type: "aws:codedeploy/deploymentGroup:DeploymentGroup",
+        existing: `${CODEDEPLOY}:deploymentgroup:${EXISTING_APPLICATION}/<deployTarget.existing.deploymentGroupName>`,
+    },
+    "CodeDeploy application": { type: "aws:codedeploy/application:Application", existing: `${CODEDEPLOY}:application:${EXISTING_APPLICATION}` },
+    "CodeDeploy deployment config": { arn: `${CODEDEPLOY}:deploymentconfig:<deployment config>`, account: "target" },
+    "task role": { role: "task", existing: "<deployTarget.existing.taskRoleArn>" },
+    "task execution role": { role: "execution", existing: EXISTING_EXECUTION_ROLE },
     // RegisterTaskDefinition takes a task definition ARN; the grant must be "*" (the family is the service's choice).
     "a task definition": { arn: `${ECS}:task-definition/my-service:7`, account: "target" },
     // Resources this program does not create: what a grant must not reach.
@@ -86,14 +99,14 @@ const resources = {
     "a PROD ECS cluster": { arn: `${ECS}:cluster/prod`, account: "target" },
     "image repository": { type: "aws:ecr/repository:Repository" },
     "image repository, repository policy opened in DEV": { type: "aws:ecr/repository:Repository", policy: "open" },
-    "task execution role (trust)": { role: "task-execution" },
-    "CodeDeploy service role (trust)": { role: "codedeploy" },
+    "task execution role (trust)": { role: "execution" },
+    "CodeDeploy service role (trust)": { role: "codeDeploy" },
     "container log stream": { type: "aws:cloudwatch/logGroup:LogGroup", name: "target-logs", path: ":log-stream:app/app/0123" },
     "another PROD log stream": { arn: "arn:<partition>:logs:<region>:<target account>:log-group:/ecs/other:log-stream:x", account: "target" },
     "another PROD listener": { arn: "arn:<partition>:elasticloadbalancing:<region>:<target account>:listener/app/prod/0123456789abcdef/fedcba9876543210", account: "target" },
     "target ECS service": { type: "aws:ecs/service:Service" },
     "a task set of the target service": {
-        arn: `${ECS}:task-set/<deployTarget.create.serviceName>/<deployTarget.create.serviceName>/ecs-svc/0123456789`, account: "target",
+        type: "aws:ecs/service:Service", derive: (service: string) => `${service.replace(":service/", ":task-set/")}/ecs-svc/0123456789`,
     },
     "production listener": { type: "aws:lb/listener:Listener", name: "target-production" },
     "test listener": { type: "aws:lb/listener:Listener", name: "target-test" },
@@ -106,6 +119,13 @@ const resources = {
     "no resource in PROD": { arn: "*", account: "target" },
     "a PROD image repository": { arn: "arn:<partition>:ecr:<region>:<target account>:repository/other", account: "target" },
     "another DEV image repository": { arn: dev("ecr", "repository/other"), account: "pipeline" },
+    // The target's network log bucket: what ELB and VPC log delivery write, under their prefixes and this account's folder.
+    "load balancer access log": { ...NETWORK_LOGS, path: `/load-balancer/AWSLogs/<target account>/elasticloadbalancing/<region>/${LOG_FILE}` },
+    "another account's access log in the network log bucket": {
+        ...NETWORK_LOGS, path: `/load-balancer/AWSLogs/<third account>/elasticloadbalancing/<region>/${LOG_FILE}`,
+    },
+    "flow log": { ...NETWORK_LOGS, path: `/vpc-flow-logs/AWSLogs/<target account>/vpcflowlogs/<region>/${LOG_FILE}`, needs: FLOW_LOG },
+    "network log bucket, as flow log delivery checks it": { ...NETWORK_LOGS, needs: FLOW_LOG },
     "a PROD load balancer": { arn: "arn:<partition>:elasticloadbalancing:<region>:<target account>:loadbalancer/app/prod/0123456789abcdef", account: "target" },
 } satisfies Record<string, ResourceSpec>;
 
@@ -113,12 +133,17 @@ type P = keyof typeof principals;
 type R = keyof typeof resources;
 
 const TLS = { "aws:SecureTransport": "true" };
-const VIA_S3 = { "kms:ViaService": "s3.<region>.amazonaws.com" };
+const VIA_S3 = { "kms:ViaService": "s3.<region>.<dns suffix>" };
 const KMS_UPLOAD = { ...TLS, "s3:x-amz-server-side-encryption": "aws:kms", "s3:x-amz-server-side-encryption-aws-kms-key-id": "<artifact key>" };
 /** A direct call to KMS, not through another service. */
 const DIRECT = ["kms:ViaService"];
 const FOR_DEV = { "aws:SourceAccount": "<pipeline account>" };
 const FOR_PROD = { "aws:SourceAccount": "<target account>" };
+/** A flow log's delivery, as S3 sees it: for this account's VPC, through CloudWatch Logs' delivery of it, with the ACL it sets. */
+const FLOW_DELIVERY = { ...TLS, ...FOR_PROD, "aws:SourceArn": "arn:<partition>:logs:<region>:<target account>:delivery-source:vpc-flow-logs" };
+/** Keys a request carries only when a service acts (log delivery), or an upload sets an ACL: absent from a role's own GetObject. */
+const DIRECT_REQUEST = ["aws:SourceAccount", "aws:SourceArn", "s3:x-amz-acl"];
+const FLOW_UPLOAD = { ...FLOW_DELIVERY, "s3:x-amz-acl": "bucket-owner-full-control" };
 const READ = ["s3:GetObject", "s3:GetObjectVersion"];
 /** A part of a multipart upload: S3 authorizes UploadPart as s3:PutObject, and parts carry no encryption headers. */
 const NO_SSE_HEADERS = ["s3:x-amz-server-side-encryption", "s3:x-amz-server-side-encryption-aws-kms-key-id"];
@@ -153,7 +178,7 @@ const rows: AccessRow<P, R>[] = [
     { principal: "deploy role", action: READ, resource: "build output artifact", context: TLS, expect: allowed, why: "the deploy reads the task definition and appspec" },
     { principal: "deploy role", action: "kms:Decrypt", resource: "artifact key", context: VIA_S3, expect: allowed, why: "S3 decrypts the artifact for the deploy role" },
     { principal: "deploy role", action: "kms:Decrypt", resource: "artifact key", absent: DIRECT, expect: denied, why: "the key is used through S3 only" },
-    { principal: "deploy role", action: "kms:Decrypt", resource: "artifact key", context: { "kms:ViaService": "secretsmanager.<region>.amazonaws.com" }, expect: denied, why: "the key is used through S3 only" },
+    { principal: "deploy role", action: "kms:Decrypt", resource: "artifact key", context: { "kms:ViaService": "secretsmanager.<region>.<dns suffix>" }, expect: denied, why: "the key is used through S3 only" },
     { principal: "deploy role", action: "kms:GenerateDataKey", resource: "artifact key", context: VIA_S3, expect: denied, why: "the deploy role encrypts nothing" },
     { principal: "deploy role", action: "kms:DescribeKey", resource: "artifact key", absent: DIRECT, expect: allowed, why: "the deploy reads the artifact key's metadata across accounts; no data" },
     { principal: "deploy role", action: "kms:DescribeKey", resource: "a PROD key", absent: DIRECT, expect: denied, why: "the artifact key only" },
@@ -290,6 +315,28 @@ const rows: AccessRow<P, R>[] = [
     { principal: "build role", action: ["ecr:BatchGetImage", "ecr:PutImage"], resource: "image repository", expect: allowed, why: "the release marker (run as the build role) adds a release tag to the deployed image" },
     { principal: "PROD task execution role", action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"], resource: "image repository", expect: allowed, why: "ECS pulls the image from DEV" },
     { principal: "another PROD role with Allow *", action: "ecr:BatchGetImage", resource: "image repository", expect: denied, why: "the repository trusts the execution role, not the PROD account" },
+
+    // The network log bucket (PROD): each log delivery writes its own logs, nothing else; only PROD's administrators read them.
+    { principal: "ELB log delivery", action: "s3:PutObject", resource: "load balancer access log", context: TLS, absent: DIRECT_REQUEST, expect: allowed, why: "the load balancer's access logs land in the target account (Security Hub ELB.5)" },
+    { principal: "ELB log delivery", action: ["s3:GetObject", "s3:DeleteObject"], resource: "load balancer access log", context: TLS, absent: DIRECT_REQUEST, expect: denied, why: "log delivery writes logs, never reads or deletes them" },
+    { principal: "ELB log delivery", action: "s3:PutObject", resource: "flow log", context: TLS, absent: DIRECT_REQUEST, expect: denied, why: "access logs only, under their own prefix" },
+    { principal: "ELB log delivery", action: "s3:PutObject", resource: "another account's access log in the network log bucket", context: TLS, absent: DIRECT_REQUEST, expect: denied, why: "only the target account's load balancers log here" },
+    { principal: "log delivery (flow logs)", action: "s3:PutObject", resource: "flow log", context: FLOW_UPLOAD, expect: allowed, why: "the VPC's flow logs land in the target account (Security Hub EC2.6)" },
+    { principal: "log delivery (flow logs)", action: ["s3:GetBucketAcl", "s3:ListBucket"], resource: "network log bucket, as flow log delivery checks it", context: FLOW_DELIVERY, absent: ["s3:x-amz-acl"], expect: allowed, why: "log delivery checks the bucket before it writes" },
+    { principal: "log delivery (flow logs)", action: "s3:PutObject", resource: "flow log", context: { ...FLOW_UPLOAD, "aws:SourceAccount": "<third account>", "aws:SourceArn": "arn:<partition>:logs:<region>:<third account>:delivery-source:vpc-flow-logs" }, expect: denied, why: "confused deputy: log delivery acting for another account's VPC" },
+    { principal: "log delivery (flow logs)", action: "s3:PutObject", resource: "flow log", context: { ...FLOW_UPLOAD, "s3:x-amz-acl": "public-read" }, expect: denied, why: "flow logs are written for the bucket owner only" },
+    { principal: "log delivery (flow logs)", action: "s3:PutObject", resource: "load balancer access log", context: FLOW_UPLOAD, expect: denied, why: "flow logs only, under their own prefix" },
+    { principal: "log delivery (flow logs)", action: "s3:PutObjectAcl", resource: "flow log", context: FLOW_UPLOAD, expect: denied, why: "it writes objects, nothing else" },
+    { principal: "log delivery (flow logs)", action: "s3:PutBucketPolicy", resource: "network log bucket, as flow log delivery checks it", context: FLOW_DELIVERY, absent: ["s3:x-amz-acl"], expect: denied, why: "it checks the bucket, never changes it" },
+    { principal: "third-account role with Allow *", action: "s3:ListBucket", resource: "network log bucket, as flow log delivery checks it", context: FLOW_DELIVERY, absent: ["s3:x-amz-acl"], expect: denied, why: "the bucket check is the log delivery service's, not any account's" },
+    { principal: "log delivery (flow logs)", action: ["s3:GetObject", "s3:DeleteObject"], resource: "flow log", context: FLOW_DELIVERY, absent: ["s3:x-amz-acl"], expect: denied, why: "log delivery writes logs, never reads or deletes them" },
+    { principal: "another PROD role with Allow *", action: "s3:GetObject", resource: "load balancer access log", context: TLS, absent: DIRECT_REQUEST, expect: allowed, why: "the target account's administrators read its logs" },
+    { principal: "another PROD role with Allow *", action: "s3:GetObject", resource: "load balancer access log", context: { "aws:SecureTransport": "false" }, absent: DIRECT_REQUEST, expect: blocked, why: "TLS only" },
+    { principal: "deploy role", action: "s3:GetObject", resource: "load balancer access log", context: TLS, absent: DIRECT_REQUEST, expect: denied, why: "the deploy role never reads the network logs" },
+    { principal: "PROD task execution role", action: "s3:GetObject", resource: "load balancer access log", context: TLS, absent: DIRECT_REQUEST, expect: denied, why: "the tasks never read the network logs" },
+    { principal: "third-account role with Allow *", action: ["s3:GetObject", "s3:PutObject"], resource: "load balancer access log", context: TLS, absent: DIRECT_REQUEST, expect: denied, why: "no other account reads or writes the logs" },
+    { principal: "third-account role with Allow *", action: "s3:PutObject", resource: "flow log", context: FLOW_UPLOAD, expect: denied, why: "the grant is the log delivery service's, not any account's" },
+    { principal: "pipeline role", action: "s3:GetObject", resource: "load balancer access log", context: TLS, absent: DIRECT_REQUEST, expect: denied, why: "DEV's roles never read PROD's logs" },
     { principal: "third-account role with Allow *", action: "ecr:BatchGetImage", resource: "image repository", expect: denied, why: "no other account" },
 ];
 
@@ -308,6 +355,9 @@ export const MUTATION_EXCEPTIONS: { sid: string; widening: Widening; why: string
 }, {
     sid: "ReadArtifactsByDeployRole", widening: "resource -> *",
     why: "a bucket policy governs its own bucket only, and object reads act on objects only: `*` there is `<bucket>/*`",
+}, {
+    sid: "CheckBucketByLogDelivery", widening: "resource -> *",
+    why: "a bucket policy governs its own bucket only, and the bucket checks act on the bucket only: `*` there is the bucket",
 }, {
     sid: "PassOnlyTaskRolesOnlyToEcsTasks", widening: "action -> service:*",
     why: "only iam:PassRole requests carry iam:PassedToService, so the condition keeps any wider action from matching",

@@ -21,6 +21,8 @@ export interface FsbpControl {
     checks: string;
     /** The Pulumi types of the resources the control evaluates. */
     types: string[];
+    /** Of those types, the resources it evaluates; all of them when absent. */
+    appliesTo?(r: PolicyResource): boolean;
     /** The check reads other resources of the stack: a stack rule (after the update); else a resource rule (before it). */
     stack?: true;
     /** Why a resource fails the control; none when it passes. Values not known yet (preview) fail nothing. */
@@ -49,6 +51,9 @@ export function verdict(c: FsbpControl, r: PolicyResource, stack: PolicyResource
         : { status: "pass", messages: [] };
 }
 
+/** Whether a control evaluates a resource. */
+export const applies = (c: FsbpControl, r: PolicyResource) => c.types.includes(r.type) && (c.appliesTo?.(r) ?? true);
+
 export const ruleName = (c: FsbpControl) => c.name ?? `security-hub-${c.id.toLowerCase().replace(".", "-")}`;
 
 /** The pack's rule for a control: mandatory, a resource rule unless the check reads the stack. */
@@ -63,7 +68,7 @@ export function ruleOf(c: FsbpControl): ResourceValidationPolicy | StackValidati
         return {
             ...common,
             validateStack: (args, report) => {
-                for (const r of args.resources.filter(x => c.types.includes(x.type))) {
+                for (const r of args.resources.filter(x => applies(c, x))) {
                     verdict(c, r, args.resources).messages.forEach(m => report(m, r.urn));
                 }
             },
@@ -72,9 +77,9 @@ export function ruleOf(c: FsbpControl): ResourceValidationPolicy | StackValidati
     return {
         ...common,
         validateResource: (args, report) => {
-            if (c.types.includes(args.type)) {
-                const r: PolicyResource = { type: args.type, name: args.name, urn: args.urn, props: args.props, opts: args.opts,
-                    dependencies: [], propertyDependencies: {}, isType: args.isType, asType: args.asType };
+            const r: PolicyResource = { type: args.type, name: args.name, urn: args.urn, props: args.props, opts: args.opts,
+                dependencies: [], propertyDependencies: {}, isType: args.isType, asType: args.asType };
+            if (applies(c, r)) {
                 verdict(c, r, []).messages.forEach(m => report(m));
             }
         },
@@ -457,8 +462,9 @@ const readOnlyRoot: FsbpControl = {
     checks: "every container of a task definition sets readonlyRootFilesystem: true, and so does every task definition a build " +
         "renders (READONLY_ROOT_FILESYSTEM=true in the project's environment).",
     types: [TASK_DEFINITION, PROJECT],
+    appliesTo: r => r.type !== PROJECT || renders(r),
     failures: r => r.type === PROJECT
-        ? renders(r) && environmentOf(r).READONLY_ROOT_FILESYSTEM?.value !== "true" ? ["the task definitions it renders have a writable root file system"] : []
+        ? environmentOf(r).READONLY_ROOT_FILESYSTEM?.value !== "true" ? ["the task definitions it renders have a writable root file system"] : []
         : eachContainer(c => c.readonlyRootFilesystem === true ? undefined : `container ${c.name} has a writable root file system`)(r),
 };
 
@@ -467,10 +473,11 @@ const nonRootUser: FsbpControl = {
     checks: "every container of a Linux task definition names a user that is not root, and so does every task definition a build " +
         "renders (CONTAINER_USER in the project's environment).",
     types: [TASK_DEFINITION, PROJECT],
+    appliesTo: r => r.type !== PROJECT || renders(r),
     failures: r => {
         if (r.type === PROJECT) {
             const user = environmentOf(r).CONTAINER_USER?.value;
-            return renders(r) && (typeof user !== "string" || user === "" || isRootUser(user)) ? ["the task definitions it renders run as root"] : [];
+            return (typeof user !== "string" || user === "" || isRootUser(user)) ? ["the task definitions it renders run as root"] : [];
         }
         const family = at(r, "runtimePlatform", "operatingSystemFamily");
         return family !== undefined && family !== "LINUX" ? [] : eachContainer(c =>

@@ -8,7 +8,7 @@ import { z } from "zod";
 import { PLACEHOLDER_IMAGE } from "../components/buildspec";
 import { isSupportedRegion, partitionOf, SUPPORTED_PARTITIONS } from "../components/policies/document";
 import { isRootUser } from "../components/securityHub";
-import { keptNames } from "./accounts";
+import { keptNames } from "./names";
 import { ConfigError, isBlock, Path, problemLines, valueAt } from "./configIssues";
 
 export { ConfigError, exampleOf, fieldOf, flow } from "./configIssues";

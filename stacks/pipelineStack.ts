@@ -7,8 +7,9 @@ import { EcsBlueGreenTarget, taskExceptions } from "../components/EcsBlueGreenTa
 import { DEPLOYMENT_GRACE_DAYS, ImageRepository } from "../components/ImageRepository";
 import { ProdDeployRole } from "../components/ProdDeployRole";
 import { partitionOf } from "../components/policies/document";
-import { accountProvider, keptNames, namePrefix, roleArn, roleNames, targetRoleNames } from "./accounts";
+import { accountProvider, roleArn } from "./accounts";
 import { ExistingTargetConfig, StackConfig } from "./config";
+import { keptNames, stackNames } from "./names";
 
 /**
  * One complete pipeline: the artifact store, image repository and pipeline in the pipeline
@@ -18,22 +19,21 @@ import { ExistingTargetConfig, StackConfig } from "./config";
 export function buildStack(config: StackConfig) {
     const pipelineProvider = accountProvider(config, "pipeline", config.pipelineAccount);
     const targetProvider = accountProvider(config, "target", config.targetAccount);
-    const prefix = namePrefix(config);
-    const names = roleNames(config);
+    const names = stackNames(config);
     const kept = keptNames(config);
     const pipelineAccountId = config.pipelineAccount.accountId;
     const targetAccountId = config.targetAccount.accountId;
 
     // Role ARNs come from config, so each account's policies can name the other's roles
     // before either exists: no dependency cycle between the accounts.
-    const pipelineRoleArn = roleArn(config, pipelineAccountId, names.pipeline);
-    const buildRoleArn = roleArn(config, pipelineAccountId, names.build);
-    const deployRoleArn = roleArn(config, targetAccountId, names.deploy);
+    const pipelineRoleArn = roleArn(config, pipelineAccountId, names.roles.pipeline);
+    const buildRoleArn = roleArn(config, pipelineAccountId, names.roles.build);
+    const deployRoleArn = roleArn(config, targetAccountId, names.roles.deploy);
 
     const store = new CrossAccountArtifactStore("artifacts", {
         accountId: pipelineAccountId,
         region: config.region,
-        keyAlias: `alias/${prefix}-artifacts`,
+        keyAlias: names.keyAlias,
         writerRoleArns: [pipelineRoleArn, buildRoleArn],
         readerRoleArns: [deployRoleArn],             // target account -> pipeline account's bucket and key
         artifactRetentionDays: config.artifactRetentionDays,
@@ -41,12 +41,12 @@ export function buildStack(config: StackConfig) {
     }, { provider: pipelineProvider });
 
     // The image repository is the pipeline account's; the target account's execution role pulls from it.
-    const created = config.deployTarget.create;
+    // A created target under names that fit AWS's limits.
+    const created = config.deployTarget.create && { ...config.deployTarget.create, ...names.target };
     const existing = config.deployTarget.existing;
-    const targetNames = targetRoleNames(config);
-    const pullerRoleArn = existing ? existing.executionRoleArn : roleArn(config, targetAccountId, targetNames.execution);
+    const pullerRoleArn = existing ? existing.executionRoleArn : roleArn(config, targetAccountId, names.targetRoles.execution);
     const images = new ImageRepository("images", {
-        repositoryName: config.images.repositoryName,
+        repositoryName: names.imageRepository,
         pullerRoleArns: [pullerRoleArn],                 // target account role -> pipeline account's repository policy
         adoptId: config.adopt.imageRepository,
         keepReleases: config.images.keep,
@@ -62,7 +62,7 @@ export function buildStack(config: StackConfig) {
             ...created,
             accountId: targetAccountId,
             region: config.region,
-            roleNames: targetNames,
+            roleNames: names.targetRoles,
             imageRepositoryArn: images.repositoryArn,    // pipeline account output -> target account's execution role
             logGroupName: kept.taskLogGroup!,
             retainOnDelete: config.retainOnDelete,
@@ -71,7 +71,7 @@ export function buildStack(config: StackConfig) {
         : existingTarget(existing!, codedeployArn);
 
     const deployRole = new ProdDeployRole("deploy", {
-        roleName: names.deploy,
+        roleName: names.roles.deploy,
         pipelineRoleArn,                              // pipeline account -> target account's trust policy
         artifactBucketArn: store.bucketArn,           // pipeline account outputs -> target account's grants
         artifactKeyArn: store.keyArn,
@@ -84,8 +84,9 @@ export function buildStack(config: StackConfig) {
     const pipeline = new CrossAccountPipeline("pipeline", {
         accountId: pipelineAccountId,
         region: config.region,
-        pipelineName: prefix,
-        roleNames: names,
+        pipelineName: names.pipeline,
+        buildProjectNames: { build: names.buildProject, release: names.releaseProject },
+        roleNames: names.roles,
         source: config.source,
         build: {
             ...config.build,
@@ -133,8 +134,9 @@ export function buildStack(config: StackConfig) {
         artifactKeyArn: store.keyArn,
         prodDeployRoleArn: deployRole.roleArn,
         imageRepositoryUrl: images.repositoryUrl,
-        applicationUrl: target.url,
-        networkLogBucketName: target.networkLogBucketName,
+        // An existing target's URL and network log bucket are not known here (not this program's).
+        ...(target.url ? { applicationUrl: target.url } : {}),
+        ...(target.networkLogBucketName ? { networkLogBucketName: target.networkLogBucketName } : {}),
     };
 }
 

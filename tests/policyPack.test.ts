@@ -10,7 +10,7 @@ import type { ResourceValidation, ResourceValidationPolicy, StackValidationPolic
 import { committedStacks, Evaluation, Resource, ROOT } from "../offline/engine";
 import { registeredPolicies } from "../offline/policies";
 import { policies, policyDocuments, resourcePolicies, stackPolicies } from "../policy/rules";
-import { resourceArgs, stackArgs, violations } from "./support/policyArgs";
+import { resourceArgs, stackArgs, violations } from "../offline/policyArgs";
 import { evaluated } from "./support/stacks";
 
 type Policy = ResourceValidationPolicy | StackValidationPolicy;
