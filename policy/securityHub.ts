@@ -47,7 +47,8 @@ export function verdict(c: FsbpControl, r: PolicyResource, stack: PolicyResource
         };
     }
     return declared
-        ? { status: "fail", messages: [`${where} declares an exception to Security Hub ${c.id} but passes it; remove ${c.id} from its ${EXCEPTION_TAG} tag.`] }
+        ? { status: "fail", messages: [`${where} declares an exception to Security Hub ${c.id} but passes it; ` +
+            `remove ${c.id} from its ${EXCEPTION_TAG} tag.`] }
         : { status: "pass", messages: [] };
 }
 
@@ -106,10 +107,11 @@ function containers(r: PolicyResource): Record<string, any>[] {
     return Array.isArray(value) ? value : [];
 }
 
-/** A CodeBuild project's plain environment variables. */
+/** A CodeBuild project's environment variables; a value not known yet (an ARN, in preview) is UNKNOWN. */
 function environmentOf(r: PolicyResource): Record<string, { value: unknown; type: unknown }> {
     const variables = at(r, "environment", "environmentVariables");
-    return Object.fromEntries(list(variables === UNKNOWN ? [] : variables as any[]).map(v => [v.name, { value: v.value, type: v.type }]));
+    return Object.fromEntries(list(variables === UNKNOWN ? [] : variables as any[])
+        .map(v => [v.name, { value: read(() => v.value), type: read(() => v.type) }]));
 }
 
 /** The failure when `bad` holds for a known value. */
@@ -162,10 +164,14 @@ function deniesInsecureTransport(s: any, bucketName: string | undefined): boolea
         && covers("") && covers("/\\*") && insecure.length > 0 && insecure.every(v => v === "false");
 }
 
+/**
+ * A bucket policy's statements. Read plainly: a policy not known yet (preview) throws, and the
+ * engine reports that the rule could not run instead of a pass or a false failure.
+ */
 function policyStatements(policy: PolicyResource): any[] {
-    const text = read(() => policy.props.policy);
+    const text = policy.props.policy;
     const doc = typeof text === "string" ? JSON.parse(text) : text;
-    return doc && doc !== UNKNOWN ? list(doc.Statement) : [];
+    return doc ? list(doc.Statement) : [];
 }
 
 const s3RequireTls: FsbpControl = {
@@ -201,7 +207,8 @@ const s3NoAcls: FsbpControl = {
     checks: "every bucket's ownership controls are BucketOwnerEnforced (ACLs off) and no BucketAcl configures it.",
     types: [BUCKET], stack: true,
     failures: (bucket, stack) => {
-        const enforced = ofBucket(bucket, OWNERSHIP, stack).some(o => [UNKNOWN, "BucketOwnerEnforced"].includes(at(o, "rule", "objectOwnership") as any));
+        const enforced = ofBucket(bucket, OWNERSHIP, stack)
+            .some(o => [UNKNOWN, "BucketOwnerEnforced"].includes(at(o, "rule", "objectOwnership") as any));
         return [...enforced ? [] : ["its object ownership is not BucketOwnerEnforced, so ACLs apply"],
             ...ofBucket(bucket, BUCKET_ACL, stack).map(a => `${label(a.type, a.name)} sets an ACL`)];
     },
@@ -408,7 +415,8 @@ const insights: FsbpControl = {
     id: "ECS.12", title: "ECS clusters should use Container Insights",
     checks: "every cluster sets containerInsights to enabled or enhanced.",
     types: [CLUSTER],
-    failures: c => when(at(c, "settings"), v => !list(v as any[]).some(s => s.name === "containerInsights" && ["enabled", "enhanced"].includes(s.value)),
+    failures: c => when(at(c, "settings"),
+        v => !list(v as any[]).some(s => s.name === "containerInsights" && ["enabled", "enhanced"].includes(s.value)),
         "its containerInsights setting is not enabled"),
 };
 
@@ -464,7 +472,7 @@ const readOnlyRoot: FsbpControl = {
     types: [TASK_DEFINITION, PROJECT],
     appliesTo: r => r.type !== PROJECT || renders(r),
     failures: r => r.type === PROJECT
-        ? environmentOf(r).READONLY_ROOT_FILESYSTEM?.value !== "true" ? ["the task definitions it renders have a writable root file system"] : []
+        ? when(environmentOf(r).READONLY_ROOT_FILESYSTEM?.value, v => v !== "true", "the task definitions it renders have a writable root file system")
         : eachContainer(c => c.readonlyRootFilesystem === true ? undefined : `container ${c.name} has a writable root file system`)(r),
 };
 
@@ -477,7 +485,7 @@ const nonRootUser: FsbpControl = {
     failures: r => {
         if (r.type === PROJECT) {
             const user = environmentOf(r).CONTAINER_USER?.value;
-            return (typeof user !== "string" || user === "" || isRootUser(user)) ? ["the task definitions it renders run as root"] : [];
+            return user === UNKNOWN ? [] : (typeof user !== "string" || user === "" || isRootUser(user)) ? ["the task definitions it renders run as root"] : [];
         }
         const family = at(r, "runtimePlatform", "operatingSystemFamily");
         return family !== undefined && family !== "LINUX" ? [] : eachContainer(c =>
