@@ -290,8 +290,8 @@ const ConfigShape = z.strictObject({
             "as a manual approval may hold artifacts 7 days and a rollback of the next release needs them too.")
         .meta({ examples: [30] }),
     retainOnDelete: yesNo().default(true)
-        .describe("Keep the source repository, key, bucket, image repository and log groups (and the bucket's and " +
-            "repository's guards) when they leave the stack.")
+        .describe("Keep the source repository, key, artifact bucket, image repository, log groups and a created target's " +
+            "network log bucket (and the buckets' and repository's guards) when they leave the stack.")
         .meta({ examples: [true] }),
     adopt: AdoptSchema.prefault({})
         .describe("After `pulumi destroy`: kept resources to adopt (Pulumi's `import`, by name) instead of creating them again."),
