@@ -325,11 +325,15 @@ for (const stack of ["dev", "prod"] as const) {
             assert.deepStrictEqual(container.portMappings, [{ containerPort: Number(env.PORT), protocol: "tcp" }]);
             assert.ok(Number(env.PORT) >= 1024);
             const port = await freePort();
-            const server = spawn(process.execPath, [...READ_ONLY, ...args], { env: { ...env, PORT: String(port) }, stdio: "ignore" });
+            const server = spawn(process.execPath, [...READ_ONLY, ...args], { env: { ...env, PORT: String(port) }, stdio: ["ignore", "ignore", "pipe"] });
+            let stderr = "";
+            server.stderr.on("data", chunk => { stderr += chunk; });
+            // A placeholder that dies (a write refused) fails with its own error, not a refused connection.
+            const died = new Promise<never>((_, reject) => server.on("exit", code => reject(new Error(`the placeholder exited (${code}): ${stderr}`))));
             try {
                 for (const group of all(e, "aws:lb/targetGroup:TargetGroup")) {
                     assert.strictEqual(group.inputs.port, Number(env.PORT));
-                    const status = await getWhenUp(port, group.inputs.healthCheck.path);
+                    const status = await Promise.race([getWhenUp(port, group.inputs.healthCheck.path), died]);
                     const [low, high] = group.inputs.healthCheck.matcher.split("-").map(Number);
                     assert.ok(status >= low && status <= high, `${group.name}: ${group.inputs.healthCheck.path} answered ${status}`);
                 }
