@@ -6,11 +6,8 @@ import { projectConfig } from "../offline/access";
 import { Evaluation, readStackConfig, Resource } from "../offline/engine";
 import { ConfigError, parseConfig } from "../stacks/config";
 import { freePort, getWhenUp } from "./support/http";
+import { READ_ONLY } from "./support/readOnly";
 import { all, asList, descendants, evaluated, existingTargetConfig, key, one, policyOf } from "./support/stacks";
-
-/** Node's permission model with file reads only: a file write fails with ERR_ACCESS_DENIED (Node 20: experimental). */
-const READ_ONLY = [spawnSync(process.execPath, ["--permission", "-e", "0"]).status === 0 ? "--permission" : "--experimental-permission",
-    "--allow-fs-read=*"];
 
 const TARGET_TYPES = /^(aws:(ecs|lb|codedeploy|ec2|vpc)\/|awsx:)/;
 
