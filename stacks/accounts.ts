@@ -65,7 +65,7 @@ export function targetRoleNames(config: StackConfig) {
  */
 export function keptNames(config: StackConfig) {
     return {
-        sourceRepository: config.source.create ? config.source.repositoryName : undefined,
+        sourceRepository: config.source.provider === "CodeCommit" && config.source.create ? config.source.repositoryName : undefined,
         imageRepository: config.images.repositoryName,
         buildLogGroup: `/aws/codebuild/${namePrefix(config)}`,
         taskLogGroup: config.deployTarget.create && `/ecs/${config.deployTarget.create.taskFamily}`,
