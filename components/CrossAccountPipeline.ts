@@ -57,8 +57,10 @@ export interface CrossAccountPipelineArgs {
     /** The pipeline account; AWS services act for it only (confused-deputy guard in trust policies). */
     accountId: string;
     region: string;
-    /** Physical name of the pipeline and the build project. */
+    /** Physical name of the pipeline. */
     pipelineName: string;
+    /** Physical names of the build project and of the release marker project. CodeBuild takes no dots. */
+    buildProjectNames: { build: string; release: string };
     /** Physical names of the pipeline's, the build's and EventBridge's roles; the other account names the first. */
     roleNames: { pipeline: string; build: string; events: string };
     source: CodeCommitSource | ConnectionSource;
@@ -143,7 +145,7 @@ export class CrossAccountPipeline extends pulumi.ComponentResource {
                 .apply(([bucket, key, logs, images, clone]) => buildRolePolicy(bucket, key, logs, images, clone)),
             this);
         const project = new aws.codebuild.Project(`${name}-build`, {
-            name: args.pipelineName,
+            name: args.buildProjectNames.build,
             serviceRole: buildRole.role.arn,
             // Its default, the aws/s3 key, is unreadable from the target account and denied by the bucket policy.
             encryptionKey: args.artifactKeyArn,
@@ -335,7 +337,7 @@ function startOnCodeCommitPush(name: string, args: CrossAccountPipelineArgs, rep
 function releaseMarker(name: string, args: CrossAccountPipelineArgs, buildRole: { role: aws.iam.Role; rolePolicy: aws.iam.RolePolicy },
     logGroup: aws.cloudwatch.LogGroup, parent: pulumi.Resource) {
     return new aws.codebuild.Project(name, {
-        name: `${args.pipelineName}-release`,
+        name: args.buildProjectNames.release,
         description: `Tags each image ${args.pipelineName} released, so the image lifecycle keeps it`,
         serviceRole: buildRole.role.arn,
         encryptionKey: args.artifactKeyArn,

@@ -23,11 +23,10 @@ export type HostArgs =
     };
 
 export interface SourceConnectionArgs {
-    /**
-     * Physical name of the connection (at most 32 characters, unique in the account) and of a
-     * created host: what someone looks for in the console to complete the handshake.
-     */
-    name: string;
+    /** Physical name of the connection (at most 32 characters, unique in the account): what someone finds in the console. */
+    connectionName: string;
+    /** Physical name of a created host (at most 64 characters). */
+    hostName: string;
     /** The connection's provider. */
     providerType: ConnectionProvider;
     /** GitHubEnterpriseServer and GitLabSelfManaged only: the server's host. */
@@ -56,14 +55,14 @@ export class SourceConnection extends pulumi.ComponentResource {
         requireProvider("SourceConnection", opts);
 
         const hostArn = args.host && ("arn" in args.host ? pulumi.output(args.host.arn) : new aws.codeconnections.Host(`${name}-host`, {
-            name: args.name,
+            name: args.hostName,
             providerType: args.providerType,
             providerEndpoint: args.host.endpoint,
             vpcConfiguration: args.host.vpc,
         }, { parent: this, deleteBeforeReplace: true }).arn);
 
         const connection = new aws.codeconnections.Connection(name, {
-            name: args.name,
+            name: args.connectionName,
             // A connection names its provider, or the host that says which server it is.
             ...hostArn ? { hostArn } : { providerType: args.providerType },
         }, {

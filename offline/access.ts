@@ -1,9 +1,10 @@
 // Access rows evaluated against the policy documents a stack really registers. The table
 // names principals and resources; this file finds them in an evaluation and asks the
 // simulator. Used by the access tests and by the security doc generator.
-import { partitionOf } from "../components/policies/document";
+import { dnsSuffixOf, partitionOf } from "../components/policies/document";
 import { parseConfig, StackConfig } from "../stacks/config";
-import { Evaluation, projectName, readStackConfig, Resource } from "./engine";
+import { stackNames } from "../stacks/names";
+import { Evaluation, projectName, RawConfig, readStackConfig, Resource } from "./engine";
 import { registeredPolicies } from "./policies";
 import { Decision, evaluate as simulate, PolicyDocument, PolicyStatement } from "./simulator";
 
@@ -11,20 +12,33 @@ import { Decision, evaluate as simulate, PolicyDocument, PolicyStatement } from 
 export type AccountRef = "pipeline" | "target" | "third";
 export const THIRD_ACCOUNT = "999999999999";
 
+/** The roles this program creates, by their key in `stackNames`. */
+export type RoleKey = keyof StackNames["roles"] | keyof StackNames["targetRoles"];
+type StackNames = ReturnType<typeof stackNames>;
+
 export type PrincipalSpec =
-    /** A role this program creates, by its physical name `<project>-<stack>-<role>`. */
-    | { role: string; identity?: "own" | "allow-all" }
+    /**
+     * A role this program creates. `existing`: its ARN (with <placeholders>) when the stack names
+     * the role in config instead of creating it; its identity policies are then not this stack's.
+     */
+    | { role: RoleKey; identity?: "own" | "allow-all"; existing?: string }
     /** A role the program does not create; its own account lets it do anything. */
     | { stranger: AccountRef; name: string }
     | { service: string };
 
 export type ResourceSpec =
-    /** A role this program creates; its trust policy is the resource policy. */
-    | { role: string; policy?: "own" | "open" }
-    /** A resource this program creates, by type and logical name (or the only one of its type). */
+    /**
+     * A role this program creates; its trust policy is the resource policy. `existing`: its ARN
+     * when the stack names it in config instead; rows that need its trust policy do not apply then.
+     */
+    | { role: RoleKey; policy?: "own" | "open"; existing?: string }
+    /**
+     * A resource this program creates, by type and logical name (or the only one of its type).
+     * `existing`: its ARN when the stack names it in config instead (it has no resource policy then).
+     */
     | { type: string; name?: string; /** Appended to the ARN: `/key` of an object, `:log-stream:x`. */ path?: string;
         /** Another ARN made from the resource's, e.g. a rule of a listener. */ derive?: (arn: string) => string;
-        policy?: "own" | "open" }
+        policy?: "own" | "open"; existing?: string }
     /** Anything else: an ARN with <placeholders>, its account, and its resource policy if it has one. */
     | { arn: string; account: AccountRef; policy?: PolicyDocument };
 
@@ -41,6 +55,9 @@ export interface AccessRow<P extends string = string, R extends string = string>
     /** Why the row holds, in a few words: it is printed in SECURITY.md. */
     why: string;
 }
+
+/** How a decision on a row reads (see `AccessWorld.verdict`). */
+export type Verdict = "expected" | "own administrators" | "unexpected";
 
 export interface AccessTable<P extends string = string, R extends string = string> {
     principals: Record<P, PrincipalSpec>;
@@ -60,12 +77,14 @@ interface Located {
     account: string;
     identity: PolicyRef[];
     policy?: PolicyRef;
+    /** Named by config, not created: its own policies are not this stack's. */
+    named?: boolean;
 }
 
-/** A named entity that is not in this evaluation. */
-class Missing extends Error {
+/** An entity of the table that this stack neither creates nor names: its rows do not apply. */
+export class Missing extends Error {
     constructor(readonly entity: string, what: string) {
-        super(`${entity}: ${what} is not in the evaluation`);
+        super(`${entity}: ${what}`);
     }
 }
 
@@ -92,16 +111,25 @@ const POLICY_HOLDER: Record<string, (r: Resource, all: Resource[]) => Resource |
         all.find(p => p.type === "aws:ecr/repositoryPolicy:RepositoryPolicy" && p.inputs.repository === r.state.name),
 };
 
-/** A committed stack's keys of this project's namespace, without the prefix: what `parseConfig` takes. */
+/** A stack file's keys of the project's namespace, without the prefix: what `parseConfig` takes. */
+export function projectKeys(project: string, raw: RawConfig): Record<string, unknown> {
+    const prefix = `${project}:`;
+    return Object.fromEntries(Object.entries(raw).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
+}
+
+/** A committed stack's keys of this project's namespace, without the prefix. */
 export function projectConfig(stack: string): Record<string, unknown> {
-    const prefix = `${projectName()}:`;
-    return Object.fromEntries(Object.entries(readStackConfig(stack))
-        .filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
+    return projectKeys(projectName(), readStackConfig(stack));
 }
 
 /** The committed stack's validated config, as the program reads it. */
 export function stackConfig(stack: string): StackConfig {
     return parseConfig(projectName(), stack, projectConfig(stack));
+}
+
+/** The validated config an evaluation ran with. */
+export function configOf(e: Evaluation): StackConfig {
+    return parseConfig(e.project, e.stack, projectKeys(e.project, e.config));
 }
 
 /**
@@ -112,26 +140,32 @@ export function stackConfig(stack: string): StackConfig {
 export class AccessWorld<P extends string = string, R extends string = string> {
     readonly documents: Map<string, PolicyDocument>;
     private readonly facts: Record<string, string>;
+    private readonly roleNames: Record<RoleKey, string>;
 
-    constructor(readonly table: AccessTable<P, R>, readonly evaluation: Evaluation, readonly config: StackConfig) {
+    constructor(readonly table: AccessTable<P, R>, readonly evaluation: Evaluation, readonly config: StackConfig = configOf(evaluation)) {
         if (evaluation.error) {
             throw evaluation.error;
         }
         this.documents = new Map(registeredPolicies(evaluation).map(p => [p.resource.urn, p.document as PolicyDocument]));
+        const target = config.deployTarget.create ?? config.deployTarget.existing;
         this.facts = {
             region: config.region,
             partition: partitionOf(config.region),
+            "dns suffix": dnsSuffixOf(config.region),
             "pipeline account": config.pipelineAccount.accountId,
             "target account": config.targetAccount.accountId,
             "third account": THIRD_ACCOUNT,
+            "deployment config": target.deploymentConfigName,
         };
+        const names = stackNames(config);
+        this.roleNames = { ...names.roles, ...names.targetRoles };
     }
 
     private accountId(ref: AccountRef): string {
         return this.facts[`${ref} account`];
     }
 
-    /** Fills `<name>`: a fact (region, partition, `<side> account`), a table resource's ARN, or a config path. */
+    /** Fills `<name>`: a fact (region, partition, dns suffix, `<side> account`), a table resource's ARN, or a config path. */
     resolveText(text: string): string {
         return text.replace(/<([^<>]+)>/g, (_, key: string) => {
             if (key in this.facts) {
@@ -148,24 +182,26 @@ export class AccessWorld<P extends string = string, R extends string = string> {
         });
     }
 
-    private createdRole(entity: string, suffix: string): Resource {
-        const name = `${this.config.project}-${this.config.stack}-${suffix}`;
-        const role = this.evaluation.resources.find(r => r.type === "aws:iam/role:Role" && r.state.name === name);
-        if (!role) {
-            throw new Missing(entity, `role ${name}`);
-        }
-        return role;
+    /** The role the program creates under this key, or undefined when the stack does not create it. */
+    private createdRole(key: RoleKey): Resource | undefined {
+        return this.evaluation.resources.find(r => r.type === "aws:iam/role:Role" && r.state.name === this.roleNames[key]);
     }
 
-    private created(entity: string, type: string, name?: string): Resource {
+    private created(entity: string, type: string, name?: string): Resource | undefined {
         const found = this.evaluation.resources.filter(r => r.type === type && (name === undefined || r.name === name));
-        if (found.length !== 1) {
-            if (found.length === 0) {
-                throw new Missing(entity, `${type}${name ? ` "${name}"` : ""}`);
-            }
+        if (found.length > 1) {
             throw new Error(`${entity}: ${found.length} resources of type ${type}; name the one you mean`);
         }
         return found[0];
+    }
+
+    /** Where config names an entity the stack does not create, or why the entity is not in this stack. */
+    private named(entity: string, what: string, existing: string | undefined): Located {
+        if (existing === undefined) {
+            throw new Missing(entity, `the stack does not create ${what}`);
+        }
+        const arn = this.resolveText(existing);
+        return { arn, account: arn.split(":")[4], identity: [], named: true };
     }
 
     private registered(resource: Resource, open = false): PolicyRef | undefined {
@@ -182,8 +218,16 @@ export class AccessWorld<P extends string = string, R extends string = string> {
             const account = this.accountId(spec.stranger);
             return { arn: `arn:${this.facts.partition}:iam::${account}:role/${spec.name}`, account, identity: [{ fixed: ALLOW_ALL }] };
         }
-        const role = this.createdRole(name, spec.role);
-        const identity: PolicyRef[] = spec.identity === "allow-all" ? [{ fixed: ALLOW_ALL }] : this.evaluation.resources
+        const role = this.createdRole(spec.role);
+        const allowAll: PolicyRef[] = [{ fixed: ALLOW_ALL }];
+        if (!role) {
+            const located = this.named(name, `the ${spec.role} role`, spec.existing);
+            if (spec.identity !== "allow-all") {
+                throw new Missing(name, `${located.arn} is named by config: its identity policies are not this stack's`);
+            }
+            return { ...located, identity: allowAll };
+        }
+        const identity: PolicyRef[] = spec.identity === "allow-all" ? allowAll : this.evaluation.resources
             .filter(r => r.type === "aws:iam/rolePolicy:RolePolicy" && r.inputs.role === role.state.name)
             .map(r => ({ urn: r.urn, open: false }));
         return { arn: role.state.arn, account: role.account!, identity };
@@ -197,10 +241,56 @@ export class AccessWorld<P extends string = string, R extends string = string> {
                 policy: spec.policy && { fixed: JSON.parse(this.resolveText(JSON.stringify(spec.policy))) },
             };
         }
-        const found = "role" in spec ? this.createdRole(name, spec.role) : this.created(name, spec.type, spec.name);
-        const own = `${found.state.arn}${"path" in spec ? spec.path ?? "" : ""}`;
-        const arn = "derive" in spec && spec.derive ? spec.derive(own) : own;
-        return { arn, account: found.account!, identity: [], policy: this.registered(found, spec.policy === "open") };
+        const found = "role" in spec ? this.createdRole(spec.role) : this.created(name, spec.type, spec.name);
+        const what = "role" in spec ? `the ${spec.role} role` : `${spec.type}${spec.name ? ` "${spec.name}"` : ""}`;
+        const located = found
+            ? { arn: found.state.arn as string, account: found.account!, identity: [], policy: this.registered(found, spec.policy === "open") }
+            : this.named(name, what, spec.existing);
+        const own = `${located.arn}${"path" in spec ? spec.path ?? "" : ""}`;
+        return { ...located, arn: "derive" in spec && spec.derive ? spec.derive(own) : own };
+    }
+
+    /**
+     * Why a row does not apply to this stack, or undefined when it does: it is about something
+     * the stack neither creates nor names (a created target's roles, with an existing target), or
+     * about a role config names, through a policy that is not this stack's (its trust policy).
+     */
+    absence(row: AccessRow<P, R>): string | undefined {
+        try {
+            this.principal(row.principal);
+            const resource = this.resource(row.resource);
+            if (resource.named && "role" in this.table.resources[row.resource] && actionsOf(row).some(a => a.startsWith("sts:"))) {
+                return `${row.resource}: ${resource.arn} is named by config: its trust policy is not this stack's`;
+            }
+            Object.values(row.context ?? {}).forEach(v => this.resolveText(v));
+            return undefined;
+        } catch (e) {
+            if (e instanceof Missing) {
+                return e.message;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * How a decision on a row reads: as the row expects; allowed because an account's own
+     * administrators keep their rights over its resources; or not as expected. The
+     * administrators' rows are those with a principal given `Allow *` in the account that owns
+     * the resource where the row expects it allowed, and in a one-account sandbox (one account
+     * on both sides) also those that stand for what the other side's administrators could do
+     * (`Allow *` given, a resource policy opened): there they are the same administrators.
+     */
+    verdict(row: AccessRow<P, R>, decision: Decision): Verdict {
+        const principal = this.table.principals[row.principal];
+        const resource = this.table.resources[row.resource];
+        const allowAll = "stranger" in principal || ("role" in principal && principal.identity === "allow-all");
+        const opened = "policy" in resource && resource.policy === "open";
+        const oneAccount = this.facts["pipeline account"] === this.facts["target account"];
+        const sameAccount = this.principal(row.principal).account === this.resource(row.resource).account;
+        if (decision === "Allowed" && sameAccount && ((allowAll && row.expect === "Allowed") || (oneAccount && (allowAll || opened)))) {
+            return "own administrators";
+        }
+        return decision === row.expect ? "expected" : "unexpected";
     }
 
     private document(ref: PolicyRef, trust: boolean): PolicyDocument {

@@ -4,6 +4,10 @@
 // (see offline/access.ts); `<...>` in an ARN or a context value is filled in per stack.
 import { AccessRow, AccessTable, PrincipalSpec, ResourceSpec } from "./access";
 
+// What config names when the stack uses an existing repository or deploy target instead of creating one.
+const EXISTING_EXECUTION_ROLE = "<deployTarget.existing.executionRoleArn>";
+const EXISTING_APPLICATION = "<deployTarget.existing.applicationName>";
+
 const principals = {
     "pipeline role": { role: "pipeline" },
     "build role": { role: "build" },
@@ -22,9 +26,9 @@ const principals = {
     "EventBridge": { service: "events.amazonaws.com" },
     "ECS tasks": { service: "ecs-tasks.amazonaws.com" },
     "CodeDeploy": { service: "codedeploy.amazonaws.com" },
-    "PROD task execution role given Allow * in PROD": { role: "task-execution", identity: "allow-all" },
-    "CodeDeploy service role": { role: "codedeploy" },
-    "PROD task execution role": { role: "task-execution" },
+    "PROD task execution role given Allow * in PROD": { role: "execution", identity: "allow-all", existing: EXISTING_EXECUTION_ROLE },
+    "CodeDeploy service role": { role: "codeDeploy" },
+    "PROD task execution role": { role: "execution", existing: EXISTING_EXECUTION_ROLE },
 } satisfies Record<string, PrincipalSpec>;
 
 const ARTIFACTS = { type: "aws:s3/bucket:Bucket", name: "artifacts-bucket" } as const;
@@ -51,17 +55,20 @@ const resources = {
     "pipeline role": { role: "pipeline" },
     "build role": { role: "build" },
     "source events role": { role: "events" },
-    "source repository": { type: "aws:codecommit/repository:Repository" },
+    "source repository": { type: "aws:codecommit/repository:Repository", existing: "arn:<partition>:codecommit:<region>:<pipeline account>:<source.repositoryName>" },
     "build project": { type: "aws:codebuild/project:Project", name: "pipeline-build" },
     "release marker project": { type: "aws:codebuild/project:Project", name: "pipeline-release" },
     "build log group": { type: "aws:cloudwatch/logGroup:LogGroup", name: "pipeline-build-logs" },
     "build log stream": { type: "aws:cloudwatch/logGroup:LogGroup", name: "pipeline-build-logs", path: ":log-stream:build-1" },
     "pipeline": { type: "aws:codepipeline/pipeline:Pipeline" },
-    "CodeDeploy deployment group": { type: "aws:codedeploy/deploymentGroup:DeploymentGroup" },
-    "CodeDeploy application": { type: "aws:codedeploy/application:Application" },
-    "CodeDeploy deployment config": { arn: `${CODEDEPLOY}:deploymentconfig:<deployTarget.create.deploymentConfigName>`, account: "target" },
-    "task role": { role: "task" },
-    "task execution role": { role: "task-execution" },
+    "CodeDeploy deployment group": {
+        type: "aws:codedeploy/deploymentGroup:DeploymentGroup",
+        existing: `${CODEDEPLOY}:deploymentgroup:${EXISTING_APPLICATION}/<deployTarget.existing.deploymentGroupName>`,
+    },
+    "CodeDeploy application": { type: "aws:codedeploy/application:Application", existing: `${CODEDEPLOY}:application:${EXISTING_APPLICATION}` },
+    "CodeDeploy deployment config": { arn: `${CODEDEPLOY}:deploymentconfig:<deployment config>`, account: "target" },
+    "task role": { role: "task", existing: "<deployTarget.existing.taskRoleArn>" },
+    "task execution role": { role: "execution", existing: EXISTING_EXECUTION_ROLE },
     // RegisterTaskDefinition takes a task definition ARN; the grant must be "*" (the family is the service's choice).
     "a task definition": { arn: `${ECS}:task-definition/my-service:7`, account: "target" },
     // Resources this program does not create: what a grant must not reach.
@@ -86,14 +93,14 @@ const resources = {
     "a PROD ECS cluster": { arn: `${ECS}:cluster/prod`, account: "target" },
     "image repository": { type: "aws:ecr/repository:Repository" },
     "image repository, repository policy opened in DEV": { type: "aws:ecr/repository:Repository", policy: "open" },
-    "task execution role (trust)": { role: "task-execution" },
-    "CodeDeploy service role (trust)": { role: "codedeploy" },
+    "task execution role (trust)": { role: "execution" },
+    "CodeDeploy service role (trust)": { role: "codeDeploy" },
     "container log stream": { type: "aws:cloudwatch/logGroup:LogGroup", name: "target-logs", path: ":log-stream:app/app/0123" },
     "another PROD log stream": { arn: "arn:<partition>:logs:<region>:<target account>:log-group:/ecs/other:log-stream:x", account: "target" },
     "another PROD listener": { arn: "arn:<partition>:elasticloadbalancing:<region>:<target account>:listener/app/prod/0123456789abcdef/fedcba9876543210", account: "target" },
     "target ECS service": { type: "aws:ecs/service:Service" },
     "a task set of the target service": {
-        arn: `${ECS}:task-set/<deployTarget.create.serviceName>/<deployTarget.create.serviceName>/ecs-svc/0123456789`, account: "target",
+        type: "aws:ecs/service:Service", derive: (service: string) => `${service.replace(":service/", ":task-set/")}/ecs-svc/0123456789`,
     },
     "production listener": { type: "aws:lb/listener:Listener", name: "target-production" },
     "test listener": { type: "aws:lb/listener:Listener", name: "target-test" },
@@ -113,7 +120,7 @@ type P = keyof typeof principals;
 type R = keyof typeof resources;
 
 const TLS = { "aws:SecureTransport": "true" };
-const VIA_S3 = { "kms:ViaService": "s3.<region>.amazonaws.com" };
+const VIA_S3 = { "kms:ViaService": "s3.<region>.<dns suffix>" };
 const KMS_UPLOAD = { ...TLS, "s3:x-amz-server-side-encryption": "aws:kms", "s3:x-amz-server-side-encryption-aws-kms-key-id": "<artifact key>" };
 /** A direct call to KMS, not through another service. */
 const DIRECT = ["kms:ViaService"];
@@ -153,7 +160,7 @@ const rows: AccessRow<P, R>[] = [
     { principal: "deploy role", action: READ, resource: "build output artifact", context: TLS, expect: allowed, why: "the deploy reads the task definition and appspec" },
     { principal: "deploy role", action: "kms:Decrypt", resource: "artifact key", context: VIA_S3, expect: allowed, why: "S3 decrypts the artifact for the deploy role" },
     { principal: "deploy role", action: "kms:Decrypt", resource: "artifact key", absent: DIRECT, expect: denied, why: "the key is used through S3 only" },
-    { principal: "deploy role", action: "kms:Decrypt", resource: "artifact key", context: { "kms:ViaService": "secretsmanager.<region>.amazonaws.com" }, expect: denied, why: "the key is used through S3 only" },
+    { principal: "deploy role", action: "kms:Decrypt", resource: "artifact key", context: { "kms:ViaService": "secretsmanager.<region>.<dns suffix>" }, expect: denied, why: "the key is used through S3 only" },
     { principal: "deploy role", action: "kms:GenerateDataKey", resource: "artifact key", context: VIA_S3, expect: denied, why: "the deploy role encrypts nothing" },
     { principal: "deploy role", action: "kms:DescribeKey", resource: "artifact key", absent: DIRECT, expect: allowed, why: "the deploy reads the artifact key's metadata across accounts; no data" },
     { principal: "deploy role", action: "kms:DescribeKey", resource: "a PROD key", absent: DIRECT, expect: denied, why: "the artifact key only" },

@@ -7,6 +7,8 @@ import { AccountMocks, MockedInvoke, Placement } from "./mocks";
 
 // Internal to @pulumi/pulumi, and the only way to know that every registration has been answered.
 const { waitForRPCs } = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
+// Pulumi's log module: its runtime reports warnings (an undefined stack output, a deprecation) through it.
+const pulumiLog = require("@pulumi/pulumi/log") as { warn: (msg: string, ...rest: unknown[]) => unknown; error: (msg: string, ...rest: unknown[]) => unknown };
 
 /** The project folder: where Pulumi.yaml is (this file also runs compiled, from dist/offline). */
 export const ROOT = (function findRoot(dir: string): string {
@@ -40,12 +42,27 @@ export interface Resource extends Partial<Placement> {
 }
 
 export interface Evaluation {
+    project: string;
     stack: string;
+    /** The config the program ran with: a stack file's `config:` block. */
+    config: RawConfig;
     resources: Resource[];
     invokes: MockedInvoke[];
     outputs: Record<string, unknown>;
-    /** What stopped the program, if anything did (a bad config, a missing provider). */
+    /** Warnings the Pulumi runtime logged (`pulumi up` prints them): an undefined stack output, a deprecation. */
+    warnings: string[];
+    /**
+     * What stopped the program, if anything did: a bad config, a missing provider, an error thrown
+     * while a resource registered or inside an `apply`. The first one ends the evaluation at once.
+     */
     error?: Error;
+}
+
+export interface EvaluateOptions {
+    /** The project name, by default Pulumi.yaml's: the namespace of the config keys and the start of physical names. */
+    project?: string;
+    /** A program to run instead of index.ts, returning its stack outputs (tests plant errors with it). */
+    program?: () => Record<string, unknown>;
 }
 
 /** Raw config of a stack: a stack file's `config:` block, structured values as parsed YAML. */
@@ -108,14 +125,80 @@ let queue: Promise<unknown> = Promise.resolve();
  * returns every registration with its provider, options and dependencies as the engine
  * would receive them. Never throws for the program's own errors: they come back in `error`.
  */
-export function evaluate(stack: string, config: RawConfig = readStackConfig(stack)): Promise<Evaluation> {
-    const run = queue.then(() => evaluateNow(stack, config));
+export function evaluate(stack: string, config: RawConfig = readStackConfig(stack), options: EvaluateOptions = {}): Promise<Evaluation> {
+    const run = queue.then(() => evaluateNow(stack, config, options));
     queue = run.catch(() => undefined);
     return run;
 }
 
-async function evaluateNow(stack: string, config: RawConfig): Promise<Evaluation> {
-    const project = projectName();
+/**
+ * The first error of an evaluation, wherever it is raised. Pulumi reports a failed registration
+ * (a mock that throws, an `apply` that throws while its value is serialized) as an unhandled
+ * rejection, which the real CLI turns into a failed update; without this an evaluation would
+ * wait forever for the registration that failed.
+ */
+class FirstError {
+    private report!: (e: Error) => void;
+    readonly error: Promise<never> = new Promise((_, reject) => { this.report = reject; });
+    private count = 0;
+    private readonly onError = (e: unknown) => {
+        this.count++;
+        this.report(e instanceof Error ? e : new Error(String(e)));
+    };
+    private readonly logged = { warn: pulumiLog.warn, error: pulumiLog.error };
+
+    constructor(private readonly warnings: string[]) {
+        this.error.catch(() => undefined);
+        process.on("unhandledRejection", this.onError);
+        process.on("uncaughtException", this.onError);
+        pulumiLog.warn = (msg: string) => { this.warnings.push(msg); };
+        pulumiLog.error = (msg: string) => this.onError(new Error(msg));
+    }
+
+    /** Resolves with `work`, or rejects with the first error raised meanwhile, whichever comes first. */
+    race<T>(work: Promise<T>): Promise<T> {
+        return Promise.race([work, this.error]);
+    }
+
+    /**
+     * Stops listening once the abandoned registrations have stopped failing: their rejections
+     * arrive over a few turns of the event loop and must not land in the next evaluation.
+     */
+    async close(failed: boolean) {
+        for (let quiet = 0; failed && quiet < 3;) {
+            const seen = this.count;
+            await new Promise(resolve => setTimeout(resolve, 5));
+            quiet = this.count === seen ? quiet + 1 : 0;
+        }
+        process.off("unhandledRejection", this.onError);
+        process.off("uncaughtException", this.onError);
+        Object.assign(pulumiLog, this.logged);
+    }
+}
+
+/** One turn of the event loop: unhandled rejections of the current one are reported before it ends. */
+const nextTurn = () => new Promise(resolve => setImmediate(resolve));
+
+async function evaluateNow(stack: string, config: RawConfig, options: EvaluateOptions): Promise<Evaluation> {
+    const warnings: string[] = [];
+    const errors = new FirstError(warnings);
+    // The Pulumi runtime records a stack trace for every promise it makes: without them an
+    // evaluation takes a fraction of the time. Its errors are reported by message.
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    let failed = true;
+    try {
+        const evaluation = { ...await run(stack, config, options, errors), warnings };
+        failed = evaluation.error !== undefined;
+        return evaluation;
+    } finally {
+        await errors.close(failed);
+        Error.stackTraceLimit = stackTraceLimit;
+    }
+}
+
+async function run(stack: string, config: RawConfig, options: EvaluateOptions, errors: FirstError): Promise<Omit<Evaluation, "warnings">> {
+    const project = options.project ?? projectName();
     pulumi.runtime.setAllConfig(asEngineConfig(config));
     const mocks = new AccountMocks();
     await pulumi.runtime.setMocks(mocks, project, stack, false);
@@ -144,20 +227,28 @@ async function evaluateNow(stack: string, config: RawConfig): Promise<Evaluation
 
     let outputs: Record<string, unknown> = {};
     let error: Error | undefined;
-    try {
+    const program = options.program ?? (() => {
         delete require.cache[require.resolve(PROGRAM)];
-        outputs = await pulumi.runtime.runInPulumiStack(async () => ({ ...require(PROGRAM) })) ?? {};
+        return { ...require(PROGRAM) };
+    });
+    try {
+        outputs = await errors.race(pulumi.runtime.runInPulumiStack(async () => program())) ?? {};
     } catch (e) {
         error = e as Error;
     }
-    await waitForRPCs();
+    try {
+        // Every registration answered, and a turn for the rejections of the last ones to be reported.
+        await errors.race(waitForRPCs().then(nextTurn));
+    } catch (e) {
+        error ??= e as Error;
+    }
 
     const resources = [...requests.values()].map(req => {
         const mocked = mocks.resources.find(m => m.type === req.type && m.name === req.name);
         const placement = mocked?.account ? mocked : mocks.placementOf(req.providers["aws"] ?? "");
         return { ...req, inputs: mocked?.inputs ?? {}, state: mocked?.state ?? {}, account: placement?.account, region: placement?.region };
     });
-    return { stack, resources, invokes: mocks.invokes, outputs, error };
+    return { project, stack, config, resources, invokes: mocks.invokes, outputs, error };
 }
 
 /** The committed stacks: every `Pulumi.<stack>.yaml` beside the program. */

@@ -191,6 +191,9 @@ const INVOKES: Record<string, (c: Context) => Record<string, unknown>> = {
     }),
 };
 
+/** The package of this program's component type tokens (`cross-account-pipeline:<module>:<Name>`), whatever the project's name. */
+const COMPONENT_PACKAGE = "cross-account-pipeline";
+
 /** A resource as the mock provider saw it: its inputs, the outputs it got, where it landed. */
 export interface MockedResource extends Partial<Placement> {
     type: string;
@@ -242,7 +245,7 @@ export class AccountMocks implements pulumi.runtime.Mocks {
             // Components are placed through their providers map by the engine. This program's own (and
             // the stack) have no outputs of their own; a remote one (awsx) has only what the table gives it.
             const pkg = args.type.split(":")[0];
-            if (pkg === pulumi.getProject() || pkg === "pulumi") {
+            if (pkg === COMPONENT_PACKAGE || pkg === "pulumi") {
                 this.record(args, {});
                 return { id: undefined, state: {} };
             }

@@ -1,6 +1,7 @@
-import { AccessWorld, actionsOf, stackConfig } from "./access";
+import { AccessRow, AccessWorld, actionsOf, configOf, Verdict } from "./access";
 import { ACCESS_TABLE } from "./accessTable";
-import { evaluate, Evaluation, RawConfig, Resource } from "./engine";
+import { evaluate, EvaluateOptions, Evaluation, RawConfig, Resource } from "./engine";
+import { Decision } from "./simulator";
 import { crossAccountWiring, Wire } from "./wiring";
 
 const short = (type: string) => type.replace(/^aws:\w+\/(\w+):(\w+)$/, "$2").replace(/^cross-account-pipeline:\w+:/, "");
@@ -48,7 +49,7 @@ function tree(e: Evaluation, nodes: Resource[], prefix: string): string[] {
 
 function accounts(e: Evaluation): { side: string; account: string; region: string; role?: string; lines: string[] }[] {
     const root = e.resources.find(r => r.type === "pulumi:pulumi:Stack")!;
-    const config = stackConfig(e.stack);
+    const config = configOf(e);
     return ([["pipeline", config.pipelineAccount], ["target", config.targetAccount]] as const).map(([side, account]) => {
         const top = e.resources.filter(r => r.parent === root.urn && r.account === account.accountId && r.type !== "pulumi:providers:aws");
         return { side, account: account.accountId, region: config.region, role: account.provisioningRoleArn, lines: tree(e, top, "") };
@@ -81,6 +82,7 @@ export function renderPlan(e: Evaluation, access: string[] = []): { text: string
         "Cross-account wiring (computed from the registered inputs):",
         ...wiringLines(sections, wires),
         ...(access.length ? ["", "Who can do what (each request evaluated by the IAM policy simulator against the policies above):", ...access] : []),
+        ...(e.warnings.length ? ["", "Warnings from the Pulumi runtime (pulumi up prints them too):", ...e.warnings.map(w => `  ${w}`)] : []),
     ].join("\n");
     const ids = new Map(e.resources.map((r, i) => [r.urn, `n${i}`]));
     const node = (r: Resource) => ids.get(r.urn)!;
@@ -97,18 +99,103 @@ export function renderPlan(e: Evaluation, access: string[] = []): { text: string
     return { text, markdown: `# Plan: stack \`${e.stack}\`\n\n${mermaid}\n\n\`\`\`text\n${text}\n\`\`\`\n` };
 }
 
+export interface Plan {
+    /** 0: planned; 1: the program stopped (a bad config, an error while it ran), `text` says why. */
+    exitCode: number;
+    text: string;
+    markdown?: string;
+    /** Each row of the access table as this stack's policies decide it. */
+    access?: AccessResult[];
+}
+
+/** One row of the access table for one stack: why it does not apply, or each action's decision and how it reads. */
+export interface AccessResult {
+    row: AccessRow;
+    absence?: string;
+    decisions: { action: string; decision: Decision; verdict: Verdict }[];
+}
+
 /** Evaluates a stack and renders its plan; a bad config gives its validation message and exit code 1. */
-export async function plan(stack: string, config?: RawConfig): Promise<{ exitCode: number; text: string; markdown?: string }> {
-    const e = await evaluate(stack, config);
-    return e.error ? { exitCode: 1, text: e.error.message } : { exitCode: 0, ...renderPlan(e, await accessLines(e)) };
+export async function plan(stack: string, config?: RawConfig, options?: EvaluateOptions): Promise<Plan> {
+    return planOf(await evaluate(stack, config, options));
+}
+
+/** The plan of an evaluation. */
+export async function planOf(e: Evaluation): Promise<Plan> {
+    if (e.error) {
+        return { exitCode: 1, text: e.error.message };
+    }
+    const access = await decideAccess(e);
+    return { exitCode: 0, ...renderPlan(e, accessLines(access)), access };
 }
 
 /** The access table's rows as this stack's policies decide them, computed, not copied. */
-async function accessLines(e: Evaluation): Promise<string[]> {
-    const world = new AccessWorld(ACCESS_TABLE, e, stackConfig(e.stack));
-    const decided = await Promise.all(ACCESS_TABLE.rows.map(async row => ({ row, decisions: await world.decide(row) })));
-    const width = Math.max(...ACCESS_TABLE.rows.map(r => r.principal.length));
-    return decided.flatMap(({ row, decisions }) => actionsOf(row).map((action, i) =>
-        `  ${decisions[i].padEnd(16)}  ${row.principal.padEnd(width)}  ${action} on ${row.resource}` +
-        `${decisions[i] === row.expect ? "" : `  (EXPECTED ${row.expect})`}`));
+export async function decideAccess(e: Evaluation): Promise<AccessResult[]> {
+    const world = new AccessWorld(ACCESS_TABLE, e, configOf(e));
+    return Promise.all(ACCESS_TABLE.rows.map(async row => {
+        const absence = world.absence(row);
+        if (absence) {
+            return { row, absence, decisions: [] };
+        }
+        const decisions = await world.decide(row);
+        return { row, decisions: actionsOf(row).map((action, i) => ({ action, decision: decisions[i], verdict: world.verdict(row, decisions[i]) })) };
+    }));
+}
+
+/** A placeholder of the table as words: `<artifact key>` is "the artifact key". */
+const named = (value: string) => {
+    const inner = value.replace(/^<(.*)>$/, "$1");
+    return inner === value || /^(another|a|an) /.test(inner) ? inner : `the ${inner}`;
+};
+const SERVICES: Record<string, string> = { s3: "S3", secretsmanager: "Secrets Manager" };
+
+/** The request context in words, for the keys a row sets or leaves out: what tells apart rows that are otherwise alike. */
+const CONTEXT_WORDS: [keys: string[], words: (value: (key: string) => string | undefined) => string][] = [
+    [["aws:SecureTransport"], v => v("aws:SecureTransport") === "true" ? "over TLS" : "without TLS"],
+    [["kms:ViaService"], v => {
+        const service = v("kms:ViaService")?.split(".")[0];
+        return service === undefined ? "called directly" : `through ${SERVICES[service] ?? service}`;
+    }],
+    [["s3:x-amz-server-side-encryption", "s3:x-amz-server-side-encryption-aws-kms-key-id"], v => {
+        const [algorithm, key] = [v("s3:x-amz-server-side-encryption"), v("s3:x-amz-server-side-encryption-aws-kms-key-id")];
+        return algorithm === undefined ? "no encryption header" : algorithm !== "aws:kms" ? `encrypted with ${algorithm}` :
+            key === undefined ? "aws:kms without a key id" : `encrypted with ${named(key)}`;
+    }],
+    [["aws:SourceAccount"], v => { const account = v("aws:SourceAccount"); return account ? `for ${named(account)}` : "no source account"; }],
+    [["iam:PassedToService"], v => `passed to ${v("iam:PassedToService")}`],
+];
+
+export function contextWords(row: AccessRow): string {
+    const keys = [...Object.keys(row.context ?? {}), ...row.absent ?? []];
+    const value = (key: string) => row.context?.[key];
+    const known = CONTEXT_WORDS.filter(([ks]) => ks.some(k => keys.includes(k))).map(([, words]) => words(value));
+    const other = keys.filter(k => !CONTEXT_WORDS.some(([ks]) => ks.includes(k)))
+        .map(k => k in (row.context ?? {}) ? `${k}=${value(k)}` : `no ${k}`);
+    return [...known, ...other].join(", ");
+}
+
+/**
+ * The access table as text: grouped by principal, each row with the context that decides it,
+ * rows about what the stack neither creates nor names marked "n/a" with the reason.
+ */
+function accessLines(results: AccessResult[]): string[] {
+    const principals = [...new Set(results.map(r => r.row.principal))];
+    return principals.flatMap(principal => {
+        const own = results.filter(r => r.row.principal === principal);
+        if (own.every(r => r.absence?.startsWith(`${principal}:`))) {
+            return [`  ${principal}: not in this stack (${own[0].absence!.slice(principal.length + 2)})`];
+        }
+        const lines = own.flatMap(({ row, absence, decisions }) => {
+            const context = contextWords(row);
+            const request = (action: string) => `${action} on ${row.resource}${context ? `, ${context}` : ""}`;
+            if (absence) {
+                return actionsOf(row).map(action => `    ${"n/a".padEnd(16)}  ${request(action)}  (${absence})`);
+            }
+            return decisions.map(({ action, decision, verdict }) => `    ${decision.padEnd(16)}  ${request(action)}` +
+                (verdict === "own administrators" ? "  [the account's own administrators keep this right]" :
+                    verdict === "unexpected" ? `  (EXPECTED ${row.expect})` : ""));
+        });
+        // Two rows may ask the same for different reasons: the answer is printed once.
+        return [`  ${principal}`, ...new Set(lines)];
+    });
 }

@@ -1,8 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
-import { ROOT } from "../offline/engine";
-import { plan } from "../offline/plan";
 import { recompiledAndRan } from "./build";
+import { parsePlanArgs, USAGE, UsageError } from "./planArgs";
 
 // The Pulumi runtime records a stack trace for every promise it makes, a large share of an
 // offline run; the plan prints messages, never stacks.
@@ -13,15 +12,32 @@ async function main() {
     if (recompiledAndRan()) {
         return;
     }
-    const i = process.argv.indexOf("--stack");
-    const stack = i >= 0 ? process.argv[i + 1] : "dev";
+    let stack: string | undefined;
+    try {
+        stack = parsePlanArgs(process.argv.slice(2));
+    } catch (e) {
+        if (!(e instanceof UsageError)) {
+            throw e;
+        }
+        console.error(`${e.message}\n\n${USAGE}`);
+        process.exit(2);
+    }
+    if (stack === undefined) {
+        console.log(USAGE);
+        return;
+    }
+    // Loaded only now: a usage error or --help answers without loading Pulumi.
+    const { ROOT } = await import("../offline/engine");
+    const { plan } = await import("../offline/plan");
+    // Whatever happens next, no earlier plan of this stack is left to be mistaken for this one.
+    const file = path.join(ROOT, "plan", `${stack}.md`);
+    fs.rmSync(file, { force: true });
     const result = await plan(stack);
     if (!result.markdown) {
         console.error(result.text);
         process.exit(result.exitCode);
     }
     console.log(result.text);
-    const file = path.join(ROOT, "plan", `${stack}.md`);
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, result.markdown);
     console.log(`\nWritten to ${path.relative(process.cwd(), file)}`);

@@ -8,7 +8,7 @@ import { z } from "zod";
 import { PLACEHOLDER_IMAGE } from "../components/buildspec";
 import { CONNECTION_PROVIDERS, SELF_MANAGED_PROVIDERS } from "../components/SourceConnection";
 import { isSupportedRegion, partitionOf, SUPPORTED_PARTITIONS } from "../components/policies/document";
-import { keptNames } from "./accounts";
+import { keptNames } from "./names";
 import { ConfigError, isBlock, Path, problemLines, valueAt } from "./configIssues";
 
 export { ConfigError, exampleOf, fieldOf, flow } from "./configIssues";

@@ -9,8 +9,9 @@ import { DEPLOYMENT_GRACE_DAYS, ImageRepository } from "../components/ImageRepos
 import { ProdDeployRole } from "../components/ProdDeployRole";
 import { partitionOf } from "../components/policies/document";
 import { SourceConnection } from "../components/SourceConnection";
-import { accountProvider, keptNames, namePrefix, roleArn, roleNames, targetRoleNames } from "./accounts";
+import { accountProvider, roleArn } from "./accounts";
 import { arnAccount, ConnectionSourceConfig, ExistingTargetConfig, StackConfig } from "./config";
+import { keptNames, StackNames, stackNames } from "./names";
 
 /**
  * One complete pipeline: the artifact store, image repository and pipeline in the pipeline
@@ -20,22 +21,21 @@ import { arnAccount, ConnectionSourceConfig, ExistingTargetConfig, StackConfig }
 export function buildStack(config: StackConfig) {
     const pipelineProvider = accountProvider(config, "pipeline", config.pipelineAccount);
     const targetProvider = accountProvider(config, "target", config.targetAccount);
-    const prefix = namePrefix(config);
-    const names = roleNames(config);
+    const names = stackNames(config);
     const kept = keptNames(config);
     const pipelineAccountId = config.pipelineAccount.accountId;
     const targetAccountId = config.targetAccount.accountId;
 
     // Role ARNs come from config, so each account's policies can name the other's roles
     // before either exists: no dependency cycle between the accounts.
-    const pipelineRoleArn = roleArn(config, pipelineAccountId, names.pipeline);
-    const buildRoleArn = roleArn(config, pipelineAccountId, names.build);
-    const deployRoleArn = roleArn(config, targetAccountId, names.deploy);
+    const pipelineRoleArn = roleArn(config, pipelineAccountId, names.roles.pipeline);
+    const buildRoleArn = roleArn(config, pipelineAccountId, names.roles.build);
+    const deployRoleArn = roleArn(config, targetAccountId, names.roles.deploy);
 
     const store = new CrossAccountArtifactStore("artifacts", {
         accountId: pipelineAccountId,
         region: config.region,
-        keyAlias: `alias/${prefix}-artifacts`,
+        keyAlias: names.keyAlias,
         writerRoleArns: [pipelineRoleArn, buildRoleArn],
         readerRoleArns: [deployRoleArn],             // target account -> pipeline account's bucket and key
         artifactRetentionDays: config.artifactRetentionDays,
@@ -43,12 +43,12 @@ export function buildStack(config: StackConfig) {
     }, { provider: pipelineProvider });
 
     // The image repository is the pipeline account's; the target account's execution role pulls from it.
-    const created = config.deployTarget.create;
+    // A created target under names that fit AWS's limits.
+    const created = config.deployTarget.create && { ...config.deployTarget.create, ...names.target };
     const existing = config.deployTarget.existing;
-    const targetNames = targetRoleNames(config);
-    const pullerRoleArn = existing ? existing.executionRoleArn : roleArn(config, targetAccountId, targetNames.execution);
+    const pullerRoleArn = existing ? existing.executionRoleArn : roleArn(config, targetAccountId, names.targetRoles.execution);
     const images = new ImageRepository("images", {
-        repositoryName: config.images.repositoryName,
+        repositoryName: names.imageRepository,
         pullerRoleArns: [pullerRoleArn],                 // target account role -> pipeline account's repository policy
         adoptId: config.adopt.imageRepository,
         keepReleases: config.images.keep,
@@ -64,7 +64,7 @@ export function buildStack(config: StackConfig) {
             ...created,
             accountId: targetAccountId,
             region: config.region,
-            roleNames: targetNames,
+            roleNames: names.targetRoles,
             imageRepositoryArn: images.repositoryArn,    // pipeline account output -> target account's execution role
             logGroupName: kept.taskLogGroup!,
             retainOnDelete: config.retainOnDelete,
@@ -73,7 +73,7 @@ export function buildStack(config: StackConfig) {
         : existingTarget(existing!, codedeployArn);
 
     const deployRole = new ProdDeployRole("deploy", {
-        roleName: names.deploy,
+        roleName: names.roles.deploy,
         pipelineRoleArn,                              // pipeline account -> target account's trust policy
         artifactBucketArn: store.bucketArn,           // pipeline account outputs -> target account's grants
         artifactKeyArn: store.keyArn,
@@ -83,12 +83,13 @@ export function buildStack(config: StackConfig) {
         passRoleArns: [target.taskRoleArn, target.executionRoleArn],
     }, { provider: targetProvider });
 
-    const source = config.source.provider === "CodeCommit" ? config.source : connectionSource(config, config.source, pipelineProvider);
+    const source = config.source.provider === "CodeCommit" ? config.source : connectionSource(config, config.source, names, pipelineProvider);
     const pipeline = new CrossAccountPipeline("pipeline", {
         accountId: pipelineAccountId,
         region: config.region,
-        pipelineName: prefix,
-        roleNames: names,
+        pipelineName: names.pipeline,
+        buildProjectNames: { build: names.buildProject, release: names.releaseProject },
+        roleNames: names.roles,
         source,
         build: {
             ...config.build,
@@ -136,7 +137,8 @@ export function buildStack(config: StackConfig) {
         artifactKeyArn: store.keyArn,
         prodDeployRoleArn: deployRole.roleArn,
         imageRepositoryUrl: images.repositoryUrl,
-        applicationUrl: target.url,
+        // An existing target's URL is not known here.
+        ...(target.url ? { applicationUrl: target.url } : {}),
     };
 }
 
@@ -145,7 +147,7 @@ export function buildStack(config: StackConfig) {
  * until someone completes its handshake in the console. An existing connection of the pipeline
  * account is looked up for its status; a shared one's status is its owner's to see.
  */
-function connectionSource(config: StackConfig, source: ConnectionSourceConfig, provider: aws.Provider) {
+function connectionSource(config: StackConfig, source: ConnectionSourceConfig, names: StackNames, provider: aws.Provider) {
     if (source.connectionArn) {
         const owner = arnAccount(source.connectionArn);
         const connectionStatus = owner === config.pipelineAccount.accountId
@@ -155,7 +157,8 @@ function connectionSource(config: StackConfig, source: ConnectionSourceConfig, p
     }
     const { arn, endpoint, vpc } = source.host ?? {};
     const connection = new SourceConnection("source", {
-        name: namePrefix(config),
+        connectionName: names.sourceConnection,
+        hostName: names.sourceHost,
         providerType: source.provider,
         host: arn ? { arn } : endpoint ? { endpoint, vpc } : undefined,
     }, { provider });

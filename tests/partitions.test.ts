@@ -1,24 +1,14 @@
 import * as assert from "assert";
 import { Region } from "@pulumi/aws/types/enums";
-// AWS's own partitions data, as the AWS SDK resolves endpoints with it: the expectations below
-// come from here, never from the program's partition table.
-import * as aws from "@aws-sdk/util-endpoints/dist-cjs/lib/aws/partitions.json";
 import { artifactKeyPolicy } from "../components/policies/artifactStore";
 import { dnsSuffixOf, partitionOf } from "../components/policies/document";
 import { evaluate, RawConfig, readStackConfig } from "../offline/engine";
 import { ConfigError, parseConfig } from "../stacks/config";
+import { awsPartitions as aws, partitionOfRegion, SUPPORTED } from "./support/partitions";
 import { asList, key, policyOf } from "./support/stacks";
 
 const P = "cross-account-pipeline";
-const SUPPORTED = ["aws", "aws-cn", "aws-us-gov"];
 const REGIONS: string[] = Object.values(Region);
-
-/** The partition AWS puts a region in: the one that lists it, else the one whose region pattern it matches. */
-function partitionOfRegion(region: string) {
-    const found = aws.partitions.find(p => region in p.regions) ?? aws.partitions.find(p => new RegExp(p.regionRegex).test(region));
-    assert.ok(found, `AWS's partitions data does not know ${region}`);
-    return found;
-}
 
 /** dev's config moved to a region, its ARNs in that region's partition as AWS names it. */
 function devIn(region: string): RawConfig {

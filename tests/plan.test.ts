@@ -1,18 +1,42 @@
 import * as assert from "assert";
 import { spawnSync } from "child_process";
 import * as path from "path";
-import { committedStacks, readStackConfig, ROOT } from "../offline/engine";
+import * as fs from "fs";
+import * as yaml from "js-yaml";
+import { actionsOf } from "../offline/access";
+import { ACCESS_TABLE } from "../offline/accessTable";
+import { committedStacks, readStackConfig, RawConfig, ROOT } from "../offline/engine";
 import { plan } from "../offline/plan";
-import { block } from "./support/stacks";
+import { parsePlanArgs } from "../scripts/planArgs";
+import { block, existingTargetConfig } from "./support/stacks";
+
+/** The access table of a plan's text: each principal's lines, without their indentation. */
+function accessGroups(text: string): Map<string, string[]> {
+    const groups = new Map<string, string[]>();
+    let current: string[] = [];
+    for (const line of text.slice(text.indexOf("Who can do what")).split("\n").slice(1)) {
+        if (/^ {2}\S/.test(line)) {
+            groups.set(line.trim().replace(/: not in this stack .*$/, ""), current = []);
+        } else if (/^ {4}\S/.test(line)) {
+            current.push(line.trim());
+        } else {
+            break;
+        }
+    }
+    return groups;
+}
 
 for (const stack of committedStacks()) {
     describe(`plan: stack ${stack}`, () => {
         const config = readStackConfig(stack);
         const pipelineAccount = block(config, "pipelineAccount").accountId;
         const targetAccount = block(config, "targetAccount").accountId;
+        let planned: ReturnType<typeof plan> | undefined;
+        /** The stack's plan, computed once for the tests below. */
+        const stackPlan = () => planned ??= plan(stack);
 
         it("shows what each account gets, as a tree by component", async () => {
-            const { exitCode, text } = await plan(stack);
+            const { exitCode, text } = await stackPlan();
             assert.strictEqual(exitCode, 0);
             const [pipelineSide, targetSide] = text.split(/^Target \(deploy\) account/m);
             assert.match(pipelineSide, new RegExp(`^Pipeline \\(tooling\\) account ${pipelineAccount}`, "m"));
@@ -24,7 +48,7 @@ for (const stack of committedStacks()) {
         });
 
         it("computes the cross-account wiring from the registered inputs", async () => {
-            const { text } = await plan(stack);
+            const { text } = await stackPlan();
             const wiring = text.slice(text.indexOf("Cross-account wiring"));
             const expectations = [
                 `pipeline account ${pipelineAccount} -> target account ${targetAccount}`,
@@ -47,16 +71,41 @@ for (const stack of committedStacks()) {
         });
 
         it("computes who can do what with the IAM policy simulator, and every answer is the expected one", async () => {
-            const { text } = await plan(stack);
-            const access = text.slice(text.indexOf("Who can do what"));
-            assert.match(access, /^ {2}Allowed +pipeline role +sts:AssumeRole on deploy role$/m);
-            assert.match(access, /^ {2}ImplicitlyDenied +build role +sts:AssumeRole on deploy role$/m);
-            assert.match(access, /^ {2}ExplicitlyDenied +.*s3:GetObject/m);
-            assert.ok(!access.includes("EXPECTED"), access);
+            const groups = accessGroups((await stackPlan()).text);
+            assert.ok(groups.get("pipeline role")!.some(line => /^Allowed +sts:AssumeRole on deploy role$/.test(line)));
+            assert.ok(groups.get("build role")!.some(line => /^ImplicitlyDenied +sts:AssumeRole on deploy role$/.test(line)));
+            assert.ok([...groups.values()].flat().some(line => /^ExplicitlyDenied +s3:GetObject on .*, without TLS$/.test(line)));
+            assert.deepEqual([...groups.values()].flat().filter(line => line.includes("EXPECTED")), []);
+        });
+
+        it("groups rows by principal, and no two rows read alike: each shows the context that decides it", async () => {
+            const groups = accessGroups((await stackPlan()).text);
+            assert.deepEqual([...groups.keys()], [...new Set(ACCESS_TABLE.rows.map(r => r.principal))]);
+            for (const [principal, lines] of groups) {
+                const requests = lines.map(line => line.replace(/^\w+ +/, "").replace(/ {2}\[.*\]$/, ""));
+                assert.deepEqual(requests.filter((r, i) => requests.indexOf(r) !== i), [], `${principal}: rows that read alike`);
+            }
+            const deploy = groups.get("deploy role")!;
+            for (const line of ["Allowed           kms:Decrypt on artifact key, through S3", "ImplicitlyDenied  kms:Decrypt on artifact key, called directly",
+                "Allowed           s3:GetObject on build output artifact, over TLS", "ExplicitlyDenied  s3:GetObject on build output artifact, without TLS"]) {
+                assert.ok(deploy.includes(line), `deploy role: ${line}`);
+            }
+            for (const line of ["ExplicitlyDenied  s3:PutObject on build output artifact, over TLS, encrypted with AES256",
+                "Allowed           s3:PutObject on build output artifact, over TLS, no encryption header"]) {
+                assert.ok(groups.get("build role")!.includes(line), `build role: ${line}`);
+            }
+        });
+
+        it("labels the rights an account's own administrators keep, and only those", async () => {
+            const labelled = [...accessGroups((await stackPlan()).text)].flatMap(([principal, lines]) =>
+                lines.filter(line => line.endsWith("[the account's own administrators keep this right]")).map(line => `${principal}: ${line}`));
+            const row = ACCESS_TABLE.rows.find(r => r.why.startsWith("DEV's IAM administrators manage the key"))!;
+            assert.equal(labelled.length, actionsOf(row).length);
+            assert.ok(labelled.every(line => line.startsWith(`${row.principal}: Allowed`)), labelled.join("\n"));
         });
 
         it("writes the same as Markdown with a Mermaid diagram", async () => {
-            const { text, markdown } = await plan(stack);
+            const { text, markdown } = await stackPlan();
             assert.ok(markdown?.includes("```mermaid\nflowchart LR"));
             assert.ok(markdown?.includes(text));
         });
@@ -73,10 +122,95 @@ describe("plan: bad input", () => {
         assert.strictEqual(markdown, undefined);
     });
 
-    it("exits non-zero from the command line for a stack without a stack file", () => {
-        const run = spawnSync(process.execPath, ["-r", "ts-node/register", path.join(ROOT, "scripts/plan.ts"), "--stack", "no-such-stack"],
-            { cwd: ROOT, env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true" }, encoding: "utf8" });
+    it("exits 1 from the command line for a stack without a stack file, and leaves no stale plan of it", () => {
+        const stale = path.join(ROOT, "plan", "no-such-stack.md");
+        fs.mkdirSync(path.dirname(stale), { recursive: true });
+        fs.writeFileSync(stale, "an earlier plan");
+        const run = planCommand("--stack", "no-such-stack");
         assert.strictEqual(run.status, 1);
         assert.match(run.stderr, /no stack file Pulumi\.no-such-stack\.yaml/);
+        assert.ok(!/^\s+at /m.test(run.stderr), run.stderr);
+        assert.ok(!fs.existsSync(stale));
+    });
+});
+
+/** `npm run plan` as a user runs it (from source here; `npm run plan` runs the compiled copy). */
+function planCommand(...args: string[]) {
+    return spawnSync(process.execPath, ["-r", "ts-node/register", path.join(ROOT, "scripts/plan.ts"), ...args],
+        { cwd: ROOT, env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true", npm_config_stack: undefined }, encoding: "utf8" });
+}
+
+describe("plan: the command line", () => {
+    it("takes the stack as --stack NAME, --stack=NAME, -s NAME or NAME; dev by default", () => {
+        for (const args of [["--stack", "prod"], ["--stack=prod"], ["-s", "prod"], ["prod"], ["prod", "--stack", "prod"]]) {
+            assert.equal(parsePlanArgs(args, undefined), "prod", args.join(" "));
+        }
+        assert.equal(parsePlanArgs([], undefined), "dev");
+        assert.equal(parsePlanArgs(["--help"], undefined), undefined);
+        assert.equal(parsePlanArgs(["-h"], undefined), undefined);
+        // `npm run plan --stack=prod` (no `--`): npm keeps the option and passes it in npm_config_stack.
+        assert.equal(parsePlanArgs([], "prod"), "prod");
+        assert.equal(parsePlanArgs(["prod"], "true"), "prod");
+    });
+
+    it("refuses an unknown option, a missing value, two stacks and a name Pulumi would not allow", () => {
+        for (const [args, message] of [
+            [["--stak", "prod"], /Unknown option '--stak'/], [["--stack"], /argument missing/], [["-s"], /argument missing/],
+            [["dev", "prod"], /one stack at a time/], [["--stack", "dev", "prod"], /one stack at a time/],
+            [["--stack", "../Pulumi"], /a stack name is 1 to 100 letters/], [["--stack="], /a stack name/],
+        ] as [string[], RegExp][]) {
+            assert.throws(() => parsePlanArgs(args, undefined), message, args.join(" "));
+        }
+    });
+
+    it("exits 2 with the usage for bad arguments, without a stack trace or a plan", () => {
+        const run = planCommand("--stack");
+        assert.strictEqual(run.status, 2);
+        assert.match(run.stderr, /argument missing\n\nUsage: npm run plan -- \[--stack NAME \| -s NAME \| NAME\]/);
+        assert.ok(!/^\s+at /m.test(run.stderr), run.stderr);
+        assert.strictEqual(run.stdout, "");
+    });
+});
+
+describe("plan: stacks that name what exists instead of creating it", () => {
+    const planned = async (config: RawConfig, stack = "dev") => {
+        const result = await plan(stack, config);
+        assert.strictEqual(result.exitCode, 0, result.text);
+        assert.ok(!result.text.includes("EXPECTED"), result.text);
+        assert.ok(!result.text.includes("Warnings from the Pulumi runtime"), result.text);
+        return result;
+    };
+
+    it("an existing repository and an existing target: rows about them resolve from the names config gives", async () => {
+        const config = existingTargetConfig();
+        block(config, "source").create = false;
+        const { text, access } = await planned(config);
+        const decided = (principal: string, resource: string) => access!.filter(r => r.row.principal === principal && r.row.resource === resource);
+        for (const row of [...decided("pipeline role", "source repository"), ...decided("deploy role", "CodeDeploy deployment group"),
+            ...decided("deploy role", "CodeDeploy application"), ...decided("deploy role", "task role")]) {
+            assert.equal(row.absence, undefined, `${row.row.principal} ${row.row.resource}`);
+            assert.ok(row.decisions.every(d => d.verdict === "expected"));
+        }
+        assert.match(text, /^ {2}CodeDeploy service role: not in this stack \(the stack does not create the codeDeploy role\)$/m);
+        assert.match(text, /^ {4}n\/a +sts:AssumeRole on task role, for the target account {2}\(task role: arn:aws:iam::444444444444:role\/legacy-task is named by config: its trust policy is not this stack's\)$/m);
+    });
+
+    it("an existing VPC", async () => {
+        const config = readStackConfig("prod");
+        block(config, "deployTarget").create.network = {
+            vpcId: "vpc-0123456789abcdef0",
+            publicSubnetIds: ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"],
+            privateSubnetIds: ["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"],
+        };
+        const { access } = await planned(config, "prod");
+        assert.ok(access!.every(r => r.absence === undefined));
+    });
+
+    it("docs/target.md's own existing-target example", async () => {
+        const docs = fs.readFileSync(path.join(ROOT, "docs/target.md"), "utf8");
+        const example = /## Using an existing target[\s\S]*?```yaml\n([\s\S]*?)```/.exec(docs)![1];
+        const config = { ...readStackConfig("prod"), ...yaml.load(example) as RawConfig };
+        assert.ok(block(config, "deployTarget").existing);
+        await planned(config, "prod");
     });
 });

@@ -1,0 +1,102 @@
+import * as crypto from "crypto";
+import { StackConfig } from "./config";
+import { NAME_LIMITS, NameLimit, nameProblem } from "./nameLimits";
+
+/** A name in parts: only `body` (made of project and stack names, or taken from config) is cleaned and cut. */
+export interface NameParts {
+    head?: string;
+    body: string;
+    tail?: string;
+}
+
+const HASH_LENGTH = 8;
+const ALPHANUMERIC_EDGES = /^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g;
+
+/**
+ * A physical name that every given limit accepts. A name that fits is returned unchanged, so
+ * the names of existing stacks never change (a renamed role or cluster is a replaced one).
+ * One that does not fit is rewritten: characters a limit refuses become `-`, runs of
+ * separators become one, the body is cut to fit, and 8 hex characters of a hash of the whole
+ * intended name follow it. The hash keeps two rewritten names apart (`a.b` and `a-b`, or two
+ * long stack names that start alike) and is the same on every run.
+ */
+export function fitName(parts: NameParts | string, ...limits: NameLimit[]): string {
+    const { head = "", body, tail = "" } = typeof parts === "string" ? { body: parts } : parts;
+    const whole = `${head}${body}${tail}`;
+    if (limits.every(limit => !nameProblem(whole, limit))) {
+        return whole;
+    }
+    const allowed = (c: string) => limits.every(limit => limit.chars.test(c));
+    const cased = limits.some(limit => limit.lowercase) ? body.toLowerCase() : body;
+    const clean = [...cased].map(c => allowed(c) ? c : "-").join("")
+        .replace(/[^A-Za-z0-9]{2,}/g, "-")
+        .replace(ALPHANUMERIC_EDGES, "");
+    const hash = crypto.createHash("sha256").update(whole).digest("hex").slice(0, HASH_LENGTH);
+    const room = Math.min(...limits.map(limit => limit.max)) - head.length - tail.length - HASH_LENGTH - 1;
+    const cut = clean.slice(0, Math.max(0, room)).replace(ALPHANUMERIC_EDGES, "");
+    const fitted = `${head}${cut ? `${cut}-` : ""}${hash}${tail}`;
+    const problem = limits.map(limit => nameProblem(fitted, limit)).find(p => p !== undefined);
+    if (problem) {
+        // Only a head or tail that breaks the limit itself gets here: a mistake in this program.
+        throw new Error(`cannot fit the name ${whole}: ${problem}`);
+    }
+    return fitted;
+}
+
+/** The start of every derived physical name: project and stack, so two stacks can share an account. */
+export function namePrefix(config: Pick<StackConfig, "project" | "stack">): string {
+    return `${config.project}-${config.stack}`;
+}
+
+/** The session name of the provisioning role's sessions: who provisioned, in CloudTrail. */
+export function roleSessionName(config: Pick<StackConfig, "project" | "stack">): string {
+    return fitName(namePrefix(config), NAME_LIMITS.roleSession);
+}
+
+/**
+ * Every physical name the program derives, fitted to AWS's limits. Role names are known from
+ * config before anything exists, so each account's policies can name the other's roles (no
+ * cycle between the accounts); the execution role's is in the image repository's policy.
+ */
+export function stackNames(config: StackConfig) {
+    const prefix = namePrefix(config);
+    const role = (tail: string) => fitName({ body: prefix, tail: `-${tail}` }, NAME_LIMITS.iamRole);
+    const created = config.deployTarget.create;
+    return {
+        pipeline: fitName(prefix, NAME_LIMITS.codepipeline),
+        /** CodeBuild takes no dots where CodePipeline does: the two may differ. */
+        buildProject: fitName(prefix, NAME_LIMITS.codebuildProject),
+        releaseProject: fitName({ body: prefix, tail: "-release" }, NAME_LIMITS.codebuildProject),
+        keyAlias: fitName({ head: "alias/", body: prefix, tail: "-artifacts" }, NAME_LIMITS.kmsAlias),
+        imageRepository: fitName(config.images.repositoryName, NAME_LIMITS.ecrRepository),
+        /** A created source connection, and a created host: what someone finds in the console to complete their handshakes. */
+        sourceConnection: fitName(prefix, NAME_LIMITS.codeconnectionsConnection),
+        sourceHost: fitName(prefix, NAME_LIMITS.codeconnectionsHost),
+        roles: { pipeline: role("pipeline"), build: role("build"), events: role("events"), deploy: role("deploy") },
+        targetRoles: { task: role("task"), execution: role("task-execution"), codeDeploy: role("codedeploy") },
+        /** A created target's names; an existing target's are used as config gives them. */
+        target: created && {
+            serviceName: fitName(created.serviceName, NAME_LIMITS.ecsCluster, NAME_LIMITS.ecsService,
+                NAME_LIMITS.codedeployApplication, NAME_LIMITS.codedeployGroup),
+            taskFamily: fitName(created.taskFamily, NAME_LIMITS.ecsTaskFamily),
+        },
+    };
+}
+
+export type StackNames = ReturnType<typeof stackNames>;
+
+/**
+ * Physical names of the kept resources that have fixed names: after `pulumi destroy` they still
+ * exist, and a new `up` of the stack must adopt them (config `adopt`) by these names, their import
+ * ids. Absent: the stack does not create that resource.
+ */
+export function keptNames(config: StackConfig) {
+    const names = stackNames(config);
+    return {
+        sourceRepository: config.source.provider === "CodeCommit" && config.source.create ? config.source.repositoryName : undefined,
+        imageRepository: names.imageRepository,
+        // CodeBuild's own convention for a project's log group.
+        buildLogGroup: `/aws/codebuild/${names.buildProject}`,
+        taskLogGroup: names.target && `/ecs/${names.target.taskFamily}`,
+    };
+}

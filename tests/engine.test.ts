@@ -1,0 +1,80 @@
+import { strict as assert } from "assert";
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { evaluate } from "../offline/engine";
+import { planOf } from "../offline/plan";
+import { block, existingTargetConfig } from "./support/stacks";
+
+/** A provider the offline engine accepts: pinned to one account and a region. */
+const provider = (allowedAccountIds: string[]) => new aws.Provider("planted", { region: "eu-west-1", allowedAccountIds });
+
+describe("offline engine: errors end the evaluation at once, with their message", function () {
+    // An error that does not end the evaluation would show as mocha's 60 s timeout, without a cause.
+    this.timeout(15_000);
+
+    it("an error while a resource registers (a provider the mocks refuse)", async () => {
+        const e = await evaluate("dev", undefined, {
+            program: () => {
+                const role = new aws.iam.Role("planted", { assumeRolePolicy: "{}" }, { provider: provider([]) });
+                return { roleArn: role.arn };
+            },
+        });
+        assert.match(e.error?.message ?? "", /failed to register new resource planted \[pulumi:providers:aws\]: provider planted must pin allowedAccountIds and region/);
+        const result = await planOf(e);
+        assert.equal(result.exitCode, 1);
+        assert.match(result.text, /must pin allowedAccountIds/);
+    });
+
+    it("an error inside an apply whose value a resource needs", async () => {
+        const e = await evaluate("dev", undefined, {
+            program: () => {
+                const p = provider(["111111111111"]);
+                const role = new aws.iam.Role("planted", { assumeRolePolicy: "{}" }, { provider: p });
+                const policy = role.arn.apply((arn): string => { throw new Error(`planted in an apply on ${arn}`); });
+                new aws.iam.RolePolicy("planted", { role: role.name, policy }, { provider: p });
+                return {};
+            },
+        });
+        assert.match(e.error?.message ?? "", /planted in an apply on arn:aws:iam::111111111111:role\//);
+    });
+
+    it("an error inside an apply whose value nothing uses", async () => {
+        const e = await evaluate("dev", undefined, {
+            program: () => {
+                const role = new aws.iam.Role("planted", { assumeRolePolicy: "{}" }, { provider: provider(["111111111111"]) });
+                role.arn.apply(() => { throw new Error("planted in an unused apply"); });
+                return {};
+            },
+        });
+        assert.equal(e.error?.message, "planted in an unused apply");
+    });
+
+    it("leaves nothing behind: the next evaluation of a committed stack is clean", async () => {
+        const e = await evaluate("prod");
+        assert.ifError(e.error);
+        assert.deepEqual(e.warnings, []);
+        assert.ok(e.resources.length > 50);
+    });
+});
+
+describe("offline engine: warnings", () => {
+    it("collects what the Pulumi runtime warns about", async () => {
+        const e = await evaluate("dev", undefined, {
+            program: () => {
+                pulumi.log.warn("planted warning");
+                return { missing: undefined };
+            },
+        });
+        assert.ifError(e.error);
+        assert.deepEqual(e.warnings, ["planted warning", "Undefined value (missing) will not show as a stack output."]);
+    });
+
+    it("an existing target exports no undefined applicationUrl (the runtime would warn on every run)", async () => {
+        const config = existingTargetConfig();
+        block(config, "source").create = false;
+        const e = await evaluate("dev", config);
+        assert.ifError(e.error);
+        assert.deepEqual(e.warnings, []);
+        assert.ok(!("applicationUrl" in e.outputs));
+    });
+});

@@ -1,0 +1,136 @@
+import { strict as assert } from "assert";
+import fc from "fast-check";
+import { evaluate, Evaluation } from "../offline/engine";
+import { StackConfig } from "../stacks/config";
+import { NAME_LIMITS, NameLimit, nameProblem } from "../stacks/nameLimits";
+import { fitName, stackNames } from "../stacks/names";
+import { checkNames, physicalNames } from "./properties/invariants";
+import { pulumiName } from "./properties/stackFiles";
+import { block, evaluated } from "./support/stacks";
+
+/**
+ * The physical names the committed stacks had before names were fitted to AWS's limits,
+ * written down: a changed name replaces the resource (a role, a cluster, a repository).
+ */
+const NAMES_BEFORE: Record<string, Record<string, string>> = Object.fromEntries(["dev", "prod"].map(stack => {
+    const prefix = `cross-account-pipeline-${stack}`;
+    const service = stack === "dev" ? "my-service-staging" : "my-service";
+    return [stack, {
+        "pulumi:providers:aws pipeline-account": prefix,
+        "pulumi:providers:aws target-account": prefix,
+        "aws:iam/role:Role pipeline-pipeline": `${prefix}-pipeline`,
+        "aws:iam/role:Role pipeline-build": `${prefix}-build`,
+        "aws:iam/role:Role pipeline-source-events": `${prefix}-events`,
+        "aws:iam/role:Role deploy": `${prefix}-deploy`,
+        "aws:iam/role:Role target-task": `${prefix}-task`,
+        "aws:iam/role:Role target-execution": `${prefix}-task-execution`,
+        "aws:iam/role:Role target-codedeploy": `${prefix}-codedeploy`,
+        "aws:kms/alias:Alias artifacts-key-alias": `alias/${prefix}-artifacts`,
+        "aws:codebuild/project:Project pipeline-build": prefix,
+        "aws:codebuild/project:Project pipeline-release": `${prefix}-release`,
+        "aws:codepipeline/pipeline:Pipeline pipeline-pipeline": prefix,
+        "aws:cloudwatch/logGroup:LogGroup pipeline-build-logs": `/aws/codebuild/${prefix}`,
+        "aws:codecommit/repository:Repository pipeline-repository": stack === "dev" ? "my-service-sandbox" : "my-service",
+        "aws:ecr/repository:Repository images": service,
+        "aws:ecs/cluster:Cluster target-cluster": service,
+        "aws:ecs/service:Service target-service": service,
+        "aws:ecs/taskDefinition:TaskDefinition target-task": service,
+        "aws:cloudwatch/logGroup:LogGroup target-logs": `/ecs/${service}`,
+        "aws:codedeploy/application:Application target-application": service,
+        "aws:codedeploy/deploymentGroup:DeploymentGroup target-group": service,
+    }];
+}));
+
+/** `type name` -> its first physical name (a task definition's family, a provider's session name). */
+function namesOf(e: Evaluation): Record<string, string> {
+    const names: Record<string, string> = {};
+    for (const { resource, name } of physicalNames(e.resources)) {
+        names[`${resource.type} ${resource.name}`] ??= String(name);
+    }
+    return names;
+}
+
+/** A config with only what `stackNames` reads: the names of a created target default to project and stack, as in config. */
+function namingConfig(project: string, stack: string): StackConfig {
+    const name = `${project}-${stack}`;
+    return { project, stack, images: { repositoryName: name.toLowerCase() }, deployTarget: { create: { serviceName: name, taskFamily: name } } } as StackConfig;
+}
+
+describe("physical names", () => {
+    for (const stack of Object.keys(NAMES_BEFORE)) {
+        it(`${stack}: every name the committed stack had is unchanged`, async () => {
+            const names = namesOf(await evaluated(stack));
+            for (const [resource, name] of Object.entries(NAMES_BEFORE[stack])) {
+                assert.equal(names[resource], name, resource);
+            }
+        });
+    }
+
+    it("the committed stacks set no physical name twice in one account and region, together", async () => {
+        checkNames([...(await evaluated("dev")).resources, ...(await evaluated("prod")).resources]);
+    });
+
+    it("a name that fits is kept; one that does not is cut to fit, with a hash of the whole name", () => {
+        const role = NAME_LIMITS.iamRole;
+        assert.equal(fitName({ body: "cross-account-pipeline-prod", tail: "-pipeline" }, role), "cross-account-pipeline-prod-pipeline");
+        const long = "cross-account-pipeline-feature.payments-refund-retry-backoff";
+        const fitted = fitName({ body: long, tail: "-task-execution" }, role);
+        assert.match(fitted, /^cross-account-pipeline-feature\.payments-[0-9a-f]{8}-task-execution$/);
+        assert.ok(fitted.length <= 64);
+        assert.equal(fitName({ body: long, tail: "-task-execution" }, role), fitted, "the same on every run");
+        assert.notEqual(fitName({ body: `${long}-2`, tail: "-task-execution" }, role), fitted, "two long names that start alike stay apart");
+    });
+
+    it("characters a limit refuses are replaced, and the hash keeps apart names that then look alike", () => {
+        const dotted = fitName("cross-account-pipeline-my.stack", NAME_LIMITS.codebuildProject);
+        assert.match(dotted, /^cross-account-pipeline-my-stack-[0-9a-f]{8}$/);
+        assert.equal(fitName("cross-account-pipeline-my-stack", NAME_LIMITS.codebuildProject), "cross-account-pipeline-my-stack");
+        assert.match(fitName({ head: "alias/", body: "p-my.stack", tail: "-artifacts" }, NAME_LIMITS.kmsAlias), /^alias\/p-my-stack-[0-9a-f]{8}-artifacts$/);
+        assert.match(fitName("p-Stack..x", NAME_LIMITS.ecrRepository), /^p-stack-x-[0-9a-f]{8}$/);
+        // One name for four resources: the strictest of their limits (ECS: no dots; CodeDeploy: 100 characters).
+        const service = fitName("x".repeat(120), NAME_LIMITS.ecsService, NAME_LIMITS.codedeployApplication);
+        assert.equal(service.length, 100);
+    });
+
+    it("every name derived from any project and stack names Pulumi allows fits AWS's limits", () => {
+        const limits: Record<string, NameLimit | NameLimit[]> = {
+            pipeline: NAME_LIMITS.codepipeline, buildProject: NAME_LIMITS.codebuildProject, releaseProject: NAME_LIMITS.codebuildProject,
+            keyAlias: NAME_LIMITS.kmsAlias,
+            imageRepository: NAME_LIMITS.ecrRepository, roles: NAME_LIMITS.iamRole, targetRoles: NAME_LIMITS.iamRole,
+            serviceName: [NAME_LIMITS.ecsService, NAME_LIMITS.ecsCluster, NAME_LIMITS.codedeployApplication, NAME_LIMITS.codedeployGroup],
+            taskFamily: NAME_LIMITS.ecsTaskFamily,
+        };
+        fc.assert(fc.property(pulumiName, pulumiName, (project, stack) => {
+            const { target, ...names } = stackNames(namingConfig(project, stack));
+            for (const [field, value] of Object.entries({ ...names, ...target })) {
+                const fieldLimits = ([] as NameLimit[]).concat(limits[field]);
+                assert.ok(fieldLimits.length, `no limit for ${field}`);
+                for (const name of typeof value === "string" ? [value] : Object.values(value)) {
+                    for (const limit of fieldLimits) {
+                        assert.equal(nameProblem(name, limit), undefined, `${project} / ${stack}: ${field}`);
+                    }
+                }
+            }
+            const all = [...Object.values(names.roles), ...Object.values(names.targetRoles)];
+            assert.equal(new Set(all).size, all.length, "role names stay apart");
+        }), { seed: 10, numRuns: 500 });
+    });
+
+    it("a long stack name with a dot evaluates with names AWS accepts, the default ones derived from it", async () => {
+        const stack = "feature.payments-refund-retry-with-exponential-backoff_2024";
+        const config = structuredClone((await evaluated("dev")).config);
+        delete block(config, "deployTarget").create.serviceName;
+        delete block(config, "images").repositoryName;
+        const e = await evaluate(stack, config);
+        assert.ifError(e.error);
+        checkNames(e.resources);
+        const names = namesOf(e);
+        const prefix = `cross-account-pipeline-${stack}`;
+        assert.equal(names["aws:codepipeline/pipeline:Pipeline pipeline-pipeline"], prefix, "a pipeline name may hold dots: unchanged");
+        assert.match(names["aws:codebuild/project:Project pipeline-build"], /^cross-account-pipeline-feature-payments-refund-retry-with-exponential-backoff_2024-[0-9a-f]{8}$/);
+        assert.match(names["aws:iam/role:Role target-execution"], /^cross-account-pipeline-feature\.payments-[0-9a-f]{8}-task-execution$/);
+        assert.match(names["aws:ecs/service:Service target-service"], /^cross-account-pipeline-feature-payments-[\w-]+-[0-9a-f]{8}$/);
+        assert.equal(names["aws:ecs/cluster:Cluster target-cluster"], names["aws:ecs/service:Service target-service"]);
+        assert.equal(names["aws:ecr/repository:Repository images"], prefix.toLowerCase(), "ECR takes dots: unchanged");
+    });
+});

@@ -1,0 +1,46 @@
+import { strict as assert } from "assert";
+import fc from "fast-check";
+import { projectKeys } from "../offline/access";
+import { parseConfig } from "../stacks/config";
+import { runProperty } from "./properties/property";
+import { configAsRead, features, stackFiles, stackFileText } from "./properties/stackFiles";
+
+/** Fixed, so `npm test` checks the same stacks on every run; `npm run fuzz` explores others. */
+const SEED = 20240601;
+const RUNS = 20;
+
+/** Every documented option and combination the generator must reach (see `features`). */
+const COVERED = [
+    "partition aws", "partition aws-cn", "partition aws-us-gov",
+    "created target", "existing target", "created repository", "existing repository",
+    "private subnets", "public subnets", "created VPC", "existing VPC", "HTTP", "HTTPS",
+    "approval on", "approval off", "pipeline provisioning role present", "pipeline provisioning role absent",
+    "target provisioning role present", "target provisioning role absent", "one account", "two accounts",
+    "own buildspec", "generated buildspec", "retain on delete on", "retain on delete off",
+    "adopting kept resources", "creating kept resources",
+    "default project", "other project", "keys without a namespace", "name with .", "name with _", "name with -", "long names",
+];
+
+describe("properties over generated stack files", function () {
+    // A failure is shrunk to the smallest stack file that still fails: that takes more evaluations.
+    this.timeout(600_000);
+
+    it("the generator writes only stack files the validator accepts, and reaches every documented option", () => {
+        const seen = new Set<string>();
+        for (const file of fc.sample(stackFiles, { seed: SEED, numRuns: 300 })) {
+            let config;
+            try {
+                config = parseConfig(file.project, file.stack, projectKeys(file.project, configAsRead(file)));
+            } catch (e) {
+                assert.fail(`${(e as Error).message}\n${stackFileText(file)}`);
+            }
+            features(file, config).forEach(f => seen.add(f));
+        }
+        assert.deepEqual(COVERED.filter(f => !seen.has(f)), []);
+    });
+
+    it(`${RUNS} generated stacks evaluate without error or warning, plan, and keep every invariant`, async () => {
+        const report = await runProperty({ seed: SEED, numRuns: RUNS });
+        assert.ok(report === undefined, report);
+    });
+});

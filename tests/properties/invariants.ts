@@ -1,0 +1,118 @@
+// What must hold for every stack the schema accepts, checked on the real program under the
+// offline engine. Each check throws an AssertionError that says what broke.
+import { strict as assert } from "assert";
+import { actionsOf, configOf } from "../../offline/access";
+import { evaluate, Evaluation, Resource } from "../../offline/engine";
+import { AccessResult, planOf } from "../../offline/plan";
+import { StackConfig } from "../../stacks/config";
+import { NAME_LIMITS, NameLimit, nameProblem, UNNAMED_TYPES } from "../../stacks/nameLimits";
+import { expectedSide } from "../support/placement";
+import { configAsRead, partitionName, StackFile } from "./stackFiles";
+
+/** The guarantees at the heart of the access table: they hold in every stack, never excused. */
+export const CORE_ROWS: { principal: string; action: string; resource: string; context?: Record<string, string> }[] = [
+    { principal: "pipeline role", action: "sts:AssumeRole", resource: "deploy role" },
+    { principal: "deploy role", action: "s3:GetObject", resource: "build output artifact", context: { "aws:SecureTransport": "true" } },
+    { principal: "deploy role", action: "kms:Decrypt", resource: "artifact key", context: { "kms:ViaService": "s3.<region>.<dns suffix>" } },
+    { principal: "third-account role with Allow *", action: "sts:AssumeRole", resource: "deploy role" },
+    { principal: "another PROD role with Allow *", action: "sts:AssumeRole", resource: "deploy role" },
+];
+
+const placed = (e: Evaluation) => e.resources.filter(r => r.type !== "pulumi:pulumi:Stack" && r.type !== "pulumi:providers:aws");
+
+/** Every resource in the account and region its side says (tests/support/placement.ts, written by hand). */
+export function checkPlacement(e: Evaluation, config: StackConfig) {
+    for (const r of placed(e)) {
+        const side = expectedSide(r);
+        assert.ok(side, `${r.type} ${r.name} is not in the placement table (tests/support/placement.ts)`);
+        assert.equal(r.account, config[`${side}Account`].accountId, `${r.type} ${r.name} is not in the ${side} account`);
+        assert.equal(r.region, config.region, `${r.type} ${r.name} is not in ${config.region}`);
+    }
+    for (const side of ["pipeline", "target"] as const) {
+        const pinned = e.resources.filter(r => r.type === "pulumi:providers:aws" && r.name === `${side}-account`)
+            .map(r => JSON.parse(r.inputs.allowedAccountIds));
+        assert.deepEqual(pinned, [[config[`${side}Account`].accountId]], `the ${side} account's provider is not pinned to it`);
+    }
+}
+
+/** Each physical name of a registered resource, with the limit it must keep. */
+export function physicalNames(resources: Resource[]) {
+    const limits: NameLimit[] = Object.values(NAME_LIMITS);
+    return resources.filter(r => r.custom).flatMap(r => {
+        const own = limits.filter(l => l.type === r.type);
+        assert.ok(own.length > 0 || UNNAMED_TYPES.includes(r.type),
+            `${r.type} has no row in stacks/nameLimits.ts (NAME_LIMITS, or UNNAMED_TYPES if it has no name)`);
+        return own.flatMap(limit => (limit.read?.(r.state) ?? [r.state[limit.field]]).map(name => ({ resource: r, limit, name })));
+    });
+}
+
+/**
+ * Names AWS accepts, and no two resources of a type with the same name in one account (the
+ * resources of one stack share a region). `resources` may be several stacks' together.
+ */
+export function checkNames(resources: Resource[]) {
+    const seen = new Map<string, Resource>();
+    for (const { resource, limit, name } of physicalNames(resources)) {
+        const problem = nameProblem(name, limit);
+        assert.equal(problem, undefined, `${resource.type} ${resource.name}: ${problem}`);
+        if (resource.type !== "pulumi:providers:aws") {
+            const key = `${limit.type} ${limit.field} ${resource.account} ${resource.region} ${name}`;
+            const other = seen.get(key);
+            assert.ok(!other, `${resource.type} ${resource.name} and ${other?.name} are both named ${name} in ${resource.account} ${resource.region}`);
+            seen.set(key, resource);
+        }
+    }
+}
+
+/** Every ARN the program registers is in the region's partition (AWS's data), its region and one of its two accounts. */
+export function checkArns(e: Evaluation, config: StackConfig) {
+    const partition = partitionName(config.region);
+    const accounts = [config.pipelineAccount.accountId, config.targetAccount.accountId];
+    for (const r of e.resources.filter(r => r.custom)) {
+        const text = JSON.stringify(r.inputs);
+        for (const [arn, arnPartition, region, account] of text.matchAll(/arn:([\w-]+):[\w-]*:([\w-]*):(\d*):[^"\\\s,]*/g)) {
+            assert.equal(arnPartition, partition, `${r.type} ${r.name}: ${arn} is not in the ${partition} partition of ${config.region}`);
+            assert.ok(region === "" || region === config.region, `${r.type} ${r.name}: ${arn} is not in ${config.region}`);
+            assert.ok(account === "" || accounts.includes(account), `${r.type} ${r.name}: ${arn} names an account that is not the stack's`);
+        }
+    }
+}
+
+/**
+ * The access table, complete: every row decided as it expects (or allowed to an account's own
+ * administrators), rows absent only for the parts of a created target when the target is an
+ * existing one, and the core rows decided in every stack.
+ */
+export function checkAccess(access: AccessResult[], config: StackConfig) {
+    for (const { row, absence, decisions } of access) {
+        if (absence) {
+            assert.ok(config.deployTarget.existing, `with a created target, every row applies; this does not: ${absence}`);
+        }
+        for (const { action, decision, verdict } of decisions) {
+            assert.notEqual(verdict, "unexpected", `${row.principal} ${action} on ${row.resource}: ${decision}, expected ${row.expect} (${row.why})`);
+        }
+    }
+    for (const core of CORE_ROWS) {
+        const found = access.filter(({ row }) => row.principal === core.principal && row.resource === core.resource &&
+            actionsOf(row).includes(core.action) && Object.entries(core.context ?? {}).every(([k, v]) => row.context?.[k] === v));
+        assert.equal(found.length, 1, `the access table has no single core row ${JSON.stringify(core)}`);
+        const [{ row, absence, decisions }] = found;
+        assert.equal(absence, undefined, `core row ${core.principal} ${core.action} on ${core.resource}: ${absence}`);
+        const { decision } = decisions.find(d => d.action === core.action)!;
+        assert.equal(decision, row.expect, `core row ${core.principal} ${core.action} on ${core.resource}: ${decision}`);
+    }
+}
+
+/** Every invariant, on one generated stack file. */
+export async function checkStack(file: StackFile): Promise<void> {
+    const e = await evaluate(file.stack, configAsRead(file), { project: file.project });
+    assert.equal(e.error?.message, undefined, "the evaluation failed");
+    assert.deepEqual(e.warnings, [], "the Pulumi runtime warned");
+    const config = configOf(e);
+    checkPlacement(e, config);
+    checkNames(e.resources);
+    checkArns(e, config);
+    const plan = await planOf(e);
+    assert.equal(plan.exitCode, 0, plan.text);
+    checkAccess(plan.access!, config);
+}

@@ -1,0 +1,274 @@
+// Valid stack files, generated: the whole config space a user may write, not just the two
+// committed stacks. One arbitrary per block of the stack file, so a new config key gets its
+// generator next to its block's (and a new block its own arbitrary, joined in `stackFiles`).
+// Only configurations AWS would accept: regions of the partitions the program supports,
+// Fargate task sizes from AWS's table, CIDRs on their network boundary, names within limits.
+import * as aws from "@pulumi/aws";
+import fc from "fast-check";
+import * as yaml from "js-yaml";
+import { RawConfig, stackFileConfig } from "../../offline/engine";
+import { parseConfig, StackConfig } from "../../stacks/config";
+import { keptNames } from "../../stacks/names";
+import { partitionOfRegion, SUPPORTED } from "../support/partitions";
+
+/** A stack file as a user writes it, with the project it belongs to. */
+export interface StackFile {
+    /** The `name:` of Pulumi.yaml: the namespace of the config keys. */
+    project: string;
+    stack: string;
+    /** The `config:` block of Pulumi.<stack>.yaml. */
+    config: RawConfig;
+}
+
+/** The regions `@pulumi/aws` knows in the partitions the program supports, by AWS's own partitions data. */
+export const REGIONS: string[] = Object.values(aws.Region).filter(r => SUPPORTED.includes(partitionOfRegion(r).id));
+/** A region's partition as ARNs name it. */
+export const partitionName = (region: string) => partitionOfRegion(region).outputs.name;
+
+/** An account id the access table keeps for "a third account": never one of the stack's. */
+const THIRD_ACCOUNT = "999999999999";
+
+/**
+ * Fargate's task sizes: CPU units and the memory (MiB) each allows.
+ * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-tasks-services.html#fargate-tasks-size
+ */
+const steps = (from: number, to: number, step: number) => Array.from({ length: (to - from) / step + 1 }, (_, i) => from + i * step);
+export const FARGATE_SIZES: [cpu: number, memory: number][] = [
+    [256, [512, 1024, 2048]], [512, steps(1024, 4096, 1024)], [1024, steps(2048, 8192, 1024)],
+    [2048, steps(4096, 16384, 1024)], [4096, steps(8192, 30720, 1024)], [8192, steps(16384, 61440, 4096)],
+    [16384, steps(32768, 122880, 8192)],
+].flatMap(([cpu, memories]) => (memories as number[]).map(memory => [cpu as number, memory] as [number, number]));
+
+const text = (chars: string, minLength: number, maxLength: number) =>
+    fc.string({ unit: fc.constantFrom(...chars), minLength, maxLength });
+const LOWER = "abcdefghijklmnopqrstuvwxyz";
+const ALNUM = `${LOWER}${LOWER.toUpperCase()}0123456789`;
+const HEX = "0123456789abcdef";
+const word = text(`${LOWER}0123456789`, 1, 12);
+/** Words joined by one of `separators`, at most `max` characters. */
+const joined = (separators: string, max: number, words = word) =>
+    fc.tuple(fc.array(words, { minLength: 1, maxLength: 8 }), fc.constantFrom(...separators))
+        .map(([ws, sep]) => ws.join(sep).slice(0, max).replace(/[^a-z0-9]+$/i, ""))
+        .filter(s => s.length > 0);
+/** A key that may be left out of the stack file (its default applies). */
+const optional = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined, freq: 2 });
+
+/** Without the keys that were left out, and without a block that is left empty. */
+function compact<T extends Record<string, unknown>>(block: T): Partial<T> | undefined {
+    const kept = Object.entries(block).filter(([, v]) => v !== undefined);
+    return kept.length ? Object.fromEntries(kept) as Partial<T> : undefined;
+}
+
+/**
+ * Project and stack names as Pulumi allows them: 1 to 100 letters, digits, `-`, `_`, `.`;
+ * readable ones, long ones, and any mix of those characters.
+ */
+const PULUMI_NAME_CHARS = `${ALNUM}-_.`;
+const padding = fc.oneof({ weight: 2, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.integer({ min: 1, max: 100 }) });
+export const pulumiName = fc.oneof(
+    { weight: 3, arbitrary: fc.tuple(joined("-_.", 100), padding).map(([s, pad]) => (pad ? `${s}-${"x".repeat(pad)}` : s).slice(0, 100)) },
+    { weight: 1, arbitrary: text(PULUMI_NAME_CHARS, 1, 100) },
+);
+export const projectName = fc.oneof({ weight: 2, arbitrary: fc.constant("cross-account-pipeline") }, { weight: 1, arbitrary: pulumiName });
+
+export const region = fc.constantFrom(...REGIONS);
+
+export const accountId = text("0123456789", 12, 12).filter(id => id !== THIRD_ACCOUNT);
+const roleName = fc.tuple(fc.constantFrom("", "/", "/ci/", "/platform/deploy/"), text(`${ALNUM}+=,.@_-`, 1, 40))
+    .map(([path, name]) => `${path === "" ? "" : path.replace(/^\//, "")}${name}`);
+const roleArn = (partitionName: string, account: string) => roleName.map(name => `arn:${partitionName}:iam::${account}:role/${name}`);
+
+/** `pipelineAccount`, `targetAccount`, `allowSameAccount`: two accounts, or one with `allowSameAccount`. */
+export const accounts = (regionName: string) => fc.tuple(accountId, accountId, fc.integer({ min: 0, max: 9 })).chain(([a, b, mode]) => {
+    // One account in ten, and a failure shrinks toward two.
+    const oneAccount = mode === 9;
+    const target = oneAccount ? a : b;
+    const account = (id: string) => fc.record({ accountId: fc.constant(id), provisioningRoleArn: optional(roleArn(partitionName(regionName), id)) })
+        .map(compact);
+    return fc.record({
+        pipelineAccount: account(a),
+        targetAccount: account(target),
+        allowSameAccount: oneAccount ? fc.constant(true) : optional(fc.boolean()),
+    });
+}).filter(block => block.pipelineAccount!.accountId !== block.targetAccount!.accountId || block.allowSameAccount === true);
+
+/** A branch name git accepts: segments joined by `/`. */
+const branch = fc.oneof(fc.constantFrom("main", "develop", "trunk"), joined("/", 100, joined("-_.", 30)))
+    .filter(name => !/\.lock(\/|$)/.test(name));
+/** `source`: the CodeCommit repository, created or existing. */
+export const source = fc.record({
+    repositoryName: text(`${ALNUM}_.-`, 1, 99).map(s => `r${s}`).filter(s => !s.endsWith(".git")),
+    create: optional(fc.boolean()),
+    branch: optional(branch),
+}).map(compact);
+
+/** `build`: the CodeBuild project (x86 images: the project's environment is LINUX_CONTAINER). */
+export const build = fc.record({
+    computeType: optional(fc.constantFrom(...["SMALL", "MEDIUM", "LARGE", "XLARGE", "2XLARGE"].map(s => `BUILD_GENERAL1_${s}`))),
+    image: optional(fc.constantFrom("aws/codebuild/amazonlinux2-x86_64-standard:5.0", "aws/codebuild/standard:7.0")),
+    timeoutMinutes: optional(fc.integer({ min: 5, max: 480 })),
+    buildspec: optional(fc.tuple(joined("/", 60, joined("-_.", 20)), fc.constantFrom(".yml", ".yaml")).map(([path, ext]) => `${path}${ext}`)),
+}).map(compact);
+
+/** An IPv4 CIDR block on its network boundary. */
+const cidr = (minPrefix: number, maxPrefix: number, first = fc.integer({ min: 0, max: 255 })) =>
+    fc.tuple(first, fc.integer({ min: 0, max: 0xffffff }), fc.integer({ min: minPrefix, max: maxPrefix })).map(([a, rest, prefix]) => {
+        const address = ((a << 24) | rest) >>> 0;
+        const network = prefix === 0 ? 0 : (address & (~0 << (32 - prefix))) >>> 0;
+        return `${[24, 16, 8, 0].map(shift => (network >>> shift) & 255).join(".")}/${prefix}`;
+    });
+const resourceId = (kind: string) => text(HEX, 17, 17).map(id => `${kind}-${id}`);
+const ecsName = text(`${ALNUM}_-`, 1, 99).map(s => `s${s}`);
+const port = fc.integer({ min: 1, max: 65535 });
+const taskSize = fc.option(fc.constantFrom(...FARGATE_SIZES), { nil: undefined });
+const deploymentConfigName = optional(fc.constantFrom("CodeDeployDefault.ECSAllAtOnce", "CodeDeployDefault.ECSLinear10PercentEvery1Minutes",
+    "CodeDeployDefault.ECSLinear10PercentEvery3Minutes", "CodeDeployDefault.ECSCanary10Percent5Minutes", "CodeDeployDefault.ECSCanary10Percent15Minutes"));
+/** The task keys both kinds of target have; cpu and memory as a pair Fargate offers, or neither. */
+const task = (required: boolean) => fc.record({
+    taskFamily: required ? ecsName : optional(ecsName),
+    containerName: required ? ecsName : optional(ecsName),
+    containerPort: required ? port : optional(port),
+    size: taskSize,
+    deploymentConfigName,
+}).map(({ size, ...keys }) => ({ ...keys, cpu: size?.[0], memory: size?.[1] }));
+
+/** `deployTarget.create.network`: a VPC created in private or public subnets, or an existing one. */
+const network = fc.oneof(
+    fc.record({
+        subnets: optional(fc.constantFrom("private", "public")),
+        cidrBlock: optional(cidr(16, 24, fc.constantFrom(10, 172, 192))),
+        // Every supported region has at least two zones; some have only that many.
+        availabilityZones: optional(fc.constant(2)),
+    }),
+    fc.record({ subnets: fc.constantFrom("private", "public"), vpcId: resourceId("vpc") }).chain(({ subnets, vpcId }) => fc.record({
+        subnets: fc.constant(subnets),
+        vpcId: fc.constant(vpcId),
+        publicSubnetIds: fc.uniqueArray(resourceId("subnet"), { minLength: 2, maxLength: 4 }),
+        privateSubnetIds: subnets === "private" ? fc.uniqueArray(resourceId("subnet"), { minLength: 2, maxLength: 4 }) : fc.constant(undefined),
+    })),
+).map(compact);
+
+/** `deployTarget.create`: an ECS blue/green target this program creates. */
+const createdTarget = (regionName: string, targetAccount: string) => fc.record({
+    task: task(false),
+    serviceName: optional(ecsName),
+    desiredCount: optional(fc.integer({ min: 1, max: 100 })),
+    healthCheckPath: optional(joined("/", 100, joined("-_.", 20)).map(p => `/${p}`)),
+    certificateArn: optional(text(HEX, 8, 8).map(id => `arn:${partitionName(regionName)}:acm:${regionName}:${targetAccount}:certificate/${id}-0000-4000-8000-000000000000`)),
+    ports: fc.tuple(optional(port), optional(port)),
+    ingressCidrs: optional(fc.array(cidr(0, 32), { maxLength: 3 })),
+    testCidrs: optional(fc.array(cidr(0, 32), { maxLength: 3 })),
+    terminationWaitMinutes: optional(fc.integer({ min: 0, max: 2880 })),
+    logRetentionDays: optional(fc.constantFrom(1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)),
+    initialImage: optional(fc.constantFrom("public.ecr.aws/nginx/nginx:stable-alpine", "public.ecr.aws/docker/library/httpd:2.4")),
+    network: optional(network),
+}).filter(t => {
+    // The two listeners of one load balancer need two ports.
+    const production = t.ports[0] ?? (t.certificateArn ? 443 : 80);
+    return production !== (t.ports[1] ?? 9000);
+}).map(({ task: keys, ports: [productionPort, testPort], ...rest }) => compact({ ...keys, ...rest, productionPort, testPort }) ?? {});
+
+/** `deployTarget.existing`: an ECS blue/green target made elsewhere, named by config. */
+const existingTarget = (regionName: string, targetAccount: string) => fc.record({
+    task: task(true),
+    applicationName: text(`${ALNUM}_.-`, 1, 99).map(s => `a${s}`),
+    deploymentGroupName: text(`${ALNUM}_.-`, 1, 99).map(s => `g${s}`),
+    taskRoleArn: roleArn(partitionName(regionName), targetAccount),
+    executionRoleArn: roleArn(partitionName(regionName), targetAccount),
+    logGroupName: optional(joined("/", 200, joined("-_.#", 40)).map(p => `/${p}`)),
+}).map(({ task: keys, ...rest }) => compact({ ...keys, ...rest }));
+
+/** `deployTarget`: exactly one of `create` and `existing`. */
+export const deployTarget = (regionName: string, targetAccount: string) => fc.oneof(
+    { weight: 3, arbitrary: createdTarget(regionName, targetAccount).map(create => ({ create })) },
+    { weight: 2, arbitrary: existingTarget(regionName, targetAccount).map(existing => ({ existing })) },
+);
+
+/** `images`: the ECR repository. */
+export const images = fc.record({
+    repositoryName: optional(fc.tuple(fc.option(joined("._-", 30), { nil: undefined }), joined("._-", 60))
+        .map(([namespace, name]) => namespace ? `${namespace}/${name}` : name)),
+    keep: optional(fc.integer({ min: 2, max: 1000 })),
+}).map(compact);
+
+/**
+ * `adopt`: after `pulumi destroy` kept them, the kept resources to adopt instead of creating them
+ * again, by the names this stack gives them (the only ids the validator accepts), some or all.
+ */
+export const adopt = (project: string, stack: string, keys: Record<string, unknown>) => {
+    const kept = Object.entries(keptNames(parseConfig(project, stack, keys))).filter(([, name]) => name !== undefined);
+    return fc.subarray(kept, { minLength: 1 }).map(entries => Object.fromEntries(entries));
+};
+
+/** Every key of the project's namespace, as `key -> value` (left-out keys absent). */
+export const projectConfig = region.chain(regionName => accounts(regionName).chain(accountKeys => fc.record({
+    region: fc.constant(regionName),
+    ...Object.fromEntries(Object.entries(accountKeys).map(([k, v]) => [k, fc.constant(v)])),
+    source,
+    build: optional(build),
+    manualApproval: optional(fc.boolean()),
+    deployTarget: deployTarget(regionName, accountKeys.targetAccount!.accountId!),
+    images: optional(images),
+    artifactRetentionDays: optional(fc.integer({ min: 14, max: 3650 })),
+    retainOnDelete: optional(fc.boolean()),
+}))).map(keys => compact(keys)!);
+
+/**
+ * Whole stack files: a project, a stack, and its config block as a user writes it. The
+ * project's keys are written with their namespace (`<project>:region`), without it (`region`,
+ * which the Pulumi CLI reads as the project's), or some each way.
+ */
+export const stackFiles: fc.Arbitrary<StackFile> = fc.record({
+    project: projectName, stack: pulumiName, keys: projectConfig, namespaces: fc.constantFrom("all", "none", "some"),
+}).chain(file => optional(adopt(file.project, file.stack, file.keys))
+    .map(adopted => ({ ...file, keys: adopted ? { ...file.keys, adopt: adopted } : file.keys })),
+).map(({ project, stack, keys, namespaces }) => ({
+    project,
+    stack,
+    config: {
+        "pulumi:disable-default-providers": ["aws"],
+        ...Object.fromEntries(Object.entries(keys).map(([k, v], i) =>
+            [namespaces === "all" || (namespaces === "some" && i % 2 === 0) ? `${project}:${k}` : k, v])),
+    },
+}));
+
+/** The config of a stack file as the Pulumi CLI reads the pasted file (un-namespaced keys are the project's). */
+export function configAsRead(file: StackFile): RawConfig {
+    return stackFileConfig(`Pulumi.${file.stack}.yaml`, stackFileText(file), file.project);
+}
+
+/** The stack file as a user would paste it into Pulumi.<stack>.yaml. */
+export function stackFileText(file: StackFile): string {
+    return [
+        `# Pulumi.${file.stack}.yaml${file.project === "cross-account-pipeline" ? "" : ` (with name: ${file.project} in Pulumi.yaml)`}`,
+        yaml.dump({ config: file.config }, { lineWidth: -1, noRefs: true }).trimEnd(),
+    ].join("\n");
+}
+
+/**
+ * What a stack file exercises, as the program reads it: the generator must reach every
+ * documented option and combination (tests/properties.test.ts checks that it does).
+ */
+export function features(file: StackFile, config: StackConfig): string[] {
+    const created = config.deployTarget.create;
+    const network = created?.network;
+    const accountRole = (side: "pipeline" | "target") =>
+        `${side} provisioning role ${config[`${side}Account`].provisioningRoleArn ? "present" : "absent"}`;
+    return [
+        `partition ${partitionName(config.region)}`,
+        created ? "created target" : "existing target",
+        ...(config.source.provider === "CodeCommit" ? [config.source.create ? "created repository" : "existing repository"] : []),
+        ...(network ? [`${network.subnets} subnets`, network.existing ? "existing VPC" : "created VPC"] : []),
+        ...(created ? [created.certificateArn ? "HTTPS" : "HTTP"] : []),
+        `approval ${config.manualApproval ? "on" : "off"}`,
+        accountRole("pipeline"), accountRole("target"),
+        config.pipelineAccount.accountId === config.targetAccount.accountId ? "one account" : "two accounts",
+        config.build.buildspec ? "own buildspec" : "generated buildspec",
+        `retain on delete ${config.retainOnDelete ? "on" : "off"}`,
+        Object.keys(config.adopt).length ? "adopting kept resources" : "creating kept resources",
+        file.project === "cross-account-pipeline" ? "default project" : "other project",
+        ...Object.keys(file.config).some(k => !k.includes(":")) ? ["keys without a namespace"] : [],
+        ...[...new Set(`${file.project}${file.stack}`.match(/[._-]/g) ?? [])].map(c => `name with ${c}`),
+        ...(`${file.project}-${file.stack}`.length > 100 ? ["long names"] : []),
+    ];
+}
