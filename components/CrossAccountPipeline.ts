@@ -61,7 +61,7 @@ export interface CrossAccountPipelineArgs {
     pipelineName: string;
     /** Physical names of the build project and of the release marker project. CodeBuild takes no dots. */
     buildProjectNames: { build: string; release: string };
-    /** Physical names of the pipeline's, the build's and EventBridge's roles; the other account names the first. */
+    /** Physical names of the pipeline's, the build's and (CodeCommit source only) EventBridge's roles; the other account names the first. */
     roleNames: { pipeline: string; build: string; events: string };
     source: CodeCommitSource | ConnectionSource;
     build: {

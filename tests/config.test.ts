@@ -195,7 +195,7 @@ const CASES: Case[] = [{
     problems: [{ key: "source.host", expected: "a block with exactly one of arn (an existing host) or endpoint (a host to create)",
         found: '"endpoint":"https://gitlab.example.com"', example: "{ endpoint: https://github.example.com }" }],
 }, {
-    what: "a host of another region (hosts are regional) and a private server's VPC without subnets",
+    what: "an existing host of another region (hosts are regional)",
     change: c => {
         setIn("source", "provider", "GitHubEnterpriseServer")(c);
         setIn("source", "host", { arn: "arn:aws:codeconnections:us-east-1:111111111111:host/ghes-0a1b2c3d" })(c);
