@@ -11,7 +11,7 @@ const EXISTING_APPLICATION = "<deployTarget.existing.applicationName>";
 const principals = {
     "pipeline role": { role: "pipeline" },
     "build role": { role: "build" },
-    "source events role": { role: "events" },
+    "source events role": { role: "events", source: "CodeCommit" },
     "deploy role": { role: "deploy" },
     // The other account's admins control these identity policies: what stays denied must
     // be denied by this account's own resource policies.
@@ -32,6 +32,9 @@ const principals = {
 } satisfies Record<string, PrincipalSpec>;
 
 const ARTIFACTS = { type: "aws:s3/bucket:Bucket", name: "artifacts-bucket" } as const;
+/** The source's connection: created, or named by config (and maybe shared by another account with AWS RAM). */
+const CONNECTION = { type: "aws:codeconnections/connection:Connection", existing: "<source.connectionArn>", source: "connection", sharedWith: "pipeline" } as const;
+const OTHER_CONNECTION = "0d0d0d0d-0000-4000-8000-000000000003";
 const KEY = { type: "aws:kms/key:Key", name: "artifacts-key" } as const;
 const CODEDEPLOY = "arn:<partition>:codedeploy:<region>:<target account>";
 const ECS = "arn:<partition>:ecs:<region>:<target account>";
@@ -54,8 +57,14 @@ const resources = {
     "deploy role, trust opened in PROD": { role: "deploy", policy: "open" },
     "pipeline role": { role: "pipeline" },
     "build role": { role: "build" },
-    "source events role": { role: "events" },
-    "source repository": { type: "aws:codecommit/repository:Repository", existing: "arn:<partition>:codecommit:<region>:<pipeline account>:<source.repositoryName>" },
+    "source events role": { role: "events", source: "CodeCommit" },
+    "source repository": {
+        type: "aws:codecommit/repository:Repository", existing: "arn:<partition>:codecommit:<region>:<pipeline account>:<source.repositoryName>",
+        source: "CodeCommit",
+    },
+    // One connection, by the name of either service prefix (AWS renamed CodeStar Connections to CodeConnections).
+    "source connection": { ...CONNECTION, derive: (arn: string) => arn.replace(":codestar-connections:", ":codeconnections:") },
+    "source connection, legacy name": { ...CONNECTION, derive: (arn: string) => arn.replace(":codeconnections:", ":codestar-connections:") },
     "build project": { type: "aws:codebuild/project:Project", name: "pipeline-build" },
     "release marker project": { type: "aws:codebuild/project:Project", name: "pipeline-release" },
     "build log group": { type: "aws:cloudwatch/logGroup:LogGroup", name: "pipeline-build-logs" },
@@ -78,6 +87,8 @@ const resources = {
     "another DEV key": { arn: dev("kms", "key/0b0b0b0b-0000-4000-8000-000000000001"), account: "pipeline", policy: defaultKeyPolicy("pipeline account") },
     "a PROD key": { arn: "arn:<partition>:kms:<region>:<target account>:key/0c0c0c0c-0000-4000-8000-000000000002", account: "target", policy: defaultKeyPolicy("target account") },
     "another DEV repository": { arn: dev("codecommit", "other-repository"), account: "pipeline" },
+    "another DEV connection": { arn: dev("codeconnections", `connection/${OTHER_CONNECTION}`), account: "pipeline" },
+    "another DEV connection, legacy name": { arn: dev("codestar-connections", `connection/${OTHER_CONNECTION}`), account: "pipeline" },
     "another DEV build project": { arn: dev("codebuild", "project/other-project"), account: "pipeline" },
     "another DEV log stream": { arn: dev("logs", "log-group:/aws/lambda/other:log-stream:x"), account: "pipeline" },
     "another DEV pipeline": { arn: dev("codepipeline", "other-pipeline"), account: "pipeline" },
@@ -127,6 +138,8 @@ const DIRECT = ["kms:ViaService"];
 const FOR_DEV = { "aws:SourceAccount": "<pipeline account>" };
 const FOR_PROD = { "aws:SourceAccount": "<target account>" };
 const READ = ["s3:GetObject", "s3:GetObjectVersion"];
+const FULL_CLONE = { key: "source.fullClone", is: true };
+const NO_CLONE = { key: "source.fullClone", is: false };
 /** A part of a multipart upload: S3 authorizes UploadPart as s3:PutObject, and parts carry no encryption headers. */
 const NO_SSE_HEADERS = ["s3:x-amz-server-side-encryption", "s3:x-amz-server-side-encryption-aws-kms-key-id"];
 const allowed = "Allowed" as const;
@@ -227,6 +240,22 @@ const rows: AccessRow<P, R>[] = [
     { principal: "pipeline role", action: ["codecommit:GetBranch", "codecommit:GetCommit", "codecommit:GetRepository", "codecommit:UploadArchive", "codecommit:GetUploadArchiveStatus", "codecommit:CancelUploadArchive"], resource: "source repository", expect: allowed, why: "the source action archives the branch" },
     { principal: "pipeline role", action: "codecommit:GitPush", resource: "source repository", expect: denied, why: "the pipeline reads source, never writes it" },
     { principal: "pipeline role", action: "codecommit:GetBranch", resource: "another DEV repository", expect: denied, why: "its own repository only" },
+    { principal: "pipeline role", action: "codeconnections:UseConnection", resource: "source connection", expect: allowed, why: "the source action fetches the repository through its connection" },
+    { principal: "pipeline role", action: "codestar-connections:UseConnection", resource: "source connection, legacy name", expect: allowed, why: "the same connection, by its name before AWS renamed the service" },
+    { principal: "pipeline role", action: "codeconnections:UseConnection", resource: "another DEV connection", expect: denied, why: "its own connection only" },
+    { principal: "pipeline role", action: "codestar-connections:UseConnection", resource: "another DEV connection, legacy name", expect: denied, why: "its own connection only, by either name" },
+    { principal: "pipeline role", action: ["codeconnections:DeleteConnection", "codeconnections:UpdateConnectionInstallation"], resource: "source connection", expect: denied, why: "uses the connection, never changes or removes it" },
+    { principal: "pipeline role", action: "codestar-connections:DeleteConnection", resource: "source connection, legacy name", expect: denied, why: "uses the connection, never changes or removes it" },
+    { principal: "build role", action: "codeconnections:UseConnection", resource: "source connection", when: NO_CLONE, expect: denied, why: "the pipeline hands the build its source; only a full clone needs the connection" },
+    { principal: "build role", action: "codestar-connections:UseConnection", resource: "source connection, legacy name", when: NO_CLONE, expect: denied, why: "the pipeline hands the build its source; only a full clone needs the connection" },
+    { principal: "build role", action: "codeconnections:UseConnection", resource: "source connection", when: FULL_CLONE, expect: allowed, why: "a full clone (CODEBUILD_CLONE_REF): the build clones through the connection" },
+    { principal: "build role", action: "codestar-connections:UseConnection", resource: "source connection, legacy name", when: FULL_CLONE, expect: allowed, why: "a full clone, by the connection's name before the rename" },
+    { principal: "build role", action: "codeconnections:UseConnection", resource: "another DEV connection", expect: denied, why: "never another connection" },
+    { principal: "build role", action: "codestar-connections:UseConnection", resource: "another DEV connection, legacy name", expect: denied, why: "never another connection, by either name" },
+    { principal: "build role", action: "codeconnections:DeleteConnection", resource: "source connection", expect: denied, why: "clones at most, never changes the connection" },
+    { principal: "build role", action: "codestar-connections:DeleteConnection", resource: "source connection, legacy name", expect: denied, why: "clones at most, never changes the connection" },
+    { principal: "another PROD role with Allow *", action: "codeconnections:UseConnection", resource: "source connection", expect: denied, why: "the connection is the pipeline's: no PROD role uses it" },
+    { principal: "third-account role with Allow *", action: "codeconnections:UseConnection", resource: "source connection", expect: denied, why: "no other account" },
     { principal: "pipeline role", action: ["codebuild:StartBuild", "codebuild:BatchGetBuilds"], resource: "build project", expect: allowed, why: "the build action starts and watches the build" },
     { principal: "pipeline role", action: ["codebuild:StartBuild", "codebuild:BatchGetBuilds"], resource: "release marker project", expect: allowed, why: "after a deploy, the pipeline runs the release marker" },
     { principal: "pipeline role", action: "codebuild:UpdateProject", resource: "build project", expect: denied, why: "changing the build would run code as the build role" },
