@@ -4,6 +4,7 @@
 import { dnsSuffixOf, partitionOf } from "../components/policies/document";
 import { ELB_LOG_DELIVERY_ACCOUNTS, ELB_LOG_DELIVERY_SERVICE } from "../components/policies/logDelivery";
 import { parseConfig, StackConfig } from "../stacks/config";
+import { valueAt } from "../stacks/configIssues";
 import { stackNames } from "../stacks/names";
 import { Evaluation, projectName, RawConfig, readStackConfig, Resource } from "./engine";
 import { registeredPolicies } from "./policies";
@@ -12,6 +13,10 @@ import { Decision, evaluate as simulate, PolicyDocument, PolicyStatement } from 
 /** The side of the pipeline, or an account this program knows nothing about. */
 export type AccountRef = "pipeline" | "target" | "third";
 export const THIRD_ACCOUNT = "999999999999";
+
+/** The kind of source a stack has: a CodeCommit repository, or a repository through a CodeConnections connection. */
+export type SourceKind = "CodeCommit" | "connection";
+export const sourceKindOf = (config: StackConfig): SourceKind => config.source.provider === "CodeCommit" ? "CodeCommit" : "connection";
 
 /** The roles this program creates, by their key in `stackNames`. */
 export type RoleKey = keyof StackNames["roles"] | keyof StackNames["targetRoles"];
@@ -22,7 +27,7 @@ export type PrincipalSpec =
      * A role this program creates. `existing`: its ARN (with <placeholders>) when the stack names
      * the role in config instead of creating it; its identity policies are then not this stack's.
      */
-    | { role: RoleKey; identity?: "own" | "allow-all"; existing?: string }
+    | { role: RoleKey; identity?: "own" | "allow-all"; existing?: string; /** Only with this kind of source. */ source?: SourceKind }
     /** A role the program does not create; its own account lets it do anything. */
     | { stranger: AccountRef; name: string }
     | { service: string }
@@ -34,16 +39,21 @@ export type ResourceSpec =
      * A role this program creates; its trust policy is the resource policy. `existing`: its ARN
      * when the stack names it in config instead; rows that need its trust policy do not apply then.
      */
-    | { role: RoleKey; policy?: "own" | "open"; existing?: string }
+    | { role: RoleKey; policy?: "own" | "open"; existing?: string; /** Only with this kind of source. */ source?: SourceKind }
     /**
      * A resource this program creates, by type and logical name (or the only one of its type).
      * `existing`: its ARN when the stack names it in config instead (it has no resource policy then).
      */
     | { type: string; name?: string; /** Appended to the ARN (<placeholders> filled): `/key` of an object, `:log-stream:x`. */ path?: string;
         /** Another ARN made from the resource's, e.g. a rule of a listener. */ derive?: (arn: string) => string;
-        policy?: "own" | "open"; existing?: string;
-        /** Rows about it apply only when the stack registers a resource of this type too (flow logs: a created VPC's). */
-        needs?: string }
+        policy?: "own" | "open"; existing?: string; /** Only with this kind of source. */ source?: SourceKind;
+        /**
+         * When config names it in another account, AWS RAM shares it with this one: the share
+         * admits that account, as a resource policy would (its IAM policies decide who).
+         */
+        sharedWith?: AccountRef;
+        /** Only in stacks whose config passes `test` (flow logs: a VPC the stack creates); `reason` says why not. */
+        onlyIf?: { test: (config: StackConfig) => boolean; reason: string } }
     /** Anything else: an ARN with <placeholders>, its account, and its resource policy if it has one. */
     | { arn: string; account: AccountRef; policy?: PolicyDocument };
 
@@ -59,6 +69,8 @@ export interface AccessRow<P extends string = string, R extends string = string>
     expect: Decision;
     /** Why the row holds, in a few words: it is printed in SECURITY.md. */
     why: string;
+    /** The row applies only when this config key (a path such as `source.fullClone`) has this value. */
+    when?: { key: string; is: unknown };
 }
 
 /** How a decision on a row reads (see `AccessWorld.verdict`). */
@@ -91,6 +103,21 @@ export class Missing extends Error {
     constructor(readonly entity: string, what: string) {
         super(`${entity}: ${what}`);
     }
+}
+
+/**
+ * An AWS RAM share as the simulator sees it: the owning account lets the account it shares with
+ * use the connection; that account's IAM policies decide which of its principals may
+ * (https://docs.aws.amazon.com/dtconsole/latest/userguide/connections-share.html).
+ */
+function ramShare(partition: string, account: string): PolicyDocument {
+    return {
+        Version: "2012-10-17",
+        Statement: [{
+            Sid: "SharedWithAwsRam", Effect: "Allow", Principal: { AWS: `arn:${partition}:iam::${account}:root` },
+            Action: ["codeconnections:UseConnection", "codestar-connections:UseConnection"], Resource: "*",
+        }],
+    };
 }
 
 const ALLOW_ALL: PolicyDocument = {
@@ -146,6 +173,7 @@ export class AccessWorld<P extends string = string, R extends string = string> {
     readonly documents: Map<string, PolicyDocument>;
     private readonly facts: Record<string, string>;
     private readonly roleNames: Record<RoleKey, string>;
+    readonly sourceKind: SourceKind;
 
     constructor(readonly table: AccessTable<P, R>, readonly evaluation: Evaluation, readonly config: StackConfig = configOf(evaluation)) {
         if (evaluation.error) {
@@ -164,6 +192,14 @@ export class AccessWorld<P extends string = string, R extends string = string> {
         };
         const names = stackNames(config);
         this.roleNames = { ...names.roles, ...names.targetRoles };
+        this.sourceKind = sourceKindOf(config);
+    }
+
+    /** An entity that exists only with the other kind of source is not in this stack. */
+    private requireSource(entity: string, spec: PrincipalSpec | ResourceSpec) {
+        if ("source" in spec && spec.source && spec.source !== this.sourceKind) {
+            throw new Missing(entity, `the stack's source is ${this.config.source.provider}, not ${spec.source === "connection" ? "a connection" : "CodeCommit"}`);
+        }
     }
 
     private accountId(ref: AccountRef): string {
@@ -229,6 +265,7 @@ export class AccessWorld<P extends string = string, R extends string = string> {
             const account = this.accountId(spec.stranger);
             return { arn: `arn:${this.facts.partition}:iam::${account}:role/${spec.name}`, account, identity: [{ fixed: ALLOW_ALL }] };
         }
+        this.requireSource(name, spec);
         const role = this.createdRole(spec.role);
         const allowAll: PolicyRef[] = [{ fixed: ALLOW_ALL }];
         if (!role) {
@@ -252,14 +289,19 @@ export class AccessWorld<P extends string = string, R extends string = string> {
                 policy: spec.policy && { fixed: JSON.parse(this.resolveText(JSON.stringify(spec.policy))) },
             };
         }
-        if ("needs" in spec && spec.needs && !this.evaluation.resources.some(r => r.type === spec.needs)) {
-            throw new Missing(name, `the stack registers no ${spec.needs}`);
+        this.requireSource(name, spec);
+        if ("onlyIf" in spec && spec.onlyIf && !spec.onlyIf.test(this.config)) {
+            throw new Missing(name, spec.onlyIf.reason);
         }
         const found = "role" in spec ? this.createdRole(spec.role) : this.created(name, spec.type, spec.name);
         const what = "role" in spec ? `the ${spec.role} role` : `${spec.type}${spec.name ? ` "${spec.name}"` : ""}`;
-        const located = found
+        const located: Located = found
             ? { arn: found.state.arn as string, account: found.account!, identity: [], policy: this.registered(found, spec.policy === "open") }
             : this.named(name, what, spec.existing);
+        const sharedWith = "sharedWith" in spec && spec.sharedWith && this.accountId(spec.sharedWith);
+        if (!found && sharedWith && located.account !== sharedWith) {
+            located.policy = { fixed: ramShare(this.facts.partition, sharedWith) };
+        }
         const own = `${located.arn}${"path" in spec ? this.resolveText(spec.path ?? "") : ""}`;
         return { ...located, arn: "derive" in spec && spec.derive ? spec.derive(own) : own };
     }
@@ -277,6 +319,9 @@ export class AccessWorld<P extends string = string, R extends string = string> {
                 return `${row.resource}: ${resource.arn} is named by config: its trust policy is not this stack's`;
             }
             Object.values(row.context ?? {}).forEach(v => this.resolveText(v));
+            if (row.when && valueAt(this.config, row.when.key.split(".")) !== row.when.is) {
+                return `${row.resource}: only with ${row.when.key}: ${row.when.is}`;
+            }
             return undefined;
         } catch (e) {
             if (e instanceof Missing) {
@@ -292,7 +337,9 @@ export class AccessWorld<P extends string = string, R extends string = string> {
      * administrators' rows are those with a principal given `Allow *` in the account that owns
      * the resource where the row expects it allowed, and in a one-account sandbox (one account
      * on both sides) also those that stand for what the other side's administrators could do
-     * (`Allow *` given, a resource policy opened): there they are the same administrators.
+     * (`Allow *` given, a resource policy opened): there they are the same administrators. A
+     * resource config names (made outside the stack, such as a shared connection) is its own
+     * account's: that account's administrators keep their rights over it whatever the row says.
      */
     verdict(row: AccessRow<P, R>, decision: Decision): Verdict {
         const principal = this.table.principals[row.principal];
@@ -300,8 +347,10 @@ export class AccessWorld<P extends string = string, R extends string = string> {
         const allowAll = "stranger" in principal || ("role" in principal && principal.identity === "allow-all");
         const opened = "policy" in resource && resource.policy === "open";
         const oneAccount = this.facts["pipeline account"] === this.facts["target account"];
-        const sameAccount = this.principal(row.principal).account === this.resource(row.resource).account;
-        if (decision === "Allowed" && sameAccount && ((allowAll && row.expect === "Allowed") || (oneAccount && (allowAll || opened)))) {
+        const located = this.resource(row.resource);
+        const sameAccount = this.principal(row.principal).account === located.account;
+        if (decision === "Allowed" && sameAccount &&
+            ((allowAll && (row.expect === "Allowed" || located.named)) || (oneAccount && (allowAll || opened)))) {
             return "own administrators";
         }
         return decision === row.expect ? "expected" : "unexpected";

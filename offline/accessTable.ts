@@ -2,6 +2,7 @@
 // run every row against the policies each committed stack registers; `npm run security-doc`
 // prints it into SECURITY.md. Names stand for roles and resources found in the evaluation
 // (see offline/access.ts); `<...>` in an ARN or a context value is filled in per stack.
+import { StackConfig } from "../stacks/config";
 import { AccessRow, AccessTable, PrincipalSpec, ResourceSpec } from "./access";
 
 // What config names when the stack uses an existing repository or deploy target instead of creating one.
@@ -11,7 +12,7 @@ const EXISTING_APPLICATION = "<deployTarget.existing.applicationName>";
 const principals = {
     "pipeline role": { role: "pipeline" },
     "build role": { role: "build" },
-    "source events role": { role: "events" },
+    "source events role": { role: "events", source: "CodeCommit" },
     "deploy role": { role: "deploy" },
     // The other account's admins control these identity policies: what stays denied must
     // be denied by this account's own resource policies.
@@ -34,6 +35,9 @@ const principals = {
 } satisfies Record<string, PrincipalSpec>;
 
 const ARTIFACTS = { type: "aws:s3/bucket:Bucket", name: "artifacts-bucket" } as const;
+/** The source's connection: created, or named by config (and maybe shared by another account with AWS RAM). */
+const CONNECTION = { type: "aws:codeconnections/connection:Connection", existing: "<source.connectionArn>", source: "connection", sharedWith: "pipeline" } as const;
+const OTHER_CONNECTION = "0d0d0d0d-0000-4000-8000-000000000003";
 const KEY = { type: "aws:kms/key:Key", name: "artifacts-key" } as const;
 const CODEDEPLOY = "arn:<partition>:codedeploy:<region>:<target account>";
 const ECS = "arn:<partition>:ecs:<region>:<target account>";
@@ -46,7 +50,11 @@ const defaultKeyPolicy = (account: string) => ({
 });
 
 const NETWORK_LOGS = { type: "aws:s3/bucket:Bucket", name: "target-network-logs-bucket" } as const;
-const FLOW_LOG = "aws:ec2/flowLog:FlowLog";
+/** Flow logs are a created VPC's: an existing VPC's are its owner's, and the bucket policy does not admit them. */
+const CREATED_VPC = {
+    test: (config: StackConfig) => !!config.deployTarget.create && !config.deployTarget.create.network.existing,
+    reason: "only with a VPC the stack creates (its flow logs)",
+};
 const LOG_FILE = "2024/06/01/log-file.log.gz";
 
 const resources = {
@@ -60,8 +68,14 @@ const resources = {
     "deploy role, trust opened in PROD": { role: "deploy", policy: "open" },
     "pipeline role": { role: "pipeline" },
     "build role": { role: "build" },
-    "source events role": { role: "events" },
-    "source repository": { type: "aws:codecommit/repository:Repository", existing: "arn:<partition>:codecommit:<region>:<pipeline account>:<source.repositoryName>" },
+    "source events role": { role: "events", source: "CodeCommit" },
+    "source repository": {
+        type: "aws:codecommit/repository:Repository", existing: "arn:<partition>:codecommit:<region>:<pipeline account>:<source.repositoryName>",
+        source: "CodeCommit",
+    },
+    // One connection, by the name of either service prefix (AWS renamed CodeStar Connections to CodeConnections).
+    "source connection": { ...CONNECTION, derive: (arn: string) => arn.replace(":codestar-connections:", ":codeconnections:") },
+    "source connection, legacy name": { ...CONNECTION, derive: (arn: string) => arn.replace(":codeconnections:", ":codestar-connections:") },
     "build project": { type: "aws:codebuild/project:Project", name: "pipeline-build" },
     "release marker project": { type: "aws:codebuild/project:Project", name: "pipeline-release" },
     "build log group": { type: "aws:cloudwatch/logGroup:LogGroup", name: "pipeline-build-logs" },
@@ -84,6 +98,8 @@ const resources = {
     "another DEV key": { arn: dev("kms", "key/0b0b0b0b-0000-4000-8000-000000000001"), account: "pipeline", policy: defaultKeyPolicy("pipeline account") },
     "a PROD key": { arn: "arn:<partition>:kms:<region>:<target account>:key/0c0c0c0c-0000-4000-8000-000000000002", account: "target", policy: defaultKeyPolicy("target account") },
     "another DEV repository": { arn: dev("codecommit", "other-repository"), account: "pipeline" },
+    "another DEV connection": { arn: dev("codeconnections", `connection/${OTHER_CONNECTION}`), account: "pipeline" },
+    "another DEV connection, legacy name": { arn: dev("codestar-connections", `connection/${OTHER_CONNECTION}`), account: "pipeline" },
     "another DEV build project": { arn: dev("codebuild", "project/other-project"), account: "pipeline" },
     "another DEV log stream": { arn: dev("logs", "log-group:/aws/lambda/other:log-stream:x"), account: "pipeline" },
     "another DEV pipeline": { arn: dev("codepipeline", "other-pipeline"), account: "pipeline" },
@@ -124,8 +140,8 @@ const resources = {
     "another account's access log in the network log bucket": {
         ...NETWORK_LOGS, path: `/load-balancer/AWSLogs/<third account>/elasticloadbalancing/<region>/${LOG_FILE}`,
     },
-    "flow log": { ...NETWORK_LOGS, path: `/vpc-flow-logs/AWSLogs/<target account>/vpcflowlogs/<region>/${LOG_FILE}`, needs: FLOW_LOG },
-    "network log bucket, as flow log delivery checks it": { ...NETWORK_LOGS, needs: FLOW_LOG },
+    "flow log": { ...NETWORK_LOGS, path: `/vpc-flow-logs/AWSLogs/<target account>/vpcflowlogs/<region>/${LOG_FILE}`, onlyIf: CREATED_VPC },
+    "network log bucket, as flow log delivery checks it": { ...NETWORK_LOGS, onlyIf: CREATED_VPC },
     "a PROD load balancer": { arn: "arn:<partition>:elasticloadbalancing:<region>:<target account>:loadbalancer/app/prod/0123456789abcdef", account: "target" },
 } satisfies Record<string, ResourceSpec>;
 
@@ -145,6 +161,8 @@ const FLOW_DELIVERY = { ...TLS, ...FOR_PROD, "aws:SourceArn": "arn:<partition>:l
 const DIRECT_REQUEST = ["aws:SourceAccount", "aws:SourceArn", "s3:x-amz-acl"];
 const FLOW_UPLOAD = { ...FLOW_DELIVERY, "s3:x-amz-acl": "bucket-owner-full-control" };
 const READ = ["s3:GetObject", "s3:GetObjectVersion"];
+const FULL_CLONE = { key: "source.fullClone", is: true };
+const NO_CLONE = { key: "source.fullClone", is: false };
 /** A part of a multipart upload: S3 authorizes UploadPart as s3:PutObject, and parts carry no encryption headers. */
 const NO_SSE_HEADERS = ["s3:x-amz-server-side-encryption", "s3:x-amz-server-side-encryption-aws-kms-key-id"];
 const allowed = "Allowed" as const;
@@ -245,6 +263,22 @@ const rows: AccessRow<P, R>[] = [
     { principal: "pipeline role", action: ["codecommit:GetBranch", "codecommit:GetCommit", "codecommit:GetRepository", "codecommit:UploadArchive", "codecommit:GetUploadArchiveStatus", "codecommit:CancelUploadArchive"], resource: "source repository", expect: allowed, why: "the source action archives the branch" },
     { principal: "pipeline role", action: "codecommit:GitPush", resource: "source repository", expect: denied, why: "the pipeline reads source, never writes it" },
     { principal: "pipeline role", action: "codecommit:GetBranch", resource: "another DEV repository", expect: denied, why: "its own repository only" },
+    { principal: "pipeline role", action: "codeconnections:UseConnection", resource: "source connection", expect: allowed, why: "the source action fetches the repository through its connection" },
+    { principal: "pipeline role", action: "codestar-connections:UseConnection", resource: "source connection, legacy name", expect: allowed, why: "the same connection, by its name before AWS renamed the service" },
+    { principal: "pipeline role", action: "codeconnections:UseConnection", resource: "another DEV connection", expect: denied, why: "its own connection only" },
+    { principal: "pipeline role", action: "codestar-connections:UseConnection", resource: "another DEV connection, legacy name", expect: denied, why: "its own connection only, by either name" },
+    { principal: "pipeline role", action: ["codeconnections:DeleteConnection", "codeconnections:UpdateConnectionInstallation"], resource: "source connection", expect: denied, why: "uses the connection, never changes or removes it" },
+    { principal: "pipeline role", action: "codestar-connections:DeleteConnection", resource: "source connection, legacy name", expect: denied, why: "uses the connection, never changes or removes it" },
+    { principal: "build role", action: "codeconnections:UseConnection", resource: "source connection", when: NO_CLONE, expect: denied, why: "the pipeline hands the build its source; only a full clone needs the connection" },
+    { principal: "build role", action: "codestar-connections:UseConnection", resource: "source connection, legacy name", when: NO_CLONE, expect: denied, why: "the pipeline hands the build its source; only a full clone needs the connection" },
+    { principal: "build role", action: "codeconnections:UseConnection", resource: "source connection", when: FULL_CLONE, expect: allowed, why: "a full clone (CODEBUILD_CLONE_REF): the build clones through the connection" },
+    { principal: "build role", action: "codestar-connections:UseConnection", resource: "source connection, legacy name", when: FULL_CLONE, expect: allowed, why: "a full clone, by the connection's name before the rename" },
+    { principal: "build role", action: "codeconnections:UseConnection", resource: "another DEV connection", expect: denied, why: "never another connection" },
+    { principal: "build role", action: "codestar-connections:UseConnection", resource: "another DEV connection, legacy name", expect: denied, why: "never another connection, by either name" },
+    { principal: "build role", action: "codeconnections:DeleteConnection", resource: "source connection", expect: denied, why: "clones at most, never changes the connection" },
+    { principal: "build role", action: "codestar-connections:DeleteConnection", resource: "source connection, legacy name", expect: denied, why: "clones at most, never changes the connection" },
+    { principal: "another PROD role with Allow *", action: "codeconnections:UseConnection", resource: "source connection", expect: denied, why: "the connection is the pipeline's: no PROD role uses it" },
+    { principal: "third-account role with Allow *", action: "codeconnections:UseConnection", resource: "source connection", expect: denied, why: "no other account" },
     { principal: "pipeline role", action: ["codebuild:StartBuild", "codebuild:BatchGetBuilds"], resource: "build project", expect: allowed, why: "the build action starts and watches the build" },
     { principal: "pipeline role", action: ["codebuild:StartBuild", "codebuild:BatchGetBuilds"], resource: "release marker project", expect: allowed, why: "after a deploy, the pipeline runs the release marker" },
     { principal: "pipeline role", action: "codebuild:UpdateProject", resource: "build project", expect: denied, why: "changing the build would run code as the build role" },

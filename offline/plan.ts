@@ -37,10 +37,35 @@ const DETAILS: Record<string, (r: Resource) => string> = {
         `rollback on ${r.inputs.autoRollbackConfiguration.events.join(", ")}`,
     "aws:codepipeline/pipeline:Pipeline": r => {
         const deploy = r.inputs.stages.at(-1).actions[0];
-        return `${r.inputs.name}: ${r.inputs.stages.map((s: any) => s.name).join(" -> ")}; ` +
+        return `${r.inputs.name}: ${r.inputs.stages.map((s: any) => s.name).join(" -> ")}; ${sourceWords(r)}; ` +
             `artifacts under ${r.inputs.artifactStores[0].encryptionKey.id}; deploy runs as ${deploy.roleArn} in ${deploy.region}`;
     },
+    // Created without the provider's credentials: a person completes the handshake once, in the console.
+    "aws:codeconnections/connection:Connection": r => `${r.inputs.name}: ${r.inputs.providerType ?? "to the server of its host"}, ` +
+        `${r.state.connectionStatus} until someone completes its handshake once in the console (Developer Tools > Settings > ` +
+        "Connections > Update pending connection); the pipeline's source fails until then",
+    "aws:codeconnections/host:Host": r => `${r.inputs.name}: ${r.inputs.providerEndpoint}` +
+        `${r.inputs.vpcConfiguration ? ` from ${r.inputs.vpcConfiguration.vpcId}` : ""}, PENDING until someone sets it up once in the ` +
+        "console (Developer Tools > Settings > Connections > Hosts > Set up host)",
 };
+
+/** A push filter in words: `tags v* but not *-rc*`, `branches main changing app/**`. */
+function filterWords(filter: Record<string, { includes?: string[]; excludes?: string[] }>): string {
+    return Object.entries(filter).map(([kind, { includes, excludes }]) =>
+        `${kind === "filePaths" ? "changing" : kind} ${includes?.join(", ") ?? "any"}${excludes ? ` but not ${excludes.join(", ")}` : ""}`).join(" ");
+}
+
+/** Where the pipeline's source comes from and what starts it. */
+function sourceWords(pipeline: Resource): string {
+    const [action] = pipeline.inputs.stages[0].actions;
+    const { RepositoryName, FullRepositoryId, ConnectionArn, BranchName } = action.configuration;
+    if (action.provider === "CodeCommit") {
+        return `source CodeCommit ${RepositoryName}, started by EventBridge on a push to ${BranchName}`;
+    }
+    const pushes: Record<string, any>[] | undefined = pipeline.inputs.triggers?.[0].gitConfiguration.pushes;
+    return `source ${FullRepositoryId} through ${ConnectionArn}, started on a push ` +
+        `${pushes ? `of ${pushes.map(filterWords).join(" or ")}` : `to ${BranchName}`} (a manual start builds ${BranchName})`;
+}
 
 function describe(r: Resource): string {
     const details = DETAILS[r.type]?.(r);

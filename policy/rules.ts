@@ -273,6 +273,42 @@ export const noPublicPrincipals: ResourceValidationPolicy = {
     }),
 };
 
+/** What lets a principal reach repositories through a connection: using it, or handing it to a service. */
+const CONNECTION_ACTIONS = ["UseConnection", "PassConnection"];
+const CONNECTION_PREFIXES = ["codeconnections", "codestar-connections"];
+/** A connection's ARN: `arn:<partition>:<prefix>:<region>:<account>:connection/<id>`. */
+const CONNECTION_ARN = /^arn:[\w-]+:([\w-]+):[\w-]*:\d{12}:connection\/[\w-]+$/;
+/** A resource pattern that could match some connection: `*`, or an ARN whose service may be a connections prefix. */
+const mayMatchConnections = (r: string) => r === "*" || new RegExp(`^arn:[^:]*:(${CONNECTION_PREFIXES.join("|")}|[^:]*[*?][^:]*):`).test(r);
+
+export const connectionsNamedByArn: ResourceValidationPolicy = {
+    name: "connections-used-by-arn",
+    description: "A grant to use or pass a CodeConnections connection (codeconnections: or codestar-connections:) names the "
+        + "connections by ARN, under the action's own service prefix: never \"*\" or a wildcard, which reaches every repository "
+        + "of every connection in the account, and never the other prefix's ARN, which IAM does not match.",
+    enforcementLevel: MANDATORY,
+    validateResource: eachAllowStatement((s, where, _args, report) => {
+        for (const prefix of CONNECTION_PREFIXES) {
+            const actions = list(s.Action).filter(a => CONNECTION_ACTIONS.some(c => actionMatches(a, `${prefix}:${c}`)));
+            if (actions.length === 0) {
+                continue;
+            }
+            if (s.NotResource !== undefined) {
+                report(`${where} allows ${actions.join(", ")} with NotResource, which reaches every other connection; name the connection's ARN.`);
+            }
+            for (const resource of list(s.Resource)) {
+                const arn = CONNECTION_ARN.exec(resource);
+                if (/[*?]/.test(resource) && mayMatchConnections(resource)) {
+                    report(`${where} allows ${actions.join(", ")} on "${resource}"; name the connection's ARN.`);
+                } else if (arn && arn[1] !== prefix) {
+                    report(`${where} allows ${actions.join(", ")} on ${resource}, a ${arn[1]} ARN: IAM matches a connection only under `
+                        + `the action's own prefix, so this grants nothing; name it as arn:...:${prefix}:...`);
+                }
+            }
+        }
+    }),
+};
+
 // ---------------------------------------------------------------- stack rules: buckets and what configures them
 
 const BUCKET = "aws:s3/bucket:Bucket";
@@ -360,7 +396,7 @@ const fsbp = FSBP_CONTROLS.map(ruleOf);
 
 export const resourcePolicies: ResourceValidationPolicy[] = [
     awsProvidersPinAccounts, noWildcardActions, noPassRoleOnAnyResource, noAwsManagedPolicies,
-    crossAccountPrincipalsScopedToRoles, noPublicPrincipals,
+    crossAccountPrincipalsScopedToRoles, noPublicPrincipals, connectionsNamedByArn,
     ...fsbp.filter((p): p is ResourceValidationPolicy => "validateResource" in p),
 ];
 export const stackPolicies: StackValidationPolicy[] = [

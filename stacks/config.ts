@@ -6,6 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Region } from "@pulumi/aws/types/enums";
 import { z } from "zod";
 import { PLACEHOLDER_IMAGE } from "../components/buildspec";
+import { CONNECTION_PROVIDERS, SELF_MANAGED_PROVIDERS } from "../components/SourceConnection";
 import { isSupportedRegion, partitionOf, SUPPORTED_PARTITIONS } from "../components/policies/document";
 import { isRootUser } from "../components/securityHub";
 import { keptNames } from "./names";
@@ -44,6 +45,14 @@ const accountId = () => matching(/^\d{12}$/, "a 12-digit AWS account id, quoted 
 const ROLE_ARN = /^arn:aws(-cn|-us-gov)?:iam::\d{12}:role\/[\w+=,.@\/-]{1,64}$/;
 const roleArn = () => matching(ROLE_ARN, "an IAM role ARN");
 /** CodeCommit, CodeDeploy and deployment config names. */
+const UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
+/**
+ * A CodeConnections ARN under either service prefix: `codestar-connections` before AWS renamed the
+ * service in July 2024, `codeconnections` after; both stay valid
+ * (https://docs.aws.amazon.com/dtconsole/latest/userguide/security-iam.html).
+ */
+const CONNECTIONS_ARN = (type: string, id: string) =>
+    new RegExp(`^arn:aws(-cn|-us-gov)?:(codeconnections|codestar-connections):[a-z0-9-]+:\\d{12}:${type}\\/${id}$`);
 const resourceName = (what: string) =>
     matching(/^[A-Za-z0-9][\w.-]{0,99}$/, `${what} (letters, digits, . _ -; at most 100)`);
 /** ECS cluster, service, family and container names. */
@@ -91,14 +100,108 @@ const AccountSchema = z.strictObject({
     examples: [{ accountId: "111111111111", provisioningRoleArn: "arn:aws:iam::111111111111:role/pulumi-provisioner" }],
 });
 
-const SourceSchema = z.strictObject({
+const branchName = () => z.string().regex(/^[\w.\/-]{1,100}$/).refine(isGitBranchName).meta({ expected: "a git branch name" });
+
+const CodeCommitSourceSchema = z.strictObject({
+    provider: z.literal("CodeCommit").default("CodeCommit")
+        .meta({ expected: "CodeCommit (or no provider)", derivedDefault: "CodeCommit" })
+        .describe("CodeCommit: a repository in the pipeline account, started by an EventBridge rule on pushes to `branch`.")
+        .meta({ examples: ["CodeCommit"] }),
     repositoryName: resourceName("a CodeCommit repository name").describe("The repository's name, in the pipeline account.")
         .meta({ examples: ["my-service"] }),
     create: yesNo().default(true).meta({ expected: "true (create the repository) or false (use an existing one)" })
         .describe("Create the repository (true) or look up an existing one (false).").meta({ examples: [true] }),
-    branch: z.string().regex(/^[\w.\/-]{1,100}$/).refine(isGitBranchName).meta({ expected: "a git branch name" }).default("main")
-        .describe("The branch whose pushes start the pipeline.").meta({ examples: ["main"] }),
+    branch: branchName().default("main").describe("The branch whose pushes start the pipeline.").meta({ examples: ["main"] }),
 }).meta({ examples: [{ repositoryName: "my-service", create: true, branch: "main" }] });
+
+/** A list of trigger patterns as GitBranchFilterCriteria and its siblings take them: 1 to 8, each 1 to 255 characters. */
+const patterns = (what: string, example: string) => z.array(z.string().min(1).max(255)).min(1).max(8)
+    .meta({ expected: `a list of 1 to 8 ${what} patterns (globs such as ${example}, each 1 to 255 characters)`, examples: [[example]] });
+
+/** Include and exclude patterns of one kind (https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_GitBranchFilterCriteria.html). */
+const criteria = (what: string, plural: string, include: string, exclude: string) => z.strictObject({
+    includes: patterns(what, include).optional().describe(`${plural} that start the pipeline.`)
+        .meta({ derivedDefault: "none: every one not excluded" }),
+    excludes: patterns(what, exclude).optional().describe(`${plural} that never start it, even if included.`)
+        .meta({ derivedDefault: "none" }),
+}).superRefine(includesOrExcludes, ALWAYS).meta({ expected: "a block with includes, excludes or both", examples: [{ includes: [include] }] });
+
+/**
+ * One push filter of a V2 trigger. CodePipeline takes tags, branches, or branches with file paths
+ * in one filter (https://docs.aws.amazon.com/codepipeline/latest/userguide/pipelines-filter.html).
+ */
+const PushFilterSchema = z.strictObject({
+    tags: criteria("tag", "Tags", "v*", "*-rc*").optional().describe("Start on a push of a matching tag (alone in its filter).")
+        .meta({ derivedDefault: "none" }),
+    branches: criteria("branch", "Branches", "main", "experimental/**").optional().describe("Start on a push to a matching branch.")
+        .meta({ derivedDefault: "none" }),
+    filePaths: criteria("file path", "File paths", "app/**", "**/*.md").optional()
+        .describe("With branches: start only when a pushed commit changes a matching file.").meta({ derivedDefault: "none" }),
+}).superRefine(pushFilterCombination, ALWAYS).meta({
+    expected: "a block with tags, branches, or branches and filePaths",
+    examples: [{ tags: { includes: ["v*"] } }, { branches: { includes: ["main"] }, filePaths: { includes: ["app/**"] } }],
+});
+
+const HostVpcSchema = z.strictObject({
+    vpcId: matching(/^vpc-[0-9a-f]{8,17}$/, "a VPC id").describe("The VPC the server is reachable from.")
+        .meta({ examples: ["vpc-0123456789abcdef0"] }),
+    subnetIds: z.array(matching(/^subnet-[0-9a-f]{8,17}$/, "a subnet id")).min(1).max(10)
+        .meta({ expected: "a list of 1 to 10 subnet ids of the VPC" }).describe("Subnets of the VPC that reach the server.")
+        .meta({ examples: [["subnet-0123456789abcdef0"]] }),
+    securityGroupIds: z.array(matching(/^sg-[0-9a-f]{8,17}$/, "a security group id")).min(1).max(10)
+        .meta({ expected: "a list of 1 to 10 security group ids of the VPC" })
+        .describe("Security groups that let CodeConnections reach the server over HTTPS.").meta({ examples: [["sg-0123456789abcdef0"]] }),
+    tlsCertificate: z.string().max(16384).regex(/^-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----\s*$/)
+        .meta({ expected: "a PEM certificate (-----BEGIN CERTIFICATE----- ...), at most 16384 characters" }).optional()
+        .describe("The server's TLS certificate, when a private CA signed it.")
+        .meta({ examples: ["-----BEGIN CERTIFICATE-----\nMIIB...\n-----END CERTIFICATE-----"], derivedDefault: "none: a public CA" }),
+}).meta({ examples: [{ vpcId: "vpc-0123456789abcdef0", subnetIds: ["subnet-0123456789abcdef0"], securityGroupIds: ["sg-0123456789abcdef0"] }] });
+
+/** https://docs.aws.amazon.com/codeconnections/latest/APIReference/API_CreateHost.html */
+const HostSchema = z.strictObject({
+    arn: matching(CONNECTIONS_ARN("host", "[\\w.-]+"), "a CodeConnections host ARN").optional()
+        .describe("An existing host, in the pipeline account and the stack's region (hosts are regional).")
+        .meta({ examples: ["arn:aws:codeconnections:ap-northeast-2:111111111111:host/my-ghes-0a1b2c3d"],
+            derivedDefault: "none: exactly one of arn and endpoint" }),
+    endpoint: z.string().max(512).regex(/^https:\/\/[^\s\/]+(\/\S*)?$/).meta({ expected: "an https:// URL of the server, at most 512 characters" })
+        .optional().describe("The server's URL: this program creates a host for it, PENDING until it is set up in the console.")
+        .meta({ examples: ["https://github.example.com"], derivedDefault: "none: exactly one of arn and endpoint" }),
+    vpc: HostVpcSchema.optional().describe("With endpoint: where a server that is not reachable from the internet is.")
+        .meta({ derivedDefault: "none: the server is reachable from the internet" }),
+}).superRefine(oneHost, ALWAYS).meta({ expected: "a block with arn (an existing host) or endpoint (a host to create)",
+    examples: [{ endpoint: "https://github.example.com" }] });
+
+const ConnectionSourceSchema = z.strictObject({
+    provider: z.enum(CONNECTION_PROVIDERS).meta({ expected: `a source provider: CodeCommit, ${CONNECTION_PROVIDERS.join(", ")}` })
+        .describe("Where the repository is, reached through a CodeConnections connection (CodePipeline's CodeStarSourceConnection action).")
+        .meta({ examples: ["GitHub"] }),
+    repository: matching(/^[\w.-]+(\/[\w.-]+)+$/, "owner/repository (GitLab: group/subgroup/project)")
+        .describe("The repository, as the provider names it (FullRepositoryId).").meta({ examples: ["my-org/my-service"] }),
+    branch: branchName().default("main")
+        .describe("The default branch: pushes to it start the pipeline when there are no triggers; a manual start builds it.")
+        .meta({ examples: ["main"] }),
+    connectionArn: matching(CONNECTIONS_ARN("connection", UUID), "a CodeConnections connection ARN").optional()
+        .describe("An existing connection: the pipeline account's, or a codeconnections one shared into it with AWS RAM.")
+        .meta({ examples: ["arn:aws:codeconnections:us-east-1:111111111111:connection/0a1b2c3d-4e5f-4a6b-8c9d-0e1f2a3b4c5d"],
+            derivedDefault: "none: this stack creates a connection, PENDING until its one-time handshake in the console" }),
+    host: HostSchema.optional().describe("GitHubEnterpriseServer and GitLabSelfManaged, with a created connection: the server's host.")
+        .meta({ derivedDefault: "none" }),
+    fullClone: yesNo().default(false)
+        .describe("The build gets a full git clone (CODEBUILD_CLONE_REF), with history and tags; the build role may then use the connection.")
+        .meta({ examples: [false] }),
+    triggers: z.array(PushFilterSchema).min(1).max(3).meta({ expected: "a list of 1 to 3 push filters" }).optional()
+        .describe("CodePipeline V2 push triggers: any one filter starts the pipeline; without them, pushes to `branch` do.")
+        .meta({ examples: [[{ tags: { includes: ["v*"] } }]], derivedDefault: "none: every push to `branch`" }),
+}).superRefine(connectionSourceComplete, ALWAYS).meta({
+    examples: [{ provider: "GitHub", repository: "my-org/my-service", branch: "main" }],
+});
+
+/** CodeCommit (today's keys, with or without `provider`) or a repository reached through CodeConnections. */
+const SourceSchema = z.discriminatedUnion("provider", [CodeCommitSourceSchema, ConnectionSourceSchema]).meta({
+    expected: "a block: a CodeCommit repository (repositoryName) or, with provider " +
+        `${CONNECTION_PROVIDERS.join(", ")}, a repository through CodeConnections`,
+    examples: [{ repositoryName: "my-service", create: true, branch: "main" }],
+});
 
 const BuildSchema = z.strictObject({
     computeType: z.enum(["BUILD_GENERAL1_SMALL", "BUILD_GENERAL1_MEDIUM", "BUILD_GENERAL1_LARGE", "BUILD_GENERAL1_XLARGE",
@@ -280,7 +383,7 @@ const ConfigShape = z.strictObject({
         .meta({ examples: [{ accountId: "222222222222", provisioningRoleArn: "arn:aws:iam::222222222222:role/pulumi-provisioner" }] }),
     allowSameAccount: yesNo().default(false)
         .describe("Allow one account on both sides (a one-account sandbox).").meta({ examples: [false] }),
-    source: SourceSchema.describe("The CodeCommit repository the pipeline builds from."),
+    source: SourceSchema.describe("The repository the pipeline builds from: CodeCommit, or GitHub, GitLab or Bitbucket through CodeConnections."),
     build: BuildSchema.prefault({}).describe("The CodeBuild project that builds the source."),
     manualApproval: yesNo().default(true).describe("A manual approval gates the deploy.").meta({ examples: [true] }),
     deployTarget: DeployTargetSchema.describe("Where the pipeline deploys: exactly one of create and existing."),
@@ -297,7 +400,7 @@ const ConfigShape = z.strictObject({
         .describe("After `pulumi destroy`: kept resources to adopt (Pulumi's `import`, by name) instead of creating them again."),
 });
 export const ConfigSchema = ConfigShape.superRefine(twoAccounts, ALWAYS).superRefine(targetResourcesInTargetAccount, ALWAYS)
-    .superRefine(rolesInRegionPartition, ALWAYS);
+    .superRefine(rolesInRegionPartition, ALWAYS).superRefine(connectionUsableFromPipelineAccount, ALWAYS);
 
 // Reading: derived defaults, the parse, the engine's config.
 
@@ -305,6 +408,8 @@ export const ConfigSchema = ConfigShape.superRefine(twoAccounts, ALWAYS).superRe
 export type StackConfig = ReturnType<typeof withDerivedDefaults>;
 /** An AWS account that this program provisions into. */
 export type AccountConfig = StackConfig["pipelineAccount"];
+/** A source through CodeConnections: GitHub, GitLab, Bitbucket or a server of the user's own. */
+export type ConnectionSourceConfig = Exclude<StackConfig["source"], { provider: "CodeCommit" }>;
 /** An existing CodeDeploy-for-ECS blue/green target in the target account, made outside this program. */
 export type ExistingTargetConfig = NonNullable<StackConfig["deployTarget"]["existing"]>;
 
@@ -483,8 +588,10 @@ function adoptedNames(project: string, stack: string) {
                 continue;
             }
             if (name === undefined) {
-                problem(ctx, ["adopt", key], key === "sourceRepository"
+                const lookedUp = c.source.provider === "CodeCommit"
                     ? "no key: with source.create false the repository is looked up, never created"
+                    : `no key: a ${c.source.provider} source has no CodeCommit repository`;
+                problem(ctx, ["adopt", key], key === "sourceRepository" ? lookedUp
                     : "no key: with deployTarget.existing the stack creates no container log group", `(remove adopt.${key})`);
             } else if (id !== name) {
                 problem(ctx, ["adopt", key], `the name this stack gives it, ${name}`, name);
@@ -497,6 +604,124 @@ function exactlyOneTarget(t: { create?: object; existing?: object }, ctx: Ctx) {
     if (isBlock(t) && (t.create === undefined) === (t.existing === undefined)) {
         problem(ctx, [], "a block with exactly one of create (a target this program makes) or existing (one made elsewhere)",
             "deployTarget: { create: { serviceName: my-service } }", "supersedes");
+    }
+}
+
+/**
+ * Regions where CodePipeline has no CodeStarSourceConnection action, as AWS lists them
+ * (https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-CodestarConnectionSource.html;
+ * the China regions' edition of that page excludes both China regions). A region AWS adds later is
+ * not refused here: `pulumi preview` would be the first to know.
+ */
+export const NO_CONNECTION_SOURCE_REGIONS: readonly string[] = ["ap-east-1", "ap-south-2", "ap-southeast-3", "ap-southeast-4",
+    "ap-northeast-3", "af-south-1", "me-south-1", "me-central-1", "eu-south-2", "eu-central-2", "il-central-1", "us-gov-west-1",
+    "cn-north-1", "cn-northwest-1"];
+
+/** What the connection rules read of a source block (written out: the schema refers to the rules). */
+interface ConnectionSourceKeys {
+    provider: string;
+    repository: string;
+    connectionArn?: string;
+    host?: { arn?: string; endpoint?: string };
+}
+
+/**
+ * The connection and host are usable from the pipeline account: the region has the source action;
+ * a connection is the pipeline account's, or a `codeconnections` one shared into it (AWS RAM shares
+ * no `codestar-connections` connections: https://docs.aws.amazon.com/dtconsole/latest/userguide/connections-share.html);
+ * a host is the pipeline account's, in the stack's region (hosts are regional, connections global:
+ * https://docs.aws.amazon.com/dtconsole/latest/userguide/welcome-connections-how-it-works-global.html).
+ */
+function connectionUsableFromPipelineAccount(c: Config, ctx: Ctx) {
+    if (!valid(ctx, ["region"], ["source", "provider"]) || !(CONNECTION_PROVIDERS as readonly string[]).includes(c.source.provider)) {
+        return;
+    }
+    const source = c.source as ConnectionSourceKeys;
+    if (NO_CONNECTION_SOURCE_REGIONS.includes(c.region)) {
+        problem(ctx, ["source", "provider"], `CodeCommit: CodePipeline has no CodeStarSourceConnection action in ${c.region}`, "CodeCommit");
+        return;
+    }
+    if (!valid(ctx, ["pipelineAccount", "accountId"])) {
+        return;
+    }
+    const partition = partitionOf(c.region);
+    const account = c.pipelineAccount.accountId;
+    const connection = ["source", "connectionArn"];
+    if (source.connectionArn && valid(ctx, connection)) {
+        const [, arnPartition, service, , owner] = source.connectionArn.split(":");
+        if (arnPartition !== partition) {
+            problem(ctx, connection, `a connection of the ${partition} partition, the region ${c.region}'s`,
+                `arn:${partition}:${service}:${c.region}:${owner}:connection/0a1b2c3d-...`);
+        } else if (owner !== account && service === "codestar-connections") {
+            problem(ctx, connection, `a connection of the pipeline account ${account}, or a codeconnections one shared into it ` +
+                "with AWS RAM (RAM does not share codestar-connections connections)",
+                `arn:${partition}:codeconnections:${c.region}:${account}:connection/0a1b2c3d-...`);
+        }
+    }
+    const host = ["source", "host", "arn"];
+    if (source.host?.arn && valid(ctx, host)) {
+        const [, arnPartition, , region, owner] = source.host.arn.split(":");
+        if (`${arnPartition}:${region}:${owner}` !== `${partition}:${c.region}:${account}`) {
+            problem(ctx, host, `a host of the pipeline account ${account} in the region ${c.region} (hosts are regional)`,
+                `arn:${partition}:codeconnections:${c.region}:${account}:host/my-ghes-0a1b2c3d`);
+        }
+    }
+}
+
+/** GitHub and Bitbucket name a repository owner/name; GitLab nests groups. A host belongs to a created connection to a server. */
+function connectionSourceComplete(s: ConnectionSourceKeys, ctx: Ctx) {
+    if (!isBlock(s)) {
+        return;
+    }
+    const selfManaged = (SELF_MANAGED_PROVIDERS as readonly string[]).includes(s.provider);
+    if (valid(ctx, ["provider"], ["repository"]) && !s.provider.startsWith("GitLab") && s.repository.split("/").length !== 2) {
+        problem(ctx, ["repository"], `owner/repository: ${s.provider} names a repository by its owner and its name`, "my-org/my-service");
+    }
+    if (!valid(ctx, ["provider"], ["connectionArn"], ["host"])) {
+        return;
+    }
+    if (s.connectionArn && s.host) {
+        problem(ctx, ["host"], "no host with connectionArn: an existing connection has its host already", "(remove source.host)");
+    } else if (s.host && !selfManaged) {
+        problem(ctx, ["host"], `no host: ${s.provider} is a cloud service; hosts are for ${SELF_MANAGED_PROVIDERS.join(" and ")}`,
+            "(remove source.host)");
+    } else if (!s.connectionArn && selfManaged && !s.host) {
+        problem(ctx, ["host"], `with provider ${s.provider} and no connectionArn, the host of your server (its endpoint, or an existing host's arn)`,
+            "{ endpoint: https://github.example.com }");
+    }
+}
+
+/** CodePipeline's valid push filters: tags alone, branches, or branches with file paths. */
+function pushFilterCombination(f: { tags?: object; branches?: object; filePaths?: object }, ctx: Ctx) {
+    if (!isBlock(f)) {
+        return;
+    }
+    if (f.tags && (f.branches || f.filePaths)) {
+        problem(ctx, ["tags"], "tags in a filter of their own: CodePipeline filters on tags, branches, or branches with filePaths",
+            "a second filter: [{ tags: { includes: [\"v*\"] } }, { branches: { includes: [main] } }]");
+    } else if (f.filePaths && !f.branches) {
+        problem(ctx, ["filePaths"], "filePaths beside branches: CodePipeline filters file paths only on the branches it names",
+            "{ branches: { includes: [main] }, filePaths: { includes: [\"app/**\"] } }");
+    } else if (!f.tags && !f.branches) {
+        problem(ctx, [], "a block with tags, branches, or branches and filePaths", "{ tags: { includes: [\"v*\"] } }", "value");
+    }
+}
+
+function includesOrExcludes(c: { includes?: string[]; excludes?: string[] }, ctx: Ctx) {
+    if (isBlock(c) && c.includes === undefined && c.excludes === undefined) {
+        problem(ctx, [], "a block with includes, excludes or both", "{ includes: [main] }", "value");
+    }
+}
+
+function oneHost(h: { arn?: string; endpoint?: string; vpc?: object }, ctx: Ctx) {
+    if (!isBlock(h)) {
+        return;
+    }
+    if ((h.arn === undefined) === (h.endpoint === undefined)) {
+        problem(ctx, [], "a block with exactly one of arn (an existing host) or endpoint (a host to create)",
+            "{ endpoint: https://github.example.com }", "supersedes");
+    } else if (h.arn && h.vpc) {
+        problem(ctx, ["vpc"], "no vpc with arn: an existing host has its own", "(remove source.host.vpc)");
     }
 }
 

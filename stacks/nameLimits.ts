@@ -102,6 +102,14 @@ export const NAME_LIMITS = {
         type: "aws:codedeploy/deploymentGroup:DeploymentGroup", field: "deploymentGroupName", min: 1, max: 100, chars: /./, pattern: /^.+$/,
         doc: "https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_CreateDeploymentGroup.html",
     },
+    codeconnectionsConnection: {
+        type: "aws:codeconnections/connection:Connection", field: "name", min: 1, max: 32, chars: /./, pattern: /^.+$/,
+        doc: "https://docs.aws.amazon.com/codeconnections/latest/APIReference/API_CreateConnection.html",
+    },
+    codeconnectionsHost: {
+        type: "aws:codeconnections/host:Host", field: "name", min: 1, max: 64, chars: /./, pattern: /^.+$/,
+        doc: "https://docs.aws.amazon.com/codeconnections/latest/APIReference/API_CreateHost.html",
+    },
     loadBalancer: {
         type: "aws:lb/loadBalancer:LoadBalancer", field: "name", min: 1, max: 32, chars: /[A-Za-z0-9-]/,
         pattern: /^(?!internal-)[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/,

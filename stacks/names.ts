@@ -69,6 +69,9 @@ export function stackNames(config: StackConfig) {
         releaseProject: fitName({ body: prefix, tail: "-release" }, NAME_LIMITS.codebuildProject),
         keyAlias: fitName({ head: "alias/", body: prefix, tail: "-artifacts" }, NAME_LIMITS.kmsAlias),
         imageRepository: fitName(config.images.repositoryName, NAME_LIMITS.ecrRepository),
+        /** A created source connection, and a created host: what someone finds in the console to complete their handshakes. */
+        sourceConnection: fitName(prefix, NAME_LIMITS.codeconnectionsConnection),
+        sourceHost: fitName(prefix, NAME_LIMITS.codeconnectionsHost),
         roles: { pipeline: role("pipeline"), build: role("build"), events: role("events"), deploy: role("deploy") },
         targetRoles: { task: role("task"), execution: role("task-execution"), codeDeploy: role("codedeploy") },
         /** A created target's names; an existing target's are used as config gives them. */
@@ -90,7 +93,7 @@ export type StackNames = ReturnType<typeof stackNames>;
 export function keptNames(config: StackConfig) {
     const names = stackNames(config);
     return {
-        sourceRepository: config.source.create ? config.source.repositoryName : undefined,
+        sourceRepository: config.source.provider === "CodeCommit" && config.source.create ? config.source.repositoryName : undefined,
         imageRepository: names.imageRepository,
         // CodeBuild's own convention for a project's log group.
         buildLogGroup: `/aws/codebuild/${names.buildProject}`,

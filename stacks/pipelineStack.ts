@@ -1,3 +1,4 @@
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as yaml from "js-yaml";
 import { buildEnvironment, ecsImageBuildspec } from "../components/buildspec";
@@ -7,9 +8,10 @@ import { EcsBlueGreenTarget, taskExceptions } from "../components/EcsBlueGreenTa
 import { DEPLOYMENT_GRACE_DAYS, ImageRepository } from "../components/ImageRepository";
 import { ProdDeployRole } from "../components/ProdDeployRole";
 import { partitionOf } from "../components/policies/document";
+import { SourceConnection } from "../components/SourceConnection";
 import { accountProvider, roleArn } from "./accounts";
-import { ExistingTargetConfig, StackConfig } from "./config";
-import { keptNames, stackNames } from "./names";
+import { arnAccount, ConnectionSourceConfig, ExistingTargetConfig, StackConfig } from "./config";
+import { keptNames, StackNames, stackNames } from "./names";
 
 /**
  * One complete pipeline: the artifact store, image repository and pipeline in the pipeline
@@ -81,13 +83,14 @@ export function buildStack(config: StackConfig) {
         passRoleArns: [target.taskRoleArn, target.executionRoleArn],
     }, { provider: targetProvider });
 
+    const source = config.source.provider === "CodeCommit" ? config.source : connectionSource(config, config.source, names, pipelineProvider);
     const pipeline = new CrossAccountPipeline("pipeline", {
         accountId: pipelineAccountId,
         region: config.region,
         pipelineName: names.pipeline,
         buildProjectNames: { build: names.buildProject, release: names.releaseProject },
         roleNames: names.roles,
-        source: config.source,
+        source,
         build: {
             ...config.build,
             buildspec: config.build.buildspec ?? yaml.dump(ecsImageBuildspec({ network: !!created }), { lineWidth: -1 }),
@@ -129,7 +132,10 @@ export function buildStack(config: StackConfig) {
     return {
         pipelineName: pipeline.pipelineName,
         pipelineConsoleUrl: pipeline.consoleUrl,
-        repositoryCloneUrl: pipeline.repositoryCloneUrlHttp,
+        // What a developer pushes to: a CodeCommit clone URL, or the connection and whether its handshake is done.
+        ...("connectionStatus" in source
+            ? { sourceConnectionArn: source.connectionArn, sourceConnectionStatus: source.connectionStatus }
+            : { repositoryCloneUrl: pipeline.repositoryCloneUrlHttp }),
         artifactBucketName: store.bucketName,
         artifactKeyArn: store.keyArn,
         prodDeployRoleArn: deployRole.roleArn,
@@ -138,6 +144,29 @@ export function buildStack(config: StackConfig) {
         ...(target.url ? { applicationUrl: target.url } : {}),
         ...(target.networkLogBucketName ? { networkLogBucketName: target.networkLogBucketName } : {}),
     };
+}
+
+/**
+ * A source through CodeConnections: the connection config names, or one this stack creates, PENDING
+ * until someone completes its handshake in the console. An existing connection of the pipeline
+ * account is looked up for its status; a shared one's status is its owner's to see.
+ */
+function connectionSource(config: StackConfig, source: ConnectionSourceConfig, names: StackNames, provider: aws.Provider) {
+    if (source.connectionArn) {
+        const owner = arnAccount(source.connectionArn);
+        const connectionStatus = owner === config.pipelineAccount.accountId
+            ? aws.codestarconnections.getConnectionOutput({ arn: source.connectionArn }, { provider }).connectionStatus
+            : pulumi.output(`shared by account ${owner} with AWS RAM: its status shows there`);
+        return { ...source, connectionArn: pulumi.output(source.connectionArn), connectionStatus };
+    }
+    const { arn, endpoint, vpc } = source.host ?? {};
+    const connection = new SourceConnection("source", {
+        connectionName: names.sourceConnection,
+        hostName: names.sourceHost,
+        providerType: source.provider,
+        host: arn ? { arn } : endpoint ? { endpoint, vpc } : undefined,
+    }, { provider });
+    return { ...source, connectionArn: connection.connectionArn, connectionStatus: connection.connectionStatus };
 }
 
 /** An existing target, in the shape of a created one's outputs: everything comes from config. */

@@ -44,7 +44,10 @@ describe("day 2: re-create after destroy, adopting what the destroy kept", () =>
             });
 
             it("has an adoption key for every kept resource with a fixed name (the source and image repositories, both log groups)", () => {
-                assert.deepEqual(kept.map(r => r.name).sort(), Object.keys(ADOPT_KEYS).sort(),
+                // A source through a connection has no repository of its own: the code is the provider's.
+                const codeCommit = block(readStackConfig(stack), "source").provider === undefined;
+                const expected = Object.keys(ADOPT_KEYS).filter(name => codeCommit || name !== "pipeline-repository");
+                assert.deepEqual(kept.map(r => r.name).sort(), expected.sort(),
                     "a kept resource with a fixed name and no adoption path: a re-create after destroy would fail on it");
             });
 
@@ -134,4 +137,28 @@ describe("day 2: changing the network of a running target", () => {
             });
         });
     }
+});
+
+const CONNECTION = "aws:codeconnections/connection:Connection";
+const HOST = "aws:codeconnections/host:Host";
+const GHES = { provider: "GitHubEnterpriseServer", repository: "platform/my-service", host: { endpoint: "https://github.example.com" } };
+
+describe("day 2: a source through a connection", () => {
+    it("destroy deletes a created connection and host, whatever retainOnDelete says: a kept one would be a credential nobody watches", async () => {
+        for (const retain of [true, false]) {
+            const e = await evaluateWith("prod", c => { c[key("retainOnDelete")] = retain; c[key("source")] = GHES; });
+            assert.ifError(e.error);
+            const parts = [one(e, CONNECTION), one(e, HOST)];
+            assert.deepEqual(parts.map(r => r.retainOnDelete || r.protect), [false, false]);
+        }
+    });
+
+    it("a new provider or server replaces the connection, deleting the old one first: its name is fixed and unique in the account", async () => {
+        const [github, ghes] = await Promise.all([evaluateWith("prod", () => undefined), evaluateWith("prod", c => { c[key("source")] = GHES; })]);
+        const [before, after] = [one(github, CONNECTION), one(ghes, CONNECTION)];
+        assert.equal(after.inputs.name, before.inputs.name);
+        // providerType and hostArn are the connection's create-only inputs: a change replaces it.
+        assert.notDeepEqual([after.inputs.providerType, after.inputs.hostArn], [before.inputs.providerType, before.inputs.hostArn]);
+        assert.deepEqual([before.deleteBeforeReplace, after.deleteBeforeReplace, one(ghes, HOST).deleteBeforeReplace], [true, true, true]);
+    });
 });

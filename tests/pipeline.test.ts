@@ -71,36 +71,66 @@ for (const stack of committedStacks()) {
             assert.strictEqual(one(e, PIPELINE).inputs.pipelineType, "V2");
         });
 
-        it("starts on a push to the configured branch by event, not by polling", async () => {
-            const e = await evaluated(stack);
-            const [source] = one(e, PIPELINE).inputs.stages[0].actions;
-            assert.strictEqual(source.configuration.PollForSourceChanges, "false");
-            assert.strictEqual(source.configuration.BranchName, block(config, "source").branch);
-            const pattern = JSON.parse(one(e, "aws:cloudwatch/eventRule:EventRule").inputs.eventPattern);
-            assert.deepStrictEqual(pattern.resources, [one(e, "aws:codecommit/repository:Repository").state.arn]);
-            assert.deepStrictEqual(pattern.detail.referenceName, [block(config, "source").branch]);
-            const target = one(e, "aws:cloudwatch/eventTarget:EventTarget");
-            assert.strictEqual(target.inputs.arn, one(e, PIPELINE).state.arn);
-            assert.strictEqual(target.inputs.roleArn, one(e, ROLE, "pipeline-source-events").state.arn);
-        });
+        const source = block(config, "source");
+        const codeCommit = source.provider === undefined || source.provider === "CodeCommit";
+        if (codeCommit) {
+            it("starts on a push to the configured branch by event, not by polling", async () => {
+                const e = await evaluated(stack);
+                const [action] = one(e, PIPELINE).inputs.stages[0].actions;
+                assert.strictEqual(action.configuration.PollForSourceChanges, "false");
+                assert.strictEqual(action.configuration.BranchName, source.branch);
+                const pattern = JSON.parse(one(e, "aws:cloudwatch/eventRule:EventRule").inputs.eventPattern);
+                assert.deepStrictEqual(pattern.resources, [one(e, "aws:codecommit/repository:Repository").state.arn]);
+                assert.deepStrictEqual(pattern.detail.referenceName, [source.branch]);
+                const target = one(e, "aws:cloudwatch/eventTarget:EventTarget");
+                assert.strictEqual(target.inputs.arn, one(e, PIPELINE).state.arn);
+                assert.strictEqual(target.inputs.roleArn, one(e, ROLE, "pipeline-source-events").state.arn);
+                assert.strictEqual(one(e, PIPELINE).inputs.triggers, undefined, "CodePipeline's triggers are for connections only");
+            });
+        } else {
+            it("fetches the repository through the stack's connection and starts on the configured triggers, not on every push", async () => {
+                const e = await evaluated(stack);
+                const connection = one(e, "aws:codeconnections/connection:Connection");
+                assert.strictEqual(connection.inputs.providerType, source.provider);
+                assert.strictEqual(connection.state.connectionStatus, "PENDING", "created without credentials: the handshake is a person's");
+                const [action] = one(e, PIPELINE).inputs.stages[0].actions;
+                assert.deepStrictEqual([action.provider, action.configuration], ["CodeStarSourceConnection", {
+                    ConnectionArn: connection.state.arn, FullRepositoryId: source.repository, BranchName: source.branch,
+                    OutputArtifactFormat: "CODE_ZIP", DetectChanges: "false",
+                }]);
+                assert.deepStrictEqual(one(e, PIPELINE).inputs.triggers, [{
+                    providerType: "CodeStarSourceConnection",
+                    gitConfiguration: { sourceActionName: action.name, pushes: source.triggers },
+                }]);
+                // Nothing of CodeCommit's: no repository, no EventBridge rule or its role.
+                assert.deepStrictEqual(["aws:codecommit/repository:Repository", "aws:cloudwatch/eventRule:EventRule"].map(t => all(e, t).length), [0, 0]);
+            });
+        }
 
         it("names roles from project and stack, so the other account can name them before they exist", async () => {
             const e = await evaluated(stack);
             const names = all(e, ROLE).map(r => r.inputs.name).sort();
             const prefix = `cross-account-pipeline-${stack}`;
-            assert.deepStrictEqual(names, [`${prefix}-build`, `${prefix}-codedeploy`, `${prefix}-deploy`, `${prefix}-events`,
+            assert.deepStrictEqual(names, [`${prefix}-build`, `${prefix}-codedeploy`, `${prefix}-deploy`, ...codeCommit ? [`${prefix}-events`] : [],
                 `${prefix}-pipeline`, `${prefix}-task`, `${prefix}-task-execution`]);
         });
 
-        it("exports what a user needs after `pulumi up`", async () => {
+        it("exports what a user needs after `pulumi up`: a CodeCommit clone URL, or the connection and its status", async () => {
             const e = await evaluated(stack);
+            const sourceOutputs = codeCommit ? ["repositoryCloneUrl"] : ["sourceConnectionArn", "sourceConnectionStatus"];
             assert.deepStrictEqual(Object.keys(e.outputs).sort(), [
                 "applicationUrl", "artifactBucketName", "artifactKeyArn", "imageRepositoryUrl", "networkLogBucketName", "pipelineConsoleUrl",
-                "pipelineName", "prodDeployRoleArn", "repositoryCloneUrl",
-            ]);
+                "pipelineName", "prodDeployRoleArn", ...sourceOutputs,
+            ].sort());
             assert.strictEqual(e.outputs.networkLogBucketName, one(e, "aws:s3/bucket:Bucket", "target-network-logs-bucket").state.bucket);
             assert.strictEqual(e.outputs.prodDeployRoleArn, one(e, ROLE, "deploy").state.arn);
             assert.match(String(e.outputs.pipelineConsoleUrl), new RegExp(`^https://${region}\\.console\\.aws\\.amazon\\.com/codesuite/codepipeline/pipelines/cross-account-pipeline-${stack}/view`));
+            if (codeCommit) {
+                assert.strictEqual(e.outputs.repositoryCloneUrl, one(e, "aws:codecommit/repository:Repository").state.cloneUrlHttp);
+            } else {
+                const connection = one(e, "aws:codeconnections/connection:Connection");
+                assert.deepStrictEqual([e.outputs.sourceConnectionArn, e.outputs.sourceConnectionStatus], [connection.state.arn, "PENDING"]);
+            }
         });
     });
 

@@ -3,11 +3,13 @@ import { spawnSync } from "child_process";
 import * as path from "path";
 import * as fs from "fs";
 import * as yaml from "js-yaml";
-import { actionsOf } from "../offline/access";
+import { actionsOf, projectKeys } from "../offline/access";
 import { ACCESS_TABLE } from "../offline/accessTable";
 import { committedStacks, readStackConfig, RawConfig, ROOT } from "../offline/engine";
 import { plan } from "../offline/plan";
 import { parsePlanArgs } from "../scripts/planArgs";
+import { parseConfig } from "../stacks/config";
+import { configuredAbsence } from "./support/absence";
 import { block, existingTargetConfig } from "./support/stacks";
 
 /** The access table of a plan's text: each principal's lines, without their indentation. */
@@ -205,10 +207,24 @@ describe("plan: stacks that name what exists instead of creating it", () => {
             privateSubnetIds: ["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"],
         };
         const { access } = await planned(config, "prod");
-        // Only the flow log rows do not apply: the VPC is not the stack's, and neither are its flow logs.
-        assert.deepEqual(access!.filter(r => r.absence).map(r => r.absence),
-            access!.filter(r => /flow log/.test(r.row.resource)).map(r => `${r.row.resource}: the stack registers no aws:ec2/flowLog:FlowLog`));
-        assert.ok(access!.filter(r => /flow log/.test(r.row.resource)).length >= 5);
+        // Every row applies but those about a CodeCommit source (prod's is on GitHub), a full clone, or
+        // flow logs (the VPC, and its flow logs, are not the stack's).
+        const parsed = parseConfig("cross-account-pipeline", "prod", projectKeys("cross-account-pipeline", config));
+        assert.deepEqual(access!.filter(r => r.absence !== undefined && !configuredAbsence(ACCESS_TABLE, r.row, parsed)), []);
+        assert.ok(access!.some(r => r.absence === undefined && r.row.resource === "source connection"));
+        const flowRows = access!.filter(r => /flow log/.test(r.row.resource));
+        assert.ok(flowRows.length >= 5 && flowRows.every(r => /only with a VPC the stack creates/.test(r.absence ?? "")));
+    });
+
+    it("a connection named by config, and one another account shares with AWS RAM: rows about it resolve from its ARN", async () => {
+        for (const [owner, prefix] of [["111111111111", "codestar-connections"], ["333333333333", "codeconnections"]]) {
+            const config = readStackConfig("prod");
+            block(config, "source").connectionArn = `arn:aws:${prefix}:us-east-1:${owner}:connection/0a1b2c3d-4e5f-4a6b-8c9d-0e1f2a3b4c5d`;
+            const { text, access } = await planned(config, "prod");
+            const rows = access!.filter(r => r.row.resource.startsWith("source connection") && r.row.principal === "pipeline role");
+            assert.ok(rows.length >= 2 && rows.every(r => r.absence === undefined && r.decisions.every(d => d.verdict === "expected")));
+            assert.ok(!text.includes("Connection source"), "a named connection is not created");
+        }
     });
 
     it("docs/target.md's own existing-target example", async () => {

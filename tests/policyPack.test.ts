@@ -77,8 +77,12 @@ const ADMIN = "arn:aws:iam::aws:policy/AdministratorAccess";
 const allowAll = (Action: string | string[], Resource: string | string[] = "*") =>
     JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action, Resource }] });
 
-/** [rule, what is broken, the resource the violation must name, how to break it] */
-type Breakage = [string, string, string, (e: Evaluation) => void];
+/** [rule, what is broken, the resource the violation must name, how to break it, the committed stack broken (dev by default)] */
+type Breakage = [string, string, string, (e: Evaluation) => void, string?];
+
+/** The pipeline role's grant of its connection (prod's source is on GitHub). */
+const useConnection = (change: (s: any) => void) => (e: Evaluation) =>
+    editDocument(e, "rolePolicy:RolePolicy", "pipeline-pipeline-permissions", "policy", d => change(statement(d, "UseSourceConnection")));
 
 const BREAKAGES: Breakage[] = [
     ["aws-providers-pin-allowed-account-ids", "a provider without allowedAccountIds", "pipeline-account", e =>
@@ -145,6 +149,21 @@ const BREAKAGES: Breakage[] = [
             const s = statement(d, "AssumedByPipelineRoleOnly");
             s.Principal = { AWS: "*" };
             delete s.Condition;
+        })],
+
+    ["connections-used-by-arn", 'UseConnection on "*"', "pipeline-pipeline-permissions", useConnection(s => { s.Resource = "*"; }), "prod"],
+    ["connections-used-by-arn", "UseConnection on every connection of the account", "pipeline-pipeline-permissions",
+        useConnection(s => { s.Resource = s.Resource.replace(/connection\/.*$/, "connection/*"); }), "prod"],
+    ["connections-used-by-arn", "Use* on a connection ARN of any service", "pipeline-pipeline-permissions",
+        useConnection(s => { s.Action = "codeconnections:Use*"; s.Resource = s.Resource.replace(":codeconnections:", ":*:"); }), "prod"],
+    ["connections-used-by-arn", "UseConnection with NotResource", "pipeline-pipeline-permissions",
+        useConnection(s => { s.NotResource = s.Resource; delete s.Resource; }), "prod"],
+    ["connections-used-by-arn", "UseConnection on the connection under the other prefix (a grant IAM never matches)", "pipeline-pipeline-permissions",
+        useConnection(s => { s.Resource = s.Resource.replace(":codeconnections:", ":codestar-connections:"); }), "prod"],
+    ["connections-used-by-arn", "a build role given PassConnection on every legacy connection (CodeCommit stack)", "pipeline-build-permissions", e =>
+        editDocument(e, "rolePolicy:RolePolicy", "pipeline-build-permissions", "policy", d => {
+            d.Statement.push({ Sid: "PassAnyConnection", Effect: "Allow", Action: "codestar-connections:PassConnection",
+                Resource: "arn:aws:codestar-connections:ap-northeast-2:333333333333:connection/*" });
         })],
 
     ["s3-buckets-encrypted-with-stack-kms-key", "SSE-S3 (AES256)", ARTIFACT_BUCKET, e =>
@@ -326,9 +345,9 @@ describe("policy pack (policy/rules.ts)", () => {
     }
 
     describe("reports each breakage of the program (dev stack)", () => {
-        for (const [name, what, culprit, breakIt] of BREAKAGES) {
-            it(`${name}: ${what}`, async () => {
-                const broken = copy(await evaluated("dev"));
+        for (const [name, what, culprit, breakIt, stack = "dev"] of BREAKAGES) {
+            it(`${name}: ${what}${stack === "dev" ? "" : ` (${stack} stack)`}`, async () => {
+                const broken = copy(await evaluated(stack));
                 breakIt(broken);
                 const found = await violations(rule(name), broken);
                 assert.ok(found.length > 0, `${name} reported nothing for ${what}`);

@@ -12,7 +12,11 @@ const RUNS = 20;
 /** Every documented option and combination the generator must reach (see `features`). */
 const COVERED = [
     "partition aws", "partition aws-cn", "partition aws-us-gov",
-    "created target", "existing target", "created repository", "existing repository",
+    "created target", "existing target", "CodeCommit source", "created repository", "existing repository",
+    "GitHub source", "GitHubEnterpriseServer source", "GitLab source", "GitLabSelfManaged source", "Bitbucket source",
+    "created connection", "own codeconnections connection", "own codestar-connections connection", "shared connection",
+    "existing host", "created host", "created host in a VPC", "full clone", "source archive",
+    "trigger on tags", "trigger on branches", "trigger on branches and file paths", "no triggers",
     "private subnets", "public subnets", "created VPC", "existing VPC", "HTTP", "HTTPS",
     "deletion protection on", "deletion protection off", "root file system read-only", "root file system writable",
     "root user", "non-root user",

@@ -7,7 +7,8 @@ import * as aws from "@pulumi/aws";
 import fc from "fast-check";
 import * as yaml from "js-yaml";
 import { RawConfig, stackFileConfig } from "../../offline/engine";
-import { parseConfig, StackConfig } from "../../stacks/config";
+import { CONNECTION_PROVIDERS, SELF_MANAGED_PROVIDERS } from "../../components/SourceConnection";
+import { NO_CONNECTION_SOURCE_REGIONS, parseConfig, StackConfig } from "../../stacks/config";
 import { keptNames } from "../../stacks/names";
 import { partitionOfRegion, SUPPORTED } from "../support/partitions";
 
@@ -95,12 +96,83 @@ export const accounts = (regionName: string) => fc.tuple(accountId, accountId, f
 /** A branch name git accepts: segments joined by `/`. */
 const branch = fc.oneof(fc.constantFrom("main", "develop", "trunk"), joined("/", 100, joined("-_.", 30)))
     .filter(name => !/\.lock(\/|$)/.test(name));
-/** `source`: the CodeCommit repository, created or existing. */
-export const source = fc.record({
+/** `source` with CodeCommit: the repository, created or existing; `provider` written or left out (it is the default). */
+const codeCommitSource = fc.record({
+    provider: optional(fc.constant("CodeCommit")),
     repositoryName: text(`${ALNUM}_.-`, 1, 99).map(s => `r${s}`).filter(s => !s.endsWith(".git")),
     create: optional(fc.boolean()),
     branch: optional(branch),
 }).map(compact);
+
+const UUID_GROUPS = [8, 4, 4, 4, 12];
+const connectionId = fc.tuple(...UUID_GROUPS.map(n => text(HEX, n, n))).map(groups => groups.join("-"));
+/** A region of the same partition: connections are global, their ARN names the region they were made in. */
+const regionOfPartition = (regionName: string) => fc.constantFrom(...REGIONS.filter(r => partitionName(r) === partitionName(regionName)));
+const connectionArn = (regionName: string, prefix: string, account: fc.Arbitrary<string>) =>
+    fc.tuple(regionOfPartition(regionName), account, connectionId)
+        .map(([r, a, id]) => `arn:${partitionName(regionName)}:${prefix}:${r}:${a}:connection/${id}`);
+
+/**
+ * An existing connection: the pipeline account's, under either service prefix; or a `codeconnections`
+ * one another account (the target account, or one of the organization's) shares with AWS RAM.
+ */
+const existingConnection = (regionName: string, pipelineAccount: string, targetAccount: string) => fc.oneof(
+    connectionArn(regionName, "codeconnections", fc.constant(pipelineAccount)),
+    connectionArn(regionName, "codestar-connections", fc.constant(pipelineAccount)),
+    connectionArn(regionName, "codeconnections", fc.oneof(fc.constant(targetAccount), accountId.filter(a => a !== pipelineAccount))),
+);
+
+/** A server's host: an existing one of the pipeline account in the stack's region, or one to create (maybe in a VPC). */
+const host = (regionName: string, pipelineAccount: string) => fc.oneof(
+    fc.record({ arn: fc.tuple(fc.constantFrom("codeconnections", "codestar-connections"), joined("-", 40), text(HEX, 8, 8))
+        .map(([prefix, name, id]) => `arn:${partitionName(regionName)}:${prefix}:${regionName}:${pipelineAccount}:host/${name}-${id}`) }),
+    fc.record({
+        endpoint: fc.tuple(joined(".", 60), fc.constantFrom("", "/git", "/scm/")).map(([domain, path]) => `https://${domain}.example.com${path}`),
+        vpc: optional(fc.record({
+            vpcId: resourceId("vpc"),
+            subnetIds: fc.uniqueArray(resourceId("subnet"), { minLength: 1, maxLength: 10 }),
+            securityGroupIds: fc.uniqueArray(resourceId("sg"), { minLength: 1, maxLength: 10 }),
+            tlsCertificate: optional(text(`${ALNUM}+/`, 64, 256).map(body => `-----BEGIN CERTIFICATE-----\n${body}\n-----END CERTIFICATE-----\n`)),
+        }).map(compact)),
+    }).map(compact),
+);
+
+/** Trigger patterns: globs as people write them, up to CodePipeline's 255 characters, 1 to 8 of them. */
+const patterns = fc.array(fc.oneof(
+    fc.tuple(joined("/", 60, joined("-_.", 20)), fc.constantFrom("", "*", "/**", "/**/*.ts", "-*")).map(([p, glob]) => `${p}${glob}`),
+    text(`${ALNUM}*?/._-`, 1, 255),
+), { minLength: 1, maxLength: 8 });
+/** Includes, excludes, or both. */
+const criteria = fc.oneof(
+    fc.record({ includes: patterns }), fc.record({ excludes: patterns }), fc.record({ includes: patterns, excludes: patterns }),
+);
+/** One push filter, in each combination CodePipeline takes: tags, branches, branches with file paths. */
+const pushFilter = fc.oneof(
+    fc.record({ tags: criteria }), fc.record({ branches: criteria }), fc.record({ branches: criteria, filePaths: criteria }),
+);
+
+/** `source` through a CodeConnections connection: any provider, a created or an existing connection, triggers or none. */
+const connectionSource = (regionName: string, pipelineAccount: string, targetAccount: string) => fc.record({
+    provider: fc.constantFrom(...CONNECTION_PROVIDERS),
+    segments: fc.array(text(`${ALNUM}_.-`, 1, 40), { minLength: 2, maxLength: 4 }),
+    branch: optional(branch),
+    connectionArn: optional(existingConnection(regionName, pipelineAccount, targetAccount)),
+    host: host(regionName, pipelineAccount),
+    fullClone: optional(fc.boolean()),
+    triggers: optional(fc.array(pushFilter, { minLength: 1, maxLength: 3 })),
+}).map(({ provider, segments, host: server, ...keys }) => compact({
+    provider,
+    // GitHub and Bitbucket: owner/name; GitLab nests groups.
+    repository: (provider.startsWith("GitLab") ? segments : segments.slice(0, 2)).join("/"),
+    // A created connection to a server of one's own goes through its host.
+    host: SELF_MANAGED_PROVIDERS.includes(provider) && !keys.connectionArn ? server : undefined,
+    ...keys,
+}));
+
+/** `source`: CodeCommit, or (where the region has CodeStarSourceConnection) a repository through a connection. */
+export const source = (regionName: string, pipelineAccount: string, targetAccount: string) =>
+    NO_CONNECTION_SOURCE_REGIONS.includes(regionName) ? codeCommitSource
+        : fc.oneof(codeCommitSource, connectionSource(regionName, pipelineAccount, targetAccount));
 
 /** `build`: the CodeBuild project (x86 images: the project's environment is LINUX_CONTAINER). */
 export const build = fc.record({
@@ -218,7 +290,7 @@ export const adopt = (project: string, stack: string, keys: Record<string, unkno
 export const projectConfig = region.chain(regionName => accounts(regionName).chain(accountKeys => fc.record({
     region: fc.constant(regionName),
     ...Object.fromEntries(Object.entries(accountKeys).map(([k, v]) => [k, fc.constant(v)])),
-    source,
+    source: source(regionName, accountKeys.pipelineAccount!.accountId!, accountKeys.targetAccount!.accountId!),
     build: optional(build),
     manualApproval: optional(fc.boolean()),
     deployTarget: deployTarget(regionName, accountKeys.targetAccount!.accountId!),
@@ -259,6 +331,22 @@ export function stackFileText(file: StackFile): string {
     ].join("\n");
 }
 
+/** The source's options a stack file exercises. */
+function sourceFeatures({ source, pipelineAccount }: StackConfig): string[] {
+    if (source.provider === "CodeCommit") {
+        return ["CodeCommit source", source.create ? "created repository" : "existing repository"];
+    }
+    const [, , prefix, , owner] = source.connectionArn?.split(":") ?? [];
+    const filters = source.triggers?.map(f => f.tags ? "tags" : f.filePaths ? "branches and file paths" : "branches") ?? [];
+    return [
+        `${source.provider} source`,
+        !source.connectionArn ? "created connection" : owner !== pipelineAccount.accountId ? "shared connection" : `own ${prefix} connection`,
+        ...(source.host ? [source.host.arn ? "existing host" : source.host.vpc ? "created host in a VPC" : "created host"] : []),
+        source.fullClone ? "full clone" : "source archive",
+        ...(filters.length ? filters.map(f => `trigger on ${f}`) : ["no triggers"]),
+    ];
+}
+
 /**
  * What a stack file exercises, as the program reads it: the generator must reach every
  * documented option and combination (tests/properties.test.ts checks that it does).
@@ -271,7 +359,7 @@ export function features(file: StackFile, config: StackConfig): string[] {
     return [
         `partition ${partitionName(config.region)}`,
         created ? "created target" : "existing target",
-        config.source.create ? "created repository" : "existing repository",
+        ...sourceFeatures(config),
         ...(network ? [`${network.subnets} subnets`, network.existing ? "existing VPC" : "created VPC"] : []),
         ...(created ? [created.certificateArn ? "HTTPS" : "HTTP", `deletion protection ${created.deletionProtection ? "on" : "off"}`] : []),
         `root file system ${(created ?? config.deployTarget.existing!).readonlyRootFilesystem ? "read-only" : "writable"}`,
