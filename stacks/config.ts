@@ -293,9 +293,9 @@ const CreatedTargetSchema = z.strictObject({
         .describe("Minutes the old (blue) tasks keep running after traffic moved: the window for a fast rollback.")
         .meta({ examples: [5] }),
     deletionProtection: yesNo().default(true)
-        .describe("Deletion protection on the load balancer (Security Hub ELB.6), for a production target: `pulumi destroy` " +
-            "(or a change that replaces the load balancer) fails until an `up` with false. false for a staging or sandbox " +
-            "target: a documented exception.")
+        .describe("Deletion protection on the load balancer (Security Hub ELB.6), for a production target: `pulumi destroy`, " +
+            "or a change that would replace the load balancer, stops before it deletes anything, until an `up` with false. " +
+            "false for a staging or sandbox target: a documented exception.")
         .meta({ examples: [true] }),
     networkLogRetentionDays: wholeNumber(1, 3650, "days").default(90)
         .describe("Days the target's network log bucket keeps the load balancer's access logs and a created VPC's flow logs.")
