@@ -6,6 +6,7 @@ import { serviceTrustPolicy } from "./policies/document";
 import { buildRolePolicy, pipelineRolePolicy, sourceEventsRolePolicy } from "./policies/pipeline";
 import { requireProvider, roleWithPolicy } from "./role";
 import { ConnectionProvider } from "./SourceConnection";
+import { exceptionTags } from "./securityHub";
 
 /** The release marker's image: CodeBuild's standard image, with the AWS CLI and jq. */
 const RELEASE_MARKER_IMAGE = "aws/codebuild/amazonlinux2-x86_64-standard:5.0";
@@ -75,6 +76,8 @@ export interface CrossAccountPipelineArgs {
         logRetentionDays?: number;
         /** Plain environment variables of the build: what it needs to know about the deploy target. */
         environment?: Record<string, pulumi.Input<string>>;
+        /** Security Hub controls that the task definitions the build renders fail by the stack's choice (ECS.5, ECS.20). */
+        renderedExceptions?: string[];
     };
     /**
      * The image repository the build pushes to. After each successful deploy the pipeline runs a
@@ -156,11 +159,13 @@ export class CrossAccountPipeline extends pulumi.ComponentResource {
                 type: "LINUX_CONTAINER",
                 computeType: build.computeType,
                 image: build.image,
-                // The build runs `docker build`.
+                // The build runs `docker build`, which needs the Docker daemon: a declared exception to
+                // Security Hub CodeBuild.5, with its compensating controls in SECURITY.md.
                 privilegedMode: true,
                 environmentVariables: Object.entries(build.environment ?? {}).map(([name, value]) => ({ name, value, type: "PLAINTEXT" })),
             },
             logsConfig: { cloudwatchLogs: { status: "ENABLED", groupName: logGroup.name } },
+            tags: exceptionTags(["CodeBuild.5", ...build.renderedExceptions ?? []]),
         }, { parent: this, dependsOn: [buildRole.rolePolicy] });
         const marker = args.images && releaseMarker(`${name}-release`, args, buildRole, logGroup, this);
         const projectArns = marker ? [project.arn, marker.arn] : [project.arn];

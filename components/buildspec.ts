@@ -62,6 +62,10 @@ export interface BuildTarget {
     containerPort: number;
     cpu: number;
     memory: number;
+    /** The container's root file system is read-only (Security Hub ECS.5). */
+    readonlyRootFilesystem: boolean;
+    /** The user the container runs as (Security Hub ECS.20 wants one that is not root). */
+    containerUser: string;
     logGroupName: pulumi.Input<string>;
     /** Region of the target account's log group. */
     region: string;
@@ -87,6 +91,8 @@ export function buildEnvironment(t: BuildTarget): Record<string, pulumi.Input<st
         CONTAINER_PORT: String(t.containerPort),
         TASK_CPU: String(t.cpu),
         TASK_MEMORY: String(t.memory),
+        READONLY_ROOT_FILESYSTEM: String(t.readonlyRootFilesystem),
+        CONTAINER_USER: t.containerUser,
         LOG_GROUP_NAME: t.logGroupName,
         TARGET_REGION: t.region,
         ...network,
@@ -108,6 +114,10 @@ export interface TaskDefinitionValues {
     environment?: Record<string, string>;
     /** A number; in the build's template the shell variable that holds it. */
     containerPort: number | string;
+    /** A boolean; in the build's template the shell variable that holds it. */
+    readonlyRootFilesystem: boolean | string;
+    /** `uid:gid`, `user` or `user:group`. */
+    user: string;
     logGroupName: string;
     region: string;
 }
@@ -131,6 +141,8 @@ export function taskDefinitionDocument(v: TaskDefinitionValues) {
             command: v.command,
             environment: v.environment && Object.entries(v.environment).map(([name, value]) => ({ name, value })),
             essential: true,
+            readonlyRootFilesystem: v.readonlyRootFilesystem,
+            user: v.user,
             portMappings: [{ containerPort: v.containerPort, protocol: "tcp" }],
             logConfiguration: {
                 logDriver: "awslogs",
@@ -142,12 +154,15 @@ export function taskDefinitionDocument(v: TaskDefinitionValues) {
 
 /** taskdef.json as a heredoc body: shell variables for the target's values, the image placeholder for the image. */
 function taskDefinitionTemplate(): string {
-    const port = "$CONTAINER_PORT";
-    return JSON.stringify(taskDefinitionDocument({
+    // A number and a boolean in JSON: these variables go in unquoted.
+    const unquoted = ["$CONTAINER_PORT", "$READONLY_ROOT_FILESYSTEM"];
+    const json = JSON.stringify(taskDefinitionDocument({
         family: "$TASK_FAMILY", taskRoleArn: "$TASK_ROLE_ARN", executionRoleArn: "$EXECUTION_ROLE_ARN",
         cpu: "$TASK_CPU", memory: "$TASK_MEMORY", containerName: "$CONTAINER_NAME", image: `<${IMAGE_PLACEHOLDER}>`,
-        containerPort: port, logGroupName: "$LOG_GROUP_NAME", region: "$TARGET_REGION",
-    }), null, 2).replace(JSON.stringify(port), port);  // a number in JSON: the variable goes in unquoted
+        containerPort: unquoted[0], readonlyRootFilesystem: unquoted[1], user: "$CONTAINER_USER",
+        logGroupName: "$LOG_GROUP_NAME", region: "$TARGET_REGION",
+    }), null, 2);
+    return unquoted.reduce((text, variable) => text.replace(JSON.stringify(variable), variable), json);
 }
 
 /**

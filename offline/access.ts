@@ -2,6 +2,7 @@
 // names principals and resources; this file finds them in an evaluation and asks the
 // simulator. Used by the access tests and by the security doc generator.
 import { dnsSuffixOf, partitionOf } from "../components/policies/document";
+import { ELB_LOG_DELIVERY_ACCOUNTS, ELB_LOG_DELIVERY_SERVICE } from "../components/policies/logDelivery";
 import { parseConfig, StackConfig } from "../stacks/config";
 import { valueAt } from "../stacks/configIssues";
 import { stackNames } from "../stacks/names";
@@ -29,7 +30,9 @@ export type PrincipalSpec =
     | { role: RoleKey; identity?: "own" | "allow-all"; existing?: string; /** Only with this kind of source. */ source?: SourceKind }
     /** A role the program does not create; its own account lets it do anything. */
     | { stranger: AccountRef; name: string }
-    | { service: string };
+    | { service: string }
+    /** The region's Elastic Load Balancing log delivery: ELB's own account in older regions, else its service principal. */
+    | { elbLogDelivery: true };
 
 export type ResourceSpec =
     /**
@@ -41,14 +44,16 @@ export type ResourceSpec =
      * A resource this program creates, by type and logical name (or the only one of its type).
      * `existing`: its ARN when the stack names it in config instead (it has no resource policy then).
      */
-    | { type: string; name?: string; /** Appended to the ARN: `/key` of an object, `:log-stream:x`. */ path?: string;
+    | { type: string; name?: string; /** Appended to the ARN (<placeholders> filled): `/key` of an object, `:log-stream:x`. */ path?: string;
         /** Another ARN made from the resource's, e.g. a rule of a listener. */ derive?: (arn: string) => string;
         policy?: "own" | "open"; existing?: string; /** Only with this kind of source. */ source?: SourceKind;
         /**
          * When config names it in another account, AWS RAM shares it with this one: the share
          * admits that account, as a resource policy would (its IAM policies decide who).
          */
-        sharedWith?: AccountRef }
+        sharedWith?: AccountRef;
+        /** Only in stacks whose config passes `test` (flow logs: a VPC the stack creates); `reason` says why not. */
+        onlyIf?: { test: (config: StackConfig) => boolean; reason: string } }
     /** Anything else: an ARN with <placeholders>, its account, and its resource policy if it has one. */
     | { arn: string; account: AccountRef; policy?: PolicyDocument };
 
@@ -250,6 +255,12 @@ export class AccessWorld<P extends string = string, R extends string = string> {
         if ("service" in spec) {
             return { arn: spec.service, account: "", identity: [] };
         }
+        if ("elbLogDelivery" in spec) {
+            const account = ELB_LOG_DELIVERY_ACCOUNTS[this.facts.region];
+            return account
+                ? { arn: `arn:${this.facts.partition}:iam::${account}:role/elb-log-delivery`, account, identity: [{ fixed: ALLOW_ALL }] }
+                : { arn: ELB_LOG_DELIVERY_SERVICE, account: "", identity: [] };
+        }
         if ("stranger" in spec) {
             const account = this.accountId(spec.stranger);
             return { arn: `arn:${this.facts.partition}:iam::${account}:role/${spec.name}`, account, identity: [{ fixed: ALLOW_ALL }] };
@@ -279,6 +290,9 @@ export class AccessWorld<P extends string = string, R extends string = string> {
             };
         }
         this.requireSource(name, spec);
+        if ("onlyIf" in spec && spec.onlyIf && !spec.onlyIf.test(this.config)) {
+            throw new Missing(name, spec.onlyIf.reason);
+        }
         const found = "role" in spec ? this.createdRole(spec.role) : this.created(name, spec.type, spec.name);
         const what = "role" in spec ? `the ${spec.role} role` : `${spec.type}${spec.name ? ` "${spec.name}"` : ""}`;
         const located: Located = found
@@ -288,7 +302,7 @@ export class AccessWorld<P extends string = string, R extends string = string> {
         if (!found && sharedWith && located.account !== sharedWith) {
             located.policy = { fixed: ramShare(this.facts.partition, sharedWith) };
         }
-        const own = `${located.arn}${"path" in spec ? spec.path ?? "" : ""}`;
+        const own = `${located.arn}${"path" in spec ? this.resolveText(spec.path ?? "") : ""}`;
         return { ...located, arn: "derive" in spec && spec.derive ? spec.derive(own) : own };
     }
 

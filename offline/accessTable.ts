@@ -2,6 +2,7 @@
 // run every row against the policies each committed stack registers; `npm run security-doc`
 // prints it into SECURITY.md. Names stand for roles and resources found in the evaluation
 // (see offline/access.ts); `<...>` in an ARN or a context value is filled in per stack.
+import { StackConfig } from "../stacks/config";
 import { AccessRow, AccessTable, PrincipalSpec, ResourceSpec } from "./access";
 
 // What config names when the stack uses an existing repository or deploy target instead of creating one.
@@ -29,6 +30,8 @@ const principals = {
     "PROD task execution role given Allow * in PROD": { role: "execution", identity: "allow-all", existing: EXISTING_EXECUTION_ROLE },
     "CodeDeploy service role": { role: "codeDeploy" },
     "PROD task execution role": { role: "execution", existing: EXISTING_EXECUTION_ROLE },
+    "ELB log delivery": { elbLogDelivery: true },
+    "log delivery (flow logs)": { service: "delivery.logs.amazonaws.com" },
 } satisfies Record<string, PrincipalSpec>;
 
 const ARTIFACTS = { type: "aws:s3/bucket:Bucket", name: "artifacts-bucket" } as const;
@@ -45,6 +48,14 @@ const defaultKeyPolicy = (account: string) => ({
     Version: "2012-10-17" as const,
     Statement: [{ Sid: "EnableIamPolicies", Effect: "Allow" as const, Principal: { AWS: `arn:<partition>:iam::<${account}>:root` }, Action: "kms:*", Resource: "*" }],
 });
+
+const NETWORK_LOGS = { type: "aws:s3/bucket:Bucket", name: "target-network-logs-bucket" } as const;
+/** Flow logs are a created VPC's: an existing VPC's are its owner's, and the bucket policy does not admit them. */
+const CREATED_VPC = {
+    test: (config: StackConfig) => !!config.deployTarget.create && !config.deployTarget.create.network.existing,
+    reason: "only with a VPC the stack creates (its flow logs)",
+};
+const LOG_FILE = "2024/06/01/log-file.log.gz";
 
 const resources = {
     "build output artifact": { ...ARTIFACTS, path: "/my-pipeline/BuildOutpu/a1B2c3D" },
@@ -124,6 +135,13 @@ const resources = {
     "no resource in PROD": { arn: "*", account: "target" },
     "a PROD image repository": { arn: "arn:<partition>:ecr:<region>:<target account>:repository/other", account: "target" },
     "another DEV image repository": { arn: dev("ecr", "repository/other"), account: "pipeline" },
+    // The target's network log bucket: what ELB and VPC log delivery write, under their prefixes and this account's folder.
+    "load balancer access log": { ...NETWORK_LOGS, path: `/load-balancer/AWSLogs/<target account>/elasticloadbalancing/<region>/${LOG_FILE}` },
+    "another account's access log in the network log bucket": {
+        ...NETWORK_LOGS, path: `/load-balancer/AWSLogs/<third account>/elasticloadbalancing/<region>/${LOG_FILE}`,
+    },
+    "flow log": { ...NETWORK_LOGS, path: `/vpc-flow-logs/AWSLogs/<target account>/vpcflowlogs/<region>/${LOG_FILE}`, onlyIf: CREATED_VPC },
+    "network log bucket, as flow log delivery checks it": { ...NETWORK_LOGS, onlyIf: CREATED_VPC },
     "a PROD load balancer": { arn: "arn:<partition>:elasticloadbalancing:<region>:<target account>:loadbalancer/app/prod/0123456789abcdef", account: "target" },
 } satisfies Record<string, ResourceSpec>;
 
@@ -137,6 +155,11 @@ const KMS_UPLOAD = { ...TLS, "s3:x-amz-server-side-encryption": "aws:kms", "s3:x
 const DIRECT = ["kms:ViaService"];
 const FOR_DEV = { "aws:SourceAccount": "<pipeline account>" };
 const FOR_PROD = { "aws:SourceAccount": "<target account>" };
+/** A flow log's delivery, as S3 sees it: for this account's VPC, through CloudWatch Logs' delivery of it, with the ACL it sets. */
+const FLOW_DELIVERY = { ...TLS, ...FOR_PROD, "aws:SourceArn": "arn:<partition>:logs:<region>:<target account>:delivery-source:vpc-flow-logs" };
+/** Keys a request carries only when a service acts (log delivery), or an upload sets an ACL: absent from a role's own GetObject. */
+const DIRECT_REQUEST = ["aws:SourceAccount", "aws:SourceArn", "s3:x-amz-acl"];
+const FLOW_UPLOAD = { ...FLOW_DELIVERY, "s3:x-amz-acl": "bucket-owner-full-control" };
 const READ = ["s3:GetObject", "s3:GetObjectVersion"];
 const FULL_CLONE = { key: "source.fullClone", is: true };
 const NO_CLONE = { key: "source.fullClone", is: false };
@@ -326,6 +349,28 @@ const rows: AccessRow<P, R>[] = [
     { principal: "build role", action: ["ecr:BatchGetImage", "ecr:PutImage"], resource: "image repository", expect: allowed, why: "the release marker (run as the build role) adds a release tag to the deployed image" },
     { principal: "PROD task execution role", action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"], resource: "image repository", expect: allowed, why: "ECS pulls the image from DEV" },
     { principal: "another PROD role with Allow *", action: "ecr:BatchGetImage", resource: "image repository", expect: denied, why: "the repository trusts the execution role, not the PROD account" },
+
+    // The network log bucket (PROD): each log delivery writes its own logs, nothing else; only PROD's administrators read them.
+    { principal: "ELB log delivery", action: "s3:PutObject", resource: "load balancer access log", context: TLS, absent: DIRECT_REQUEST, expect: allowed, why: "the load balancer's access logs land in the target account (Security Hub ELB.5)" },
+    { principal: "ELB log delivery", action: ["s3:GetObject", "s3:DeleteObject"], resource: "load balancer access log", context: TLS, absent: DIRECT_REQUEST, expect: denied, why: "log delivery writes logs, never reads or deletes them" },
+    { principal: "ELB log delivery", action: "s3:PutObject", resource: "flow log", context: TLS, absent: DIRECT_REQUEST, expect: denied, why: "access logs only, under their own prefix" },
+    { principal: "ELB log delivery", action: "s3:PutObject", resource: "another account's access log in the network log bucket", context: TLS, absent: DIRECT_REQUEST, expect: denied, why: "only the target account's load balancers log here" },
+    { principal: "log delivery (flow logs)", action: "s3:PutObject", resource: "flow log", context: FLOW_UPLOAD, expect: allowed, why: "the VPC's flow logs land in the target account (Security Hub EC2.6)" },
+    { principal: "log delivery (flow logs)", action: ["s3:GetBucketAcl", "s3:ListBucket"], resource: "network log bucket, as flow log delivery checks it", context: FLOW_DELIVERY, absent: ["s3:x-amz-acl"], expect: allowed, why: "log delivery checks the bucket before it writes" },
+    { principal: "log delivery (flow logs)", action: "s3:PutObject", resource: "flow log", context: { ...FLOW_UPLOAD, "aws:SourceAccount": "<third account>", "aws:SourceArn": "arn:<partition>:logs:<region>:<third account>:delivery-source:vpc-flow-logs" }, expect: denied, why: "confused deputy: log delivery acting for another account's VPC" },
+    { principal: "log delivery (flow logs)", action: "s3:PutObject", resource: "flow log", context: { ...FLOW_UPLOAD, "s3:x-amz-acl": "public-read" }, expect: denied, why: "flow logs are written for the bucket owner only" },
+    { principal: "log delivery (flow logs)", action: "s3:PutObject", resource: "load balancer access log", context: FLOW_UPLOAD, expect: denied, why: "flow logs only, under their own prefix" },
+    { principal: "log delivery (flow logs)", action: "s3:PutObjectAcl", resource: "flow log", context: FLOW_UPLOAD, expect: denied, why: "it writes objects, nothing else" },
+    { principal: "log delivery (flow logs)", action: "s3:PutBucketPolicy", resource: "network log bucket, as flow log delivery checks it", context: FLOW_DELIVERY, absent: ["s3:x-amz-acl"], expect: denied, why: "it checks the bucket, never changes it" },
+    { principal: "third-account role with Allow *", action: "s3:ListBucket", resource: "network log bucket, as flow log delivery checks it", context: FLOW_DELIVERY, absent: ["s3:x-amz-acl"], expect: denied, why: "the bucket check is the log delivery service's, not any account's" },
+    { principal: "log delivery (flow logs)", action: ["s3:GetObject", "s3:DeleteObject"], resource: "flow log", context: FLOW_DELIVERY, absent: ["s3:x-amz-acl"], expect: denied, why: "log delivery writes logs, never reads or deletes them" },
+    { principal: "another PROD role with Allow *", action: "s3:GetObject", resource: "load balancer access log", context: TLS, absent: DIRECT_REQUEST, expect: allowed, why: "the target account's administrators read its logs" },
+    { principal: "another PROD role with Allow *", action: "s3:GetObject", resource: "load balancer access log", context: { "aws:SecureTransport": "false" }, absent: DIRECT_REQUEST, expect: blocked, why: "TLS only" },
+    { principal: "deploy role", action: "s3:GetObject", resource: "load balancer access log", context: TLS, absent: DIRECT_REQUEST, expect: denied, why: "the deploy role never reads the network logs" },
+    { principal: "PROD task execution role", action: "s3:GetObject", resource: "load balancer access log", context: TLS, absent: DIRECT_REQUEST, expect: denied, why: "the tasks never read the network logs" },
+    { principal: "third-account role with Allow *", action: ["s3:GetObject", "s3:PutObject"], resource: "load balancer access log", context: TLS, absent: DIRECT_REQUEST, expect: denied, why: "no other account reads or writes the logs" },
+    { principal: "third-account role with Allow *", action: "s3:PutObject", resource: "flow log", context: FLOW_UPLOAD, expect: denied, why: "the grant is the log delivery service's, not any account's" },
+    { principal: "pipeline role", action: "s3:GetObject", resource: "load balancer access log", context: TLS, absent: DIRECT_REQUEST, expect: denied, why: "DEV's roles never read PROD's logs" },
     { principal: "third-account role with Allow *", action: "ecr:BatchGetImage", resource: "image repository", expect: denied, why: "no other account" },
 ];
 
@@ -344,6 +389,9 @@ export const MUTATION_EXCEPTIONS: { sid: string; widening: Widening; why: string
 }, {
     sid: "ReadArtifactsByDeployRole", widening: "resource -> *",
     why: "a bucket policy governs its own bucket only, and object reads act on objects only: `*` there is `<bucket>/*`",
+}, {
+    sid: "CheckBucketByLogDelivery", widening: "resource -> *",
+    why: "a bucket policy governs its own bucket only, and the bucket checks act on the bucket only: `*` there is the bucket",
 }, {
     sid: "PassOnlyTaskRolesOnlyToEcsTasks", widening: "action -> service:*",
     why: "only iam:PassRole requests carry iam:PassedToService, so the condition keeps any wider action from matching",

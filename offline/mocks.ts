@@ -90,6 +90,14 @@ const OUTPUTS: Record<string, Outputs> = {
         const id = `sg-${fakeId(c.account + c.physicalName, 17)}`;
         return { id, state: { arn: arn(c, "ec2", `security-group/${id}`), name: c.physicalName, ownerId: c.account } };
     },
+    "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": c => {
+        const id = `sg-${fakeId(`${c.account}/${c.inputs.vpcId}/default`, 17)}`;
+        return { id, state: { arn: arn(c, "ec2", `security-group/${id}`), name: "default", ownerId: c.account } };
+    },
+    "aws:ec2/flowLog:FlowLog": c => {
+        const id = `fl-${fakeId(c.account + c.physicalName, 17)}`;
+        return { id, state: { arn: arn(c, "ec2", `vpc-flow-log/${id}`) } };
+    },
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": securityGroupRule,
     "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": securityGroupRule,
     "aws:lb/loadBalancer:LoadBalancer": c => {

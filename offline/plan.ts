@@ -12,17 +12,26 @@ const DETAILS: Record<string, (r: Resource) => string> = {
     "aws:kms/key:Key": r => `rotation ${flag(r.inputs.enableKeyRotation, "on", "OFF")}, deletion window ${r.inputs.deletionWindowInDays} days`,
     "aws:kms/alias:Alias": r => r.inputs.name,
     "aws:s3/bucket:Bucket": r => r.state.bucket,
-    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": r =>
-        `${r.inputs.rules[0].applyServerSideEncryptionByDefault.sseAlgorithm} with ${r.inputs.rules[0].applyServerSideEncryptionByDefault.kmsMasterKeyId}`,
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": r => {
+        const { sseAlgorithm, kmsMasterKeyId } = r.inputs.rules[0].applyServerSideEncryptionByDefault;
+        return kmsMasterKeyId ? `${sseAlgorithm} with ${kmsMasterKeyId}` : `${sseAlgorithm} (SSE-S3)`;
+    },
     "aws:s3/bucketOwnershipControls:BucketOwnershipControls": r => r.inputs.rule.objectOwnership,
-    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": r => `artifacts expire after ${r.inputs.rules[0].expiration.days} days`,
+    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": r =>
+        `${r.inputs.rules[0].id}: after ${r.inputs.rules[0].expiration.days} days`,
     "aws:iam/role:Role": r => r.inputs.name,
     "aws:iam/rolePolicy:RolePolicy": r => JSON.parse(r.inputs.policy).Statement.map((s: any) => s.Sid).join(", "),
     "aws:codecommit/repository:Repository": r => r.inputs.repositoryName,
     "aws:codebuild/project:Project": r => `${r.inputs.name}, artifacts encrypted with ${r.inputs.encryptionKey}`,
     "aws:ecr/repository:Repository": r => `${r.inputs.name}, tags ${r.inputs.imageTagMutability}, scan on push ${flag(r.inputs.imageScanningConfiguration?.scanOnPush, "on", "OFF")}`,
     "aws:ecs/service:Service": r => `${r.inputs.name}: ${r.inputs.desiredCount} tasks, ${r.inputs.launchType}, ${r.inputs.deploymentController.type} deployments`,
-    "aws:lb/listener:Listener": r => `${r.inputs.protocol} port ${r.inputs.port}`,
+    "aws:lb/listener:Listener": r => `${r.inputs.protocol} port ${r.inputs.port}` +
+        (r.inputs.defaultActions[0].type === "redirect" ? `, redirects to ${r.inputs.defaultActions[0].redirect.protocol}` : ""),
+    "aws:lb/loadBalancer:LoadBalancer": r => `access logs ${flag(r.inputs.accessLogs?.enabled, "on", "OFF")}, ` +
+        `deletion protection ${flag(r.inputs.enableDeletionProtection, "on", "off")}`,
+    "aws:ecs/cluster:Cluster": r => `Container Insights ${flag(r.inputs.settings?.some((s: any) => s.value !== "disabled"), "on", "OFF")}`,
+    "aws:ec2/flowLog:FlowLog": r => `${r.inputs.trafficType} traffic to ${r.inputs.logDestination}`,
+    "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": r => `no rules: ${flag(!(r.inputs.ingress?.length || r.inputs.egress?.length), "yes", "NO")}`,
     "aws:codedeploy/deploymentGroup:DeploymentGroup": r =>
         `${r.inputs.deploymentGroupName}: ${r.inputs.deploymentStyle.deploymentType}, ${r.inputs.deploymentConfigName}, ` +
         `rollback on ${r.inputs.autoRollbackConfiguration.events.join(", ")}`,
@@ -60,7 +69,8 @@ function sourceWords(pipeline: Resource): string {
 
 function describe(r: Resource): string {
     const details = DETAILS[r.type]?.(r);
-    return `${short(r.type)} ${r.name}${details ? `  (${details})` : ""}${r.retainOnDelete ? "  [kept on destroy]" : ""}`;
+    return `${short(r.type)} ${r.name}${details ? `  (${details})` : ""}${r.retainOnDelete ? "  [kept on destroy]" : ""}` +
+        (r.protect ? "  [protected: destroy stops here]" : "");
 }
 
 /** Resources as tree branches, each followed by its children. */

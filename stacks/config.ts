@@ -8,6 +8,7 @@ import { z } from "zod";
 import { PLACEHOLDER_IMAGE } from "../components/buildspec";
 import { CONNECTION_PROVIDERS, SELF_MANAGED_PROVIDERS } from "../components/SourceConnection";
 import { isSupportedRegion, partitionOf, SUPPORTED_PARTITIONS } from "../components/policies/document";
+import { isRootUser } from "../components/securityHub";
 import { keptNames } from "./names";
 import { ConfigError, isBlock, Path, problemLines, valueAt } from "./configIssues";
 
@@ -229,6 +230,15 @@ const taskFields = {
     deploymentConfigName: resourceName("a CodeDeploy ECS deployment config name").default("CodeDeployDefault.ECSAllAtOnce")
         .describe("The CodeDeploy deployment config: how traffic moves to the new tasks.")
         .meta({ examples: ["CodeDeployDefault.ECSAllAtOnce"] }),
+    readonlyRootFilesystem: yesNo().default(true)
+        .describe("The container's root file system is read-only (Security Hub ECS.5). false for an application that writes " +
+            "to it: a documented exception, tagged on the task definition and the build.")
+        .meta({ examples: [true] }),
+    containerUser: matching(/^([A-Za-z_][\w.-]{0,31}|\d{1,10})(:([A-Za-z_][\w.-]{0,31}|\d{1,10}))?$/,
+        "a user: uid, uid:gid, name or name:group").default("1000:1000")
+        .describe("The user the container runs as, in place of the image's USER (Security Hub ECS.20 wants one that is not " +
+            "root). Not root: the container listens on a port from 1024. root or 0: a documented exception.")
+        .meta({ examples: ["1000:1000"] }),
 };
 
 const NetworkSchema = z.strictObject({
@@ -282,6 +292,14 @@ const CreatedTargetSchema = z.strictObject({
     terminationWaitMinutes: wholeNumber(0, 2880, "minutes").default(5)
         .describe("Minutes the old (blue) tasks keep running after traffic moved: the window for a fast rollback.")
         .meta({ examples: [5] }),
+    deletionProtection: yesNo().default(true)
+        .describe("Deletion protection on the load balancer (Security Hub ELB.6), for a production target: `pulumi destroy`, " +
+            "or a change that would replace the load balancer, stops before it deletes anything, until an `up` with false. " +
+            "false for a staging or sandbox target: a documented exception.")
+        .meta({ examples: [true] }),
+    networkLogRetentionDays: wholeNumber(1, 3650, "days").default(90)
+        .describe("Days the target's network log bucket keeps the load balancer's access logs and a created VPC's flow logs.")
+        .meta({ examples: [90] }),
     logRetentionDays: z.literal(LOG_RETENTION_DAYS)
         .meta({ expected: `a CloudWatch retention in days (${LOG_RETENTION_DAYS.join(", ")})` }).default(30)
         .describe("Retention of the container log group `/ecs/<taskFamily>`.").meta({ examples: [30] }),
@@ -292,7 +310,8 @@ const CreatedTargetSchema = z.strictObject({
             "on `containerPort` itself, or ECS replaces its tasks in a loop until the first deployment.")
         .meta({ examples: [PLACEHOLDER_IMAGE] }),
     network: NetworkSchema.prefault({}).describe("Where the tasks and the load balancer run."),
-}).superRefine(fargateTaskSize, ALWAYS).meta({ examples: [{ serviceName: "my-service", cpu: 512, memory: 1024 }] });
+}).superRefine(fargateTaskSize, ALWAYS).superRefine(portForUser, ALWAYS)
+    .meta({ examples: [{ serviceName: "my-service", cpu: 512, memory: 1024 }] });
 
 const ExistingTargetSchema = z.strictObject({
     applicationName: resourceName("a CodeDeploy application name").describe("The CodeDeploy application.")
@@ -307,7 +326,7 @@ const ExistingTargetSchema = z.strictObject({
     logGroupName: logGroupName().optional()
         .describe("The container's awslogs log group (in the target account).")
         .meta({ examples: ["/ecs/my-service"], derivedDefault: "`/ecs/<taskFamily>`" }),
-}).superRefine(fargateTaskSize, ALWAYS).meta({
+}).superRefine(fargateTaskSize, ALWAYS).superRefine(portForUser, ALWAYS).meta({
     examples: [{ applicationName: "my-service", deploymentGroupName: "my-service-prod",
         taskRoleArn: "arn:aws:iam::222222222222:role/my-service-task",
         executionRoleArn: "arn:aws:iam::222222222222:role/my-service-task-execution",
@@ -374,8 +393,8 @@ const ConfigShape = z.strictObject({
             "as a manual approval may hold artifacts 7 days and a rollback of the next release needs them too.")
         .meta({ examples: [30] }),
     retainOnDelete: yesNo().default(true)
-        .describe("Keep the source repository, key, bucket, image repository and log groups (and the bucket's and " +
-            "repository's guards) when they leave the stack.")
+        .describe("Keep the source repository, key, artifact bucket, image repository, log groups and a created target's " +
+            "network log bucket (and the buckets' and repository's guards) when they leave the stack.")
         .meta({ examples: [true] }),
     adopt: AdoptSchema.prefault({})
         .describe("After `pulumi destroy`: kept resources to adopt (Pulumi's `import`, by name) instead of creating them again."),
@@ -714,6 +733,17 @@ function fargateTaskSize(t: { cpu: number; memory: number }, ctx: Ctx) {
     const offered = FARGATE_MEMORY[t.cpu];
     if (!offered.includes(t.memory)) {
         problem(ctx, ["memory"], `a memory size Fargate offers with ${t.cpu} CPU units: ${sizes(offered)} MiB`, String(offered[0]));
+    }
+}
+
+/**
+ * ECS lets no user but root listen below port 1024 (aws/containers-roadmap#1721): a container that
+ * is not root would fail to start and ECS would replace it in a loop.
+ */
+function portForUser(t: { containerPort: number; containerUser: string }, ctx: Ctx) {
+    if (valid(ctx, ["containerPort"], ["containerUser"]) && t.containerPort < 1024 && !isRootUser(t.containerUser)) {
+        problem(ctx, ["containerPort"], `a port from 1024, as containerUser ${t.containerUser} is not root ` +
+            "(or containerUser: \"0\", a documented exception to Security Hub ECS.20)", "8080");
     }
 }
 

@@ -145,6 +145,9 @@ export const UNNAMED_TYPES: string[] = [
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
     "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
     "aws:lb/listener:Listener",
+    "aws:ec2/flowLog:FlowLog",
+    // It adopts the VPC's own default group, which AWS names "default".
+    "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
 ];
 
 /** Why a name breaks a limit, or undefined when AWS accepts it. */

@@ -4,7 +4,7 @@ import * as yaml from "js-yaml";
 import { buildEnvironment, ecsImageBuildspec } from "../components/buildspec";
 import { CrossAccountArtifactStore } from "../components/CrossAccountArtifactStore";
 import { CrossAccountPipeline } from "../components/CrossAccountPipeline";
-import { EcsBlueGreenTarget } from "../components/EcsBlueGreenTarget";
+import { EcsBlueGreenTarget, taskExceptions } from "../components/EcsBlueGreenTarget";
 import { DEPLOYMENT_GRACE_DAYS, ImageRepository } from "../components/ImageRepository";
 import { ProdDeployRole } from "../components/ProdDeployRole";
 import { partitionOf } from "../components/policies/document";
@@ -105,10 +105,13 @@ export function buildStack(config: StackConfig) {
                 containerPort: task.containerPort,
                 cpu: task.cpu,
                 memory: task.memory,
+                readonlyRootFilesystem: task.readonlyRootFilesystem,
+                containerUser: task.containerUser,
                 logGroupName: target.logGroupName,
                 region: config.region,
                 network: target.taskNetwork,
             }),
+            renderedExceptions: taskExceptions(task),
         },
         images: { repositoryArn: images.repositoryArn, repositoryUrl: images.repositoryUrl },
         artifactBucketName: store.bucketName,
@@ -137,8 +140,9 @@ export function buildStack(config: StackConfig) {
         artifactKeyArn: store.keyArn,
         prodDeployRoleArn: deployRole.roleArn,
         imageRepositoryUrl: images.repositoryUrl,
-        // An existing target's URL is not known here.
+        // An existing target's URL and network log bucket are not known here (not this program's).
         ...(target.url ? { applicationUrl: target.url } : {}),
+        ...(target.networkLogBucketName ? { networkLogBucketName: target.networkLogBucketName } : {}),
     };
 }
 
@@ -175,6 +179,7 @@ function existingTarget(t: ExistingTargetConfig, codedeployArn: (resource: strin
         taskRoleArn: pulumi.output(t.taskRoleArn),
         executionRoleArn: pulumi.output(t.executionRoleArn),
         logGroupName: pulumi.output(t.logGroupName),
+        networkLogBucketName: undefined,
         taskNetwork: undefined,
         url: undefined,
     };

@@ -20,11 +20,15 @@ function deployAction(e: Evaluation) {
 function target(e: Evaluation, name: string) {
     if (name === "existing") {
         const t = (existingTargetConfig()[key("deployTarget")] as any).existing;
-        return { ...t, logGroupName: `/ecs/${t.taskFamily}` };
+        // The schema's defaults: a read-only root file system, a user that is not root.
+        return { readonlyRootFilesystem: true, containerUser: "1000:1000", ...t, logGroupName: `/ecs/${t.taskFamily}` };
     }
     const service = one(e, "aws:ecs/service:Service");
     const role = (n: string) => one(e, "aws:iam/role:Role", n).state.arn;
+    const [first] = JSON.parse(one(e, "aws:ecs/taskDefinition:TaskDefinition").inputs.containerDefinitions);
     return {
+        readonlyRootFilesystem: first.readonlyRootFilesystem,
+        containerUser: first.user,
         containerName: service.inputs.loadBalancers[0].containerName,
         containerPort: service.inputs.loadBalancers[0].containerPort,
         taskFamily: one(e, "aws:ecs/taskDefinition:TaskDefinition").inputs.family,
@@ -127,6 +131,20 @@ for (const name of ["dev", "prod", "existing"] as const) {
             assert.strictEqual(container.logConfiguration.logDriver, "awslogs");
             assert.strictEqual(container.logConfiguration.options["awslogs-group"], t.logGroupName);
             assert.strictEqual(container.logConfiguration.options["awslogs-region"], "ap-northeast-2");
+            // What Security Hub reads (ECS.5, ECS.20): a created target's revisions run as its first one does.
+            assert.strictEqual(container.readonlyRootFilesystem, t.readonlyRootFilesystem);
+            assert.strictEqual(container.user, t.containerUser);
+        });
+
+        it("taskdef.json renders the target's root file system and user as configured: a JSON boolean and a string", () => {
+            const project = projectOf(e, "pipeline-build");
+            const render = (readonly: string, user: string) => JSON.parse(runBuildspec({
+                ...project, environment: { ...project.environment, READONLY_ROOT_FILESYSTEM: readonly, CONTAINER_USER: user },
+            }).files[deployAction(e).configuration.TaskDefinitionTemplatePath]).containerDefinitions[0];
+            for (const [readonly, user] of [["false", "0"], ["true", "app:app"]]) {
+                const container = render(readonly, user);
+                assert.deepStrictEqual([container.readonlyRootFilesystem, container.user], [readonly === "true", user]);
+            }
         });
 
         it("appspec.yaml targets the ECS service's load-balanced container and the registered revision", () => {

@@ -31,7 +31,7 @@ for (const stack of committedStacks()) {
         it("stores artifacts under the customer-managed key, by ARN, in the artifact bucket", async () => {
             const e = await evaluated(stack);
             const key = one(e, "aws:kms/key:Key");
-            const bucket = one(e, "aws:s3/bucket:Bucket");
+            const bucket = one(e, "aws:s3/bucket:Bucket", "artifacts-bucket");
             assert.match(key.state.arn, new RegExp(`^arn:aws:kms:${region}:${pipelineAccount}:key/`));
             assert.deepStrictEqual(one(e, PIPELINE).inputs.artifactStores, [{
                 type: "S3", location: bucket.state.bucket, encryptionKey: { type: "KMS", id: key.state.arn },
@@ -39,7 +39,7 @@ for (const stack of committedStacks()) {
             // The build and the release marker: their default, aws/s3, is unreadable from the target account.
             const projects = all(e, "aws:codebuild/project:Project");
             assert.deepStrictEqual(projects.map(p => p.inputs.encryptionKey), projects.map(() => key.state.arn));
-            const sse = one(e, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").inputs.rules[0];
+            const sse = one(e, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "artifacts-encryption").inputs.rules[0];
             assert.deepStrictEqual(sse, {
                 applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: key.state.arn }, bucketKeyEnabled: true,
             });
@@ -119,9 +119,10 @@ for (const stack of committedStacks()) {
             const e = await evaluated(stack);
             const sourceOutputs = codeCommit ? ["repositoryCloneUrl"] : ["sourceConnectionArn", "sourceConnectionStatus"];
             assert.deepStrictEqual(Object.keys(e.outputs).sort(), [
-                "applicationUrl", "artifactBucketName", "artifactKeyArn", "imageRepositoryUrl", "pipelineConsoleUrl", "pipelineName",
-                "prodDeployRoleArn", ...sourceOutputs,
+                "applicationUrl", "artifactBucketName", "artifactKeyArn", "imageRepositoryUrl", "networkLogBucketName", "pipelineConsoleUrl",
+                "pipelineName", "prodDeployRoleArn", ...sourceOutputs,
             ].sort());
+            assert.strictEqual(e.outputs.networkLogBucketName, one(e, "aws:s3/bucket:Bucket", "target-network-logs-bucket").state.bucket);
             assert.strictEqual(e.outputs.prodDeployRoleArn, one(e, ROLE, "deploy").state.arn);
             assert.match(String(e.outputs.pipelineConsoleUrl), new RegExp(`^https://${region}\\.console\\.aws\\.amazon\\.com/codesuite/codepipeline/pipelines/cross-account-pipeline-${stack}/view`));
             if (codeCommit) {
@@ -151,7 +152,7 @@ for (const stack of committedStacks()) {
         it("lets the deploy role read (not write) artifacts, decrypt them, deploy to its group, and pass only the task roles to ECS tasks", async () => {
             const e = await evaluated(stack);
             const policy = JSON.parse(one(e, ROLE_POLICY, "deploy-permissions").inputs.policy);
-            const bucketArn = one(e, "aws:s3/bucket:Bucket").state.arn;
+            const bucketArn = one(e, "aws:s3/bucket:Bucket", "artifacts-bucket").state.arn;
             assert.deepStrictEqual(statement(policy, "ReadDeployInputArtifacts").Action, ["s3:GetObject", "s3:GetObjectVersion"]);
             assert.strictEqual(statement(policy, "ReadDeployInputArtifacts").Resource, `${bucketArn}/*`);
             assert.strictEqual(statement(policy, "DecryptDeployInputArtifacts").Resource, one(e, "aws:kms/key:Key").state.arn);
@@ -192,8 +193,8 @@ for (const stack of committedStacks()) {
 
         it("denies non-TLS access and uploads not encrypted with the artifact key; lets the deploy role read", async () => {
             const e = await evaluated(stack);
-            const bucketArn = one(e, "aws:s3/bucket:Bucket").state.arn;
-            const policy = JSON.parse(one(e, "aws:s3/bucketPolicy:BucketPolicy").inputs.policy);
+            const bucketArn = one(e, "aws:s3/bucket:Bucket", "artifacts-bucket").state.arn;
+            const policy = JSON.parse(one(e, "aws:s3/bucketPolicy:BucketPolicy", "artifacts-policy").inputs.policy);
             assert.deepStrictEqual(statement(policy, "DenyInsecureTransport").Condition, { Bool: { "aws:SecureTransport": "false" } });
             assert.deepStrictEqual(statement(policy, "DenyInsecureTransport").Resource, [bucketArn, `${bucketArn}/*`]);
             // Only headers that are present and wrong are denied (multipart parts carry none): the access table proves it.

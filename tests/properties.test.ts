@@ -18,6 +18,8 @@ const COVERED = [
     "existing host", "created host", "created host in a VPC", "full clone", "source archive",
     "trigger on tags", "trigger on branches", "trigger on branches and file paths", "no triggers",
     "private subnets", "public subnets", "created VPC", "existing VPC", "HTTP", "HTTPS",
+    "deletion protection on", "deletion protection off", "root file system read-only", "root file system writable",
+    "root user", "non-root user",
     "approval on", "approval off", "pipeline provisioning role present", "pipeline provisioning role absent",
     "target provisioning role present", "target provisioning role absent", "one account", "two accounts",
     "own buildspec", "generated buildspec", "retain on delete on", "retain on delete off",

@@ -16,8 +16,20 @@ const KEPT_TYPES = [
     "aws:cloudwatch/logGroup:LogGroup",
 ];
 const MANUAL_APPROVAL_MAX_DAYS = 7;
+const BUCKET_GUARDS = ["BucketLifecycleConfiguration", "BucketOwnershipControls", "BucketPolicy", "BucketPublicAccessBlock",
+    "BucketServerSideEncryptionConfiguration", "BucketVersioning"].map(t => `aws:s3/${t[0].toLowerCase()}${t.slice(1)}:${t}`);
+/** What guards each kind of kept resource that has guards: what must be kept with it. */
+const GUARDS: Record<string, string[]> = {
+    "aws:s3/bucket:Bucket": BUCKET_GUARDS.sort(),
+    "aws:ecr/repository:Repository": ["aws:ecr/lifecyclePolicy:LifecyclePolicy", "aws:ecr/repositoryPolicy:RepositoryPolicy"],
+};
 
 const ofType = (resources: Resource[], type: string) => resources.filter(r => r.type === type);
+const named = (resources: Resource[], type: string, name: string) => {
+    const found = ofType(resources, type).filter(r => r.name === name);
+    assert.equal(found.length, 1, `one ${type} ${name}`);
+    return found[0];
+};
 const one = (resources: Resource[], type: string) => {
     const found = ofType(resources, type);
     assert.equal(found.length, 1, `one ${type}`);
@@ -32,23 +44,27 @@ describe("safety rails", () => {
                 resources = (await evaluate(stack)).resources;
             });
 
-            it("retains the source repository, the key, the bucket, the image repository and the log groups on delete", () => {
+            it("retains the source repository, the key, the buckets, the image repository and the log groups on delete", () => {
                 const kept = resources.filter(r => KEPT_TYPES.includes(r.type));
                 // A source through a connection keeps its code at the provider: there is no repository to keep.
                 const codeCommit = stackConfig(stack).source.provider === "CodeCommit";
                 const types = KEPT_TYPES.filter(t => codeCommit || t !== "aws:codecommit/repository:Repository");
                 assert.deepEqual([...new Set(kept.map(r => r.type))].sort(), [...types].sort());
                 assert.equal(kept.filter(r => r.type === "aws:cloudwatch/logGroup:LogGroup").length, 2, "build and task logs");
+                assert.deepEqual(ofType(kept, "aws:s3/bucket:Bucket").map(b => b.name).sort(), ["artifacts-bucket", "target-network-logs-bucket"]);
                 for (const r of kept) {
                     assert.equal(r.retainOnDelete, true, `${r.type} ${r.name}`);
                 }
             });
 
             it("retains every guard of a kept resource with it (guards found from the registrations)", () => {
-                const guards = guardsOf(resources, resources.filter(r => KEPT_TYPES.includes(r.type)));
-                // The bucket's six (policy, public access block, ownership, encryption, versioning,
+                const kept = resources.filter(r => KEPT_TYPES.includes(r.type));
+                // Each bucket's six (policy, public access block, ownership, encryption, versioning,
                 // lifecycle) and the image repository's two (repository and lifecycle policies).
-                assert.equal(guards.length, 8, guards.map(g => g.type).join(", "));
+                for (const r of kept.filter(k => GUARDS[k.type])) {
+                    assert.deepEqual(guardsOf(resources, [r]).map(g => g.type).sort(), GUARDS[r.type], `${r.type} ${r.name}`);
+                }
+                const guards = guardsOf(resources, kept);
                 assert.deepEqual(guards.filter(g => !g.retainOnDelete).map(g => `${g.type} ${g.name}`), []);
             });
 
@@ -61,16 +77,29 @@ describe("safety rails", () => {
 
             it("gives the key the longest deletion window and force-destroys nothing", () => {
                 assert.equal(one(resources, "aws:kms/key:Key").inputs.deletionWindowInDays, 30);
-                assert.equal(one(resources, "aws:s3/bucket:Bucket").inputs.forceDestroy, false);
+                assert.deepEqual(ofType(resources, "aws:s3/bucket:Bucket").map(b => b.inputs.forceDestroy), [false, false]);
                 assert.equal(one(resources, "aws:ecr/repository:Repository").inputs.forceDelete, false);
             });
 
-            it("keeps artifacts longer than a manual approval may wait, as configured", () => {
-                const [rule] = one(resources, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs.rules;
-                const days = stackConfig(stack).artifactRetentionDays;
-                assert.equal(rule.expiration.days, days);
-                assert.equal(rule.noncurrentVersionExpiration.noncurrentDays, days);
-                assert.ok(days > MANUAL_APPROVAL_MAX_DAYS);
+            it("keeps artifacts longer than a manual approval may wait, and network logs as long as configured", () => {
+                const config = stackConfig(stack);
+                const expiry = (name: string) => named(resources, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", name).inputs.rules;
+                const [artifacts] = expiry("artifacts-lifecycle");
+                assert.equal(artifacts.expiration.days, config.artifactRetentionDays);
+                assert.equal(artifacts.noncurrentVersionExpiration.noncurrentDays, config.artifactRetentionDays);
+                assert.ok(config.artifactRetentionDays > MANUAL_APPROVAL_MAX_DAYS);
+                const [logs] = expiry("target-network-logs-lifecycle");
+                assert.equal(logs.expiration.days, config.deployTarget.create!.networkLogRetentionDays);
+                assert.equal(logs.noncurrentVersionExpiration.noncurrentDays, config.deployTarget.create!.networkLogRetentionDays);
+            });
+
+            it("protects a production target's load balancer from `pulumi destroy` (Pulumi's protect) and from deletion (AWS's), a staging one from neither", () => {
+                const lb = one(resources, "aws:lb/loadBalancer:LoadBalancer");
+                const wanted = stackConfig(stack).deployTarget.create!.deletionProtection;
+                assert.equal(lb.protect, wanted);
+                assert.equal(lb.inputs.enableDeletionProtection, wanted);
+                // Nothing else is protected: a destroy stops at the load balancer before it deletes anything, or not at all.
+                assert.deepEqual(resources.filter(r => r.protect && r !== lb).map(r => `${r.type} ${r.name}`), []);
             });
 
             it("lets `retainOnDelete: false` turn retention off, and only retention", async () => {
@@ -78,11 +107,11 @@ describe("safety rails", () => {
                 const { resources: off, error } = await evaluate(stack, raw);
                 assert.equal(error, undefined);
                 const retained = resources.filter(r => r.retainOnDelete).map(r => `${r.type} ${r.name}`);
-                assert.ok(retained.length >= KEPT_TYPES.length + 8);
+                assert.ok(retained.length >= KEPT_TYPES.length + 14);
                 assert.deepEqual(off.filter(r => retained.includes(`${r.type} ${r.name}`)).map(r => r.retainOnDelete),
                     retained.map(() => false));
                 assert.equal(one(off, "aws:kms/key:Key").inputs.deletionWindowInDays, 30);
-                assert.equal(one(off, "aws:s3/bucket:Bucket").inputs.forceDestroy, false);
+                assert.deepEqual(ofType(off, "aws:s3/bucket:Bucket").map(b => b.inputs.forceDestroy), [false, false]);
             });
         });
     }

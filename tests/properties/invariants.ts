@@ -7,8 +7,11 @@ import { evaluate, Evaluation, Resource } from "../../offline/engine";
 import { AccessResult, planOf } from "../../offline/plan";
 import { StackConfig } from "../../stacks/config";
 import { NAME_LIMITS, NameLimit, nameProblem, UNNAMED_TYPES } from "../../stacks/nameLimits";
+import { ELB_LOG_DELIVERY_ACCOUNTS } from "../../components/policies/logDelivery";
+import { controlResults, DOCUMENTED_EXCEPTIONS, exceptionsOf, failuresOf } from "../../offline/securityHub";
 import { configuredAbsence } from "../support/absence";
 import { expectedSide } from "../support/placement";
+import { expectedExceptions } from "../support/securityHub";
 import { configAsRead, partitionName, StackFile } from "./stackFiles";
 
 /** The guarantees at the heart of the access table: they hold in every stack, never excused. */
@@ -68,12 +71,13 @@ export function checkNames(resources: Resource[]) {
 
 /**
  * Every ARN the program registers is in the region's partition (AWS's data), its region and one of
- * its two accounts; an existing source connection (under either service prefix) only in the
- * partition: connections are global, and another account may share one with AWS RAM.
+ * its two accounts (or the region's own Elastic Load Balancing log-delivery account, AWS's table); an
+ * existing source connection (under either service prefix) only in the partition: connections are
+ * global, and another account may share one with AWS RAM.
  */
 export function checkArns(e: Evaluation, config: StackConfig) {
     const partition = partitionName(config.region);
-    const accounts = [config.pipelineAccount.accountId, config.targetAccount.accountId];
+    const accounts = [config.pipelineAccount.accountId, config.targetAccount.accountId, ELB_LOG_DELIVERY_ACCOUNTS[config.region]];
     const connection = config.source.provider === "CodeCommit" ? undefined : config.source.connectionArn?.split(":").slice(3).join(":");
     for (const r of e.resources.filter(r => r.custom)) {
         const text = JSON.stringify(r.inputs);
@@ -112,6 +116,19 @@ export function checkAccess(access: AccessResult[], config: StackConfig) {
         const { decision } = decisions.find(d => d.action === core.action)!;
         assert.equal(decision, row.expect, `core row ${core.principal} ${core.action} on ${core.resource}: ${decision}`);
     }
+}
+
+/**
+ * Security Hub's FSBP controls, as the policy pack checks them: nothing fails but the exceptions
+ * the configuration makes (tests/support/securityHub.ts, from the configuration alone), each
+ * declared by the resource that fails the control and documented in SECURITY.md.
+ */
+export function checkControls(e: Evaluation, config: StackConfig) {
+    const results = controlResults(e);
+    assert.deepEqual(failuresOf(results), [], "a Security Hub control fails");
+    const found = exceptionsOf(results);
+    assert.deepEqual(found, expectedExceptions(config), "the Security Hub exceptions are not the ones the configuration makes");
+    assert.deepEqual(found.map(x => x.split("@")[0]).filter(id => !(id in DOCUMENTED_EXCEPTIONS)), [], "an exception SECURITY.md does not document");
 }
 
 const ofType = (e: Evaluation, type: string) => e.resources.filter(r => r.type === type);
@@ -168,6 +185,7 @@ export async function checkStack(file: StackFile): Promise<void> {
     checkPlacement(e, config);
     checkNames(e.resources);
     checkArns(e, config);
+    checkControls(e, config);
     checkSource(e, config);
     const plan = await planOf(e);
     assert.equal(plan.exitCode, 0, plan.text);

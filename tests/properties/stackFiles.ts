@@ -195,14 +195,26 @@ const port = fc.integer({ min: 1, max: 65535 });
 const taskSize = fc.option(fc.constantFrom(...FARGATE_SIZES), { nil: undefined });
 const deploymentConfigName = optional(fc.constantFrom("CodeDeployDefault.ECSAllAtOnce", "CodeDeployDefault.ECSLinear10PercentEvery1Minutes",
     "CodeDeployDefault.ECSLinear10PercentEvery3Minutes", "CodeDeployDefault.ECSCanary10Percent5Minutes", "CodeDeployDefault.ECSCanary10Percent15Minutes"));
-/** The task keys both kinds of target have; cpu and memory as a pair Fargate offers, or neither. */
+/** A container user: a uid, uid:gid, a name or name:group; root in some of them (a documented exception). */
+const containerUser = fc.constantFrom("1000:1000", "65534", "node", "app:app", "1001:0", "root", "0", "0:0");
+const rootUser = (user: string | undefined) => user !== undefined && ["root", "0"].includes(user.split(":")[0]);
+/**
+ * The task keys both kinds of target have; cpu and memory as a pair Fargate offers, or neither. A
+ * user that is not root (the default's, 1000:1000) listens from port 1024: below, the user is root.
+ */
 const task = (required: boolean) => fc.record({
     taskFamily: required ? ecsName : optional(ecsName),
     containerName: required ? ecsName : optional(ecsName),
     containerPort: required ? port : optional(port),
     size: taskSize,
     deploymentConfigName,
-}).map(({ size, ...keys }) => ({ ...keys, cpu: size?.[0], memory: size?.[1] }));
+    readonlyRootFilesystem: optional(fc.boolean()),
+    containerUser: optional(containerUser),
+    rootForLowPort: fc.constantFrom("root", "0", "0:1000"),
+}).map(({ size, rootForLowPort, ...keys }) => ({
+    ...keys, cpu: size?.[0], memory: size?.[1],
+    containerUser: (keys.containerPort ?? 8080) < 1024 && !rootUser(keys.containerUser) ? rootForLowPort : keys.containerUser,
+}));
 
 /** `deployTarget.create.network`: a VPC created in private or public subnets, or an existing one. */
 const network = fc.oneof(
@@ -231,6 +243,8 @@ const createdTarget = (regionName: string, targetAccount: string) => fc.record({
     ingressCidrs: optional(fc.array(cidr(0, 32), { maxLength: 3 })),
     testCidrs: optional(fc.array(cidr(0, 32), { maxLength: 3 })),
     terminationWaitMinutes: optional(fc.integer({ min: 0, max: 2880 })),
+    deletionProtection: optional(fc.boolean()),
+    networkLogRetentionDays: optional(fc.integer({ min: 1, max: 3650 })),
     logRetentionDays: optional(fc.constantFrom(1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)),
     initialImage: optional(fc.constantFrom("public.ecr.aws/nginx/nginx:stable-alpine", "public.ecr.aws/docker/library/httpd:2.4")),
     network: optional(network),
@@ -347,7 +361,9 @@ export function features(file: StackFile, config: StackConfig): string[] {
         created ? "created target" : "existing target",
         ...sourceFeatures(config),
         ...(network ? [`${network.subnets} subnets`, network.existing ? "existing VPC" : "created VPC"] : []),
-        ...(created ? [created.certificateArn ? "HTTPS" : "HTTP"] : []),
+        ...(created ? [created.certificateArn ? "HTTPS" : "HTTP", `deletion protection ${created.deletionProtection ? "on" : "off"}`] : []),
+        `root file system ${(created ?? config.deployTarget.existing!).readonlyRootFilesystem ? "read-only" : "writable"}`,
+        `${rootUser((created ?? config.deployTarget.existing!).containerUser) ? "root" : "non-root"} user`,
         `approval ${config.manualApproval ? "on" : "off"}`,
         accountRole("pipeline"), accountRole("target"),
         config.pipelineAccount.accountId === config.targetAccount.accountId ? "one account" : "two accounts",

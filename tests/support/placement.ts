@@ -60,6 +60,15 @@ const EXPECTED_SIDE: Record<string, Side> = {
     "aws:iam/role:Role target-codedeploy": "target",
     "aws:iam/rolePolicy:RolePolicy target-execution-permissions": "target",
     "aws:iam/rolePolicy:RolePolicy target-codedeploy-permissions": "target",
+    "aws:ec2/flowLog:FlowLog": "target",
+    "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": "target",
+    // The target's network log bucket and its guards; the types' other buckets are the pipeline account's.
+    ...Object.fromEntries(["bucket:Bucket target-network-logs-bucket", "bucketOwnershipControls:BucketOwnershipControls target-network-logs-ownership",
+        "bucketPublicAccessBlock:BucketPublicAccessBlock target-network-logs-public-access",
+        "bucketVersioning:BucketVersioning target-network-logs-versioning",
+        "bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration target-network-logs-encryption",
+        "bucketLifecycleConfiguration:BucketLifecycleConfiguration target-network-logs-lifecycle",
+        "bucketPolicy:BucketPolicy target-network-logs-policy"].map(typeAndName => [`aws:s3/${typeAndName}`, "target" as const])),
 };
 
 export function expectedSide(r: Resource): Side | undefined {
