@@ -1,6 +1,7 @@
 import { loadConfig } from "./stacks/config";
 import { buildStack } from "./stacks/pipelineStack";
 
-// The stack outputs. An object, not named exports: `applicationUrl` exists only when the target
-// is created, and an undefined output would make the Pulumi runtime warn on every run.
+// The stack outputs. An object, not named exports: some exist only for some stacks (`applicationUrl`
+// and `networkLogBucketName` for a created target, a CodeCommit source's clone URL, a connection's
+// status), and an undefined output would make the Pulumi runtime warn on every run.
 export = buildStack(loadConfig());

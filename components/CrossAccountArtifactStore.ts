@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { guardedBucket } from "./bucket";
 import { artifactBucketPolicy, artifactKeyPolicy } from "./policies/artifactStore";
 import { Grantees, partitionOf } from "./policies/document";
 import { requireProvider } from "./role";
@@ -41,9 +42,6 @@ export class CrossAccountArtifactStore extends pulumi.ComponentResource {
     constructor(name: string, args: CrossAccountArtifactStoreArgs, opts?: pulumi.ComponentResourceOptions) {
         super("cross-account-pipeline:artifacts:CrossAccountArtifactStore", name, {}, opts);
         requireProvider("CrossAccountArtifactStore", opts);
-        // What is kept is kept guarded: the bucket's guards travel with the bucket. The alias is a
-        // name, not a guard: kept, it would block the next create of this stack.
-        const keep = { parent: this, retainOnDelete: args.retainOnDelete };
 
         const key = new aws.kms.Key(`${name}-key`, {
             description: `Pipeline artifacts shared with the target account (${name})`,
@@ -53,48 +51,18 @@ export class CrossAccountArtifactStore extends pulumi.ComponentResource {
             policy: pulumi.all(args.writerRoleArns).apply(writerRoleArns => JSON.stringify(artifactKeyPolicy({
                 accountId: args.accountId, partition: partitionOf(args.region), region: args.region, writerRoleArns, readers: args.readers,
             }))),
-        }, keep);
+        }, { parent: this, retainOnDelete: args.retainOnDelete });
+        // The alias is a name, not a guard: kept, it would block the next create of this stack.
         new aws.kms.Alias(`${name}-key-alias`, { name: args.keyAlias, targetKeyId: key.keyId }, { parent: this });
 
-        const bucket = new aws.s3.Bucket(`${name}-bucket`, { forceDestroy: false }, keep);
-        const bucketArgs = { bucket: bucket.id };
-        new aws.s3.BucketOwnershipControls(`${name}-ownership`, {
-            ...bucketArgs,
-            // Objects written from the other account still belong to this one; ACLs are off.
-            rule: { objectOwnership: "BucketOwnerEnforced" },
-        }, keep);
-        new aws.s3.BucketPublicAccessBlock(`${name}-public-access`, {
-            ...bucketArgs,
-            blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true,
-        }, keep);
-        new aws.s3.BucketVersioning(`${name}-versioning`, {
-            ...bucketArgs,
-            versioningConfiguration: { status: "Enabled" },
-        }, keep);
-        new aws.s3.BucketServerSideEncryptionConfiguration(`${name}-encryption`, {
-            ...bucketArgs,
-            rules: [{
-                applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: key.arn },
-                // One data key per bucket instead of one KMS call per object.
-                bucketKeyEnabled: true,
-            }],
-        }, keep);
-        new aws.s3.BucketLifecycleConfiguration(`${name}-lifecycle`, {
-            ...bucketArgs,
-            rules: [{
-                id: "expire-old-artifacts",
-                status: "Enabled",
-                filter: {},
-                expiration: { days: args.artifactRetentionDays },
-                noncurrentVersionExpiration: { noncurrentDays: args.artifactRetentionDays },
-                abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
-            }],
-        }, keep);
-        new aws.s3.BucketPolicy(`${name}-policy`, {
-            ...bucketArgs,
-            policy: pulumi.all([bucket.arn, key.arn]).apply(([bucketArn, keyArn]) =>
-                JSON.stringify(artifactBucketPolicy(bucketArn, keyArn, args.readers))),
-        }, keep);
+        const { bucket } = guardedBucket(name, {
+            encryption: { kmsKeyArn: key.arn },
+            expiryRuleId: "expire-old-artifacts",
+            expiryDays: args.artifactRetentionDays,
+            policy: bucketArn => pulumi.all([bucketArn, key.arn]).apply(([arn, keyArn]) =>
+                JSON.stringify(artifactBucketPolicy(arn, keyArn, args.readers))),
+            retainOnDelete: args.retainOnDelete,
+        }, this);
 
         this.bucketName = bucket.bucket;
         this.bucketArn = bucket.arn;

@@ -5,10 +5,14 @@ import { checkBuildspec, IMAGE_PLACEHOLDER, releaseMarkerBuildspec } from "./bui
 import { Grantees, serviceTrustPolicy } from "./policies/document";
 import { buildRolePolicy, pipelineRolePolicy, sourceEventsRolePolicy } from "./policies/pipeline";
 import { requireProvider, roleWithPolicy } from "./role";
+import { ConnectionProvider } from "./SourceConnection";
+import { exceptionTags } from "./securityHub";
 
 /** The release marker's and the check's image: CodeBuild's standard image, with the AWS CLI, jq and curl. */
 const HELPER_IMAGE = "aws/codebuild/amazonlinux2-x86_64-standard:5.0";
 
+/** The source action, by name: a trigger names the action it starts. */
+const SOURCE_ACTION = "Source";
 /** The artifacts that pass between stages. */
 export const SOURCE_ARTIFACT = "SourceOutput";
 export const BUILD_ARTIFACT = "BuildOutput";
@@ -49,6 +53,43 @@ export interface ArtifactStoreRef {
     keyArn: pulumi.Input<string>;
 }
 
+/** Patterns a push filter includes or excludes (globs, as CodePipeline matches them). */
+export interface FilterCriteria {
+    includes?: string[];
+    excludes?: string[];
+}
+
+/** One push filter of a V2 trigger: tags alone, branches, or branches with file paths. */
+export interface PushFilter {
+    tags?: FilterCriteria;
+    branches?: FilterCriteria;
+    filePaths?: FilterCriteria;
+}
+
+/** A CodeCommit repository in the pipeline account. */
+export interface CodeCommitSource {
+    provider: "CodeCommit";
+    repositoryName: string;
+    /** false: look up an existing repository instead of creating one. */
+    create: boolean;
+    branch: string;
+}
+
+/** A repository of another provider, through a CodeConnections connection (CodePipeline's CodeStarSourceConnection action). */
+export interface ConnectionSource {
+    provider: ConnectionProvider;
+    /** The connection: this account's, or one shared into it with AWS RAM. The pipeline role may use it and no other. */
+    connectionArn: pulumi.Input<string>;
+    /** `owner/repository`, as the provider names it (the action's FullRepositoryId). */
+    repository: string;
+    /** The default branch: a manual start builds it, and without triggers pushes to it start the pipeline. */
+    branch: string;
+    /** The build clones the repository itself (CODEBUILD_CLONE_REF): history and tags; the build role may use the connection then. */
+    fullClone: boolean;
+    /** V2 push triggers (any one starts the pipeline); none: every push to `branch`. */
+    triggers?: PushFilter[];
+}
+
 export interface CrossAccountPipelineArgs {
     /** The pipeline account; AWS services act for it only (confused-deputy guard in trust policies). */
     accountId: string;
@@ -57,14 +98,9 @@ export interface CrossAccountPipelineArgs {
     pipelineName: string;
     /** Physical names of the build project, the release marker's and the check's. CodeBuild takes no dots. */
     buildProjectNames: { build: string; release: string; check: string };
-    /** Physical names of the pipeline's, the build's and EventBridge's roles; the targets' accounts name the first. */
+    /** Physical names of the pipeline's, the build's and (CodeCommit source only) EventBridge's roles; the targets' accounts name the first. */
     roleNames: { pipeline: string; build: string; events: string };
-    source: {
-        repositoryName: string;
-        /** false: look up an existing repository instead of creating one. */
-        create: boolean;
-        branch: string;
-    };
+    source: CodeCommitSource | ConnectionSource;
     build: {
         computeType: string;
         image: string;
@@ -76,6 +112,8 @@ export interface CrossAccountPipelineArgs {
         logRetentionDays?: number;
         /** Plain environment variables of the build: what it renders for the targets. */
         environment?: Record<string, pulumi.Input<string>>;
+        /** Security Hub controls that the task definitions the build renders fail by the stack's choice (ECS.5, ECS.20). */
+        renderedExceptions?: string[];
     };
     /**
      * The image repository the build pushes to. In each stage the pipeline first runs a release
@@ -106,16 +144,18 @@ export interface CrossAccountPipelineArgs {
 }
 
 /**
- * Pipeline account: the source repository, the build, and a CodePipeline that deploys the one
- * build through the release path: a stage per target or wave, each deploy in its target's
- * account and region as its deploy role, with artifacts under each region's shared key.
+ * Pipeline account: the source (a CodeCommit repository, or a connection to another provider), the
+ * build, and a CodePipeline that deploys the one build through the release path: a stage per target
+ * or wave, each deploy in its target's account and region as its deploy role, with artifacts under
+ * each region's shared key.
  */
 export class CrossAccountPipeline extends pulumi.ComponentResource {
     public readonly pipelineName: pulumi.Output<string>;
     public readonly pipelineArn: pulumi.Output<string>;
     public readonly consoleUrl: pulumi.Output<string>;
-    public readonly repositoryArn: pulumi.Output<string>;
-    public readonly repositoryCloneUrlHttp: pulumi.Output<string>;
+    /** A CodeCommit source's repository; undefined for a source through a connection. */
+    public readonly repositoryArn?: pulumi.Output<string>;
+    public readonly repositoryCloneUrlHttp?: pulumi.Output<string>;
     public readonly pipelineRoleArn: pulumi.Output<string>;
     public readonly buildRoleArn: pulumi.Output<string>;
 
@@ -125,12 +165,8 @@ export class CrossAccountPipeline extends pulumi.ComponentResource {
         const { source, build } = args;
         const main = args.artifactStores[0];
 
-        const repository = source.create
-            ? new aws.codecommit.Repository(`${name}-repository`, {
-                repositoryName: source.repositoryName,
-                description: `Source of ${args.pipelineName}`,
-            }, { parent: this, retainOnDelete: args.retainOnDelete, import: args.adopt?.sourceRepository })
-            : aws.codecommit.getRepositoryOutput({ repositoryName: source.repositoryName }, { parent: this });
+        const repository = source.provider === "CodeCommit" ? codeCommitRepository(name, source, args, this) : undefined;
+        const connection = source.provider === "CodeCommit" ? undefined : source;
 
         const logGroup = new aws.cloudwatch.LogGroup(`${name}-build-logs`, {
             name: build.logGroupName,
@@ -138,8 +174,9 @@ export class CrossAccountPipeline extends pulumi.ComponentResource {
         }, { parent: this, retainOnDelete: args.retainOnDelete, import: args.adopt?.buildLogGroup });
         const buildRole = roleWithPolicy(`${name}-build`, args.roleNames.build,
             serviceTrustPolicy("codebuild.amazonaws.com", args.accountId),
-            pulumi.all([main.bucketArn, main.keyArn, logGroup.arn, args.images.repositoryArn])
-                .apply(([bucket, key, logs, images]) => buildRolePolicy(bucket, key, logs, images)),
+            pulumi.all([main.bucketArn, main.keyArn, logGroup.arn, args.images.repositoryArn,
+                connection?.fullClone ? connection.connectionArn : undefined])
+                .apply(([bucket, key, logs, images, clone]) => buildRolePolicy(bucket, key, logs, images, clone)),
             this);
         const project = new aws.codebuild.Project(`${name}-build`, {
             name: args.buildProjectNames.build,
@@ -153,11 +190,13 @@ export class CrossAccountPipeline extends pulumi.ComponentResource {
                 type: "LINUX_CONTAINER",
                 computeType: build.computeType,
                 image: build.image,
-                // The build runs `docker build`.
+                // The build runs `docker build`, which needs the Docker daemon: a declared exception to
+                // Security Hub CodeBuild.5, with its compensating controls in SECURITY.md.
                 privilegedMode: true,
                 environmentVariables: Object.entries(build.environment ?? {}).map(([name, value]) => ({ name, value, type: "PLAINTEXT" })),
             },
             logsConfig: { cloudwatchLogs: { status: "ENABLED", groupName: logGroup.name } },
+            tags: exceptionTags(["CodeBuild.5", ...build.renderedExceptions ?? []]),
         }, { parent: this, dependsOn: [buildRole.rolePolicy] });
         const helper = (kind: "release" | "check", description: string, buildspec: Record<string, unknown>,
             environment: Record<string, pulumi.Input<string>>) =>
@@ -171,25 +210,21 @@ export class CrossAccountPipeline extends pulumi.ComponentResource {
 
         const pipelineRole = roleWithPolicy(`${name}-pipeline`, args.roleNames.pipeline,
             serviceTrustPolicy("codepipeline.amazonaws.com", args.accountId),
-            pulumi.all([pulumi.all(args.artifactStores.map(s => pulumi.all([s.bucketArn, s.keyArn]))), repository.arn, projectArns])
-                .apply(([stores, repositoryArn, buildProjectArns]) => pipelineRolePolicy({
-                    stores: stores.map(([bucketArn, keyArn]) => ({ bucketArn, keyArn })), repositoryArn, buildProjectArns, deployRoles: args.deployRoles,
+            pulumi.all([pulumi.all(args.artifactStores.map(s => pulumi.all([s.bucketArn, s.keyArn]))),
+                repository?.arn, connection?.connectionArn, projectArns])
+                .apply(([stores, repositoryArn, connectionArn, buildProjectArns]) => pipelineRolePolicy({
+                    stores: stores.map(([bucketArn, keyArn]) => ({ bucketArn, keyArn })), buildProjectArns, deployRoles: args.deployRoles,
+                    source: repositoryArn ? { repositoryArn } : { connectionArn: connectionArn! },
                 })),
             this);
 
         const stages: aws.types.input.codepipeline.PipelineStage[] = [{
             name: "Source",
             actions: [{
-                name: "Source", category: "Source", owner: "AWS", provider: "CodeCommit", version: "1",
+                name: SOURCE_ACTION, category: "Source", owner: "AWS", version: "1",
                 outputArtifacts: [SOURCE_ARTIFACT],
                 namespace: "SourceVariables",
-                configuration: {
-                    RepositoryName: repository.repositoryName,
-                    BranchName: source.branch,
-                    // EventBridge starts the pipeline on a push; polling is slower and costs API calls.
-                    PollForSourceChanges: "false",
-                    OutputArtifactFormat: "CODE_ZIP",
-                },
+                ...repository ? codeCommitAction(repository, source.branch) : connectionAction(connection!),
             }],
         }, {
             name: "Build",
@@ -216,32 +251,21 @@ export class CrossAccountPipeline extends pulumi.ComponentResource {
                 region: args.artifactStores.length > 1 ? s.region : undefined,
             })),
             stages,
+            triggers: connection?.triggers && [{
+                providerType: "CodeStarSourceConnection",
+                gitConfiguration: { sourceActionName: SOURCE_ACTION, pushes: connection.triggers },
+            }],
         }, { parent: this, dependsOn: [pipelineRole.rolePolicy, ...args.dependsOn] });
 
-        const eventsRole = roleWithPolicy(`${name}-source-events`, args.roleNames.events,
-            serviceTrustPolicy("events.amazonaws.com", args.accountId),
-            pipeline.arn.apply(sourceEventsRolePolicy),
-            this);
-        const rule = new aws.cloudwatch.EventRule(`${name}-source-push`, {
-            description: `Start ${args.pipelineName} on a push to ${source.branch}`,
-            eventPattern: repository.arn.apply(arn => JSON.stringify({
-                source: ["aws.codecommit"],
-                "detail-type": ["CodeCommit Repository State Change"],
-                resources: [arn],
-                detail: { event: ["referenceCreated", "referenceUpdated"], referenceType: ["branch"], referenceName: [source.branch] },
-            })),
-        }, { parent: this });
-        new aws.cloudwatch.EventTarget(`${name}-source-push`, {
-            rule: rule.name,
-            arn: pipeline.arn,
-            roleArn: eventsRole.role.arn,
-        }, { parent: this, dependsOn: [eventsRole.rolePolicy] });
+        if (repository) {
+            startOnCodeCommitPush(name, args, repository, pipeline, this);
+        }
 
         this.pipelineName = pipeline.name;
         this.pipelineArn = pipeline.arn;
         this.consoleUrl = pulumi.interpolate`https://${args.region}.console.aws.amazon.com/codesuite/codepipeline/pipelines/${pipeline.name}/view?region=${args.region}`;
-        this.repositoryArn = repository.arn;
-        this.repositoryCloneUrlHttp = repository.cloneUrlHttp;
+        this.repositoryArn = repository?.arn;
+        this.repositoryCloneUrlHttp = repository?.cloneUrlHttp;
         this.pipelineRoleArn = pipelineRole.role.arn;
         this.buildRoleArn = buildRole.role.arn;
         this.registerOutputs({
@@ -250,6 +274,72 @@ export class CrossAccountPipeline extends pulumi.ComponentResource {
             pipelineRoleArn: this.pipelineRoleArn, buildRoleArn: this.buildRoleArn,
         });
     }
+}
+
+/** The repository of a CodeCommit source: created (kept on destroy when asked, or adopted), or looked up. */
+function codeCommitRepository(name: string, source: CodeCommitSource, args: CrossAccountPipelineArgs, parent: pulumi.Resource) {
+    return source.create
+        ? new aws.codecommit.Repository(`${name}-repository`, {
+            repositoryName: source.repositoryName,
+            description: `Source of ${args.pipelineName}`,
+        }, { parent, retainOnDelete: args.retainOnDelete, import: args.adopt?.sourceRepository })
+        : aws.codecommit.getRepositoryOutput({ repositoryName: source.repositoryName }, { parent });
+}
+
+type SourceAction = Pick<aws.types.input.codepipeline.PipelineStageAction, "provider" | "configuration">;
+
+/** https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-CodeCommit.html */
+function codeCommitAction(repository: { repositoryName: pulumi.Input<string> }, branch: string): SourceAction {
+    return {
+        provider: "CodeCommit",
+        configuration: {
+            RepositoryName: repository.repositoryName,
+            BranchName: branch,
+            // EventBridge starts the pipeline on a push; polling is slower and costs API calls.
+            PollForSourceChanges: "false",
+            OutputArtifactFormat: "CODE_ZIP",
+        },
+    };
+}
+
+/** https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-CodestarConnectionSource.html */
+function connectionAction(source: ConnectionSource): SourceAction {
+    return {
+        provider: "CodeStarSourceConnection",
+        configuration: {
+            ConnectionArn: source.connectionArn,
+            FullRepositoryId: source.repository,
+            BranchName: source.branch,
+            // A full clone is a reference that only CodeBuild can use: the build action is the only reader of the source.
+            OutputArtifactFormat: source.fullClone ? "CODEBUILD_CLONE_REF" : "CODE_ZIP",
+            // With filters the triggers decide, not every push to the branch; CodePipeline's console sets the same
+            // (https://docs.aws.amazon.com/codepipeline/latest/userguide/pipelines-triggers.html).
+            DetectChanges: source.triggers ? "false" : "true",
+        },
+    };
+}
+
+/** CodeCommit has no webhooks: an EventBridge rule, with a role that may start this pipeline only, starts it on a push. */
+function startOnCodeCommitPush(name: string, args: CrossAccountPipelineArgs, repository: { arn: pulumi.Output<string> },
+    pipeline: aws.codepipeline.Pipeline, parent: pulumi.Resource) {
+    const eventsRole = roleWithPolicy(`${name}-source-events`, args.roleNames.events,
+        serviceTrustPolicy("events.amazonaws.com", args.accountId),
+        pipeline.arn.apply(sourceEventsRolePolicy),
+        parent);
+    const rule = new aws.cloudwatch.EventRule(`${name}-source-push`, {
+        description: `Start ${args.pipelineName} on a push to ${args.source.branch}`,
+        eventPattern: repository.arn.apply(arn => JSON.stringify({
+            source: ["aws.codecommit"],
+            "detail-type": ["CodeCommit Repository State Change"],
+            resources: [arn],
+            detail: { event: ["referenceCreated", "referenceUpdated"], referenceType: ["branch"], referenceName: [args.source.branch] },
+        })),
+    }, { parent });
+    new aws.cloudwatch.EventTarget(`${name}-source-push`, {
+        rule: rule.name,
+        arn: pipeline.arn,
+        roleArn: eventsRole.role.arn,
+    }, { parent, dependsOn: [eventsRole.rolePolicy] });
 }
 
 /**

@@ -1,10 +1,13 @@
 import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
+import { guardedBucket } from "./bucket";
 import { PLACEHOLDER_IMAGE, placeholderCommand, TaskNetwork, taskDefinitionDocument } from "./buildspec";
 import { codeDeployRolePolicy, executionRolePolicy } from "./policies/ecsTarget";
-import { serviceTrustPolicy } from "./policies/document";
+import { partitionOf, serviceTrustPolicy } from "./policies/document";
+import { ACCESS_LOG_PREFIX, FLOW_LOG_PREFIX, networkLogBucketPolicy } from "./policies/networkLogs";
 import { roleWithPolicy } from "./role";
+import { exceptionTags, isInternet, isRootUser, publicPortFailures } from "./securityHub";
 
 export interface EcsBlueGreenTargetArgs {
     /** The target account; AWS services assume this component's roles for it only. */
@@ -35,6 +38,10 @@ export interface EcsBlueGreenTargetArgs {
     /** Fargate CPU units and memory (MiB) of a task. */
     cpu: number;
     memory: number;
+    /** The container's root file system is read-only (Security Hub ECS.5); false is a declared exception. */
+    readonlyRootFilesystem: boolean;
+    /** The user the container runs as; root is a declared exception to Security Hub ECS.20. */
+    containerUser: string;
     /**
      * The image of the first task definition, which runs only until the first deployment replaces it.
      * `PLACEHOLDER_IMAGE` runs a server that passes the health check; another image must answer
@@ -54,6 +61,13 @@ export interface EcsBlueGreenTargetArgs {
     ingressCidrs: string[];
     /** Who may reach the test port; empty: nobody from outside. */
     testCidrs: string[];
+    /**
+     * Deletion protection on the load balancer (Security Hub ELB.6) and Pulumi's `protect` on it, so
+     * `pulumi destroy` stops before it deletes anything. false (a staging target) is a declared exception.
+     */
+    deletionProtection: boolean;
+    /** Days the network log bucket keeps access logs and flow logs. */
+    networkLogRetentionDays: number;
     /** Minutes the old tasks keep running once traffic has moved: the window for an instant rollback. */
     terminationWaitMinutes: number;
     /** A predefined or custom CodeDeploy ECS deployment config. */
@@ -61,7 +75,10 @@ export interface EcsBlueGreenTargetArgs {
     /** The container's awslogs log group; the build's task definitions name it too. */
     logGroupName: string;
     logRetentionDays: number;
-    /** Keep the container log group (the record of what ran) when it leaves the stack. */
+    /**
+     * Keep the container log group and the network log bucket (the record of what ran and who came)
+     * when they leave the stack, the bucket with its guards.
+     */
     retainOnDelete: boolean;
     /** Adopt the log group kept by an earlier destroy instead of creating it: its import id, the name. */
     adoptLogGroupId?: string;
@@ -80,6 +97,9 @@ export const CODE_DEPLOY_OWNED = ["taskDefinition", "loadBalancers", "networkCon
  * Target (PROD) account: an ECS Fargate service behind an Application Load Balancer, deployed
  * blue/green by CodeDeploy. Two target groups take turns behind the production and test
  * listeners; CodeDeploy, not Pulumi, decides which one serves, so Pulumi ignores what it moves.
+ * The load balancer's access logs and a created VPC's flow logs go to a network log bucket here.
+ * Resources that fail a Security Hub FSBP control by the stack's choice say so in their
+ * `security-hub-exceptions` tag (see securityHub.ts).
  * Needs `opts.provider`: it is passed on explicitly to the remote awsx VPC, which does not inherit it.
  */
 export class EcsBlueGreenTarget extends pulumi.ComponentResource {
@@ -92,6 +112,8 @@ export class EcsBlueGreenTarget extends pulumi.ComponentResource {
     public readonly taskRoleArn: pulumi.Output<string>;
     public readonly executionRoleArn: pulumi.Output<string>;
     public readonly logGroupName: pulumi.Output<string>;
+    /** Where the load balancer's access logs (and a created VPC's flow logs) are kept. */
+    public readonly networkLogBucketName: pulumi.Output<string>;
     /** Where the tasks run: every deployment's appspec.yaml must say it (see `ignoreChanges` below). */
     public readonly taskNetwork: TaskNetwork;
     /** Where users reach the service (the production listener). */
@@ -105,29 +127,12 @@ export class EcsBlueGreenTarget extends pulumi.ComponentResource {
         }
         const parent = { parent: this };
         const publicTasks = args.network.subnets === "public";
-        const { vpcId, albSubnetIds, taskSubnetIds } = network(name, args.network, this, provider);
-
-        // Security groups: the internet (or ingressCidrs) reaches the load balancer only; the load
-        // balancer reaches the tasks only on the container port.
-        const albGroup = new aws.ec2.SecurityGroup(`${name}-alb`, { vpcId, description: `Load balancer of ${args.serviceName}` }, parent);
-        const taskGroup = new aws.ec2.SecurityGroup(`${name}-tasks`, { vpcId, description: `Tasks of ${args.serviceName}` }, parent);
-        const tcp = (port: number) => ({ ipProtocol: "tcp", fromPort: port, toPort: port });
-        args.ingressCidrs.forEach((cidrIpv4, i) => new aws.vpc.SecurityGroupIngressRule(`${name}-alb-production-${i}`,
-            { securityGroupId: albGroup.id, cidrIpv4, ...tcp(args.productionPort), description: "Production listener" }, parent));
-        args.testCidrs.forEach((cidrIpv4, i) => new aws.vpc.SecurityGroupIngressRule(`${name}-alb-test-${i}`,
-            { securityGroupId: albGroup.id, cidrIpv4, ...tcp(args.testPort), description: "Test listener" }, parent));
-        new aws.vpc.SecurityGroupEgressRule(`${name}-alb-to-tasks`, {
-            securityGroupId: albGroup.id, referencedSecurityGroupId: taskGroup.id, ...tcp(args.containerPort),
-            description: "Requests and health checks to the tasks",
-        }, parent);
-        new aws.vpc.SecurityGroupIngressRule(`${name}-tasks-from-alb`, {
-            securityGroupId: taskGroup.id, referencedSecurityGroupId: albGroup.id, ...tcp(args.containerPort),
-            description: "From the load balancer only",
-        }, parent);
-        new aws.vpc.SecurityGroupEgressRule(`${name}-tasks-https`, {
-            securityGroupId: taskGroup.id, cidrIpv4: "0.0.0.0/0", ...tcp(443),
-            description: "Image pulls and logs (ECR, S3, CloudWatch Logs endpoints)",
-        }, parent);
+        const logs = networkLogBucket(name, args, this);
+        const { vpcId, albSubnetIds, taskSubnetIds } = network(name, args.network, logs, this, provider);
+        const https = !!args.certificateArn;
+        // With a certificate, plain HTTP on port 80 only redirects to HTTPS (Security Hub ELB.1), unless a listener takes 80.
+        const redirectPort = https && ![args.productionPort, args.testPort].includes(80) ? 80 : undefined;
+        const { albGroup, taskGroup } = securityGroups(name, args, vpcId, redirectPort, this);
 
         const alb = new aws.lb.LoadBalancer(`${name}-alb`, {
             loadBalancerType: "application",
@@ -135,7 +140,19 @@ export class EcsBlueGreenTarget extends pulumi.ComponentResource {
             securityGroups: [albGroup.id],
             subnets: albSubnetIds,
             dropInvalidHeaderFields: true,
-        }, parent);
+            // AWS's default, set so that it stays (Security Hub ELB.12).
+            desyncMitigationMode: "defensive",
+            accessLogs: { bucket: logs.bucket.bucket, prefix: ACCESS_LOG_PREFIX, enabled: true },
+            enableDeletionProtection: args.deletionProtection,
+            tags: exceptionTags([...https ? [] : ["ELB.1"], ...args.deletionProtection ? [] : ["ELB.6"]]),
+        }, {
+            parent: this,
+            // ELB writes a test file when access logs are turned on: the bucket must admit it first.
+            dependsOn: [logs.policy],
+            // AWS refuses to delete a protected load balancer, but only after `pulumi destroy` has deleted
+            // everything that depends on it; Pulumi's protect stops the destroy before it deletes anything.
+            protect: args.deletionProtection,
+        });
         const targetGroup = (color: string) => new aws.lb.TargetGroup(`${name}-${color}`, {
             vpcId,
             targetType: "ip",  // Fargate tasks register by IP
@@ -146,7 +163,6 @@ export class EcsBlueGreenTarget extends pulumi.ComponentResource {
         }, parent);
         const blue = targetGroup("blue");
         const green = targetGroup("green");
-        const https = !!args.certificateArn;
         // CodeDeploy rewrites a listener's default action at every deployment; Pulumi must not put it back.
         const listener = (role: string, port: number, target: aws.lb.TargetGroup) => new aws.lb.Listener(`${name}-${role}`, {
             loadBalancerArn: alb.arn,
@@ -158,6 +174,14 @@ export class EcsBlueGreenTarget extends pulumi.ComponentResource {
         }, { parent: this, ignoreChanges: ["defaultActions"] });
         const production = listener("production", args.productionPort, blue);
         const test = listener("test", args.testPort, green);
+        if (redirectPort) {
+            new aws.lb.Listener(`${name}-http-redirect`, {
+                loadBalancerArn: alb.arn,
+                port: redirectPort,
+                protocol: "HTTP",
+                defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: String(args.productionPort), statusCode: "HTTP_301" } }],
+            }, parent);
+        }
 
         const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, {
             name: args.logGroupName,
@@ -179,15 +203,21 @@ export class EcsBlueGreenTarget extends pulumi.ComponentResource {
             ...args.initialImage === PLACEHOLDER_IMAGE && {
                 command: placeholderCommand(), environment: { PORT: String(args.containerPort) },
             },
-            containerPort: args.containerPort, logGroupName: args.logGroupName, region: args.region,
+            containerPort: args.containerPort, readonlyRootFilesystem: args.readonlyRootFilesystem, user: args.containerUser,
+            logGroupName: args.logGroupName, region: args.region,
         });
         const taskDefinition = new aws.ecs.TaskDefinition(`${name}-task`, {
             ...first,
             containerDefinitions: JSON.stringify(first.containerDefinitions),
+            tags: exceptionTags(taskExceptions(args)),
         }, { parent: this, dependsOn: [logGroup] });
 
         const taskNetwork: TaskNetwork = { subnets: taskSubnetIds, securityGroups: [taskGroup.id], assignPublicIp: publicTasks };
-        const cluster = new aws.ecs.Cluster(`${name}-cluster`, { name: args.serviceName }, parent);
+        const cluster = new aws.ecs.Cluster(`${name}-cluster`, {
+            name: args.serviceName,
+            // CPU, memory, network and restart metrics per task and service (Security Hub ECS.12).
+            settings: [{ name: "containerInsights", value: "enabled" }],
+        }, parent);
         const service = new aws.ecs.Service(`${name}-service`, {
             name: args.serviceName,
             cluster: cluster.arn,
@@ -199,6 +229,8 @@ export class EcsBlueGreenTarget extends pulumi.ComponentResource {
             networkConfiguration: taskNetwork,
             healthCheckGracePeriodSeconds: 60,
             propagateTags: "SERVICE",
+            // Public tasks take public IPs, and so do the task sets CodeDeploy creates (appspec.yaml).
+            tags: exceptionTags(publicTasks ? ["ECS.2", "ECS.16"] : []),
         }, {
             parent: this,
             // A target group must be behind a listener before a service can use it.
@@ -252,23 +284,92 @@ export class EcsBlueGreenTarget extends pulumi.ComponentResource {
         this.taskRoleArn = taskRole.arn;
         this.executionRoleArn = execution.role.arn;
         this.logGroupName = logGroup.name;
+        this.networkLogBucketName = logs.bucket.bucket;
         this.taskNetwork = taskNetwork;
         this.url = pulumi.interpolate`${https ? "https" : "http"}://${alb.dnsName}${args.productionPort === defaultPort ? "" : `:${args.productionPort}`}/`;
         this.registerOutputs({
             applicationName: this.applicationName, applicationArn: this.applicationArn,
             deploymentGroupName: this.deploymentGroupName, deploymentGroupArn: this.deploymentGroupArn,
             clusterName: this.clusterName, serviceArn: this.serviceArn, taskRoleArn: this.taskRoleArn,
-            executionRoleArn: this.executionRoleArn, logGroupName: this.logGroupName, taskNetwork: this.taskNetwork, url: this.url,
+            executionRoleArn: this.executionRoleArn, logGroupName: this.logGroupName,
+            networkLogBucketName: this.networkLogBucketName, taskNetwork: this.taskNetwork, url: this.url,
         });
     }
 }
 
+/** The FSBP controls a task definition of this target fails by the stack's choice (the build's renderings too). */
+export function taskExceptions(t: { readonlyRootFilesystem: boolean; containerUser: string }): string[] {
+    return [...t.readonlyRootFilesystem ? [] : ["ECS.5"], ...isRootUser(t.containerUser) ? ["ECS.20"] : []];
+}
+
 /**
- * The VPC and subnets: an existing VPC's, or a new awsx VPC's. awsx components are remote and do
- * not inherit their parent's provider, so it is passed explicitly: without it the VPC would be
- * created with the default provider, in whatever account the ambient credentials point at.
+ * The bucket for the load balancer's access logs (Security Hub ELB.5) and a created VPC's flow logs
+ * (EC2.6), in the target account: SSE-S3, the one encryption ELB log delivery supports; written only
+ * by the log deliveries, read only by the account's administrators; kept, with its guards, on destroy.
  */
-function network(name: string, n: EcsBlueGreenTargetArgs["network"], parent: pulumi.Resource, provider: pulumi.ProviderResource) {
+function networkLogBucket(name: string, args: EcsBlueGreenTargetArgs, parent: pulumi.Resource) {
+    return guardedBucket(`${name}-network-logs`, {
+        encryption: "SSE-S3",
+        expiryRuleId: "expire-old-logs",
+        expiryDays: args.networkLogRetentionDays,
+        policy: bucketArn => bucketArn.apply(arn => JSON.stringify(networkLogBucketPolicy({
+            bucketArn: arn, accountId: args.accountId, partition: partitionOf(args.region), region: args.region,
+            flowLogs: !args.network.existing,
+        }))),
+        retainOnDelete: args.retainOnDelete,
+    }, parent);
+}
+
+/**
+ * Security groups: the internet (or ingressCidrs) reaches the load balancer only; the load
+ * balancer reaches the tasks only on the container port. A group that opens a port other than
+ * 80 or 443, or a high-risk one, to the whole internet declares it (Security Hub EC2.18, EC2.19).
+ */
+function securityGroups(name: string, args: EcsBlueGreenTargetArgs, vpcId: pulumi.Input<string>, redirectPort: number | undefined,
+    parent: pulumi.Resource) {
+    const opts = { parent };
+    const open = (port: number, cidrs: string[]) => cidrs.some(isInternet) ? [port] : [];
+    const publicPorts = [...open(args.productionPort, args.ingressCidrs), ...redirectPort ? open(redirectPort, args.ingressCidrs) : [],
+        ...open(args.testPort, args.testCidrs)];
+    const albGroup = new aws.ec2.SecurityGroup(`${name}-alb`, {
+        vpcId, description: `Load balancer of ${args.serviceName}`, tags: exceptionTags(publicPortFailures(publicPorts)),
+    }, opts);
+    const taskGroup = new aws.ec2.SecurityGroup(`${name}-tasks`, { vpcId, description: `Tasks of ${args.serviceName}` }, opts);
+    const tcp = (port: number) => ({ ipProtocol: "tcp", fromPort: port, toPort: port });
+    const ingress = (rule: string, port: number, cidrs: string[], description: string) => cidrs.forEach((cidrIpv4, i) =>
+        new aws.vpc.SecurityGroupIngressRule(`${name}-alb-${rule}-${i}`, { securityGroupId: albGroup.id, cidrIpv4, ...tcp(port), description }, opts));
+    ingress("production", args.productionPort, args.ingressCidrs, "Production listener");
+    if (redirectPort) {
+        ingress("http-redirect", redirectPort, args.ingressCidrs, "Redirect to HTTPS");
+    }
+    ingress("test", args.testPort, args.testCidrs, "Test listener");
+    new aws.vpc.SecurityGroupEgressRule(`${name}-alb-to-tasks`, {
+        securityGroupId: albGroup.id, referencedSecurityGroupId: taskGroup.id, ...tcp(args.containerPort),
+        description: "Requests and health checks to the tasks",
+    }, opts);
+    new aws.vpc.SecurityGroupIngressRule(`${name}-tasks-from-alb`, {
+        securityGroupId: taskGroup.id, referencedSecurityGroupId: albGroup.id, ...tcp(args.containerPort),
+        description: "From the load balancer only",
+    }, opts);
+    new aws.vpc.SecurityGroupEgressRule(`${name}-tasks-https`, {
+        securityGroupId: taskGroup.id, cidrIpv4: "0.0.0.0/0", ...tcp(443),
+        description: "Image pulls and logs (ECR, S3, CloudWatch Logs endpoints)",
+    }, opts);
+    return { albGroup, taskGroup };
+}
+
+/** awsx's public subnets map public IPs on launch: a declared exception to Security Hub EC2.15 (see SECURITY.md). */
+const PUBLIC_SUBNET_TAGS = exceptionTags(["EC2.15"]);
+
+/**
+ * The VPC and subnets: an existing VPC's (its owner's to guard), or a new awsx VPC's with flow logs
+ * to the network log bucket (Security Hub EC2.6) and its default security group closed (EC2.2).
+ * awsx components are remote and do not inherit their parent's provider, so it is passed
+ * explicitly: without it the VPC would be created with the default provider, in whatever account
+ * the ambient credentials point at.
+ */
+function network(name: string, n: EcsBlueGreenTargetArgs["network"], logs: ReturnType<typeof networkLogBucket>,
+    parent: pulumi.Resource, provider: pulumi.ProviderResource) {
     const isPrivate = n.subnets === "private";
     if (n.existing) {
         const e = n.existing;
@@ -279,10 +380,20 @@ function network(name: string, n: EcsBlueGreenTargetArgs["network"], parent: pul
         cidrBlock: n.cidrBlock,
         numberOfAvailabilityZones: n.availabilityZones,
         subnetStrategy: "Auto",
-        subnetSpecs: isPrivate ? [{ type: "Public" }, { type: "Private" }] : [{ type: "Public" }],
+        // awsx maps public IPs on launch in public subnets, and takes no setting for it (Security Hub EC2.15).
+        subnetSpecs: isPrivate ? [{ type: "Public", tags: PUBLIC_SUBNET_TAGS }, { type: "Private" }] : [{ type: "Public", tags: PUBLIC_SUBNET_TAGS }],
         // One NAT gateway shared by all zones, not one per zone: a third of the cost. If its zone
         // fails, tasks elsewhere lose outbound traffic (image pulls, logs) until it is back.
         natGateways: { strategy: isPrivate ? "Single" : "None" },
     }, { parent, provider });
+    new aws.ec2.FlowLog(`${name}-flow-logs`, {
+        vpcId: vpc.vpcId,
+        trafficType: "ALL",
+        logDestinationType: "s3",
+        logDestination: pulumi.interpolate`${logs.bucket.arn}/${FLOW_LOG_PREFIX}/`,
+        maxAggregationInterval: 600,
+    }, { parent, dependsOn: [logs.policy] });
+    // Adopts the VPC's default security group and removes its rules: nothing that lands in it by default reaches anything.
+    new aws.ec2.DefaultSecurityGroup(`${name}-default-security-group`, { vpcId: vpc.vpcId }, { parent });
     return { vpcId: vpc.vpcId, albSubnetIds: vpc.publicSubnetIds, taskSubnetIds: isPrivate ? vpc.privateSubnetIds : vpc.publicSubnetIds };
 }

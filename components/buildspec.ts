@@ -81,6 +81,10 @@ export interface RenderedTarget {
     /** Fargate CPU units and MiB, as the task definition writes them (text). */
     cpu: string;
     memory: string;
+    /** The container's root file system is read-only (Security Hub ECS.5). */
+    readonlyRootFilesystem: boolean;
+    /** The user the container runs as (Security Hub ECS.20 wants one that is not root). */
+    containerUser: string;
     /** The container's awslogs group, in the target's account and region. */
     logGroupName: string;
     region: string;
@@ -107,6 +111,7 @@ export function taskDefinitionFilter(): string {
     return JSON.stringify(taskDefinitionDocument({
         family: field("taskFamily"), taskRoleArn: field("taskRoleArn"), executionRoleArn: field("executionRoleArn"), cpu: field("cpu"),
         memory: field("memory"), containerName: field("containerName"), image: `<${IMAGE_PLACEHOLDER}>`, containerPort: field("containerPort"),
+        readonlyRootFilesystem: field("readonlyRootFilesystem"), user: field("containerUser"),
         logGroupName: field("logGroupName"), region: field("region"),
     })).replace(/"@(\w+)"/g, ".$1");
 }
@@ -151,6 +156,10 @@ export interface TaskDefinitionValues {
     environment?: Record<string, string>;
     /** A number; in the build's template the shell variable that holds it. */
     containerPort: number | string;
+    /** A boolean; in the build's template the shell variable that holds it. */
+    readonlyRootFilesystem: boolean | string;
+    /** `uid:gid`, `user` or `user:group`. */
+    user: string;
     logGroupName: string;
     region: string;
 }
@@ -174,6 +183,8 @@ export function taskDefinitionDocument(v: TaskDefinitionValues) {
             command: v.command,
             environment: v.environment && Object.entries(v.environment).map(([name, value]) => ({ name, value })),
             essential: true,
+            readonlyRootFilesystem: v.readonlyRootFilesystem,
+            user: v.user,
             portMappings: [{ containerPort: v.containerPort, protocol: "tcp" }],
             logConfiguration: {
                 logDriver: "awslogs",

@@ -2,7 +2,9 @@
 // names principals and resources; this file finds them in an evaluation and asks the
 // simulator. Used by the access tests and by the security doc generator.
 import { dnsSuffixOf, partitionOf } from "../components/policies/document";
+import { ELB_LOG_DELIVERY_ACCOUNTS, ELB_LOG_DELIVERY_SERVICE } from "../components/policies/logDelivery";
 import { parseConfig, StackConfig } from "../stacks/config";
+import { valueAt } from "../stacks/configIssues";
 import { StackNames, stackNames } from "../stacks/names";
 import { Evaluation, projectName, RawConfig, readStackConfig, Resource } from "./engine";
 import { registeredPolicies } from "./policies";
@@ -13,6 +15,10 @@ export const THIRD_ACCOUNT = "999999999999";
 /** With grants: organization, the organization a third account belongs to: another one. */
 const THIRD_ORGANIZATION = "o-0therorg00";
 
+/** The kind of source a stack has: a CodeCommit repository, or a repository through a CodeConnections connection. */
+export type SourceKind = "CodeCommit" | "connection";
+export const sourceKindOf = (config: StackConfig): SourceKind => config.source.provider === "CodeCommit" ? "CodeCommit" : "connection";
+
 /** The roles this program creates: the pipeline account's, and each target's (with `target`, its index). */
 export type RoleKey = keyof StackNames["roles"] | keyof StackNames["targets"][number]["roles"];
 
@@ -21,24 +27,37 @@ export type PrincipalSpec =
      * A role this program creates. `existing`: its ARN (with <placeholders>) when the stack names
      * the role in config instead of creating it; its identity policies are then not this stack's.
      */
-    | { role: RoleKey; target?: number; identity?: "own" | "allow-all"; existing?: string }
+    | { role: RoleKey; target?: number; identity?: "own" | "allow-all"; existing?: string; /** Only with this kind of source. */ source?: SourceKind }
     /** A role the program does not create, in an account (text with <placeholders>); its own account lets it do anything. */
     | { stranger: string; name: string }
-    | { service: string };
+    | { service: string }
+    /**
+     * A region's Elastic Load Balancing log delivery (the region: text with <placeholders>, the
+     * stack's when absent): ELB's own account in older regions, else its service principal.
+     */
+    | { elbLogDelivery: true; region?: string };
 
 export type ResourceSpec =
     /**
      * A role this program creates; its trust policy is the resource policy. `existing`: its ARN
      * when the stack names it in config instead; rows that need its trust policy do not apply then.
      */
-    | { role: RoleKey; target?: number; policy?: "own" | "open"; existing?: string }
+    | { role: RoleKey; target?: number; policy?: "own" | "open"; existing?: string; /** Only with this kind of source. */ source?: SourceKind }
     /**
      * A resource this program creates, by type and logical name (or the only one of its type).
      * `existing`: its ARN when the stack names it in config instead (it has no resource policy then).
      */
-    | { type: string; name?: string; /** Appended to the ARN: `/key` of an object, `:log-stream:x`. */ path?: string;
+    | { type: string; name?: string; /** Appended to the ARN (<placeholders> filled): `/key` of an object, `:log-stream:x`. */ path?: string;
         /** Another ARN made from the resource's, e.g. a rule of a listener. */ derive?: (arn: string) => string;
-        policy?: "own" | "open"; existing?: string }
+        policy?: "own" | "open"; existing?: string; /** Only with this kind of source. */ source?: SourceKind;
+        /**
+         * When config names it in another account, AWS RAM shares it with this one (an account:
+         * text with <placeholders>): the share admits that account, as a resource policy would
+         * (its IAM policies decide who).
+         */
+        sharedWith?: string;
+        /** Only in stacks whose config passes `test` (flow logs: a VPC the stack creates); `reason` says why not. */
+        onlyIf?: { test: (config: StackConfig) => boolean; reason: string } }
     /** Anything else: an ARN with <placeholders>, its account (text with <placeholders>), and its resource policy if it has one. */
     | { arn: string; account: string; policy?: PolicyDocument };
 
@@ -56,6 +75,8 @@ export interface AccessRow {
     why: string;
     /** The target the row is about, by name; none: the pipeline account's own row. */
     target?: string;
+    /** The row applies only when this config key (a path such as `source.fullClone`) has this value. */
+    when?: { key: string; is: unknown };
 }
 
 /** How a decision on a row reads (see `AccessWorld.verdict`). */
@@ -88,6 +109,21 @@ export class Missing extends Error {
     constructor(readonly entity: string, what: string) {
         super(`${entity}: ${what}`);
     }
+}
+
+/**
+ * An AWS RAM share as the simulator sees it: the owning account lets the account it shares with
+ * use the connection; that account's IAM policies decide which of its principals may
+ * (https://docs.aws.amazon.com/dtconsole/latest/userguide/connections-share.html).
+ */
+function ramShare(partition: string, account: string): PolicyDocument {
+    return {
+        Version: "2012-10-17",
+        Statement: [{
+            Sid: "SharedWithAwsRam", Effect: "Allow", Principal: { AWS: `arn:${partition}:iam::${account}:root` },
+            Action: ["codeconnections:UseConnection", "codestar-connections:UseConnection"], Resource: "*",
+        }],
+    };
 }
 
 const ALLOW_ALL: PolicyDocument = {
@@ -144,6 +180,7 @@ export class AccessWorld {
     private readonly names: StackNames;
     /** The registered resources by type: rows look them up by type, name and account, thousands of times on a long path. */
     private readonly byType = new Map<string, Resource[]>();
+    readonly sourceKind: SourceKind;
 
     constructor(readonly table: AccessTable, readonly evaluation: Evaluation, readonly config: StackConfig = configOf(evaluation)) {
         if (evaluation.error) {
@@ -158,8 +195,16 @@ export class AccessWorld {
             "third account": THIRD_ACCOUNT,
         };
         this.names = stackNames(config);
+        this.sourceKind = sourceKindOf(config);
         for (const r of evaluation.resources) {
             this.byType.set(r.type, [...this.byType.get(r.type) ?? [], r]);
+        }
+    }
+
+    /** An entity that exists only with the other kind of source is not in this stack. */
+    private requireSource(entity: string, spec: PrincipalSpec | ResourceSpec) {
+        if ("source" in spec && spec.source && spec.source !== this.sourceKind) {
+            throw new Missing(entity, `the stack's source is ${this.config.source.provider}, not ${spec.source === "connection" ? "a connection" : "CodeCommit"}`);
         }
     }
 
@@ -223,10 +268,18 @@ export class AccessWorld {
         if ("service" in spec) {
             return { arn: spec.service, account: "", identity: [] };
         }
+        if ("elbLogDelivery" in spec) {
+            const region = spec.region ? this.resolveText(spec.region) : this.facts.region;
+            const account = ELB_LOG_DELIVERY_ACCOUNTS[region];
+            return account
+                ? { arn: `arn:${partitionOf(region)}:iam::${account}:role/elb-log-delivery`, account, identity: [{ fixed: ALLOW_ALL }] }
+                : { arn: ELB_LOG_DELIVERY_SERVICE, account: "", identity: [] };
+        }
         if ("stranger" in spec) {
             const account = this.resolveText(spec.stranger);
             return { arn: `arn:${this.facts.partition}:iam::${account}:role/${spec.name}`, account, identity: [{ fixed: ALLOW_ALL }] };
         }
+        this.requireSource(name, spec);
         const role = this.createdRole(spec.role, spec.target);
         const allowAll: PolicyRef[] = [{ fixed: ALLOW_ALL }];
         if (!role) {
@@ -253,12 +306,20 @@ export class AccessWorld {
                 policy: spec.policy && { fixed: JSON.parse(this.resolveText(JSON.stringify(spec.policy))) },
             };
         }
+        this.requireSource(name, spec);
+        if ("onlyIf" in spec && spec.onlyIf && !spec.onlyIf.test(this.config)) {
+            throw new Missing(name, spec.onlyIf.reason);
+        }
         const found = "role" in spec ? this.createdRole(spec.role, spec.target) : this.created(name, spec.type, spec.name);
         const what = "role" in spec ? `the ${spec.role} role` : `${spec.type}${spec.name ? ` "${spec.name}"` : ""}`;
-        const located = found
+        const located: Located = found
             ? { arn: found.state.arn as string, account: found.account!, identity: [], policy: this.registered(found, spec.policy === "open") }
             : this.named(name, what, spec.existing);
-        const own = `${located.arn}${"path" in spec ? spec.path ?? "" : ""}`;
+        const sharedWith = "sharedWith" in spec && spec.sharedWith && this.resolveText(spec.sharedWith);
+        if (!found && sharedWith && located.account !== sharedWith) {
+            located.policy = { fixed: ramShare(this.facts.partition, sharedWith) };
+        }
+        const own = `${located.arn}${"path" in spec ? this.resolveText(spec.path ?? "") : ""}`;
         return { ...located, arn: "derive" in spec && spec.derive ? spec.derive(own) : own };
     }
 
@@ -275,6 +336,9 @@ export class AccessWorld {
                 return `${row.resource}: ${resource.arn} is named by config: its trust policy is not this stack's`;
             }
             Object.values(row.context ?? {}).forEach(v => this.resolveText(v));
+            if (row.when && valueAt(this.config, row.when.key.split(".")) !== row.when.is) {
+                return `${row.resource}: only with ${row.when.key}: ${row.when.is}`;
+            }
             return undefined;
         } catch (e) {
             if (e instanceof Missing) {
@@ -290,7 +354,9 @@ export class AccessWorld {
      * administrators' rows are those with a principal given `Allow *` in the account that owns
      * the resource where the row expects it allowed, and in a one-account sandbox (one account
      * on both sides) also those that stand for what the other side's administrators could do
-     * (`Allow *` given, a resource policy opened): there they are the same administrators.
+     * (`Allow *` given, a resource policy opened): there they are the same administrators. A
+     * resource config names (made outside the stack, such as a shared connection) is its own
+     * account's: that account's administrators keep their rights over it whatever the row says.
      */
     verdict(row: AccessRow, decision: Decision): Verdict {
         const principal = this.table.principals[row.principal];
@@ -300,8 +366,10 @@ export class AccessWorld {
         // The row's target (or, for the pipeline account's rows, any target) shares the pipeline account.
         const oneAccount = this.config.targets.some(t => (row.target === undefined || t.name === row.target) &&
             t.account.accountId === this.config.pipelineAccount.accountId);
-        const sameAccount = this.principal(row.principal).account === this.resource(row.resource).account;
-        if (decision === "Allowed" && sameAccount && ((allowAll && row.expect === "Allowed") || (oneAccount && (allowAll || opened)))) {
+        const located = this.resource(row.resource);
+        const sameAccount = this.principal(row.principal).account === located.account;
+        if (decision === "Allowed" && sameAccount &&
+            ((allowAll && (row.expect === "Allowed" || located.named)) || (oneAccount && (allowAll || opened)))) {
             return "own administrators";
         }
         return decision === row.expect ? "expected" : "unexpected";

@@ -14,6 +14,11 @@ import { AccessRow, AccessTable, PrincipalSpec, ResourceSpec } from "./access";
 
 const ARTIFACTS = { type: "aws:s3/bucket:Bucket", name: "artifacts-bucket" } as const;
 const KEY = { type: "aws:kms/key:Key", name: "artifacts-key" } as const;
+/** The source's connection: created, or named by config (and maybe shared by another account with AWS RAM). */
+const CONNECTION = {
+    type: "aws:codeconnections/connection:Connection", existing: "<source.connectionArn>", source: "connection", sharedWith: "<pipeline account>",
+} as const;
+const OTHER_CONNECTION = "0d0d0d0d-0000-4000-8000-000000000003";
 const DEV = "arn:<partition>:<service>:<region>:<pipeline account>";
 const dev = (service: string, resource: string) => `${DEV.replace("<service>", service)}:${resource}`;
 /** A key policy as AWS writes it by default: the account's IAM policies decide. */
@@ -29,6 +34,11 @@ const KMS_UPLOAD = { ...TLS, "s3:x-amz-server-side-encryption": "aws:kms", "s3:x
 const DIRECT = ["kms:ViaService"];
 const FOR_DEV = { "aws:SourceAccount": "<pipeline account>" };
 const READ = ["s3:GetObject", "s3:GetObjectVersion"];
+const FULL_CLONE = { key: "source.fullClone", is: true };
+const NO_CLONE = { key: "source.fullClone", is: false };
+/** Keys a request carries only when a service acts (log delivery), or an upload sets an ACL: absent from a role's own GetObject. */
+const DIRECT_REQUEST = ["aws:SourceAccount", "aws:SourceArn", "s3:x-amz-acl"];
+const LOG_FILE = "2024/06/01/log-file.log.gz";
 /** A part of a multipart upload: S3 authorizes UploadPart as s3:PutObject, and parts carry no encryption headers. */
 const NO_SSE_HEADERS = ["s3:x-amz-server-side-encryption", "s3:x-amz-server-side-encryption-aws-kms-key-id"];
 const allowed = "Allowed" as const;
@@ -47,7 +57,7 @@ const pipelinePart: Part = {
     principals: {
         "pipeline role": { role: "pipeline" },
         "build role": { role: "build" },
-        "source events role": { role: "events" },
+        "source events role": { role: "events", source: "CodeCommit" },
         // The other accounts' admins control these identity policies: what stays denied must
         // be denied by this account's own resource policies.
         "pipeline role given Allow * in DEV": { role: "pipeline", identity: "allow-all" },
@@ -69,8 +79,14 @@ const pipelinePart: Part = {
         "artifact key, key policy opened in DEV": { ...KEY, policy: "open" },
         "pipeline role": { role: "pipeline" },
         "build role": { role: "build" },
-        "source events role": { role: "events" },
-        "source repository": { type: "aws:codecommit/repository:Repository", existing: "arn:<partition>:codecommit:<region>:<pipeline account>:<source.repositoryName>" },
+        "source events role": { role: "events", source: "CodeCommit" },
+        "source repository": {
+            type: "aws:codecommit/repository:Repository", existing: "arn:<partition>:codecommit:<region>:<pipeline account>:<source.repositoryName>",
+            source: "CodeCommit",
+        },
+        // One connection, by the name of either service prefix (AWS renamed CodeStar Connections to CodeConnections).
+        "source connection": { ...CONNECTION, derive: (arn: string) => arn.replace(":codestar-connections:", ":codeconnections:") },
+        "source connection, legacy name": { ...CONNECTION, derive: (arn: string) => arn.replace(":codeconnections:", ":codestar-connections:") },
         "build project": { type: "aws:codebuild/project:Project", name: "pipeline-build" },
         "release marker project": { type: "aws:codebuild/project:Project", name: "pipeline-release" },
         "build log group": { type: "aws:cloudwatch/logGroup:LogGroup", name: "pipeline-build-logs" },
@@ -81,6 +97,8 @@ const pipelinePart: Part = {
         "another DEV bucket": { arn: "arn:<partition>:s3:::other-dev-bucket", account: "<pipeline account>" },
         "another DEV key": { arn: dev("kms", "key/0b0b0b0b-0000-4000-8000-000000000001"), account: "<pipeline account>", policy: defaultKeyPolicy("<pipeline account>") },
         "another DEV repository": { arn: dev("codecommit", "other-repository"), account: "<pipeline account>" },
+        "another DEV connection": { arn: dev("codeconnections", `connection/${OTHER_CONNECTION}`), account: "<pipeline account>" },
+        "another DEV connection, legacy name": { arn: dev("codestar-connections", `connection/${OTHER_CONNECTION}`), account: "<pipeline account>" },
         "another DEV build project": { arn: dev("codebuild", "project/other-project"), account: "<pipeline account>" },
         "another DEV log stream": { arn: dev("logs", "log-group:/aws/lambda/other:log-stream:x"), account: "<pipeline account>" },
         "another DEV pipeline": { arn: dev("codepipeline", "other-pipeline"), account: "<pipeline account>" },
@@ -154,6 +172,21 @@ const pipelinePart: Part = {
         { principal: "pipeline role", action: ["codecommit:GetBranch", "codecommit:GetCommit", "codecommit:GetRepository", "codecommit:UploadArchive", "codecommit:GetUploadArchiveStatus", "codecommit:CancelUploadArchive"], resource: "source repository", expect: allowed, why: "the source action archives the branch" },
         { principal: "pipeline role", action: "codecommit:GitPush", resource: "source repository", expect: denied, why: "the pipeline reads source, never writes it" },
         { principal: "pipeline role", action: "codecommit:GetBranch", resource: "another DEV repository", expect: denied, why: "its own repository only" },
+        { principal: "pipeline role", action: "codeconnections:UseConnection", resource: "source connection", expect: allowed, why: "the source action fetches the repository through its connection" },
+        { principal: "pipeline role", action: "codestar-connections:UseConnection", resource: "source connection, legacy name", expect: allowed, why: "the same connection, by its name before AWS renamed the service" },
+        { principal: "pipeline role", action: "codeconnections:UseConnection", resource: "another DEV connection", expect: denied, why: "its own connection only" },
+        { principal: "pipeline role", action: "codestar-connections:UseConnection", resource: "another DEV connection, legacy name", expect: denied, why: "its own connection only, by either name" },
+        { principal: "pipeline role", action: ["codeconnections:DeleteConnection", "codeconnections:UpdateConnectionInstallation"], resource: "source connection", expect: denied, why: "uses the connection, never changes or removes it" },
+        { principal: "pipeline role", action: "codestar-connections:DeleteConnection", resource: "source connection, legacy name", expect: denied, why: "uses the connection, never changes or removes it" },
+        { principal: "build role", action: "codeconnections:UseConnection", resource: "source connection", when: NO_CLONE, expect: denied, why: "the pipeline hands the build its source; only a full clone needs the connection" },
+        { principal: "build role", action: "codestar-connections:UseConnection", resource: "source connection, legacy name", when: NO_CLONE, expect: denied, why: "the pipeline hands the build its source; only a full clone needs the connection" },
+        { principal: "build role", action: "codeconnections:UseConnection", resource: "source connection", when: FULL_CLONE, expect: allowed, why: "a full clone (CODEBUILD_CLONE_REF): the build clones through the connection" },
+        { principal: "build role", action: "codestar-connections:UseConnection", resource: "source connection, legacy name", when: FULL_CLONE, expect: allowed, why: "a full clone, by the connection's name before the rename" },
+        { principal: "build role", action: "codeconnections:UseConnection", resource: "another DEV connection", expect: denied, why: "never another connection" },
+        { principal: "build role", action: "codestar-connections:UseConnection", resource: "another DEV connection, legacy name", expect: denied, why: "never another connection, by either name" },
+        { principal: "build role", action: "codeconnections:DeleteConnection", resource: "source connection", expect: denied, why: "clones at most, never changes the connection" },
+        { principal: "build role", action: "codestar-connections:DeleteConnection", resource: "source connection, legacy name", expect: denied, why: "clones at most, never changes the connection" },
+        { principal: "third-account role with Allow *", action: "codeconnections:UseConnection", resource: "source connection", expect: denied, why: "no other account" },
         { principal: "pipeline role", action: ["codebuild:StartBuild", "codebuild:BatchGetBuilds"], resource: "build project", expect: allowed, why: "the build action starts and watches the build" },
         { principal: "pipeline role", action: ["codebuild:StartBuild", "codebuild:BatchGetBuilds"], resource: "release marker project", expect: allowed, why: "after a deploy, the pipeline runs the release marker" },
         { principal: "pipeline role", action: "codebuild:UpdateProject", resource: "build project", expect: denied, why: "changing the build would run code as the build role" },
@@ -235,6 +268,15 @@ function targetPart(t: TargetRef): Part {
     const ECS = `arn:<partition>:ecs:${REGION}:${ACCOUNT}`;
     const own = (service: string, resource: string) => `arn:<partition>:${service}:${REGION}:${ACCOUNT}:${resource}`;
     const FOR_TARGET = { "aws:SourceAccount": ACCOUNT };
+    /** A flow log's delivery, as S3 sees it: for this account's VPC, through CloudWatch Logs' delivery of it, with the ACL it sets. */
+    const FLOW_DELIVERY = { ...TLS, ...FOR_TARGET, "aws:SourceArn": `arn:<partition>:logs:${REGION}:${ACCOUNT}:delivery-source:vpc-flow-logs` };
+    const FLOW_UPLOAD = { ...FLOW_DELIVERY, "s3:x-amz-acl": "bucket-owner-full-control" };
+    const NETWORK_LOGS = { type: "aws:s3/bucket:Bucket", name: `${t.logical}-network-logs-bucket` } as const;
+    /** Flow logs are a created VPC's: an existing VPC's are its owner's, and the bucket policy does not admit them. */
+    const CREATED_VPC = {
+        test: (config: StackConfig) => !!config.targets[t.index].create && !config.targets[t.index].create!.network.existing,
+        reason: "only with a VPC the stack creates (its flow logs)",
+    };
     const VIA_S3 = { "kms:ViaService": `s3.${REGION}.<dns suffix>` };
     const KMS_UPLOAD = { ...TLS, "s3:x-amz-server-side-encryption": "aws:kms", "s3:x-amz-server-side-encryption-aws-kms-key-id": "<artifact key>" };
     const EXECUTION_ROLE = existing("executionRoleArn");
@@ -246,6 +288,8 @@ function targetPart(t: TargetRef): Part {
             "task execution role given Allow * in the target's account": { role: "execution", target: t.index, identity: "allow-all", existing: EXECUTION_ROLE },
             "CodeDeploy service role": { role: "codeDeploy", target: t.index },
             "task execution role": { role: "execution", target: t.index, existing: EXECUTION_ROLE },
+            "ELB log delivery": { elbLogDelivery: true, region: REGION },
+            "log delivery (flow logs)": { service: "delivery.logs.amazonaws.com" },
         },
         resources: {
             "deploy role": { role: "deploy", target: t.index },
@@ -295,6 +339,13 @@ function targetPart(t: TargetRef): Part {
             "no resource in the target's account": { arn: "*", account: ACCOUNT },
             "an image repository of the target's account": { arn: own("ecr", "repository/other"), account: ACCOUNT },
             "a load balancer of the target's account": { arn: own("elasticloadbalancing", "loadbalancer/app/prod/0123456789abcdef"), account: ACCOUNT },
+            // The target's network log bucket: what ELB and VPC log delivery write, under their prefixes and this account's folder.
+            "load balancer access log": { ...NETWORK_LOGS, path: `/load-balancer/AWSLogs/${ACCOUNT}/elasticloadbalancing/${REGION}/${LOG_FILE}` },
+            "another account's access log in the network log bucket": {
+                ...NETWORK_LOGS, path: `/load-balancer/AWSLogs/<third account>/elasticloadbalancing/${REGION}/${LOG_FILE}`,
+            },
+            "flow log": { ...NETWORK_LOGS, path: `/vpc-flow-logs/AWSLogs/${ACCOUNT}/vpcflowlogs/${REGION}/${LOG_FILE}`, onlyIf: CREATED_VPC },
+            "network log bucket, as flow log delivery checks it": { ...NETWORK_LOGS, onlyIf: CREATED_VPC },
         },
         rows: [
             { principal: "pipeline role", action: "sts:AssumeRole", resource: "deploy role", expect: allowed, why: "the deploy action runs in the target's account as the deploy role" },
@@ -374,6 +425,29 @@ function targetPart(t: TargetRef): Part {
             { principal: "task execution role", action: "ecr:GetAuthorizationToken", resource: "no resource in the target's account", expect: allowed, why: "ECS logs in to ECR before it pulls" },
             { principal: "task execution role", action: "ecr:BatchGetImage", resource: "an image repository of the target's account", expect: denied, why: "pulls only the pipeline's image repository" },
             { principal: "task execution role", action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"], resource: "image repository", expect: allowed, why: "ECS pulls the image from DEV, in the pipeline's region" },
+            { principal: "another role with Allow * in the target's account", action: "codeconnections:UseConnection", resource: "source connection", expect: denied, why: "the connection is the pipeline's: no role of a target's account uses it" },
+
+            // The network log bucket: each log delivery writes its own logs, nothing else; only the target account's administrators read them.
+            { principal: "ELB log delivery", action: "s3:PutObject", resource: "load balancer access log", context: TLS, absent: DIRECT_REQUEST, expect: allowed, why: "the load balancer's access logs land in the target's account (Security Hub ELB.5)" },
+            { principal: "ELB log delivery", action: ["s3:GetObject", "s3:DeleteObject"], resource: "load balancer access log", context: TLS, absent: DIRECT_REQUEST, expect: denied, why: "log delivery writes logs, never reads or deletes them" },
+            { principal: "ELB log delivery", action: "s3:PutObject", resource: "flow log", context: TLS, absent: DIRECT_REQUEST, expect: denied, why: "access logs only, under their own prefix" },
+            { principal: "ELB log delivery", action: "s3:PutObject", resource: "another account's access log in the network log bucket", context: TLS, absent: DIRECT_REQUEST, expect: denied, why: "only the target account's load balancers log here" },
+            { principal: "log delivery (flow logs)", action: "s3:PutObject", resource: "flow log", context: FLOW_UPLOAD, expect: allowed, why: "the VPC's flow logs land in the target's account (Security Hub EC2.6)" },
+            { principal: "log delivery (flow logs)", action: ["s3:GetBucketAcl", "s3:ListBucket"], resource: "network log bucket, as flow log delivery checks it", context: FLOW_DELIVERY, absent: ["s3:x-amz-acl"], expect: allowed, why: "log delivery checks the bucket before it writes" },
+            { principal: "log delivery (flow logs)", action: "s3:PutObject", resource: "flow log", context: { ...FLOW_UPLOAD, "aws:SourceAccount": "<third account>", "aws:SourceArn": `arn:<partition>:logs:${REGION}:<third account>:delivery-source:vpc-flow-logs` }, expect: denied, why: "confused deputy: log delivery acting for another account's VPC" },
+            { principal: "log delivery (flow logs)", action: "s3:PutObject", resource: "flow log", context: { ...FLOW_UPLOAD, "s3:x-amz-acl": "public-read" }, expect: denied, why: "flow logs are written for the bucket owner only" },
+            { principal: "log delivery (flow logs)", action: "s3:PutObject", resource: "load balancer access log", context: FLOW_UPLOAD, expect: denied, why: "flow logs only, under their own prefix" },
+            { principal: "log delivery (flow logs)", action: "s3:PutObjectAcl", resource: "flow log", context: FLOW_UPLOAD, expect: denied, why: "it writes objects, nothing else" },
+            { principal: "log delivery (flow logs)", action: "s3:PutBucketPolicy", resource: "network log bucket, as flow log delivery checks it", context: FLOW_DELIVERY, absent: ["s3:x-amz-acl"], expect: denied, why: "it checks the bucket, never changes it" },
+            { principal: "third-account role with Allow *", action: "s3:ListBucket", resource: "network log bucket, as flow log delivery checks it", context: FLOW_DELIVERY, absent: ["s3:x-amz-acl"], expect: denied, why: "the bucket check is the log delivery service's, not any account's" },
+            { principal: "log delivery (flow logs)", action: ["s3:GetObject", "s3:DeleteObject"], resource: "flow log", context: FLOW_DELIVERY, absent: ["s3:x-amz-acl"], expect: denied, why: "log delivery writes logs, never reads or deletes them" },
+            { principal: "another role with Allow * in the target's account", action: "s3:GetObject", resource: "load balancer access log", context: TLS, absent: DIRECT_REQUEST, expect: allowed, why: "the target account's administrators read its logs" },
+            { principal: "another role with Allow * in the target's account", action: "s3:GetObject", resource: "load balancer access log", context: { "aws:SecureTransport": "false" }, absent: DIRECT_REQUEST, expect: blocked, why: "TLS only" },
+            { principal: "deploy role", action: "s3:GetObject", resource: "load balancer access log", context: TLS, absent: DIRECT_REQUEST, expect: denied, why: "the deploy role never reads the network logs" },
+            { principal: "task execution role", action: "s3:GetObject", resource: "load balancer access log", context: TLS, absent: DIRECT_REQUEST, expect: denied, why: "the tasks never read the network logs" },
+            { principal: "third-account role with Allow *", action: ["s3:GetObject", "s3:PutObject"], resource: "load balancer access log", context: TLS, absent: DIRECT_REQUEST, expect: denied, why: "no other account reads or writes the logs" },
+            { principal: "third-account role with Allow *", action: "s3:PutObject", resource: "flow log", context: FLOW_UPLOAD, expect: denied, why: "the grant is the log delivery service's, not any account's" },
+            { principal: "pipeline role", action: "s3:GetObject", resource: "load balancer access log", context: TLS, absent: DIRECT_REQUEST, expect: denied, why: "DEV's roles never read a target's logs" },
             { principal: "another role with Allow * in the target's account", action: "ecr:BatchGetImage", resource: "image repository", expect: denied, why: "the repository trusts the execution roles, not their accounts" },
         ],
     };
@@ -455,6 +529,9 @@ export const MUTATION_EXCEPTIONS: { sid: string; widening: Widening; why: string
 }, {
     sid: "ReadArtifactsByDeployRole", widening: "resource -> *",
     why: "a bucket policy governs its own bucket only, and object reads act on objects only: `*` there is `<bucket>/*`",
+}, {
+    sid: "CheckBucketByLogDelivery", widening: "resource -> *",
+    why: "a bucket policy governs its own bucket only, and the bucket checks act on the bucket only: `*` there is the bucket",
 }, {
     sid: "PassOnlyTaskRolesOnlyToEcsTasks", widening: "action -> service:*",
     why: "only iam:PassRole requests carry iam:PassedToService, so the condition keeps any wider action from matching",

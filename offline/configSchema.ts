@@ -72,7 +72,7 @@ export function stackFileSchema(project: string): Json {
 
 /** Our metadata (expected, derivedDefault) folded into the description, where editors show it. */
 function annotate(node: Json): Json {
-    const { expected, derivedDefault, description, properties, items, ...rest } = node;
+    const { expected, derivedDefault, description, properties, items, oneOf, ...rest } = node;
     const text = [description, expected && `Expected: ${expected}.`, derivedDefault && `Default: ${derivedDefault}.`]
         .filter(Boolean).join(" ");
     return {
@@ -80,6 +80,8 @@ function annotate(node: Json): Json {
         ...rest,
         ...(properties ? { properties: Object.fromEntries(Object.entries<Json>(properties).map(([k, v]) => [k, secret(annotate(v))])) } : {}),
         ...(items ? { items: secret(annotate(items)) } : {}),
+        // The kinds of a block (the source): each checked as a block of its own.
+        ...(oneOf ? { oneOf: oneOf.map(annotate) } : {}),
     };
 }
 
@@ -116,16 +118,24 @@ export function renderReadme(current: string): string {
 function rows(shape: Record<string, z.ZodType>, prefix: string): string[] {
     return Object.entries(shape).flatMap(([key, schema]) => {
         const field = fieldOf(schema);
-        const name = `${prefix}${key}`;
-        const fallback = field.required ? "required" : field.meta.derivedDefault ?? (field.default === undefined ? "none"
-            : field.shape ? "its keys' defaults" : code(flow(field.default)));
-        const example = field.shape ? "" : code(flow(exampleOf(field.meta)));
-        const element = field.element && fieldOf(field.element).shape;
-        const row = `| ${code(name)} | ${cell(field.meta.description ?? "")} | ${cell(field.meta.expected ?? (field.shape ? "a block" : ""))} | ` +
-            `${cell(fallback)} | ${element ? "" : example} |`;
-        // A list of blocks (the targets): each key of its blocks, as `targets[].name`.
-        return [row, ...field.shape ? rows(field.shape, `${name}.`) : element ? rows(element, `${name}[].`) : []];
+        if (field.kinds) {
+            // One group of rows per kind of block, each starting at the key that tells the kinds apart.
+            return [row(`${prefix}${key}`, field), ...field.kinds.blocks.flatMap(kind => rows(fieldOf(kind).shape!, `${prefix}${key}.`))];
+        }
+        // A list of blocks (the targets, the source's triggers): its blocks' keys as `list[].key`.
+        const listed = field.element && fieldOf(field.element).shape;
+        return [row(`${prefix}${key}`, field), ...field.shape ? rows(field.shape, `${prefix}${key}.`) : [],
+            ...listed ? rows(listed, `${prefix}${key}[].`) : []];
     });
+}
+
+function row(name: string, field: ReturnType<typeof fieldOf>): string {
+    const block = field.shape || field.kinds;
+    const fallback = field.required ? "required" : field.meta.derivedDefault ?? (field.default === undefined ? "none"
+        : field.shape ? "its keys' defaults" : code(flow(field.default)));
+    const example = block ? "" : code(flow(exampleOf(field.meta)));
+    return `| ${code(name)} | ${cell(field.meta.description ?? "")} | ${cell(field.meta.expected ?? (block ? "a block" : ""))} | ` +
+        `${cell(fallback)} | ${example} |`;
 }
 
 const cell = (text: string) => text.replace(/\|/g, "\\|");

@@ -39,6 +39,8 @@ export interface Resource extends Partial<Placement> {
     ignoreChanges: string[];
     /** The `import` option: the id of an existing resource to adopt; "" when the resource is created. */
     importId: string;
+    /** The `deleteBeforeReplace` option: a replacement deletes the old resource first (its fixed name is unique). */
+    deleteBeforeReplace: boolean;
 }
 
 export interface Evaluation {
@@ -219,7 +221,7 @@ async function run(stack: string, config: RawConfig, options: EvaluateOptions, e
                     parent: req.getParent(), provider: req.getProvider(), providers,
                     dependencies: req.getDependenciesList(), propertyDependencies, protect: req.getProtect() ?? false,
                     retainOnDelete: req.getRetainondelete() ?? false, ignoreChanges: req.getIgnorechangesList(),
-                    importId: req.getImportid(),
+                    importId: req.getImportid(), deleteBeforeReplace: req.getDeletebeforereplace() ?? false,
                 });
             }
             callback(err, res);

@@ -77,6 +77,15 @@ const OUTPUTS: Record<string, Outputs> = {
     })),
     "aws:iam/rolePolicy:RolePolicy": c => ({ id: `${c.inputs.role}:${c.physicalName}`, state: { name: c.physicalName } }),
     "aws:codecommit/repository:Repository": c => ({ id: c.inputs.repositoryName, state: repository(c, c.inputs.repositoryName) }),
+    // Connections and hosts start PENDING: AWS creates them without the provider's credentials.
+    "aws:codeconnections/connection:Connection": c => {
+        const connectionArn = arn(c, "codeconnections", `connection/${uuid(`${c.account}/${c.physicalName}`)}`);
+        return { id: connectionArn, state: { arn: connectionArn, name: c.physicalName, connectionStatus: "PENDING" } };
+    },
+    "aws:codeconnections/host:Host": c => {
+        const hostArn = arn(c, "codeconnections", `host/${c.physicalName}-${fakeId(c.account + c.physicalName)}`);
+        return { id: hostArn, state: { arn: hostArn, name: c.physicalName } };
+    },
     "aws:codebuild/project:Project": byName(c => ({ name: c.physicalName, arn: arn(c, "codebuild", `project/${c.physicalName}`) })),
     "aws:cloudwatch/logGroup:LogGroup": byName(c => ({ name: c.physicalName, arn: arn(c, "logs", `log-group:${c.physicalName}`) })),
     "aws:codepipeline/pipeline:Pipeline": byName(c => ({ name: c.physicalName, arn: arn(c, "codepipeline", c.physicalName) })),
@@ -91,6 +100,14 @@ const OUTPUTS: Record<string, Outputs> = {
     "aws:ec2/securityGroup:SecurityGroup": c => {
         const id = `sg-${fakeId(c.account + c.physicalName, 17)}`;
         return { id, state: { arn: arn(c, "ec2", `security-group/${id}`), name: c.physicalName, ownerId: c.account } };
+    },
+    "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": c => {
+        const id = `sg-${fakeId(`${c.account}/${c.inputs.vpcId}/default`, 17)}`;
+        return { id, state: { arn: arn(c, "ec2", `security-group/${id}`), name: "default", ownerId: c.account } };
+    },
+    "aws:ec2/flowLog:FlowLog": c => {
+        const id = `fl-${fakeId(c.account + c.physicalName, 17)}`;
+        return { id, state: { arn: arn(c, "ec2", `vpc-flow-log/${id}`) } };
     },
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": securityGroupRule,
     "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": securityGroupRule,
@@ -187,6 +204,10 @@ function repository(c: Context, name: string) {
 /** Invokes the program makes, answered for the account of the provider they go through. */
 const INVOKES: Record<string, (c: Context) => Record<string, unknown>> = {
     "aws:codecommit/getRepository:getRepository": c => repository(c, c.inputs.repositoryName),
+    // A connection that config names exists already; whether its handshake is done only AWS knows.
+    "aws:codestarconnections/getConnection:getConnection": c => ({
+        id: c.inputs.arn, arn: c.inputs.arn, connectionStatus: "UNKNOWN OFFLINE", tags: {},
+    }),
 };
 
 /** The package of this program's component type tokens (`cross-account-pipeline:<module>:<Name>`), whatever the project's name. */

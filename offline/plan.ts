@@ -14,27 +14,62 @@ const DETAILS: Record<string, (r: Resource) => string> = {
     "aws:kms/key:Key": r => `rotation ${flag(r.inputs.enableKeyRotation, "on", "OFF")}, deletion window ${r.inputs.deletionWindowInDays} days`,
     "aws:kms/alias:Alias": r => r.inputs.name,
     "aws:s3/bucket:Bucket": r => r.state.bucket,
-    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": r =>
-        `${r.inputs.rules[0].applyServerSideEncryptionByDefault.sseAlgorithm} with ${r.inputs.rules[0].applyServerSideEncryptionByDefault.kmsMasterKeyId}`,
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": r => {
+        const { sseAlgorithm, kmsMasterKeyId } = r.inputs.rules[0].applyServerSideEncryptionByDefault;
+        return kmsMasterKeyId ? `${sseAlgorithm} with ${kmsMasterKeyId}` : `${sseAlgorithm} (SSE-S3)`;
+    },
     "aws:s3/bucketOwnershipControls:BucketOwnershipControls": r => r.inputs.rule.objectOwnership,
-    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": r => `artifacts expire after ${r.inputs.rules[0].expiration.days} days`,
+    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": r =>
+        `${r.inputs.rules[0].id}: after ${r.inputs.rules[0].expiration.days} days`,
     "aws:iam/role:Role": r => r.inputs.name,
     "aws:iam/rolePolicy:RolePolicy": r => JSON.parse(r.inputs.policy).Statement.map((s: any) => s.Sid).join(", "),
     "aws:codecommit/repository:Repository": r => r.inputs.repositoryName,
     "aws:codebuild/project:Project": r => `${r.inputs.name}, artifacts encrypted with ${r.inputs.encryptionKey}`,
     "aws:ecr/repository:Repository": r => `${r.inputs.name}, tags ${r.inputs.imageTagMutability}, scan on push ${flag(r.inputs.imageScanningConfiguration?.scanOnPush, "on", "OFF")}`,
     "aws:ecs/service:Service": r => `${r.inputs.name}: ${r.inputs.desiredCount} tasks, ${r.inputs.launchType}, ${r.inputs.deploymentController.type} deployments`,
-    "aws:lb/listener:Listener": r => `${r.inputs.protocol} port ${r.inputs.port}`,
+    "aws:lb/listener:Listener": r => `${r.inputs.protocol} port ${r.inputs.port}` +
+        (r.inputs.defaultActions[0].type === "redirect" ? `, redirects to ${r.inputs.defaultActions[0].redirect.protocol}` : ""),
+    "aws:lb/loadBalancer:LoadBalancer": r => `access logs ${flag(r.inputs.accessLogs?.enabled, "on", "OFF")}, ` +
+        `deletion protection ${flag(r.inputs.enableDeletionProtection, "on", "off")}`,
+    "aws:ecs/cluster:Cluster": r => `Container Insights ${flag(r.inputs.settings?.some((s: any) => s.value !== "disabled"), "on", "OFF")}`,
+    "aws:ec2/flowLog:FlowLog": r => `${r.inputs.trafficType} traffic to ${r.inputs.logDestination}`,
+    "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": r => `no rules: ${flag(!(r.inputs.ingress?.length || r.inputs.egress?.length), "yes", "NO")}`,
     "aws:codedeploy/deploymentGroup:DeploymentGroup": r =>
         `${r.inputs.deploymentGroupName}: ${r.inputs.deploymentStyle.deploymentType}, ${r.inputs.deploymentConfigName}, ` +
         `rollback on ${r.inputs.autoRollbackConfiguration.events.join(", ")}`,
     "aws:codepipeline/pipeline:Pipeline": r => `${r.inputs.name}: ${r.inputs.stages.map((s: any) => s.name).join(" -> ")}; ` +
-        `artifacts under ${r.inputs.artifactStores.map((s: any) => s.encryptionKey.id).join(", ")}`,
+        `${sourceWords(r)}; artifacts under ${r.inputs.artifactStores.map((s: any) => s.encryptionKey.id).join(", ")}`,
+    // Created without the provider's credentials: a person completes the handshake once, in the console.
+    "aws:codeconnections/connection:Connection": r => `${r.inputs.name}: ${r.inputs.providerType ?? "to the server of its host"}, ` +
+        `${r.state.connectionStatus} until someone completes its handshake once in the console (Developer Tools > Settings > ` +
+        "Connections > Update pending connection); the pipeline's source fails until then",
+    "aws:codeconnections/host:Host": r => `${r.inputs.name}: ${r.inputs.providerEndpoint}` +
+        `${r.inputs.vpcConfiguration ? ` from ${r.inputs.vpcConfiguration.vpcId}` : ""}, PENDING until someone sets it up once in the ` +
+        "console (Developer Tools > Settings > Connections > Hosts > Set up host)",
 };
+
+/** A push filter in words: `tags v* but not *-rc*`, `branches main changing app/**`. */
+function filterWords(filter: Record<string, { includes?: string[]; excludes?: string[] }>): string {
+    return Object.entries(filter).map(([kind, { includes, excludes }]) =>
+        `${kind === "filePaths" ? "changing" : kind} ${includes?.join(", ") ?? "any"}${excludes ? ` but not ${excludes.join(", ")}` : ""}`).join(" ");
+}
+
+/** Where the pipeline's source comes from and what starts it. */
+function sourceWords(pipeline: Resource): string {
+    const [action] = pipeline.inputs.stages[0].actions;
+    const { RepositoryName, FullRepositoryId, ConnectionArn, BranchName } = action.configuration;
+    if (action.provider === "CodeCommit") {
+        return `source CodeCommit ${RepositoryName}, started by EventBridge on a push to ${BranchName}`;
+    }
+    const pushes: Record<string, any>[] | undefined = pipeline.inputs.triggers?.[0].gitConfiguration.pushes;
+    return `source ${FullRepositoryId} through ${ConnectionArn}, started on a push ` +
+        `${pushes ? `of ${pushes.map(filterWords).join(" or ")}` : `to ${BranchName}`} (a manual start builds ${BranchName})`;
+}
 
 function describe(r: Resource): string {
     const details = DETAILS[r.type]?.(r);
-    return `${short(r.type)} ${r.name}${details ? `  (${details})` : ""}${r.retainOnDelete ? "  [kept on destroy]" : ""}`;
+    return `${short(r.type)} ${r.name}${details ? `  (${details})` : ""}${r.retainOnDelete ? "  [kept on destroy]" : ""}` +
+        (r.protect ? "  [protected: destroy stops here]" : "");
 }
 
 /** Resources as tree branches, each followed by its children. */
@@ -74,6 +109,7 @@ function action(a: any): string {
         case "CodeDeployToECS": return `deploy ${a.name} as ${a.roleArn} in ${a.region}`;
         case "Manual": return "manual approval";
         case "CodeCommit": return `source ${a.configuration.RepositoryName} ${a.configuration.BranchName}`;
+        case "CodeStarSourceConnection": return `source ${a.configuration.FullRepositoryId} ${a.configuration.BranchName}`;
         default: return variables.RELEASE_TAG_PREFIX ? `tag the image ${variables.RELEASE_TAG_PREFIX}<build id>`
             : variables.CHECK_URL ? `check ${variables.CHECK_URL}` : `build ${a.configuration.ProjectName}: one image for every target`;
     }
@@ -201,6 +237,11 @@ const CONTEXT_WORDS: [keys: string[], words: (value: (key: string) => string | u
     }],
     [["aws:SourceAccount"], v => { const account = v("aws:SourceAccount"); return account ? `for ${named(account)}` : "no source account"; }],
     [["iam:PassedToService"], v => `passed to ${v("iam:PassedToService")}`],
+    // A log delivery's source: its ARN's account, in words (the region is the row's target's).
+    [["aws:SourceArn"], v => {
+        const arn = v("aws:SourceArn");
+        return arn ? `delivering ${arn.split(":").pop()} of ${named(arn.split(":")[4])}` : "no source ARN";
+    }],
 ];
 
 export function contextWords(row: AccessRow): string {

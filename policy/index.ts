@@ -6,7 +6,8 @@ import { policies } from "./rules";
 
 new PolicyPack("cross-account-pipeline", {
     description: "What the cross-account pipeline promises: encrypted, TLS-only, private artifact buckets; rotating keys; "
-        + "least-privilege IAM; cross-account trust scoped to roles; every AWS provider pinned to its account.",
+        + "least-privilege IAM; cross-account trust scoped to roles; every AWS provider pinned to its account; and each AWS "
+        + "Security Hub FSBP control that applies, but for the exceptions a resource declares.",
     enforcementLevel: "mandatory",
     policies,
 });

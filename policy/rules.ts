@@ -5,44 +5,9 @@ import type {
     PolicyResource, ReportViolation, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs,
     StackValidationPolicy,
 } from "@pulumi/policy";
-
-// ---------------------------------------------------------------- reading properties
-
-const UNKNOWN = Symbol("unknown");
-type Maybe<T> = T | typeof UNKNOWN;
-
-/**
- * During preview @pulumi/policy hands over props that throw an `UnknownValueError` when a
- * value not known yet (an ARN of a resource still to be created) is read. Reading through
- * this lets a rule skip what it cannot see yet instead of giving up on the whole stack.
- */
-function read<T>(get: () => T): Maybe<T> {
-    try {
-        return get();
-    } catch (e) {
-        if ((e as object)?.constructor?.name === "UnknownValueError") {
-            return UNKNOWN;
-        }
-        throw e;
-    }
-}
-
-/** `x`, `[x, y]` or nothing, as a list: IAM and the AWS provider accept all three. */
-function list<T>(x: T | T[] | undefined | null): T[] {
-    return x === undefined || x === null ? [] : Array.isArray(x) ? x : [x];
-}
-
-/** A provider's list input: the engine JSON-encodes non-string provider inputs; accept both. */
-function providerList(value: unknown): unknown[] {
-    if (typeof value === "string") {
-        try {
-            return list(JSON.parse(value));
-        } catch {
-            return [value];
-        }
-    }
-    return list(value as unknown[]);
-}
+import { ELB_LOG_DELIVERY_ACCOUNTS } from "../components/policies/logDelivery";
+import { configuring, label, list, providerList, read, UNKNOWN } from "./props";
+import { FSBP_CONTROLS, ruleOf } from "./securityHub";
 
 // ---------------------------------------------------------------- policy documents
 
@@ -163,7 +128,6 @@ function accountsOf(provider: ResourceValidationArgs["provider"]): string[] {
     return ids === UNKNOWN ? [] : ids.map(String);
 }
 
-const label = (type: string, name: string) => `${type} "${name}"`;
 const statementName = (s: Statement, i: number) => s.Sid ? `statement "${s.Sid}"` : `statement #${i + 1}`;
 
 /** A resource-level check run on every Allow statement of every policy document of any resource. */
@@ -198,17 +162,6 @@ export const awsProvidersPinAccounts: ResourceValidationPolicy = {
         }
         if (ids.length === 0 || !ids.every(id => /^\d{12}$/.test(String(id)))) {
             report(`AWS provider "${args.name}" must set allowedAccountIds to the 12-digit id of its account (found ${JSON.stringify(ids)}).`);
-        }
-    },
-};
-
-export const kmsKeysRotate: ResourceValidationPolicy = {
-    name: "kms-keys-rotate",
-    description: "Every KMS key has automatic key rotation enabled.",
-    enforcementLevel: MANDATORY,
-    validateResource: (args, report) => {
-        if (args.type === "aws:kms/key:Key" && read(() => args.props.enableKeyRotation) !== true) {
-            report(`${label(args.type, args.name)} must set enableKeyRotation: true.`);
         }
     },
 };
@@ -266,7 +219,8 @@ export const noAwsManagedPolicies: ResourceValidationPolicy = {
 export const crossAccountPrincipalsScopedToRoles: ResourceValidationPolicy = {
     name: "cross-account-principals-scoped-to-roles",
     description: "An Allow to an AWS principal of another account (trust, key, bucket or repository policy) names a role, or "
-        + "the account root with an aws:PrincipalArn condition naming specific roles; never a bare account.",
+        + "the account root with an aws:PrincipalArn condition naming specific roles; never a bare account. The one exception is "
+        + "AWS's own: a region's Elastic Load Balancing log-delivery account, in a bucket policy, for s3:PutObject only.",
     enforcementLevel: MANDATORY,
     validateResource: eachAllowStatement((s, where, args, report) => {
         const own = accountsOf(args.provider);
@@ -277,7 +231,7 @@ export const crossAccountPrincipalsScopedToRoles: ResourceValidationPolicy = {
             const parsed = parsePrincipal(p);
             if (!parsed) {
                 report(`${where} allows the AWS principal "${p}", whose account cannot be told; use a role ARN.`);
-            } else if (own.includes(parsed.account)) {
+            } else if (own.includes(parsed.account) || isElbLogDelivery(parsed, s, args.type)) {
                 continue;
             } else if (parsed.kind === "root" && !scopedToRoles) {
                 const unknownOwn = own.length === 0 ? " (this resource's account is unknown: pin its provider's allowedAccountIds)" : "";
@@ -290,6 +244,14 @@ export const crossAccountPrincipalsScopedToRoles: ResourceValidationPolicy = {
         }
     }),
 };
+
+const ELB_ACCOUNTS = new Set(Object.values(ELB_LOG_DELIVERY_ACCOUNTS));
+
+/** AWS's documented access-log grant: an ELB log-delivery account's root may put objects in a bucket, nothing else. */
+function isElbLogDelivery(p: { account: string; kind: string }, s: Statement, type: string): boolean {
+    return type === "aws:s3/bucketPolicy:BucketPolicy" && p.kind === "root" && ELB_ACCOUNTS.has(p.account)
+        && list(s.Action).every(a => a === "s3:PutObject");
+}
 
 /** Condition keys that limit who (or which account, org or network) a statement applies to. */
 const NARROWING_KEYS = ["aws:PrincipalArn", "aws:PrincipalAccount", "aws:PrincipalOrgID", "aws:PrincipalOrgPaths",
@@ -311,28 +273,49 @@ export const noPublicPrincipals: ResourceValidationPolicy = {
     }),
 };
 
+/** What lets a principal reach repositories through a connection: using it, or handing it to a service. */
+const CONNECTION_ACTIONS = ["UseConnection", "PassConnection"];
+const CONNECTION_PREFIXES = ["codeconnections", "codestar-connections"];
+/** A connection's ARN: `arn:<partition>:<prefix>:<region>:<account>:connection/<id>`. */
+const CONNECTION_ARN = /^arn:[\w-]+:([\w-]+):[\w-]*:\d{12}:connection\/[\w-]+$/;
+/** A resource pattern that could match some connection: `*`, or an ARN whose service may be a connections prefix. */
+const mayMatchConnections = (r: string) => r === "*" || new RegExp(`^arn:[^:]*:(${CONNECTION_PREFIXES.join("|")}|[^:]*[*?][^:]*):`).test(r);
+
+export const connectionsNamedByArn: ResourceValidationPolicy = {
+    name: "connections-used-by-arn",
+    description: "A grant to use or pass a CodeConnections connection (codeconnections: or codestar-connections:) names the "
+        + "connections by ARN, under the action's own service prefix: never \"*\" or a wildcard, which reaches every repository "
+        + "of every connection in the account, and never the other prefix's ARN, which IAM does not match.",
+    enforcementLevel: MANDATORY,
+    validateResource: eachAllowStatement((s, where, _args, report) => {
+        for (const prefix of CONNECTION_PREFIXES) {
+            const actions = list(s.Action).filter(a => CONNECTION_ACTIONS.some(c => actionMatches(a, `${prefix}:${c}`)));
+            if (actions.length === 0) {
+                continue;
+            }
+            if (s.NotResource !== undefined) {
+                report(`${where} allows ${actions.join(", ")} with NotResource, which reaches every other connection; name the connection's ARN.`);
+            }
+            for (const resource of list(s.Resource)) {
+                const arn = CONNECTION_ARN.exec(resource);
+                if (/[*?]/.test(resource) && mayMatchConnections(resource)) {
+                    report(`${where} allows ${actions.join(", ")} on "${resource}"; name the connection's ARN.`);
+                } else if (arn && arn[1] !== prefix) {
+                    report(`${where} allows ${actions.join(", ")} on ${resource}, a ${arn[1]} ARN: IAM matches a connection only under `
+                        + `the action's own prefix, so this grants nothing; name it as arn:...:${prefix}:...`);
+                }
+            }
+        }
+    }),
+};
+
 // ---------------------------------------------------------------- stack rules: buckets and what configures them
 
 const BUCKET = "aws:s3/bucket:Bucket";
 
-/**
- * The resources of `type` configuring `bucket` through their `bucket` property. The property's
- * dependencies say it even during preview, when the bucket's name is not known yet.
- */
-function configuring(bucket: PolicyResource, type: string, resources: PolicyResource[]): PolicyResource[] {
-    const names = [read(() => bucket.props.bucket), read(() => bucket.props.id)].filter(n => typeof n === "string");
-    return resources.filter(r => {
-        if (r.type !== type) {
-            return false;
-        }
-        const deps = r.propertyDependencies?.bucket ?? [];
-        if (deps.length > 0) {
-            return deps.some(d => d.urn === bucket.urn);
-        }
-        const name = read(() => r.props.bucket);
-        return typeof name === "string" && names.includes(name);
-    });
-}
+/** The resources of `type` configuring `bucket` through their `bucket` property. */
+const configuringBucket = (bucket: PolicyResource, type: string, resources: PolicyResource[]) =>
+    configuring(bucket, type, resources, "bucket", ["bucket", "id"]);
 
 /** A check of every bucket in the stack; reports against the bucket's URN. */
 function eachBucket(check: (bucket: PolicyResource, where: string, args: StackValidationArgs, report: (m: string) => void) => void) {
@@ -347,16 +330,34 @@ const SSE = "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncr
 const KMS_KEY = "aws:kms/key:Key";
 const KMS_ALIAS = "aws:kms/alias:Alias";
 
+/** Load balancers that write their access logs to this bucket (ELB log delivery supports SSE-S3 only). */
+function accessLogSources(bucket: PolicyResource, resources: PolicyResource[]): PolicyResource[] {
+    return configuring(bucket, "aws:lb/loadBalancer:LoadBalancer", resources, "accessLogs", [])
+        .concat(resources.filter(r => r.type === "aws:lb/loadBalancer:LoadBalancer" && !r.propertyDependencies?.accessLogs?.length
+            && read(() => r.props.accessLogs?.bucket) === read(() => bucket.props.bucket)));
+}
+
 export const bucketsEncryptedWithStackKey: StackValidationPolicy = {
     name: "s3-buckets-encrypted-with-stack-kms-key",
     description: "Every S3 bucket has a server-side encryption configuration using aws:kms with a customer-managed key of this "
-        + "stack; never SSE-S3 (AES256) or an AWS-managed alias/aws/... key, which another account cannot be granted.",
+        + "stack; never SSE-S3 (AES256) or an AWS-managed alias/aws/... key, which another account cannot be granted. A load "
+        + "balancer's access-log bucket uses SSE-S3 instead: the only encryption Elastic Load Balancing log delivery supports.",
     enforcementLevel: MANDATORY,
     validateStack: eachBucket((bucket, where, args, report) => {
+        const sources = accessLogSources(bucket, args.resources);
+        if (sources.length > 0) {
+            const algorithms = configuringBucket(bucket, SSE, args.resources)
+                .flatMap(c => read(() => list(c.props.rules as any[]).map(r => r?.applyServerSideEncryptionByDefault?.sseAlgorithm)));
+            if (!algorithms.includes(UNKNOWN) && (algorithms.length === 0 || algorithms.some(a => a !== "AES256"))) {
+                report(`${where} takes the access logs of ${sources.map(l => label(l.type, l.name)).join(", ")}: its default encryption ` +
+                    `must be SSE-S3 (AES256), the only one ELB log delivery supports (found ${JSON.stringify(algorithms)}).`);
+            }
+            return;
+        }
         const keys = args.resources.filter(r => r.type === KMS_KEY || r.type === KMS_ALIAS);
         const stackKeyRefs = keys.flatMap(k => ["arn", "keyId", "id", "name"].map(p => read(() => k.props[p])))
             .filter(v => typeof v === "string");
-        const configs = configuring(bucket, SSE, args.resources);
+        const configs = configuringBucket(bucket, SSE, args.resources);
         if (configs.length === 0) {
             report(`${where} has no ${SSE}: S3 would encrypt it with SSE-S3, not a customer-managed KMS key.`);
         }
@@ -389,66 +390,16 @@ export const bucketsEncryptedWithStackKey: StackValidationPolicy = {
     }),
 };
 
-const BUCKET_POLICY = "aws:s3/bucketPolicy:BucketPolicy";
-
-/**
- * A Deny for everyone of all S3 actions on the bucket and its objects when the request is not
- * over TLS. Without the bucket's name (not known yet in preview) any one bucket will do.
- */
-function deniesInsecureTransport(s: Statement, bucketName: string | undefined): boolean {
-    const resources = list(s.Resource);
-    const name = bucketName?.replace(/[.*+?^${}()|[\]\\]/g, "\\$&") ?? "[^/]+";
-    const covers = (suffix: string) => resources.some(r => new RegExp(`:s3:::${name}${suffix}$`).test(r));
-    const insecure = conditionValues(s, ["Bool"], "aws:SecureTransport").map(v => String(v).toLowerCase());
-    return s.Effect === "Deny"
-        && principalIsEveryone(s.Principal)
-        && list(s.Action).some(a => a === "*" || a.toLowerCase() === "s3:*")
-        && covers("") && covers("/\\*")
-        && insecure.length > 0 && insecure.every(v => v === "false");
-}
-
-export const bucketsRequireTls: StackValidationPolicy = {
-    name: "s3-buckets-require-tls",
-    description: "Every S3 bucket has a bucket policy denying all S3 actions on the bucket and its objects when aws:SecureTransport is false.",
-    enforcementLevel: MANDATORY,
-    validateStack: eachBucket((bucket, where, args, report) => {
-        const known = read(() => bucket.props.bucket);
-        const name = typeof known === "string" ? known : undefined;
-        const statements = configuring(bucket, BUCKET_POLICY, args.resources)
-            .flatMap(p => policyDocuments(p.props)).flatMap(d => d.statements);
-        if (!statements.some(s => deniesInsecureTransport(s, name))) {
-            const bucketArn = `arn:...:s3:::${name ?? "<bucket>"}`;
-            report(`${where} has no bucket policy that denies s3:* on ${bucketArn} and ${bucketArn}/* when aws:SecureTransport is false.`);
-        }
-    }),
-};
-
-const PUBLIC_ACCESS_BLOCK = "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock";
-const PUBLIC_ACCESS_FLAGS = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"];
-
-export const bucketsBlockPublicAccess: StackValidationPolicy = {
-    name: "s3-buckets-block-public-access",
-    description: "Every S3 bucket has a public access block with all four settings true.",
-    enforcementLevel: MANDATORY,
-    validateStack: eachBucket((bucket, where, args, report) => {
-        const blocks = configuring(bucket, PUBLIC_ACCESS_BLOCK, args.resources);
-        if (blocks.length === 0) {
-            report(`${where} has no ${PUBLIC_ACCESS_BLOCK}.`);
-        }
-        for (const block of blocks) {
-            const off = PUBLIC_ACCESS_FLAGS.filter(flag => read(() => block.props[flag]) !== true);
-            if (off.length > 0) {
-                report(`${where}: ${label(block.type, block.name)} must set ${off.join(", ")} to true.`);
-            }
-        }
-    }),
-};
-
 // ---------------------------------------------------------------- the pack
 
+const fsbp = FSBP_CONTROLS.map(ruleOf);
+
 export const resourcePolicies: ResourceValidationPolicy[] = [
-    awsProvidersPinAccounts, kmsKeysRotate, noWildcardActions, noPassRoleOnAnyResource, noAwsManagedPolicies,
-    crossAccountPrincipalsScopedToRoles, noPublicPrincipals,
+    awsProvidersPinAccounts, noWildcardActions, noPassRoleOnAnyResource, noAwsManagedPolicies,
+    crossAccountPrincipalsScopedToRoles, noPublicPrincipals, connectionsNamedByArn,
+    ...fsbp.filter((p): p is ResourceValidationPolicy => "validateResource" in p),
 ];
-export const stackPolicies: StackValidationPolicy[] = [bucketsEncryptedWithStackKey, bucketsRequireTls, bucketsBlockPublicAccess];
+export const stackPolicies: StackValidationPolicy[] = [
+    bucketsEncryptedWithStackKey, ...fsbp.filter((p): p is StackValidationPolicy => "validateStack" in p),
+];
 export const policies = [...resourcePolicies, ...stackPolicies];

@@ -6,7 +6,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { Region } from "@pulumi/aws/types/enums";
 import { z } from "zod";
 import { PLACEHOLDER_IMAGE } from "../components/buildspec";
+import { CONNECTION_PROVIDERS, SELF_MANAGED_PROVIDERS } from "../components/SourceConnection";
 import { isSupportedRegion, partitionOf, SUPPORTED_PARTITIONS } from "../components/policies/document";
+import { isRootUser } from "../components/securityHub";
 import { keptNames } from "./names";
 import { ConfigError, isBlock, Path, problemLines, valueAt } from "./configIssues";
 import { oversizedPolicies } from "./limits";
@@ -45,6 +47,14 @@ const accountId = () => matching(/^\d{12}$/, "a 12-digit AWS account id, quoted 
 const ROLE_ARN = /^arn:aws(-cn|-us-gov)?:iam::\d{12}:role\/[\w+=,.@\/-]{1,64}$/;
 const roleArn = () => matching(ROLE_ARN, "an IAM role ARN");
 /** CodeCommit, CodeDeploy and deployment config names. */
+const UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
+/**
+ * A CodeConnections ARN under either service prefix: `codestar-connections` before AWS renamed the
+ * service in July 2024, `codeconnections` after; both stay valid
+ * (https://docs.aws.amazon.com/dtconsole/latest/userguide/security-iam.html).
+ */
+const CONNECTIONS_ARN = (type: string, id: string) =>
+    new RegExp(`^arn:aws(-cn|-us-gov)?:(codeconnections|codestar-connections):[a-z0-9-]+:\\d{12}:${type}\\/${id}$`);
 const resourceName = (what: string) =>
     matching(/^[A-Za-z0-9][\w.-]{0,99}$/, `${what} (letters, digits, . _ -; at most 100)`);
 /** ECS cluster, service, family and container names. */
@@ -92,14 +102,108 @@ const AccountSchema = z.strictObject({
     examples: [{ accountId: "111111111111", provisioningRoleArn: "arn:aws:iam::111111111111:role/pulumi-provisioner" }],
 });
 
-const SourceSchema = z.strictObject({
+const branchName = () => z.string().regex(/^[\w.\/-]{1,100}$/).refine(isGitBranchName).meta({ expected: "a git branch name" });
+
+const CodeCommitSourceSchema = z.strictObject({
+    provider: z.literal("CodeCommit").default("CodeCommit")
+        .meta({ expected: "CodeCommit (or no provider)", derivedDefault: "CodeCommit" })
+        .describe("CodeCommit: a repository in the pipeline account, started by an EventBridge rule on pushes to `branch`.")
+        .meta({ examples: ["CodeCommit"] }),
     repositoryName: resourceName("a CodeCommit repository name").describe("The repository's name, in the pipeline account.")
         .meta({ examples: ["my-service"] }),
     create: yesNo().default(true).meta({ expected: "true (create the repository) or false (use an existing one)" })
         .describe("Create the repository (true) or look up an existing one (false).").meta({ examples: [true] }),
-    branch: z.string().regex(/^[\w.\/-]{1,100}$/).refine(isGitBranchName).meta({ expected: "a git branch name" }).default("main")
-        .describe("The branch whose pushes start the pipeline.").meta({ examples: ["main"] }),
+    branch: branchName().default("main").describe("The branch whose pushes start the pipeline.").meta({ examples: ["main"] }),
 }).meta({ examples: [{ repositoryName: "my-service", create: true, branch: "main" }] });
+
+/** A list of trigger patterns as GitBranchFilterCriteria and its siblings take them: 1 to 8, each 1 to 255 characters. */
+const patterns = (what: string, example: string) => z.array(z.string().min(1).max(255)).min(1).max(8)
+    .meta({ expected: `a list of 1 to 8 ${what} patterns (globs such as ${example}, each 1 to 255 characters)`, examples: [[example]] });
+
+/** Include and exclude patterns of one kind (https://docs.aws.amazon.com/codepipeline/latest/APIReference/API_GitBranchFilterCriteria.html). */
+const criteria = (what: string, plural: string, include: string, exclude: string) => z.strictObject({
+    includes: patterns(what, include).optional().describe(`${plural} that start the pipeline.`)
+        .meta({ derivedDefault: "none: every one not excluded" }),
+    excludes: patterns(what, exclude).optional().describe(`${plural} that never start it, even if included.`)
+        .meta({ derivedDefault: "none" }),
+}).superRefine(includesOrExcludes, ALWAYS).meta({ expected: "a block with includes, excludes or both", examples: [{ includes: [include] }] });
+
+/**
+ * One push filter of a V2 trigger. CodePipeline takes tags, branches, or branches with file paths
+ * in one filter (https://docs.aws.amazon.com/codepipeline/latest/userguide/pipelines-filter.html).
+ */
+const PushFilterSchema = z.strictObject({
+    tags: criteria("tag", "Tags", "v*", "*-rc*").optional().describe("Start on a push of a matching tag (alone in its filter).")
+        .meta({ derivedDefault: "none" }),
+    branches: criteria("branch", "Branches", "main", "experimental/**").optional().describe("Start on a push to a matching branch.")
+        .meta({ derivedDefault: "none" }),
+    filePaths: criteria("file path", "File paths", "app/**", "**/*.md").optional()
+        .describe("With branches: start only when a pushed commit changes a matching file.").meta({ derivedDefault: "none" }),
+}).superRefine(pushFilterCombination, ALWAYS).meta({
+    expected: "a block with tags, branches, or branches and filePaths",
+    examples: [{ tags: { includes: ["v*"] } }, { branches: { includes: ["main"] }, filePaths: { includes: ["app/**"] } }],
+});
+
+const HostVpcSchema = z.strictObject({
+    vpcId: matching(/^vpc-[0-9a-f]{8,17}$/, "a VPC id").describe("The VPC the server is reachable from.")
+        .meta({ examples: ["vpc-0123456789abcdef0"] }),
+    subnetIds: z.array(matching(/^subnet-[0-9a-f]{8,17}$/, "a subnet id")).min(1).max(10)
+        .meta({ expected: "a list of 1 to 10 subnet ids of the VPC" }).describe("Subnets of the VPC that reach the server.")
+        .meta({ examples: [["subnet-0123456789abcdef0"]] }),
+    securityGroupIds: z.array(matching(/^sg-[0-9a-f]{8,17}$/, "a security group id")).min(1).max(10)
+        .meta({ expected: "a list of 1 to 10 security group ids of the VPC" })
+        .describe("Security groups that let CodeConnections reach the server over HTTPS.").meta({ examples: [["sg-0123456789abcdef0"]] }),
+    tlsCertificate: z.string().max(16384).regex(/^-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----\s*$/)
+        .meta({ expected: "a PEM certificate (-----BEGIN CERTIFICATE----- ...), at most 16384 characters" }).optional()
+        .describe("The server's TLS certificate, when a private CA signed it.")
+        .meta({ examples: ["-----BEGIN CERTIFICATE-----\nMIIB...\n-----END CERTIFICATE-----"], derivedDefault: "none: a public CA" }),
+}).meta({ examples: [{ vpcId: "vpc-0123456789abcdef0", subnetIds: ["subnet-0123456789abcdef0"], securityGroupIds: ["sg-0123456789abcdef0"] }] });
+
+/** https://docs.aws.amazon.com/codeconnections/latest/APIReference/API_CreateHost.html */
+const HostSchema = z.strictObject({
+    arn: matching(CONNECTIONS_ARN("host", "[\\w.-]+"), "a CodeConnections host ARN").optional()
+        .describe("An existing host, in the pipeline account and the stack's region (hosts are regional).")
+        .meta({ examples: ["arn:aws:codeconnections:ap-northeast-2:111111111111:host/my-ghes-0a1b2c3d"],
+            derivedDefault: "none: exactly one of arn and endpoint" }),
+    endpoint: z.string().max(512).regex(/^https:\/\/[^\s\/]+(\/\S*)?$/).meta({ expected: "an https:// URL of the server, at most 512 characters" })
+        .optional().describe("The server's URL: this program creates a host for it, PENDING until it is set up in the console.")
+        .meta({ examples: ["https://github.example.com"], derivedDefault: "none: exactly one of arn and endpoint" }),
+    vpc: HostVpcSchema.optional().describe("With endpoint: where a server that is not reachable from the internet is.")
+        .meta({ derivedDefault: "none: the server is reachable from the internet" }),
+}).superRefine(oneHost, ALWAYS).meta({ expected: "a block with arn (an existing host) or endpoint (a host to create)",
+    examples: [{ endpoint: "https://github.example.com" }] });
+
+const ConnectionSourceSchema = z.strictObject({
+    provider: z.enum(CONNECTION_PROVIDERS).meta({ expected: `a source provider: CodeCommit, ${CONNECTION_PROVIDERS.join(", ")}` })
+        .describe("Where the repository is, reached through a CodeConnections connection (CodePipeline's CodeStarSourceConnection action).")
+        .meta({ examples: ["GitHub"] }),
+    repository: matching(/^[\w.-]+(\/[\w.-]+)+$/, "owner/repository (GitLab: group/subgroup/project)")
+        .describe("The repository, as the provider names it (FullRepositoryId).").meta({ examples: ["my-org/my-service"] }),
+    branch: branchName().default("main")
+        .describe("The default branch: pushes to it start the pipeline when there are no triggers; a manual start builds it.")
+        .meta({ examples: ["main"] }),
+    connectionArn: matching(CONNECTIONS_ARN("connection", UUID), "a CodeConnections connection ARN").optional()
+        .describe("An existing connection: the pipeline account's, or a codeconnections one shared into it with AWS RAM.")
+        .meta({ examples: ["arn:aws:codeconnections:us-east-1:111111111111:connection/0a1b2c3d-4e5f-4a6b-8c9d-0e1f2a3b4c5d"],
+            derivedDefault: "none: this stack creates a connection, PENDING until its one-time handshake in the console" }),
+    host: HostSchema.optional().describe("GitHubEnterpriseServer and GitLabSelfManaged, with a created connection: the server's host.")
+        .meta({ derivedDefault: "none" }),
+    fullClone: yesNo().default(false)
+        .describe("The build gets a full git clone (CODEBUILD_CLONE_REF), with history and tags; the build role may then use the connection.")
+        .meta({ examples: [false] }),
+    triggers: z.array(PushFilterSchema).min(1).max(3).meta({ expected: "a list of 1 to 3 push filters" }).optional()
+        .describe("CodePipeline V2 push triggers: any one filter starts the pipeline; without them, pushes to `branch` do.")
+        .meta({ examples: [[{ tags: { includes: ["v*"] } }]], derivedDefault: "none: every push to `branch`" }),
+}).superRefine(connectionSourceComplete, ALWAYS).meta({
+    examples: [{ provider: "GitHub", repository: "my-org/my-service", branch: "main" }],
+});
+
+/** CodeCommit (today's keys, with or without `provider`) or a repository reached through CodeConnections. */
+const SourceSchema = z.discriminatedUnion("provider", [CodeCommitSourceSchema, ConnectionSourceSchema]).meta({
+    expected: "a block: a CodeCommit repository (repositoryName) or, with provider " +
+        `${CONNECTION_PROVIDERS.join(", ")}, a repository through CodeConnections`,
+    examples: [{ repositoryName: "my-service", create: true, branch: "main" }],
+});
 
 const BuildSchema = z.strictObject({
     computeType: z.enum(["BUILD_GENERAL1_SMALL", "BUILD_GENERAL1_MEDIUM", "BUILD_GENERAL1_LARGE", "BUILD_GENERAL1_XLARGE",
@@ -128,6 +232,15 @@ const taskFields = {
     deploymentConfigName: resourceName("a CodeDeploy ECS deployment config name").default("CodeDeployDefault.ECSAllAtOnce")
         .describe("The CodeDeploy deployment config: how traffic moves to the new tasks.")
         .meta({ examples: ["CodeDeployDefault.ECSAllAtOnce"] }),
+    readonlyRootFilesystem: yesNo().default(true)
+        .describe("The container's root file system is read-only (Security Hub ECS.5). false for an application that writes " +
+            "to it: a documented exception, tagged on the task definition and the build.")
+        .meta({ examples: [true] }),
+    containerUser: matching(/^([A-Za-z_][\w.-]{0,31}|\d{1,10})(:([A-Za-z_][\w.-]{0,31}|\d{1,10}))?$/,
+        "a user: uid, uid:gid, name or name:group").default("1000:1000")
+        .describe("The user the container runs as, in place of the image's USER (Security Hub ECS.20 wants one that is not " +
+            "root). Not root: the container listens on a port from 1024. root or 0: a documented exception.")
+        .meta({ examples: ["1000:1000"] }),
 };
 
 const NetworkSchema = z.strictObject({
@@ -181,6 +294,14 @@ const CreatedTargetSchema = z.strictObject({
     terminationWaitMinutes: wholeNumber(0, 2880, "minutes").default(5)
         .describe("Minutes the old (blue) tasks keep running after traffic moved: the window for a fast rollback.")
         .meta({ examples: [5] }),
+    deletionProtection: yesNo().default(true)
+        .describe("Deletion protection on the load balancer (Security Hub ELB.6), for a production target: `pulumi destroy`, " +
+            "or a change that would replace the load balancer, stops before it deletes anything, until an `up` with false. " +
+            "false for a staging or sandbox target: a documented exception.")
+        .meta({ examples: [true] }),
+    networkLogRetentionDays: wholeNumber(1, 3650, "days").default(90)
+        .describe("Days the target's network log bucket keeps the load balancer's access logs and a created VPC's flow logs.")
+        .meta({ examples: [90] }),
     logRetentionDays: z.literal(LOG_RETENTION_DAYS)
         .meta({ expected: `a CloudWatch retention in days (${LOG_RETENTION_DAYS.join(", ")})` }).default(30)
         .describe("Retention of the container log group `/ecs/<taskFamily>`.").meta({ examples: [30] }),
@@ -191,7 +312,8 @@ const CreatedTargetSchema = z.strictObject({
             "on `containerPort` itself, or ECS replaces its tasks in a loop until the first deployment.")
         .meta({ examples: [PLACEHOLDER_IMAGE] }),
     network: NetworkSchema.prefault({}).describe("Where the tasks and the load balancer run."),
-}).superRefine(fargateTaskSize, ALWAYS).meta({ examples: [{ serviceName: "my-service", cpu: 512, memory: 1024 }] });
+}).superRefine(fargateTaskSize, ALWAYS).superRefine(portForUser, ALWAYS)
+    .meta({ examples: [{ serviceName: "my-service", cpu: 512, memory: 1024 }] });
 
 const ExistingTargetSchema = z.strictObject({
     applicationName: resourceName("a CodeDeploy application name").describe("The CodeDeploy application.")
@@ -206,7 +328,7 @@ const ExistingTargetSchema = z.strictObject({
     logGroupName: logGroupName().optional()
         .describe("The container's awslogs log group (in the target account).")
         .meta({ examples: ["/ecs/my-service"], derivedDefault: "`/ecs/<taskFamily>`" }),
-}).superRefine(fargateTaskSize, ALWAYS).meta({
+}).superRefine(fargateTaskSize, ALWAYS).superRefine(portForUser, ALWAYS).meta({
     examples: [{ applicationName: "my-service", deploymentGroupName: "my-service-prod",
         taskRoleArn: "arn:aws:iam::222222222222:role/my-service-task",
         executionRoleArn: "arn:aws:iam::222222222222:role/my-service-task-execution",
@@ -305,7 +427,7 @@ const ConfigShape = z.strictObject({
             { name: "prod", account: { accountId: "222222222222" }, approval: true, create: { serviceName: "my-service" } }]] }),
     allowSameAccount: yesNo().default(false)
         .describe("Allow targets in the pipeline account (a one-account sandbox).").meta({ examples: [false] }),
-    source: SourceSchema.describe("The CodeCommit repository the pipeline builds from."),
+    source: SourceSchema.describe("The repository the pipeline builds from: CodeCommit, or GitHub, GitLab or Bitbucket through CodeConnections."),
     build: BuildSchema.prefault({}).describe("The CodeBuild project that builds the source."),
     images: ImagesSchema.prefault({}).describe("The image repository in the pipeline account."),
     grants: z.enum(["roles", "organization"]).meta({ expected: "roles (name each role) or organization (any role of the path's names in the organization)" })
@@ -321,14 +443,15 @@ const ConfigShape = z.strictObject({
             "as a manual approval may hold artifacts 7 days and a rollback of the next release needs them too.")
         .meta({ examples: [30] }),
     retainOnDelete: yesNo().default(true)
-        .describe("Keep the source repository, keys, buckets, image repository and log groups (and the buckets' and " +
-            "repository's guards) when they leave the stack.")
+        .describe("Keep the source repository, keys, artifact buckets, image repository, log groups and created targets' " +
+            "network log buckets (and the buckets' and repository's guards) when they leave the stack.")
         .meta({ examples: [true] }),
     adopt: AdoptSchema.prefault({})
         .describe("After `pulumi destroy`: kept resources to adopt (Pulumi's `import`, by name) instead of creating them again."),
 });
 export const ConfigSchema = ConfigShape.superRefine(targetAccounts, ALWAYS).superRefine(targetResourcesInTargetAccount, ALWAYS)
-    .superRefine(rolesInRegionPartition, ALWAYS).superRefine(releasePath, ALWAYS).superRefine(organizationGrants, ALWAYS);
+    .superRefine(rolesInRegionPartition, ALWAYS).superRefine(releasePath, ALWAYS).superRefine(organizationGrants, ALWAYS)
+    .superRefine(connectionUsableFromPipelineAccount, ALWAYS);
 
 // Reading: derived defaults, the parse, the engine's config.
 
@@ -340,6 +463,8 @@ export type AccountConfig = StackConfig["pipelineAccount"];
 export type TargetConfig = StackConfig["targets"][number];
 /** An existing CodeDeploy-for-ECS blue/green target, made outside this program. */
 export type ExistingTargetConfig = NonNullable<TargetConfig["existing"]>;
+/** A source through CodeConnections: GitHub, GitLab, Bitbucket or a server of the user's own. */
+export type ConnectionSourceConfig = Exclude<StackConfig["source"], { provider: "CodeCommit" }>;
 
 /** The defaults that depend on other keys or on the project and stack (the schema's `derivedDefault`s). */
 function withDerivedDefaults(project: string, stack: string, c: z.output<typeof ConfigSchema>) {
@@ -658,8 +783,10 @@ function adoptedNames(project: string, stack: string) {
         for (const { path, key, id, target } of asked.filter(a => valid(ctx, a.path))) {
             const name = target === undefined ? names[key as "sourceRepository"] : names.taskLogGroups[target];
             if (name === undefined) {
-                problem(ctx, path, key === "sourceRepository"
+                const lookedUp = c.source.provider === "CodeCommit"
                     ? "no key: with source.create false the repository is looked up, never created"
+                    : `no key: a ${c.source.provider} source has no CodeCommit repository`;
+                problem(ctx, path, key === "sourceRepository" ? lookedUp
                     : "no key: with existing the stack creates no container log group", `(remove adopt.${key})`);
             } else if (id !== name) {
                 problem(ctx, path, `the name this stack gives it, ${name}`, name);
@@ -703,6 +830,124 @@ function exactlyOneOfPathAndUrl(check: { path?: string; url?: string }, ctx: Ctx
     }
 }
 
+/**
+ * Regions where CodePipeline has no CodeStarSourceConnection action, as AWS lists them
+ * (https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-CodestarConnectionSource.html;
+ * the China regions' edition of that page excludes both China regions). A region AWS adds later is
+ * not refused here: `pulumi preview` would be the first to know.
+ */
+export const NO_CONNECTION_SOURCE_REGIONS: readonly string[] = ["ap-east-1", "ap-south-2", "ap-southeast-3", "ap-southeast-4",
+    "ap-northeast-3", "af-south-1", "me-south-1", "me-central-1", "eu-south-2", "eu-central-2", "il-central-1", "us-gov-west-1",
+    "cn-north-1", "cn-northwest-1"];
+
+/** What the connection rules read of a source block (written out: the schema refers to the rules). */
+interface ConnectionSourceKeys {
+    provider: string;
+    repository: string;
+    connectionArn?: string;
+    host?: { arn?: string; endpoint?: string };
+}
+
+/**
+ * The connection and host are usable from the pipeline account: the region has the source action;
+ * a connection is the pipeline account's, or a `codeconnections` one shared into it (AWS RAM shares
+ * no `codestar-connections` connections: https://docs.aws.amazon.com/dtconsole/latest/userguide/connections-share.html);
+ * a host is the pipeline account's, in the stack's region (hosts are regional, connections global:
+ * https://docs.aws.amazon.com/dtconsole/latest/userguide/welcome-connections-how-it-works-global.html).
+ */
+function connectionUsableFromPipelineAccount(c: Config, ctx: Ctx) {
+    if (!valid(ctx, ["region"], ["source", "provider"]) || !(CONNECTION_PROVIDERS as readonly string[]).includes(c.source.provider)) {
+        return;
+    }
+    const source = c.source as ConnectionSourceKeys;
+    if (NO_CONNECTION_SOURCE_REGIONS.includes(c.region)) {
+        problem(ctx, ["source", "provider"], `CodeCommit: CodePipeline has no CodeStarSourceConnection action in ${c.region}`, "CodeCommit");
+        return;
+    }
+    if (!valid(ctx, ["pipelineAccount", "accountId"])) {
+        return;
+    }
+    const partition = partitionOf(c.region);
+    const account = c.pipelineAccount.accountId;
+    const connection = ["source", "connectionArn"];
+    if (source.connectionArn && valid(ctx, connection)) {
+        const [, arnPartition, service, , owner] = source.connectionArn.split(":");
+        if (arnPartition !== partition) {
+            problem(ctx, connection, `a connection of the ${partition} partition, the region ${c.region}'s`,
+                `arn:${partition}:${service}:${c.region}:${owner}:connection/0a1b2c3d-...`);
+        } else if (owner !== account && service === "codestar-connections") {
+            problem(ctx, connection, `a connection of the pipeline account ${account}, or a codeconnections one shared into it ` +
+                "with AWS RAM (RAM does not share codestar-connections connections)",
+                `arn:${partition}:codeconnections:${c.region}:${account}:connection/0a1b2c3d-...`);
+        }
+    }
+    const host = ["source", "host", "arn"];
+    if (source.host?.arn && valid(ctx, host)) {
+        const [, arnPartition, , region, owner] = source.host.arn.split(":");
+        if (`${arnPartition}:${region}:${owner}` !== `${partition}:${c.region}:${account}`) {
+            problem(ctx, host, `a host of the pipeline account ${account} in the region ${c.region} (hosts are regional)`,
+                `arn:${partition}:codeconnections:${c.region}:${account}:host/my-ghes-0a1b2c3d`);
+        }
+    }
+}
+
+/** GitHub and Bitbucket name a repository owner/name; GitLab nests groups. A host belongs to a created connection to a server. */
+function connectionSourceComplete(s: ConnectionSourceKeys, ctx: Ctx) {
+    if (!isBlock(s)) {
+        return;
+    }
+    const selfManaged = (SELF_MANAGED_PROVIDERS as readonly string[]).includes(s.provider);
+    if (valid(ctx, ["provider"], ["repository"]) && !s.provider.startsWith("GitLab") && s.repository.split("/").length !== 2) {
+        problem(ctx, ["repository"], `owner/repository: ${s.provider} names a repository by its owner and its name`, "my-org/my-service");
+    }
+    if (!valid(ctx, ["provider"], ["connectionArn"], ["host"])) {
+        return;
+    }
+    if (s.connectionArn && s.host) {
+        problem(ctx, ["host"], "no host with connectionArn: an existing connection has its host already", "(remove source.host)");
+    } else if (s.host && !selfManaged) {
+        problem(ctx, ["host"], `no host: ${s.provider} is a cloud service; hosts are for ${SELF_MANAGED_PROVIDERS.join(" and ")}`,
+            "(remove source.host)");
+    } else if (!s.connectionArn && selfManaged && !s.host) {
+        problem(ctx, ["host"], `with provider ${s.provider} and no connectionArn, the host of your server (its endpoint, or an existing host's arn)`,
+            "{ endpoint: https://github.example.com }");
+    }
+}
+
+/** CodePipeline's valid push filters: tags alone, branches, or branches with file paths. */
+function pushFilterCombination(f: { tags?: object; branches?: object; filePaths?: object }, ctx: Ctx) {
+    if (!isBlock(f)) {
+        return;
+    }
+    if (f.tags && (f.branches || f.filePaths)) {
+        problem(ctx, ["tags"], "tags in a filter of their own: CodePipeline filters on tags, branches, or branches with filePaths",
+            "a second filter: [{ tags: { includes: [\"v*\"] } }, { branches: { includes: [main] } }]");
+    } else if (f.filePaths && !f.branches) {
+        problem(ctx, ["filePaths"], "filePaths beside branches: CodePipeline filters file paths only on the branches it names",
+            "{ branches: { includes: [main] }, filePaths: { includes: [\"app/**\"] } }");
+    } else if (!f.tags && !f.branches) {
+        problem(ctx, [], "a block with tags, branches, or branches and filePaths", "{ tags: { includes: [\"v*\"] } }", "value");
+    }
+}
+
+function includesOrExcludes(c: { includes?: string[]; excludes?: string[] }, ctx: Ctx) {
+    if (isBlock(c) && c.includes === undefined && c.excludes === undefined) {
+        problem(ctx, [], "a block with includes, excludes or both", "{ includes: [main] }", "value");
+    }
+}
+
+function oneHost(h: { arn?: string; endpoint?: string; vpc?: object }, ctx: Ctx) {
+    if (!isBlock(h)) {
+        return;
+    }
+    if ((h.arn === undefined) === (h.endpoint === undefined)) {
+        problem(ctx, [], "a block with exactly one of arn (an existing host) or endpoint (a host to create)",
+            "{ endpoint: https://github.example.com }", "supersedes");
+    } else if (h.arn && h.vpc) {
+        problem(ctx, ["vpc"], "no vpc with arn: an existing host has its own", "(remove source.host.vpc)");
+    }
+}
+
 /** Fargate offers fixed CPU and memory pairs; any other pair would fail only when ECS registers the task definition. */
 function fargateTaskSize(t: { cpu: number; memory: number }, ctx: Ctx) {
     if (!valid(ctx, ["cpu"], ["memory"])) {
@@ -711,6 +956,17 @@ function fargateTaskSize(t: { cpu: number; memory: number }, ctx: Ctx) {
     const offered = FARGATE_MEMORY[t.cpu];
     if (!offered.includes(t.memory)) {
         problem(ctx, ["memory"], `a memory size Fargate offers with ${t.cpu} CPU units: ${sizes(offered)} MiB`, String(offered[0]));
+    }
+}
+
+/**
+ * ECS lets no user but root listen below port 1024 (aws/containers-roadmap#1721): a container that
+ * is not root would fail to start and ECS would replace it in a loop.
+ */
+function portForUser(t: { containerPort: number; containerUser: string }, ctx: Ctx) {
+    if (valid(ctx, ["containerPort"], ["containerUser"]) && t.containerPort < 1024 && !isRootUser(t.containerUser)) {
+        problem(ctx, ["containerPort"], `a port from 1024, as containerUser ${t.containerUser} is not root ` +
+            "(or containerUser: \"0\", a documented exception to Security Hub ECS.20)", "8080");
     }
 }
 

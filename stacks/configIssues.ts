@@ -38,14 +38,21 @@ interface Problem {
 /** One issue's problems: usually one; an unknown key each, a missing block its missing keys. */
 function problemsOf(root: z.ZodType, issue: z.core.$ZodIssue, raw: Record<string, unknown>, otherKeys: string[]): Problem[] {
     // A plain value in a list is reported at the list, as it is written on one line; a block in a list (a target) at itself.
-    const last = issue.path.length - 1;
-    const element = typeof issue.path[last] === "number" ? fieldAt(root, issue.path.slice(0, -1) as Path).element : undefined;
-    const path = (element && !fieldOf(element).shape ? issue.path.slice(0, -1) : issue.path) as Path;
-    const field = fieldAt(root, path);
+    const inList = typeof issue.path[issue.path.length - 1] === "number" &&
+        !fieldOf(fieldAt(root, issue.path.slice(0, -1) as Path, raw).element ?? z.never()).shape;
+    const path = (inList ? issue.path.slice(0, -1) : issue.path) as Path;
+    const field = fieldAt(root, path, raw);
     if (path.length < issue.path.length) {
         return [{ path, expected: field.meta.expected ?? "", found: describe(valueAt(raw, path)), example: flow(exampleOf(field.meta)) }];
     }
     const value = valueAt(raw, path);
+    if (issue.code === "invalid_union" && "discriminator" in issue) {
+        // A block that is one of several kinds, by the value of one key: that value is none of the kinds'.
+        const kinds = ((issue as { options?: unknown[] }).options ?? []).filter((v): v is string => typeof v === "string");
+        const near = typeof value === "string" ? nearest(value, kinds, 2) : undefined;
+        return [{ path, expected: `one of ${kinds.join(", ")}`, found: `${describe(value)}${near ? ` (the nearest is ${near})` : ""}`,
+            example: near ?? kinds[0] }];
+    }
     if (issue.code === "unrecognized_keys") {
         const known = Object.keys(field.shape ?? {});
         const prefix = path.length ? `${keyOf(path)}.` : "";
@@ -104,6 +111,9 @@ export function fieldOf(schema: z.ZodType) {
         meta: Object.assign({}, ...chain.map(s => s.meta() ?? {}).reverse()) as z.GlobalMeta,
         shape: core instanceof z.ZodObject ? core.shape as Record<string, z.ZodType> : undefined,
         element: core instanceof z.ZodArray ? core.element as z.ZodType : undefined,
+        /** A block of one of several kinds, told apart by the value of one key (`discriminator`). */
+        kinds: core instanceof z.ZodDiscriminatedUnion
+            ? { discriminator: core.def.discriminator, blocks: core.options as z.ZodType[] } : undefined,
         required: !undefinedParses.success,
         /** The value an absent key gets (undefined: none, or a `derivedDefault`). */
         default: undefinedParses.data as unknown,
@@ -115,17 +125,24 @@ export const exampleOf = (meta: z.GlobalMeta): unknown => (meta.examples as unkn
 
 const innerOf = (schema: z.ZodType) => (schema.def as { innerType?: z.ZodType }).innerType;
 
-/** The field at a path of the namespace (keys of blocks, indexes of lists). */
-function fieldAt(root: z.ZodType, path: Path) {
+/** The kind of block a value is: the one whose discriminator accepts the value's (an absent one too, if a kind defaults it). */
+export function kindOf(field: ReturnType<typeof fieldOf>, value: unknown) {
+    const { discriminator, blocks } = field.kinds!;
+    return isBlock(value) ? blocks.map(fieldOf).find(kind => kind.shape![discriminator].safeParse(value[discriminator]).success) : undefined;
+}
+
+/** The field at a path of the namespace (keys of blocks, indexes of lists), kinds of blocks told by the raw values. */
+function fieldAt(root: z.ZodType, path: Path, raw: unknown) {
     let field = fieldOf(root);
-    for (const key of path) {
+    for (const [i, key] of path.entries()) {
+        field = field.kinds ? kindOf(field, valueAt(raw, path.slice(0, i))) ?? field : field;
         const next = typeof key === "number" ? field.element : field.shape?.[key];
         if (!next) {
             break;
         }
         field = fieldOf(next);
     }
-    return field;
+    return field.kinds ? kindOf(field, valueAt(raw, path)) ?? field : field;
 }
 
 export function valueAt(raw: unknown, path: Path): unknown {

@@ -67,7 +67,8 @@ export function growingDocuments(config: StackConfig): { kind: GrowingKind; regi
         {
             kind: "pipelineRole", region: config.region, document: "pipeline role's inline policy", limit: SIZE_LIMITS.roleInlinePolicies,
             text: json(pipelineRolePolicy({
-                stores, repositoryArn: arn("codecommit", config.source.repositoryName),
+                stores, source: config.source.provider === "CodeCommit" ? { repositoryArn: arn("codecommit", config.source.repositoryName) }
+                    : { connectionArn: config.source.connectionArn ?? arn("codeconnections", "connection/00000000-0000-0000-0000-000000000000") },
                 buildProjectArns: projects.map(p => arn("codebuild", `project/${p}`)), deployRoles: grants.deployRoles,
             })),
         },
@@ -91,7 +92,7 @@ function standInTarget(t: StackConfig["targets"][number], i: number, names: Retu
         files: own.files, taskFamily: own.created?.taskFamily ?? task.taskFamily,
         taskRoleArn: grants.targets[i].taskRoleArn, executionRoleArn: grants.targets[i].executionRoleArn,
         containerName: task.containerName, containerPort: task.containerPort, cpu: String(task.cpu), memory: String(task.memory),
-        logGroupName: t.create ? `/ecs/${own.created!.taskFamily}` : t.existing!.logGroupName, region: t.region,
+        readonlyRootFilesystem: task.readonlyRootFilesystem, containerUser: task.containerUser, logGroupName: t.create ? `/ecs/${own.created!.taskFamily}` : t.existing!.logGroupName, region: t.region,
         network: t.create && { subnets: zones, securityGroups: [id("sg")], assignPublicIp: t.create.network.subnets === "public" },
     };
 }

@@ -104,6 +104,14 @@ export const NAME_LIMITS = {
         type: "aws:codedeploy/deploymentGroup:DeploymentGroup", field: "deploymentGroupName", min: 1, max: 100, chars: /./, pattern: /^.+$/,
         doc: "https://docs.aws.amazon.com/codedeploy/latest/APIReference/API_CreateDeploymentGroup.html",
     },
+    codeconnectionsConnection: {
+        type: "aws:codeconnections/connection:Connection", field: "name", min: 1, max: 32, chars: /./, pattern: /^.+$/,
+        doc: "https://docs.aws.amazon.com/codeconnections/latest/APIReference/API_CreateConnection.html",
+    },
+    codeconnectionsHost: {
+        type: "aws:codeconnections/host:Host", field: "name", min: 1, max: 64, chars: /./, pattern: /^.+$/,
+        doc: "https://docs.aws.amazon.com/codeconnections/latest/APIReference/API_CreateHost.html",
+    },
     loadBalancer: {
         type: "aws:lb/loadBalancer:LoadBalancer", field: "name", min: 1, max: 32, chars: /[A-Za-z0-9-]/,
         pattern: /^(?!internal-)[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/,
@@ -139,6 +147,9 @@ export const UNNAMED_TYPES: string[] = [
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
     "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
     "aws:lb/listener:Listener",
+    "aws:ec2/flowLog:FlowLog",
+    // It adopts the VPC's own default group, which AWS names "default".
+    "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
 ];
 
 /** Why a name breaks a limit, or undefined when AWS accepts it. */

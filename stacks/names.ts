@@ -70,6 +70,9 @@ export function stackNames(config: StackConfig) {
         checkProject: fitName({ body: prefix, tail: "-check" }, NAME_LIMITS.codebuildProject),
         keyAlias: fitName({ head: "alias/", body: prefix, tail: "-artifacts" }, NAME_LIMITS.kmsAlias),
         imageRepository: fitName(config.images.repositoryName, NAME_LIMITS.ecrRepository),
+        /** A created source connection, and a created host: what someone finds in the console to complete their handshakes. */
+        sourceConnection: fitName(prefix, NAME_LIMITS.codeconnectionsConnection),
+        sourceHost: fitName(prefix, NAME_LIMITS.codeconnectionsHost),
         roles: { pipeline: role("pipeline"), build: role("build"), events: role("events") },
         targets: config.targets.map(t => targetNames(prefix, t)),
         stages: pipelineStages(config.targets).map(stage => ({
@@ -124,7 +127,7 @@ function targetNames(prefix: string, t: TargetConfig) {
 export function keptNames(config: StackConfig) {
     const names = stackNames(config);
     return {
-        sourceRepository: config.source.create ? config.source.repositoryName : undefined,
+        sourceRepository: config.source.provider === "CodeCommit" && config.source.create ? config.source.repositoryName : undefined,
         imageRepository: names.imageRepository,
         // CodeBuild's own convention for a project's log group.
         buildLogGroup: `/aws/codebuild/${names.buildProject}`,

@@ -1,18 +1,19 @@
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as yaml from "js-yaml";
-import * as aws from "@pulumi/aws";
 import { buildEnvironment, ecsImageBuildspec, RenderedTarget } from "../components/buildspec";
 import { CrossAccountArtifactStore } from "../components/CrossAccountArtifactStore";
 import { CrossAccountPipeline, DeployAction } from "../components/CrossAccountPipeline";
-import { EcsBlueGreenTarget } from "../components/EcsBlueGreenTarget";
+import { EcsBlueGreenTarget, taskExceptions } from "../components/EcsBlueGreenTarget";
 import { DEPLOYMENT_GRACE_DAYS, ImageRepository } from "../components/ImageRepository";
 import { ProdDeployRole } from "../components/ProdDeployRole";
 import { partitionOf } from "../components/policies/document";
+import { SourceConnection } from "../components/SourceConnection";
 import { accountProviders } from "./accounts";
-import { ExistingTargetConfig, StackConfig, TargetConfig } from "./config";
+import { arnAccount, ConnectionSourceConfig, ExistingTargetConfig, StackConfig, TargetConfig } from "./config";
 import { pathGrants, PathGrants } from "./grants";
 import { storeName } from "./limits";
-import { keptNames, stackNames, TargetNames } from "./names";
+import { keptNames, StackNames, stackNames, TargetNames } from "./names";
 
 /**
  * One complete release path: in the pipeline account the image repository, the pipeline and an
@@ -62,19 +63,21 @@ export function buildStack(config: StackConfig) {
         provider: provider({ accountId: t.account.accountId, region: t.region }),
     }));
 
+    const source = config.source.provider === "CodeCommit" ? config.source : connectionSource(config, config.source, names, inPipelineAccount(config.region));
     const pipeline = new CrossAccountPipeline("pipeline", {
         accountId: pipelineAccountId,
         region: config.region,
         pipelineName: names.pipeline,
         buildProjectNames: { build: names.buildProject, release: names.releaseProject, check: names.checkProject },
         roleNames: names.roles,
-        source: config.source,
+        source,
         build: {
             ...config.build,
             buildspec: config.build.buildspec ?? yaml.dump(ecsImageBuildspec(), { lineWidth: -1 }),
             logGroupName: kept.buildLogGroup,
             // Targets' accounts outputs -> the pipeline account's build: what each target's files say.
             environment: buildEnvironment(images.repositoryUrl, pulumi.all(targets.map(t => t.rendered))),
+            renderedExceptions: [...new Set(config.targets.flatMap(t => taskExceptions(t.create ?? t.existing!)))],
         },
         images: { repositoryArn: images.repositoryArn, repositoryUrl: images.repositoryUrl },
         artifactStores: stores.map(({ region, store }) => ({ region, bucketName: store.bucketName, bucketArn: store.bucketArn, keyArn: store.keyArn })),
@@ -94,17 +97,21 @@ export function buildStack(config: StackConfig) {
     return {
         pipelineName: pipeline.pipelineName,
         pipelineConsoleUrl: pipeline.consoleUrl,
-        repositoryCloneUrl: pipeline.repositoryCloneUrlHttp,
+        // What a developer pushes to: a CodeCommit clone URL, or the connection and whether its handshake is done.
+        ...("connectionStatus" in source
+            ? { sourceConnectionArn: source.connectionArn, sourceConnectionStatus: source.connectionStatus }
+            : { repositoryCloneUrl: pipeline.repositoryCloneUrlHttp }),
         artifactBucketName: stores[0].store.bucketName,
         artifactKeyArn: stores[0].store.keyArn,
         imageRepositoryUrl: images.repositoryUrl,
-        /** Per target, in path order: where it runs, the role its deploy runs as, and (a created target's) URL. */
+        /** Per target, in path order: where it runs, the role its deploy runs as, a created target's URL and network log bucket. */
         targets: Object.fromEntries(config.targets.map((t, i) => [t.name, {
             account: t.account.accountId,
             region: t.region,
             deployRoleArn: targets[i].deployRole.roleArn,
-            // An existing target's URL is not known here.
+            // An existing target's URL and network log bucket are not known here (not this program's).
             ...(targets[i].target.url ? { applicationUrl: targets[i].target.url } : {}),
+            ...(targets[i].target.networkLogBucketName ? { networkLogBucketName: targets[i].target.networkLogBucketName } : {}),
         }])),
     };
 }
@@ -156,10 +163,33 @@ function deployTarget(config: StackConfig, t: TargetConfig, names: TargetNames, 
         .apply(([subnets, securityGroups]) => ({
             files: names.files, taskFamily: task.taskFamily, taskRoleArn: roles.taskRoleArn, executionRoleArn: roles.executionRoleArn,
             containerName: task.containerName, containerPort: task.containerPort, cpu: String(task.cpu), memory: String(task.memory),
-            logGroupName, region: t.region,
+            readonlyRootFilesystem: task.readonlyRootFilesystem, containerUser: task.containerUser, logGroupName, region: t.region,
             network: network && { subnets, securityGroups, assignPublicIp: network.assignPublicIp },
         }));
     return { target, deployRole, action, rendered };
+}
+
+/**
+ * A source through CodeConnections: the connection config names, or one this stack creates, PENDING
+ * until someone completes its handshake in the console. An existing connection of the pipeline
+ * account is looked up for its status; a shared one's status is its owner's to see.
+ */
+function connectionSource(config: StackConfig, source: ConnectionSourceConfig, names: StackNames, provider: aws.Provider) {
+    if (source.connectionArn) {
+        const owner = arnAccount(source.connectionArn);
+        const connectionStatus = owner === config.pipelineAccount.accountId
+            ? aws.codestarconnections.getConnectionOutput({ arn: source.connectionArn }, { provider }).connectionStatus
+            : pulumi.output(`shared by account ${owner} with AWS RAM: its status shows there`);
+        return { ...source, connectionArn: pulumi.output(source.connectionArn), connectionStatus };
+    }
+    const { arn, endpoint, vpc } = source.host ?? {};
+    const connection = new SourceConnection("source", {
+        connectionName: names.sourceConnection,
+        hostName: names.sourceHost,
+        providerType: source.provider,
+        host: arn ? { arn } : endpoint ? { endpoint, vpc } : undefined,
+    }, { provider });
+    return { ...source, connectionArn: connection.connectionArn, connectionStatus: connection.connectionStatus };
 }
 
 /** An existing target, in the shape of a created one's outputs: everything comes from config. */
@@ -171,6 +201,7 @@ function existingTarget(t: ExistingTargetConfig, codedeployArn: (resource: strin
         deploymentGroupArn: pulumi.output(codedeployArn(`deploymentgroup:${t.applicationName}/${t.deploymentGroupName}`)),
         taskRoleArn: pulumi.output(t.taskRoleArn),
         executionRoleArn: pulumi.output(t.executionRoleArn),
+        networkLogBucketName: undefined,
         taskNetwork: undefined,
         url: undefined,
     };

@@ -2,7 +2,7 @@ import * as assert from "assert";
 import { configOf } from "../offline/access";
 import { committedStacks, readStackConfig } from "../offline/engine";
 import { expectedPlacement } from "./support/placement";
-import { block, evaluated, evaluateWith, one, targetsOf, VARIANTS } from "./support/stacks";
+import { block, evaluated, evaluateWith, key, one, targetsOf, VARIANTS } from "./support/stacks";
 
 for (const stack of [...committedStacks(), "path"]) {
     describe(`stack ${stack}: accounts and regions`, () => {
@@ -74,7 +74,7 @@ describe("accounts: config changes", () => {
     });
 
     it("looks up an existing repository through the pipeline account instead of creating one", async () => {
-        const e = await evaluateWith("prod", c => { block(c, "source").create = false; });
+        const e = await evaluateWith("prod", c => { c[key("source")] = { repositoryName: "my-service", create: false }; });
         assert.ifError(e.error);
         assert.strictEqual(e.resources.filter(r => r.type === "aws:codecommit/repository:Repository").length, 0);
         const lookup = e.invokes.find(i => i.token === "aws:codecommit/getRepository:getRepository");

@@ -25,7 +25,10 @@ function expected(e: Evaluation, t: TargetConfig, i: number) {
     const logical = stackNames(configOf(e)).targets[i].logical.target;
     const service = one(e, "aws:ecs/service:Service", `${logical}-service`);
     const role = (n: string) => one(e, "aws:iam/role:Role", `${logical}-${n}`).state.arn;
+    const [first] = JSON.parse(one(e, "aws:ecs/taskDefinition:TaskDefinition", `${logical}-task`).inputs.containerDefinitions);
     return {
+        readonlyRootFilesystem: first.readonlyRootFilesystem,
+        containerUser: first.user,
         containerName: service.inputs.loadBalancers[0].containerName,
         containerPort: service.inputs.loadBalancers[0].containerPort,
         taskFamily: one(e, "aws:ecs/taskDefinition:TaskDefinition", `${logical}-task`).inputs.family,
@@ -134,7 +137,24 @@ for (const name of [...committedStacks(), "existing", "path"]) {
                 assert.strictEqual(container.logConfiguration.logDriver, "awslogs");
                 assert.strictEqual(container.logConfiguration.options["awslogs-group"], want.logGroupName);
                 assert.strictEqual(container.logConfiguration.options["awslogs-region"], t.region);
+                // What Security Hub reads (ECS.5, ECS.20): a created target's revisions run as its first one does.
+                assert.strictEqual(container.readonlyRootFilesystem, want.readonlyRootFilesystem);
+                assert.strictEqual(container.user, want.containerUser);
             });
+        });
+
+        it("each target's taskdef renders its root file system and user as configured: a JSON boolean and a string", () => {
+            const project = projectOf(e, "pipeline-build");
+            const render = (readonly: boolean, user: string) => {
+                const targets = JSON.parse(project.environment.DEPLOY_TARGETS).map((t: object) => ({ ...t, readonlyRootFilesystem: readonly, containerUser: user }));
+                const run = runBuildspec({ ...project, environment: { ...project.environment, DEPLOY_TARGETS: JSON.stringify(targets) } });
+                return deployActions(e).map((a: any) => JSON.parse(run.files[a.configuration.TaskDefinitionTemplatePath]).containerDefinitions[0]);
+            };
+            for (const [readonly, user] of [[false, "0"], [true, "app:app"]] as const) {
+                for (const container of render(readonly, user)) {
+                    assert.deepStrictEqual([container.readonlyRootFilesystem, container.user], [readonly, user]);
+                }
+            }
         });
 
         it("each target's appspec targets its service's load-balanced container and the registered revision, in its network", () => {
@@ -171,7 +191,7 @@ describe("the check after a target (prod's staging)", () => {
 
     it("GETs the target's URL (its applicationUrl and the configured path) until it answers 2xx or 3xx", async () => {
         const { url, run } = await check(["503", "000", "302"]);
-        assert.match(url, /^http:\/\/staging-target-alb-[\w-]+\.ap-northeast-2\.elb\.amazonaws\.com\/health$/);
+        assert.match(url, /^https:\/\/staging-target-alb-[\w-]+\.ap-northeast-2\.elb\.amazonaws\.com\/health$/);
         assert.strictEqual(run.status, 0, run.stderr);
         assert.strictEqual(run.calls.filter(c => c.startsWith("curl")).length, 3);
         assert.ok(run.calls.every(c => !c.startsWith("curl") || c.endsWith(` ${url}`)));

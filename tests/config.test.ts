@@ -105,18 +105,124 @@ const CASES: Case[] = [{
 }, {
     what: "a block given as a plain value",
     change: set("source", "my-service"),
-    problems: [{ key: "source", expected: "a block with the keys repositoryName, create, branch", found: '"my-service"', example: "source: { repositoryName" },
-        { key: "source.repositoryName", expected: "a CodeCommit repository name", found: "the key is missing", example: "my-service" }],
+    problems: [{ key: "source", expected: "a block: a CodeCommit repository (repositoryName) or, with provider GitHub", found: '"my-service"',
+        example: "{ repositoryName: my-service" }],
 }, {
-    what: "a repository name with a space",
-    change: setIn("source", "repositoryName", "my service"),
+    what: "a CodeCommit repository name with a space",
+    change: set("source", { repositoryName: "my service" }),
     problems: [{ key: "source.repositoryName", expected: "a CodeCommit repository name", found: '"my service"', example: "my-service" }],
 }, {
     what: "several mistakes at once, all reported together",
-    change: c => { set("region", "eu-west")(c); setIn("source", "repositoryName", undefined)(c); set("retainOnDelete", "no")(c); },
+    change: c => { set("region", "eu-west")(c); setIn("source", "repository", undefined)(c); set("retainOnDelete", "no")(c); },
     problems: [{ key: "region", expected: "an AWS region name", found: '"eu-west"', example: "ap-northeast-2" },
-        { key: "source.repositoryName", expected: "a CodeCommit repository name", found: "the key is missing", example: "my-service" },
+        { key: "source.repository", expected: "owner/repository", found: "the key is missing", example: "my-org/my-service" },
         { key: "retainOnDelete", expected: "true or false", found: '"no"', example: "true" }],
+}, {
+    what: "a source provider CodePipeline does not have",
+    change: setIn("source", "provider", "Github"),
+    problems: [{ key: "source.provider", expected: "one of CodeCommit, GitHub, GitHubEnterpriseServer, GitLab, GitLabSelfManaged, Bitbucket",
+        found: '"Github" (the nearest is GitHub)', example: "GitHub" }],
+}, {
+    what: "a CodeCommit key in a source through a connection",
+    change: c => { setIn("source", "repositoryName", "my-service")(c); setIn("source", "repository", undefined)(c); },
+    problems: [{ key: "source.repositoryName", expected: "a known key (provider, repository, branch, connectionArn, host, fullClone, triggers)",
+        found: "an unknown key", example: "source.repository, the nearest known key" },
+    { key: "source.repository", expected: "owner/repository", found: "the key is missing", example: "my-org/my-service" }],
+}, {
+    what: "a GitHub repository named like a GitLab subgroup's",
+    change: setIn("source", "repository", "my-org/team/my-service"),
+    problems: [{ key: "source.repository", expected: "owner/repository: GitHub names a repository by its owner and its name",
+        found: '"my-org/team/my-service"', example: "my-org/my-service" }],
+}, {
+    what: "a connection of another account under the old prefix (AWS RAM shares only codeconnections connections)",
+    change: setIn("source", "connectionArn", "arn:aws:codestar-connections:us-east-1:333333333333:connection/0a1b2c3d-4e5f-4a6b-8c9d-0e1f2a3b4c5d"),
+    problems: [{ key: "source.connectionArn", expected: "a connection of the pipeline account 111111111111, or a codeconnections one shared into it",
+        found: "arn:aws:codestar-connections:us-east-1:333333333333", example: "arn:aws:codeconnections:ap-northeast-2:111111111111:connection/" }],
+}, {
+    what: "a connection of another partition than the region's",
+    change: setIn("source", "connectionArn", "arn:aws-cn:codeconnections:cn-north-1:111111111111:connection/0a1b2c3d-4e5f-4a6b-8c9d-0e1f2a3b4c5d"),
+    problems: [{ key: "source.connectionArn", expected: "a connection of the aws partition, the region ap-northeast-2's",
+        found: "arn:aws-cn:codeconnections:cn-north-1:", example: "arn:aws:codeconnections:ap-northeast-2:111111111111:connection/" }],
+}, {
+    what: "a connection that is not an ARN",
+    change: setIn("source", "connectionArn", "my-github-connection"),
+    problems: [{ key: "source.connectionArn", expected: "a CodeConnections connection ARN", found: '"my-github-connection"',
+        example: "arn:aws:codeconnections:us-east-1:111111111111:connection/" }],
+}, {
+    what: "a source through a connection in a region without the CodeStarSourceConnection action",
+    change: c => { set("region", "ap-east-1")(c); targetsOf(c).forEach(t => delete t.create.certificateArn); },
+    problems: [{ key: "source.provider", expected: "CodeCommit: CodePipeline has no CodeStarSourceConnection action in ap-east-1", found: '"GitHub"',
+        example: "CodeCommit" }],
+}, {
+    what: "a trigger filter of tags and branches together",
+    change: setIn("source", "triggers", [{ tags: { includes: ["v*"] }, branches: { includes: ["main"] } }]),
+    problems: [{ key: "source.triggers[0].tags", expected: "tags in a filter of their own: CodePipeline filters on tags, branches, or branches with filePaths",
+        found: 'object {"includes":["v*"]}', example: 'a second filter: [{ tags: { includes: ["v*"] } }, { branches: { includes: [main] } }]' }],
+}, {
+    what: "a trigger filter of file paths without branches",
+    change: setIn("source", "triggers", [{ tags: { includes: ["v*"] } }, { filePaths: { includes: ["app/**"] } }]),
+    problems: [{ key: "source.triggers[1].filePaths", expected: "filePaths beside branches", found: 'object {"includes":["app/**"]}',
+        example: '{ branches: { includes: [main] }, filePaths: { includes: ["app/**"] } }' }],
+}, {
+    what: "a trigger filter that filters nothing",
+    change: setIn("source", "triggers", [{ branches: {} }, {}]),
+    problems: [{ key: "source.triggers[0].branches", expected: "a block with includes, excludes or both", found: "object {}", example: "{ includes: [main] }" },
+        { key: "source.triggers[1]", expected: "a block with tags, branches, or branches and filePaths", found: "object {}", example: '{ tags: { includes: ["v*"] } }' }],
+}, {
+    what: "more patterns in a trigger list than CodePipeline takes, and a pattern too long",
+    change: setIn("source", "triggers", [{ tags: { includes: Array.from({ length: 9 }, (_, i) => `v${i}.*`) } },
+        { branches: { includes: ["main"], excludes: ["x".repeat(256)] } }]),
+    problems: [{ key: "source.triggers[0].tags.includes", expected: "a list of 1 to 8 tag patterns", found: 'a list ["v0.*"', example: '["v*"]' },
+        { key: "source.triggers[1].branches.excludes", expected: "a list of 1 to 8 branch patterns (globs such as experimental/**, each 1 to 255",
+            found: 'a list ["xxx', example: '["experimental/**"]' }],
+}, {
+    what: "more trigger filters than CodePipeline takes",
+    change: setIn("source", "triggers", [1, 2, 3, 4].map(i => ({ tags: { includes: [`v${i}.*`] } }))),
+    problems: [{ key: "source.triggers", expected: "a list of 1 to 3 push filters", found: "a list", example: '[{ tags: { includes: ["v*"] } }]' }],
+}, {
+    what: "a GitHub Enterprise Server source with neither a host nor a connection",
+    change: setIn("source", "provider", "GitHubEnterpriseServer"),
+    problems: [{ key: "source.host", expected: "with provider GitHubEnterpriseServer and no connectionArn, the host of your server",
+        found: "the key is missing", example: "{ endpoint: https://github.example.com }" }],
+}, {
+    what: "a host for a provider in the cloud",
+    change: setIn("source", "host", { endpoint: "https://github.example.com" }),
+    problems: [{ key: "source.host", expected: "no host: GitHub is a cloud service", found: 'object {"endpoint":"https://github.example.com"}',
+        example: "(remove source.host)" }],
+}, {
+    what: "a host named twice, by ARN and by endpoint",
+    change: c => {
+        setIn("source", "provider", "GitLabSelfManaged")(c);
+        setIn("source", "repository", "my-group/my-subgroup/my-service")(c);
+        setIn("source", "host", { arn: "arn:aws:codeconnections:ap-northeast-2:111111111111:host/gitlab-0a1b2c3d", endpoint: "https://gitlab.example.com" })(c);
+    },
+    problems: [{ key: "source.host", expected: "a block with exactly one of arn (an existing host) or endpoint (a host to create)",
+        found: '"endpoint":"https://gitlab.example.com"', example: "{ endpoint: https://github.example.com }" }],
+}, {
+    what: "an existing host of another region (hosts are regional)",
+    change: c => {
+        setIn("source", "provider", "GitHubEnterpriseServer")(c);
+        setIn("source", "host", { arn: "arn:aws:codeconnections:us-east-1:111111111111:host/ghes-0a1b2c3d" })(c);
+    },
+    problems: [{ key: "source.host.arn", expected: "a host of the pipeline account 111111111111 in the region ap-northeast-2",
+        found: "arn:aws:codeconnections:us-east-1:", example: "arn:aws:codeconnections:ap-northeast-2:111111111111:host/" }],
+}, {
+    what: "a created host's VPC without subnets, and a certificate that is not PEM",
+    change: c => {
+        setIn("source", "provider", "GitHubEnterpriseServer")(c);
+        setIn("source", "host", { endpoint: "https://github.example.com", vpc: { vpcId: "vpc-0123456789abcdef0", subnetIds: [],
+            securityGroupIds: ["sg-0123456789abcdef0"], tlsCertificate: "MIIB..." } })(c);
+    },
+    problems: [{ key: "source.host.vpc.subnetIds", expected: "a list of 1 to 10 subnet ids of the VPC", found: "a list []", example: '["subnet-0123456789abcdef0"]' },
+        { key: "source.host.vpc.tlsCertificate", expected: "a PEM certificate", found: '"MIIB..."', example: "-----BEGIN CERTIFICATE-----" }],
+}, {
+    what: "a host beside an existing connection",
+    change: c => {
+        setIn("source", "provider", "GitHubEnterpriseServer")(c);
+        setIn("source", "connectionArn", "arn:aws:codeconnections:ap-northeast-2:111111111111:connection/0a1b2c3d-4e5f-4a6b-8c9d-0e1f2a3b4c5d")(c);
+        setIn("source", "host", { endpoint: "https://github.example.com" })(c);
+    },
+    problems: [{ key: "source.host", expected: "no host with connectionArn", found: "https://github.example.com", example: "(remove source.host)" }],
 }, {
     what: "a region that does not exist",
     change: set("region", "eu-wset-1"),
@@ -126,12 +232,14 @@ const CASES: Case[] = [{
     change: set("region", "us-iso-east-1"),
     problems: [{ key: "region", expected: "an AWS region name", found: '"us-iso-east-1"', example: "ap-northeast-2" }],
 }, {
-    what: "role ARNs and a certificate of another partition than the region's",
+    what: "a China region: role ARNs and a certificate of another partition, and no source through a connection there",
     change: set("region", "cn-north-1"),
     problems: [{ key: "pipelineAccount.provisioningRoleArn", expected: "an ARN of the aws-cn partition", found: "arn:aws:iam::111111111111", example: "arn:aws-cn:iam::111111111111:role/pulumi-provisioner" },
         { key: "targets[0].account.provisioningRoleArn", expected: "an ARN of the aws-cn partition", found: "arn:aws:iam::555555555555", example: "arn:aws-cn:iam::555555555555:role/pulumi-provisioner" },
         { key: "targets[1].account.provisioningRoleArn", expected: "an ARN of the aws-cn partition", found: "arn:aws:iam::222222222222", example: "arn:aws-cn:iam::222222222222:role/pulumi-provisioner" },
-        { key: "targets[1].create.certificateArn", expected: "in the target account 222222222222 and the region cn-north-1", found: "arn:aws:acm:ap-northeast-2:", example: "arn:aws-cn:acm:cn-north-1:222222222222:certificate/" }],
+        { key: "targets[0].create.certificateArn", expected: "in the target account 555555555555 and the region cn-north-1", found: "arn:aws:acm:ap-northeast-2:", example: "arn:aws-cn:acm:cn-north-1:555555555555:certificate/" },
+        { key: "targets[1].create.certificateArn", expected: "in the target account 222222222222 and the region cn-north-1", found: "arn:aws:acm:ap-northeast-2:", example: "arn:aws-cn:acm:cn-north-1:222222222222:certificate/" },
+        { key: "source.provider", expected: "CodeCommit: CodePipeline has no CodeStarSourceConnection action in cn-north-1", found: '"GitHub"', example: "CodeCommit" }],
 }, {
     what: "a Fargate CPU and memory pair that Fargate does not offer",
     change: setCreated({ cpu: 256, memory: 8192 }),
@@ -159,8 +267,13 @@ const CASES: Case[] = [{
         { key: "targets[0].adopt.taskLogGroup", expected: "the name this stack gives it, /ecs/my-service-prod-staging", found: '"/ecs/my-service"', example: "/ecs/my-service-prod-staging" }],
 }, {
     what: "the adoption of a source repository the stack only looks up",
-    change: c => { setIn("source", "create", false)(c); set("adopt", { sourceRepository: "my-service" })(c); },
+    change: c => { set("source", { repositoryName: "my-service", create: false })(c); set("adopt", { sourceRepository: "my-service" })(c); },
     problems: [{ key: "adopt.sourceRepository", expected: "no key: with source.create false", found: '"my-service"', example: "remove adopt.sourceRepository" }],
+}, {
+    what: "the adoption of a CodeCommit repository by a stack whose source is on GitHub",
+    change: set("adopt", { sourceRepository: "my-service" }),
+    problems: [{ key: "adopt.sourceRepository", expected: "no key: a GitHub source has no CodeCommit repository", found: '"my-service"',
+        example: "remove adopt.sourceRepository" }],
 }, {
     what: "the region written in the AWS provider's namespace instead of the project's",
     change: c => { delete c[`${P}:region`]; c["aws:region"] = "ap-northeast-2"; },
@@ -219,7 +332,7 @@ const CASES: Case[] = [{
 }, {
     what: "grants: organization with a target in the pipeline account",
     change: c => { set("grants", "organization")(c); set("organizationId", "o-a1b2c3d4e5")(c); set("allowSameAccount", true)(c);
-        targetsOf(c)[0].account = block(c, "pipelineAccount"); },
+        targetsOf(c)[0].account = block(c, "pipelineAccount"); delete targetsOf(c)[0].create.certificateArn; },
     problems: [{ key: "grants", expected: "roles while a target is in the pipeline account (targets[0])", found: '"organization"', example: "roles" }],
 }, {
     what: "more target stages than CodePipeline allows",

@@ -78,6 +78,14 @@ describe("the stack files' JSON Schema", () => {
         ["a block given as a plain value", f => { f.config[`${P}:source`] = "my-service"; }, /source must be object/],
         ["an unknown top-level key of the stack file", f => { f.confg = {}; }, /must NOT have additional properties/],
         ["a yes/no answered with a word", f => { f.config[`${P}:allowSameAccount`] = "yes"; }, /allowSameAccount must be equal to one of/],
+        ["a source of no provider", f => { f.config[`${P}:source`].provider = "Github"; }, /source must match exactly one schema in oneOf/],
+        ["a connection source with CodeCommit's keys", f => { f.config[`${P}:source`].repositoryName = "my-service"; },
+            /source must match exactly one schema in oneOf/],
+        ["a trigger with 9 include patterns", f => {
+            f.config[`${P}:source`].triggers[0].tags.includes = Array.from({ length: 9 }, (_, i) => `v${i}*`);
+        }, /triggers\/0\/tags\/includes must NOT have more than 8 items/],
+        ["a trigger with an unknown key", f => { f.config[`${P}:source`].triggers[0].tag = { includes: ["v*"] }; },
+            /triggers\/0 must NOT have additional properties/],
     ];
     for (const [what, change, error] of rejected) {
         it(`rejects ${what}`, () => {
@@ -98,7 +106,13 @@ describe("the stack files' JSON Schema", () => {
                 for (const example of property.examples) {
                     assert.ok(valid(example), `${at}'s example ${JSON.stringify(example)}: ${ajv.errorsText(valid.errors)}`);
                 }
-                check(property.anyOf?.[0] ?? property, at);
+                const inner = property.anyOf?.[0] ?? property;
+                check(inner, at);
+                // The kinds of a block (the source), and the blocks of a list (its triggers), are described too.
+                inner.oneOf?.forEach((kind: any) => check(kind, at));
+                if (inner.items) {
+                    check(inner.items.anyOf?.[0] ?? inner.items, `${at}[]`);
+                }
             }
         };
         for (const [name, definition] of Object.entries<any>(committed.definitions)) {
@@ -119,7 +133,8 @@ describe("README.md's config reference", () => {
     it("has a row for every key, nested keys included", () => {
         const table = renderReadme(`${BEGIN}\n${END}`);
         for (const key of ["region", "pipelineAccount.accountId", "targets[].name", "targets[].create.network.cidrBlock",
-            "targets[].existing.logGroupName", "targets[].adopt.taskLogGroup", "images.keep", "grants", "retainOnDelete"]) {
+            "targets[].existing.logGroupName", "targets[].adopt.taskLogGroup", "images.keep", "grants", "retainOnDelete",
+            "source.repositoryName", "source.repository", "source.host.vpc.subnetIds", "source.triggers[].filePaths.includes"]) {
             assert.ok(table.includes(`| \`${key}\` |`), key);
         }
     });

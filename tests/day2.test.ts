@@ -4,7 +4,7 @@ import { committedStacks, evaluate, Evaluation, RawConfig, readStackConfig, Reso
 import { projectOf, runBuildspec } from "./support/buildspec";
 import { configOf } from "../offline/access";
 import { stackNames } from "../stacks/names";
-import { evaluateWith, guardsOf, key, one, targetsOf } from "./support/stacks";
+import { block, evaluateWith, guardsOf, key, one, targetsOf } from "./support/stacks";
 
 // Day 2: what a destroy, a re-create and a config change do to what is already there.
 
@@ -53,8 +53,11 @@ describe("day 2: re-create after destroy, adopting what the destroy kept", () =>
             });
 
             it("has an adoption key for every kept resource with a fixed name (the repositories, the build's and every created target's log group)", () => {
+                // A source through a connection has no repository of its own: the code is the provider's.
+                const codeCommit = block(readStackConfig(stack), "source").provider === undefined;
+                const expected = Object.keys(ADOPT_KEYS).filter(name => codeCommit || name !== "pipeline-repository");
                 const targets = configOf(original).targets.filter(t => t.create).length;
-                assert.deepEqual(kept.filter(r => r.name in ADOPT_KEYS).map(r => r.name).sort(), Object.keys(ADOPT_KEYS).sort());
+                assert.deepEqual(kept.filter(r => r.name in ADOPT_KEYS).map(r => r.name).sort(), expected.sort());
                 assert.equal(kept.filter(r => TARGET_LOGS.test(r.name) && !(r.name in ADOPT_KEYS)).length, targets);
                 assert.equal(targetsOf(config).filter(t => t.adopt).length, targets);
             });
@@ -128,11 +131,13 @@ describe("day 2: changing the network of a running target", () => {
                 assert.ifError(old.error ?? changed.error);
             });
 
-            it("changes only service properties that CodeDeploy owns (the service's ignoreChanges), so `up` succeeds", () => {
+            it("changes only service properties that CodeDeploy owns (the service's ignoreChanges), and tags, so `up` succeeds", () => {
                 const [from, to] = [old, changed].map(e => one(e, "aws:ecs/service:Service", "target-service"));
                 const paths = changedPaths(from.inputs, to.inputs);
                 assert.ok(paths.some(p => p.startsWith("networkConfiguration")), `nothing changed: ${paths}`);
-                assert.deepEqual(paths.filter(p => !ignoredBy(to.ignoreChanges)(p)), [],
+                // Tags change through TagResource and UntagResource, which a CODE_DEPLOY service accepts (here the
+                // Security Hub exceptions of public tasks come or go with the network).
+                assert.deepEqual(paths.filter(p => !ignoredBy([...to.ignoreChanges, "tags"])(p)), [],
                     `UpdateService would be refused for these on a CODE_DEPLOY service (ignoreChanges: ${to.ignoreChanges})`);
             });
 
@@ -148,4 +153,28 @@ describe("day 2: changing the network of a running target", () => {
             });
         });
     }
+});
+
+const CONNECTION = "aws:codeconnections/connection:Connection";
+const HOST = "aws:codeconnections/host:Host";
+const GHES = { provider: "GitHubEnterpriseServer", repository: "platform/my-service", host: { endpoint: "https://github.example.com" } };
+
+describe("day 2: a source through a connection", () => {
+    it("destroy deletes a created connection and host, whatever retainOnDelete says: a kept one would be a credential nobody watches", async () => {
+        for (const retain of [true, false]) {
+            const e = await evaluateWith("prod", c => { c[key("retainOnDelete")] = retain; c[key("source")] = GHES; });
+            assert.ifError(e.error);
+            const parts = [one(e, CONNECTION), one(e, HOST)];
+            assert.deepEqual(parts.map(r => r.retainOnDelete || r.protect), [false, false]);
+        }
+    });
+
+    it("a new provider or server replaces the connection, deleting the old one first: its name is fixed and unique in the account", async () => {
+        const [github, ghes] = await Promise.all([evaluateWith("prod", () => undefined), evaluateWith("prod", c => { c[key("source")] = GHES; })]);
+        const [before, after] = [one(github, CONNECTION), one(ghes, CONNECTION)];
+        assert.equal(after.inputs.name, before.inputs.name);
+        // providerType and hostArn are the connection's create-only inputs: a change replaces it.
+        assert.notDeepEqual([after.inputs.providerType, after.inputs.hostArn], [before.inputs.providerType, before.inputs.hostArn]);
+        assert.deepEqual([before.deleteBeforeReplace, after.deleteBeforeReplace, one(ghes, HOST).deleteBeforeReplace], [true, true, true]);
+    });
 });

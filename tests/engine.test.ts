@@ -69,12 +69,13 @@ describe("offline engine: warnings", () => {
         assert.deepEqual(e.warnings, ["planted warning", "Undefined value (missing) will not show as a stack output."]);
     });
 
-    it("an existing target exports no undefined applicationUrl (the runtime would warn on every run)", async () => {
+    it("an existing target exports no undefined applicationUrl or networkLogBucketName (the runtime would warn on every run)", async () => {
         const config = existingTargetConfig();
         block(config, "source").create = false;
         const e = await evaluate("dev", config);
         assert.ifError(e.error);
         assert.deepEqual(e.warnings, []);
         assert.ok(!("applicationUrl" in e.outputs));
+        assert.ok(!("networkLogBucketName" in e.outputs));
     });
 });

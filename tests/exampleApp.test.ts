@@ -4,6 +4,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseConfig } from "../stacks/config";
 import { get } from "./support/http";
+import { READ_ONLY } from "./support/readOnly";
 
 const APP = path.resolve(__dirname, "..", "examples", "app");
 
@@ -21,7 +22,8 @@ describe("examples/app", () => {
     let app: ChildProcess;
     const port = 18000 + Math.floor(Math.random() * 1000);
     before(async () => {
-        app = spawn(process.execPath, [path.join(APP, "server.js")], { env: { PORT: String(port) }, stdio: "pipe" });
+        // As the task runs it: a read-only root file system (the default readonlyRootFilesystem).
+        app = spawn(process.execPath, [...READ_ONLY, path.join(APP, "server.js")], { env: { PORT: String(port) }, stdio: "pipe" });
         await new Promise(resolve => app.stdout!.once("data", resolve));
     });
     after(() => { app.kill(); });
@@ -33,5 +35,13 @@ describe("examples/app", () => {
     it("its image listens on the default container port", () => {
         const dockerfile = fs.readFileSync(path.join(APP, "Dockerfile"), "utf8");
         assert.match(dockerfile, new RegExp(`^ENV PORT=${defaults().containerPort}$`, "m"));
+    });
+
+    it("its image runs as the default containerUser: the node image's user node is 1000:1000, which may listen on that port", () => {
+        const dockerfile = fs.readFileSync(path.join(APP, "Dockerfile"), "utf8");
+        assert.match(dockerfile, /^FROM public\.ecr\.aws\/docker\/library\/node:/m);
+        assert.match(dockerfile, /^USER node$/m);
+        assert.strictEqual(defaults().containerUser, "1000:1000");
+        assert.ok(defaults().containerPort >= 1024);
     });
 });

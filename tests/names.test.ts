@@ -20,7 +20,7 @@ const NAMES_BEFORE: Record<string, Record<string, string>> = Object.fromEntries(
         "pulumi:providers:aws target-account": prefix,
         "aws:iam/role:Role pipeline-pipeline": `${prefix}-pipeline`,
         "aws:iam/role:Role pipeline-build": `${prefix}-build`,
-        "aws:iam/role:Role pipeline-source-events": `${prefix}-events`,
+        ...stack === "dev" ? { "aws:iam/role:Role pipeline-source-events": `${prefix}-events` } : {},
         "aws:iam/role:Role deploy": `${prefix}-deploy`,
         "aws:iam/role:Role target-task": `${prefix}-task`,
         "aws:iam/role:Role target-execution": `${prefix}-task-execution`,
@@ -30,7 +30,9 @@ const NAMES_BEFORE: Record<string, Record<string, string>> = Object.fromEntries(
         "aws:codebuild/project:Project pipeline-release": `${prefix}-release`,
         "aws:codepipeline/pipeline:Pipeline pipeline-pipeline": prefix,
         "aws:cloudwatch/logGroup:LogGroup pipeline-build-logs": `/aws/codebuild/${prefix}`,
-        "aws:codecommit/repository:Repository pipeline-repository": stack === "dev" ? "my-service-sandbox" : "my-service",
+        // prod's source moved to GitHub: its repository and events role are gone, its connection is new.
+        ...stack === "dev" ? { "aws:codecommit/repository:Repository pipeline-repository": "my-service-sandbox" }
+            : { "aws:codeconnections/connection:Connection source": prefix },
         "aws:ecr/repository:Repository images": service,
         "aws:ecs/cluster:Cluster target-cluster": service,
         "aws:ecs/service:Service target-service": service,
@@ -104,6 +106,7 @@ describe("physical names", () => {
         const limits: Record<string, NameLimit | NameLimit[]> = {
             pipeline: NAME_LIMITS.codepipeline, buildProject: NAME_LIMITS.codebuildProject, releaseProject: NAME_LIMITS.codebuildProject,
             checkProject: NAME_LIMITS.codebuildProject, keyAlias: NAME_LIMITS.kmsAlias,
+            sourceConnection: NAME_LIMITS.codeconnectionsConnection, sourceHost: NAME_LIMITS.codeconnectionsHost,
             imageRepository: NAME_LIMITS.ecrRepository, roles: NAME_LIMITS.iamRole, targetRoles: NAME_LIMITS.iamRole,
             serviceName: [NAME_LIMITS.ecsService, NAME_LIMITS.ecsCluster, NAME_LIMITS.codedeployApplication, NAME_LIMITS.codedeployGroup],
             taskFamily: NAME_LIMITS.ecsTaskFamily,

@@ -18,7 +18,7 @@ const statement = (doc: any, sid: string) => {
 
 /** A store's resource of a type: the one in the region (each regional artifact store has one of each). */
 const inRegion = (e: Evaluation, type: string, region: string) => {
-    const found = all(e, type).filter(r => r.region === region);
+    const found = all(e, type).filter(r => r.region === region && r.name.startsWith("artifacts"));
     assert.strictEqual(found.length, 1, `one ${type} in ${region}`);
     return found[0];
 };
@@ -110,37 +110,66 @@ for (const stack of [...committedStacks(), "path"]) {
             });
         });
 
-        it("starts on a push to the configured branch by event, not by polling", () => {
-            const [source] = one(e, PIPELINE).inputs.stages[0].actions;
-            assert.strictEqual(source.configuration.PollForSourceChanges, "false");
-            assert.strictEqual(source.configuration.BranchName, config.source.branch);
-            const pattern = JSON.parse(one(e, "aws:cloudwatch/eventRule:EventRule").inputs.eventPattern);
-            assert.deepStrictEqual(pattern.resources, [one(e, "aws:codecommit/repository:Repository").state.arn]);
-            assert.deepStrictEqual(pattern.detail.referenceName, [config.source.branch]);
-            const target = one(e, "aws:cloudwatch/eventTarget:EventTarget");
-            assert.strictEqual(target.inputs.arn, one(e, PIPELINE).state.arn);
-            assert.strictEqual(target.inputs.roleArn, one(e, ROLE, "pipeline-source-events").state.arn);
+        it("starts on a push to the configured branch by event, not by polling; or through its connection, on the configured triggers", () => {
+            const [action] = one(e, PIPELINE).inputs.stages[0].actions;
+            const source = config.source;
+            if (source.provider === "CodeCommit") {
+                assert.strictEqual(action.configuration.PollForSourceChanges, "false");
+                assert.strictEqual(action.configuration.BranchName, source.branch);
+                const pattern = JSON.parse(one(e, "aws:cloudwatch/eventRule:EventRule").inputs.eventPattern);
+                assert.deepStrictEqual(pattern.resources, [one(e, "aws:codecommit/repository:Repository").state.arn]);
+                assert.deepStrictEqual(pattern.detail.referenceName, [source.branch]);
+                const target = one(e, "aws:cloudwatch/eventTarget:EventTarget");
+                assert.strictEqual(target.inputs.arn, one(e, PIPELINE).state.arn);
+                assert.strictEqual(target.inputs.roleArn, one(e, ROLE, "pipeline-source-events").state.arn);
+                assert.strictEqual(one(e, PIPELINE).inputs.triggers, undefined, "CodePipeline's triggers are for connections only");
+                return;
+            }
+            const connection = one(e, "aws:codeconnections/connection:Connection");
+            assert.strictEqual(connection.inputs.providerType, source.provider);
+            assert.strictEqual(connection.state.connectionStatus, "PENDING", "created without credentials: the handshake is a person's");
+            assert.deepStrictEqual([action.provider, action.configuration], ["CodeStarSourceConnection", {
+                ConnectionArn: connection.state.arn, FullRepositoryId: source.repository, BranchName: source.branch,
+                OutputArtifactFormat: "CODE_ZIP", DetectChanges: "false",
+            }]);
+            assert.deepStrictEqual(one(e, PIPELINE).inputs.triggers, [{
+                providerType: "CodeStarSourceConnection",
+                gitConfiguration: { sourceActionName: action.name, pushes: source.triggers },
+            }]);
+            // Nothing of CodeCommit's: no repository, no EventBridge rule or its role.
+            assert.deepStrictEqual(["aws:codecommit/repository:Repository", "aws:cloudwatch/eventRule:EventRule"].map(t => all(e, t).length), [0, 0]);
         });
 
         it("names roles from project, stack and target (legacy names without it), so other accounts can name them before they exist", () => {
             const prefix = `cross-account-pipeline-${e.stack}`;
-            const expected = [`${prefix}-build`, `${prefix}-events`, `${prefix}-pipeline`, ...config.targets.flatMap(t => {
+            const events = config.source.provider === "CodeCommit" ? [`${prefix}-events`] : [];
+            const expected = [`${prefix}-build`, ...events, `${prefix}-pipeline`, ...config.targets.flatMap(t => {
                 const base = t.legacyNames ? prefix : `${prefix}-${t.name}`;
                 return [`${base}-deploy`, ...t.create ? [`${base}-codedeploy`, `${base}-task`, `${base}-task-execution`] : []];
             })];
             assert.deepStrictEqual(all(e, ROLE).map(r => r.inputs.name).sort(), expected.sort());
         });
 
-        it("exports what a user needs after `pulumi up`: the pipeline, and per target its account, region, deploy role and URL", () => {
+        it("exports what a user needs after `pulumi up`: the pipeline, its source, and per target its account, region, deploy role, URL and logs", () => {
+            const codeCommit = config.source.provider === "CodeCommit";
+            const sourceOutputs = codeCommit ? ["repositoryCloneUrl"] : ["sourceConnectionArn", "sourceConnectionStatus"];
             assert.deepStrictEqual(Object.keys(e.outputs).sort(), [
-                "artifactBucketName", "artifactKeyArn", "imageRepositoryUrl", "pipelineConsoleUrl", "pipelineName", "repositoryCloneUrl", "targets",
-            ]);
+                "artifactBucketName", "artifactKeyArn", "imageRepositoryUrl", "pipelineConsoleUrl", "pipelineName", "targets", ...sourceOutputs,
+            ].sort());
+            if (codeCommit) {
+                assert.strictEqual(e.outputs.repositoryCloneUrl, one(e, "aws:codecommit/repository:Repository").state.cloneUrlHttp);
+            } else {
+                const connection = one(e, "aws:codeconnections/connection:Connection");
+                assert.deepStrictEqual([e.outputs.sourceConnectionArn, e.outputs.sourceConnectionStatus], [connection.state.arn, "PENDING"]);
+            }
             const targets = e.outputs.targets as Record<string, any>;
             assert.deepStrictEqual(Object.keys(targets), config.targets.map(t => t.name));
             config.targets.forEach((t, i) => {
                 assert.strictEqual(targets[t.name].deployRoleArn, deployRole(i).state.arn);
                 assert.deepStrictEqual([targets[t.name].account, targets[t.name].region], [t.account.accountId, t.region]);
                 assert.strictEqual("applicationUrl" in targets[t.name], !!t.create);
+                assert.strictEqual(targets[t.name].networkLogBucketName,
+                    t.create ? one(e, "aws:s3/bucket:Bucket", `${names.targets[i].logical.target}-network-logs-bucket`).state.bucket : undefined);
             });
             assert.match(String(e.outputs.pipelineConsoleUrl), new RegExp(`^https://${config.region}\\.console\\.aws\\.amazon\\.com/codesuite/codepipeline/pipelines/cross-account-pipeline-${e.stack}/view`));
         });

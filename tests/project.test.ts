@@ -28,7 +28,7 @@ describe("project setup", () => {
 
 /** The IAM service prefix of each resource type the program registers (by type prefix; the longest wins). */
 const IAM_SERVICE: Record<string, string> = {
-    "aws:codecommit/": "codecommit", "aws:codebuild/": "codebuild", "aws:codepipeline/": "codepipeline",
+    "aws:codecommit/": "codecommit", "aws:codeconnections/": "codeconnections", "aws:codebuild/": "codebuild", "aws:codepipeline/": "codepipeline",
     "aws:cloudwatch/logGroup": "logs", "aws:cloudwatch/event": "events", "aws:s3/": "s3", "aws:kms/": "kms",
     "aws:ecr/": "ecr", "aws:iam/": "iam", "aws:ec2/": "ec2", "aws:vpc/": "ec2", "awsx:ec2:": "ec2",
     "aws:lb/": "elasticloadbalancing", "aws:ecs/": "ecs", "aws:codedeploy/": "codedeploy",

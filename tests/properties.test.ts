@@ -12,8 +12,14 @@ const RUNS = 20;
 /** Every documented option and combination the generator must reach (see `features`). */
 const COVERED = [
     "partition aws", "partition aws-cn", "partition aws-us-gov", "one target", "several targets",
-    "created target", "existing target", "created repository", "existing repository",
+    "created target", "existing target", "CodeCommit source", "created repository", "existing repository",
+    "GitHub source", "GitHubEnterpriseServer source", "GitLab source", "GitLabSelfManaged source", "Bitbucket source",
+    "created connection", "own codeconnections connection", "own codestar-connections connection", "shared connection",
+    "existing host", "created host", "created host in a VPC", "full clone", "source archive",
+    "trigger on tags", "trigger on branches", "trigger on branches and file paths", "no triggers",
     "private subnets", "public subnets", "created VPC", "existing VPC", "HTTP", "HTTPS",
+    "deletion protection on", "deletion protection off", "root file system read-only", "root file system writable",
+    "root user", "non-root user",
     "approval on", "approval off", "check by path", "check by url", "wave", "target in another region", "legacy names",
     "pipeline provisioning role present", "pipeline provisioning role absent",
     "target provisioning role present", "target provisioning role absent", "target in the pipeline account",

@@ -1,10 +1,13 @@
 import * as assert from "assert";
-import { spawn } from "child_process";
+import * as os from "os";
+import * as path from "path";
+import { spawn, spawnSync } from "child_process";
 import { configOf, projectConfig } from "../offline/access";
 import { committedStacks, Evaluation, readStackConfig, Resource } from "../offline/engine";
 import { ConfigError, parseConfig } from "../stacks/config";
 import { stackNames } from "../stacks/names";
 import { freePort, getWhenUp } from "./support/http";
+import { READ_ONLY } from "./support/readOnly";
 import { asList, descendants, evaluated, EXISTING_TARGET, one, policyOf, targetsOf, VARIANTS } from "./support/stacks";
 
 const TARGET_TYPES = /^(aws:(ecs|lb|codedeploy|ec2|vpc)\/|awsx:)/;
@@ -134,6 +137,47 @@ for (const { stack, i, name, raw } of CREATED) {
             assert.match(String((e.outputs.targets as any)[name].applicationUrl), new RegExp(`^${cert ? "https" : "http"}://${get("aws:lb/loadBalancer:LoadBalancer").state.dnsName}`));
         });
 
+        it("redirects plain HTTP on port 80 to HTTPS when a certificate is configured, and has no such listener otherwise", () => {
+            const redirects = all(e, "aws:lb/listener:Listener").filter(l => l.name === `${logical}-http-redirect`);
+            if (!raw.create.certificateArn) {
+                assert.deepStrictEqual(redirects, []);
+                return;
+            }
+            assert.strictEqual(redirects.length, 1);
+            const [redirect] = redirects;
+            assert.strictEqual(redirect.inputs.loadBalancerArn, get("aws:lb/loadBalancer:LoadBalancer").state.arn);
+            assert.deepStrictEqual([redirect.inputs.port, redirect.inputs.protocol], [80, "HTTP"]);
+            assert.deepStrictEqual(redirect.inputs.defaultActions, [{
+                type: "redirect", redirect: { protocol: "HTTPS", port: String(get("aws:lb/listener:Listener", "production").inputs.port), statusCode: "HTTP_301" },
+            }]);
+        });
+
+        it("keeps the load balancer's access logs and the created VPC's flow logs in a network log bucket of the target account", () => {
+            const bucket = get("aws:s3/bucket:Bucket", "network-logs-bucket");
+            const policy = get("aws:s3/bucketPolicy:BucketPolicy", "network-logs-policy");
+            assert.strictEqual(bucket.account, raw.account.accountId);
+            assert.deepStrictEqual(get("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+                "network-logs-encryption").inputs.rules, [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }]);
+            const alb = get("aws:lb/loadBalancer:LoadBalancer");
+            assert.deepStrictEqual(alb.inputs.accessLogs, { bucket: bucket.state.bucket, prefix: "load-balancer", enabled: true });
+            // ELB writes a test file when access logs are turned on: the bucket policy must be there first.
+            assert.ok(alb.dependencies.includes(policy.urn));
+            const vpc = get("awsx:ec2:Vpc");
+            const flowLog = get("aws:ec2/flowLog:FlowLog");
+            assert.deepStrictEqual([flowLog.inputs.vpcId, flowLog.inputs.trafficType, flowLog.inputs.logDestinationType, flowLog.inputs.logDestination],
+                [vpc.state.vpcId, "ALL", "s3", `${bucket.state.arn}/vpc-flow-logs/`]);
+            assert.ok(flowLog.dependencies.includes(policy.urn));
+            const defaultGroup = get("aws:ec2/defaultSecurityGroup:DefaultSecurityGroup");
+            assert.strictEqual(defaultGroup.inputs.vpcId, vpc.state.vpcId);
+            assert.deepStrictEqual([defaultGroup.inputs.ingress ?? [], defaultGroup.inputs.egress ?? []], [[], []]);
+            assert.strictEqual((e.outputs.targets as any)[name].networkLogBucketName, bucket.state.bucket);
+        });
+
+        it("turns on Container Insights and, as configured, deletion protection", () => {
+            assert.deepStrictEqual(get("aws:ecs/cluster:Cluster").inputs.settings, [{ name: "containerInsights", value: "enabled" }]);
+            assert.strictEqual(get("aws:lb/loadBalancer:LoadBalancer").inputs.enableDeletionProtection, raw.create.deletionProtection ?? true);
+        });
+
         it("leaves to CodeDeploy what CodeDeploy changes (ignoreChanges)", () => {
             // What UpdateService refuses on a CODE_DEPLOY service, and what a deployment moves.
             const ignored = get("aws:ecs/service:Service").ignoreChanges;
@@ -141,9 +185,11 @@ for (const { stack, i, name, raw } of CREATED) {
                 assert.ok(ignored.includes(property), `${property} is not in the service's ignoreChanges: ${ignored}`);
             }
             assert.ok(!ignored.includes("desiredCount"), "desiredCount stays Pulumi's: UpdateService accepts it");
-            for (const l of all(e, "aws:lb/listener:Listener")) {
+            for (const l of ["production", "test"].map(n => get("aws:lb/listener:Listener", n))) {
                 assert.ok(l.ignoreChanges.includes("defaultActions"), `${l.name} ignoreChanges: ${l.ignoreChanges}`);
             }
+            // The HTTP redirect is Pulumi's alone: CodeDeploy never touches it.
+            assert.deepEqual(all(e, "aws:lb/listener:Listener").filter(l => l.name === `${logical}-http-redirect`).flatMap(l => l.ignoreChanges), []);
         });
 
         it("security groups: the internet reaches the ALB's production port, testers its test port, only the ALB the tasks", () => {
@@ -159,10 +205,14 @@ for (const { stack, i, name, raw } of CREATED) {
 
             const albRules = to(albGroup);
             const cidrsOn = (port: number) => albRules.filter(r => r.inputs.fromPort === port && r.inputs.toPort === port).map(r => r.inputs.cidrIpv4).sort();
-            assert.deepStrictEqual(cidrsOn(production), [...(raw.create.ingressCidrs ?? ["0.0.0.0/0"])].sort());
+            const clients = [...(raw.create.ingressCidrs ?? ["0.0.0.0/0"])].sort();
+            assert.deepStrictEqual(cidrsOn(production), clients);
             assert.deepStrictEqual(cidrsOn(test), [...(raw.create.testCidrs ?? [])].sort());
             assert.ok(!cidrsOn(test).includes("0.0.0.0/0"));
-            assert.strictEqual(albRules.length, cidrsOn(production).length + cidrsOn(test).length, "the ALB admits other ports");
+            // With a certificate, port 80 admits the same clients, only to be redirected to HTTPS.
+            const redirect = raw.create.certificateArn ? cidrsOn(80) : [];
+            assert.deepStrictEqual(redirect, raw.create.certificateArn ? clients : []);
+            assert.strictEqual(albRules.length, cidrsOn(production).length + cidrsOn(test).length + redirect.length, "the ALB admits other ports");
 
             const taskRules = to(taskGroup);
             assert.strictEqual(taskRules.length, 1);
@@ -235,7 +285,8 @@ for (const { stack, i, name, raw } of CREATED) {
             const doc = policyOf(get("aws:iam/rolePolicy:RolePolicy", "codedeploy-permissions"));
             assert.ok(doc.Statement.every(s => s.Sid && s.Effect === "Allow"));
             const service = get("aws:ecs/service:Service").state.arn;
-            const listeners = all(e, "aws:lb/listener:Listener").map(l => l.state.arn);
+            // The two listeners CodeDeploy moves, not the HTTP redirect.
+            const listeners = ["production", "test"].map(n => get("aws:lb/listener:Listener", n).state.arn);
 
             const ecs = statement(doc, "ReplaceTaskSetsOfThisService");
             assert.deepStrictEqual(asList(ecs.Resource), [service, `${service.replace(":service/", ":task-set/")}/*`]);
@@ -270,26 +321,43 @@ for (const { stack, i, name, raw } of CREATED) {
                 get("aws:codedeploy/deploymentGroup:DeploymentGroup").inputs.deploymentGroupName);
         });
 
-        it("until the first deployment, the first task answers the target groups' health check (a green first state)", async function () {
-            // The registered container's command, run here by node as the placeholder image runs it.
+        it("until the first deployment, the first task answers the target groups' health check (a green first state), writing no file", async function () {
+            // The registered container's command, run here by node as the placeholder image runs it. The
+            // container's root file system is read-only: Node's permission model, with reads only, makes
+            // any file the placeholder (or node itself) would write an error that ends it.
             const [container] = JSON.parse(get("aws:ecs/taskDefinition:TaskDefinition").inputs.containerDefinitions);
             assert.match(container.image, /^public\.ecr\.aws\/docker\/library\/node:/);
+            assert.strictEqual(container.readonlyRootFilesystem, true);
+            // The node image's own user, `node`, is 1000:1000; the port is one a user other than root may listen on.
+            assert.strictEqual(container.user, "1000:1000");
             const [program, ...args] = container.command;
             assert.strictEqual(program, "node");
             const env = Object.fromEntries(container.environment.map((v: any) => [v.name, v.value]));
             assert.deepStrictEqual(container.portMappings, [{ containerPort: Number(env.PORT), protocol: "tcp" }]);
+            assert.ok(Number(env.PORT) >= 1024);
             const port = await freePort();
-            const server = spawn(process.execPath, args, { env: { ...env, PORT: String(port) }, stdio: "ignore" });
+            const server = spawn(process.execPath, [...READ_ONLY, ...args], { env: { ...env, PORT: String(port) }, stdio: ["ignore", "ignore", "pipe"] });
+            let stderr = "";
+            server.stderr.on("data", chunk => { stderr += chunk; });
+            // A placeholder that dies (a write refused) fails with its own error, not a refused connection.
+            const died = new Promise<never>((_, reject) => server.on("exit", code => reject(new Error(`the placeholder exited (${code}): ${stderr}`))));
             try {
                 for (const group of all(e, "aws:lb/targetGroup:TargetGroup")) {
                     assert.strictEqual(group.inputs.port, Number(env.PORT));
-                    const status = await getWhenUp(port, group.inputs.healthCheck.path);
+                    const status = await Promise.race([getWhenUp(port, group.inputs.healthCheck.path), died]);
                     const [low, high] = group.inputs.healthCheck.matcher.split("-").map(Number);
                     assert.ok(status >= low && status <= high, `${group.name}: ${group.inputs.healthCheck.path} answered ${status}`);
                 }
             } finally {
                 server.kill();
             }
+        });
+
+        it("the read-only harness of the placeholder test does stop a program that writes a file", () => {
+            const run = spawnSync(process.execPath, [...READ_ONLY, "-e", `require("fs").writeFileSync(${JSON.stringify(path.join(os.tmpdir(), "x"))}, "")`],
+                { encoding: "utf8" });
+            assert.notStrictEqual(run.status, 0);
+            assert.match(run.stderr, /ERR_ACCESS_DENIED/);
         });
 
         it("the service's first task definition runs on the target's roles and logs to its log group", () => {

@@ -9,8 +9,9 @@ import { physicalNames } from "./properties/invariants";
 
 // The upgrade from the single-target shape (targetAccount, deployTarget, manualApproval) to the
 // release path. tests/snapshots/singleTarget.json holds what the single-target program (commit
-// a50efe4) registered for its two committed stacks and for dev with an existing target: each
-// resource's URN, its provider's URN and its physical names, with the stack file it ran.
+// 2537ea5: with CodeConnections sources and Security Hub's controls) registered for its two
+// committed stacks and for dev with an existing target: each resource's URN, its provider's URN
+// and its physical names, with the stack file it ran.
 
 interface Snapshot {
     stack: string;

@@ -1,4 +1,4 @@
-import { dnsSuffixOf, Grantees, objectsOf, onlyRoles, policy, PolicyDocument, Statement } from "./document";
+import { denyInsecureTransport, dnsSuffixOf, Grantees, objectsOf, onlyRoles, policy, PolicyDocument, Statement } from "./document";
 
 /** What the artifact key and bucket policies need to know. All values are resolved strings. */
 export interface ArtifactAccess {
@@ -78,14 +78,7 @@ export function artifactBucketPolicy(bucketArn: string, keyArn: string, readers:
     const objects = objectsOf(bucketArn);
     const denyUploads = (Sid: string, Condition: Statement["Condition"]): Statement =>
         ({ Sid, Effect: "Deny", Principal: "*", Action: "s3:PutObject", Resource: objects, Condition });
-    return policy({
-        Sid: "DenyInsecureTransport",
-        Effect: "Deny",
-        Principal: "*",
-        Action: "s3:*",
-        Resource: [bucketArn, objects],
-        Condition: { Bool: { "aws:SecureTransport": "false" } },
-    },
+    return policy(denyInsecureTransport(bucketArn),
     denyUploads("DenyUploadsEncryptedOtherThanWithKms", { StringNotEquals: { [SSE]: "aws:kms" }, Null: { [SSE]: "false" } }),
     // aws:kms without a key id means the AWS-managed aws/s3 key, which no other account can use.
     denyUploads("DenyKmsUploadsThatNameNoKey", { StringEquals: { [SSE]: "aws:kms" }, Null: { [SSE_KEY]: "true" } }),

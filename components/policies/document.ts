@@ -91,6 +91,18 @@ export function objectsOf(bucketArn: string): string {
     return `${bucketArn}/*`;
 }
 
+/** A bucket policy's first statement: nobody reaches the bucket or its objects without TLS. */
+export function denyInsecureTransport(bucketArn: string): Statement {
+    return {
+        Sid: "DenyInsecureTransport",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "s3:*",
+        Resource: [bucketArn, objectsOf(bucketArn)],
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+    };
+}
+
 /** Write log events to one log group. */
 export function writeLogs(Sid: string, logGroupArn: string): Statement {
     return {

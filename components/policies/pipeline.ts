@@ -25,10 +25,49 @@ function artifactReadWrite(stores: Store[]): Statement[] {
     }, describeArtifactKey(keys)];
 }
 
+/** The pipeline's source, as its grants see it: a CodeCommit repository, or a CodeConnections connection. */
+export type SourceGrant = { repositoryArn: string } | { connectionArn: string };
+
+/** A connection's ARN under a service prefix: the same connection, named as one service or the other. */
+function connectionArnAs(prefix: "codeconnections" | "codestar-connections", arn: string): string {
+    return arn.replace(/^(arn:[^:]+:)(codeconnections|codestar-connections):/, `$1${prefix}:`);
+}
+
+/**
+ * Use one connection, and no other. AWS renamed CodeStar Connections to CodeConnections in July
+ * 2024 and both prefixes stay valid; a policy names a connection with the prefix of the action
+ * (https://docs.aws.amazon.com/dtconsole/latest/userguide/security-iam.html). Each action gets the
+ * same connection under its own prefix, so it makes no difference which name the service uses.
+ */
+export function useConnection(sid: string, connectionArn: string): Statement[] {
+    return [{
+        Sid: sid,
+        Effect: "Allow",
+        Action: "codeconnections:UseConnection",
+        Resource: connectionArnAs("codeconnections", connectionArn),
+    }, {
+        Sid: `${sid}ByLegacyName`,
+        Effect: "Allow",
+        Action: "codestar-connections:UseConnection",
+        Resource: connectionArnAs("codestar-connections", connectionArn),
+    }];
+}
+
+/** Archive the source branch of a CodeCommit repository, or fetch it through the connection. */
+function pullSource(source: SourceGrant): Statement[] {
+    return "repositoryArn" in source ? [{
+        Sid: "ArchiveSourceBranch",
+        Effect: "Allow",
+        Action: ["codecommit:GetBranch", "codecommit:GetCommit", "codecommit:GetRepository",
+            "codecommit:UploadArchive", "codecommit:GetUploadArchiveStatus", "codecommit:CancelUploadArchive"],
+        Resource: source.repositoryArn,
+    }] : useConnection("UseSourceConnection", source.connectionArn);
+}
+
 export interface PipelineGrants {
     /** Every artifact store, the pipeline region's first: CodePipeline copies artifacts into each region it acts in. */
     stores: Store[];
-    repositoryArn: string;
+    source: SourceGrant;
     /** The build, the release marker and the check. */
     buildProjectArns: string[];
     /** The roles the deploy actions run as, one per target. */
@@ -49,13 +88,7 @@ export function pipelineRolePolicy(g: PipelineGrants): PolicyDocument {
         Effect: "Allow",
         Action: ["s3:GetBucketLocation", "s3:GetBucketVersioning"],
         Resource: g.stores.length === 1 ? g.stores[0].bucketArn : g.stores.map(s => s.bucketArn),
-    }, {
-        Sid: "ArchiveSourceBranch",
-        Effect: "Allow",
-        Action: ["codecommit:GetBranch", "codecommit:GetCommit", "codecommit:GetRepository",
-            "codecommit:UploadArchive", "codecommit:GetUploadArchiveStatus", "codecommit:CancelUploadArchive"],
-        Resource: g.repositoryArn,
-    }, {
+    }, ...pullSource(g.source), {
         Sid: "RunBuildAndReleaseMarker",
         Effect: "Allow",
         Action: ["codebuild:StartBuild", "codebuild:BatchGetBuilds"],
@@ -65,9 +98,11 @@ export function pipelineRolePolicy(g: PipelineGrants): PolicyDocument {
 
 /**
  * The build's service role: read source, write build output, write its own logs, and push to
- * the image repository when the build produces an image.
+ * the image repository when the build produces an image. With a full clone (CODEBUILD_CLONE_REF)
+ * the build clones the repository itself, through the source connection.
  */
-export function buildRolePolicy(bucketArn: string, keyArn: string, logGroupArn: string, imageRepositoryArn?: string): PolicyDocument {
+export function buildRolePolicy(bucketArn: string, keyArn: string, logGroupArn: string, imageRepositoryArn?: string,
+    cloneConnectionArn?: string): PolicyDocument {
     return policy(...artifactReadWrite([{ bucketArn, keyArn }]), {
         // CodeBuild checks the artifact bucket's ACL and location (AWS's CodeBuild service role policy grants both);
         // denied, each build fills CloudTrail with AccessDenied that security alarms report.
@@ -76,7 +111,8 @@ export function buildRolePolicy(bucketArn: string, keyArn: string, logGroupArn: 
         Action: ["s3:GetBucketAcl", "s3:GetBucketLocation"],
         Resource: bucketArn,
     }, writeLogs("WriteOwnBuildLogs", logGroupArn),
-        ...(imageRepositoryArn ? imagePushStatements(imageRepositoryArn) : []));
+        ...(imageRepositoryArn ? imagePushStatements(imageRepositoryArn) : []),
+        ...(cloneConnectionArn ? useConnection("CloneThroughSourceConnection", cloneConnectionArn) : []));
 }
 
 /** EventBridge's role: start this pipeline when the branch changes. */

@@ -2,13 +2,18 @@
 // offline engine. Each check throws an AssertionError that says what broke.
 import { strict as assert } from "assert";
 import { actionsOf, configOf } from "../../offline/access";
+import { accessTable } from "../../offline/accessTable";
 import { evaluate, Evaluation, Resource } from "../../offline/engine";
 import { AccessResult, planOf } from "../../offline/plan";
 import { StackConfig } from "../../stacks/config";
 import { NAME_LIMITS, NameLimit, nameProblem, UNNAMED_TYPES } from "../../stacks/nameLimits";
 import { growingDocuments, GrowingKind, SIZE_LIMITS } from "../../stacks/limits";
 import { PolicyKind, registeredPolicies } from "../../offline/policies";
+import { ELB_LOG_DELIVERY_ACCOUNTS } from "../../components/policies/logDelivery";
+import { controlResults, DOCUMENTED_EXCEPTIONS, exceptionsOf, failuresOf } from "../../offline/securityHub";
+import { configuredAbsence } from "../support/absence";
 import { expectedPlacement } from "../support/placement";
+import { expectedExceptions } from "../support/securityHub";
 import { configAsRead, partitionName, StackFile } from "./stackFiles";
 
 /** The guarantees at the heart of the access table: for every target, they hold in every stack, never excused. */
@@ -76,16 +81,24 @@ export function checkNames(resources: Resource[]) {
 
 /**
  * Every ARN the program registers is in the region's partition (AWS's data), in a region the path
- * acts in and in one of its accounts (`*` only in an organization-wide role pattern).
+ * acts in and in one of its accounts (or a region's own Elastic Load Balancing log-delivery account,
+ * AWS's table; `*` only in an organization-wide role pattern); an existing source connection (under
+ * either service prefix) only in the partition: connections are global, and another account may
+ * share one with AWS RAM.
  */
 export function checkArns(e: Evaluation, config: StackConfig) {
     const partition = partitionName(config.region);
-    const accounts = [config.pipelineAccount.accountId, ...config.targets.map(t => t.account.accountId)];
     const regions: string[] = [config.region, ...config.targets.map(t => t.region)];
+    const accounts = [config.pipelineAccount.accountId, ...config.targets.map(t => t.account.accountId),
+        ...regions.map(r => ELB_LOG_DELIVERY_ACCOUNTS[r])];
+    const connection = config.source.provider === "CodeCommit" ? undefined : config.source.connectionArn?.split(":").slice(3).join(":");
     for (const r of e.resources.filter(r => r.custom)) {
         const text = JSON.stringify(r.inputs);
         for (const [arn, arnPartition, region, account] of text.matchAll(/arn:([\w-]+):[\w-]*:([\w-]*):(\d*|\*):[^"\\\s,]*/g)) {
             assert.equal(arnPartition, partition, `${r.type} ${r.name}: ${arn} is not in the ${partition} partition of ${config.region}`);
+            if (arn.split(":").slice(3).join(":") === connection) {
+                continue;
+            }
             assert.ok(region === "" || regions.includes(region), `${r.type} ${r.name}: ${arn} is not in a region of the path`);
             assert.ok(account === "" || accounts.includes(account) || (account === "*" && config.grants === "organization" && /:iam::\*:role\//.test(arn)),
                 `${r.type} ${r.name}: ${arn} names an account that is not the stack's`);
@@ -96,11 +109,13 @@ export function checkArns(e: Evaluation, config: StackConfig) {
 /**
  * The access table, complete: every row decided as it expects (or allowed to an account's own
  * administrators), rows absent only for the parts of a created target when the target is an
- * existing one, and the core rows decided in every stack.
+ * existing one, or for the reason config gives (the other kind of source, another value of a
+ * key), and the core rows decided in every stack.
  */
 export function checkAccess(access: AccessResult[], config: StackConfig) {
+    const table = accessTable(config);
     for (const { row, absence, decisions } of access) {
-        if (absence) {
+        if (absence && !configuredAbsence(table, row, config)) {
             const target = config.targets.find(t => t.name === row.target);
             assert.ok(target?.existing, `only rows about an existing target may not apply; this does not: ${absence}`);
         }
@@ -122,7 +137,7 @@ export function checkAccess(access: AccessResult[], config: StackConfig) {
 /** The registered document a growing document of stacks/limits.ts stands for. */
 const REGISTERED: Record<GrowingKind, (e: Evaluation, region: string) => string> = {
     key: (e, region) => one(e, "aws:kms/key:Key", region).inputs.policy,
-    bucket: (e, region) => one(e, "aws:s3/bucketPolicy:BucketPolicy", region).inputs.policy,
+    bucket: (e, region) => one(e, "aws:s3/bucketPolicy:BucketPolicy", region, "artifacts").inputs.policy,
     repository: e => one(e, "aws:ecr/repositoryPolicy:RepositoryPolicy").inputs.policy,
     lifecycle: e => one(e, "aws:ecr/lifecyclePolicy:LifecyclePolicy").inputs.policy,
     pipelineRole: e => e.resources.find(r => r.name === "pipeline-pipeline-permissions")!.inputs.policy,
@@ -130,8 +145,9 @@ const REGISTERED: Record<GrowingKind, (e: Evaluation, region: string) => string>
         .find((v: { name: string }) => v.name === "DEPLOY_TARGETS").value,
 };
 
-function one(e: Evaluation, type: string, region?: string): Resource {
-    const found = e.resources.filter(r => r.type === type && (region === undefined || r.region === region));
+/** The one resource of a type (in a region, with a logical name that starts so: an artifact store's, not a target's network log bucket's). */
+function one(e: Evaluation, type: string, region?: string, prefix = ""): Resource {
+    const found = e.resources.filter(r => r.type === type && (region === undefined || r.region === region) && r.name.startsWith(prefix));
     assert.equal(found.length, 1, `one ${type}${region ? ` in ${region}` : ""}`);
     return found[0];
 }
@@ -164,6 +180,64 @@ export function checkPolicySizes(e: Evaluation, config: StackConfig) {
 /** A role's trust policy: IAM's default quota (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html). */
 const TRUST_POLICY_LIMIT = 2048;
 
+/**
+ * Security Hub's FSBP controls, as the policy pack checks them: nothing fails but the exceptions
+ * the configuration makes (tests/support/securityHub.ts, from the configuration alone), each
+ * declared by the resource that fails the control and documented in SECURITY.md.
+ */
+export function checkControls(e: Evaluation, config: StackConfig) {
+    const results = controlResults(e);
+    assert.deepEqual(failuresOf(results), [], "a Security Hub control fails");
+    const found = exceptionsOf(results);
+    assert.deepEqual(found, expectedExceptions(config), "the Security Hub exceptions are not the ones the configuration makes");
+    assert.deepEqual(found.map(x => x.split("@")[0]).filter(id => !(id in DOCUMENTED_EXCEPTIONS)), [], "an exception SECURITY.md does not document");
+}
+
+const ofType = (e: Evaluation, type: string) => e.resources.filter(r => r.type === type);
+/** The connections a role's policy lets it use, by connection id. */
+const usedConnections = (e: Evaluation, role: string) => ofType(e, "aws:iam/rolePolicy:RolePolicy").filter(r => r.name === `${role}-permissions`)
+    .flatMap(r => JSON.parse(r.inputs.policy).Statement)
+    .filter((s: { Action: string | string[] }) => [s.Action].flat().some(a => /:UseConnection$/.test(a)))
+    .flatMap((s: { Resource: string | string[] }) => [s.Resource].flat().map(arn => arn.split("/").pop()));
+
+/**
+ * The source the stack file asks for and nothing of the other kind: the source action and what
+ * starts the pipeline (an EventBridge rule for CodeCommit, the triggers or the branch for a
+ * connection), the connection and host created or named, and UseConnection on that connection only.
+ */
+export function checkSource(e: Evaluation, config: StackConfig) {
+    const [pipeline] = ofType(e, "aws:codepipeline/pipeline:Pipeline");
+    const [action] = pipeline.inputs.stages[0].actions;
+    const rules = ofType(e, "aws:cloudwatch/eventRule:EventRule");
+    const connections = ofType(e, "aws:codeconnections/connection:Connection");
+    const source = config.source;
+    if (source.provider === "CodeCommit") {
+        assert.deepEqual([action.provider, action.configuration.BranchName], ["CodeCommit", source.branch]);
+        assert.equal(rules.length, 1, "a CodeCommit source is started by one EventBridge rule");
+        assert.deepEqual([connections.length, pipeline.inputs.triggers, usedConnections(e, "pipeline-pipeline")], [0, undefined, []]);
+        return;
+    }
+    const connectionArn = source.connectionArn ?? connections[0]?.state.arn;
+    assert.deepEqual(action.provider, "CodeStarSourceConnection");
+    assert.deepEqual(action.configuration, {
+        ConnectionArn: connectionArn, FullRepositoryId: source.repository, BranchName: source.branch,
+        OutputArtifactFormat: source.fullClone ? "CODEBUILD_CLONE_REF" : "CODE_ZIP", DetectChanges: String(!source.triggers),
+    });
+    assert.deepEqual(pipeline.inputs.triggers, source.triggers &&
+        [{ providerType: "CodeStarSourceConnection", gitConfiguration: { sourceActionName: action.name, pushes: source.triggers } }]);
+    assert.deepEqual([rules.length, ofType(e, "aws:codecommit/repository:Repository").length], [0, 0], "no CodeCommit parts for a connection source");
+    assert.equal(connections.length, source.connectionArn ? 0 : 1, "a connection is created unless config names one");
+    const hosts = ofType(e, "aws:codeconnections/host:Host");
+    assert.equal(hosts.length, source.host?.endpoint ? 1 : 0, "a host is created for a server's endpoint only");
+    if (connections.length) {
+        const hostArn = source.host?.arn ?? hosts[0]?.state.arn;
+        assert.deepEqual([connections[0].inputs.hostArn, connections[0].inputs.providerType], [hostArn, hostArn ? undefined : source.provider]);
+    }
+    const id = connectionArn.split("/").pop();
+    assert.deepEqual(usedConnections(e, "pipeline-pipeline"), [id, id], "the pipeline role uses its connection (both prefixes) and no other");
+    assert.deepEqual(usedConnections(e, "pipeline-build"), source.fullClone ? [id, id] : [], "the build uses the connection only for a full clone");
+}
+
 /** Every invariant, on one generated stack file. */
 export async function checkStack(file: StackFile): Promise<void> {
     const e = await evaluate(file.stack, configAsRead(file), { project: file.project });
@@ -174,6 +248,8 @@ export async function checkStack(file: StackFile): Promise<void> {
     checkNames(e.resources);
     checkArns(e, config);
     checkPolicySizes(e, config);
+    checkControls(e, config);
+    checkSource(e, config);
     const plan = await planOf(e);
     assert.equal(plan.exitCode, 0, plan.text);
     checkAccess(plan.access!, config);

@@ -7,7 +7,8 @@ import * as aws from "@pulumi/aws";
 import fc from "fast-check";
 import * as yaml from "js-yaml";
 import { RawConfig, stackFileConfig } from "../../offline/engine";
-import { parseConfig, StackConfig } from "../../stacks/config";
+import { CONNECTION_PROVIDERS, SELF_MANAGED_PROVIDERS } from "../../components/SourceConnection";
+import { NO_CONNECTION_SOURCE_REGIONS, parseConfig, StackConfig } from "../../stacks/config";
 import { keptNames, stackNames } from "../../stacks/names";
 import { partitionOfRegion, SUPPORTED } from "../support/partitions";
 
@@ -104,12 +105,83 @@ export const accounts = (regionName: string) => fc.tuple(accountId, fc.uniqueArr
 /** A branch name git accepts: segments joined by `/`. */
 const branch = fc.oneof(fc.constantFrom("main", "develop", "trunk"), joined("/", 100, joined("-_.", 30)))
     .filter(name => !/\.lock(\/|$)/.test(name));
-/** `source`: the CodeCommit repository, created or existing. */
-export const source = fc.record({
+/** `source` with CodeCommit: the repository, created or existing; `provider` written or left out (it is the default). */
+const codeCommitSource = fc.record({
+    provider: optional(fc.constant("CodeCommit")),
     repositoryName: text(`${ALNUM}_.-`, 1, 99).map(s => `r${s}`).filter(s => !s.endsWith(".git")),
     create: optional(fc.boolean()),
     branch: optional(branch),
 }).map(compact);
+
+const UUID_GROUPS = [8, 4, 4, 4, 12];
+const connectionId = fc.tuple(...UUID_GROUPS.map(n => text(HEX, n, n))).map(groups => groups.join("-"));
+/** A region of the same partition: connections are global, their ARN names the region they were made in. */
+const regionOfPartition = (regionName: string) => fc.constantFrom(...REGIONS.filter(r => partitionName(r) === partitionName(regionName)));
+const connectionArn = (regionName: string, prefix: string, account: fc.Arbitrary<string>) =>
+    fc.tuple(regionOfPartition(regionName), account, connectionId)
+        .map(([r, a, id]) => `arn:${partitionName(regionName)}:${prefix}:${r}:${a}:connection/${id}`);
+
+/**
+ * An existing connection: the pipeline account's, under either service prefix; or a `codeconnections`
+ * one another account (the target account, or one of the organization's) shares with AWS RAM.
+ */
+const existingConnection = (regionName: string, pipelineAccount: string, targetAccount: string) => fc.oneof(
+    connectionArn(regionName, "codeconnections", fc.constant(pipelineAccount)),
+    connectionArn(regionName, "codestar-connections", fc.constant(pipelineAccount)),
+    connectionArn(regionName, "codeconnections", fc.oneof(fc.constant(targetAccount), accountId.filter(a => a !== pipelineAccount))),
+);
+
+/** A server's host: an existing one of the pipeline account in the stack's region, or one to create (maybe in a VPC). */
+const host = (regionName: string, pipelineAccount: string) => fc.oneof(
+    fc.record({ arn: fc.tuple(fc.constantFrom("codeconnections", "codestar-connections"), joined("-", 40), text(HEX, 8, 8))
+        .map(([prefix, name, id]) => `arn:${partitionName(regionName)}:${prefix}:${regionName}:${pipelineAccount}:host/${name}-${id}`) }),
+    fc.record({
+        endpoint: fc.tuple(joined(".", 60), fc.constantFrom("", "/git", "/scm/")).map(([domain, path]) => `https://${domain}.example.com${path}`),
+        vpc: optional(fc.record({
+            vpcId: resourceId("vpc"),
+            subnetIds: fc.uniqueArray(resourceId("subnet"), { minLength: 1, maxLength: 10 }),
+            securityGroupIds: fc.uniqueArray(resourceId("sg"), { minLength: 1, maxLength: 10 }),
+            tlsCertificate: optional(text(`${ALNUM}+/`, 64, 256).map(body => `-----BEGIN CERTIFICATE-----\n${body}\n-----END CERTIFICATE-----\n`)),
+        }).map(compact)),
+    }).map(compact),
+);
+
+/** Trigger patterns: globs as people write them, up to CodePipeline's 255 characters, 1 to 8 of them. */
+const patterns = fc.array(fc.oneof(
+    fc.tuple(joined("/", 60, joined("-_.", 20)), fc.constantFrom("", "*", "/**", "/**/*.ts", "-*")).map(([p, glob]) => `${p}${glob}`),
+    text(`${ALNUM}*?/._-`, 1, 255),
+), { minLength: 1, maxLength: 8 });
+/** Includes, excludes, or both. */
+const criteria = fc.oneof(
+    fc.record({ includes: patterns }), fc.record({ excludes: patterns }), fc.record({ includes: patterns, excludes: patterns }),
+);
+/** One push filter, in each combination CodePipeline takes: tags, branches, branches with file paths. */
+const pushFilter = fc.oneof(
+    fc.record({ tags: criteria }), fc.record({ branches: criteria }), fc.record({ branches: criteria, filePaths: criteria }),
+);
+
+/** `source` through a CodeConnections connection: any provider, a created or an existing connection, triggers or none. */
+const connectionSource = (regionName: string, pipelineAccount: string, targetAccount: string) => fc.record({
+    provider: fc.constantFrom(...CONNECTION_PROVIDERS),
+    segments: fc.array(text(`${ALNUM}_.-`, 1, 40), { minLength: 2, maxLength: 4 }),
+    branch: optional(branch),
+    connectionArn: optional(existingConnection(regionName, pipelineAccount, targetAccount)),
+    host: host(regionName, pipelineAccount),
+    fullClone: optional(fc.boolean()),
+    triggers: optional(fc.array(pushFilter, { minLength: 1, maxLength: 3 })),
+}).map(({ provider, segments, host: server, ...keys }) => compact({
+    provider,
+    // GitHub and Bitbucket: owner/name; GitLab nests groups.
+    repository: (provider.startsWith("GitLab") ? segments : segments.slice(0, 2)).join("/"),
+    // A created connection to a server of one's own goes through its host.
+    host: SELF_MANAGED_PROVIDERS.includes(provider) && !keys.connectionArn ? server : undefined,
+    ...keys,
+}));
+
+/** `source`: CodeCommit, or (where the region has CodeStarSourceConnection) a repository through a connection. */
+export const source = (regionName: string, pipelineAccount: string, targetAccount: string) =>
+    NO_CONNECTION_SOURCE_REGIONS.includes(regionName) ? codeCommitSource
+        : fc.oneof(codeCommitSource, connectionSource(regionName, pipelineAccount, targetAccount));
 
 /** `build`: the CodeBuild project (x86 images: the project's environment is LINUX_CONTAINER). */
 export const build = fc.record({
@@ -132,14 +204,26 @@ const port = fc.integer({ min: 1, max: 65535 });
 const taskSize = fc.option(fc.constantFrom(...FARGATE_SIZES), { nil: undefined });
 const deploymentConfigName = optional(fc.constantFrom("CodeDeployDefault.ECSAllAtOnce", "CodeDeployDefault.ECSLinear10PercentEvery1Minutes",
     "CodeDeployDefault.ECSLinear10PercentEvery3Minutes", "CodeDeployDefault.ECSCanary10Percent5Minutes", "CodeDeployDefault.ECSCanary10Percent15Minutes"));
-/** The task keys both kinds of target have; cpu and memory as a pair Fargate offers, or neither. */
+/** A container user: a uid, uid:gid, a name or name:group; root in some of them (a documented exception). */
+const containerUser = fc.constantFrom("1000:1000", "65534", "node", "app:app", "1001:0", "root", "0", "0:0");
+const rootUser = (user: string | undefined) => user !== undefined && ["root", "0"].includes(user.split(":")[0]);
+/**
+ * The task keys both kinds of target have; cpu and memory as a pair Fargate offers, or neither. A
+ * user that is not root (the default's, 1000:1000) listens from port 1024: below, the user is root.
+ */
 const task = (required: boolean) => fc.record({
     taskFamily: required ? ecsName : optional(ecsName),
     containerName: required ? ecsName : optional(ecsName),
     containerPort: required ? port : optional(port),
     size: taskSize,
     deploymentConfigName,
-}).map(({ size, ...keys }) => ({ ...keys, cpu: size?.[0], memory: size?.[1] }));
+    readonlyRootFilesystem: optional(fc.boolean()),
+    containerUser: optional(containerUser),
+    rootForLowPort: fc.constantFrom("root", "0", "0:1000"),
+}).map(({ size, rootForLowPort, ...keys }) => ({
+    ...keys, cpu: size?.[0], memory: size?.[1],
+    containerUser: (keys.containerPort ?? 8080) < 1024 && !rootUser(keys.containerUser) ? rootForLowPort : keys.containerUser,
+}));
 
 /** `deployTarget.create.network`: a VPC created in private or public subnets, or an existing one. */
 const network = fc.oneof(
@@ -168,6 +252,8 @@ const createdTarget = (regionName: string, targetAccount: string) => fc.record({
     ingressCidrs: optional(fc.array(cidr(0, 32), { maxLength: 3 })),
     testCidrs: optional(fc.array(cidr(0, 32), { maxLength: 3 })),
     terminationWaitMinutes: optional(fc.integer({ min: 0, max: 2880 })),
+    deletionProtection: optional(fc.boolean()),
+    networkLogRetentionDays: optional(fc.integer({ min: 1, max: 3650 })),
     logRetentionDays: optional(fc.constantFrom(1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)),
     initialImage: optional(fc.constantFrom("public.ecr.aws/nginx/nginx:stable-alpine", "public.ecr.aws/docker/library/httpd:2.4")),
     network: optional(network),
@@ -279,7 +365,8 @@ export const adopt = (project: string, stack: string, keys: Record<string, any>)
 export const projectConfig = region.chain(regionName => accounts(regionName).chain(({ pool, ...accountKeys }) => fc.record({
     region: fc.constant(regionName),
     ...Object.fromEntries(Object.entries(accountKeys).map(([k, v]) => [k, fc.constant(v)])),
-    source,
+    // A shared connection comes from an account of the pool (a target's, maybe) or another one.
+    source: source(regionName, accountKeys.pipelineAccount!.accountId!, (pool as Record<string, any>[])[0].accountId),
     build: optional(build),
     targets: targets(regionName, pool as Record<string, any>[]),
     images: optional(images),
@@ -322,6 +409,22 @@ export function stackFileText(file: StackFile): string {
     ].join("\n");
 }
 
+/** The source's options a stack file exercises. */
+function sourceFeatures({ source, pipelineAccount }: StackConfig): string[] {
+    if (source.provider === "CodeCommit") {
+        return ["CodeCommit source", source.create ? "created repository" : "existing repository"];
+    }
+    const [, , prefix, , owner] = source.connectionArn?.split(":") ?? [];
+    const filters = source.triggers?.map(f => f.tags ? "tags" : f.filePaths ? "branches and file paths" : "branches") ?? [];
+    return [
+        `${source.provider} source`,
+        !source.connectionArn ? "created connection" : owner !== pipelineAccount.accountId ? "shared connection" : `own ${prefix} connection`,
+        ...(source.host ? [source.host.arn ? "existing host" : source.host.vpc ? "created host in a VPC" : "created host"] : []),
+        source.fullClone ? "full clone" : "source archive",
+        ...(filters.length ? filters.map(f => `trigger on ${f}`) : ["no triggers"]),
+    ];
+}
+
 /**
  * What a stack file exercises, as the program reads it: the generator must reach every
  * documented option and combination (tests/properties.test.ts checks that it does).
@@ -334,10 +437,13 @@ export function features(file: StackFile, config: StackConfig): string[] {
         config.targets.length === 1 ? "one target" : "several targets",
         ...config.targets.flatMap(t => {
             const network = t.create?.network;
+            const task = t.create ?? t.existing!;
             return [
                 t.create ? "created target" : "existing target",
                 ...(network ? [`${network.subnets} subnets`, network.existing ? "existing VPC" : "created VPC"] : []),
-                ...(t.create ? [t.create.certificateArn ? "HTTPS" : "HTTP"] : []),
+                ...(t.create ? [t.create.certificateArn ? "HTTPS" : "HTTP", `deletion protection ${t.create.deletionProtection ? "on" : "off"}`] : []),
+                `root file system ${task.readonlyRootFilesystem ? "read-only" : "writable"}`,
+                `${rootUser(task.containerUser) ? "root" : "non-root"} user`,
                 `approval ${t.approval ? "on" : "off"}`,
                 `target provisioning role ${t.account.provisioningRoleArn ? "present" : "absent"}`,
                 ...(t.check ? [`check by ${t.check.path ? "path" : "url"}`] : []),
@@ -351,7 +457,7 @@ export function features(file: StackFile, config: StackConfig): string[] {
         ...(accounts.size > 1 ? ["targets in several accounts"] : []),
         ...(stages.some(s => s.targets.length > 1) ? ["wave"] : []),
         `grants by ${config.grants}`,
-        config.source.create ? "created repository" : "existing repository",
+        ...sourceFeatures(config),
         config.build.buildspec ? "own buildspec" : "generated buildspec",
         `retain on delete ${config.retainOnDelete ? "on" : "off"}`,
         Object.keys(config.adopt).length || config.targets.some(t => t.adopt.taskLogGroup) ? "adopting kept resources" : "creating kept resources",

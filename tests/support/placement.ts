@@ -15,14 +15,10 @@ const EXPECTED_SIDE: Record<string, Side> = {
     "cross-account-pipeline:deploy:ProdDeployRole": "target",
     "aws:kms/key:Key": "pipeline",
     "aws:kms/alias:Alias": "pipeline",
-    "aws:s3/bucket:Bucket": "pipeline",
-    "aws:s3/bucketOwnershipControls:BucketOwnershipControls": "pipeline",
-    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": "pipeline",
-    "aws:s3/bucketVersioning:BucketVersioning": "pipeline",
-    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": "pipeline",
-    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": "pipeline",
-    "aws:s3/bucketPolicy:BucketPolicy": "pipeline",
     "aws:codecommit/repository:Repository": "pipeline",
+    "cross-account-pipeline:source:SourceConnection": "pipeline",
+    "aws:codeconnections/connection:Connection": "pipeline",
+    "aws:codeconnections/host:Host": "pipeline",
     "aws:codebuild/project:Project": "pipeline",
     "aws:codepipeline/pipeline:Pipeline": "pipeline",
     "aws:cloudwatch/eventRule:EventRule": "pipeline",
@@ -44,10 +40,20 @@ const EXPECTED_SIDE: Record<string, Side> = {
     "aws:ecs/taskDefinition:TaskDefinition": "target",
     "aws:codedeploy/application:Application": "target",
     "aws:codedeploy/deploymentGroup:DeploymentGroup": "target",
+    "aws:ec2/flowLog:FlowLog": "target",
+    "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": "target",
 };
-/** The types on both sides, and the logical names of the pipeline's; every other one of them is a target's. */
-const BOTH_SIDES = ["aws:iam/role:Role", "aws:iam/rolePolicy:RolePolicy", "aws:cloudwatch/logGroup:LogGroup"];
-const PIPELINE_NAMES = /^pipeline-(pipeline|build|source-events)(-permissions)?$|^pipeline-build-logs$/;
+/**
+ * The types on both sides, and the logical names of the pipeline's; every other one of them is a
+ * target's. Buckets and their guards: the artifact stores' are the pipeline account's, a target's
+ * network log bucket is its own.
+ */
+const BOTH_SIDES = ["aws:iam/role:Role", "aws:iam/rolePolicy:RolePolicy", "aws:cloudwatch/logGroup:LogGroup",
+    ...["bucket:Bucket", "bucketOwnershipControls:BucketOwnershipControls", "bucketPublicAccessBlock:BucketPublicAccessBlock",
+        "bucketVersioning:BucketVersioning", "bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+        "bucketLifecycleConfiguration:BucketLifecycleConfiguration", "bucketPolicy:BucketPolicy"].map(type => `aws:s3/${type}`)];
+const PIPELINE_NAMES = new RegExp("^pipeline-(pipeline|build|source-events)(-permissions)?$|^pipeline-build-logs$|" +
+    "^artifacts(-[a-z]+(-[a-z]+)+-\\d+)?-(bucket|ownership|public-access|versioning|encryption|lifecycle|policy)$");
 
 export function expectedSide(r: Resource): Side | undefined {
     return EXPECTED_SIDE[r.type] ?? (BOTH_SIDES.includes(r.type) ? (PIPELINE_NAMES.test(r.name) ? "pipeline" : "target") : undefined);

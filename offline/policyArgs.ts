@@ -5,7 +5,7 @@ import type {
     PolicyProviderResource, PolicyResource, PolicyResourceOptions, ReportViolation, ResourceValidationArgs,
     ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy,
 } from "@pulumi/policy";
-import { Evaluation, Resource } from "../../offline/engine";
+import { Evaluation, Resource } from "./engine";
 
 /** What `@pulumi/pulumi` marks a secret with on the wire; policies see the plain value. */
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
