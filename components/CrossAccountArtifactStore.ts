@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { guardedBucket } from "./bucket";
 import { artifactBucketPolicy, artifactKeyPolicy } from "./policies/artifactStore";
-import { partitionOf } from "./policies/document";
+import { Grantees, partitionOf } from "./policies/document";
 import { requireProvider } from "./role";
 
 export interface CrossAccountArtifactStoreArgs {
@@ -12,10 +12,13 @@ export interface CrossAccountArtifactStoreArgs {
     region: string;
     /** Alias of the key, for people in the owning account. Other accounts must use `keyArn`. */
     keyAlias: string;
-    /** Roles of the owning account that read and write artifacts: the pipeline's and the build's. */
+    /**
+     * Roles of the owning account that read and write artifacts: the pipeline's and the build's in
+     * the pipeline's region; the pipeline's alone in another region (CodePipeline copies artifacts there).
+     */
     writerRoleArns: pulumi.Input<string>[];
-    /** Roles of other accounts that read artifacts: the target account's deploy role. */
-    readerRoleArns: pulumi.Input<string>[];
+    /** Roles that read artifacts: the deploy roles of the targets in this region (none: no statement for them). */
+    readers: Grantees;
     /** Days after which an artifact expires: longer than a manual approval may wait (7 days), and a rollback after it. */
     artifactRetentionDays: number;
     /**
@@ -26,9 +29,9 @@ export interface CrossAccountArtifactStoreArgs {
 }
 
 /**
- * Pipeline account: the customer-managed KMS key and the S3 bucket that hold pipeline
- * artifacts, shared read-only with the target account's deploy role. The AWS-managed
- * aws/s3 key cannot be shared across accounts, hence the customer-managed key.
+ * Pipeline account, one per region the pipeline acts in: the customer-managed KMS key and the S3
+ * bucket that hold pipeline artifacts, shared read-only with the deploy roles of the targets in
+ * that region. The AWS-managed aws/s3 key cannot be shared across accounts, hence the customer-managed key.
  */
 export class CrossAccountArtifactStore extends pulumi.ComponentResource {
     public readonly bucketName: pulumi.Output<string>;
@@ -45,11 +48,9 @@ export class CrossAccountArtifactStore extends pulumi.ComponentResource {
             enableKeyRotation: true,
             // The longest window: a key scheduled for deletion by mistake can still be saved.
             deletionWindowInDays: 30,
-            policy: pulumi.all([args.writerRoleArns, args.readerRoleArns]).apply(([writerRoleArns, readerRoleArns]) =>
-                JSON.stringify(artifactKeyPolicy({
-                    accountId: args.accountId, partition: partitionOf(args.region), region: args.region,
-                    writerRoleArns, readerRoleArns,
-                }))),
+            policy: pulumi.all(args.writerRoleArns).apply(writerRoleArns => JSON.stringify(artifactKeyPolicy({
+                accountId: args.accountId, partition: partitionOf(args.region), region: args.region, writerRoleArns, readers: args.readers,
+            }))),
         }, { parent: this, retainOnDelete: args.retainOnDelete });
         // The alias is a name, not a guard: kept, it would block the next create of this stack.
         new aws.kms.Alias(`${name}-key-alias`, { name: args.keyAlias, targetKeyId: key.keyId }, { parent: this });
@@ -58,8 +59,8 @@ export class CrossAccountArtifactStore extends pulumi.ComponentResource {
             encryption: { kmsKeyArn: key.arn },
             expiryRuleId: "expire-old-artifacts",
             expiryDays: args.artifactRetentionDays,
-            policy: bucketArn => pulumi.all([bucketArn, key.arn, args.readerRoleArns]).apply(([arn, keyArn, readers]) =>
-                JSON.stringify(artifactBucketPolicy(arn, keyArn, readers))),
+            policy: bucketArn => pulumi.all([bucketArn, key.arn]).apply(([arn, keyArn]) =>
+                JSON.stringify(artifactBucketPolicy(arn, keyArn, args.readers))),
             retainOnDelete: args.retainOnDelete,
         }, this);
 

@@ -1,21 +1,57 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as yaml from "js-yaml";
-import { DEPLOY_INPUT_FILES, IMAGE_PLACEHOLDER, releaseMarkerBuildspec } from "./buildspec";
-import { serviceTrustPolicy } from "./policies/document";
+import { checkBuildspec, IMAGE_PLACEHOLDER, releaseMarkerBuildspec } from "./buildspec";
+import { Grantees, serviceTrustPolicy } from "./policies/document";
 import { buildRolePolicy, pipelineRolePolicy, sourceEventsRolePolicy } from "./policies/pipeline";
 import { requireProvider, roleWithPolicy } from "./role";
 import { ConnectionProvider } from "./SourceConnection";
 import { exceptionTags } from "./securityHub";
 
-/** The release marker's image: CodeBuild's standard image, with the AWS CLI and jq. */
-const RELEASE_MARKER_IMAGE = "aws/codebuild/amazonlinux2-x86_64-standard:5.0";
+/** The release marker's and the check's image: CodeBuild's standard image, with the AWS CLI, jq and curl. */
+const HELPER_IMAGE = "aws/codebuild/amazonlinux2-x86_64-standard:5.0";
 
 /** The source action, by name: a trigger names the action it starts. */
 const SOURCE_ACTION = "Source";
 /** The artifacts that pass between stages. */
 export const SOURCE_ARTIFACT = "SourceOutput";
 export const BUILD_ARTIFACT = "BuildOutput";
+
+/** One target's deploy action: CodeDeployToECS in the target's account and region, as its deploy role. */
+export interface DeployAction {
+    /** The target's name: the action's. */
+    name: string;
+    /** The role in the target's account that the action runs as. */
+    roleArn: pulumi.Input<string>;
+    region: string;
+    applicationName: pulumi.Input<string>;
+    deploymentGroupName: pulumi.Input<string>;
+    /** The task definition and appspec the build wrote for this target. */
+    files: { taskDefinition: string; appSpec: string };
+    /** A smoke test after the deploy (`check`): the URL it GETs; the next stage waits for its 2xx or 3xx. */
+    checkUrl?: pulumi.Input<string>;
+}
+
+/** One stage of the release path after the build: a target, or a wave of targets deployed in parallel. */
+export interface DeployStage {
+    name: string;
+    /** A manual approval first. */
+    approval: boolean;
+    /** The tag the release marker adds to the image once every deploy of the stage succeeded (see releaseMarkerBuildspec). */
+    releaseTagPrefix: string;
+    /** A wave's: the tag the marker adds before its deploys, for the targets of a partly failed wave. */
+    attemptTagPrefix?: string;
+    deploys: DeployAction[];
+}
+
+/** An artifact store, as the pipeline names it: the bucket and its key, in one region. */
+export interface ArtifactStoreRef {
+    region: string;
+    bucketName: pulumi.Input<string>;
+    bucketArn: pulumi.Input<string>;
+    /** The customer-managed key for every artifact there; the targets' accounts can read nothing else. */
+    keyArn: pulumi.Input<string>;
+}
 
 /** Patterns a push filter includes or excludes (globs, as CodePipeline matches them). */
 export interface FilterCriteria {
@@ -60,9 +96,9 @@ export interface CrossAccountPipelineArgs {
     region: string;
     /** Physical name of the pipeline. */
     pipelineName: string;
-    /** Physical names of the build project and of the release marker project. CodeBuild takes no dots. */
-    buildProjectNames: { build: string; release: string };
-    /** Physical names of the pipeline's, the build's and (CodeCommit source only) EventBridge's roles; the other account names the first. */
+    /** Physical names of the build project, the release marker's and the check's. CodeBuild takes no dots. */
+    buildProjectNames: { build: string; release: string; check: string };
+    /** Physical names of the pipeline's, the build's and (CodeCommit source only) EventBridge's roles; the targets' accounts name the first. */
     roleNames: { pipeline: string; build: string; events: string };
     source: CodeCommitSource | ConnectionSource;
     build: {
@@ -71,25 +107,30 @@ export interface CrossAccountPipelineArgs {
         timeoutMinutes: number;
         /** The buildspec: its YAML text, or a path in the repository. */
         buildspec: string;
-        /** The build's (and the release marker's) log group: CodeBuild's own convention is `/aws/codebuild/<project>`. */
+        /** The build's (and the release marker's and check's) log group: CodeBuild's own convention is `/aws/codebuild/<project>`. */
         logGroupName: string;
         logRetentionDays?: number;
-        /** Plain environment variables of the build: what it needs to know about the deploy target. */
+        /** Plain environment variables of the build: what it renders for the targets. */
         environment?: Record<string, pulumi.Input<string>>;
         /** Security Hub controls that the task definitions the build renders fail by the stack's choice (ECS.5, ECS.20). */
         renderedExceptions?: string[];
     };
     /**
-     * The image repository the build pushes to. After each successful deploy the pipeline runs a
-     * release marker, as the build role, that tags the released image (see releaseMarkerBuildspec).
+     * The image repository the build pushes to. In each stage the pipeline first runs a release
+     * marker, as the build role, that tags the image the stage deploys (see releaseMarkerBuildspec).
      */
-    images?: { repositoryArn: pulumi.Input<string>; repositoryUrl: pulumi.Input<string> };
-    artifactBucketName: pulumi.Input<string>;
-    artifactBucketArn: pulumi.Input<string>;
-    /** The customer-managed key for every artifact; the target account can read nothing else. */
-    artifactKeyArn: pulumi.Input<string>;
-    /** Stop before the deploy until someone approves it. */
-    manualApproval: boolean;
+    images: { repositoryArn: pulumi.Input<string>; repositoryUrl: pulumi.Input<string> };
+    /** The artifact stores, the pipeline region's first (the source and the build use it); one per region a deploy acts in. */
+    artifactStores: ArtifactStoreRef[];
+    /** The release path after the build, in order. */
+    stages: DeployStage[];
+    /** The roles the pipeline role may assume: every deploy action's (by ARN, or by organization and name pattern). */
+    deployRoles: Grantees;
+    /**
+     * What the deploy roles need before they can be assumed (the roles, their trust and grants).
+     * CodePipeline checks at creation that it can assume each action role.
+     */
+    dependsOn: pulumi.Input<pulumi.Resource>[];
     /**
      * Keep a created source repository (the source code) and the build log group (the record of
      * what was built) when they leave the stack.
@@ -100,24 +141,13 @@ export interface CrossAccountPipelineArgs {
      * which kept them): the source repository's name, the build log group's name.
      */
     adopt?: { sourceRepository?: string; buildLogGroup?: string };
-    deploy: {
-        /** The role in the target account that the deploy action runs as. */
-        roleArn: pulumi.Input<string>;
-        region: string;
-        applicationName: pulumi.Input<string>;
-        deploymentGroupName: pulumi.Input<string>;
-        /**
-         * What the deploy role needs before it can be assumed (the role, its trust and grants).
-         * CodePipeline checks at creation that it can assume the action role.
-         */
-        dependsOn: pulumi.Input<pulumi.Resource>[];
-    };
 }
 
 /**
  * Pipeline account: the source (a CodeCommit repository, or a connection to another provider), the
- * build, and a CodePipeline whose deploy stage runs in the target account as its deploy role, with
- * artifacts under the shared key.
+ * build, and a CodePipeline that deploys the one build through the release path: a stage per target
+ * or wave, each deploy in its target's account and region as its deploy role, with artifacts under
+ * each region's shared key.
  */
 export class CrossAccountPipeline extends pulumi.ComponentResource {
     public readonly pipelineName: pulumi.Output<string>;
@@ -132,7 +162,8 @@ export class CrossAccountPipeline extends pulumi.ComponentResource {
     constructor(name: string, args: CrossAccountPipelineArgs, opts?: pulumi.ComponentResourceOptions) {
         super("cross-account-pipeline:pipeline:CrossAccountPipeline", name, {}, opts);
         requireProvider("CrossAccountPipeline", opts);
-        const { source, build, deploy } = args;
+        const { source, build } = args;
+        const main = args.artifactStores[0];
 
         const repository = source.provider === "CodeCommit" ? codeCommitRepository(name, source, args, this) : undefined;
         const connection = source.provider === "CodeCommit" ? undefined : source;
@@ -143,7 +174,7 @@ export class CrossAccountPipeline extends pulumi.ComponentResource {
         }, { parent: this, retainOnDelete: args.retainOnDelete, import: args.adopt?.buildLogGroup });
         const buildRole = roleWithPolicy(`${name}-build`, args.roleNames.build,
             serviceTrustPolicy("codebuild.amazonaws.com", args.accountId),
-            pulumi.all([args.artifactBucketArn, args.artifactKeyArn, logGroup.arn, args.images?.repositoryArn,
+            pulumi.all([main.bucketArn, main.keyArn, logGroup.arn, args.images.repositoryArn,
                 connection?.fullClone ? connection.connectionArn : undefined])
                 .apply(([bucket, key, logs, images, clone]) => buildRolePolicy(bucket, key, logs, images, clone)),
             this);
@@ -151,7 +182,7 @@ export class CrossAccountPipeline extends pulumi.ComponentResource {
             name: args.buildProjectNames.build,
             serviceRole: buildRole.role.arn,
             // Its default, the aws/s3 key, is unreadable from the target account and denied by the bucket policy.
-            encryptionKey: args.artifactKeyArn,
+            encryptionKey: main.keyArn,
             buildTimeout: build.timeoutMinutes,
             source: { type: "CODEPIPELINE", buildspec: build.buildspec },
             artifacts: { type: "CODEPIPELINE" },
@@ -167,17 +198,24 @@ export class CrossAccountPipeline extends pulumi.ComponentResource {
             logsConfig: { cloudwatchLogs: { status: "ENABLED", groupName: logGroup.name } },
             tags: exceptionTags(["CodeBuild.5", ...build.renderedExceptions ?? []]),
         }, { parent: this, dependsOn: [buildRole.rolePolicy] });
-        const marker = args.images && releaseMarker(`${name}-release`, args, buildRole, logGroup, this);
-        const projectArns = marker ? [project.arn, marker.arn] : [project.arn];
+        const helper = (kind: "release" | "check", description: string, buildspec: Record<string, unknown>,
+            environment: Record<string, pulumi.Input<string>>) =>
+            helperProject(`${name}-${kind}`, kind, args, { description, buildspec, environment }, buildRole, logGroup, this);
+        const marker = helper("release", `Tags each image ${args.pipelineName} releases, so the image lifecycle keeps it`,
+            releaseMarkerBuildspec(), { IMAGE_REPOSITORY_URI: args.images.repositoryUrl });
+        const checks = args.stages.some(s => s.deploys.some(d => d.checkUrl))
+            ? helper("check", `Smoke-tests each target ${args.pipelineName} deployed before the next stage`, checkBuildspec(), {})
+            : undefined;
+        const projectArns = [project.arn, marker.arn, ...checks ? [checks.arn] : []];
 
         const pipelineRole = roleWithPolicy(`${name}-pipeline`, args.roleNames.pipeline,
             serviceTrustPolicy("codepipeline.amazonaws.com", args.accountId),
-            pulumi.all([args.artifactBucketArn, args.artifactKeyArn, repository?.arn, connection?.connectionArn, projectArns, deploy.roleArn])
-                .apply(([artifactBucketArn, artifactKeyArn, repositoryArn, connectionArn, buildProjectArns, deployRoleArn]) =>
-                    pipelineRolePolicy({
-                        artifactBucketArn, artifactKeyArn, buildProjectArns, deployRoleArn,
-                        source: repositoryArn ? { repositoryArn } : { connectionArn: connectionArn! },
-                    })),
+            pulumi.all([pulumi.all(args.artifactStores.map(s => pulumi.all([s.bucketArn, s.keyArn]))),
+                repository?.arn, connection?.connectionArn, projectArns])
+                .apply(([stores, repositoryArn, connectionArn, buildProjectArns]) => pipelineRolePolicy({
+                    stores: stores.map(([bucketArn, keyArn]) => ({ bucketArn, keyArn })), buildProjectArns, deployRoles: args.deployRoles,
+                    source: repositoryArn ? { repositoryArn } : { connectionArn: connectionArn! },
+                })),
             this);
 
         const stages: aws.types.input.codepipeline.PipelineStage[] = [{
@@ -198,56 +236,26 @@ export class CrossAccountPipeline extends pulumi.ComponentResource {
                 configuration: { ProjectName: project.name },
             }],
         }];
-        if (args.manualApproval) {
-            stages.push({
-                name: "Approval",
-                actions: [{ name: "ApproveDeploy", category: "Approval", owner: "AWS", provider: "Manual", version: "1" }],
-            });
-        }
-        stages.push({
-            name: "Deploy",
-            actions: [{
-                name: "Deploy", category: "Deploy", owner: "AWS", provider: "CodeDeployToECS", version: "1", runOrder: 1,
-                // Runs in the target account as its deploy role: the hand edit of get-pipeline/update-pipeline, declared.
-                roleArn: deploy.roleArn,
-                region: deploy.region,
-                namespace: "DeployVariables",
-                inputArtifacts: [BUILD_ARTIFACT],
-                configuration: {
-                    ApplicationName: deploy.applicationName,
-                    DeploymentGroupName: deploy.deploymentGroupName,
-                    // What the build writes: see buildspec.ts.
-                    TaskDefinitionTemplateArtifact: BUILD_ARTIFACT,
-                    TaskDefinitionTemplatePath: DEPLOY_INPUT_FILES.taskDefinition,
-                    AppSpecTemplateArtifact: BUILD_ARTIFACT,
-                    AppSpecTemplatePath: DEPLOY_INPUT_FILES.appSpec,
-                    Image1ArtifactName: BUILD_ARTIFACT,
-                    Image1ContainerName: IMAGE_PLACEHOLDER,
-                },
-            }, ...marker ? [{
-                // Only after the deployment succeeded: a failed or rolled-back release is not marked.
-                name: "MarkReleased", category: "Build", owner: "AWS", provider: "CodeBuild", version: "1", runOrder: 2,
-                inputArtifacts: [BUILD_ARTIFACT],
-                configuration: { ProjectName: marker.name },
-            }] : []],
-        });
+        stages.push(...args.stages.map(stage => deployStage(stage, marker.name, checks?.name)));
 
         const pipeline = new aws.codepipeline.Pipeline(`${name}-pipeline`, {
             name: args.pipelineName,
             pipelineType: "V2",
             executionMode: "QUEUED",
             roleArn: pipelineRole.role.arn,
-            artifactStores: [{
+            // One store per region the pipeline acts in; CodePipeline wants the region named only when there are several.
+            artifactStores: args.artifactStores.map(s => ({
                 type: "S3",
-                location: args.artifactBucketName,
-                encryptionKey: { type: "KMS", id: args.artifactKeyArn },
-            }],
+                location: s.bucketName,
+                encryptionKey: { type: "KMS", id: s.keyArn },
+                region: args.artifactStores.length > 1 ? s.region : undefined,
+            })),
             stages,
             triggers: connection?.triggers && [{
                 providerType: "CodeStarSourceConnection",
                 gitConfiguration: { sourceActionName: SOURCE_ACTION, pushes: connection.triggers },
             }],
-        }, { parent: this, dependsOn: [pipelineRole.rolePolicy, ...deploy.dependsOn] });
+        }, { parent: this, dependsOn: [pipelineRole.rolePolicy, ...args.dependsOn] });
 
         if (repository) {
             startOnCodeCommitPush(name, args, repository, pipeline, this);
@@ -335,26 +343,76 @@ function startOnCodeCommitPush(name: string, args: CrossAccountPipelineArgs, rep
 }
 
 /**
- * The release marker: a CodeBuild project that runs as the build role (which may already push to
- * the image repository) and tags the image a deployment released. The target account cannot tag
- * images in the pipeline account; the pipeline account marks what it deployed.
+ * A stage of the release path: its approval; a wave's attempt mark; the deploys, in parallel; then,
+ * once all succeeded, the release marker and the checks. The next stage starts when all succeed.
  */
-function releaseMarker(name: string, args: CrossAccountPipelineArgs, buildRole: { role: aws.iam.Role; rolePolicy: aws.iam.RolePolicy },
-    logGroup: aws.cloudwatch.LogGroup, parent: pulumi.Resource) {
+function deployStage(stage: DeployStage, markerName: pulumi.Input<string>, checkName?: pulumi.Input<string>): aws.types.input.codepipeline.PipelineStage {
+    const variables = (vars: Record<string, pulumi.Input<string>>) => pulumi.output(vars).apply(v =>
+        JSON.stringify(Object.entries(v).map(([name, value]) => ({ name, value, type: "PLAINTEXT" }))));
+    const mark = (name: string, prefix: string, runOrder: number) => ({
+        name, category: "Build", owner: "AWS", provider: "CodeBuild", version: "1", runOrder, inputArtifacts: [BUILD_ARTIFACT],
+        configuration: { ProjectName: markerName, EnvironmentVariables: variables({ RELEASE_TAG_PREFIX: prefix }) },
+    });
+    const approval = stage.approval ? 1 : 0;
+    const deploy = approval + (stage.attemptTagPrefix ? 2 : 1);
+    return {
+        name: stage.name,
+        actions: [
+            ...stage.approval ? [{ name: "Approve", category: "Approval", owner: "AWS", provider: "Manual", version: "1", runOrder: 1 }] : [],
+            ...stage.attemptTagPrefix ? [mark("MarkAttempt", stage.attemptTagPrefix, deploy - 1)] : [],
+            ...stage.deploys.map(d => ({
+                name: d.name, category: "Deploy", owner: "AWS", provider: "CodeDeployToECS", version: "1", runOrder: deploy,
+                // Runs in the target's account as its deploy role: the hand edit of get-pipeline/update-pipeline, declared.
+                roleArn: d.roleArn,
+                region: d.region,
+                namespace: `Deploy-${d.name}`,
+                inputArtifacts: [BUILD_ARTIFACT],
+                configuration: {
+                    ApplicationName: d.applicationName,
+                    DeploymentGroupName: d.deploymentGroupName,
+                    // What the build writes for this target: see buildspec.ts.
+                    TaskDefinitionTemplateArtifact: BUILD_ARTIFACT,
+                    TaskDefinitionTemplatePath: d.files.taskDefinition,
+                    AppSpecTemplateArtifact: BUILD_ARTIFACT,
+                    AppSpecTemplatePath: d.files.appSpec,
+                    Image1ArtifactName: BUILD_ARTIFACT,
+                    Image1ContainerName: IMAGE_PLACEHOLDER,
+                },
+            })),
+            // Only after every deploy succeeded: a failed or rolled-back release is not marked (a check may fail: the image runs).
+            mark("MarkReleased", stage.releaseTagPrefix, deploy + 1),
+            ...stage.deploys.filter(d => d.checkUrl).map(d => ({
+                name: `${d.name}-check`, category: "Test", owner: "AWS", provider: "CodeBuild", version: "1", runOrder: deploy + 1,
+                inputArtifacts: [BUILD_ARTIFACT],
+                configuration: { ProjectName: checkName!, EnvironmentVariables: variables({ CHECK_URL: d.checkUrl! }) },
+            })),
+        ],
+    };
+}
+
+/**
+ * A helper project of the pipeline that runs as the build role, in the build's log group: the
+ * release marker (the build role may already push to the image repository; the targets' accounts
+ * cannot tag images in the pipeline account, so the pipeline account marks what it releases) and
+ * the check (it needs only the network, and the build role's reading of the input artifact).
+ */
+function helperProject(name: string, kind: "release" | "check", args: CrossAccountPipelineArgs,
+    { description, buildspec, environment }: { description: string; buildspec: Record<string, unknown>; environment: Record<string, pulumi.Input<string>> },
+    buildRole: { role: aws.iam.Role; rolePolicy: aws.iam.RolePolicy }, logGroup: aws.cloudwatch.LogGroup, parent: pulumi.Resource) {
     return new aws.codebuild.Project(name, {
-        name: args.buildProjectNames.release,
-        description: `Tags each image ${args.pipelineName} released, so the image lifecycle keeps it`,
+        name: args.buildProjectNames[kind],
+        description,
         serviceRole: buildRole.role.arn,
-        encryptionKey: args.artifactKeyArn,
-        buildTimeout: 5,
-        source: { type: "CODEPIPELINE", buildspec: yaml.dump(releaseMarkerBuildspec(), { lineWidth: -1 }) },
+        encryptionKey: args.artifactStores[0].keyArn,
+        buildTimeout: kind === "check" ? 10 : 5,
+        source: { type: "CODEPIPELINE", buildspec: yaml.dump(buildspec, { lineWidth: -1 }) },
         artifacts: { type: "CODEPIPELINE" },
         environment: {
             type: "LINUX_CONTAINER",
             computeType: "BUILD_GENERAL1_SMALL",
-            image: RELEASE_MARKER_IMAGE,
-            environmentVariables: [{ name: "IMAGE_REPOSITORY_URI", value: args.images!.repositoryUrl, type: "PLAINTEXT" }],
+            image: HELPER_IMAGE,
+            environmentVariables: Object.entries(environment).map(([name, value]) => ({ name, value, type: "PLAINTEXT" })),
         },
-        logsConfig: { cloudwatchLogs: { status: "ENABLED", groupName: logGroup.name, streamName: "release" } },
+        logsConfig: { cloudwatchLogs: { status: "ENABLED", groupName: logGroup.name, streamName: kind } },
     }, { parent, dependsOn: [buildRole.rolePolicy] });
 }

@@ -1,22 +1,24 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { RELEASE_TAG_PREFIX } from "./buildspec";
-import { imageRepositoryPolicy } from "./policies/images";
+import { Grantees } from "./policies/document";
+import { imageLifecyclePolicy, imageRepositoryPolicy, StageTags } from "./policies/images";
 import { requireProvider } from "./role";
 
 export interface ImageRepositoryArgs {
     /** Physical repository name; part of every image URI. */
     repositoryName: string;
     /**
-     * Roles of the target account that may pull (its task execution role). Physical ARNs known
-     * before the roles exist, so this account never waits on the other.
+     * Roles of the targets' accounts that may pull (their task execution roles). Physical ARNs
+     * known before the roles exist, so this account never waits on the others.
      */
-    pullerRoleArns: pulumi.Input<string>[];
+    pullers: Grantees;
     /**
-     * How many released images (tagged `release-...` by the pipeline's release marker) to keep: how
-     * far back a rollback can go. Builds and rejected approvals never push a release out.
+     * How many released images to keep per stage (each tagged by the pipeline's release marker with
+     * its stage's prefix): how far back a rollback can go. Builds and rejected approvals never push a release out.
      */
     keepReleases: number;
+    /** The markers' tag prefixes of each stage, in path order. */
+    stageTags: StageTags[];
     /**
      * Days after which an image that was never released expires. Longer than a build's artifacts
      * live (after that it cannot be deployed) plus the longest deployment, so an image is released
@@ -36,8 +38,9 @@ export interface ImageRepositoryArgs {
 export const DEPLOYMENT_GRACE_DAYS = 3;
 
 /**
- * Pipeline account: the ECR repository the build pushes to and the target account's tasks pull
- * from. Tags are immutable, so the image a task definition names is the image that was tested.
+ * Pipeline account: the ECR repository the build pushes to and every target's tasks pull from, in
+ * any region (a cross-region pull: one repository, one lifecycle, the same digest everywhere).
+ * Tags are immutable, so the image a task definition names is the image that was tested.
  */
 export class ImageRepository extends pulumi.ComponentResource {
     public readonly repositoryArn: pulumi.Output<string>;
@@ -60,26 +63,12 @@ export class ImageRepository extends pulumi.ComponentResource {
 
         new aws.ecr.LifecyclePolicy(`${name}-lifecycle`, {
             repository: repository.name,
-            policy: JSON.stringify({
-                // A released image meets rule 1's tagging requirements, so rule 2 never expires it,
-                // whatever the number of builds between releases.
-                rules: [{
-                    rulePriority: 1,
-                    description: `Keep the newest ${args.keepReleases} released images: the rollback depth`,
-                    selection: { tagStatus: "tagged", tagPrefixList: [RELEASE_TAG_PREFIX], countType: "imageCountMoreThan", countNumber: args.keepReleases },
-                    action: { type: "expire" },
-                }, {
-                    rulePriority: 2,
-                    description: `Expire images never released after ${args.unreleasedImageDays} days: their artifacts are gone`,
-                    selection: { tagStatus: "any", countType: "sinceImagePushed", countUnit: "days", countNumber: args.unreleasedImageDays },
-                    action: { type: "expire" },
-                }],
-            }),
+            policy: JSON.stringify(imageLifecyclePolicy(args.keepReleases, args.unreleasedImageDays, args.stageTags)),
         }, keep);
 
         new aws.ecr.RepositoryPolicy(`${name}-policy`, {
             repository: repository.name,
-            policy: pulumi.all(args.pullerRoleArns).apply(arns => JSON.stringify(imageRepositoryPolicy(arns))),
+            policy: JSON.stringify(imageRepositoryPolicy(args.pullers)),
         }, keep);
 
         this.repositoryArn = repository.arn;

@@ -7,7 +7,7 @@ export interface ProdDeployRoleArgs {
     roleName: string;
     /** The pipeline's service role in the pipeline account: the only principal that may assume this role. */
     pipelineRoleArn: pulumi.Input<string>;
-    /** The artifact bucket and key in the pipeline account. */
+    /** The artifact bucket and key in the pipeline account, in this target's region: the only store it reads. */
     artifactBucketArn: pulumi.Input<string>;
     artifactKeyArn: pulumi.Input<string>;
     /** The CodeDeploy application, deployment group and deployment config the deploy action uses. */
@@ -19,8 +19,9 @@ export interface ProdDeployRoleArgs {
 }
 
 /**
- * Target (PROD) account: the role that the pipeline's deploy action assumes to run a
- * CodeDeploy blue/green deployment to ECS. Trusts one role of the pipeline account.
+ * A target's account: the role that the pipeline's deploy action for this target assumes to run
+ * a CodeDeploy blue/green deployment to ECS. Trusts one role of the pipeline account; may deploy
+ * only its own deployment group and pass only its own task roles.
  */
 export class ProdDeployRole extends pulumi.ComponentResource {
     public readonly roleArn: pulumi.Output<string>;

@@ -1,14 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 
 /**
- * The files the CodeDeployToECS action reads from the build's output artifact. The pipeline's
- * deploy action names these paths; the generated buildspec writes them.
+ * The file the CodeDeployToECS actions read the image from, at the root of the build's output
+ * artifact; each target's task definition and appspec are named after it (stacks/names.ts).
  */
-export const DEPLOY_INPUT_FILES = {
-    taskDefinition: "taskdef.json",
-    appSpec: "appspec.yaml",
-    imageDetail: "imageDetail.json",
-} as const;
+export const IMAGE_DETAIL_FILE = "imageDetail.json";
 
 /**
  * The deploy action's `Image1ContainerName`. CodeDeployToECS puts the ImageURI of
@@ -18,7 +14,7 @@ export const IMAGE_PLACEHOLDER = "IMAGE1_NAME";
 
 /**
  * Where a created target's tasks run. The `CODE_DEPLOY` controller refuses network changes through
- * UpdateService, so the network ships with every deployment, in appspec.yaml.
+ * UpdateService, so the network ships with every deployment, in the target's appspec.
  */
 export interface TaskNetwork {
     subnets: pulumi.Input<pulumi.Input<string>[]>;
@@ -27,11 +23,31 @@ export interface TaskNetwork {
 }
 
 /**
- * The tag prefix of released images: the release marker adds `release-<build id>` to each image the
- * deploy action released, and the lifecycle policy keeps released images by count. Reserved: a
- * build must not push tags that start with it.
+ * The tag prefix of released images: the release marker adds `release-<build id>` (a stage of a
+ * target with legacy names, as the single-target program did) or `release.<stage>.<build id>` to
+ * each image a stage deploys, and the lifecycle policy keeps released images by count per stage.
+ * Reserved: a build must not push tags that start with `release`.
  */
 export const RELEASE_TAG_PREFIX = "release-";
+
+/**
+ * The smoke test after a target's deploy (`check`): GET $CHECK_URL until it answers 2xx or 3xx, for
+ * up to 5 minutes (a new deployment's tasks may still be registering); otherwise the action fails
+ * and the next stage does not start. It reads no artifact and calls no AWS API.
+ */
+export function checkBuildspec(): Record<string, unknown> {
+    const ok = '[[ "$STATUS" =~ ^[23][0-9][0-9]$ ]]';
+    return bashBuildspec([
+        `for ATTEMPT in $(seq 1 20); do STATUS="$(curl --silent --output /dev/null --write-out '%{http_code}' --max-time 10 "$CHECK_URL" || true)"; ` +
+            `${ok} && break; echo "$CHECK_URL answered \${STATUS:-nothing} (attempt $ATTEMPT of 20)"; sleep 15; done`,
+        `${ok} || { echo "$CHECK_URL did not answer 2xx or 3xx" >&2; exit 1; }`,
+    ]);
+}
+
+/** A buildspec of one build phase, its commands in one bash shell (they use bash expansions; CodeBuild's default shell is sh). */
+function bashBuildspec(commands: string[]): Record<string, unknown> {
+    return { version: 0.2, env: { shell: "bash" }, phases: { build: { commands } } };
+}
 
 /**
  * The first task definition's image, until the first deployment replaces it: a public image
@@ -51,52 +67,78 @@ export function placeholderCommand(): string[] {
         'require("http").createServer((req, res) => res.end("No deployment yet: push to the source branch.\\n")).listen(Number(process.env.PORT))'];
 }
 
-/** What the build needs to know about the target; in the build they are environment variables. */
-export interface BuildTarget {
-    /** The ECR repository the build pushes to: `<account>.dkr.ecr.<region>.amazonaws.com/<name>`. */
-    imageRepositoryUrl: pulumi.Input<string>;
-    taskFamily: pulumi.Input<string>;
-    taskRoleArn: pulumi.Input<string>;
-    executionRoleArn: pulumi.Input<string>;
-    containerName: pulumi.Input<string>;
+/**
+ * What the build knows of one target: the files its deploy action reads, and the values the build
+ * renders into them. Plain values; the build gets every target's in DEPLOY_TARGETS.
+ */
+export interface RenderedTarget {
+    files: { taskDefinition: string; appSpec: string };
+    taskFamily: string;
+    taskRoleArn: string;
+    executionRoleArn: string;
+    containerName: string;
     containerPort: number;
-    cpu: number;
-    memory: number;
+    /** Fargate CPU units and MiB, as the task definition writes them (text). */
+    cpu: string;
+    memory: string;
     /** The container's root file system is read-only (Security Hub ECS.5). */
     readonlyRootFilesystem: boolean;
     /** The user the container runs as (Security Hub ECS.20 wants one that is not root). */
     containerUser: string;
-    logGroupName: pulumi.Input<string>;
-    /** Region of the target account's log group. */
+    /** The container's awslogs group, in the target's account and region. */
+    logGroupName: string;
     region: string;
     /** A created target's task network; an existing target's service keeps its own. */
-    network?: TaskNetwork;
+    network?: { subnets: string[]; securityGroups: string[]; assignPublicIp: boolean };
 }
 
-const joined = (list: pulumi.Input<pulumi.Input<string>[]>) => pulumi.output(list).apply(l => l.join(","));
-
 /** The environment variables of the build project: the contract with any buildspec, generated or not. */
-export function buildEnvironment(t: BuildTarget): Record<string, pulumi.Input<string>> {
-    const network = t.network && {
-        TASK_SUBNETS: joined(t.network.subnets),
-        TASK_SECURITY_GROUPS: joined(t.network.securityGroups),
-        TASK_ASSIGN_PUBLIC_IP: t.network.assignPublicIp ? "ENABLED" : "DISABLED",
-    };
+export function buildEnvironment(imageRepositoryUrl: pulumi.Input<string>, targets: pulumi.Input<RenderedTarget[]>): Record<string, pulumi.Input<string>> {
     return {
-        IMAGE_REPOSITORY_URI: t.imageRepositoryUrl,
-        TASK_FAMILY: t.taskFamily,
-        TASK_ROLE_ARN: t.taskRoleArn,
-        EXECUTION_ROLE_ARN: t.executionRoleArn,
-        CONTAINER_NAME: t.containerName,
-        CONTAINER_PORT: String(t.containerPort),
-        TASK_CPU: String(t.cpu),
-        TASK_MEMORY: String(t.memory),
-        READONLY_ROOT_FILESYSTEM: String(t.readonlyRootFilesystem),
-        CONTAINER_USER: t.containerUser,
-        LOG_GROUP_NAME: t.logGroupName,
-        TARGET_REGION: t.region,
-        ...network,
+        IMAGE_REPOSITORY_URI: imageRepositoryUrl,
+        DEPLOY_TARGETS: pulumi.output(targets).apply(t => JSON.stringify(t)),
     };
+}
+
+/**
+ * The jq filter that renders a target's taskdef from its DEPLOY_TARGETS entry: the task definition
+ * document with each value read from the entry and the image `<IMAGE1_NAME>` (CodeDeployToECS puts
+ * the built image there). The document is JSON, and JSON is a jq object construction: each value
+ * stands as `"@<field>"` and becomes `.<field>`.
+ */
+export function taskDefinitionFilter(): string {
+    const field = (name: keyof RenderedTarget) => `@${name}`;
+    return JSON.stringify(taskDefinitionDocument({
+        family: field("taskFamily"), taskRoleArn: field("taskRoleArn"), executionRoleArn: field("executionRoleArn"), cpu: field("cpu"),
+        memory: field("memory"), containerName: field("containerName"), image: `<${IMAGE_PLACEHOLDER}>`, containerPort: field("containerPort"),
+        readonlyRootFilesystem: field("readonlyRootFilesystem"), user: field("containerUser"),
+        logGroupName: field("logGroupName"), region: field("region"),
+    })).replace(/"@(\w+)"/g, ".$1");
+}
+
+/**
+ * The jq filter that renders a target's appspec: a jq string of the appspec's YAML, its task
+ * definition `<TASK_DEFINITION>` (the revision CodeDeployToECS registers), the load-balanced
+ * container, and a created target's network. Values go in as JSON, which YAML reads as it is.
+ */
+export function appSpecFilter(): string {
+    const network = [
+        "", "        NetworkConfiguration:", "          AwsvpcConfiguration:",
+        "            Subnets: \\(.network.subnets | tojson)", "            SecurityGroups: \\(.network.securityGroups | tojson)",
+        '            AssignPublicIp: \\(if .network.assignPublicIp then "ENABLED" else "DISABLED" end)',
+    ].join("\\n");
+    return `"${[
+        "version: 0.0",
+        "Resources:",
+        "  - TargetService:",
+        "      Type: AWS::ECS::Service",
+        "      Properties:",
+        "        TaskDefinition: <TASK_DEFINITION>",
+        "        LoadBalancerInfo:",
+        "          ContainerName: \\(.containerName | tojson)",
+        `          ContainerPort: \\(.containerPort)\\(if .network then "${network}" else "" end)`,
+        "",
+    ].join("\\n")}"`;
 }
 
 /** What a task definition of the target says; plain values, or shell variables in the build's template. */
@@ -152,36 +194,13 @@ export function taskDefinitionDocument(v: TaskDefinitionValues) {
     };
 }
 
-/** taskdef.json as a heredoc body: shell variables for the target's values, the image placeholder for the image. */
-function taskDefinitionTemplate(): string {
-    // A number and a boolean in JSON: these variables go in unquoted.
-    const unquoted = ["$CONTAINER_PORT", "$READONLY_ROOT_FILESYSTEM"];
-    const json = JSON.stringify(taskDefinitionDocument({
-        family: "$TASK_FAMILY", taskRoleArn: "$TASK_ROLE_ARN", executionRoleArn: "$EXECUTION_ROLE_ARN",
-        cpu: "$TASK_CPU", memory: "$TASK_MEMORY", containerName: "$CONTAINER_NAME", image: `<${IMAGE_PLACEHOLDER}>`,
-        containerPort: unquoted[0], readonlyRootFilesystem: unquoted[1], user: "$CONTAINER_USER",
-        logGroupName: "$LOG_GROUP_NAME", region: "$TARGET_REGION",
-    }), null, 2);
-    return unquoted.reduce((text, variable) => text.replace(JSON.stringify(variable), variable), json);
-}
-
 /**
  * A buildspec that builds the repository's Dockerfile, pushes the image with a tag no other
- * build reuses (the repository's tags are immutable), and writes the three files the deploy
- * action reads. Every target-specific value comes from `buildEnvironment`, so the buildspec
- * is the same for every stack of a kind. Commands run in one bash shell (buildspec 0.2), so
- * variables carry over. With `network`, appspec.yaml carries the task network (TASK_* variables).
+ * build reuses (the repository's tags are immutable), and writes imageDetail.json and every
+ * target's files, rendered from DEPLOY_TARGETS. Nothing target-specific is in it: one build,
+ * every target. Commands run in one bash shell (buildspec 0.2), so variables carry over.
  */
-export function ecsImageBuildspec({ network }: { network: boolean }): Record<string, unknown> {
-    const f = DEPLOY_INPUT_FILES;
-    // A YAML list from a comma-separated variable: subnet-a,subnet-b -> ["subnet-a", "subnet-b"].
-    const list = (name: string) => `["\${${name}//,/\\", \\"}"]`;
-    const networkLines = network ? `
-        NetworkConfiguration:
-          AwsvpcConfiguration:
-            Subnets: ${list("TASK_SUBNETS")}
-            SecurityGroups: ${list("TASK_SECURITY_GROUPS")}
-            AssignPublicIp: "$TASK_ASSIGN_PUBLIC_IP"` : "";
+export function ecsImageBuildspec(): Record<string, unknown> {
     return {
         version: 0.2,
         env: { shell: "bash" },
@@ -195,58 +214,40 @@ export function ecsImageBuildspec({ network }: { network: boolean }): Record<str
                     // No commit (CodeBuild resolved no source version): "build", never a tag starting with "-".
                     'COMMIT="${CODEBUILD_RESOLVED_SOURCE_VERSION:0:12}"',
                     'IMAGE_URI="$IMAGE_REPOSITORY_URI:${COMMIT:-build}-${CODEBUILD_BUILD_ID##*:}"',
-
                 ],
             },
             build: {
                 commands: [
                     'docker build --tag "$IMAGE_URI" .',
                     'docker push "$IMAGE_URI"',
-                    `printf '{"ImageURI":"%s"}\\n' "$IMAGE_URI" > ${f.imageDetail}`,
-                    `cat > ${f.taskDefinition} <<EOF\n${taskDefinitionTemplate()}\nEOF\n`,
-                    // CodeDeployToECS replaces <TASK_DEFINITION> with the revision it registers from taskdef.json.
-                    `cat > ${f.appSpec} <<EOF
-version: 0.0
-Resources:
-  - TargetService:
-      Type: AWS::ECS::Service
-      Properties:
-        TaskDefinition: <TASK_DEFINITION>
-        LoadBalancerInfo:
-          ContainerName: "$CONTAINER_NAME"
-          ContainerPort: $CONTAINER_PORT${networkLines}
-EOF
-`,
+                    `printf '{"ImageURI":"%s"}\\n' "$IMAGE_URI" > ${IMAGE_DETAIL_FILE}`,
+                    // Every target's task definition and appspec, from its entry in DEPLOY_TARGETS.
+                    `jq -c '.[]' <<< "$DEPLOY_TARGETS" | while read -r TARGET; do ` +
+                        `jq '${taskDefinitionFilter()}' <<< "$TARGET" > "$(jq -r .files.taskDefinition <<< "$TARGET")"; ` +
+                        `jq -r '${appSpecFilter()}' <<< "$TARGET" > "$(jq -r .files.appSpec <<< "$TARGET")"; done`,
                 ],
             },
         },
-        artifacts: { files: [f.imageDetail, f.taskDefinition, f.appSpec] },
+        artifacts: { files: [IMAGE_DETAIL_FILE, "taskdef-*.json", "appspec-*.yaml"] },
     };
 }
 
 /**
- * The release marker's buildspec, run by the pipeline after a successful deploy action with the
- * build's output: it adds the tag `release-<CodeBuild build id>` to the image imageDetail.json
- * names. Immutable tags forbid moving a tag, not adding one to an image; the build id never
- * repeats, not even after the project is re-created. It marks only images of this repository.
+ * The release marker's buildspec, run by the pipeline in each target stage with the build's output,
+ * after the stage's deploys succeeded (and, in a wave, before them too, with the attempt prefix):
+ * it adds the tag `<RELEASE_TAG_PREFIX><CodeBuild build id>` (the prefix the action sets) to the
+ * image imageDetail.json names. Immutable tags forbid moving a tag, not adding one to an image; the
+ * build id never repeats, not even after the project is re-created. It marks only images of this repository.
  */
 export function releaseMarkerBuildspec(): Record<string, unknown> {
     const image = (field: string) => `"$(jq -r '.images[0].${field}' <<< "$IMAGE")"`;
-    return {
-        version: 0.2,
-        env: { shell: "bash" },
-        phases: {
-            build: {
-                commands: [
-                    `IMAGE_URI="$(jq -r .ImageURI ${DEPLOY_INPUT_FILES.imageDetail})"`,
-                    '[[ "$IMAGE_URI" == "$IMAGE_REPOSITORY_URI:"* ]] || { echo "$IMAGE_URI is not a tag of $IMAGE_REPOSITORY_URI" >&2; exit 1; }',
-                    'REPOSITORY="${IMAGE_REPOSITORY_URI#*/}"',
-                    'IMAGE="$(aws ecr batch-get-image --repository-name "$REPOSITORY" --image-ids imageTag="${IMAGE_URI##*:}" --output json)"',
-                    `[[ "$(jq '.images | length' <<< "$IMAGE")" == 1 ]] || { echo "no image $IMAGE_URI: $IMAGE" >&2; exit 1; }`,
-                    `aws ecr put-image --repository-name "$REPOSITORY" --image-tag "${RELEASE_TAG_PREFIX}\${CODEBUILD_BUILD_ID##*:}" ` +
-                        `--image-manifest ${image("imageManifest")} --image-manifest-media-type ${image("imageManifestMediaType")}`,
-                ],
-            },
-        },
-    };
+    return bashBuildspec([
+        `IMAGE_URI="$(jq -r .ImageURI ${IMAGE_DETAIL_FILE})"`,
+        '[[ "$IMAGE_URI" == "$IMAGE_REPOSITORY_URI:"* ]] || { echo "$IMAGE_URI is not a tag of $IMAGE_REPOSITORY_URI" >&2; exit 1; }',
+        'REPOSITORY="${IMAGE_REPOSITORY_URI#*/}"',
+        'IMAGE="$(aws ecr batch-get-image --repository-name "$REPOSITORY" --image-ids imageTag="${IMAGE_URI##*:}" --output json)"',
+        `[[ "$(jq '.images | length' <<< "$IMAGE")" == 1 ]] || { echo "no image $IMAGE_URI: $IMAGE" >&2; exit 1; }`,
+        'aws ecr put-image --repository-name "$REPOSITORY" --image-tag "${RELEASE_TAG_PREFIX}${CODEBUILD_BUILD_ID##*:}" ' +
+            `--image-manifest ${image("imageManifest")} --image-manifest-media-type ${image("imageManifestMediaType")}`,
+    ]);
 }

@@ -5,41 +5,44 @@ import { dnsSuffixOf, partitionOf } from "../components/policies/document";
 import { ELB_LOG_DELIVERY_ACCOUNTS, ELB_LOG_DELIVERY_SERVICE } from "../components/policies/logDelivery";
 import { parseConfig, StackConfig } from "../stacks/config";
 import { valueAt } from "../stacks/configIssues";
-import { stackNames } from "../stacks/names";
+import { StackNames, stackNames } from "../stacks/names";
 import { Evaluation, projectName, RawConfig, readStackConfig, Resource } from "./engine";
 import { registeredPolicies } from "./policies";
 import { Decision, evaluate as simulate, PolicyDocument, PolicyStatement } from "./simulator";
 
-/** The side of the pipeline, or an account this program knows nothing about. */
-export type AccountRef = "pipeline" | "target" | "third";
+/** The account the access table keeps for "a third account": never one of the stack's. */
 export const THIRD_ACCOUNT = "999999999999";
+/** With grants: organization, the organization a third account belongs to: another one. */
+const THIRD_ORGANIZATION = "o-0therorg00";
 
 /** The kind of source a stack has: a CodeCommit repository, or a repository through a CodeConnections connection. */
 export type SourceKind = "CodeCommit" | "connection";
 export const sourceKindOf = (config: StackConfig): SourceKind => config.source.provider === "CodeCommit" ? "CodeCommit" : "connection";
 
-/** The roles this program creates, by their key in `stackNames`. */
-export type RoleKey = keyof StackNames["roles"] | keyof StackNames["targetRoles"];
-type StackNames = ReturnType<typeof stackNames>;
+/** The roles this program creates: the pipeline account's, and each target's (with `target`, its index). */
+export type RoleKey = keyof StackNames["roles"] | keyof StackNames["targets"][number]["roles"];
 
 export type PrincipalSpec =
     /**
      * A role this program creates. `existing`: its ARN (with <placeholders>) when the stack names
      * the role in config instead of creating it; its identity policies are then not this stack's.
      */
-    | { role: RoleKey; identity?: "own" | "allow-all"; existing?: string; /** Only with this kind of source. */ source?: SourceKind }
-    /** A role the program does not create; its own account lets it do anything. */
-    | { stranger: AccountRef; name: string }
+    | { role: RoleKey; target?: number; identity?: "own" | "allow-all"; existing?: string; /** Only with this kind of source. */ source?: SourceKind }
+    /** A role the program does not create, in an account (text with <placeholders>); its own account lets it do anything. */
+    | { stranger: string; name: string }
     | { service: string }
-    /** The region's Elastic Load Balancing log delivery: ELB's own account in older regions, else its service principal. */
-    | { elbLogDelivery: true };
+    /**
+     * A region's Elastic Load Balancing log delivery (the region: text with <placeholders>, the
+     * stack's when absent): ELB's own account in older regions, else its service principal.
+     */
+    | { elbLogDelivery: true; region?: string };
 
 export type ResourceSpec =
     /**
      * A role this program creates; its trust policy is the resource policy. `existing`: its ARN
      * when the stack names it in config instead; rows that need its trust policy do not apply then.
      */
-    | { role: RoleKey; policy?: "own" | "open"; existing?: string; /** Only with this kind of source. */ source?: SourceKind }
+    | { role: RoleKey; target?: number; policy?: "own" | "open"; existing?: string; /** Only with this kind of source. */ source?: SourceKind }
     /**
      * A resource this program creates, by type and logical name (or the only one of its type).
      * `existing`: its ARN when the stack names it in config instead (it has no resource policy then).
@@ -48,20 +51,21 @@ export type ResourceSpec =
         /** Another ARN made from the resource's, e.g. a rule of a listener. */ derive?: (arn: string) => string;
         policy?: "own" | "open"; existing?: string; /** Only with this kind of source. */ source?: SourceKind;
         /**
-         * When config names it in another account, AWS RAM shares it with this one: the share
-         * admits that account, as a resource policy would (its IAM policies decide who).
+         * When config names it in another account, AWS RAM shares it with this one (an account:
+         * text with <placeholders>): the share admits that account, as a resource policy would
+         * (its IAM policies decide who).
          */
-        sharedWith?: AccountRef;
+        sharedWith?: string;
         /** Only in stacks whose config passes `test` (flow logs: a VPC the stack creates); `reason` says why not. */
         onlyIf?: { test: (config: StackConfig) => boolean; reason: string } }
-    /** Anything else: an ARN with <placeholders>, its account, and its resource policy if it has one. */
-    | { arn: string; account: AccountRef; policy?: PolicyDocument };
+    /** Anything else: an ARN with <placeholders>, its account (text with <placeholders>), and its resource policy if it has one. */
+    | { arn: string; account: string; policy?: PolicyDocument };
 
-export interface AccessRow<P extends string = string, R extends string = string> {
-    principal: P;
+export interface AccessRow {
+    principal: string;
     /** One action, or several that share the rest of the row. */
     action: string | string[];
-    resource: R;
+    resource: string;
     /** Request context; values may hold <placeholders> (see `resolveText`). */
     context?: Record<string, string>;
     /** Keys absent from the real request, so AWS's rules for missing keys apply. */
@@ -69,6 +73,8 @@ export interface AccessRow<P extends string = string, R extends string = string>
     expect: Decision;
     /** Why the row holds, in a few words: it is printed in SECURITY.md. */
     why: string;
+    /** The target the row is about, by name; none: the pipeline account's own row. */
+    target?: string;
     /** The row applies only when this config key (a path such as `source.fullClone`) has this value. */
     when?: { key: string; is: unknown };
 }
@@ -76,10 +82,10 @@ export interface AccessRow<P extends string = string, R extends string = string>
 /** How a decision on a row reads (see `AccessWorld.verdict`). */
 export type Verdict = "expected" | "own administrators" | "unexpected";
 
-export interface AccessTable<P extends string = string, R extends string = string> {
-    principals: Record<P, PrincipalSpec>;
-    resources: Record<R, ResourceSpec>;
-    rows: AccessRow<P, R>[];
+export interface AccessTable {
+    principals: Record<string, PrincipalSpec>;
+    resources: Record<string, ResourceSpec>;
+    rows: AccessRow[];
 }
 
 export function actionsOf(row: AccessRow): string[] {
@@ -134,13 +140,12 @@ function opened(document: PolicyDocument, trust: boolean): PolicyDocument {
 }
 
 /** Which registered resource carries the resource policy of a resource of this type. */
-const POLICY_HOLDER: Record<string, (r: Resource, all: Resource[]) => Resource | undefined> = {
+const POLICY_HOLDER: Record<string, (r: Resource, ofType: (type: string) => Resource[]) => Resource | undefined> = {
     "aws:iam/role:Role": r => r,
     "aws:kms/key:Key": r => r,
-    "aws:s3/bucket:Bucket": (r, all) =>
-        all.find(p => p.type === "aws:s3/bucketPolicy:BucketPolicy" && p.inputs.bucket === r.state.bucket),
-    "aws:ecr/repository:Repository": (r, all) =>
-        all.find(p => p.type === "aws:ecr/repositoryPolicy:RepositoryPolicy" && p.inputs.repository === r.state.name),
+    "aws:s3/bucket:Bucket": (r, ofType) => ofType("aws:s3/bucketPolicy:BucketPolicy").find(p => p.inputs.bucket === r.state.bucket),
+    "aws:ecr/repository:Repository": (r, ofType) =>
+        ofType("aws:ecr/repositoryPolicy:RepositoryPolicy").find(p => p.inputs.repository === r.state.name),
 };
 
 /** A stack file's keys of the project's namespace, without the prefix: what `parseConfig` takes. */
@@ -169,30 +174,31 @@ export function configOf(e: Evaluation): StackConfig {
  * policies the program registered. `documents` maps each policy's URN to its document; a
  * mutation test swaps one entry and re-runs the rows that use it.
  */
-export class AccessWorld<P extends string = string, R extends string = string> {
+export class AccessWorld {
     readonly documents: Map<string, PolicyDocument>;
     private readonly facts: Record<string, string>;
-    private readonly roleNames: Record<RoleKey, string>;
+    private readonly names: StackNames;
+    /** The registered resources by type: rows look them up by type, name and account, thousands of times on a long path. */
+    private readonly byType = new Map<string, Resource[]>();
     readonly sourceKind: SourceKind;
 
-    constructor(readonly table: AccessTable<P, R>, readonly evaluation: Evaluation, readonly config: StackConfig = configOf(evaluation)) {
+    constructor(readonly table: AccessTable, readonly evaluation: Evaluation, readonly config: StackConfig = configOf(evaluation)) {
         if (evaluation.error) {
             throw evaluation.error;
         }
         this.documents = new Map(registeredPolicies(evaluation).map(p => [p.resource.urn, p.document as PolicyDocument]));
-        const target = config.deployTarget.create ?? config.deployTarget.existing;
         this.facts = {
             region: config.region,
             partition: partitionOf(config.region),
             "dns suffix": dnsSuffixOf(config.region),
             "pipeline account": config.pipelineAccount.accountId,
-            "target account": config.targetAccount.accountId,
             "third account": THIRD_ACCOUNT,
-            "deployment config": target.deploymentConfigName,
         };
-        const names = stackNames(config);
-        this.roleNames = { ...names.roles, ...names.targetRoles };
+        this.names = stackNames(config);
         this.sourceKind = sourceKindOf(config);
+        for (const r of evaluation.resources) {
+            this.byType.set(r.type, [...this.byType.get(r.type) ?? [], r]);
+        }
     }
 
     /** An entity that exists only with the other kind of source is not in this stack. */
@@ -202,8 +208,13 @@ export class AccessWorld<P extends string = string, R extends string = string> {
         }
     }
 
-    private accountId(ref: AccountRef): string {
-        return this.facts[`${ref} account`];
+    private ofType(type: string): Resource[] {
+        return this.byType.get(type) ?? [];
+    }
+
+    private roleName(key: RoleKey, target?: number): string {
+        return target === undefined ? this.names.roles[key as keyof StackNames["roles"]]
+            : this.names.targets[target].roles[key as keyof StackNames["targets"][number]["roles"]];
     }
 
     /** Fills `<name>`: a fact (region, partition, dns suffix, `<side> account`), a table resource's ARN, or a config path. */
@@ -213,7 +224,7 @@ export class AccessWorld<P extends string = string, R extends string = string> {
                 return this.facts[key];
             }
             if (key in this.table.resources) {
-                return this.resource(key as R).arn;
+                return this.resource(key).arn;
             }
             const value = key.split(".").reduce<any>((v, part) => v?.[part], this.config);
             if (typeof value !== "string") {
@@ -224,12 +235,14 @@ export class AccessWorld<P extends string = string, R extends string = string> {
     }
 
     /** The role the program creates under this key, or undefined when the stack does not create it. */
-    private createdRole(key: RoleKey): Resource | undefined {
-        return this.evaluation.resources.find(r => r.type === "aws:iam/role:Role" && r.state.name === this.roleNames[key]);
+    private createdRole(key: RoleKey, target?: number): Resource | undefined {
+        const name = this.roleName(key, target);
+        const account = target === undefined ? this.config.pipelineAccount.accountId : this.config.targets[target].account.accountId;
+        return this.ofType("aws:iam/role:Role").find(r => r.state.name === name && r.account === account);
     }
 
     private created(entity: string, type: string, name?: string): Resource | undefined {
-        const found = this.evaluation.resources.filter(r => r.type === type && (name === undefined || r.name === name));
+        const found = this.ofType(type).filter(r => name === undefined || r.name === name);
         if (found.length > 1) {
             throw new Error(`${entity}: ${found.length} resources of type ${type}; name the one you mean`);
         }
@@ -246,27 +259,28 @@ export class AccessWorld<P extends string = string, R extends string = string> {
     }
 
     private registered(resource: Resource, open = false): PolicyRef | undefined {
-        const holder = POLICY_HOLDER[resource.type]?.(resource, this.evaluation.resources);
+        const holder = POLICY_HOLDER[resource.type]?.(resource, type => this.ofType(type));
         return holder && this.documents.has(holder.urn) ? { urn: holder.urn, open } : undefined;
     }
 
-    principal(name: P): Located {
+    principal(name: string): Located {
         const spec = this.table.principals[name];
         if ("service" in spec) {
             return { arn: spec.service, account: "", identity: [] };
         }
         if ("elbLogDelivery" in spec) {
-            const account = ELB_LOG_DELIVERY_ACCOUNTS[this.facts.region];
+            const region = spec.region ? this.resolveText(spec.region) : this.facts.region;
+            const account = ELB_LOG_DELIVERY_ACCOUNTS[region];
             return account
-                ? { arn: `arn:${this.facts.partition}:iam::${account}:role/elb-log-delivery`, account, identity: [{ fixed: ALLOW_ALL }] }
+                ? { arn: `arn:${partitionOf(region)}:iam::${account}:role/elb-log-delivery`, account, identity: [{ fixed: ALLOW_ALL }] }
                 : { arn: ELB_LOG_DELIVERY_SERVICE, account: "", identity: [] };
         }
         if ("stranger" in spec) {
-            const account = this.accountId(spec.stranger);
+            const account = this.resolveText(spec.stranger);
             return { arn: `arn:${this.facts.partition}:iam::${account}:role/${spec.name}`, account, identity: [{ fixed: ALLOW_ALL }] };
         }
         this.requireSource(name, spec);
-        const role = this.createdRole(spec.role);
+        const role = this.createdRole(spec.role, spec.target);
         const allowAll: PolicyRef[] = [{ fixed: ALLOW_ALL }];
         if (!role) {
             const located = this.named(name, `the ${spec.role} role`, spec.existing);
@@ -275,17 +289,20 @@ export class AccessWorld<P extends string = string, R extends string = string> {
             }
             return { ...located, identity: allowAll };
         }
-        const identity: PolicyRef[] = spec.identity === "allow-all" ? allowAll : this.evaluation.resources
-            .filter(r => r.type === "aws:iam/rolePolicy:RolePolicy" && r.inputs.role === role.state.name)
+        const identity: PolicyRef[] = spec.identity === "allow-all" ? allowAll : this.ofType("aws:iam/rolePolicy:RolePolicy")
+            .filter(r => r.inputs.role === role.state.name && r.account === role.account)
             .map(r => ({ urn: r.urn, open: false }));
         return { arn: role.state.arn, account: role.account!, identity };
     }
 
-    resource(name: R): Located {
+    resource(name: string): Located {
         const spec = this.table.resources[name];
+        if (!spec) {
+            throw new Error(`the access table has no resource ${name}`);
+        }
         if ("arn" in spec) {
             return {
-                arn: this.resolveText(spec.arn), account: this.accountId(spec.account), identity: [],
+                arn: this.resolveText(spec.arn), account: this.resolveText(spec.account), identity: [],
                 policy: spec.policy && { fixed: JSON.parse(this.resolveText(JSON.stringify(spec.policy))) },
             };
         }
@@ -293,12 +310,12 @@ export class AccessWorld<P extends string = string, R extends string = string> {
         if ("onlyIf" in spec && spec.onlyIf && !spec.onlyIf.test(this.config)) {
             throw new Missing(name, spec.onlyIf.reason);
         }
-        const found = "role" in spec ? this.createdRole(spec.role) : this.created(name, spec.type, spec.name);
+        const found = "role" in spec ? this.createdRole(spec.role, spec.target) : this.created(name, spec.type, spec.name);
         const what = "role" in spec ? `the ${spec.role} role` : `${spec.type}${spec.name ? ` "${spec.name}"` : ""}`;
         const located: Located = found
             ? { arn: found.state.arn as string, account: found.account!, identity: [], policy: this.registered(found, spec.policy === "open") }
             : this.named(name, what, spec.existing);
-        const sharedWith = "sharedWith" in spec && spec.sharedWith && this.accountId(spec.sharedWith);
+        const sharedWith = "sharedWith" in spec && spec.sharedWith && this.resolveText(spec.sharedWith);
         if (!found && sharedWith && located.account !== sharedWith) {
             located.policy = { fixed: ramShare(this.facts.partition, sharedWith) };
         }
@@ -311,7 +328,7 @@ export class AccessWorld<P extends string = string, R extends string = string> {
      * the stack neither creates nor names (a created target's roles, with an existing target), or
      * about a role config names, through a policy that is not this stack's (its trust policy).
      */
-    absence(row: AccessRow<P, R>): string | undefined {
+    absence(row: AccessRow): string | undefined {
         try {
             this.principal(row.principal);
             const resource = this.resource(row.resource);
@@ -341,12 +358,14 @@ export class AccessWorld<P extends string = string, R extends string = string> {
      * resource config names (made outside the stack, such as a shared connection) is its own
      * account's: that account's administrators keep their rights over it whatever the row says.
      */
-    verdict(row: AccessRow<P, R>, decision: Decision): Verdict {
+    verdict(row: AccessRow, decision: Decision): Verdict {
         const principal = this.table.principals[row.principal];
         const resource = this.table.resources[row.resource];
         const allowAll = "stranger" in principal || ("role" in principal && principal.identity === "allow-all");
         const opened = "policy" in resource && resource.policy === "open";
-        const oneAccount = this.facts["pipeline account"] === this.facts["target account"];
+        // The row's target (or, for the pipeline account's rows, any target) shares the pipeline account.
+        const oneAccount = this.config.targets.some(t => (row.target === undefined || t.name === row.target) &&
+            t.account.accountId === this.config.pipelineAccount.accountId);
         const located = this.resource(row.resource);
         const sameAccount = this.principal(row.principal).account === located.account;
         if (decision === "Allowed" && sameAccount &&
@@ -365,28 +384,42 @@ export class AccessWorld<P extends string = string, R extends string = string> {
     }
 
     /** The URNs of the registered documents a row's decision depends on. */
-    uses(row: AccessRow<P, R>): string[] {
+    uses(row: AccessRow): string[] {
         const { identity } = this.principal(row.principal);
         const { policy } = this.resource(row.resource);
         return [...identity, ...(policy ? [policy] : [])].flatMap(ref => "urn" in ref ? [ref.urn] : []);
     }
 
     /** The simulator's decision on each action of a row, with `documents` as they stand. */
-    decide(row: AccessRow<P, R>): Promise<Decision[]> {
+    decide(row: AccessRow): Promise<Decision[]> {
         return Promise.all(actionsOf(row).map(action => this.decideOne(row, action)));
     }
 
-    private async decideOne(row: AccessRow<P, R>, action: string): Promise<Decision> {
+    /**
+     * With grants: organization, the organization of the principal and of the resource, as AWS adds
+     * them to every request: the stack's accounts are in the configured organization, a third
+     * account in another; a service principal has none.
+     */
+    private organization(principal: Located, resource: Located): Record<string, string> {
+        if (this.config.grants !== "organization") {
+            return {};
+        }
+        const of = (account: string) => account === THIRD_ACCOUNT ? THIRD_ORGANIZATION : this.config.organizationId!;
+        return { ...(principal.account ? { "aws:PrincipalOrgID": of(principal.account) } : {}), "aws:ResourceOrgID": of(resource.account) };
+    }
+
+    private async decideOne(row: AccessRow, action: string): Promise<Decision> {
         const principal = this.principal(row.principal);
         const resource = this.resource(row.resource);
-        const context = Object.fromEntries(Object.entries(row.context ?? {}).map(([k, v]) => [k, this.resolveText(v)]));
+        const context = { ...this.organization(principal, resource),
+            ...Object.fromEntries(Object.entries(row.context ?? {}).map(([k, v]) => [k, this.resolveText(v)])) };
         const { decision } = await simulate({
             principal: principal.arn,
             action,
             resource: resource.arn,
             resourceAccount: resource.account,
             context,
-            absentContextKeys: row.absent,
+            absentContextKeys: [...row.absent ?? [], ...this.config.grants === "organization" && !principal.account ? ["aws:PrincipalOrgID"] : []],
             identityPolicies: principal.identity.map(ref => this.document(ref, false)),
             resourcePolicy: resource.policy && this.document(resource.policy, /^sts:/.test(action)),
         });

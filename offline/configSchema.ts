@@ -122,7 +122,7 @@ function rows(shape: Record<string, z.ZodType>, prefix: string): string[] {
             // One group of rows per kind of block, each starting at the key that tells the kinds apart.
             return [row(`${prefix}${key}`, field), ...field.kinds.blocks.flatMap(kind => rows(fieldOf(kind).shape!, `${prefix}${key}.`))];
         }
-        // A list of blocks (the source's triggers): its blocks' keys as `list[].key`.
+        // A list of blocks (the targets, the source's triggers): its blocks' keys as `list[].key`.
         const listed = field.element && fieldOf(field.element).shape;
         return [row(`${prefix}${key}`, field), ...field.shape ? rows(field.shape, `${prefix}${key}.`) : [],
             ...listed ? rows(listed, `${prefix}${key}[].`) : []];

@@ -1,6 +1,7 @@
 import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { dnsSuffixOf, partitionOf } from "../components/policies/document";
+import { NAME_LIMITS } from "../stacks/nameLimits";
 
 /** Where a resource lands: the account and region of its provider. */
 export interface Placement {
@@ -18,6 +19,16 @@ interface Context extends Placement {
 }
 
 type Outputs = (c: Context) => { id: string; state?: Record<string, unknown> };
+
+/**
+ * The name Pulumi gives a resource the program does not name: its logical name, `-` and 7 random
+ * hex characters (here stable), the logical name cut where the type's name has a maximum length
+ * (load balancers and target groups: 32), as pulumi-aws's auto-naming does.
+ */
+function autoName(type: string, logical: string): string {
+    const max = Object.values(NAME_LIMITS).find(l => l.type === type && (l.field === "name" || l.field === "bucket"))?.max ?? Infinity;
+    return `${`${logical}-`.slice(0, max - 7)}${fakeId(logical, 7)}`;
+}
 
 /** A stable fake id: the same program gives the same ids, run after run. */
 function fakeId(seed: string, length = 8): string {
@@ -271,7 +282,7 @@ export class AccountMocks implements pulumi.runtime.Mocks {
         }
         const placement = this.placementFor(`${args.type} "${args.name}"`, args.provider ?? "");
         const physicalName = args.inputs.name ?? args.inputs.bucket ?? args.inputs.family ?? args.inputs.deploymentGroupName ??
-            `${args.name}-${fakeId(args.name, 7)}`;
+            autoName(args.type, args.name);
         const context = { ...placement, ...partitionAndDomain(placement.region), physicalName, inputs: args.inputs };
         const { id, state } = outputs(context);
         const full = { ...args.inputs, ...state };

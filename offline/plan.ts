@@ -1,5 +1,7 @@
+import { StackConfig } from "../stacks/config";
+import { providerName } from "../stacks/accounts";
 import { AccessRow, AccessWorld, actionsOf, configOf, Verdict } from "./access";
-import { ACCESS_TABLE } from "./accessTable";
+import { accessTable } from "./accessTable";
 import { evaluate, EvaluateOptions, Evaluation, RawConfig, Resource } from "./engine";
 import { Decision } from "./simulator";
 import { crossAccountWiring, Wire } from "./wiring";
@@ -35,11 +37,8 @@ const DETAILS: Record<string, (r: Resource) => string> = {
     "aws:codedeploy/deploymentGroup:DeploymentGroup": r =>
         `${r.inputs.deploymentGroupName}: ${r.inputs.deploymentStyle.deploymentType}, ${r.inputs.deploymentConfigName}, ` +
         `rollback on ${r.inputs.autoRollbackConfiguration.events.join(", ")}`,
-    "aws:codepipeline/pipeline:Pipeline": r => {
-        const deploy = r.inputs.stages.at(-1).actions[0];
-        return `${r.inputs.name}: ${r.inputs.stages.map((s: any) => s.name).join(" -> ")}; ${sourceWords(r)}; ` +
-            `artifacts under ${r.inputs.artifactStores[0].encryptionKey.id}; deploy runs as ${deploy.roleArn} in ${deploy.region}`;
-    },
+    "aws:codepipeline/pipeline:Pipeline": r => `${r.inputs.name}: ${r.inputs.stages.map((s: any) => s.name).join(" -> ")}; ` +
+        `${sourceWords(r)}; artifacts under ${r.inputs.artifactStores.map((s: any) => s.encryptionKey.id).join(", ")}`,
     // Created without the provider's credentials: a person completes the handshake once, in the console.
     "aws:codeconnections/connection:Connection": r => `${r.inputs.name}: ${r.inputs.providerType ?? "to the server of its host"}, ` +
         `${r.state.connectionStatus} until someone completes its handshake once in the console (Developer Tools > Settings > ` +
@@ -82,40 +81,79 @@ function tree(e: Evaluation, nodes: Resource[], prefix: string): string[] {
     });
 }
 
-function accounts(e: Evaluation): { side: string; account: string; region: string; role?: string; lines: string[] }[] {
+/** One section per account and region the stack touches (one provider each): the pipeline's first, then in path order. */
+function sections(e: Evaluation, config: StackConfig) {
     const root = e.resources.find(r => r.type === "pulumi:pulumi:Stack")!;
-    const config = configOf(e);
-    return ([["pipeline", config.pipelineAccount], ["target", config.targetAccount]] as const).map(([side, account]) => {
-        const top = e.resources.filter(r => r.parent === root.urn && r.account === account.accountId && r.type !== "pulumi:providers:aws");
-        return { side, account: account.accountId, region: config.region, role: account.provisioningRoleArn, lines: tree(e, top, "") };
+    const places = [{ account: config.pipelineAccount, region: config.region }, ...config.targets.flatMap(t =>
+        [{ account: config.pipelineAccount, region: t.region }, { account: t.account, region: t.region }])]
+        .filter((p, i, all) => all.findIndex(q => q.account.accountId === p.account.accountId && q.region === p.region) === i);
+    return places.map(({ account, region }) => {
+        const here = (r: Resource) => r.account === account.accountId && r.region === region;
+        const top = e.resources.filter(r => r.parent === root.urn && here(r) && r.type !== "pulumi:providers:aws");
+        const targets = config.targets.filter(t => t.account.accountId === account.accountId && t.region === region).map(t => t.name);
+        const pipeline = account.accountId === config.pipelineAccount.accountId;
+        return {
+            account: account.accountId, region, role: account.provisioningRoleArn, lines: tree(e, top, ""),
+            title: `${pipeline ? "Pipeline (tooling) account" : "Target account"} ${account.accountId}, ${region}` +
+                `${targets.length ? ` (target${targets.length > 1 ? "s" : ""} ${targets.join(", ")})` : ""}`,
+            provider: providerName(config, { accountId: account.accountId, region }),
+        };
+    });
+}
+
+/** What one action of the pipeline does, and where. */
+function action(a: any): string {
+    const variables = Object.fromEntries((a.configuration?.EnvironmentVariables ? JSON.parse(a.configuration.EnvironmentVariables) : [])
+        .map((v: { name: string; value: string }) => [v.name, v.value]));
+    switch (a.provider) {
+        case "CodeDeployToECS": return `deploy ${a.name} as ${a.roleArn} in ${a.region}`;
+        case "Manual": return "manual approval";
+        case "CodeCommit": return `source ${a.configuration.RepositoryName} ${a.configuration.BranchName}`;
+        case "CodeStarSourceConnection": return `source ${a.configuration.FullRepositoryId} ${a.configuration.BranchName}`;
+        default: return variables.RELEASE_TAG_PREFIX ? `tag the image ${variables.RELEASE_TAG_PREFIX}<build id>`
+            : variables.CHECK_URL ? `check ${variables.CHECK_URL}` : `build ${a.configuration.ProjectName}: one image for every target`;
+    }
+}
+
+/** The release path as the registered pipeline runs it: its stages in order; in a stage, the actions of one runOrder together. */
+function releasePath(e: Evaluation): string[] {
+    const pipeline = e.resources.find(r => r.type === "aws:codepipeline/pipeline:Pipeline")!;
+    return (pipeline.inputs.stages as any[]).map((stage, i) => {
+        const orders = [...new Set<number>(stage.actions.map((a: any) => a.runOrder ?? 1))].sort((a, b) => a - b);
+        const steps = orders.map(order => stage.actions.filter((a: any) => (a.runOrder ?? 1) === order).map(action).join(" | "));
+        return `  ${String(i + 1).padStart(2)}. ${stage.name}: ${steps.join(" -> ")}`;
     });
 }
 
 const wireSource = (w: Wire) => w.source ? `${short(w.source.type)} ${w.source.name}.arn` :
     w.value.endsWith(":root") ? "account root (narrowed to one role by aws:PrincipalArn)" : `${w.value} (from config)`;
 
-function wiringLines(sections: { side: string; account: string }[], wires: Wire[]): string[] {
-    return sections.flatMap(from => {
-        const to = sections.find(s => s !== from)!;
-        const own = wires.filter(w => w.fromAccount === from.account);
+/** The wires grouped by the pair of accounts they cross, in the order they first appear. */
+function wiringLines(config: StackConfig, wires: Wire[]): string[] {
+    const side = (account: string) => `${account === config.pipelineAccount.accountId ? "pipeline" : "target"} account ${account}`;
+    return [...new Set(wires.map(w => `${w.fromAccount} ${w.target.account}`))].flatMap(pair => {
+        const [from, to] = pair.split(" ");
+        const own = wires.filter(w => w.fromAccount === from && w.target.account === to);
         const width = Math.max(0, ...own.map(w => wireSource(w).length));
-        return [`  ${from.side} account ${from.account} -> ${to.side} account ${to.account}`,
+        return [`  ${side(from)} -> ${side(to)}`,
             ...own.map(w => `    ${wireSource(w).padEnd(width)}  ->  ${short(w.target.type)} ${w.target.name}.${w.path}`)];
     });
 }
 
 /** The plan of an evaluated stack: as text for the terminal, and as Markdown with a Mermaid diagram. */
 export function renderPlan(e: Evaluation, access: string[] = []): { text: string; markdown: string } {
-    const sections = accounts(e);
+    const config = configOf(e);
+    const places = sections(e, config);
     const wires = crossAccountWiring(e);
     const text = [
         `Plan for stack ${e.stack} (Pulumi.${e.stack}.yaml), evaluated offline: nothing is created.`, "",
-        ...sections.flatMap(s => [
-            `${s.side === "pipeline" ? "Pipeline (tooling) account" : "Target (deploy) account"} ${s.account}, ${s.region}` +
-            `${s.role ? `, provisioned as ${s.role}` : ", ambient credentials"}`,
+        "Release path (the pipeline's stages in order; in a stage, | runs in parallel and -> waits for success):",
+        ...releasePath(e), "",
+        ...places.flatMap(s => [
+            `${s.title}, provider ${s.provider}${s.role ? `, provisioned as ${s.role}` : ", ambient credentials"}`,
             ...s.lines, ""]),
         "Cross-account wiring (computed from the registered inputs):",
-        ...wiringLines(sections, wires),
+        ...wiringLines(config, wires),
         ...(access.length ? ["", "Who can do what (each request evaluated by the IAM policy simulator against the policies above):", ...access] : []),
         ...(e.warnings.length ? ["", "Warnings from the Pulumi runtime (pulumi up prints them too):", ...e.warnings.map(w => `  ${w}`)] : []),
     ].join("\n");
@@ -123,11 +161,10 @@ export function renderPlan(e: Evaluation, access: string[] = []): { text: string
     const node = (r: Resource) => ids.get(r.urn)!;
     const mermaid = [
         "```mermaid", "flowchart LR",
-        ...sections.flatMap(s => [
-            `  subgraph ${s.side}["${s.side} account ${s.account}"]`,
-            ...e.resources.filter(r => r.account === s.account && r.custom && wires.some(w => w.source === r || w.target === r))
+        ...places.map((s, i) => [`  subgraph s${i}["${s.title}"]`,
+            ...e.resources.filter(r => r.account === s.account && r.region === s.region && r.custom && wires.some(w => w.source === r || w.target === r))
                 .map(r => `    ${node(r)}["${short(r.type)} ${r.name}"]`),
-            "  end"]),
+            "  end"].join("\n")),
         ...[...new Set(wires.filter(w => w.source).map(w => `  ${node(w.source!)} -->|${w.path.split(/[.[]/)[0]}| ${node(w.target)}`))],
         "```",
     ].join("\n");
@@ -166,8 +203,10 @@ export async function planOf(e: Evaluation): Promise<Plan> {
 
 /** The access table's rows as this stack's policies decide them, computed, not copied. */
 export async function decideAccess(e: Evaluation): Promise<AccessResult[]> {
-    const world = new AccessWorld(ACCESS_TABLE, e, configOf(e));
-    return Promise.all(ACCESS_TABLE.rows.map(async row => {
+    const config = configOf(e);
+    const table = accessTable(config);
+    const world = new AccessWorld(table, e, config);
+    return Promise.all(table.rows.map(async row => {
         const absence = world.absence(row);
         if (absence) {
             return { row, absence, decisions: [] };
@@ -179,7 +218,7 @@ export async function decideAccess(e: Evaluation): Promise<AccessResult[]> {
 
 /** A placeholder of the table as words: `<artifact key>` is "the artifact key". */
 const named = (value: string) => {
-    const inner = value.replace(/^<(.*)>$/, "$1");
+    const inner = value.replace(/^<(.*)>$/, "$1").replace(/^targets\.\d+\.account\.accountId$/, "target's account");
     return inner === value || /^(another|a|an) /.test(inner) ? inner : `the ${inner}`;
 };
 const SERVICES: Record<string, string> = { s3: "S3", secretsmanager: "Secrets Manager" };
@@ -198,6 +237,11 @@ const CONTEXT_WORDS: [keys: string[], words: (value: (key: string) => string | u
     }],
     [["aws:SourceAccount"], v => { const account = v("aws:SourceAccount"); return account ? `for ${named(account)}` : "no source account"; }],
     [["iam:PassedToService"], v => `passed to ${v("iam:PassedToService")}`],
+    // A log delivery's source: its ARN's account, in words (the region is the row's target's).
+    [["aws:SourceArn"], v => {
+        const arn = v("aws:SourceArn");
+        return arn ? `delivering ${arn.split(":").pop()} of ${named(arn.split(":")[4])}` : "no source ARN";
+    }],
 ];
 
 export function contextWords(row: AccessRow): string {

@@ -2,7 +2,7 @@
 // access table and every policy statement of the prod stack, from the same data the tests
 // check. `npm run security-doc` rewrites it; a test fails when the committed file differs.
 import { actionsOf, stackConfig } from "./access";
-import { ACCESS_TABLE, MUTATION_EXCEPTIONS } from "./accessTable";
+import { accessTable, MUTATION_EXCEPTIONS } from "./accessTable";
 import { committedStacks, evaluate } from "./engine";
 import { asList, registeredPolicies } from "./policies";
 import { controlResults, DOCUMENTED_EXCEPTIONS } from "./securityHub";
@@ -16,12 +16,12 @@ const STACK = "prod";
 const cell = (text: string) => text.replace(/[|*]/g, "\\$&");
 const code = (text: string) => `\`${text}\``;
 
-function accessTable(): string[] {
+function accessTableLines(): string[] {
     const lines = [
         "| # | Principal | Action | Resource | Context | Expected | Why |",
         "|---|---|---|---|---|---|---|",
     ];
-    ACCESS_TABLE.rows.forEach((row, i) => {
+    accessTable(stackConfig(STACK)).rows.forEach((row, i) => {
         const context = [
             ...Object.entries(row.context ?? {}).map(([k, v]) => `${k}=${v}`),
             ...(row.absent ?? []).map(k => `${k} absent`),
@@ -37,10 +37,11 @@ async function statements(): Promise<string[]> {
     if (evaluation.error) {
         throw evaluation.error;
     }
-    const target = stackConfig(STACK).targetAccount.accountId;
+    const config = stackConfig(STACK);
     const lines = ["| Policy | Account | Sid | Effect | Actions |", "|---|---|---|---|---|"];
     for (const { kind, resource, document } of registeredPolicies(evaluation)) {
-        const side = resource.account === target ? "PROD" : "DEV";
+        const target = config.targets.find(t => t.account.accountId === resource.account);
+        const side = target ? `${target.name} (${resource.account})` : `DEV (${resource.account})`;
         for (const s of document.Statement as PolicyStatement[]) {
             lines.push(`| ${kind} of ${code(resource.name)} | ${side} | ${s.Sid} | ${s.Effect} | ${asList(s.Action).map(code).join(" ")} |`);
         }
@@ -83,7 +84,7 @@ export async function generatedSection(): Promise<string> {
         "",
         "Every row runs against the policies each committed stack registers (`tests/access.test.ts`).",
         "",
-        ...accessTable(),
+        ...accessTableLines(),
         "",
         `### Policy statements (stack \`${STACK}\`)`,
         "",

@@ -11,7 +11,7 @@ export interface Wire {
     path: string;
 }
 
-const ARN = /arn:[\w-]+:[\w-]*:[\w-]*:(\d{12}):[^"\s,\]}]+/g;
+const ARN = /arn:[\w-]+:[\w-]*:[\w-]*:(\d{12}):[^"\\\s,\]}]+/g;
 
 /** Every string in a value, with its path. */
 function strings(value: unknown, path: string): [string, string][] {
@@ -27,29 +27,35 @@ function strings(value: unknown, path: string): [string, string][] {
     return [];
 }
 
-/** Whether text names this ARN, or something below it (`bucket/*`): not a longer name that starts alike. */
-function mentions(text: string, arn: string): boolean {
-    const escaped = arn.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-    return new RegExp(`${escaped}(?![\\w+=,.@-])`).test(text);
-}
+/** A character an ARN's last name may hold: an ARN followed by one of these is a longer name that starts alike (…-task, …-task-execution). */
+const NAME_CHAR = /[\w+=,.@-]/;
+const ARN_TOKEN = /arn:[\w-]+:[\w-]*:[\w-]*:\d*:[^"\\\s,\]}]+/g;
 
 /**
  * The cross-account wiring, computed from what was registered: every ARN of one account that
- * appears in the inputs of a resource of the other, matched to the resource that outputs it.
+ * appears in the inputs of a resource of the other, matched to the resource that outputs it (the
+ * ARN itself, or something below it: `bucket/*`, a log group's streams), by looking each ARN a
+ * string holds up, and each of its shorter forms that end where a name ends.
  */
 export function crossAccountWiring(e: Evaluation): Wire[] {
-    const withArn = e.resources.filter(r => r.custom && typeof r.state.arn === "string");
+    const byArn = new Map<string, Resource>();
+    e.resources.filter(r => r.custom && typeof r.state.arn === "string").forEach(r => byArn.has(r.state.arn) || byArn.set(r.state.arn, r));
     const wires = new Map<string, Wire>();
     const add = (w: Wire) => wires.set(`${w.value} ${w.target.urn} ${w.path}`, w);
     for (const target of e.resources.filter(r => r.custom && r.account)) {
         for (const [path, text] of strings(target.inputs, "")) {
-            // Outputs of the other account's resources (S3 ARNs carry no account, so match them whole).
-            for (const source of withArn.filter(s => s.account !== target.account && mentions(text, s.state.arn))) {
-                add({ fromAccount: source.account!, source, value: source.state.arn, target, path });
+            for (const [token] of text.matchAll(ARN_TOKEN)) {
+                // Outputs of the other account's resources (S3 ARNs carry no account, so they are matched whole).
+                for (let end = token.indexOf(":", 4); end <= token.length; end++) {
+                    const source = (end === token.length || !NAME_CHAR.test(token[end])) && byArn.get(token.slice(0, end));
+                    if (source && source.account !== target.account) {
+                        add({ fromAccount: source.account!, source, value: source.state.arn, target, path });
+                    }
+                }
             }
             // ARNs of the other account that no resource here outputs: account roots, roles named in config.
             for (const [value, account] of text.matchAll(ARN)) {
-                if (account !== target.account && !withArn.some(s => s.state.arn === value)) {
+                if (account !== target.account && !byArn.has(value)) {
                     add({ fromAccount: account, value, target, path });
                 }
             }

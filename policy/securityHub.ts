@@ -437,8 +437,21 @@ const taskSetsNoPublicIps: FsbpControl = {
         : when(assignsPublicIp(r), v => v === true, r.type === SERVICE ? "the task sets of its deployments get public IPs" : "it assigns public IPs"),
 };
 
-/** A task definition's containers, or what the build renders (its project's environment). */
-const renders = (r: PolicyResource) => r.type === PROJECT && "TASK_FAMILY" in environmentOf(r);
+/** A build that renders task definitions: one per entry of DEPLOY_TARGETS in its project's environment. */
+const renders = (r: PolicyResource) => r.type === PROJECT && "DEPLOY_TARGETS" in environmentOf(r);
+/** The targets a build renders task definitions for, as DEPLOY_TARGETS lists them; none while the value is not known (a preview). */
+function rendered(r: PolicyResource): Record<string, any>[] {
+    const value = environmentOf(r).DEPLOY_TARGETS?.value;
+    try {
+        const targets = typeof value === "string" ? JSON.parse(value) : [];
+        return Array.isArray(targets) ? targets : [];
+    } catch {
+        return [];
+    }
+}
+/** Each rendered task definition that `bad` finds, as a failure. */
+const eachRendered = (bad: (t: Record<string, any>) => boolean, failure: string) => (r: PolicyResource) =>
+    rendered(r).filter(bad).map(t => `the task definition it renders in ${t.files?.taskDefinition} ${failure}`);
 const eachContainer = (check: (c: Record<string, any>) => string | undefined) => (r: PolicyResource) =>
     containers(r).map(check).filter((f): f is string => !!f);
 
@@ -468,24 +481,23 @@ const noHostNetwork = taskDefinitionRule("ECS.17", "ECS task definitions should 
 const readOnlyRoot: FsbpControl = {
     id: "ECS.5", title: "ECS containers should be limited to read-only access to root filesystems",
     checks: "every container of a task definition sets readonlyRootFilesystem: true, and so does every task definition a build " +
-        "renders (READONLY_ROOT_FILESYSTEM=true in the project's environment).",
+        "renders (each DEPLOY_TARGETS entry of the project's environment has readonlyRootFilesystem: true).",
     types: [TASK_DEFINITION, PROJECT],
     appliesTo: r => r.type !== PROJECT || renders(r),
     failures: r => r.type === PROJECT
-        ? when(environmentOf(r).READONLY_ROOT_FILESYSTEM?.value, v => v !== "true", "the task definitions it renders have a writable root file system")
+        ? eachRendered(t => t.readonlyRootFilesystem !== true, "has a writable root file system")(r)
         : eachContainer(c => c.readonlyRootFilesystem === true ? undefined : `container ${c.name} has a writable root file system`)(r),
 };
 
 const nonRootUser: FsbpControl = {
     id: "ECS.20", title: "ECS Task Definitions should configure non-root users in Linux container definitions",
     checks: "every container of a Linux task definition names a user that is not root, and so does every task definition a build " +
-        "renders (CONTAINER_USER in the project's environment).",
+        "renders (each DEPLOY_TARGETS entry's containerUser).",
     types: [TASK_DEFINITION, PROJECT],
     appliesTo: r => r.type !== PROJECT || renders(r),
     failures: r => {
         if (r.type === PROJECT) {
-            const user = environmentOf(r).CONTAINER_USER?.value;
-            return user === UNKNOWN ? [] : (typeof user !== "string" || user === "" || isRootUser(user)) ? ["the task definitions it renders run as root"] : [];
+            return eachRendered(t => typeof t.containerUser !== "string" || t.containerUser === "" || isRootUser(t.containerUser), "runs as root")(r);
         }
         const family = at(r, "runtimePlatform", "operatingSystemFamily");
         return family !== undefined && family !== "LINUX" ? [] : eachContainer(c =>

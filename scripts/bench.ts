@@ -3,6 +3,8 @@ import * as path from "path";
 
 const ROOT = path.resolve(__dirname, "../..");
 const RUNS = 5;
+/** Release paths of these lengths (offline/scale.ts: waves of ten over five accounts and three regions) are planned too. */
+const PATHS = [1, 3, 10, 50];
 
 function seconds(args: string[], command = process.execPath): number {
     const start = process.hrtime.bigint();
@@ -18,34 +20,67 @@ const PROPERTY_BATCH = ["-r", "ts-node/register", "tests/properties/fuzz.ts", "-
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
+/** `bench.js --path N`: what `npm run plan` does for prod's stack grown to a path of N targets, in this process. */
+async function planPath(n: number) {
+    Error.stackTraceLimit = 0;
+    const { evaluate, readStackConfig } = await import("../offline/engine");
+    const { planOf } = await import("../offline/plan");
+    const { scaledPath } = await import("../offline/scale");
+    const plan = await planOf(await evaluate("prod", scaledPath(readStackConfig("prod"), n)));
+    if (plan.exitCode !== 0 || plan.text.includes("EXPECTED")) {
+        throw new Error(`the path of ${n} targets did not plan cleanly:\n${plan.text.slice(0, 2000)}`);
+    }
+}
+
 /**
- * The offline plan and the property tests against the floor they cannot beat: Node loading the three Pulumi packages.
- * All are measured alternately in one run, so machine load affects them alike; the result
- * is a ratio, not a time.
+ * The offline plan, of the committed stacks and of release paths of 1 to 50 targets, and the
+ * property tests, against the floor they cannot beat: Node loading the three Pulumi packages.
+ * All are measured alternately in one run, so machine load affects them alike; the result is a
+ * ratio, not a time, and for the paths the cost of each added target.
  */
 function main() {
     const compile = seconds([require.resolve("typescript/bin/tsc"), "-p", "tsconfig.build.json"]);
     const baseline: number[] = [];
     const plans: Record<string, number[]> = { dev: [], prod: [] };
+    const paths = new Map<number, number[]>(PATHS.map(n => [n, []]));
     const properties: number[] = [];
     for (let i = 0; i < RUNS; i++) {
         baseline.push(seconds(["-e", "require('@pulumi/pulumi'); require('@pulumi/aws'); require('@pulumi/awsx')"]));
         for (const stack of Object.keys(plans)) {
             plans[stack].push(seconds([path.join(__dirname, "plan.js"), "--stack", stack]));
         }
+        for (const [n, times] of paths) {
+            times.push(seconds([__filename, "--path", String(n)]));
+        }
         properties.push(seconds(PROPERTY_BATCH));
     }
     const test = seconds(["test", "--silent"], "npm");
     const floor = median(baseline);
+    const row = (what: string, t: number) => console.log(`| ${what} | ${t.toFixed(2)} | ${(t / floor).toFixed(2)} |`);
     console.log(`| measurement (median of ${RUNS}, alternating) | seconds | ratio to require |`);
     console.log("| --- | --- | --- |");
-    console.log(`| node: require @pulumi/pulumi, @pulumi/aws, @pulumi/awsx | ${floor.toFixed(2)} | 1.00 |`);
+    row("node: require @pulumi/pulumi, @pulumi/aws, @pulumi/awsx", floor);
     for (const [stack, times] of Object.entries(plans)) {
-        console.log(`| npm run plan -- --stack ${stack} | ${median(times).toFixed(2)} | ${(median(times) / floor).toFixed(2)} |`);
+        row(`npm run plan -- --stack ${stack}`, median(times));
     }
-    console.log(`| property tests: 20 generated stacks evaluated and planned, one process | ${median(properties).toFixed(2)} | ${(median(properties) / floor).toFixed(2)} |`);
+    for (const [n, times] of paths) {
+        row(`plan of a release path of ${n} target${n === 1 ? "" : "s"}`, median(times));
+    }
+    row("property tests: 20 generated stacks evaluated and planned, one process", median(properties));
     console.log(`| compile at install (npm run build, once) | ${compile.toFixed(2)} | - |`);
-    console.log(`| npm test: type check and every test (once) | ${test.toFixed(2)} | ${(test / floor).toFixed(2)} |`);
+    row("npm test: type check and every test (once)", test);
+    const at = (n: number) => median(paths.get(n)!);
+    const early = (at(10) - at(1)) / 9;
+    const late = (at(50) - at(10)) / 40;
+    console.log(`\ncost of an added target: ${early.toFixed(3)} s from 1 to 10 targets, ${late.toFixed(3)} s from 10 to 50 ` +
+        `(${(late / early).toFixed(2)} times)`);
 }
 
-main();
+if (process.argv[2] === "--path") {
+    planPath(Number(process.argv[3])).catch(e => {
+        console.error(e instanceof Error ? e.message : e);
+        process.exit(1);
+    });
+} else {
+    main();
+}

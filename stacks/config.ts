@@ -11,6 +11,8 @@ import { isSupportedRegion, partitionOf, SUPPORTED_PARTITIONS } from "../compone
 import { isRootUser } from "../components/securityHub";
 import { keptNames } from "./names";
 import { ConfigError, isBlock, Path, problemLines, valueAt } from "./configIssues";
+import { oversizedPolicies } from "./limits";
+import { convertSingleTarget } from "./singleTarget";
 
 export { ConfigError, exampleOf, fieldOf, flow } from "./configIssues";
 
@@ -333,15 +335,56 @@ const ExistingTargetSchema = z.strictObject({
         taskFamily: "my-service", containerName: "app", containerPort: 8080 }],
 });
 
-const DeployTargetSchema = z.strictObject({
-    create: CreatedTargetSchema.optional().describe("An ECS blue/green target this program creates in the target account.")
+/** A target's, a wave's name: it names a stage, actions, roles, files and release tags. */
+const stageName = (what: string) => matching(/^[a-z](?:[a-z0-9-]{0,22}[a-z0-9])?$/,
+    `${what} (lowercase letters, digits and -, starting with a letter; at most 24)`);
+
+const CheckSchema = z.strictObject({
+    path: matching(/^\/[\x21-\x7e]{0,1023}$/, "an HTTP path starting with /").optional()
+        .describe("With create: GET this path of the target's applicationUrl.")
+        .meta({ examples: ["/health"], derivedDefault: "none: give url instead" }),
+    url: matching(/^https?:\/\/[\x21-\x7e]+$/, "an http:// or https:// URL").optional()
+        .describe("GET this URL (a created target's own domain, or an existing target's).")
+        .meta({ examples: ["https://staging.example.com/health"], derivedDefault: "none: give path instead" }),
+}).superRefine(exactlyOneOfPathAndUrl, ALWAYS).meta({ examples: [{ path: "/health" }] });
+
+/**
+ * Kept resources of a target with fixed names, adopted by their import ids (their names) instead
+ * of created: after `pulumi destroy` kept them, creating them again fails with "already exists".
+ */
+const TargetAdoptSchema = z.strictObject({
+    taskLogGroup: logGroupName().optional()
+        .describe("A created target's container log group: `/ecs/<taskFamily>`.")
+        .meta({ examples: ["/ecs/my-service"], derivedDefault: "none: create it" }),
+}).meta({ examples: [{ taskLogGroup: "/ecs/my-service" }] });
+
+const TargetSchema = z.strictObject({
+    name: stageName("a target name").describe("Unique in the path: it names the target's stage (without a wave), deploy action, " +
+        "roles (`<project>-<stack>-<name>-deploy`), build files (`taskdef-<name>.json`) and default service name.")
+        .meta({ examples: ["staging"] }),
+    account: AccountSchema.describe("The account the target runs in (several targets may share one, with one provisioning role)."),
+    region: z.enum(SUPPORTED_REGIONS).meta({ expected: "an AWS region name of the stack region's partition" }).optional()
+        .describe("The target's region; another region than the stack's gets its own artifact store there.")
+        .meta({ examples: ["eu-west-1"], derivedDefault: "the stack's `region`" }),
+    approval: yesNo().default(false).describe("A manual approval before this target (for a wave: before the wave).")
+        .meta({ examples: [true] }),
+    wave: stageName("a wave name").optional()
+        .describe("Consecutive targets with the same wave deploy in parallel, in one stage named after the wave, behind one approval.")
+        .meta({ examples: ["prod"], derivedDefault: "none: a stage of its own" }),
+    check: CheckSchema.optional().describe("A smoke test after the deploy: the next stage starts only when it answers 2xx or 3xx.")
+        .meta({ derivedDefault: "none: no check" }),
+    create: CreatedTargetSchema.optional().describe("An ECS blue/green target this program creates in the target's account.")
         .meta({ derivedDefault: "none: exactly one of create and existing" }),
     existing: ExistingTargetSchema.optional()
-        .describe("A CodeDeploy-for-ECS blue/green target made outside this program, in the target account.")
+        .describe("A CodeDeploy-for-ECS blue/green target made outside this program, in the target's account.")
         .meta({ derivedDefault: "none: exactly one of create and existing" }),
+    legacyNames: yesNo().default(false)
+        .describe("Keep the names and URNs a stack from before `targets` gave its one target (`<project>-<stack>-deploy`, " +
+            "logical names `target` and `deploy`): set on the converted target, at most one, never on a new one.")
+        .meta({ examples: [false] }),
+    adopt: TargetAdoptSchema.prefault({}).describe("After `pulumi destroy`: the target's kept resources to adopt instead of creating them."),
 }).superRefine(exactlyOneTarget, ALWAYS).meta({
-    expected: "a block with exactly one of create (a target this program makes) or existing (one made elsewhere)",
-    examples: [{ create: { serviceName: "my-service" } }],
+    examples: [{ name: "staging", account: { accountId: "555555555555" }, create: { serviceName: "my-service-staging" } }],
 });
 
 const ImagesSchema = z.strictObject({
@@ -349,8 +392,9 @@ const ImagesSchema = z.strictObject({
         .describe("The pipeline account's ECR repository that the build pushes to and the target pulls from.")
         .meta({ examples: ["my-service"], derivedDefault: "`<project>-<stack>`, lowercase" }),
     keep: wholeNumber(2, 1000, "images").default(30)
-        .describe("Released images the lifecycle policy keeps (each deployed image is tagged `release-...`): how far back a " +
-            "rollback can go. Builds never released expire after `artifactRetentionDays` + 3 days, however many there are.")
+        .describe("Released images the lifecycle policy keeps per stage of the path (each image a stage deploys is tagged " +
+            "`release...` for it): how far back that stage can roll back. Builds never released expire after `artifactRetentionDays` " +
+            "+ 3 days, however many there are.")
         .meta({ examples: [30] }),
 }).meta({ examples: [{ repositoryName: "my-service", keep: 30 }] });
 
@@ -368,39 +412,46 @@ const AdoptSchema = z.strictObject({
     buildLogGroup: logGroupName().optional()
         .describe("The build's log group: `/aws/codebuild/<project>-<stack>`.")
         .meta({ examples: ["/aws/codebuild/cross-account-pipeline-prod"], derivedDefault: "none: create it" }),
-    taskLogGroup: logGroupName().optional()
-        .describe("A created target's container log group: `/ecs/<taskFamily>`.")
-        .meta({ examples: ["/ecs/my-service"], derivedDefault: "none: create it" }),
-}).meta({ examples: [{ imageRepository: "my-service", taskLogGroup: "/ecs/my-service" }] });
+}).meta({ examples: [{ imageRepository: "my-service", buildLogGroup: "/aws/codebuild/cross-account-pipeline-prod" }] });
 
 /** The project's config namespace: every key a stack file may set under `cross-account-pipeline:`. */
 const ConfigShape = z.strictObject({
     region: z.enum(SUPPORTED_REGIONS)
         .meta({ expected: "an AWS region name" })
-        .describe(`The one region of both accounts: a region of the ${SUPPORTED_PARTITIONS.join(", ")} partition.`).meta({ examples: ["ap-northeast-2"] }),
+        .describe(`The pipeline's region (and its targets' unless they name another): a region of the ${SUPPORTED_PARTITIONS.join(", ")} ` +
+            "partition.").meta({ examples: ["ap-northeast-2"] }),
     pipelineAccount: AccountSchema.describe("The tooling account: source, build, pipeline, artifacts, images."),
-    targetAccount: AccountSchema.describe("The account the pipeline deploys into (PROD; staging in a rehearsal stack).")
-        .meta({ examples: [{ accountId: "222222222222", provisioningRoleArn: "arn:aws:iam::222222222222:role/pulumi-provisioner" }] }),
+    targets: z.array(TargetSchema).min(1).meta({ expected: "a list of at least one target" })
+        .describe("The release path, in order: each build deploys to these targets one stage after the other (a wave's together).")
+        .meta({ examples: [[{ name: "staging", account: { accountId: "555555555555" }, create: { serviceName: "my-service-staging" } },
+            { name: "prod", account: { accountId: "222222222222" }, approval: true, create: { serviceName: "my-service" } }]] }),
     allowSameAccount: yesNo().default(false)
-        .describe("Allow one account on both sides (a one-account sandbox).").meta({ examples: [false] }),
+        .describe("Allow targets in the pipeline account (a one-account sandbox).").meta({ examples: [false] }),
     source: SourceSchema.describe("The repository the pipeline builds from: CodeCommit, or GitHub, GitLab or Bitbucket through CodeConnections."),
     build: BuildSchema.prefault({}).describe("The CodeBuild project that builds the source."),
-    manualApproval: yesNo().default(true).describe("A manual approval gates the deploy.").meta({ examples: [true] }),
-    deployTarget: DeployTargetSchema.describe("Where the pipeline deploys: exactly one of create and existing."),
     images: ImagesSchema.prefault({}).describe("The image repository in the pipeline account."),
+    grants: z.enum(["roles", "organization"]).meta({ expected: "roles (name each role) or organization (any role of the path's names in the organization)" })
+        .default("roles")
+        .describe("How the artifact stores, the image repository and the pipeline role admit the targets' roles: by their ARNs, " +
+            "or (when the lists outgrow AWS's policy size limits) by `aws:PrincipalOrgID` plus the role-name pattern.")
+        .meta({ examples: ["roles"] }),
+    organizationId: matching(/^o-[a-z0-9]{10,32}$/, "an AWS Organizations id").optional()
+        .describe("With grants: organization, the organization every account of the path belongs to.")
+        .meta({ examples: ["o-a1b2c3d4e5"], derivedDefault: "none" }),
     artifactRetentionDays: wholeNumber(MIN_ARTIFACT_RETENTION_DAYS, 3650, "days").default(30)
         .describe(`Days after which artifacts (and their old versions) expire; at least ${MIN_ARTIFACT_RETENTION_DAYS}, ` +
             "as a manual approval may hold artifacts 7 days and a rollback of the next release needs them too.")
         .meta({ examples: [30] }),
     retainOnDelete: yesNo().default(true)
-        .describe("Keep the source repository, key, artifact bucket, image repository, log groups and a created target's " +
-            "network log bucket (and the buckets' and repository's guards) when they leave the stack.")
+        .describe("Keep the source repository, keys, artifact buckets, image repository, log groups and created targets' " +
+            "network log buckets (and the buckets' and repository's guards) when they leave the stack.")
         .meta({ examples: [true] }),
     adopt: AdoptSchema.prefault({})
         .describe("After `pulumi destroy`: kept resources to adopt (Pulumi's `import`, by name) instead of creating them again."),
 });
-export const ConfigSchema = ConfigShape.superRefine(twoAccounts, ALWAYS).superRefine(targetResourcesInTargetAccount, ALWAYS)
-    .superRefine(rolesInRegionPartition, ALWAYS).superRefine(connectionUsableFromPipelineAccount, ALWAYS);
+export const ConfigSchema = ConfigShape.superRefine(targetAccounts, ALWAYS).superRefine(targetResourcesInTargetAccount, ALWAYS)
+    .superRefine(rolesInRegionPartition, ALWAYS).superRefine(releasePath, ALWAYS).superRefine(organizationGrants, ALWAYS)
+    .superRefine(connectionUsableFromPipelineAccount, ALWAYS);
 
 // Reading: derived defaults, the parse, the engine's config.
 
@@ -408,10 +459,12 @@ export const ConfigSchema = ConfigShape.superRefine(twoAccounts, ALWAYS).superRe
 export type StackConfig = ReturnType<typeof withDerivedDefaults>;
 /** An AWS account that this program provisions into. */
 export type AccountConfig = StackConfig["pipelineAccount"];
+/** One target of the release path. */
+export type TargetConfig = StackConfig["targets"][number];
+/** An existing CodeDeploy-for-ECS blue/green target, made outside this program. */
+export type ExistingTargetConfig = NonNullable<TargetConfig["existing"]>;
 /** A source through CodeConnections: GitHub, GitLab, Bitbucket or a server of the user's own. */
 export type ConnectionSourceConfig = Exclude<StackConfig["source"], { provider: "CodeCommit" }>;
-/** An existing CodeDeploy-for-ECS blue/green target in the target account, made outside this program. */
-export type ExistingTargetConfig = NonNullable<StackConfig["deployTarget"]["existing"]>;
 
 /** The defaults that depend on other keys or on the project and stack (the schema's `derivedDefault`s). */
 function withDerivedDefaults(project: string, stack: string, c: z.output<typeof ConfigSchema>) {
@@ -420,24 +473,23 @@ function withDerivedDefaults(project: string, stack: string, c: z.output<typeof 
         project,
         stack,
         ...c,
-        deployTarget: deployTarget(c.deployTarget, prefix),
+        targets: c.targets.map(t => ({ ...t, region: t.region ?? c.region, ...deployTarget(t, t.legacyNames ? prefix : `${prefix}-${t.name}`) })),
         images: { ...c.images, repositoryName: c.images.repositoryName ?? prefix.toLowerCase() },
     };
 }
 
-function deployTarget({ create, existing }: z.output<typeof DeployTargetSchema>, prefix: string) {
+/** A target's create or existing block with its defaults: a created one's service is `serviceName` by default. */
+function deployTarget({ create, existing }: z.output<typeof TargetSchema>, serviceName: string) {
     if (existing) {
         return { create: undefined, existing: { ...existing, logGroupName: existing.logGroupName ?? `/ecs/${existing.taskFamily}` } };
     }
-    const t = create!;
-    const serviceName = t.serviceName ?? prefix;
+    const t = { ...create!, serviceName: create!.serviceName ?? serviceName };
     const { vpcId, publicSubnetIds, privateSubnetIds, ...network } = t.network;
     return {
         existing: undefined,
         create: {
             ...t,
-            serviceName,
-            taskFamily: t.taskFamily ?? serviceName,
+            taskFamily: t.taskFamily ?? t.serviceName,
             productionPort: t.productionPort ?? (t.certificateArn ? 443 : 80),
             network: {
                 ...network,
@@ -451,12 +503,24 @@ function deployTarget({ create, existing }: z.output<typeof DeployTargetSchema>,
  * Validates raw config (the project's namespace, keys without the `project:` prefix) for one
  * stack. Pure: tests call it with plain objects. Throws a ConfigError listing every problem.
  * `otherKeys` are the stack's keys of other namespaces: one that looks like a missing key of
- * ours (`aws:region`) is named in that key's problem.
+ * ours (`aws:region`) is named in that key's problem. A stack file of the single-target shape
+ * (before `targets`) is refused with its conversion: the lines say which keys, the block below
+ * them what to write instead, and the other problems are those of the converted file.
  */
 export function parseConfig(project: string, stack: string, raw: Record<string, unknown>, otherKeys: string[] = []): StackConfig {
-    const result = ConfigSchema.superRefine(adoptedNames(project, stack), ALWAYS).safeParse(raw);
+    const file = `Pulumi.${stack}.yaml`;
+    const old = convertSingleTarget(project, stack, raw);
+    const input = old?.converted ?? raw;
+    const result = ConfigSchema.superRefine(adoptedNames(project, stack), ALWAYS).superRefine(policySizes(project, stack), ALWAYS)
+        .safeParse(input);
+    const problems = result.success ? [] : problemLines(file, project, ConfigShape, result.error.issues, input, otherKeys);
+    if (old) {
+        throw new ConfigError([...old.keys.map(key => `${file}: ${project}:${key}: expected the targets list, which replaced ` +
+            `targetAccount, deployTarget and manualApproval; found the single-target key; for example the targets block below`),
+        ...problems], old.block);
+    }
     if (!result.success) {
-        throw new ConfigError(problemLines(`Pulumi.${stack}.yaml`, project, ConfigShape, result.error.issues, raw, otherKeys));
+        throw new ConfigError(problems);
     }
     return withDerivedDefaults(project, stack, result.data);
 }
@@ -524,34 +588,68 @@ function roleInOwnAccount(a: { accountId: string; provisioningRoleArn?: string }
 
 type Config = z.output<typeof ConfigShape>;
 
-function twoAccounts(c: Config, ctx: Ctx) {
-    if (valid(ctx, ["pipelineAccount", "accountId"], ["targetAccount", "accountId"], ["allowSameAccount"]) &&
-        !c.allowSameAccount && c.pipelineAccount.accountId === c.targetAccount.accountId) {
-        problem(ctx, ["targetAccount", "accountId"],
-            "an account other than pipelineAccount.accountId (or set allowSameAccount: true for a one-account sandbox)",
-            '"222222222222"');
+/** The targets that parsed, with their index: rules about targets skip a list that is not one. */
+const targetsOf = (c: Config) => isBlock(c) && Array.isArray(c.targets)
+    ? c.targets.map((t, i) => ({ t, i, at: (...path: Path) => ["targets", i, ...path] as Path })).filter(({ t }) => isBlock(t))
+    : [];
+
+/**
+ * Targets in another account than the pipeline's (unless allowSameAccount), and one provisioning
+ * role per account: the stack has one provider per account and region, which assumes one role.
+ */
+function targetAccounts(c: Config, ctx: Ctx) {
+    const roles = new Map<string, { role?: string; key: string }>();
+    if (valid(ctx, ["pipelineAccount"])) {
+        roles.set(c.pipelineAccount.accountId, { role: c.pipelineAccount.provisioningRoleArn, key: "pipelineAccount" });
+    }
+    for (const { t, i, at } of targetsOf(c).filter(({ at }) => valid(ctx, at("account")))) {
+        const { accountId, provisioningRoleArn } = t.account;
+        if (valid(ctx, ["pipelineAccount", "accountId"], ["allowSameAccount"]) && !c.allowSameAccount &&
+            accountId === c.pipelineAccount.accountId) {
+            problem(ctx, at("account", "accountId"),
+                "an account other than pipelineAccount.accountId (or set allowSameAccount: true for a one-account sandbox)",
+                '"222222222222"');
+        }
+        const first = roles.get(accountId);
+        if (first && first.role !== provisioningRoleArn && (accountId !== c.pipelineAccount?.accountId || c.allowSameAccount)) {
+            problem(ctx, at("account", "provisioningRoleArn"), `the provisioning role ${first.key} names for account ${accountId} ` +
+                "(the stack has one provider per account and region)", first.role ?? "(leave it out, as there)");
+        }
+        roles.set(accountId, first ?? { role: provisioningRoleArn, key: `targets[${i}].account` });
     }
 }
 
-/** An existing target's roles are the target account's; a certificate is the target account's, in the stack's region. */
+/**
+ * An existing target's roles are its account's; a certificate is its account's, in its region;
+ * its region is one of the stack region's partition (one partition: one set of ARNs and accounts).
+ */
 function targetResourcesInTargetAccount(c: Config, ctx: Ctx) {
-    if (!valid(ctx, ["targetAccount", "accountId"], ["region"])) {
+    if (!valid(ctx, ["region"])) {
         return;
     }
-    const account = c.targetAccount.accountId;
-    for (const key of ["taskRoleArn", "executionRoleArn"] as const) {
-        const path = ["deployTarget", "existing", key];
-        const arn = valid(ctx, path) ? c.deployTarget.existing?.[key] : undefined;
-        if (arn && arnAccount(arn) !== account) {
-            problem(ctx, path, `a role in the target account ${account}`, `arn:aws:iam::${account}:role/my-service-task`);
-        }
-    }
-    const path = ["deployTarget", "create", "certificateArn"];
-    const certificate = valid(ctx, path) ? c.deployTarget.create?.certificateArn : undefined;
     const partition = partitionOf(c.region);
-    if (certificate && certificate.split(":").slice(1, 5).join(":") !== `${partition}:acm:${c.region}:${account}`) {
-        problem(ctx, path, `an ACM certificate ARN in the target account ${account} and the region ${c.region}`,
-            `arn:${partition}:acm:${c.region}:${account}:certificate/0a1b2c3d-...`);
+    for (const { t, at } of targetsOf(c).filter(({ at }) => valid(ctx, at("account", "accountId"), at("region")))) {
+        const account = t.account.accountId;
+        const region = t.region ?? c.region;
+        if (partitionOf(region) !== partition) {
+            problem(ctx, at("region"), `a region of the ${partition} partition, the stack region ${c.region}'s`, c.region, "value");
+            continue;
+        }
+        for (const key of ["taskRoleArn", "executionRoleArn"] as const) {
+            const arn = valid(ctx, at("existing", key)) ? t.existing?.[key] : undefined;
+            if (arn && arnAccount(arn) !== account) {
+                problem(ctx, at("existing", key), `a role in the target account ${account}`, `arn:aws:iam::${account}:role/my-service-task`);
+            }
+        }
+        const certificate = valid(ctx, at("create", "certificateArn")) ? t.create?.certificateArn : undefined;
+        if (certificate && certificate.split(":").slice(1, 5).join(":") !== `${partition}:acm:${region}:${account}`) {
+            problem(ctx, at("create", "certificateArn"), `an ACM certificate ARN in the target account ${account} and the region ${region}`,
+                `arn:${partition}:acm:${region}:${account}:certificate/0a1b2c3d-...`);
+        }
+        if (t.check?.path && !t.create && valid(ctx, at("check"))) {
+            problem(ctx, at("check", "path"), "with existing, a url (the program knows no address of a target it did not make)",
+                "https://my-service.example.com/health");
+        }
     }
 }
 
@@ -561,13 +659,110 @@ function rolesInRegionPartition(c: Config, ctx: Ctx) {
         return;
     }
     const partition = partitionOf(c.region);
-    const roles: Path[] = [["pipelineAccount", "provisioningRoleArn"], ["targetAccount", "provisioningRoleArn"],
-        ["deployTarget", "existing", "taskRoleArn"], ["deployTarget", "existing", "executionRoleArn"]];
+    const roles: Path[] = [["pipelineAccount", "provisioningRoleArn"], ...targetsOf(c).flatMap(({ at }) =>
+        [at("account", "provisioningRoleArn"), at("existing", "taskRoleArn"), at("existing", "executionRoleArn")])];
     for (const path of roles.filter(p => valid(ctx, p))) {
         const arn = valueAt(c, path);
         if (typeof arn === "string" && arn.split(":")[1] !== partition) {
             problem(ctx, path, `an ARN of the ${partition} partition, the region ${c.region}'s`, arn.replace(/^arn:[^:]+:/, `arn:${partition}:`));
         }
+    }
+}
+
+/** CodePipeline's limits (https://docs.aws.amazon.com/codepipeline/latest/userguide/limits.html): stages per pipeline, actions per stage. */
+export const MAX_STAGES = 50;
+export const MAX_ACTIONS_PER_STAGE = 50;
+/** Stage names the pipeline itself uses before the targets' stages. */
+const RESERVED_STAGES = ["source", "build"];
+
+/**
+ * The path as a pipeline: unique target names; a wave's targets consecutive; stage names (waves,
+ * and targets without one) unique and not Source or Build; at most one target with legacy names;
+ * no physical name twice in one account and region; within CodePipeline's limits.
+ */
+function releasePath(c: Config, ctx: Ctx) {
+    const targets = targetsOf(c);
+    const named = new Map<string, number>();
+    for (const { t, i, at } of targets.filter(({ at }) => valid(ctx, at("name")))) {
+        if (named.has(t.name)) {
+            problem(ctx, at("name"), `a name no other target has (targets[${named.get(t.name)}] is ${t.name})`, `${t.name}-2`);
+        }
+        named.set(t.name, named.get(t.name) ?? i);
+    }
+    const stages = pipelineStages(targets.filter(({ at }) => valid(ctx, at("name"), at("wave"))).map(({ t, i }) => ({ ...t, i })));
+    stages.forEach((stage, s) => {
+        const at = (...path: Path) => ["targets", stage.targets[0].i, ...path] as Path;
+        const earlier = stages.slice(0, s);
+        if (stage.wave && earlier.some(o => o.wave === stage.wave)) {
+            problem(ctx, at("wave"), `the wave's targets one after the other (other targets split wave ${stage.wave})`, `${stage.wave}-2`);
+        } else if (RESERVED_STAGES.includes(stage.name) || earlier.some(o => o.name === stage.name && (o.wave || stage.wave))) {
+            problem(ctx, at(stage.wave ? "wave" : "name"), `a stage name other than ${[...RESERVED_STAGES, ...earlier.map(o => o.name)].join(", ")} ` +
+                "(a wave is a stage named after it)", `${stage.name}-2`);
+        }
+        if (stage.actions > MAX_ACTIONS_PER_STAGE) {
+            problem(ctx, at("wave"), `at most ${MAX_ACTIONS_PER_STAGE} actions in a stage, CodePipeline's limit (the wave ${stage.name} ` +
+                `has ${stage.actions}: its approval, markers, deploys and checks); split it into two waves`, `${stage.name}-2`);
+        }
+    });
+    if (stages.length + RESERVED_STAGES.length > MAX_STAGES) {
+        problem(ctx, ["targets"], `at most ${MAX_STAGES - RESERVED_STAGES.length} stages of targets (CodePipeline allows ${MAX_STAGES} ` +
+            `stages, Source and Build included; found ${stages.length}): deploy targets together in waves`, "wave: prod");
+    }
+    const legacy = targets.filter(({ t }) => t.legacyNames === true);
+    legacy.slice(1).forEach(({ at }) => problem(ctx, at("legacyNames"), `legacyNames on one target at most (targets[${legacy[0].i}] has it)`, "false"));
+    const claimed = new Map<string, number>();
+    for (const { t, i, at } of targets.filter(({ at }) => valid(ctx, at("account", "accountId"), at("region"), at("create"), at("existing")))) {
+        const where = `account ${t.account.accountId} and ${t.region ?? c.region}`;
+        const claims: [Path, string | undefined][] = t.create
+            ? [[at("create", "serviceName"), t.create.serviceName && `the service ${t.create.serviceName}`],
+                [at("create", "taskFamily"), (t.create.taskFamily ?? t.create.serviceName) && `the family ${t.create.taskFamily ?? t.create.serviceName}`]]
+            : [[at("existing", "deploymentGroupName"), t.existing && `the group ${t.existing.applicationName}/${t.existing.deploymentGroupName}`]];
+        for (const [path, claim] of claims.filter(([, claim]) => claim !== undefined)) {
+            const other = claimed.get(`${where}: ${claim}`);
+            if (other !== undefined) {
+                problem(ctx, path, `a name of its own in ${where} (targets[${other}] has ${claim})`, "my-service-2");
+            }
+            claimed.set(`${where}: ${claim}`, other ?? i);
+        }
+    }
+}
+
+/** The pipeline's stages after Build: consecutive targets of one wave share one; each target without a wave has its own. */
+export function pipelineStages<T extends { name: string; wave?: string; approval?: boolean; check?: object }>(targets: T[]) {
+    const stages: { name: string; wave?: string; targets: T[]; actions: number }[] = [];
+    for (const t of targets) {
+        const last = stages[stages.length - 1];
+        if (t.wave !== undefined && last?.wave === t.wave) {
+            last.targets.push(t);
+        } else {
+            stages.push({ name: t.wave ?? t.name, wave: t.wave, targets: [t], actions: 0 });
+        }
+    }
+    // The approval (when a target asks for it), the release marker (and a wave's attempt marker), each deploy and each check.
+    stages.forEach(s => {
+        s.actions = (s.targets.some(t => t.approval) ? 1 : 0) + (s.targets.length > 1 ? 2 : 1) + s.targets.length + s.targets.filter(t => t.check).length;
+    });
+    return stages;
+}
+
+/** grants: organization needs the organization's id; the id means nothing without it. */
+function organizationGrants(c: Config, ctx: Ctx) {
+    if (!valid(ctx, ["grants"], ["organizationId"])) {
+        return;
+    }
+    if (c.grants === "organization" && !c.organizationId) {
+        problem(ctx, ["organizationId"], "with grants: organization, the organization's id", "o-a1b2c3d4e5");
+    }
+    if (c.grants !== "organization" && c.organizationId) {
+        problem(ctx, ["grants"], "organization, with organizationId (or leave organizationId out)", "organization");
+    }
+    // The organization's pattern admits a role of the pipeline account to every store and repository by itself (one
+    // account: no second policy to agree); a sandbox target names its roles.
+    const sandbox = valid(ctx, ["pipelineAccount", "accountId"]) ? targetsOf(c).find(({ t, at }) => valid(ctx, at("account", "accountId")) &&
+        t.account.accountId === c.pipelineAccount.accountId) : undefined;
+    if (c.grants === "organization" && sandbox) {
+        problem(ctx, ["grants"], `roles while a target is in the pipeline account (targets[${sandbox.i}]): an organization-wide grant ` +
+            "would let its roles use every region's store", "roles");
     }
 }
 
@@ -577,33 +772,61 @@ function rolesInRegionPartition(c: Config, ctx: Ctx) {
  */
 function adoptedNames(project: string, stack: string) {
     return (c: Config, ctx: Ctx) => {
-        const oneTarget = isBlock(c.deployTarget) && (c.deployTarget.create === undefined) !== (c.deployTarget.existing === undefined);
-        if (!isBlock(c.adopt) || Object.keys(c.adopt).length === 0 || !oneTarget || !valid(ctx, ["source"], ["images"], ["deployTarget"])) {
+        const asked: { path: Path; key: string; id: unknown; target?: string }[] = [
+            ...Object.entries(isBlock(c.adopt) ? c.adopt : {}).map(([key, id]) => ({ path: ["adopt", key], key, id })),
+            ...targetsOf(c).flatMap(({ t, at }) => Object.entries(isBlock(t.adopt) ? t.adopt : {})
+                .map(([key, id]) => ({ path: at("adopt", key), key, id, target: t.name })))].filter(a => a.id !== undefined);
+        if (asked.length === 0 || !valid(ctx, ["source"], ["images"], ["targets"])) {
             return;
         }
-        const names = keptNames(withDerivedDefaults(project, stack, c));
-        for (const [key, id] of Object.entries(c.adopt) as [keyof typeof names, string | undefined][]) {
-            const name = names[key];
-            if (id === undefined || !valid(ctx, ["adopt", key])) {
-                continue;
-            }
+        const names = keptNames(withDerivedDefaults(project, stack, c as z.output<typeof ConfigSchema>));
+        for (const { path, key, id, target } of asked.filter(a => valid(ctx, a.path))) {
+            const name = target === undefined ? names[key as "sourceRepository"] : names.taskLogGroups[target];
             if (name === undefined) {
                 const lookedUp = c.source.provider === "CodeCommit"
                     ? "no key: with source.create false the repository is looked up, never created"
                     : `no key: a ${c.source.provider} source has no CodeCommit repository`;
-                problem(ctx, ["adopt", key], key === "sourceRepository" ? lookedUp
-                    : "no key: with deployTarget.existing the stack creates no container log group", `(remove adopt.${key})`);
+                problem(ctx, path, key === "sourceRepository" ? lookedUp
+                    : "no key: with existing the stack creates no container log group", `(remove adopt.${key})`);
             } else if (id !== name) {
-                problem(ctx, ["adopt", key], `the name this stack gives it, ${name}`, name);
+                problem(ctx, path, `the name this stack gives it, ${name}`, name);
             }
         }
     };
 }
 
+/**
+ * Resource and inline policies stay within AWS's size limits, computed on the documents the
+ * program would register (stacks/limits.ts). A list that outgrows one names the opt-in
+ * organization-wide grant; the program never switches by itself.
+ */
+function policySizes(project: string, stack: string) {
+    return (c: Config, ctx: Ctx) => {
+        if (ctx.issues.length === 0) {
+            for (const { document, size, limit, grants } of oversizedPolicies(withDerivedDefaults(project, stack, c as z.output<typeof ConfigSchema>))) {
+                const remedy = grants && c.grants !== "organization"
+                    ? ["grants", "grant by organization instead (grants: organization, with organizationId)", "organization"]
+                    : ["targets", "fewer targets in one stack (split the path into two stacks)", "[ ...fewer targets ]"];
+                problem(ctx, [remedy[0]], `policies within AWS's size limits: the ${document} would have ${size} characters, over ${limit}; ` +
+                    remedy[1], remedy[2]);
+            }
+        }
+    };
+}
+
+/** Exactly one of create and existing: with both, the problem is the second block (and what is wrong inside it is beside the point). */
 function exactlyOneTarget(t: { create?: object; existing?: object }, ctx: Ctx) {
-    if (isBlock(t) && (t.create === undefined) === (t.existing === undefined)) {
-        problem(ctx, [], "a block with exactly one of create (a target this program makes) or existing (one made elsewhere)",
-            "deployTarget: { create: { serviceName: my-service } }", "supersedes");
+    const expected = "a target with exactly one of create (a target this program makes) or existing (one made elsewhere)";
+    if (isBlock(t) && t.create !== undefined && t.existing !== undefined) {
+        problem(ctx, ["existing"], expected, "(remove existing, or create)", "supersedes");
+    } else if (isBlock(t) && t.create === undefined && t.existing === undefined) {
+        problem(ctx, [], expected, "{ name: prod, account: { accountId: \"222222222222\" }, create: { serviceName: my-service } }");
+    }
+}
+
+function exactlyOneOfPathAndUrl(check: { path?: string; url?: string }, ctx: Ctx) {
+    if (isBlock(check) && (check.path === undefined) === (check.url === undefined)) {
+        problem(ctx, [], "a block with exactly one of path (of a created target's URL) and url", "{ path: /health }");
     }
 }
 

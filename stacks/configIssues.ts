@@ -8,11 +8,11 @@ import { z } from "zod";
 
 export type Path = (string | number)[];
 
-/** Raised for bad stack configuration: one line per problem, no stack trace. */
+/** Raised for bad stack configuration: one line per problem, then what to write instead if there is more to say; no stack trace. */
 export class ConfigError extends pulumi.RunError {
-    constructor(readonly problems: string[]) {
+    constructor(readonly problems: string[], readonly detail?: string) {
         super(`invalid stack configuration (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` +
-            problems.map(p => `  - ${p}`).join("\n"));
+            problems.map(p => `  - ${p}`).join("\n") + (detail ? `\n${detail}` : ""));
     }
 }
 
@@ -37,7 +37,7 @@ interface Problem {
 
 /** One issue's problems: usually one; an unknown key each, a missing block its missing keys. */
 function problemsOf(root: z.ZodType, issue: z.core.$ZodIssue, raw: Record<string, unknown>, otherKeys: string[]): Problem[] {
-    // A plain value in a list is reported at the list, as it is written on one line; a block in a list at itself.
+    // A plain value in a list is reported at the list, as it is written on one line; a block in a list (a target) at itself.
     const inList = typeof issue.path[issue.path.length - 1] === "number" &&
         !fieldOf(fieldAt(root, issue.path.slice(0, -1) as Path, raw).element ?? z.never()).shape;
     const path = (inList ? issue.path.slice(0, -1) : issue.path) as Path;

@@ -19,6 +19,8 @@ export interface NameLimit {
     pattern: RegExp;
     /** Only lowercase letters. */
     lowercase?: boolean;
+    /** A name resources of the type may share in one account and region (a container's, within its task definition). */
+    shared?: boolean;
     /** The AWS documentation that states the limit. */
     doc: string;
 }
@@ -90,7 +92,7 @@ export const NAME_LIMITS = {
         doc: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RegisterTaskDefinition.html",
     },
     ecsContainer: {
-        type: "aws:ecs/taskDefinition:TaskDefinition", field: "containerDefinitions[].name", min: 1, max: 255, chars: /[\w-]/, pattern: /^[\w-]+$/,
+        type: "aws:ecs/taskDefinition:TaskDefinition", field: "containerDefinitions[].name", min: 1, max: 255, chars: /[\w-]/, pattern: /^[\w-]+$/, shared: true,
         read: state => json(state.containerDefinitions).map((c: { name?: string }) => c.name),
         doc: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_ContainerDefinition.html",
     },

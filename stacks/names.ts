@@ -1,5 +1,6 @@
 import * as crypto from "crypto";
-import { StackConfig } from "./config";
+import { RELEASE_TAG_PREFIX } from "../components/buildspec";
+import { pipelineStages, StackConfig, TargetConfig } from "./config";
 import { NAME_LIMITS, NameLimit, nameProblem } from "./nameLimits";
 
 /** A name in parts: only `body` (made of project and stack names, or taken from config) is cleaned and cut. */
@@ -56,34 +57,67 @@ export function roleSessionName(config: Pick<StackConfig, "project" | "stack">):
 /**
  * Every physical name the program derives, fitted to AWS's limits. Role names are known from
  * config before anything exists, so each account's policies can name the other's roles (no
- * cycle between the accounts); the execution role's is in the image repository's policy.
+ * cycle between the accounts); the execution roles' are in the image repository's policy.
  */
 export function stackNames(config: StackConfig) {
     const prefix = namePrefix(config);
     const role = (tail: string) => fitName({ body: prefix, tail: `-${tail}` }, NAME_LIMITS.iamRole);
-    const created = config.deployTarget.create;
     return {
         pipeline: fitName(prefix, NAME_LIMITS.codepipeline),
         /** CodeBuild takes no dots where CodePipeline does: the two may differ. */
         buildProject: fitName(prefix, NAME_LIMITS.codebuildProject),
         releaseProject: fitName({ body: prefix, tail: "-release" }, NAME_LIMITS.codebuildProject),
+        checkProject: fitName({ body: prefix, tail: "-check" }, NAME_LIMITS.codebuildProject),
         keyAlias: fitName({ head: "alias/", body: prefix, tail: "-artifacts" }, NAME_LIMITS.kmsAlias),
         imageRepository: fitName(config.images.repositoryName, NAME_LIMITS.ecrRepository),
         /** A created source connection, and a created host: what someone finds in the console to complete their handshakes. */
         sourceConnection: fitName(prefix, NAME_LIMITS.codeconnectionsConnection),
         sourceHost: fitName(prefix, NAME_LIMITS.codeconnectionsHost),
-        roles: { pipeline: role("pipeline"), build: role("build"), events: role("events"), deploy: role("deploy") },
-        targetRoles: { task: role("task"), execution: role("task-execution"), codeDeploy: role("codedeploy") },
-        /** A created target's names; an existing target's are used as config gives them. */
-        target: created && {
-            serviceName: fitName(created.serviceName, NAME_LIMITS.ecsCluster, NAME_LIMITS.ecsService,
-                NAME_LIMITS.codedeployApplication, NAME_LIMITS.codedeployGroup),
-            taskFamily: fitName(created.taskFamily, NAME_LIMITS.ecsTaskFamily),
-        },
+        roles: { pipeline: role("pipeline"), build: role("build"), events: role("events") },
+        targets: config.targets.map(t => targetNames(prefix, t)),
+        stages: pipelineStages(config.targets).map(stage => ({
+            ...stage,
+            /**
+             * The tag the release marker adds to an image the stage deployed; the stage of a target with legacy names keeps the
+             * single-target program's tag, so the images it released stay kept. A `.` ends the stage name (which has none).
+             */
+            releaseTagPrefix: stage.targets.some(t => t.legacyNames) ? RELEASE_TAG_PREFIX : `release.${stage.name}.`,
+            /**
+             * A wave's image is tagged before its deploys too: if some deploys fail, the targets that deployed run it, and the
+             * release marker (after all deploys) does not run.
+             */
+            attemptTagPrefix: stage.targets.length > 1 ? `attempt.${stage.name}.` : undefined,
+        })),
     };
 }
 
 export type StackNames = ReturnType<typeof stackNames>;
+export type TargetNames = ReturnType<typeof targetNames>;
+
+/**
+ * A target's names. A target with `legacyNames` keeps what the single-target program gave its one
+ * target (roles `<project>-<stack>-deploy`, logical names `target` and `deploy`), so a converted
+ * stack replaces nothing; every other target's names come from its `name`, never from its place in
+ * the path, so reordering targets renames nothing (renaming one is a new target).
+ */
+function targetNames(prefix: string, t: TargetConfig) {
+    const body = t.legacyNames ? prefix : `${prefix}-${t.name}`;
+    const role = (tail: string) => fitName({ body, tail: `-${tail}` }, NAME_LIMITS.iamRole);
+    return {
+        name: t.name,
+        /** Logical names of the target's components; their children's names start with them. */
+        logical: t.legacyNames ? { target: "target", deploy: "deploy" } : { target: `${t.name}-target`, deploy: `${t.name}-deploy` },
+        roles: { deploy: role("deploy"), task: role("task"), execution: role("task-execution"), codeDeploy: role("codedeploy") },
+        /** A created target's names; an existing target's are used as config gives them. */
+        created: t.create && {
+            serviceName: fitName(t.create.serviceName, NAME_LIMITS.ecsCluster, NAME_LIMITS.ecsService,
+                NAME_LIMITS.codedeployApplication, NAME_LIMITS.codedeployGroup),
+            taskFamily: fitName(t.create.taskFamily, NAME_LIMITS.ecsTaskFamily),
+        },
+        /** The files the build writes for this target, which its deploy action reads. */
+        files: { taskDefinition: `taskdef-${t.name}.json`, appSpec: `appspec-${t.name}.yaml` },
+    };
+}
 
 /**
  * Physical names of the kept resources that have fixed names: after `pulumi destroy` they still
@@ -97,6 +131,7 @@ export function keptNames(config: StackConfig) {
         imageRepository: names.imageRepository,
         // CodeBuild's own convention for a project's log group.
         buildLogGroup: `/aws/codebuild/${names.buildProject}`,
-        taskLogGroup: names.target && `/ecs/${names.target.taskFamily}`,
+        /** Each created target's container log group, by target name. */
+        taskLogGroups: Object.fromEntries(names.targets.map(t => [t.name, t.created && `/ecs/${t.created.taskFamily}`])),
     };
 }

@@ -1,133 +1,98 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as yaml from "js-yaml";
-import { buildEnvironment, ecsImageBuildspec } from "../components/buildspec";
+import { buildEnvironment, ecsImageBuildspec, RenderedTarget } from "../components/buildspec";
 import { CrossAccountArtifactStore } from "../components/CrossAccountArtifactStore";
-import { CrossAccountPipeline } from "../components/CrossAccountPipeline";
+import { CrossAccountPipeline, DeployAction } from "../components/CrossAccountPipeline";
 import { EcsBlueGreenTarget, taskExceptions } from "../components/EcsBlueGreenTarget";
 import { DEPLOYMENT_GRACE_DAYS, ImageRepository } from "../components/ImageRepository";
 import { ProdDeployRole } from "../components/ProdDeployRole";
 import { partitionOf } from "../components/policies/document";
 import { SourceConnection } from "../components/SourceConnection";
-import { accountProvider, roleArn } from "./accounts";
-import { arnAccount, ConnectionSourceConfig, ExistingTargetConfig, StackConfig } from "./config";
-import { keptNames, StackNames, stackNames } from "./names";
+import { accountProviders } from "./accounts";
+import { arnAccount, ConnectionSourceConfig, ExistingTargetConfig, StackConfig, TargetConfig } from "./config";
+import { pathGrants, PathGrants } from "./grants";
+import { storeName } from "./limits";
+import { keptNames, StackNames, stackNames, TargetNames } from "./names";
 
 /**
- * One complete pipeline: the artifact store, image repository and pipeline in the pipeline
- * account; the deploy role and (unless an existing one is named) the ECS blue/green target in
- * the target account. This is the one place where the accounts are wired together.
+ * One complete release path: in the pipeline account the image repository, the pipeline and an
+ * artifact store per region it acts in; in each target's account and region its deploy role and
+ * (unless an existing one is named) its ECS blue/green target. This is the one place where the
+ * accounts are wired together.
  */
 export function buildStack(config: StackConfig) {
-    const pipelineProvider = accountProvider(config, "pipeline", config.pipelineAccount);
-    const targetProvider = accountProvider(config, "target", config.targetAccount);
+    const provider = accountProviders(config);
     const names = stackNames(config);
     const kept = keptNames(config);
-    const pipelineAccountId = config.pipelineAccount.accountId;
-    const targetAccountId = config.targetAccount.accountId;
-
     // Role ARNs come from config, so each account's policies can name the other's roles
     // before either exists: no dependency cycle between the accounts.
-    const pipelineRoleArn = roleArn(config, pipelineAccountId, names.roles.pipeline);
-    const buildRoleArn = roleArn(config, pipelineAccountId, names.roles.build);
-    const deployRoleArn = roleArn(config, targetAccountId, names.roles.deploy);
+    const grants = pathGrants(config, names);
+    const pipelineAccountId = config.pipelineAccount.accountId;
+    const inPipelineAccount = (region: string) => provider({ accountId: pipelineAccountId, region });
 
-    const store = new CrossAccountArtifactStore("artifacts", {
-        accountId: pipelineAccountId,
-        region: config.region,
-        keyAlias: names.keyAlias,
-        writerRoleArns: [pipelineRoleArn, buildRoleArn],
-        readerRoleArns: [deployRoleArn],             // target account -> pipeline account's bucket and key
-        artifactRetentionDays: config.artifactRetentionDays,
-        retainOnDelete: config.retainOnDelete,
-    }, { provider: pipelineProvider });
+    // One artifact store per region: CodePipeline copies the build's output into the store of each region a deploy acts in.
+    const stores = grants.stores.map((s, i) => ({
+        region: s.region,
+        store: new CrossAccountArtifactStore(storeName(config, s.region), {
+            accountId: pipelineAccountId,
+            region: s.region,
+            keyAlias: names.keyAlias,
+            // The build writes in the pipeline's region only; the pipeline copies artifacts into the others.
+            writerRoleArns: i === 0 ? [grants.pipelineRoleArn, grants.buildRoleArn] : [grants.pipelineRoleArn],
+            readers: s.readers,                          // targets' accounts -> the pipeline account's bucket and key
+            artifactRetentionDays: config.artifactRetentionDays,
+            retainOnDelete: config.retainOnDelete,
+        }, { provider: inPipelineAccount(s.region) }),
+    }));
 
-    // The image repository is the pipeline account's; the target account's execution role pulls from it.
-    // A created target under names that fit AWS's limits.
-    const created = config.deployTarget.create && { ...config.deployTarget.create, ...names.target };
-    const existing = config.deployTarget.existing;
-    const pullerRoleArn = existing ? existing.executionRoleArn : roleArn(config, targetAccountId, names.targetRoles.execution);
+    // The image repository is the pipeline account's, in its region; every target's execution role pulls from it.
     const images = new ImageRepository("images", {
         repositoryName: names.imageRepository,
-        pullerRoleArns: [pullerRoleArn],                 // target account role -> pipeline account's repository policy
+        pullers: grants.pullers,                         // targets' execution roles -> the pipeline account's repository policy
         adoptId: config.adopt.imageRepository,
         keepReleases: config.images.keep,
+        stageTags: names.stages,
         unreleasedImageDays: config.artifactRetentionDays + DEPLOYMENT_GRACE_DAYS,
         retainOnDelete: config.retainOnDelete,
-    }, { provider: pipelineProvider });
+    }, { provider: inPipelineAccount(config.region) });
 
-    const codedeployArn = (resource: string) =>
-        `arn:${partitionOf(config.region)}:codedeploy:${config.region}:${targetAccountId}:${resource}`;
-    const task = created ?? existing!;
-    const target = created
-        ? new EcsBlueGreenTarget("target", {
-            ...created,
-            accountId: targetAccountId,
-            region: config.region,
-            roleNames: names.targetRoles,
-            imageRepositoryArn: images.repositoryArn,    // pipeline account output -> target account's execution role
-            logGroupName: kept.taskLogGroup!,
-            retainOnDelete: config.retainOnDelete,
-            adoptLogGroupId: config.adopt.taskLogGroup,
-        }, { provider: targetProvider })
-        : existingTarget(existing!, codedeployArn);
+    const targets = config.targets.map((t, i) => deployTarget(config, t, names.targets[i], grants, {
+        images,
+        store: stores.find(s => s.region === t.region)!.store,
+        provider: provider({ accountId: t.account.accountId, region: t.region }),
+    }));
 
-    const deployRole = new ProdDeployRole("deploy", {
-        roleName: names.roles.deploy,
-        pipelineRoleArn,                              // pipeline account -> target account's trust policy
-        artifactBucketArn: store.bucketArn,           // pipeline account outputs -> target account's grants
-        artifactKeyArn: store.keyArn,
-        applicationArn: target.applicationArn,
-        deploymentGroupArn: target.deploymentGroupArn,
-        deploymentConfigArn: codedeployArn(`deploymentconfig:${task.deploymentConfigName}`),
-        passRoleArns: [target.taskRoleArn, target.executionRoleArn],
-    }, { provider: targetProvider });
-
-    const source = config.source.provider === "CodeCommit" ? config.source : connectionSource(config, config.source, names, pipelineProvider);
+    const source = config.source.provider === "CodeCommit" ? config.source : connectionSource(config, config.source, names, inPipelineAccount(config.region));
     const pipeline = new CrossAccountPipeline("pipeline", {
         accountId: pipelineAccountId,
         region: config.region,
         pipelineName: names.pipeline,
-        buildProjectNames: { build: names.buildProject, release: names.releaseProject },
+        buildProjectNames: { build: names.buildProject, release: names.releaseProject, check: names.checkProject },
         roleNames: names.roles,
         source,
         build: {
             ...config.build,
-            buildspec: config.build.buildspec ?? yaml.dump(ecsImageBuildspec({ network: !!created }), { lineWidth: -1 }),
+            buildspec: config.build.buildspec ?? yaml.dump(ecsImageBuildspec(), { lineWidth: -1 }),
             logGroupName: kept.buildLogGroup,
-            // Target account outputs -> the pipeline account's build: what taskdef.json and appspec.yaml say.
-            environment: buildEnvironment({
-                imageRepositoryUrl: images.repositoryUrl,
-                taskFamily: task.taskFamily,
-                taskRoleArn: target.taskRoleArn,
-                executionRoleArn: target.executionRoleArn,
-                containerName: task.containerName,
-                containerPort: task.containerPort,
-                cpu: task.cpu,
-                memory: task.memory,
-                readonlyRootFilesystem: task.readonlyRootFilesystem,
-                containerUser: task.containerUser,
-                logGroupName: target.logGroupName,
-                region: config.region,
-                network: target.taskNetwork,
-            }),
-            renderedExceptions: taskExceptions(task),
+            // Targets' accounts outputs -> the pipeline account's build: what each target's files say.
+            environment: buildEnvironment(images.repositoryUrl, pulumi.all(targets.map(t => t.rendered))),
+            renderedExceptions: [...new Set(config.targets.flatMap(t => taskExceptions(t.create ?? t.existing!)))],
         },
         images: { repositoryArn: images.repositoryArn, repositoryUrl: images.repositoryUrl },
-        artifactBucketName: store.bucketName,
-        artifactBucketArn: store.bucketArn,
-        artifactKeyArn: store.keyArn,
-        manualApproval: config.manualApproval,
+        artifactStores: stores.map(({ region, store }) => ({ region, bucketName: store.bucketName, bucketArn: store.bucketArn, keyArn: store.keyArn })),
+        stages: names.stages.map(stage => ({
+            name: stage.name,
+            approval: stage.targets.some(t => t.approval),
+            releaseTagPrefix: stage.releaseTagPrefix,
+            attemptTagPrefix: stage.attemptTagPrefix,
+            deploys: stage.targets.map(t => targets[config.targets.indexOf(t)].action),   // targets' accounts outputs -> deploy actions
+        })),
+        deployRoles: grants.deployRoles,
+        dependsOn: targets.map(t => t.deployRole),
         retainOnDelete: config.retainOnDelete,
         adopt: { sourceRepository: config.adopt.sourceRepository, buildLogGroup: config.adopt.buildLogGroup },
-        deploy: {
-            roleArn: deployRole.roleArn,                 // target account output -> pipeline account's deploy action
-            region: config.region,
-            applicationName: target.applicationName,     // target account outputs (or config) -> deploy action
-            deploymentGroupName: target.deploymentGroupName,
-            dependsOn: [deployRole],
-        },
-    }, { provider: pipelineProvider });
+    }, { provider: inPipelineAccount(config.region) });
 
     return {
         pipelineName: pipeline.pipelineName,
@@ -136,14 +101,72 @@ export function buildStack(config: StackConfig) {
         ...("connectionStatus" in source
             ? { sourceConnectionArn: source.connectionArn, sourceConnectionStatus: source.connectionStatus }
             : { repositoryCloneUrl: pipeline.repositoryCloneUrlHttp }),
-        artifactBucketName: store.bucketName,
-        artifactKeyArn: store.keyArn,
-        prodDeployRoleArn: deployRole.roleArn,
+        artifactBucketName: stores[0].store.bucketName,
+        artifactKeyArn: stores[0].store.keyArn,
         imageRepositoryUrl: images.repositoryUrl,
-        // An existing target's URL and network log bucket are not known here (not this program's).
-        ...(target.url ? { applicationUrl: target.url } : {}),
-        ...(target.networkLogBucketName ? { networkLogBucketName: target.networkLogBucketName } : {}),
+        /** Per target, in path order: where it runs, the role its deploy runs as, a created target's URL and network log bucket. */
+        targets: Object.fromEntries(config.targets.map((t, i) => [t.name, {
+            account: t.account.accountId,
+            region: t.region,
+            deployRoleArn: targets[i].deployRole.roleArn,
+            // An existing target's URL and network log bucket are not known here (not this program's).
+            ...(targets[i].target.url ? { applicationUrl: targets[i].target.url } : {}),
+            ...(targets[i].target.networkLogBucketName ? { networkLogBucketName: targets[i].target.networkLogBucketName } : {}),
+        }])),
     };
+}
+
+/** One target in its account and region: the ECS blue/green target (created or named), its deploy role, and what the pipeline needs of it. */
+function deployTarget(config: StackConfig, t: TargetConfig, names: TargetNames, grants: PathGrants,
+    shared: { images: ImageRepository; store: CrossAccountArtifactStore; provider: aws.Provider }) {
+    const codedeployArn = (resource: string) => `arn:${partitionOf(t.region)}:codedeploy:${t.region}:${t.account.accountId}:${resource}`;
+    const roles = grants.targets[config.targets.indexOf(t)];
+    const created = t.create && { ...t.create, ...names.created! };
+    const task = created ?? t.existing!;
+    const logGroupName = created ? keptNames(config).taskLogGroups[t.name]! : t.existing!.logGroupName;
+    const target = created
+        ? new EcsBlueGreenTarget(names.logical.target, {
+            ...created,
+            accountId: t.account.accountId,
+            region: t.region,
+            roleNames: { task: names.roles.task, execution: names.roles.execution, codeDeploy: names.roles.codeDeploy },
+            imageRepositoryArn: shared.images.repositoryArn,    // pipeline account output -> the target's execution role
+            logGroupName,
+            retainOnDelete: config.retainOnDelete,
+            adoptLogGroupId: t.adopt.taskLogGroup,
+        }, { provider: shared.provider })
+        : existingTarget(t.existing!, codedeployArn);
+
+    const deployRole = new ProdDeployRole(names.logical.deploy, {
+        roleName: names.roles.deploy,
+        pipelineRoleArn: grants.pipelineRoleArn,          // pipeline account -> the target's trust policy
+        artifactBucketArn: shared.store.bucketArn,        // pipeline account outputs (its region's store) -> the target's grants
+        artifactKeyArn: shared.store.keyArn,
+        applicationArn: target.applicationArn,
+        deploymentGroupArn: target.deploymentGroupArn,
+        deploymentConfigArn: codedeployArn(`deploymentconfig:${task.deploymentConfigName}`),
+        passRoleArns: [target.taskRoleArn, target.executionRoleArn],
+    }, { provider: shared.provider });
+
+    const check = t.check?.url ?? (t.check?.path && target.url!.apply(url => `${url.replace(/\/$/, "")}${t.check!.path}`));
+    const action: DeployAction = {
+        name: t.name,
+        roleArn: deployRole.roleArn,                      // the target's account output -> the pipeline's deploy action
+        region: t.region,
+        applicationName: target.applicationName,
+        deploymentGroupName: target.deploymentGroupName,
+        files: names.files,
+        checkUrl: check,
+    };
+    const network = target.taskNetwork;
+    const rendered: pulumi.Output<RenderedTarget> = pulumi.all([network?.subnets ?? [], network?.securityGroups ?? []])
+        .apply(([subnets, securityGroups]) => ({
+            files: names.files, taskFamily: task.taskFamily, taskRoleArn: roles.taskRoleArn, executionRoleArn: roles.executionRoleArn,
+            containerName: task.containerName, containerPort: task.containerPort, cpu: String(task.cpu), memory: String(task.memory),
+            readonlyRootFilesystem: task.readonlyRootFilesystem, containerUser: task.containerUser, logGroupName, region: t.region,
+            network: network && { subnets, securityGroups, assignPublicIp: network.assignPublicIp },
+        }));
+    return { target, deployRole, action, rendered };
 }
 
 /**
@@ -178,7 +201,6 @@ function existingTarget(t: ExistingTargetConfig, codedeployArn: (resource: strin
         deploymentGroupArn: pulumi.output(codedeployArn(`deploymentgroup:${t.applicationName}/${t.deploymentGroupName}`)),
         taskRoleArn: pulumi.output(t.taskRoleArn),
         executionRoleArn: pulumi.output(t.executionRoleArn),
-        logGroupName: pulumi.output(t.logGroupName),
         networkLogBucketName: undefined,
         taskNetwork: undefined,
         url: undefined,

@@ -1,12 +1,13 @@
 import * as assert from "assert";
+import { configOf } from "../offline/access";
 import { committedStacks, readStackConfig } from "../offline/engine";
-import { expectedSide, Side } from "./support/placement";
-import { block, evaluated, evaluateWith, key, one } from "./support/stacks";
+import { expectedPlacement } from "./support/placement";
+import { block, evaluated, evaluateWith, key, one, targetsOf, VARIANTS } from "./support/stacks";
 
-for (const stack of committedStacks()) {
-    describe(`stack ${stack}: accounts`, () => {
-        const config = readStackConfig(stack);
-        const accountOf = (side: Side) => block(config, `${side}Account`).accountId as string;
+for (const stack of [...committedStacks(), "path"]) {
+    describe(`stack ${stack}: accounts and regions`, () => {
+        const name = stack in VARIANTS ? VARIANTS[stack]()[0] : stack;
+        const config = stack in VARIANTS ? VARIANTS[stack]()[1] : readStackConfig(stack);
 
         it("evaluates offline without errors", async () => {
             const e = await evaluated(stack);
@@ -14,30 +15,32 @@ for (const stack of committedStacks()) {
             assert.ok(e.resources.length > 20);
         });
 
-        it("puts every resource in the account it belongs to", async () => {
+        it("puts every resource in the account and region it belongs to: the pipeline's, a regional store's or its target's", async () => {
             const e = await evaluated(stack);
             const placed = e.resources.filter(r => r.type !== "pulumi:pulumi:Stack" && r.type !== "pulumi:providers:aws");
             for (const r of placed) {
-                const side = expectedSide(r);
-                assert.ok(side, `${r.type} ${r.name} is not in the expected placement table`);
-                assert.strictEqual(r.account, accountOf(side), `${r.type} ${r.name} landed in ${r.account}, not the ${side} account`);
-                assert.strictEqual(r.region, block(config, "region"));
+                const expected = expectedPlacement(r, configOf(e));
+                assert.ok(expected, `${r.type} ${r.name} is not in the expected placement table`);
+                assert.deepStrictEqual({ account: r.account, region: r.region }, expected, `${r.type} ${r.name} is misplaced`);
             }
         });
 
-        it("builds one provider per account, pinned to it, assuming its provisioning role, tagged with its side", async () => {
+        it("builds one provider per account and region, pinned to the account, assuming its provisioning role, tagged with its side", async () => {
             const e = await evaluated(stack);
             const providers = e.resources.filter(r => r.type === "pulumi:providers:aws");
-            assert.strictEqual(providers.length, 2);
-            for (const side of ["pipeline", "target"] as Side[]) {
-                const account = block(config, `${side}Account`);
-                const p = providers.find(r => JSON.parse(r.inputs.allowedAccountIds)[0] === account.accountId);
-                assert.ok(p, `no provider pinned to the ${side} account`);
-                assert.deepStrictEqual(JSON.parse(p.inputs.allowedAccountIds), [account.accountId]);
-                assert.strictEqual(p.inputs.region, block(config, "region"));
-                assert.strictEqual(JSON.parse(p.inputs.assumeRoles)[0].roleArn, account.provisioningRoleArn);
-                const tags = JSON.parse(p.inputs.defaultTags).tags;
-                assert.deepStrictEqual(tags, { project: "cross-account-pipeline", stack, "pipeline-side": side });
+            const pipelineAccount = block(config, "pipelineAccount");
+            const places = [{ account: pipelineAccount, region: block(config, "region") }, ...targetsOf(config).flatMap(t => {
+                const region = t.region ?? block(config, "region");
+                return [{ account: pipelineAccount, region }, { account: t.account, region }];
+            })].filter((p, i, all) => all.findIndex(q => q.account.accountId === p.account.accountId && q.region === p.region) === i);
+            assert.strictEqual(providers.length, places.length);
+            for (const { account, region } of places) {
+                const p = providers.filter(r => JSON.parse(r.inputs.allowedAccountIds)[0] === account.accountId && r.inputs.region === region);
+                assert.strictEqual(p.length, 1, `one provider for ${account.accountId} in ${region}`);
+                assert.deepStrictEqual(JSON.parse(p[0].inputs.allowedAccountIds), [account.accountId]);
+                assert.strictEqual(p[0].inputs.assumeRoles && JSON.parse(p[0].inputs.assumeRoles)[0].roleArn, account.provisioningRoleArn);
+                const side = account.accountId === pipelineAccount.accountId ? "pipeline" : "target";
+                assert.deepStrictEqual(JSON.parse(p[0].inputs.defaultTags).tags, { project: "cross-account-pipeline", stack: name, "pipeline-side": side });
             }
         });
 
@@ -56,11 +59,18 @@ for (const stack of committedStacks()) {
 
 describe("accounts: config changes", () => {
     it("assumes no role where none is configured (ambient credentials, still pinned to the account)", async () => {
-        const e = await evaluateWith("prod", c => { delete block(c, "targetAccount").provisioningRoleArn; });
+        const e = await evaluateWith("prod", c => { delete targetsOf(c)[1].account.provisioningRoleArn; });
         assert.ifError(e.error);
-        const target = e.resources.find(r => r.type === "pulumi:providers:aws" && r.inputs.allowedAccountIds === '["222222222222"]');
-        assert.ok(target);
+        const target = one(e, "pulumi:providers:aws", "target-account");
+        assert.strictEqual(target.inputs.allowedAccountIds, '["222222222222"]');
         assert.strictEqual(target.inputs.assumeRoles, undefined);
+    });
+
+    it("refuses two provisioning roles for one account: the account and region has one provider", async () => {
+        const e = await evaluateWith("prod", c => {
+            targetsOf(c)[0].account = { ...targetsOf(c)[1].account, provisioningRoleArn: "arn:aws:iam::222222222222:role/other" };
+        });
+        assert.match(e.error?.message ?? "", /targets\[1\]\.account\.provisioningRoleArn: expected the provisioning role targets\[0\]\.account names for account 222222222222/);
     });
 
     it("looks up an existing repository through the pipeline account instead of creating one", async () => {

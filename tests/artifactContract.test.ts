@@ -1,44 +1,45 @@
 import * as assert from "assert";
 import * as yaml from "js-yaml";
-import { Evaluation, evaluate, readStackConfig } from "../offline/engine";
-import { BuildRun, projectOf, runBuildspec } from "./support/buildspec";
+import { configOf } from "../offline/access";
+import { committedStacks, Evaluation, evaluate, readStackConfig } from "../offline/engine";
+import { TargetConfig } from "../stacks/config";
+import { stackNames } from "../stacks/names";
+import { BuildRun, inArtifact, projectOf, runBuildspec } from "./support/buildspec";
+import { all, block, evaluated, key, one } from "./support/stacks";
 
 /** What Docker accepts as a tag: a word character first, then up to 127 of [\w.-]. */
 const DOCKER_TAG = "[\\w][\\w.-]{0,127}";
-import { all, evaluated, existingTargetConfig, key, one } from "./support/stacks";
 
-// The contract between the build and the CodeDeployToECS action, checked only on what the program
-// REGISTERED: the CodeBuild project's buildspec and environment, the pipeline's stages, and the
-// target's resources. The buildspec's commands are run (docker and aws stubbed) to see what they write.
+// The contract between the one build and every target's CodeDeployToECS action, checked only on what
+// the program REGISTERED: the CodeBuild project's buildspec and environment, the pipeline's stages,
+// and the targets' resources. The buildspec's commands are run (docker and aws stubbed) to see what they write.
 
-function deployAction(e: Evaluation) {
-    const stages = one(e, "aws:codepipeline/pipeline:Pipeline").inputs.stages as any[];
-    return stages.flatMap(s => s.actions).find((a: any) => a.provider === "CodeDeployToECS");
-}
+const deployActions = (e: Evaluation) => (one(e, "aws:codepipeline/pipeline:Pipeline").inputs.stages as any[])
+    .flatMap(s => s.actions).filter((a: any) => a.provider === "CodeDeployToECS");
 
-/** What the deployment must agree with: the created target's resources, or the existing target's config. */
-function target(e: Evaluation, name: string) {
-    if (name === "existing") {
-        const t = (existingTargetConfig()[key("deployTarget")] as any).existing;
-        // The schema's defaults: a read-only root file system, a user that is not root.
-        return { readonlyRootFilesystem: true, containerUser: "1000:1000", ...t, logGroupName: `/ecs/${t.taskFamily}` };
+/** What a target's deployment must agree with: a created target's resources, or an existing target's config. */
+function expected(e: Evaluation, t: TargetConfig, i: number) {
+    if (t.existing) {
+        return { ...t.existing, network: undefined };
     }
-    const service = one(e, "aws:ecs/service:Service");
-    const role = (n: string) => one(e, "aws:iam/role:Role", n).state.arn;
-    const [first] = JSON.parse(one(e, "aws:ecs/taskDefinition:TaskDefinition").inputs.containerDefinitions);
+    const logical = stackNames(configOf(e)).targets[i].logical.target;
+    const service = one(e, "aws:ecs/service:Service", `${logical}-service`);
+    const role = (n: string) => one(e, "aws:iam/role:Role", `${logical}-${n}`).state.arn;
+    const [first] = JSON.parse(one(e, "aws:ecs/taskDefinition:TaskDefinition", `${logical}-task`).inputs.containerDefinitions);
     return {
         readonlyRootFilesystem: first.readonlyRootFilesystem,
         containerUser: first.user,
         containerName: service.inputs.loadBalancers[0].containerName,
         containerPort: service.inputs.loadBalancers[0].containerPort,
-        taskFamily: one(e, "aws:ecs/taskDefinition:TaskDefinition").inputs.family,
-        taskRoleArn: role("target-task"),
-        executionRoleArn: role("target-execution"),
-        logGroupName: one(e, "aws:cloudwatch/logGroup:LogGroup", "target-logs").state.name,
+        taskFamily: one(e, "aws:ecs/taskDefinition:TaskDefinition", `${logical}-task`).inputs.family,
+        taskRoleArn: role("task"),
+        executionRoleArn: role("execution"),
+        logGroupName: one(e, "aws:cloudwatch/logGroup:LogGroup", `${logical}-logs`).state.name,
+        network: service.inputs.networkConfiguration,
     };
 }
 
-for (const name of ["dev", "prod", "existing"] as const) {
+for (const name of [...committedStacks(), "existing", "path"]) {
     describe(`build/deploy artifact contract (${name === "existing" ? "existing target" : `${name} stack`})`, function () {
         let e: Evaluation;
         let build: BuildRun;
@@ -60,23 +61,28 @@ for (const name of ["dev", "prod", "existing"] as const) {
             }
         });
 
-        it("the deploy action reads every file from the artifact of the build action that runs this project", () => {
-            const deploy = deployAction(e);
+        it("every deploy action reads its own files and the one image from the artifact of the one build", () => {
             const stages = one(e, "aws:codepipeline/pipeline:Pipeline").inputs.stages as any[];
-            const producer = stages.flatMap(s => s.actions).find((a: any) =>
-                (a.outputArtifacts ?? []).includes(deploy.configuration.TaskDefinitionTemplateArtifact));
-            assert.strictEqual(producer.provider, "CodeBuild");
+            const builds = stages.flatMap(s => s.actions).filter((a: any) => a.provider === "CodeBuild" && (a.outputArtifacts ?? []).length > 0);
+            assert.strictEqual(builds.length, 1, "one build");
+            const [producer] = builds;
             assert.strictEqual(producer.configuration.ProjectName, one(e, "aws:codebuild/project:Project", "pipeline-build").inputs.name);
-            const c = deploy.configuration;
-            for (const artifact of [c.TaskDefinitionTemplateArtifact, c.AppSpecTemplateArtifact, c.Image1ArtifactName]) {
-                assert.ok(deploy.inputArtifacts.includes(artifact), `${artifact} is not an input artifact of the deploy action`);
-                assert.strictEqual(artifact, producer.outputArtifacts[0]);
+            const deploys = deployActions(e);
+            assert.deepStrictEqual(deploys.map((d: any) => d.name), configOf(e).targets.map(t => t.name));
+            for (const deploy of deploys) {
+                const c = deploy.configuration;
+                for (const artifact of [c.TaskDefinitionTemplateArtifact, c.AppSpecTemplateArtifact, c.Image1ArtifactName]) {
+                    assert.ok(deploy.inputArtifacts.includes(artifact), `${artifact} is not an input artifact of ${deploy.name}`);
+                    assert.strictEqual(artifact, producer.outputArtifacts[0]);
+                }
+                // CodeDeployToECS reads the image from imageDetail.json at the root of Image1ArtifactName: one image for all.
+                for (const file of [c.TaskDefinitionTemplatePath, c.AppSpecTemplatePath, "imageDetail.json"]) {
+                    assert.ok(inArtifact(build.artifactFiles, file), `the build's artifact does not take ${file}`);
+                    assert.ok(file in build.files, `the build does not write ${file}`);
+                }
             }
-            // CodeDeployToECS reads the image from imageDetail.json at the root of Image1ArtifactName.
-            for (const file of [c.TaskDefinitionTemplatePath, c.AppSpecTemplatePath, "imageDetail.json"]) {
-                assert.ok(build.artifactFiles.includes(file), `the build's artifact does not list ${file}`);
-                assert.ok(file in build.files, `the build does not write ${file}`);
-            }
+            const files = deploys.flatMap((d: any) => [d.configuration.TaskDefinitionTemplatePath, d.configuration.AppSpecTemplatePath]);
+            assert.strictEqual(new Set(files).size, files.length, "each target its own files");
         });
 
         it("imageDetail.json names the image the build pushed to the pipeline account's repository", () => {
@@ -86,7 +92,7 @@ for (const name of ["dev", "prod", "existing"] as const) {
             assert.match(detail.ImageURI, new RegExp(`^${repository.state.repositoryUrl.replace(/\./g, "\\.")}:${DOCKER_TAG}$`));
         });
 
-        it("logs in to the registry, builds the source's Dockerfile and pushes exactly that image, in this order", () => {
+        it("logs in to the registry, builds the source's Dockerfile and pushes exactly that image, once, in this order", () => {
             const image = JSON.parse(build.files["imageDetail.json"]).ImageURI;
             assert.deepStrictEqual(build.calls, [
                 "aws ecr get-login-password --region ap-northeast-2",
@@ -108,85 +114,109 @@ for (const name of ["dev", "prod", "existing"] as const) {
                 tagOf({ CODEBUILD_BUILD_ID: "project:00000000-0000-4000-8000-000000000002" }));
         });
 
-        it("taskdef.json is a Fargate task definition on the target's roles, with the image placeholder", () => {
-            const t = target(e, name);
-            const taskdef = JSON.parse(build.files[deployAction(e).configuration.TaskDefinitionTemplatePath]);
-            assert.strictEqual(taskdef.family, t.taskFamily);
-            assert.strictEqual(taskdef.taskRoleArn, t.taskRoleArn);
-            assert.strictEqual(taskdef.executionRoleArn, t.executionRoleArn);
-            assert.strictEqual(taskdef.networkMode, "awsvpc");
-            assert.deepStrictEqual(taskdef.requiresCompatibilities, ["FARGATE"]);
-            assert.match(taskdef.cpu, /^\d+$/);
-            assert.match(taskdef.memory, /^\d+$/);
-            // The one container CodeDeployToECS gives the new image: `<Image1ContainerName>`, AWS's IMAGE1_NAME.
-            assert.strictEqual(deployAction(e).configuration.Image1ContainerName, "IMAGE1_NAME");
-            const withImage = taskdef.containerDefinitions.filter((c: any) => c.image === "<IMAGE1_NAME>");
-            assert.strictEqual(withImage.length, 1, "no single container has the image <IMAGE1_NAME>");
-            const container = withImage[0];
-            // ECS refuses a task definition without an essential container; this is the only one.
-            assert.strictEqual(taskdef.containerDefinitions.length, 1);
-            assert.strictEqual(container.essential, true);
-            assert.strictEqual(container.name, t.containerName);
-            assert.deepStrictEqual(container.portMappings, [{ containerPort: t.containerPort, protocol: "tcp" }]);
-            assert.strictEqual(container.logConfiguration.logDriver, "awslogs");
-            assert.strictEqual(container.logConfiguration.options["awslogs-group"], t.logGroupName);
-            assert.strictEqual(container.logConfiguration.options["awslogs-region"], "ap-northeast-2");
-            // What Security Hub reads (ECS.5, ECS.20): a created target's revisions run as its first one does.
-            assert.strictEqual(container.readonlyRootFilesystem, t.readonlyRootFilesystem);
-            assert.strictEqual(container.user, t.containerUser);
+        it("each target's taskdef is a Fargate task definition on its roles, log group and region, with the image placeholder", () => {
+            configOf(e).targets.forEach((t, i) => {
+                const want = expected(e, t, i);
+                const action = deployActions(e).find((a: any) => a.name === t.name);
+                const taskdef = JSON.parse(build.files[action.configuration.TaskDefinitionTemplatePath]);
+                assert.strictEqual(taskdef.family, want.taskFamily);
+                assert.strictEqual(taskdef.taskRoleArn, want.taskRoleArn);
+                assert.strictEqual(taskdef.executionRoleArn, want.executionRoleArn);
+                assert.strictEqual(taskdef.networkMode, "awsvpc");
+                assert.deepStrictEqual(taskdef.requiresCompatibilities, ["FARGATE"]);
+                assert.deepStrictEqual([taskdef.cpu, taskdef.memory], [String((t.create ?? t.existing)!.cpu), String((t.create ?? t.existing)!.memory)]);
+                // The one container CodeDeployToECS gives the new image: `<Image1ContainerName>`, AWS's IMAGE1_NAME.
+                assert.strictEqual(action.configuration.Image1ContainerName, "IMAGE1_NAME");
+                // ECS refuses a task definition without an essential container; this is the only one.
+                assert.strictEqual(taskdef.containerDefinitions.length, 1);
+                const [container] = taskdef.containerDefinitions;
+                assert.strictEqual(container.image, "<IMAGE1_NAME>");
+                assert.strictEqual(container.essential, true);
+                assert.strictEqual(container.name, want.containerName);
+                assert.deepStrictEqual(container.portMappings, [{ containerPort: want.containerPort, protocol: "tcp" }]);
+                assert.strictEqual(container.logConfiguration.logDriver, "awslogs");
+                assert.strictEqual(container.logConfiguration.options["awslogs-group"], want.logGroupName);
+                assert.strictEqual(container.logConfiguration.options["awslogs-region"], t.region);
+                // What Security Hub reads (ECS.5, ECS.20): a created target's revisions run as its first one does.
+                assert.strictEqual(container.readonlyRootFilesystem, want.readonlyRootFilesystem);
+                assert.strictEqual(container.user, want.containerUser);
+            });
         });
 
-        it("taskdef.json renders the target's root file system and user as configured: a JSON boolean and a string", () => {
+        it("each target's taskdef renders its root file system and user as configured: a JSON boolean and a string", () => {
             const project = projectOf(e, "pipeline-build");
-            const render = (readonly: string, user: string) => JSON.parse(runBuildspec({
-                ...project, environment: { ...project.environment, READONLY_ROOT_FILESYSTEM: readonly, CONTAINER_USER: user },
-            }).files[deployAction(e).configuration.TaskDefinitionTemplatePath]).containerDefinitions[0];
-            for (const [readonly, user] of [["false", "0"], ["true", "app:app"]]) {
-                const container = render(readonly, user);
-                assert.deepStrictEqual([container.readonlyRootFilesystem, container.user], [readonly === "true", user]);
+            const render = (readonly: boolean, user: string) => {
+                const targets = JSON.parse(project.environment.DEPLOY_TARGETS).map((t: object) => ({ ...t, readonlyRootFilesystem: readonly, containerUser: user }));
+                const run = runBuildspec({ ...project, environment: { ...project.environment, DEPLOY_TARGETS: JSON.stringify(targets) } });
+                return deployActions(e).map((a: any) => JSON.parse(run.files[a.configuration.TaskDefinitionTemplatePath]).containerDefinitions[0]);
+            };
+            for (const [readonly, user] of [[false, "0"], [true, "app:app"]] as const) {
+                for (const container of render(readonly, user)) {
+                    assert.deepStrictEqual([container.readonlyRootFilesystem, container.user], [readonly, user]);
+                }
             }
         });
 
-        it("appspec.yaml targets the ECS service's load-balanced container and the registered revision", () => {
-            const t = target(e, name);
-            const appspec = yaml.load(build.files[deployAction(e).configuration.AppSpecTemplatePath]) as any;
-            assert.strictEqual(appspec.version, 0.0);
-            assert.strictEqual(appspec.Resources.length, 1);
-            const service = appspec.Resources[0].TargetService;
-            assert.strictEqual(service.Type, "AWS::ECS::Service");
-            assert.strictEqual(service.Properties.TaskDefinition, "<TASK_DEFINITION>");
-            assert.deepStrictEqual(service.Properties.LoadBalancerInfo, { ContainerName: t.containerName, ContainerPort: t.containerPort });
-        });
-
-        it("appspec.yaml carries a created service's network (the CODE_DEPLOY controller takes it from deployments only)", () => {
-            const appspec = yaml.load(build.files[deployAction(e).configuration.AppSpecTemplatePath]) as any;
-            const network = appspec.Resources[0].TargetService.Properties.NetworkConfiguration;
-            if (name === "existing") {
-                assert.strictEqual(network, undefined, "an existing service keeps its own network");
-                return;
-            }
-            const service = one(e, "aws:ecs/service:Service").inputs.networkConfiguration;
-            assert.deepStrictEqual(network, { AwsvpcConfiguration: {
-                Subnets: service.subnets, SecurityGroups: service.securityGroups, AssignPublicIp: service.assignPublicIp ? "ENABLED" : "DISABLED",
-            } });
+        it("each target's appspec targets its service's load-balanced container and the registered revision, in its network", () => {
+            configOf(e).targets.forEach((t, i) => {
+                const want = expected(e, t, i);
+                const action = deployActions(e).find((a: any) => a.name === t.name);
+                const appspec = yaml.load(build.files[action.configuration.AppSpecTemplatePath]) as any;
+                assert.strictEqual(appspec.version, 0.0);
+                assert.strictEqual(appspec.Resources.length, 1);
+                const service = appspec.Resources[0].TargetService;
+                assert.strictEqual(service.Type, "AWS::ECS::Service");
+                assert.strictEqual(service.Properties.TaskDefinition, "<TASK_DEFINITION>");
+                assert.deepStrictEqual(service.Properties.LoadBalancerInfo, { ContainerName: want.containerName, ContainerPort: want.containerPort });
+                // The CODE_DEPLOY controller takes a created service's network from deployments only; an existing service keeps its own.
+                assert.deepStrictEqual(service.Properties.NetworkConfiguration, want.network && { AwsvpcConfiguration: {
+                    Subnets: want.network.subnets, SecurityGroups: want.network.securityGroups, AssignPublicIp: want.network.assignPublicIp ? "ENABLED" : "DISABLED",
+                } });
+            });
         });
     });
 }
 
+describe("the check after a target (prod's staging)", () => {
+    /** The registered check project, run for the URL a check action passes it, with `curl` answering these statuses in turn and `sleep` a no-op. */
+    const check = async (statuses: string[]) => {
+        const e = await evaluated("prod");
+        const action = (one(e, "aws:codepipeline/pipeline:Pipeline").inputs.stages as any[]).flatMap(s => s.actions).find((a: any) => a.category === "Test");
+        const variables = Object.fromEntries(JSON.parse(action.configuration.EnvironmentVariables).map((v: any) => [v.name, v.value]));
+        const project = projectOf(e, "pipeline-check");
+        const answers = statuses.map((s, i) => `[ "$(grep -c '^curl' "$CALLS")" = ${i + 1} ] && printf ${s} && exit 0`).join("\n");
+        return { url: variables.CHECK_URL as string, run: runBuildspec({ ...project, environment: { ...project.environment, ...variables } }, {},
+            { stubs: { curl: `CALLS="$(dirname "$0")/calls"\n${answers}\nprintf 000; exit 7`, sleep: "" }, mayFail: true }) };
+    };
+
+    it("GETs the target's URL (its applicationUrl and the configured path) until it answers 2xx or 3xx", async () => {
+        const { url, run } = await check(["503", "000", "302"]);
+        assert.match(url, /^https:\/\/staging-target-alb-[\w-]+\.ap-northeast-2\.elb\.amazonaws\.com\/health$/);
+        assert.strictEqual(run.status, 0, run.stderr);
+        assert.strictEqual(run.calls.filter(c => c.startsWith("curl")).length, 3);
+        assert.ok(run.calls.every(c => !c.startsWith("curl") || c.endsWith(` ${url}`)));
+    });
+
+    it("fails the action, so the next stage does not start, when the target never answers 2xx or 3xx", async () => {
+        const { url, run } = await check(Array.from({ length: 20 }, () => "500"));
+        assert.notStrictEqual(run.status, 0);
+        assert.strictEqual(run.calls.filter(c => c.startsWith("curl")).length, 20);
+        assert.match(run.stderr, new RegExp(`${url.replace(/[.?]/g, "\\$&")} did not answer 2xx or 3xx`));
+    });
+});
+
 describe("build/deploy artifact contract (a buildspec from the repository)", () => {
-    it("uses the named file and still gives the build the target's variables", async () => {
+    it("uses the named file and still gives the build what it must write for every target", async () => {
         const config = readStackConfig("prod");
-        config[key("build")] = { ...(config[key("build")] as object), buildspec: "ci/buildspec.yml" };
+        config[key("build")] = { ...block<object>(config, "build"), buildspec: "ci/buildspec.yml" };
         const e = await evaluate("prod", config);
         assert.ifError(e.error);
         const project = one(e, "aws:codebuild/project:Project", "pipeline-build");
         assert.strictEqual(project.inputs.source.buildspec, "ci/buildspec.yml");
-        const names = project.inputs.environment.environmentVariables.map((v: any) => v.name);
-        for (const name of ["IMAGE_REPOSITORY_URI", "TASK_FAMILY", "TASK_ROLE_ARN", "EXECUTION_ROLE_ARN", "CONTAINER_NAME",
-            "CONTAINER_PORT", "TASK_CPU", "TASK_MEMORY", "LOG_GROUP_NAME", "TARGET_REGION", "TASK_SUBNETS", "TASK_SECURITY_GROUPS",
-            "TASK_ASSIGN_PUBLIC_IP"]) {
-            assert.ok(names.includes(name), `missing ${name}`);
-        }
-        assert.strictEqual(all(e, "aws:ecs/service:Service").length, 1);
+        const variables = Object.fromEntries(project.inputs.environment.environmentVariables.map((v: any) => [v.name, v.value]));
+        assert.deepStrictEqual(Object.keys(variables).sort(), ["DEPLOY_TARGETS", "IMAGE_REPOSITORY_URI"]);
+        assert.deepStrictEqual(JSON.parse(variables.DEPLOY_TARGETS).map((t: any) => t.files),
+            [{ taskDefinition: "taskdef-staging.json", appSpec: "appspec-staging.yaml" }, { taskDefinition: "taskdef-prod.json", appSpec: "appspec-prod.yaml" }]);
+        assert.strictEqual(all(e, "aws:ecs/service:Service").length, 2);
     });
 });

@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { evaluate, RawConfig, readStackConfig, ROOT, stackFileConfig } from "../offline/engine";
 import { ConfigError } from "../stacks/config";
-import { block, evaluated, evaluateWith } from "./support/stacks";
+import { block, evaluated, evaluateWith, targetsOf } from "./support/stacks";
 
 const P = "cross-account-pipeline";
 
@@ -21,7 +21,11 @@ interface Case {
 }
 
 const set = (key: string, value: unknown) => (c: RawConfig) => { c[`${P}:${key}`] = value; };
-const setCreated = (fields: Record<string, unknown>) => (c: RawConfig) => { Object.assign(block(c, "deployTarget").create, fields); };
+const config = (c: RawConfig, key: string, value: unknown) => set(key, value)(c);
+/** prod's PROD target (the second of its path). */
+const prod = (c: RawConfig) => targetsOf(c)[1];
+const setCreated = (fields: Record<string, unknown>) => (c: RawConfig) => { Object.assign(prod(c).create, fields); };
+const setTarget = (fields: Record<string, unknown>, i = 1) => (c: RawConfig) => { Object.assign(targetsOf(c)[i], fields); };
 const setIn = (key: string, field: string, value: unknown) => (c: RawConfig) => {
     if (value === undefined) {
         delete block(c, key)[field];
@@ -37,13 +41,13 @@ const CASES: Case[] = [{
     problems: [{ key: "pipelineAccount.accountId", expected: "12-digit AWS account id, quoted", found: "number 111111111111", example: '"111111111111"' }],
 }, {
     what: "an account id with 11 digits",
-    change: setIn("targetAccount", "accountId", "22222222222"),
+    change: c => { prod(c).account.accountId = "22222222222"; },
     // One cause, one line: role ARNs are not compared with an id that is itself wrong.
-    problems: [{ key: "targetAccount.accountId", expected: "12-digit", found: '"22222222222"', example: '"111111111111"' }],
+    problems: [{ key: "targets[1].account.accountId", expected: "12-digit", found: '"22222222222"', example: '"111111111111"' }],
 }, {
     what: "a missing account id",
-    change: setIn("targetAccount", "accountId", undefined),
-    problems: [{ key: "targetAccount.accountId", expected: "12-digit", found: "the key is missing", example: '"111111111111"' }],
+    change: c => { delete prod(c).account.accountId; },
+    problems: [{ key: "targets[1].account.accountId", expected: "12-digit", found: "the key is missing", example: '"111111111111"' }],
 }, {
     what: "a provisioning role that is not an ARN",
     change: setIn("pipelineAccount", "provisioningRoleArn", "pulumi-provisioner"),
@@ -54,11 +58,11 @@ const CASES: Case[] = [{
     problems: [{ key: "pipelineAccount.provisioningRoleArn", expected: "a role in account 111111111111", found: "arn:aws:iam::222222222222:role/", example: "arn:aws:iam::111111111111:role/pulumi-provisioner" }],
 }, {
     what: "an existing target's task role in the pipeline account",
-    change: set("deployTarget", { existing: {
+    change: c => { delete prod(c).create; prod(c).existing = {
         applicationName: "my-service", deploymentGroupName: "my-service-prod", taskFamily: "my-service", containerName: "app", containerPort: 8080,
         taskRoleArn: "arn:aws:iam::111111111111:role/my-service-task", executionRoleArn: "arn:aws:iam::222222222222:role/my-service-task-execution",
-    } }),
-    problems: [{ key: "deployTarget.existing.taskRoleArn", expected: "a role in the target account 222222222222", found: "arn:aws:iam::111111111111:role/my-service-task", example: "arn:aws:iam::222222222222:role/" }],
+    }; },
+    problems: [{ key: "targets[1].existing.taskRoleArn", expected: "a role in the target account 222222222222", found: "arn:aws:iam::111111111111:role/my-service-task", example: "arn:aws:iam::222222222222:role/" }],
 }, {
     what: "a region written as a city",
     change: set("region", "seoul"),
@@ -68,15 +72,15 @@ const CASES: Case[] = [{
     change: setIn("source", "branch", "release..1"),
     problems: [{ key: "source.branch", expected: "a git branch name", found: '"release..1"', example: "main" }],
 }, {
-    what: "the same account on both sides",
-    change: setIn("targetAccount", "accountId", "111111111111"),
-    problems: [{ key: "targetAccount.accountId", expected: "an account other than pipelineAccount.accountId", found: '"111111111111"', example: '"222222222222"' },
-        { key: "targetAccount.provisioningRoleArn", expected: "a role in account 111111111111", found: "arn:aws:iam::222222222222", example: "arn:aws:iam::111111111111:role/" },
-        { key: "deployTarget.create.certificateArn", expected: "an ACM certificate ARN in the target account 111111111111", found: "arn:aws:acm:ap-northeast-2:222222222222:certificate/", example: "arn:aws:acm:ap-northeast-2:111111111111:certificate/" }],
+    what: "a target in the pipeline account",
+    change: c => { prod(c).account.accountId = "111111111111"; },
+    problems: [{ key: "targets[1].account.accountId", expected: "an account other than pipelineAccount.accountId", found: '"111111111111"', example: '"222222222222"' },
+        { key: "targets[1].account.provisioningRoleArn", expected: "a role in account 111111111111", found: "arn:aws:iam::222222222222", example: "arn:aws:iam::111111111111:role/" },
+        { key: "targets[1].create.certificateArn", expected: "an ACM certificate ARN in the target account 111111111111", found: "arn:aws:acm:ap-northeast-2:222222222222:certificate/", example: "arn:aws:acm:ap-northeast-2:111111111111:certificate/" }],
 }, {
     what: "a misspelt top-level key",
-    change: set("manualAproval", true),
-    problems: [{ key: "manualAproval", expected: "a known key (", found: "an unknown key", example: "manualApproval, the nearest known key" }],
+    change: set("targts", []),
+    problems: [{ key: "targts", expected: "a known key (", found: "an unknown key", example: "targets, the nearest known key" }],
 }, {
     what: "a misspelt key inside a block",
     change: c => { const a = block(c, "pipelineAccount"); a.acountId = a.accountId; delete a.accountId; },
@@ -84,8 +88,8 @@ const CASES: Case[] = [{
         { key: "pipelineAccount.accountId", expected: "12-digit", found: "the key is missing", example: '"111111111111"' }],
 }, {
     what: "a yes/no answered with a word",
-    change: set("manualApproval", "yes"),
-    problems: [{ key: "manualApproval", expected: "true or false", found: '"yes"', example: "true" }],
+    change: setTarget({ approval: "yes" }),
+    problems: [{ key: "targets[1].approval", expected: "true or false", found: '"yes"', example: "true" }],
 }, {
     what: "a build timeout out of range",
     change: setIn("build", "timeoutMinutes", 1000),
@@ -146,7 +150,7 @@ const CASES: Case[] = [{
         example: "arn:aws:codeconnections:us-east-1:111111111111:connection/" }],
 }, {
     what: "a source through a connection in a region without the CodeStarSourceConnection action",
-    change: c => { set("region", "ap-east-1")(c); setCreated({ certificateArn: undefined })(c); },
+    change: c => { set("region", "ap-east-1")(c); targetsOf(c).forEach(t => delete t.create.certificateArn); },
     problems: [{ key: "source.provider", expected: "CodeCommit: CodePipeline has no CodeStarSourceConnection action in ap-east-1", found: '"GitHub"',
         example: "CodeCommit" }],
 }, {
@@ -231,33 +235,36 @@ const CASES: Case[] = [{
     what: "a China region: role ARNs and a certificate of another partition, and no source through a connection there",
     change: set("region", "cn-north-1"),
     problems: [{ key: "pipelineAccount.provisioningRoleArn", expected: "an ARN of the aws-cn partition", found: "arn:aws:iam::111111111111", example: "arn:aws-cn:iam::111111111111:role/pulumi-provisioner" },
-        { key: "targetAccount.provisioningRoleArn", expected: "an ARN of the aws-cn partition", found: "arn:aws:iam::222222222222", example: "arn:aws-cn:iam::222222222222:role/pulumi-provisioner" },
-        { key: "deployTarget.create.certificateArn", expected: "in the target account 222222222222 and the region cn-north-1", found: "arn:aws:acm:ap-northeast-2:", example: "arn:aws-cn:acm:cn-north-1:222222222222:certificate/" },
+        { key: "targets[0].account.provisioningRoleArn", expected: "an ARN of the aws-cn partition", found: "arn:aws:iam::555555555555", example: "arn:aws-cn:iam::555555555555:role/pulumi-provisioner" },
+        { key: "targets[1].account.provisioningRoleArn", expected: "an ARN of the aws-cn partition", found: "arn:aws:iam::222222222222", example: "arn:aws-cn:iam::222222222222:role/pulumi-provisioner" },
+        { key: "targets[0].create.certificateArn", expected: "in the target account 555555555555 and the region cn-north-1", found: "arn:aws:acm:ap-northeast-2:", example: "arn:aws-cn:acm:cn-north-1:555555555555:certificate/" },
+        { key: "targets[1].create.certificateArn", expected: "in the target account 222222222222 and the region cn-north-1", found: "arn:aws:acm:ap-northeast-2:", example: "arn:aws-cn:acm:cn-north-1:222222222222:certificate/" },
         { key: "source.provider", expected: "CodeCommit: CodePipeline has no CodeStarSourceConnection action in cn-north-1", found: '"GitHub"', example: "CodeCommit" }],
 }, {
     what: "a Fargate CPU and memory pair that Fargate does not offer",
     change: setCreated({ cpu: 256, memory: 8192 }),
-    problems: [{ key: "deployTarget.create.memory", expected: "a memory size Fargate offers with 256 CPU units: 512, 1024, 2048 MiB", found: "number 8192", example: "512" }],
+    problems: [{ key: "targets[1].create.memory", expected: "a memory size Fargate offers with 256 CPU units: 512, 1024, 2048 MiB", found: "number 8192", example: "512" }],
 }, {
     what: "a Fargate memory size between the steps Fargate offers",
     change: setCreated({ cpu: 8192, memory: 18432 }),
-    problems: [{ key: "deployTarget.create.memory", expected: "with 8192 CPU units: 16384 to 61440 in steps of 4096 MiB", found: "number 18432", example: "16384" }],
+    problems: [{ key: "targets[1].create.memory", expected: "with 8192 CPU units: 16384 to 61440 in steps of 4096 MiB", found: "number 18432", example: "16384" }],
 }, {
     what: "a CIDR whose prefix is out of range",
     change: setCreated({ network: { cidrBlock: "10.0.0.0/33" } }),
-    problems: [{ key: "deployTarget.create.network.cidrBlock", expected: "an IPv4 CIDR block (octets 0-255, prefix /16 to /24)", found: '"10.0.0.0/33"', example: "10.0.0.0/16" }],
+    problems: [{ key: "targets[1].create.network.cidrBlock", expected: "an IPv4 CIDR block (octets 0-255, prefix /16 to /24)", found: '"10.0.0.0/33"', example: "10.0.0.0/16" }],
 }, {
     what: "a CIDR with an octet out of range, in a list",
     change: setCreated({ testCidrs: ["198.51.100.0/24", "198.51.300.0/24"] }),
-    problems: [{ key: "deployTarget.create.testCidrs", expected: "a list of IPv4 CIDR blocks (octets 0-255", found: 'a list ["198.51.100.0/24","198.51.300.0/24"]', example: '["198.51.100.0/24"]' }],
+    problems: [{ key: "targets[1].create.testCidrs", expected: "a list of IPv4 CIDR blocks (octets 0-255", found: 'a list ["198.51.100.0/24","198.51.300.0/24"]', example: '["198.51.100.0/24"]' }],
 }, {
     what: "a CIDR block with host bits set",
     change: setCreated({ network: { cidrBlock: "10.1.128.0/16" } }),
-    problems: [{ key: "deployTarget.create.network.cidrBlock", expected: "a network address", found: '"10.1.128.0/16"', example: "10.1.0.0/16" }],
+    problems: [{ key: "targets[1].create.network.cidrBlock", expected: "a network address", found: '"10.1.128.0/16"', example: "10.1.0.0/16" }],
 }, {
     what: "an adoption id that is not the name the stack gives the resource (it would adopt another one)",
-    change: set("adopt", { imageRepository: "my-servce", buildLogGroup: "/aws/codebuild/cross-account-pipeline-prod" }),
-    problems: [{ key: "adopt.imageRepository", expected: "the name this stack gives it, my-service", found: '"my-servce"', example: "my-service" }],
+    change: c => { set("adopt", { imageRepository: "my-servce", buildLogGroup: "/aws/codebuild/cross-account-pipeline-prod" })(c); setTarget({ adopt: { taskLogGroup: "/ecs/my-service" } }, 0)(c); },
+    problems: [{ key: "adopt.imageRepository", expected: "the name this stack gives it, my-service", found: '"my-servce"', example: "my-service" },
+        { key: "targets[0].adopt.taskLogGroup", expected: "the name this stack gives it, /ecs/my-service-prod-staging", found: '"/ecs/my-service"', example: "/ecs/my-service-prod-staging" }],
 }, {
     what: "the adoption of a source repository the stack only looks up",
     change: c => { set("source", { repositoryName: "my-service", create: false })(c); set("adopt", { sourceRepository: "my-service" })(c); },
@@ -271,6 +278,72 @@ const CASES: Case[] = [{
     what: "the region written in the AWS provider's namespace instead of the project's",
     change: c => { delete c[`${P}:region`]; c["aws:region"] = "ap-northeast-2"; },
     problems: [{ key: "region", expected: "an AWS region name", found: "the key is missing: aws:region is set instead, a key of the aws namespace, not this project's", example: "ap-northeast-2" }],
+}, {
+    what: "no target",
+    change: set("targets", []),
+    problems: [{ key: "targets", expected: "a list of at least one target", found: "a list []", example: "[{ name: staging" }],
+}, {
+    what: "two targets of one name",
+    change: setTarget({ name: "staging" }),
+    problems: [{ key: "targets[1].name", expected: "a name no other target has (targets[0] is staging)", found: '"staging"', example: "staging-2" }],
+}, {
+    what: "a target name that would make an invalid stage, role or file name",
+    change: setTarget({ name: "Prod EU" }),
+    problems: [{ key: "targets[1].name", expected: "a target name (lowercase letters, digits and -, starting with a letter; at most 24)", found: '"Prod EU"', example: "staging" }],
+}, {
+    what: "a target named like the pipeline's own stages",
+    change: setTarget({ name: "build" }),
+    problems: [{ key: "targets[1].name", expected: "a stage name other than source, build", found: '"build"', example: "build-2" }],
+}, {
+    what: "a wave split by another target",
+    change: c => { config(c, "targets", [...targetsOf(c), { ...targetsOf(c)[0], name: "canary", create: { serviceName: "canary" } }]
+        .map((t, i) => ({ ...t, wave: i === 1 ? undefined : "all" }))); },
+    problems: [{ key: "targets[2].wave", expected: "the wave's targets one after the other (other targets split wave all)", found: '"all"', example: "all-2" }],
+}, {
+    what: "a wave named like a target of another stage",
+    change: setTarget({ wave: "staging" }),
+    problems: [{ key: "targets[1].wave", expected: "a stage name other than source, build, staging (a wave is a stage named after it)", found: '"staging"', example: "staging-2" }],
+}, {
+    what: "two targets with legacy names",
+    change: setTarget({ legacyNames: true }, 0),
+    problems: [{ key: "targets[1].legacyNames", expected: "legacyNames on one target at most (targets[0] has it)", found: "true", example: "false" }],
+}, {
+    what: "two created targets with one service name in one account and region",
+    change: c => { config(c, "targets", [targetsOf(c)[1], { ...targetsOf(c)[1], name: "prod2", legacyNames: false }]); },
+    problems: [{ key: "targets[1].create.serviceName", expected: "a name of its own in account 222222222222 and ap-northeast-2 (targets[0] has the service my-service)", found: '"my-service"', example: "my-service-2" },
+        { key: "targets[1].create.taskFamily", expected: "a name of its own in account 222222222222 and ap-northeast-2 (targets[0] has the family my-service)", found: "nothing", example: "my-service-2" }],
+}, {
+    what: "a target in a region of another partition",
+    change: setTarget({ region: "cn-north-1" }),
+    problems: [{ key: "targets[1].region", expected: "a region of the aws partition, the stack region ap-northeast-2's", found: '"cn-north-1"', example: "ap-northeast-2" }],
+}, {
+    what: "a check by path of an existing target (the program knows no address of it)",
+    change: c => { delete prod(c).create; prod(c).existing = { applicationName: "a", deploymentGroupName: "g", taskFamily: "f", containerName: "app", containerPort: 8080,
+        taskRoleArn: "arn:aws:iam::222222222222:role/t", executionRoleArn: "arn:aws:iam::222222222222:role/x" }; prod(c).check = { path: "/health" }; },
+    problems: [{ key: "targets[1].check.path", expected: "with existing, a url", found: '"/health"', example: "https://my-service.example.com/health" }],
+}, {
+    what: "a check with both a path and a url",
+    change: setTarget({ check: { path: "/health", url: "https://example.com/" } }, 0),
+    problems: [{ key: "targets[0].check", expected: "a block with exactly one of path (of a created target's URL) and url", found: "object", example: "{ path: /health }" }],
+}, {
+    what: "grants: organization without the organization's id",
+    change: set("grants", "organization"),
+    problems: [{ key: "organizationId", expected: "with grants: organization, the organization's id", found: "the key is missing", example: "o-a1b2c3d4e5" }],
+}, {
+    what: "grants: organization with a target in the pipeline account",
+    change: c => { set("grants", "organization")(c); set("organizationId", "o-a1b2c3d4e5")(c); set("allowSameAccount", true)(c);
+        targetsOf(c)[0].account = block(c, "pipelineAccount"); delete targetsOf(c)[0].create.certificateArn; },
+    problems: [{ key: "grants", expected: "roles while a target is in the pipeline account (targets[0])", found: '"organization"', example: "roles" }],
+}, {
+    what: "more target stages than CodePipeline allows",
+    change: c => { config(c, "targets", Array.from({ length: 49 }, (_, i) => ({ ...targetsOf(c)[0], name: `t${i}`, check: undefined,
+        create: { serviceName: `s${i}` } }))); },
+    problems: [{ key: "targets", expected: "at most 48 stages of targets (CodePipeline allows 50 stages, Source and Build included; found 49)", found: "a list", example: "wave: prod" }],
+}, {
+    what: "more actions in a wave than CodePipeline allows in a stage",
+    change: c => { config(c, "targets", Array.from({ length: 25 }, (_, i) => ({ ...targetsOf(c)[0], name: `t${i}`, wave: "all", approval: true,
+        create: { serviceName: `s${i}` } }))); },
+    problems: [{ key: "targets[0].wave", expected: "at most 50 actions in a stage, CodePipeline's limit (the wave all has 53", found: '"all"', example: "all-2" }],
 }];
 
 describe("config validation", () => {
@@ -292,13 +365,13 @@ describe("config validation", () => {
         });
     }
 
-    it("accepts one account on both sides when the stack says so", async () => {
+    it("accepts a target in the pipeline account when the stack says so (a one-account sandbox), with one provider there", async () => {
         const e = await evaluateWith("dev", c => {
             set("allowSameAccount", true)(c);
-            setIn("targetAccount", "accountId", "333333333333")(c);
-            setIn("targetAccount", "provisioningRoleArn", "arn:aws:iam::333333333333:role/pulumi-provisioner")(c);
+            targetsOf(c)[0].account = block(c, "pipelineAccount");
         });
         assert.ifError(e.error);
+        assert.deepStrictEqual(e.resources.filter(r => r.type === "pulumi:providers:aws").map(r => r.name), ["pipeline-account"]);
     });
 
     it("leaves other namespaces (aws:, pulumi:) alone", async () => {

@@ -49,7 +49,7 @@ describe("the stack files' JSON Schema", () => {
         }],
         ["top-level values as `pulumi config set` writes them, as text", f => {
             f.config[`${P}:artifactRetentionDays`] = "30";
-            f.config[`${P}:manualApproval`] = "false";
+            f.config[`${P}:allowSameAccount`] = "false";
         }],
         ["the keys `pulumi stack init` writes", f => {
             Object.assign(f, { encryptionsalt: "v1:c2FsdA==:v1:a2V5:ZGF0YQ==", secretsprovider: "passphrase", encryptedkey: "AQICAHh",
@@ -64,18 +64,20 @@ describe("the stack files' JSON Schema", () => {
     }
 
     const rejected: [string, (file: any) => void, RegExp][] = [
-        ["an unknown key of the project's namespace", f => { f.config[`${P}:manualAproval`] = true; }, /must NOT have additional properties/],
-        ["an unknown key without a namespace (it is the project's)", f => { f.config.manualAproval = true; }, /must NOT have additional properties/],
-        ["an unknown key inside a block", f => { f.config[`${P}:deployTarget`].create.netwrk = {}; }, /create .*additional properties/],
+        ["an unknown key of the project's namespace", f => { f.config[`${P}:targts`] = []; }, /must NOT have additional properties/],
+        ["an unknown key without a namespace (it is the project's)", f => { f.config.targts = []; }, /must NOT have additional properties/],
+        ["an unknown key inside a target's block", f => { f.config[`${P}:targets`][0].create.netwrk = {}; }, /create .*additional properties/],
         ["an account id written as a number", f => { f.config[`${P}:pipelineAccount`].accountId = 111111111111; }, /accountId must be string/],
         ["a region that does not exist", f => { f.config[`${P}:region`] = "eu-wset-1"; }, /region must be equal to one of the allowed values/],
         ["a region of an unsupported partition", f => { f.config[`${P}:region`] = "us-iso-east-1"; }, /region must be equal to one of/],
-        ["a CIDR prefix out of range", f => { f.config[`${P}:deployTarget`].create.network = { cidrBlock: "10.0.0.0/33" }; }, /cidrBlock must match pattern/],
-        ["an octet out of range", f => { f.config[`${P}:deployTarget`].create.testCidrs = ["198.51.300.0/24"]; }, /testCidrs\/0 must match pattern/],
-        ["a CPU size Fargate does not have", f => { f.config[`${P}:deployTarget`].create.cpu = 300; }, /cpu must be equal to one of/],
+        ["a CIDR prefix out of range", f => { f.config[`${P}:targets`][1].create.network = { cidrBlock: "10.0.0.0/33" }; }, /cidrBlock must match pattern/],
+        ["an octet out of range", f => { f.config[`${P}:targets`][1].create.testCidrs = ["198.51.300.0/24"]; }, /testCidrs\/0 must match pattern/],
+        ["a CPU size Fargate does not have", f => { f.config[`${P}:targets`][1].create.cpu = 300; }, /cpu must be equal to one of/],
+        ["a target name with a capital", f => { f.config[`${P}:targets`][0].name = "Staging"; }, /name must match pattern/],
+        ["the single-target shape's keys", f => { f.config[`${P}:manualApproval`] = true; }, /must NOT have additional properties/],
         ["a block given as a plain value", f => { f.config[`${P}:source`] = "my-service"; }, /source must be object/],
         ["an unknown top-level key of the stack file", f => { f.confg = {}; }, /must NOT have additional properties/],
-        ["a yes/no answered with a word", f => { f.config[`${P}:manualApproval`] = "yes"; }, /manualApproval must be equal to one of/],
+        ["a yes/no answered with a word", f => { f.config[`${P}:allowSameAccount`] = "yes"; }, /allowSameAccount must be equal to one of/],
         ["a source of no provider", f => { f.config[`${P}:source`].provider = "Github"; }, /source must match exactly one schema in oneOf/],
         ["a connection source with CodeCommit's keys", f => { f.config[`${P}:source`].repositoryName = "my-service"; },
             /source must match exactly one schema in oneOf/],
@@ -130,9 +132,9 @@ describe("README.md's config reference", () => {
 
     it("has a row for every key, nested keys included", () => {
         const table = renderReadme(`${BEGIN}\n${END}`);
-        for (const key of ["region", "pipelineAccount.accountId", "deployTarget.create.network.cidrBlock", "deployTarget.existing.logGroupName",
-            "images.keep", "retainOnDelete", "source.repositoryName", "source.repository", "source.host.vpc.subnetIds",
-            "source.triggers[].filePaths.includes"]) {
+        for (const key of ["region", "pipelineAccount.accountId", "targets[].name", "targets[].create.network.cidrBlock",
+            "targets[].existing.logGroupName", "targets[].adopt.taskLogGroup", "images.keep", "grants", "retainOnDelete",
+            "source.repositoryName", "source.repository", "source.host.vpc.subnetIds", "source.triggers[].filePaths.includes"]) {
             assert.ok(table.includes(`| \`${key}\` |`), key);
         }
     });

@@ -2,19 +2,21 @@ import { strict as assert } from "assert";
 import * as yaml from "js-yaml";
 import { committedStacks, evaluate, Evaluation, RawConfig, readStackConfig, Resource } from "../offline/engine";
 import { projectOf, runBuildspec } from "./support/buildspec";
-import { block, evaluateWith, guardsOf, key, one } from "./support/stacks";
+import { configOf } from "../offline/access";
+import { stackNames } from "../stacks/names";
+import { block, evaluateWith, guardsOf, key, one, targetsOf } from "./support/stacks";
 
 // Day 2: what a destroy, a re-create and a config change do to what is already there.
 
 /** Inputs that give a resource a fixed physical name (an auto-named resource has none of them). */
 const NAME_INPUTS = ["name", "repositoryName", "bucket"];
-/** The `adopt` key of each kept resource with a fixed name. */
+/** The `adopt` key of each kept resource of the pipeline with a fixed name; each created target's log group has its own, in the target. */
 const ADOPT_KEYS: Record<string, string> = {
     "pipeline-repository": "sourceRepository",
     "images": "imageRepository",
     "pipeline-build-logs": "buildLogGroup",
-    "target-logs": "taskLogGroup",
 };
+const TARGET_LOGS = /^(.*)-logs$/;
 
 /**
  * What `pulumi destroy` leaves behind under a fixed name, found from the registrations: kept
@@ -34,21 +36,30 @@ describe("day 2: re-create after destroy, adopting what the destroy kept", () =>
             let original: Evaluation;
             let adopted: Evaluation;
             let kept: Resource[];
+            let config: RawConfig;
             before(async () => {
                 original = await evaluate(stack);
                 kept = keptWithFixedNames(original.resources);
-                const config = readStackConfig(stack);
-                config[key("adopt")] = Object.fromEntries(kept.map(r => [ADOPT_KEYS[r.name], physicalName(r)]));
+                config = readStackConfig(stack);
+                const names = stackNames(configOf(original)).targets;
+                config[key("adopt")] = Object.fromEntries(kept.filter(r => r.name in ADOPT_KEYS).map(r => [ADOPT_KEYS[r.name], physicalName(r)]));
+                for (const r of kept.filter(r => !(r.name in ADOPT_KEYS))) {
+                    const i = names.findIndex(n => `${n.logical.target}-logs` === r.name);
+                    assert.ok(i >= 0, `${r.type} ${r.name}: kept with a fixed name, and no adoption path: a re-create after destroy would fail on it`);
+                    targetsOf(config)[i].adopt = { taskLogGroup: physicalName(r) };
+                }
                 adopted = await evaluate(stack, config);
                 assert.ifError(adopted.error);
             });
 
-            it("has an adoption key for every kept resource with a fixed name (the source and image repositories, both log groups)", () => {
+            it("has an adoption key for every kept resource with a fixed name (the repositories, the build's and every created target's log group)", () => {
                 // A source through a connection has no repository of its own: the code is the provider's.
                 const codeCommit = block(readStackConfig(stack), "source").provider === undefined;
                 const expected = Object.keys(ADOPT_KEYS).filter(name => codeCommit || name !== "pipeline-repository");
-                assert.deepEqual(kept.map(r => r.name).sort(), expected.sort(),
-                    "a kept resource with a fixed name and no adoption path: a re-create after destroy would fail on it");
+                const targets = configOf(original).targets.filter(t => t.create).length;
+                assert.deepEqual(kept.filter(r => r.name in ADOPT_KEYS).map(r => r.name).sort(), expected.sort());
+                assert.equal(kept.filter(r => TARGET_LOGS.test(r.name) && !(r.name in ADOPT_KEYS)).length, targets);
+                assert.equal(targetsOf(config).filter(t => t.adopt).length, targets);
             });
 
             it("registers each with its name as the import id and the inputs of its original registration (import fails on any difference)", () => {
@@ -83,14 +94,19 @@ function changedPaths(a: unknown, b: unknown, path = ""): string[] {
 const ignoredBy = (ignoreChanges: string[]) => (path: string) =>
     ignoreChanges.some(i => path === i || path.startsWith(`${i}.`) || path.startsWith(`${i}[`));
 
-const appspecOf = (e: Evaluation) => yaml.load(runBuildspec(projectOf(e, "pipeline-build")).files["appspec.yaml"]) as any;
+/** The appspec the build renders for the target with legacy names (dev's staging, prod's PROD): the one whose network changes below. */
+const appspecOf = (e: Evaluation) => {
+    const target = configOf(e).targets.find(t => t.legacyNames)!;
+    return yaml.load(runBuildspec(projectOf(e, "pipeline-build")).files[`appspec-${target.name}.yaml`]) as any;
+};
 
 const EXISTING_VPC = {
     vpcId: "vpc-0123456789abcdef0",
     publicSubnetIds: ["subnet-0a0a0a0a0a0a0a0a0", "subnet-0b0b0b0b0b0b0b0b0"],
     privateSubnetIds: ["subnet-0c0c0c0c0c0c0c0c0", "subnet-0d0d0d0d0d0d0d0d0"],
 };
-const network = (c: RawConfig) => block(c, "deployTarget").create.network ??= {};
+/** The network of the target with legacy names. */
+const network = (c: RawConfig) => targetsOf(c).find(t => t.legacyNames).create.network ??= {};
 
 const NETWORK_CHANGES: { name: string; stack: string; before: (c: RawConfig) => void; after: (c: RawConfig) => void }[] = [{
     name: "new private subnets in an existing VPC (prod)",
@@ -116,7 +132,7 @@ describe("day 2: changing the network of a running target", () => {
             });
 
             it("changes only service properties that CodeDeploy owns (the service's ignoreChanges), and tags, so `up` succeeds", () => {
-                const [from, to] = [old, changed].map(e => one(e, "aws:ecs/service:Service"));
+                const [from, to] = [old, changed].map(e => one(e, "aws:ecs/service:Service", "target-service"));
                 const paths = changedPaths(from.inputs, to.inputs);
                 assert.ok(paths.some(p => p.startsWith("networkConfiguration")), `nothing changed: ${paths}`);
                 // Tags change through TagResource and UntagResource, which a CODE_DEPLOY service accepts (here the
@@ -127,7 +143,7 @@ describe("day 2: changing the network of a running target", () => {
 
             it("ships the new network with the next deployment: the rendered appspec.yaml changes to the service's new network", () => {
                 const [from, to] = [old, changed].map(e => appspecOf(e).Resources[0].TargetService.Properties.NetworkConfiguration);
-                const service = one(changed, "aws:ecs/service:Service").inputs.networkConfiguration;
+                const service = one(changed, "aws:ecs/service:Service", "target-service").inputs.networkConfiguration;
                 assert.notDeepEqual(to, from);
                 assert.deepEqual(to.AwsvpcConfiguration, {
                     Subnets: service.subnets,

@@ -13,10 +13,9 @@ function defaults() {
     return parseConfig("cross-account-pipeline", "t", {
         region: "ap-northeast-2",
         pipelineAccount: { accountId: "111111111111" },
-        targetAccount: { accountId: "222222222222" },
         source: { repositoryName: "app" },
-        deployTarget: { create: {} },
-    }).deployTarget.create!;
+        targets: [{ name: "prod", account: { accountId: "222222222222" }, create: {} }],
+    }).targets[0].create!;
 }
 
 describe("examples/app", () => {

@@ -6,7 +6,7 @@ import { NAME_LIMITS, NameLimit, nameProblem } from "../stacks/nameLimits";
 import { fitName, stackNames } from "../stacks/names";
 import { checkNames, physicalNames } from "./properties/invariants";
 import { pulumiName } from "./properties/stackFiles";
-import { block, evaluated } from "./support/stacks";
+import { block, evaluated, targetsOf } from "./support/stacks";
 
 /**
  * The physical names the committed stacks had before names were fitted to AWS's limits,
@@ -52,10 +52,18 @@ function namesOf(e: Evaluation): Record<string, string> {
     return names;
 }
 
-/** A config with only what `stackNames` reads: the names of a created target default to project and stack, as in config. */
+/**
+ * A config with only what `stackNames` reads: a target with legacy names and one named at the longest a
+ * target name may be, their services named by default after project, stack (and target), as in config.
+ */
 function namingConfig(project: string, stack: string): StackConfig {
     const name = `${project}-${stack}`;
-    return { project, stack, images: { repositoryName: name.toLowerCase() }, deployTarget: { create: { serviceName: name, taskFamily: name } } } as StackConfig;
+    const target = (t: string, legacyNames: boolean) => {
+        const serviceName = legacyNames ? name : `${name}-${t}`;
+        return { name: t, legacyNames, create: { serviceName, taskFamily: serviceName } };
+    };
+    return { project, stack, images: { repositoryName: name.toLowerCase() },
+        targets: [target("prod", true), target("a-target-name-of-24-char", false)] } as StackConfig;
 }
 
 describe("physical names", () => {
@@ -97,14 +105,16 @@ describe("physical names", () => {
     it("every name derived from any project and stack names Pulumi allows fits AWS's limits", () => {
         const limits: Record<string, NameLimit | NameLimit[]> = {
             pipeline: NAME_LIMITS.codepipeline, buildProject: NAME_LIMITS.codebuildProject, releaseProject: NAME_LIMITS.codebuildProject,
-            keyAlias: NAME_LIMITS.kmsAlias, sourceConnection: NAME_LIMITS.codeconnectionsConnection, sourceHost: NAME_LIMITS.codeconnectionsHost,
+            checkProject: NAME_LIMITS.codebuildProject, keyAlias: NAME_LIMITS.kmsAlias,
+            sourceConnection: NAME_LIMITS.codeconnectionsConnection, sourceHost: NAME_LIMITS.codeconnectionsHost,
             imageRepository: NAME_LIMITS.ecrRepository, roles: NAME_LIMITS.iamRole, targetRoles: NAME_LIMITS.iamRole,
             serviceName: [NAME_LIMITS.ecsService, NAME_LIMITS.ecsCluster, NAME_LIMITS.codedeployApplication, NAME_LIMITS.codedeployGroup],
             taskFamily: NAME_LIMITS.ecsTaskFamily,
         };
         fc.assert(fc.property(pulumiName, pulumiName, (project, stack) => {
-            const { target, ...names } = stackNames(namingConfig(project, stack));
-            for (const [field, value] of Object.entries({ ...names, ...target })) {
+            const { targets, stages, ...names } = stackNames(namingConfig(project, stack));
+            const fields = [names, ...targets.map(t => ({ targetRoles: t.roles, ...t.created }))].flatMap(o => Object.entries(o));
+            for (const [field, value] of fields) {
                 const fieldLimits = ([] as NameLimit[]).concat(limits[field]);
                 assert.ok(fieldLimits.length, `no limit for ${field}`);
                 for (const name of typeof value === "string" ? [value] : Object.values(value)) {
@@ -113,7 +123,7 @@ describe("physical names", () => {
                     }
                 }
             }
-            const all = [...Object.values(names.roles), ...Object.values(names.targetRoles)];
+            const all = [...Object.values(names.roles), ...targets.flatMap(t => Object.values(t.roles))];
             assert.equal(new Set(all).size, all.length, "role names stay apart");
         }), { seed: 10, numRuns: 500 });
     });
@@ -121,7 +131,7 @@ describe("physical names", () => {
     it("a long stack name with a dot evaluates with names AWS accepts, the default ones derived from it", async () => {
         const stack = "feature.payments-refund-retry-with-exponential-backoff_2024";
         const config = structuredClone((await evaluated("dev")).config);
-        delete block(config, "deployTarget").create.serviceName;
+        delete targetsOf(config)[0].create.serviceName;
         delete block(config, "images").repositoryName;
         const e = await evaluate(stack, config);
         assert.ifError(e.error);

@@ -51,7 +51,7 @@ describe("regions and partitions, checked against AWS's partitions data", () => 
             const { name, dnsSuffix } = partitionOfRegion(region).outputs;
             assert.strictEqual(partitionOf(region), name, region);
             assert.strictEqual(dnsSuffixOf(region), dnsSuffix, region);
-            const keyPolicy = artifactKeyPolicy({ accountId: "111111111111", partition: name, region, writerRoleArns: [], readerRoleArns: [] });
+            const keyPolicy = artifactKeyPolicy({ accountId: "111111111111", partition: name, region, writerRoleArns: [], readers: [] });
             const via = (keyPolicy.Statement as any[]).flatMap(s => strings(s.Condition?.StringEquals?.["kms:ViaService"]));
             assert.deepStrictEqual([...new Set(via)], [`s3.${region}.${dnsSuffix}`], region);
         }

@@ -1,7 +1,10 @@
 import * as assert from "assert";
-import { committedStacks, readStackConfig } from "../offline/engine";
+import { configOf } from "../offline/access";
+import { committedStacks, Evaluation, Resource } from "../offline/engine";
 import { registeredPolicies } from "../offline/policies";
-import { all, asList, block, evaluated, one } from "./support/stacks";
+import { StackConfig } from "../stacks/config";
+import { StackNames, stackNames } from "../stacks/names";
+import { all, asList, evaluated, one } from "./support/stacks";
 
 const PIPELINE = "aws:codepipeline/pipeline:Pipeline";
 const ROLE = "aws:iam/role:Role";
@@ -13,70 +16,104 @@ const statement = (doc: any, sid: string) => {
     return found[0];
 };
 
-for (const stack of committedStacks()) {
-    describe(`stack ${stack}: pipeline wiring`, () => {
-        const config = readStackConfig(stack);
-        const pipelineAccount = block(config, "pipelineAccount").accountId;
-        const targetAccount = block(config, "targetAccount").accountId;
-        const region = block(config, "region");
+/** A store's resource of a type: the one in the region (each regional artifact store has one of each). */
+const inRegion = (e: Evaluation, type: string, region: string) => {
+    const found = all(e, type).filter(r => r.region === region && r.name.startsWith("artifacts"));
+    assert.strictEqual(found.length, 1, `one ${type} in ${region}`);
+    return found[0];
+};
 
-        it("makes the pipeline wait for the deploy role, its trust and its grants", async () => {
-            const e = await evaluated(stack);
+for (const stack of [...committedStacks(), "path"]) {
+    describe(`stack ${stack}: pipeline wiring`, () => {
+        let e: Evaluation;
+        let config: StackConfig;
+        let names: StackNames;
+        const deployRole = (i: number) => one(e, ROLE, names.targets[i].logical.deploy);
+        before(async () => {
+            e = await evaluated(stack);
+            config = configOf(e);
+            names = stackNames(config);
+        });
+
+        it("makes the pipeline wait for every deploy role, its trust and its grants", () => {
             const pipeline = one(e, PIPELINE);
-            for (const needed of [one(e, ROLE, "deploy"), one(e, ROLE_POLICY, "deploy-permissions"), one(e, ROLE_POLICY, "pipeline-pipeline-permissions")]) {
-                assert.ok(pipeline.dependencies.includes(needed.urn), `the pipeline does not depend on ${needed.name}`);
+            const needed = [one(e, ROLE_POLICY, "pipeline-pipeline-permissions"), ...config.targets.flatMap((_, i) =>
+                [deployRole(i), one(e, ROLE_POLICY, `${names.targets[i].logical.deploy}-permissions`)])];
+            for (const r of needed) {
+                assert.ok(pipeline.dependencies.includes(r.urn), `the pipeline does not depend on ${r.name}`);
             }
         });
 
-        it("stores artifacts under the customer-managed key, by ARN, in the artifact bucket", async () => {
-            const e = await evaluated(stack);
-            const key = one(e, "aws:kms/key:Key");
-            const bucket = one(e, "aws:s3/bucket:Bucket", "artifacts-bucket");
-            assert.match(key.state.arn, new RegExp(`^arn:aws:kms:${region}:${pipelineAccount}:key/`));
-            assert.deepStrictEqual(one(e, PIPELINE).inputs.artifactStores, [{
-                type: "S3", location: bucket.state.bucket, encryptionKey: { type: "KMS", id: key.state.arn },
-            }]);
-            // The build and the release marker: their default, aws/s3, is unreadable from the target account.
+        it("stores artifacts under a customer-managed key, by ARN, in one store per region it acts in", () => {
+            const regions = [...new Set([config.region, ...config.targets.map(t => t.region)])];
+            const stores = regions.map(region => ({ region, key: inRegion(e, "aws:kms/key:Key", region), bucket: inRegion(e, "aws:s3/bucket:Bucket", region) }));
+            for (const { region, key, bucket } of stores) {
+                assert.match(key.state.arn, new RegExp(`^arn:aws:kms:${region}:${config.pipelineAccount.accountId}:key/`));
+                const sse = all(e, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")
+                    .find(r => r.inputs.bucket === bucket.state.bucket)!.inputs.rules[0];
+                assert.deepStrictEqual(sse, { applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: key.state.arn }, bucketKeyEnabled: true });
+            }
+            // The region is named only when there are several stores: CodePipeline's artifactStore and artifactStores.
+            assert.deepStrictEqual(one(e, PIPELINE).inputs.artifactStores, stores.map(({ region, key, bucket }) => ({
+                type: "S3", location: bucket.state.bucket, encryptionKey: { type: "KMS", id: key.state.arn }, ...stores.length > 1 ? { region } : {},
+            })));
+            // The build, the release marker and the check: their default, aws/s3, is unreadable from the targets' accounts.
             const projects = all(e, "aws:codebuild/project:Project");
-            assert.deepStrictEqual(projects.map(p => p.inputs.encryptionKey), projects.map(() => key.state.arn));
-            const sse = one(e, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "artifacts-encryption").inputs.rules[0];
-            assert.deepStrictEqual(sse, {
-                applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: key.state.arn }, bucketKeyEnabled: true,
-            });
+            assert.deepStrictEqual(projects.map(p => p.inputs.encryptionKey), projects.map(() => stores[0].key.state.arn));
         });
 
-        it("runs the deploy action in the target account as the deploy role, in the configured region", async () => {
-            const e = await evaluated(stack);
-            const deployRole = one(e, ROLE, "deploy");
-            assert.strictEqual(deployRole.account, targetAccount);
-            const stages = one(e, PIPELINE).inputs.stages;
-            const deploy = stages[stages.length - 1];
-            assert.strictEqual(deploy.name, "Deploy");
-            const [action] = deploy.actions;
-            assert.strictEqual(action.provider, "CodeDeployToECS");
-            assert.strictEqual(action.roleArn, deployRole.state.arn);
-            assert.strictEqual(action.region, region);
-            assert.strictEqual(action.namespace, "DeployVariables");
-            const group = one(e, "aws:codedeploy/deploymentGroup:DeploymentGroup");
-            assert.strictEqual(action.configuration.ApplicationName, one(e, "aws:codedeploy/application:Application").state.name);
-            assert.strictEqual(action.configuration.ApplicationName, group.inputs.appName);
-            assert.strictEqual(action.configuration.DeploymentGroupName, group.inputs.deploymentGroupName);
-        });
-
-        it("has the stages Source, Build, Approval (only when configured), Deploy, in that order", async () => {
-            const e = await evaluated(stack);
-            const names = one(e, PIPELINE).inputs.stages.map((s: any) => s.name);
-            const approval = block(config, "manualApproval") !== false;
-            assert.deepStrictEqual(names, ["Source", "Build", ...(approval ? ["Approval"] : []), "Deploy"]);
+        it("builds once, then has one stage per target or wave, in the path's order", () => {
+            const stages = one(e, PIPELINE).inputs.stages as any[];
+            assert.deepStrictEqual(stages.map(s => s.name), ["Source", "Build", ...names.stages.map(s => s.name)]);
+            assert.deepStrictEqual(stages.flatMap(s => s.actions).filter((a: any) => a.category === "Build" && a.configuration.ProjectName ===
+                one(e, "aws:codebuild/project:Project", "pipeline-build").state.name).length, 1, "one build");
             assert.strictEqual(one(e, PIPELINE).inputs.pipelineType, "V2");
         });
 
-        const source = block(config, "source");
-        const codeCommit = source.provider === undefined || source.provider === "CodeCommit";
-        if (codeCommit) {
-            it("starts on a push to the configured branch by event, not by polling", async () => {
-                const e = await evaluated(stack);
-                const [action] = one(e, PIPELINE).inputs.stages[0].actions;
+        it("in each stage: its approval first, then (a wave's) attempt marker, its deploys together, then the release marker and the checks", () => {
+            const stages = one(e, PIPELINE).inputs.stages as any[];
+            names.stages.forEach((stage, s) => {
+                const actions = stages[s + 2].actions as any[];
+                const order = (kind: (a: any) => boolean) => [...new Set(actions.filter(kind).map(a => a.runOrder))];
+                const approval = order(a => a.provider === "Manual");
+                const attempt = order(a => a.name === "MarkAttempt");
+                const released = order(a => a.name === "MarkReleased");
+                const deploys = order(a => a.provider === "CodeDeployToECS");
+                const checks = order(a => a.category === "Test");
+                assert.deepStrictEqual(approval.length, stage.targets.some(t => t.approval) ? 1 : 0, `${stage.name}: one approval when a target asks`);
+                assert.strictEqual(attempt.length, stage.targets.length > 1 ? 1 : 0, `${stage.name}: an attempt marker in a wave`);
+                assert.strictEqual(deploys.length, 1, `${stage.name}: the deploys run together`);
+                assert.ok((approval[0] ?? 0) < (attempt[0] ?? deploys[0]) && (attempt[0] ?? 0) < deploys[0], `${stage.name}: approval, attempt, deploys`);
+                assert.deepStrictEqual(released, [deploys[0] + 1], `${stage.name}: the release marker once the deploys succeeded`);
+                assert.ok(checks.every(c => c === deploys[0] + 1), `${stage.name}: checks after the deploys`);
+                assert.deepStrictEqual(actions.filter(a => a.provider === "CodeDeployToECS").map(a => a.name), stage.targets.map(t => t.name));
+                assert.strictEqual(actions.filter(a => a.category === "Test").length, stage.targets.filter(t => t.check).length);
+            });
+        });
+
+        it("runs each deploy action in its target's account as its deploy role, in its region, on its own files and group", () => {
+            const deploys = (one(e, PIPELINE).inputs.stages as any[]).flatMap(s => s.actions).filter((a: any) => a.provider === "CodeDeployToECS");
+            config.targets.forEach((t, i) => {
+                const action = deploys.find((a: any) => a.name === t.name);
+                assert.strictEqual(deployRole(i).account, t.account.accountId);
+                assert.strictEqual(action.roleArn, deployRole(i).state.arn);
+                assert.strictEqual(action.region, t.region);
+                assert.strictEqual(action.namespace, `Deploy-${t.name}`);
+                assert.deepStrictEqual([action.configuration.TaskDefinitionTemplatePath, action.configuration.AppSpecTemplatePath],
+                    [`taskdef-${t.name}.json`, `appspec-${t.name}.yaml`]);
+                assert.deepStrictEqual(action.inputArtifacts, ["BuildOutput"]);
+                const application = t.create ? one(e, "aws:codedeploy/application:Application", `${names.targets[i].logical.target}-application`).state.name
+                    : t.existing!.applicationName;
+                const group = t.create ? one(e, "aws:codedeploy/deploymentGroup:DeploymentGroup", `${names.targets[i].logical.target}-group`).inputs.deploymentGroupName
+                    : t.existing!.deploymentGroupName;
+                assert.deepStrictEqual([action.configuration.ApplicationName, action.configuration.DeploymentGroupName], [application, group]);
+            });
+        });
+
+        it("starts on a push to the configured branch by event, not by polling; or through its connection, on the configured triggers", () => {
+            const [action] = one(e, PIPELINE).inputs.stages[0].actions;
+            const source = config.source;
+            if (source.provider === "CodeCommit") {
                 assert.strictEqual(action.configuration.PollForSourceChanges, "false");
                 assert.strictEqual(action.configuration.BranchName, source.branch);
                 const pattern = JSON.parse(one(e, "aws:cloudwatch/eventRule:EventRule").inputs.eventPattern);
@@ -86,135 +123,143 @@ for (const stack of committedStacks()) {
                 assert.strictEqual(target.inputs.arn, one(e, PIPELINE).state.arn);
                 assert.strictEqual(target.inputs.roleArn, one(e, ROLE, "pipeline-source-events").state.arn);
                 assert.strictEqual(one(e, PIPELINE).inputs.triggers, undefined, "CodePipeline's triggers are for connections only");
-            });
-        } else {
-            it("fetches the repository through the stack's connection and starts on the configured triggers, not on every push", async () => {
-                const e = await evaluated(stack);
-                const connection = one(e, "aws:codeconnections/connection:Connection");
-                assert.strictEqual(connection.inputs.providerType, source.provider);
-                assert.strictEqual(connection.state.connectionStatus, "PENDING", "created without credentials: the handshake is a person's");
-                const [action] = one(e, PIPELINE).inputs.stages[0].actions;
-                assert.deepStrictEqual([action.provider, action.configuration], ["CodeStarSourceConnection", {
-                    ConnectionArn: connection.state.arn, FullRepositoryId: source.repository, BranchName: source.branch,
-                    OutputArtifactFormat: "CODE_ZIP", DetectChanges: "false",
-                }]);
-                assert.deepStrictEqual(one(e, PIPELINE).inputs.triggers, [{
-                    providerType: "CodeStarSourceConnection",
-                    gitConfiguration: { sourceActionName: action.name, pushes: source.triggers },
-                }]);
-                // Nothing of CodeCommit's: no repository, no EventBridge rule or its role.
-                assert.deepStrictEqual(["aws:codecommit/repository:Repository", "aws:cloudwatch/eventRule:EventRule"].map(t => all(e, t).length), [0, 0]);
-            });
-        }
-
-        it("names roles from project and stack, so the other account can name them before they exist", async () => {
-            const e = await evaluated(stack);
-            const names = all(e, ROLE).map(r => r.inputs.name).sort();
-            const prefix = `cross-account-pipeline-${stack}`;
-            assert.deepStrictEqual(names, [`${prefix}-build`, `${prefix}-codedeploy`, `${prefix}-deploy`, ...codeCommit ? [`${prefix}-events`] : [],
-                `${prefix}-pipeline`, `${prefix}-task`, `${prefix}-task-execution`]);
+                return;
+            }
+            const connection = one(e, "aws:codeconnections/connection:Connection");
+            assert.strictEqual(connection.inputs.providerType, source.provider);
+            assert.strictEqual(connection.state.connectionStatus, "PENDING", "created without credentials: the handshake is a person's");
+            assert.deepStrictEqual([action.provider, action.configuration], ["CodeStarSourceConnection", {
+                ConnectionArn: connection.state.arn, FullRepositoryId: source.repository, BranchName: source.branch,
+                OutputArtifactFormat: "CODE_ZIP", DetectChanges: "false",
+            }]);
+            assert.deepStrictEqual(one(e, PIPELINE).inputs.triggers, [{
+                providerType: "CodeStarSourceConnection",
+                gitConfiguration: { sourceActionName: action.name, pushes: source.triggers },
+            }]);
+            // Nothing of CodeCommit's: no repository, no EventBridge rule or its role.
+            assert.deepStrictEqual(["aws:codecommit/repository:Repository", "aws:cloudwatch/eventRule:EventRule"].map(t => all(e, t).length), [0, 0]);
         });
 
-        it("exports what a user needs after `pulumi up`: a CodeCommit clone URL, or the connection and its status", async () => {
-            const e = await evaluated(stack);
+        it("names roles from project, stack and target (legacy names without it), so other accounts can name them before they exist", () => {
+            const prefix = `cross-account-pipeline-${e.stack}`;
+            const events = config.source.provider === "CodeCommit" ? [`${prefix}-events`] : [];
+            const expected = [`${prefix}-build`, ...events, `${prefix}-pipeline`, ...config.targets.flatMap(t => {
+                const base = t.legacyNames ? prefix : `${prefix}-${t.name}`;
+                return [`${base}-deploy`, ...t.create ? [`${base}-codedeploy`, `${base}-task`, `${base}-task-execution`] : []];
+            })];
+            assert.deepStrictEqual(all(e, ROLE).map(r => r.inputs.name).sort(), expected.sort());
+        });
+
+        it("exports what a user needs after `pulumi up`: the pipeline, its source, and per target its account, region, deploy role, URL and logs", () => {
+            const codeCommit = config.source.provider === "CodeCommit";
             const sourceOutputs = codeCommit ? ["repositoryCloneUrl"] : ["sourceConnectionArn", "sourceConnectionStatus"];
             assert.deepStrictEqual(Object.keys(e.outputs).sort(), [
-                "applicationUrl", "artifactBucketName", "artifactKeyArn", "imageRepositoryUrl", "networkLogBucketName", "pipelineConsoleUrl",
-                "pipelineName", "prodDeployRoleArn", ...sourceOutputs,
+                "artifactBucketName", "artifactKeyArn", "imageRepositoryUrl", "pipelineConsoleUrl", "pipelineName", "targets", ...sourceOutputs,
             ].sort());
-            assert.strictEqual(e.outputs.networkLogBucketName, one(e, "aws:s3/bucket:Bucket", "target-network-logs-bucket").state.bucket);
-            assert.strictEqual(e.outputs.prodDeployRoleArn, one(e, ROLE, "deploy").state.arn);
-            assert.match(String(e.outputs.pipelineConsoleUrl), new RegExp(`^https://${region}\\.console\\.aws\\.amazon\\.com/codesuite/codepipeline/pipelines/cross-account-pipeline-${stack}/view`));
             if (codeCommit) {
                 assert.strictEqual(e.outputs.repositoryCloneUrl, one(e, "aws:codecommit/repository:Repository").state.cloneUrlHttp);
             } else {
                 const connection = one(e, "aws:codeconnections/connection:Connection");
                 assert.deepStrictEqual([e.outputs.sourceConnectionArn, e.outputs.sourceConnectionStatus], [connection.state.arn, "PENDING"]);
             }
+            const targets = e.outputs.targets as Record<string, any>;
+            assert.deepStrictEqual(Object.keys(targets), config.targets.map(t => t.name));
+            config.targets.forEach((t, i) => {
+                assert.strictEqual(targets[t.name].deployRoleArn, deployRole(i).state.arn);
+                assert.deepStrictEqual([targets[t.name].account, targets[t.name].region], [t.account.accountId, t.region]);
+                assert.strictEqual("applicationUrl" in targets[t.name], !!t.create);
+                assert.strictEqual(targets[t.name].networkLogBucketName,
+                    t.create ? one(e, "aws:s3/bucket:Bucket", `${names.targets[i].logical.target}-network-logs-bucket`).state.bucket : undefined);
+            });
+            assert.match(String(e.outputs.pipelineConsoleUrl), new RegExp(`^https://${config.region}\\.console\\.aws\\.amazon\\.com/codesuite/codepipeline/pipelines/cross-account-pipeline-${e.stack}/view`));
         });
     });
 
     describe(`stack ${stack}: policies`, () => {
-        const config = readStackConfig(stack);
-        const pipelineAccount = block(config, "pipelineAccount").accountId;
-        const targetAccount = block(config, "targetAccount").accountId;
-
-        it("lets only the pipeline's role, not the whole pipeline account, assume the deploy role", async () => {
-            const e = await evaluated(stack);
-            const trust = JSON.parse(one(e, ROLE, "deploy").inputs.assumeRolePolicy);
-            assert.deepStrictEqual(trust.Statement, [{
-                Sid: "AssumedByPipelineRoleOnly", Effect: "Allow", Action: "sts:AssumeRole",
-                Principal: { AWS: [`arn:aws:iam::${pipelineAccount}:root`] },
-                Condition: { ArnEquals: { "aws:PrincipalArn": [one(e, ROLE, "pipeline-pipeline").state.arn] } },
-            }]);
+        let e: Evaluation;
+        let config: StackConfig;
+        let names: StackNames;
+        const deployRole = (i: number) => one(e, ROLE, names.targets[i].logical.deploy);
+        /** The deploy roles of the targets in a region: the readers of its store. */
+        const readers = (region: string) => config.targets.map((t, i) => t.region === region ? deployRole(i) : undefined).filter(r => r) as Resource[];
+        before(async () => {
+            e = await evaluated(stack);
+            config = configOf(e);
+            names = stackNames(config);
         });
 
-        it("lets the deploy role read (not write) artifacts, decrypt them, deploy to its group, and pass only the task roles to ECS tasks", async () => {
-            const e = await evaluated(stack);
-            const policy = JSON.parse(one(e, ROLE_POLICY, "deploy-permissions").inputs.policy);
-            const bucketArn = one(e, "aws:s3/bucket:Bucket", "artifacts-bucket").state.arn;
-            assert.deepStrictEqual(statement(policy, "ReadDeployInputArtifacts").Action, ["s3:GetObject", "s3:GetObjectVersion"]);
-            assert.strictEqual(statement(policy, "ReadDeployInputArtifacts").Resource, `${bucketArn}/*`);
-            assert.strictEqual(statement(policy, "DecryptDeployInputArtifacts").Resource, one(e, "aws:kms/key:Key").state.arn);
-            const group = one(e, "aws:codedeploy/deploymentGroup:DeploymentGroup");
-            assert.match(group.state.arn, new RegExp(`^arn:aws:codedeploy:${block(config, "region")}:${targetAccount}:deploymentgroup:`));
-            assert.strictEqual(statement(policy, "StartAndWatchDeploymentOnTargetGroup").Resource, group.state.arn);
-            assert.strictEqual(statement(policy, "RegisterRevisionOfTargetApplication").Resource,
-                one(e, "aws:codedeploy/application:Application").state.arn);
-            const pass = statement(policy, "PassOnlyTaskRolesOnlyToEcsTasks");
-            assert.deepStrictEqual(pass.Resource, [one(e, ROLE, "target-task").state.arn, one(e, ROLE, "target-execution").state.arn]);
-            assert.deepStrictEqual(pass.Condition, { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } });
-            const actions = policy.Statement.flatMap((s: any) => asList(s.Action));
-            assert.ok(!actions.some((a: string) => /^s3:(Put|Delete)/.test(a) || a.endsWith(":*") || a === "*"), actions.join(", "));
+        it("lets only the pipeline's role, not the whole pipeline account, assume each deploy role", () => {
+            config.targets.forEach((_, i) => {
+                assert.deepStrictEqual(JSON.parse(deployRole(i).inputs.assumeRolePolicy).Statement, [{
+                    Sid: "AssumedByPipelineRoleOnly", Effect: "Allow", Action: "sts:AssumeRole",
+                    Principal: { AWS: [`arn:aws:iam::${config.pipelineAccount.accountId}:root`] },
+                    Condition: { ArnEquals: { "aws:PrincipalArn": [one(e, ROLE, "pipeline-pipeline").state.arn] } },
+                }]);
+            });
         });
 
-        it("lets the pipeline role assume the deploy role and no other role", async () => {
-            const e = await evaluated(stack);
+        it("lets each deploy role read (not write) and decrypt its own region's artifacts, deploy to its group, and pass only its task roles", () => {
+            config.targets.forEach((t, i) => {
+                const policy = JSON.parse(one(e, ROLE_POLICY, `${names.targets[i].logical.deploy}-permissions`).inputs.policy);
+                const bucketArn = inRegion(e, "aws:s3/bucket:Bucket", t.region).state.arn;
+                assert.deepStrictEqual(statement(policy, "ReadDeployInputArtifacts").Action, ["s3:GetObject", "s3:GetObjectVersion"]);
+                assert.strictEqual(statement(policy, "ReadDeployInputArtifacts").Resource, `${bucketArn}/*`);
+                assert.strictEqual(statement(policy, "DecryptDeployInputArtifacts").Resource, inRegion(e, "aws:kms/key:Key", t.region).state.arn);
+                const group = t.create ? one(e, "aws:codedeploy/deploymentGroup:DeploymentGroup", `${names.targets[i].logical.target}-group`).state.arn
+                    : `arn:aws:codedeploy:${t.region}:${t.account.accountId}:deploymentgroup:${t.existing!.applicationName}/${t.existing!.deploymentGroupName}`;
+                assert.strictEqual(statement(policy, "StartAndWatchDeploymentOnTargetGroup").Resource, group);
+                const pass = statement(policy, "PassOnlyTaskRolesOnlyToEcsTasks");
+                assert.deepStrictEqual(pass.Resource, t.create
+                    ? [one(e, ROLE, `${names.targets[i].logical.target}-task`).state.arn, one(e, ROLE, `${names.targets[i].logical.target}-execution`).state.arn]
+                    : [t.existing!.taskRoleArn, t.existing!.executionRoleArn]);
+                assert.deepStrictEqual(pass.Condition, { StringEquals: { "iam:PassedToService": "ecs-tasks.amazonaws.com" } });
+                const actions = policy.Statement.flatMap((s: any) => asList(s.Action));
+                assert.ok(!actions.some((a: string) => /^s3:(Put|Delete)/.test(a) || a.endsWith(":*") || a === "*"), actions.join(", "));
+            });
+        });
+
+        it("lets the pipeline role assume the deploy roles and no other role", () => {
             const policy = JSON.parse(one(e, ROLE_POLICY, "pipeline-pipeline-permissions").inputs.policy);
             const assumes = policy.Statement.filter((s: any) => asList(s.Action).some((a: string) => a.startsWith("sts:")));
-            assert.deepStrictEqual(assumes.map((s: any) => s.Resource), [one(e, ROLE, "deploy").state.arn]);
+            assert.deepStrictEqual(assumes.map((s: any) => s.Resource), [config.targets.map((_, i) => deployRole(i).state.arn)]);
         });
 
-        it("shares the key with the deploy role only for decrypting through S3 (and describing it: metadata, no data)", async () => {
-            const e = await evaluated(stack);
-            const key = JSON.parse(one(e, "aws:kms/key:Key").inputs.policy);
-            const decrypt = statement(key, "DecryptArtifactsByDeployRole");
-            assert.deepStrictEqual(decrypt.Principal, { AWS: [`arn:aws:iam::${targetAccount}:root`] });
-            assert.deepStrictEqual(decrypt.Action, ["kms:Decrypt"]);
-            assert.deepStrictEqual(decrypt.Condition, {
-                ArnEquals: { "aws:PrincipalArn": [one(e, ROLE, "deploy").state.arn] },
-                StringEquals: { "kms:ViaService": `s3.${block(config, "region")}.amazonaws.com` },
-            });
-            const crossAccount = key.Statement.filter((s: any) => JSON.stringify(s.Principal).includes(targetAccount));
-            assert.deepStrictEqual(crossAccount.map((s: any) => s.Sid), ["DecryptArtifactsByDeployRole", "DescribeKeyByDeployRole"]);
-            const describe = statement(key, "DescribeKeyByDeployRole");
-            assert.deepStrictEqual([describe.Action, describe.Condition], ["kms:DescribeKey", { ArnEquals: decrypt.Condition.ArnEquals }]);
+        it("shares each region's key with the deploy roles of that region's targets only, for decrypting through S3 (and describing it)", () => {
+            for (const region of new Set([config.region, ...config.targets.map(t => t.region)])) {
+                const key = JSON.parse(inRegion(e, "aws:kms/key:Key", region).inputs.policy);
+                const roles = readers(region);
+                const crossAccount = key.Statement.filter((s: any) => config.targets.some(t => JSON.stringify(s.Principal).includes(t.account.accountId)));
+                if (roles.length === 0) {
+                    assert.deepStrictEqual(crossAccount, [], `${region}: no target reads this store`);
+                    continue;
+                }
+                const decrypt = statement(key, "DecryptArtifactsByDeployRole");
+                assert.deepStrictEqual(decrypt.Action, ["kms:Decrypt"]);
+                assert.deepStrictEqual(decrypt.Condition, {
+                    ArnEquals: { "aws:PrincipalArn": roles.map(r => r.state.arn) },
+                    StringEquals: { "kms:ViaService": `s3.${region}.amazonaws.com` },
+                });
+                assert.deepStrictEqual(crossAccount.map((s: any) => s.Sid), ["DecryptArtifactsByDeployRole", "DescribeKeyByDeployRole"]);
+            }
         });
 
-        it("denies non-TLS access and uploads not encrypted with the artifact key; lets the deploy role read", async () => {
-            const e = await evaluated(stack);
-            const bucketArn = one(e, "aws:s3/bucket:Bucket", "artifacts-bucket").state.arn;
-            const policy = JSON.parse(one(e, "aws:s3/bucketPolicy:BucketPolicy", "artifacts-policy").inputs.policy);
-            assert.deepStrictEqual(statement(policy, "DenyInsecureTransport").Condition, { Bool: { "aws:SecureTransport": "false" } });
-            assert.deepStrictEqual(statement(policy, "DenyInsecureTransport").Resource, [bucketArn, `${bucketArn}/*`]);
-            // Only headers that are present and wrong are denied (multipart parts carry none): the access table proves it.
-            const [sse, keyId] = ["s3:x-amz-server-side-encryption", "s3:x-amz-server-side-encryption-aws-kms-key-id"];
-            assert.deepStrictEqual(statement(policy, "DenyUploadsEncryptedOtherThanWithKms").Condition,
-                { StringNotEquals: { [sse]: "aws:kms" }, Null: { [sse]: "false" } });
-            assert.deepStrictEqual(statement(policy, "DenyKmsUploadsThatNameNoKey").Condition,
-                { StringEquals: { [sse]: "aws:kms" }, Null: { [keyId]: "true" } });
-            assert.deepStrictEqual(statement(policy, "DenyUploadsEncryptedWithAnotherKey").Condition,
-                { StringNotEquals: { [keyId]: one(e, "aws:kms/key:Key").state.arn }, Null: { [keyId]: "false" } });
-            const allows = policy.Statement.filter((s: any) => s.Effect === "Allow");
-            assert.deepStrictEqual(allows, [{
-                Sid: "ReadArtifactsByDeployRole", Effect: "Allow", Action: ["s3:GetObject", "s3:GetObjectVersion"], Resource: `${bucketArn}/*`,
-                Principal: { AWS: [`arn:aws:iam::${targetAccount}:root`] },
-                Condition: { ArnEquals: { "aws:PrincipalArn": [one(e, ROLE, "deploy").state.arn] } },
-            }]);
+        it("denies non-TLS access and uploads not encrypted with its store's key; lets the region's deploy roles read", () => {
+            for (const region of new Set([config.region, ...config.targets.map(t => t.region)])) {
+                const bucketArn = inRegion(e, "aws:s3/bucket:Bucket", region).state.arn;
+                const policy = JSON.parse(inRegion(e, "aws:s3/bucketPolicy:BucketPolicy", region).inputs.policy);
+                assert.deepStrictEqual(statement(policy, "DenyInsecureTransport").Resource, [bucketArn, `${bucketArn}/*`]);
+                assert.deepStrictEqual(statement(policy, "DenyUploadsEncryptedWithAnotherKey").Condition.StringNotEquals,
+                    { "s3:x-amz-server-side-encryption-aws-kms-key-id": inRegion(e, "aws:kms/key:Key", region).state.arn });
+                const roles = readers(region);
+                assert.deepStrictEqual(policy.Statement.filter((s: any) => s.Effect === "Allow"), roles.length === 0 ? [] : [{
+                    Sid: "ReadArtifactsByDeployRole", Effect: "Allow", Action: ["s3:GetObject", "s3:GetObjectVersion"], Resource: `${bucketArn}/*`,
+                    Principal: { AWS: [...new Set(roles.map(r => `arn:aws:iam::${r.account}:root`))] },
+                    Condition: { ArnEquals: { "aws:PrincipalArn": roles.map(r => r.state.arn) } },
+                }]);
+            }
         });
 
-        it("names a resource wherever one can be named", async () => {
-            const e = await evaluated(stack);
+        it("names a resource wherever one can be named", () => {
             // A key policy's "*" is the key itself; these actions accept no resource but "*".
             const onlyStar = /^(ecs:RegisterTaskDefinition|ecr:GetAuthorizationToken|elasticloadbalancing:Describe\w+)$/;
             for (const p of registeredPolicies(e).filter(p => p.kind !== "trust" && p.kind !== "key")) {

@@ -3,14 +3,15 @@ import { spawnSync } from "child_process";
 import * as path from "path";
 import * as fs from "fs";
 import * as yaml from "js-yaml";
-import { actionsOf, projectKeys } from "../offline/access";
-import { ACCESS_TABLE } from "../offline/accessTable";
-import { committedStacks, readStackConfig, RawConfig, ROOT } from "../offline/engine";
-import { plan } from "../offline/plan";
+import { actionsOf, configOf, projectKeys } from "../offline/access";
+import { accessTable } from "../offline/accessTable";
+import { committedStacks, evaluate, readStackConfig, RawConfig, ROOT } from "../offline/engine";
+import { plan, planOf } from "../offline/plan";
+import { parseConfig, StackConfig } from "../stacks/config";
+import { stackNames } from "../stacks/names";
 import { parsePlanArgs } from "../scripts/planArgs";
-import { parseConfig } from "../stacks/config";
 import { configuredAbsence } from "./support/absence";
-import { block, existingTargetConfig } from "./support/stacks";
+import { block, existingTargetConfig, releasePathConfig, targetsOf } from "./support/stacks";
 
 /** The access table of a plan's text: each principal's lines, without their indentation. */
 function accessGroups(text: string): Map<string, string[]> {
@@ -28,68 +29,104 @@ function accessGroups(text: string): Map<string, string[]> {
     return groups;
 }
 
-for (const stack of committedStacks()) {
-    describe(`plan: stack ${stack}`, () => {
-        const config = readStackConfig(stack);
-        const pipelineAccount = block(config, "pipelineAccount").accountId;
-        const targetAccount = block(config, "targetAccount").accountId;
-        let planned: ReturnType<typeof plan> | undefined;
-        /** The stack's plan, computed once for the tests below. */
-        const stackPlan = () => planned ??= plan(stack);
+const PLANNED: [string, string, RawConfig][] = [...committedStacks().map(s => [s, s, readStackConfig(s)] as [string, string, RawConfig]),
+    ["prod's grown release path", "prod", releasePathConfig()]];
 
-        it("shows what each account gets, as a tree by component", async () => {
-            const { exitCode, text } = await stackPlan();
+for (const [name, stack, raw] of PLANNED) {
+    describe(`plan: stack ${name}`, () => {
+        let planned: Promise<{ result: Awaited<ReturnType<typeof plan>>; config: StackConfig }> | undefined;
+        /** The stack's plan, computed once for the tests below. */
+        const stackPlan = () => planned ??= evaluate(stack, raw).then(async e => ({ result: await planOf(e), config: configOf(e) }));
+
+        it("prints the release path in order: Source, one Build, then each target or wave with its approval, marker, deploys and checks", async () => {
+            const { result: { exitCode, text }, config } = await stackPlan();
             assert.strictEqual(exitCode, 0);
-            const [pipelineSide, targetSide] = text.split(/^Target \(deploy\) account/m);
-            assert.match(pipelineSide, new RegExp(`^Pipeline \\(tooling\\) account ${pipelineAccount}`, "m"));
-            assert.match(pipelineSide, /^├─ CrossAccountArtifactStore artifacts\n│  ├─ Key artifacts-key {2}\(rotation on/m);
-            assert.match(pipelineSide, /Pipeline pipeline-pipeline .*deploy runs as arn:aws:iam::\d{12}:role\/\S+-deploy in /);
-            assert.ok(targetSide.startsWith(` ${targetAccount}`));
-            assert.match(targetSide, /└─ ProdDeployRole deploy\n {3}├─ Role deploy/);
-            assert.ok(!/ProdDeployRole/.test(pipelineSide) && !/CrossAccountPipeline/.test(targetSide));
+            const path = text.slice(text.indexOf("Release path"), text.indexOf("\n\n", text.indexOf("Release path"))).split("\n").slice(1);
+            const stages = stackNames(config).stages;
+            assert.strictEqual(path.length, 2 + stages.length);
+            assert.match(path[0], /^ {3}1\. Source: source \S+ \S+$/);
+            assert.match(path[1], /^ {3}2\. Build: build \S+: one image for every target$/);
+            const tag = (prefix: string) => `tag the image ${prefix.replace(/\./g, "\\.")}<build id>`;
+            stages.forEach((stage, i) => {
+                const deploys = stage.targets.map(t => `deploy ${t.name} as arn:aws:iam::${t.account.accountId}:role/\\S+ in ${t.region}`).join(" \\| ");
+                const checks = stage.targets.filter(t => t.check).map(() => " \\| check \\S+").join("");
+                const want = `^ +${i + 3}\\. ${stage.name}: ${stage.targets.some(t => t.approval) ? "manual approval -> " : ""}` +
+                    `${stage.attemptTagPrefix ? `${tag(stage.attemptTagPrefix)} -> ` : ""}${deploys} -> ${tag(stage.releaseTagPrefix)}${checks}$`;
+                assert.match(path[i + 2], new RegExp(want));
+            });
         });
 
-        it("computes the cross-account wiring from the registered inputs", async () => {
-            const { text } = await stackPlan();
-            const wiring = text.slice(text.indexOf("Cross-account wiring"));
-            const expectations = [
-                `pipeline account ${pipelineAccount} -> target account ${targetAccount}`,
-                "Role pipeline-pipeline.arn  ->  Role deploy.assumeRolePolicy",
-                "Key artifacts-key.arn  ->  RolePolicy deploy-permissions.policy",
-                "Bucket artifacts-bucket.arn  ->  RolePolicy deploy-permissions.policy",
-                `target account ${targetAccount} -> pipeline account ${pipelineAccount}`,
-                "Role deploy.arn  ->  Key artifacts-key.policy",
-                "Role deploy.arn  ->  BucketPolicy artifacts-policy.policy",
-                "Role deploy.arn  ->  Pipeline pipeline-pipeline.stages[",
-                "Repository images.arn  ->  RolePolicy target-execution-permissions.policy",
-                "Role target-execution.arn  ->  RepositoryPolicy images-policy.policy",
-            ];
-            const wires = wiring.replace(/ {2,}->/g, "  ->");
-            for (const line of expectations) {
-                assert.ok(wires.includes(line), `missing: ${line}\n${wiring}`);
+        it("shows what each account and region gets, as a tree by component, one provider each", async () => {
+            const { result: { text }, config } = await stackPlan();
+            const sections = text.split(/\n(?=Pipeline \(tooling\) account|Target account)/).slice(1);
+            const pipeline = sections.filter(s => s.startsWith("Pipeline"));
+            assert.match(pipeline[0], new RegExp(`^Pipeline \\(tooling\\) account ${config.pipelineAccount.accountId}, ${config.region}, provider pipeline-account`));
+            assert.match(pipeline[0], /\n├─ CrossAccountArtifactStore artifacts\n│  ├─ Key artifacts-key {2}\(rotation on/);
+            assert.match(pipeline[0], /CrossAccountPipeline pipeline/);
+            for (const region of new Set(config.targets.map(t => t.region).filter(r => r !== config.region))) {
+                assert.ok(pipeline.some(s => s.includes(`, ${region}, provider pipeline-account-${region}`) && s.includes(`CrossAccountArtifactStore artifacts-${region}`)), region);
             }
-            // An ARN that merely starts like another (…-task, …-task-execution) is not wired.
-            assert.ok(!wires.includes("Role target-task.arn  ->  RepositoryPolicy"), wiring);
+            stackNames(config).targets.forEach((names, i) => {
+                const t = config.targets[i];
+                const own = sections.find(s => s.startsWith(`Target account ${t.account.accountId}, ${t.region} (target`))!;
+                assert.ok(own, `no section for ${t.name}`);
+                assert.match(own, new RegExp(`ProdDeployRole ${names.logical.deploy}\\n`));
+                assert.ok(!/CrossAccountPipeline/.test(own));
+            });
+        });
+
+        it("computes the cross-account wiring from the registered inputs, for every target", async () => {
+            const { result: { text }, config } = await stackPlan();
+            const wires = text.slice(text.indexOf("Cross-account wiring")).replace(/ {2,}->/g, "  ->");
+            stackNames(config).targets.forEach((names, i) => {
+                const t = config.targets[i];
+                const store = t.region === config.region ? "artifacts" : `artifacts-${t.region}`;
+                const expectations = [
+                    `pipeline account ${config.pipelineAccount.accountId} -> target account ${t.account.accountId}`,
+                    `Role pipeline-pipeline.arn  ->  Role ${names.logical.deploy}.assumeRolePolicy`,
+                    `Key ${store}-key.arn  ->  RolePolicy ${names.logical.deploy}-permissions.policy`,
+                    `Bucket ${store}-bucket.arn  ->  RolePolicy ${names.logical.deploy}-permissions.policy`,
+                    `target account ${t.account.accountId} -> pipeline account ${config.pipelineAccount.accountId}`,
+                    `Role ${names.logical.deploy}.arn  ->  Key ${store}-key.policy`,
+                    `Role ${names.logical.deploy}.arn  ->  BucketPolicy ${store}-policy.policy`,
+                    `Role ${names.logical.deploy}.arn  ->  Pipeline pipeline-pipeline.stages[`,
+                    ...t.create ? [`Repository images.arn  ->  RolePolicy ${names.logical.target}-execution-permissions.policy`,
+                        `Role ${names.logical.target}-execution.arn  ->  RepositoryPolicy images-policy.policy`] : [],
+                ];
+                for (const line of expectations) {
+                    assert.ok(wires.includes(line), `missing: ${line}\n${wires}`);
+                }
+                // An ARN that merely starts like another (…-task, …-task-execution) is not wired.
+                assert.ok(!wires.includes(`Role ${names.logical.target}-task.arn  ->  RepositoryPolicy`), wires);
+            });
+            assert.ok(!wires.includes("(from config)") || config.targets.some(t => t.existing), "config ARNs only for what config names");
         });
 
         it("computes who can do what with the IAM policy simulator, and every answer is the expected one", async () => {
-            const groups = accessGroups((await stackPlan()).text);
-            assert.ok(groups.get("pipeline role")!.some(line => /^Allowed +sts:AssumeRole on deploy role$/.test(line)));
-            assert.ok(groups.get("build role")!.some(line => /^ImplicitlyDenied +sts:AssumeRole on deploy role$/.test(line)));
+            const { result: { text }, config } = await stackPlan();
+            const groups = accessGroups(text);
+            for (const t of config.targets) {
+                assert.ok(groups.get("pipeline role")!.some(line => new RegExp(`^Allowed +sts:AssumeRole on deploy role \\(${t.name}\\)$`).test(line)));
+                assert.ok(groups.get("build role")!.some(line => new RegExp(`^ImplicitlyDenied +sts:AssumeRole on deploy role \\(${t.name}\\)$`).test(line)));
+            }
             assert.ok([...groups.values()].flat().some(line => /^ExplicitlyDenied +s3:GetObject on .*, without TLS$/.test(line)));
             assert.deepEqual([...groups.values()].flat().filter(line => line.includes("EXPECTED")), []);
         });
 
         it("groups rows by principal, and no two rows read alike: each shows the context that decides it", async () => {
-            const groups = accessGroups((await stackPlan()).text);
-            assert.deepEqual([...groups.keys()], [...new Set(ACCESS_TABLE.rows.map(r => r.principal))]);
+            const { result: { text }, config } = await stackPlan();
+            const groups = accessGroups(text);
+            assert.deepEqual([...groups.keys()], [...new Set(accessTable(config).rows.map(r => r.principal))]);
             for (const [principal, lines] of groups) {
-                const requests = lines.map(line => line.replace(/^\w+ +/, "").replace(/ {2}\[.*\]$/, ""));
+                // An n/a row keeps its reason: two rows may differ only in the config they apply with (source.fullClone).
+                const requests = lines.map(line => line.replace(/^[\w/]+ +/, "").replace(/ {2}\[.*\]$/, ""));
                 assert.deepEqual(requests.filter((r, i) => requests.indexOf(r) !== i), [], `${principal}: rows that read alike`);
             }
-            const deploy = groups.get("deploy role")!;
-            for (const line of ["Allowed           kms:Decrypt on artifact key, through S3", "ImplicitlyDenied  kms:Decrypt on artifact key, called directly",
-                "Allowed           s3:GetObject on build output artifact, over TLS", "ExplicitlyDenied  s3:GetObject on build output artifact, without TLS"]) {
+            const t = config.targets[0];
+            const store = t.region === config.region ? "" : ` in ${t.region}`;
+            const deploy = groups.get(`deploy role (${t.name})`)!;
+            for (const line of [`Allowed           kms:Decrypt on artifact key${store}, through S3`, `ImplicitlyDenied  kms:Decrypt on artifact key${store}, called directly`,
+                `Allowed           s3:GetObject on build output artifact${store}, over TLS`, `ExplicitlyDenied  s3:GetObject on build output artifact${store}, without TLS`]) {
                 assert.ok(deploy.includes(line), `deploy role: ${line}`);
             }
             for (const line of ["ExplicitlyDenied  s3:PutObject on build output artifact, over TLS, encrypted with AES256",
@@ -99,17 +136,20 @@ for (const stack of committedStacks()) {
         });
 
         it("labels the rights an account's own administrators keep, and only those", async () => {
-            const labelled = [...accessGroups((await stackPlan()).text)].flatMap(([principal, lines]) =>
+            const { result: { text }, config } = await stackPlan();
+            const labelled = [...accessGroups(text)].flatMap(([principal, lines]) =>
                 lines.filter(line => line.endsWith("[the account's own administrators keep this right]")).map(line => `${principal}: ${line}`));
-            // DEV's administrators manage the artifact key; PROD's read the network logs.
-            const rows = ACCESS_TABLE.rows.filter(r => r.expect === "Allowed" && /^another (DEV|PROD) role with Allow \*$/.test(r.principal));
-            assert.deepEqual(rows.map(r => r.resource), ["artifact key", "load balancer access log"]);
+            // DEV's administrators manage the artifact key; each created target's account's read its network logs.
+            const created = (target?: string) => !target || config.targets.find(t => t.name === target)!.create;
+            const rows = accessTable(config).rows.filter(r => r.expect === "Allowed" && created(r.target) &&
+                /^another (DEV role with Allow \*|role with Allow \* in the target's account)/.test(r.principal));
+            assert.deepEqual(rows.map(r => r.resource), ["artifact key", ...config.targets.filter(t => t.create).map(t => `load balancer access log (${t.name})`)]);
             assert.equal(labelled.length, rows.flatMap(actionsOf).length);
             assert.ok(labelled.every(line => rows.some(row => line.startsWith(`${row.principal}: Allowed`))), labelled.join("\n"));
         });
 
         it("writes the same as Markdown with a Mermaid diagram", async () => {
-            const { text, markdown } = await stackPlan();
+            const { result: { text, markdown } } = await stackPlan();
             assert.ok(markdown?.includes("```mermaid\nflowchart LR"));
             assert.ok(markdown?.includes(text));
         });
@@ -187,32 +227,32 @@ describe("plan: stacks that name what exists instead of creating it", () => {
 
     it("an existing repository and an existing target: rows about them resolve from the names config gives", async () => {
         const config = existingTargetConfig();
-        block(config, "source").create = false;
+        (config["cross-account-pipeline:source"] as { create: boolean }).create = false;
         const { text, access } = await planned(config);
         const decided = (principal: string, resource: string) => access!.filter(r => r.row.principal === principal && r.row.resource === resource);
-        for (const row of [...decided("pipeline role", "source repository"), ...decided("deploy role", "CodeDeploy deployment group"),
-            ...decided("deploy role", "CodeDeploy application"), ...decided("deploy role", "task role")]) {
+        for (const row of [...decided("pipeline role", "source repository"), ...decided("deploy role (staging)", "CodeDeploy deployment group (staging)"),
+            ...decided("deploy role (staging)", "CodeDeploy application (staging)"), ...decided("deploy role (staging)", "task role (staging)")]) {
             assert.equal(row.absence, undefined, `${row.row.principal} ${row.row.resource}`);
             assert.ok(row.decisions.every(d => d.verdict === "expected"));
         }
-        assert.match(text, /^ {2}CodeDeploy service role: not in this stack \(the stack does not create the codeDeploy role\)$/m);
-        assert.match(text, /^ {4}n\/a +sts:AssumeRole on task role, for the target account {2}\(task role: arn:aws:iam::444444444444:role\/legacy-task is named by config: its trust policy is not this stack's\)$/m);
+        assert.match(text, /^ {2}CodeDeploy service role \(staging\): not in this stack \(the stack does not create the codeDeploy role\)$/m);
+        assert.match(text, /^ {4}n\/a +sts:AssumeRole on task role \(staging\), for the target's account {2}\(task role \(staging\): arn:aws:iam::444444444444:role\/legacy-task is named by config: its trust policy is not this stack's\)$/m);
     });
 
     it("an existing VPC", async () => {
         const config = readStackConfig("prod");
-        block(config, "deployTarget").create.network = {
+        targetsOf(config)[1].create.network = {
             vpcId: "vpc-0123456789abcdef0",
             publicSubnetIds: ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"],
             privateSubnetIds: ["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"],
         };
         const { access } = await planned(config, "prod");
         // Every row applies but those about a CodeCommit source (prod's is on GitHub), a full clone, or
-        // flow logs (the VPC, and its flow logs, are not the stack's).
+        // prod's flow logs (the VPC, and its flow logs, are not the stack's).
         const parsed = parseConfig("cross-account-pipeline", "prod", projectKeys("cross-account-pipeline", config));
-        assert.deepEqual(access!.filter(r => r.absence !== undefined && !configuredAbsence(ACCESS_TABLE, r.row, parsed)), []);
+        assert.deepEqual(access!.filter(r => r.absence !== undefined && !configuredAbsence(accessTable(parsed), r.row, parsed)), []);
         assert.ok(access!.some(r => r.absence === undefined && r.row.resource === "source connection"));
-        const flowRows = access!.filter(r => /flow log/.test(r.row.resource));
+        const flowRows = access!.filter(r => /flow log.*\(prod\)$/.test(r.row.resource));
         assert.ok(flowRows.length >= 5 && flowRows.every(r => /only with a VPC the stack creates/.test(r.absence ?? "")));
     });
 
@@ -231,7 +271,7 @@ describe("plan: stacks that name what exists instead of creating it", () => {
         const docs = fs.readFileSync(path.join(ROOT, "docs/target.md"), "utf8");
         const example = /## Using an existing target[\s\S]*?```yaml\n([\s\S]*?)```/.exec(docs)![1];
         const config = { ...readStackConfig("prod"), ...yaml.load(example) as RawConfig };
-        assert.ok(block(config, "deployTarget").existing);
+        assert.ok(targetsOf(config).some(t => t.existing));
         await planned(config, "prod");
     });
 });

@@ -247,7 +247,7 @@ const BREAKAGES: Breakage[] = [
     ["security-hub-ecs-4", "a privileged container", "target-task", e => editContainer(e, c => { c.privileged = true; })],
     ["security-hub-ecs-5", "a writable root file system", "target-task", e => editContainer(e, c => { c.readonlyRootFilesystem = false; })],
     ["security-hub-ecs-5", "a build that renders a writable root file system", "pipeline-build", e =>
-        editEnvironment(e, "pipeline-build", "READONLY_ROOT_FILESYSTEM", "false")],
+        editRendered(e, t => { t.readonlyRootFilesystem = false; })],
     ["security-hub-ecs-8", "an AWS secret key in the container's environment", "target-task", e =>
         editContainer(e, c => { c.environment.push({ name: "AWS_SECRET_ACCESS_KEY", value: "x" }); })],
     ["security-hub-ecs-9", "a container without logs", "target-task", e => editContainer(e, c => { delete c.logConfiguration; })],
@@ -263,7 +263,7 @@ const BREAKAGES: Breakage[] = [
         edit(e, "ecs/taskDefinition:TaskDefinition", undefined, p => { p.networkMode = "host"; })],
     ["security-hub-ecs-20", "a container that runs as root", "target-task", e => editContainer(e, c => { c.user = "0:0"; })],
     ["security-hub-ecs-20", "a container without a user", "target-task", e => editContainer(e, c => { delete c.user; })],
-    ["security-hub-ecs-20", "a build that renders a root user", "pipeline-build", e => editEnvironment(e, "pipeline-build", "CONTAINER_USER", "root")],
+    ["security-hub-ecs-20", "a build that renders a root user", "pipeline-build", e => editRendered(e, t => { t.containerUser = "root"; })],
     ["security-hub-elb-1", "plain HTTP without its declaration", "target-alb", e =>
         edit(e, "lb/loadBalancer:LoadBalancer", undefined, p => { p.tags = { "security-hub-exceptions": "ELB.6" }; })],
     ["security-hub-elb-4", "invalid headers passed on", "target-alb", e =>
@@ -287,9 +287,13 @@ function editContainer(e: Evaluation, change: (container: any) => void) {
     });
 }
 
-function editEnvironment(e: Evaluation, project: string, name: string, value: string) {
-    edit(e, "codebuild/project:Project", project, p => {
-        p.environment.environmentVariables.find((v: any) => v.name === name).value = value;
+/** Changes each target the build renders task definitions for (its DEPLOY_TARGETS entries). */
+function editRendered(e: Evaluation, change: (target: any) => void) {
+    edit(e, "codebuild/project:Project", "pipeline-build", p => {
+        const variable = p.environment.environmentVariables.find((v: any) => v.name === "DEPLOY_TARGETS");
+        const targets = JSON.parse(variable.value);
+        targets.forEach(change);
+        variable.value = JSON.stringify(targets);
     });
 }
 

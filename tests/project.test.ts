@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import { committedStacks, evaluate, readStackConfig, ROOT } from "../offline/engine";
-import { existingTargetConfig } from "./support/stacks";
+import { block, existingTargetConfig, releasePathConfig, targetsOf } from "./support/stacks";
 
 // Pulumi's own reader of the tsconfig it is pointed at; `noCheck` there means ts-node transpiles only.
 const { loadTypeScriptCompilerOptions } = require("@pulumi/pulumi/tsutils");
@@ -40,11 +40,9 @@ describe("docs/ci.md, the provisioning roles", () => {
 
     it("lists every service the program provisions in each account (created and existing targets)", async () => {
         const needed = { pipeline: new Set<string>(), target: new Set<string>() };
-        for (const e of [...await Promise.all(committedStacks().map(s => evaluate(s))), await evaluate("dev", existingTargetConfig())]) {
-            const accounts = { pipeline: "", target: "" };
-            for (const side of ["pipeline", "target"] as const) {
-                accounts[side] = e.resources.find(r => r.name === `${side}-account`)!.account!;
-            }
+        for (const e of [...await Promise.all(committedStacks().map(s => evaluate(s))), await evaluate("dev", existingTargetConfig()),
+            await evaluate("prod", releasePathConfig())]) {
+            const accounts = { pipeline: e.resources.find(r => r.name === "pipeline-account")!.account! };
             // Resources, and remote components (awsx): not providers, not this program's own components.
             for (const r of e.resources.filter(r => r.account && (r.custom || !r.type.startsWith("cross-account-pipeline:")) && !r.type.startsWith("pulumi:"))) {
                 const prefix = Object.keys(IAM_SERVICE).filter(p => r.type.startsWith(p)).sort((a, b) => b.length - a.length)[0];
@@ -59,8 +57,10 @@ describe("docs/ci.md, the provisioning roles", () => {
     });
 
     it("names the provisioning roles the stack files name", () => {
-        const named = committedStacks().flatMap(stack => ["pipelineAccount", "targetAccount"]
-            .map(a => (readStackConfig(stack)[`cross-account-pipeline:${a}`] as any)?.provisioningRoleArn?.split("/").pop()));
+        const named = committedStacks().flatMap(stack => {
+            const config = readStackConfig(stack);
+            return [block(config, "pipelineAccount"), ...targetsOf(config).map(t => t.account)].map(a => a.provisioningRoleArn?.split("/").pop());
+        });
         const documented = [...ci.matchAll(/:role\/([\w+=,.@-]+)/g)].map(m => m[1]).filter(r => r !== "github-ci-cross-account-pipeline");
         assert.ok(documented.length > 0);
         assert.deepStrictEqual([...new Set(documented)], [...new Set(named)]);

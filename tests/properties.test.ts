@@ -11,7 +11,7 @@ const RUNS = 20;
 
 /** Every documented option and combination the generator must reach (see `features`). */
 const COVERED = [
-    "partition aws", "partition aws-cn", "partition aws-us-gov",
+    "partition aws", "partition aws-cn", "partition aws-us-gov", "one target", "several targets",
     "created target", "existing target", "CodeCommit source", "created repository", "existing repository",
     "GitHub source", "GitHubEnterpriseServer source", "GitLab source", "GitLabSelfManaged source", "Bitbucket source",
     "created connection", "own codeconnections connection", "own codestar-connections connection", "shared connection",
@@ -20,8 +20,10 @@ const COVERED = [
     "private subnets", "public subnets", "created VPC", "existing VPC", "HTTP", "HTTPS",
     "deletion protection on", "deletion protection off", "root file system read-only", "root file system writable",
     "root user", "non-root user",
-    "approval on", "approval off", "pipeline provisioning role present", "pipeline provisioning role absent",
-    "target provisioning role present", "target provisioning role absent", "one account", "two accounts",
+    "approval on", "approval off", "check by path", "check by url", "wave", "target in another region", "legacy names",
+    "pipeline provisioning role present", "pipeline provisioning role absent",
+    "target provisioning role present", "target provisioning role absent", "target in the pipeline account",
+    "targets sharing an account", "targets in several accounts", "grants by roles", "grants by organization",
     "own buildspec", "generated buildspec", "retain on delete on", "retain on delete off",
     "adopting kept resources", "creating kept resources",
     "default project", "other project", "keys without a namespace", "name with .", "name with _", "name with -", "long names",

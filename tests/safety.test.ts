@@ -1,7 +1,8 @@
 import { strict as assert } from "assert";
 import { projectConfig, stackConfig } from "../offline/access";
 import { committedStacks, evaluate, readStackConfig, Resource } from "../offline/engine";
-import { ConfigError, MIN_ARTIFACT_RETENTION_DAYS, parseConfig } from "../stacks/config";
+import { ConfigError, MIN_ARTIFACT_RETENTION_DAYS, parseConfig, StackConfig } from "../stacks/config";
+import { stackNames } from "../stacks/names";
 import { guardsOf } from "./support/stacks";
 
 /**
@@ -24,6 +25,8 @@ const GUARDS: Record<string, string[]> = {
     "aws:ecr/repository:Repository": ["aws:ecr/lifecyclePolicy:LifecyclePolicy", "aws:ecr/repositoryPolicy:RepositoryPolicy"],
 };
 
+/** The created targets, with the logical name their resources' names start with. */
+const createdTargets = (config: StackConfig) => config.targets.flatMap((t, i) => t.create ? [{ ...t, create: t.create, logical: stackNames(config).targets[i].logical.target }] : []);
 const ofType = (resources: Resource[], type: string) => resources.filter(r => r.type === type);
 const named = (resources: Resource[], type: string, name: string) => {
     const found = ofType(resources, type).filter(r => r.name === name);
@@ -47,11 +50,17 @@ describe("safety rails", () => {
             it("retains the source repository, the key, the buckets, the image repository and the log groups on delete", () => {
                 const kept = resources.filter(r => KEPT_TYPES.includes(r.type));
                 // A source through a connection keeps its code at the provider: there is no repository to keep.
-                const codeCommit = stackConfig(stack).source.provider === "CodeCommit";
+                const config = stackConfig(stack);
+                const codeCommit = config.source.provider === "CodeCommit";
                 const types = KEPT_TYPES.filter(t => codeCommit || t !== "aws:codecommit/repository:Repository");
                 assert.deepEqual([...new Set(kept.map(r => r.type))].sort(), [...types].sort());
-                assert.equal(kept.filter(r => r.type === "aws:cloudwatch/logGroup:LogGroup").length, 2, "build and task logs");
-                assert.deepEqual(ofType(kept, "aws:s3/bucket:Bucket").map(b => b.name).sort(), ["artifacts-bucket", "target-network-logs-bucket"]);
+                const created = createdTargets(config);
+                assert.equal(kept.filter(r => r.type === "aws:cloudwatch/logGroup:LogGroup").length, 1 + created.length, "build logs and each created target's");
+                // Each region's artifact store, and each created target's network logs.
+                const stores = new Set([config.region, ...config.targets.map(t => t.region)]).size;
+                assert.deepEqual(ofType(kept, "aws:s3/bucket:Bucket").map(b => b.name).filter(n => !n.startsWith("artifacts")).sort(),
+                    created.map(t => `${t.logical}-network-logs-bucket`).sort());
+                assert.equal(ofType(kept, "aws:s3/bucket:Bucket").length, stores + created.length);
                 for (const r of kept) {
                     assert.equal(r.retainOnDelete, true, `${r.type} ${r.name}`);
                 }
@@ -72,12 +81,12 @@ describe("safety rails", () => {
                 const kept = resources.filter(r => KEPT_TYPES.includes(r.type));
                 const allowed = new Set([...kept, ...guardsOf(resources, kept)]);
                 assert.deepEqual(resources.filter(r => r.retainOnDelete && !allowed.has(r)).map(r => `${r.type} ${r.name}`), []);
-                assert.equal(one(resources, "aws:kms/alias:Alias").retainOnDelete, false);
+                assert.deepEqual(ofType(resources, "aws:kms/alias:Alias").map(a => a.retainOnDelete), ofType(resources, "aws:kms/alias:Alias").map(() => false));
             });
 
             it("gives the key the longest deletion window and force-destroys nothing", () => {
-                assert.equal(one(resources, "aws:kms/key:Key").inputs.deletionWindowInDays, 30);
-                assert.deepEqual(ofType(resources, "aws:s3/bucket:Bucket").map(b => b.inputs.forceDestroy), [false, false]);
+                assert.deepEqual(ofType(resources, "aws:kms/key:Key").map(k => k.inputs.deletionWindowInDays), ofType(resources, "aws:kms/key:Key").map(() => 30));
+                assert.deepEqual(ofType(resources, "aws:s3/bucket:Bucket").map(b => b.inputs.forceDestroy), ofType(resources, "aws:s3/bucket:Bucket").map(() => false));
                 assert.equal(one(resources, "aws:ecr/repository:Repository").inputs.forceDelete, false);
             });
 
@@ -88,18 +97,22 @@ describe("safety rails", () => {
                 assert.equal(artifacts.expiration.days, config.artifactRetentionDays);
                 assert.equal(artifacts.noncurrentVersionExpiration.noncurrentDays, config.artifactRetentionDays);
                 assert.ok(config.artifactRetentionDays > MANUAL_APPROVAL_MAX_DAYS);
-                const [logs] = expiry("target-network-logs-lifecycle");
-                assert.equal(logs.expiration.days, config.deployTarget.create!.networkLogRetentionDays);
-                assert.equal(logs.noncurrentVersionExpiration.noncurrentDays, config.deployTarget.create!.networkLogRetentionDays);
+                for (const t of createdTargets(config)) {
+                    const [logs] = expiry(`${t.logical}-network-logs-lifecycle`);
+                    assert.equal(logs.expiration.days, t.create.networkLogRetentionDays);
+                    assert.equal(logs.noncurrentVersionExpiration.noncurrentDays, t.create.networkLogRetentionDays);
+                }
             });
 
             it("protects a production target's load balancer from `pulumi destroy` (Pulumi's protect) and from deletion (AWS's), a staging one from neither", () => {
-                const lb = one(resources, "aws:lb/loadBalancer:LoadBalancer");
-                const wanted = stackConfig(stack).deployTarget.create!.deletionProtection;
-                assert.equal(lb.protect, wanted);
-                assert.equal(lb.inputs.enableDeletionProtection, wanted);
-                // Nothing else is protected: a destroy stops at the load balancer before it deletes anything, or not at all.
-                assert.deepEqual(resources.filter(r => r.protect && r !== lb).map(r => `${r.type} ${r.name}`), []);
+                const balancers = createdTargets(stackConfig(stack)).map(t => {
+                    const lb = named(resources, "aws:lb/loadBalancer:LoadBalancer", `${t.logical}-alb`);
+                    assert.equal(lb.protect, t.create.deletionProtection);
+                    assert.equal(lb.inputs.enableDeletionProtection, t.create.deletionProtection);
+                    return lb;
+                });
+                // Nothing else is protected: a destroy stops at a load balancer before it deletes anything, or not at all.
+                assert.deepEqual(resources.filter(r => r.protect && !balancers.includes(r)).map(r => `${r.type} ${r.name}`), []);
             });
 
             it("lets `retainOnDelete: false` turn retention off, and only retention", async () => {
@@ -110,8 +123,8 @@ describe("safety rails", () => {
                 assert.ok(retained.length >= KEPT_TYPES.length + 14);
                 assert.deepEqual(off.filter(r => retained.includes(`${r.type} ${r.name}`)).map(r => r.retainOnDelete),
                     retained.map(() => false));
-                assert.equal(one(off, "aws:kms/key:Key").inputs.deletionWindowInDays, 30);
-                assert.deepEqual(ofType(off, "aws:s3/bucket:Bucket").map(b => b.inputs.forceDestroy), [false, false]);
+                assert.deepEqual(ofType(off, "aws:kms/key:Key").map(k => k.inputs.deletionWindowInDays), ofType(off, "aws:kms/key:Key").map(() => 30));
+                assert.deepEqual(ofType(off, "aws:s3/bucket:Bucket").map(b => b.inputs.forceDestroy), ofType(off, "aws:s3/bucket:Bucket").map(() => false));
             });
         });
     }

@@ -2,7 +2,8 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { ROOT } from "../offline/engine";
-import { ACCESS_TABLE } from "../offline/accessTable";
+import { stackConfig } from "../offline/access";
+import { accessTable } from "../offline/accessTable";
 import { BEGIN, END, render } from "../offline/securityDoc";
 
 describe("SECURITY.md", () => {
@@ -13,6 +14,6 @@ describe("SECURITY.md", () => {
 
     it("lists every row of the access table", async () => {
         const text = await render(`${BEGIN}\n${END}`);
-        assert.equal(text.split("\n").filter(l => /^\| \d+ \|/.test(l)).length, ACCESS_TABLE.rows.length);
+        assert.equal(text.split("\n").filter(l => /^\| \d+ \|/.test(l)).length, accessTable(stackConfig("prod")).rows.length);
     });
 });

@@ -8,30 +8,30 @@ import { controlResults, DOCUMENTED_EXCEPTIONS, exceptionsOf, failuresOf } from 
 import { EXCEPTION_TAG } from "../components/securityHub";
 import { FSBP_CONTROLS } from "../policy/securityHub";
 import { expectedExceptions } from "./support/securityHub";
-import { block, existingTargetConfig } from "./support/stacks";
+import { existingTargetConfig, targetsOf } from "./support/stacks";
 
 /** Configurations that make (or avoid) each exception, on top of a committed stack. */
 const SCENARIOS: { name: string; stack: string; change: (c: RawConfig) => void }[] = [{
     name: "dev with a certificate: port 80 redirects to HTTPS (ELB.1 passes)",
     stack: "dev",
-    change: c => { block(c, "deployTarget").create.certificateArn = "arn:aws:acm:ap-northeast-2:444444444444:certificate/0a1b2c3d"; },
+    change: c => { targetsOf(c)[0].create.certificateArn = "arn:aws:acm:ap-northeast-2:444444444444:certificate/0a1b2c3d"; },
 }, {
-    name: "prod with a writable root file system and a root user listening on port 80 (ECS.5, ECS.20)",
+    name: "prod's PROD target with a writable root file system and a root user listening on port 80 (ECS.5, ECS.20)",
     stack: "prod",
-    change: c => { Object.assign(block(c, "deployTarget").create, { readonlyRootFilesystem: false, containerUser: "0", containerPort: 80 }); },
+    change: c => { Object.assign(targetsOf(c)[1].create, { readonlyRootFilesystem: false, containerUser: "0", containerPort: 80 }); },
 }, {
-    name: "prod serving 8080 to the internet and its test port 3000 to the internet (EC2.18, EC2.19)",
+    name: "prod's PROD target serving 8080 to the internet and its test port 3000 to the internet (EC2.18, EC2.19)",
     stack: "prod",
-    change: c => { Object.assign(block(c, "deployTarget").create, { productionPort: 8080, testPort: 3000, testCidrs: ["0.0.0.0/0"] }); },
+    change: c => { Object.assign(targetsOf(c)[1].create, { productionPort: 8080, testPort: 3000, testCidrs: ["0.0.0.0/0"] }); },
 }, {
-    name: "prod on port 80 with a certificate: no redirect listener (port 80 is taken)",
+    name: "prod's PROD target on port 80 with a certificate: no redirect listener (port 80 is taken)",
     stack: "prod",
-    change: c => { block(c, "deployTarget").create.productionPort = 80; },
+    change: c => { targetsOf(c)[1].create.productionPort = 80; },
 }, {
     name: "dev in an existing VPC: no VPC of the program's, so no EC2.2, EC2.6 or EC2.15",
     stack: "dev",
     change: c => {
-        block(c, "deployTarget").create.network = { subnets: "public", vpcId: "vpc-0123456789abcdef0",
+        targetsOf(c)[0].create.network = { subnets: "public", vpcId: "vpc-0123456789abcdef0",
             publicSubnetIds: ["subnet-0a0a0a0a0a0a0a0a0", "subnet-0b0b0b0b0b0b0b0b0"] };
     },
 }, {
@@ -39,17 +39,17 @@ const SCENARIOS: { name: string; stack: string; change: (c: RawConfig) => void }
     stack: "dev",
     change: c => {
         Object.assign(c, existingTargetConfig());
-        Object.assign(block(c, "deployTarget").existing, { readonlyRootFilesystem: false, containerUser: "root" });
+        Object.assign(targetsOf(c)[0].existing, { readonlyRootFilesystem: false, containerUser: "root" });
     },
 }];
 
 /**
  * The committed stacks' exceptions, written out: prod's are the ones no configuration avoids (a
- * privileged build, awsx's public subnets); dev adds its sandbox's public tasks, plain HTTP and
+ * privileged build, awsx's public subnets, in each created target); dev adds its sandbox's public tasks, plain HTTP and
  * no deletion protection.
  */
 const COMMITTED_EXCEPTIONS: Record<string, string[]> = {
-    prod: ["CodeBuild.5@pipeline-build", "EC2.15@target-vpc"],
+    prod: ["CodeBuild.5@pipeline-build", "EC2.15@staging-target-vpc", "EC2.15@target-vpc"],
     dev: ["CodeBuild.5@pipeline-build", "EC2.15@target-vpc", "ECS.16@target-service", "ECS.2@target-service", "ELB.1@target-alb",
         "ELB.6@target-alb"],
 };

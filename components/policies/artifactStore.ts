@@ -1,4 +1,4 @@
-import { denyInsecureTransport, dnsSuffixOf, objectsOf, onlyRoles, policy, PolicyDocument, Statement } from "./document";
+import { denyInsecureTransport, dnsSuffixOf, Grantees, objectsOf, onlyRoles, policy, PolicyDocument, Statement } from "./document";
 
 /** What the artifact key and bucket policies need to know. All values are resolved strings. */
 export interface ArtifactAccess {
@@ -8,8 +8,8 @@ export interface ArtifactAccess {
     region: string;
     /** Roles of the owning account that read and write artifacts (pipeline, build). */
     writerRoleArns: string[];
-    /** Roles of other accounts that only read artifacts (the target account's deploy role). */
-    readerRoleArns: string[];
+    /** Roles that only read artifacts: the deploy roles of the targets in this store's region; none, when it has no target. */
+    readers: Grantees;
 }
 
 // Managing the key, not using it: using it is granted role by role below. Not `kms:Create*`:
@@ -26,8 +26,8 @@ const KEY_ADMIN_ACTIONS = [
  * artifact objects, so nobody can use it directly.
  */
 export function artifactKeyPolicy(a: ArtifactAccess): PolicyDocument {
-    const useViaS3 = (Sid: string, roleArns: string[], Action: string[]): Statement => {
-        const { Principal, Condition } = onlyRoles(roleArns);
+    const useViaS3 = (Sid: string, grantees: Grantees, Action: string[]): Statement => {
+        const { Principal, Condition } = onlyRoles(grantees);
         return {
             Sid, Effect: "Allow", Principal, Action, Resource: "*",
             Condition: { ...Condition, StringEquals: { "kms:ViaService": `s3.${a.region}.${dnsSuffixOf(a.region)}` } },
@@ -42,20 +42,23 @@ export function artifactKeyPolicy(a: ArtifactAccess): PolicyDocument {
         Resource: "*",
     },
     useViaS3("EncryptAndDecryptArtifactsByPipelineRoles", a.writerRoleArns, ["kms:GenerateDataKey", "kms:Decrypt"]),
-    useViaS3("DecryptArtifactsByDeployRole", a.readerRoleArns, ["kms:Decrypt"]), {
+    ...hasAny(a.readers) ? [useViaS3("DecryptArtifactsByDeployRole", a.readers, ["kms:Decrypt"]), {
         // AWS's cross-account CodePipeline key guidance grants it: the key's metadata, no data. The
         // pipeline account's roles get it through the administrators' statement and their own policies.
         Sid: "DescribeKeyByDeployRole",
-        Effect: "Allow",
-        ...onlyRoles(a.readerRoleArns),
+        Effect: "Allow" as const,
+        ...onlyRoles(a.readers),
         Action: "kms:DescribeKey",
         Resource: "*",
-    });
+    }] : []);
 }
 
-/** For the roles that use the artifact key: read its metadata (not its data), as CodePipeline and CodeBuild do. */
-export function describeArtifactKey(keyArn: string): Statement {
-    return { Sid: "DescribeArtifactKey", Effect: "Allow", Action: "kms:DescribeKey", Resource: keyArn };
+/** An empty list of roles admits nobody: its statement is left out (a key or bucket policy refuses an empty principal). */
+const hasAny = (g: Grantees) => !Array.isArray(g) || g.length > 0;
+
+/** For the roles that use the artifact keys: read their metadata (not their data), as CodePipeline and CodeBuild do. */
+export function describeArtifactKey(keyArns: string | string[]): Statement {
+    return { Sid: "DescribeArtifactKey", Effect: "Allow", Action: "kms:DescribeKey", Resource: keyArns };
 }
 
 const SSE = "s3:x-amz-server-side-encryption";
@@ -63,15 +66,15 @@ const SSE_KEY = "s3:x-amz-server-side-encryption-aws-kms-key-id";
 
 /**
  * The artifact bucket's policy: TLS only, every upload encrypted with this key, and read
- * access for the deploy role of the other account (same-account roles are granted by their
- * own identity policies).
+ * access for the deploy roles of the targets in its region (same-account roles are granted by
+ * their own identity policies).
  *
  * The upload rules deny only encryption headers that are present and wrong. S3 authorizes each
  * part of a multipart upload (UploadPart) as s3:PutObject, and parts carry no encryption headers:
  * a rule that required the headers would deny every large artifact. An upload without them gets
  * the bucket's default encryption, this key.
  */
-export function artifactBucketPolicy(bucketArn: string, keyArn: string, readerRoleArns: string[]): PolicyDocument {
+export function artifactBucketPolicy(bucketArn: string, keyArn: string, readers: Grantees): PolicyDocument {
     const objects = objectsOf(bucketArn);
     const denyUploads = (Sid: string, Condition: Statement["Condition"]): Statement =>
         ({ Sid, Effect: "Deny", Principal: "*", Action: "s3:PutObject", Resource: objects, Condition });
@@ -81,11 +84,11 @@ export function artifactBucketPolicy(bucketArn: string, keyArn: string, readerRo
     denyUploads("DenyKmsUploadsThatNameNoKey", { StringEquals: { [SSE]: "aws:kms" }, Null: { [SSE_KEY]: "true" } }),
     // The other account can only read what this key encrypts; any other key makes an unreadable artifact.
     denyUploads("DenyUploadsEncryptedWithAnotherKey", { StringNotEquals: { [SSE_KEY]: keyArn }, Null: { [SSE_KEY]: "false" } }),
-    {
+    ...hasAny(readers) ? [{
         Sid: "ReadArtifactsByDeployRole",
-        Effect: "Allow",
-        ...onlyRoles(readerRoleArns),
+        Effect: "Allow" as const,
+        ...onlyRoles(readers),
         Action: ["s3:GetObject", "s3:GetObjectVersion"],
         Resource: objects,
-    });
+    }] : []);
 }

@@ -14,15 +14,28 @@ export function accountRootOf(arn: string): string {
 }
 
 /**
+ * Who a resource policy admits: these roles, or (`grants: organization`, when the lists outgrow
+ * AWS's policy size limits) any role of the organization whose ARN matches one of these patterns.
+ */
+export type Grantees = string[] | { organizationId: string; rolePatterns: string[] };
+
+/**
  * The principal and condition that admit exactly these roles. The account root with an
  * `ArnEquals aws:PrincipalArn` condition never names a principal that does not exist yet
  * (IAM, KMS and S3 reject those) and keeps working when a role is replaced, where a role
- * ARN principal is stored as the old role's unique id and silently stops matching.
+ * ARN principal is stored as the old role's unique id and silently stops matching. For an
+ * organization: any principal, narrowed to the organization and to the roles' name patterns.
  */
-export function onlyRoles(roleArns: string[]): Pick<Statement, "Principal" | "Condition"> {
+export function onlyRoles(grantees: Grantees): Pick<Statement, "Principal" | "Condition"> {
+    if (!Array.isArray(grantees)) {
+        return {
+            Principal: { AWS: "*" },
+            Condition: { StringEquals: { "aws:PrincipalOrgID": grantees.organizationId }, ArnLike: { "aws:PrincipalArn": grantees.rolePatterns } },
+        };
+    }
     return {
-        Principal: { AWS: [...new Set(roleArns.map(accountRootOf))] },
-        Condition: { ArnEquals: { "aws:PrincipalArn": roleArns } },
+        Principal: { AWS: [...new Set(grantees.map(accountRootOf))] },
+        Condition: { ArnEquals: { "aws:PrincipalArn": grantees } },
     };
 }
 

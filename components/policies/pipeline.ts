@@ -1,20 +1,28 @@
 import { describeArtifactKey } from "./artifactStore";
-import { objectsOf, policy, PolicyDocument, Statement, writeLogs } from "./document";
+import { Grantees, objectsOf, policy, PolicyDocument, Statement, writeLogs } from "./document";
 import { imagePushStatements } from "./images";
 
-/** Read and write pipeline artifacts, encrypted with the artifact key (both same-account roles). */
-function artifactReadWrite(bucketArn: string, keyArn: string): Statement[] {
+/** An artifact store: a bucket and the key its objects are encrypted with. */
+export interface Store {
+    bucketArn: string;
+    keyArn: string;
+}
+
+/** Read and write pipeline artifacts in these stores, encrypted with their keys (same-account roles). */
+function artifactReadWrite(stores: Store[]): Statement[] {
+    const one = <T>(list: T[]) => list.length === 1 ? list[0] : list;
+    const keys = one(stores.map(s => s.keyArn));
     return [{
         Sid: "ReadAndWriteArtifacts",
         Effect: "Allow",
         Action: ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject"],
-        Resource: objectsOf(bucketArn),
+        Resource: one(stores.map(s => objectsOf(s.bucketArn))),
     }, {
         Sid: "EncryptAndDecryptArtifacts",
         Effect: "Allow",
         Action: ["kms:GenerateDataKey", "kms:Decrypt"],
-        Resource: keyArn,
-    }, describeArtifactKey(keyArn)];
+        Resource: keys,
+    }, describeArtifactKey(keys)];
 }
 
 /** The pipeline's source, as its grants see it: a CodeCommit repository, or a CodeConnections connection. */
@@ -57,33 +65,35 @@ function pullSource(source: SourceGrant): Statement[] {
 }
 
 export interface PipelineGrants {
-    artifactBucketArn: string;
-    artifactKeyArn: string;
+    /** Every artifact store, the pipeline region's first: CodePipeline copies artifacts into each region it acts in. */
+    stores: Store[];
     source: SourceGrant;
-    /** The build and the release marker. */
+    /** The build, the release marker and the check. */
     buildProjectArns: string[];
-    /** The one role in the target account that the deploy action runs as. */
-    deployRoleArn: string;
+    /** The roles the deploy actions run as, one per target. */
+    deployRoles: Grantees;
 }
 
-/** The pipeline's service role: move artifacts, pull source, run the build, hand over to the deploy role. */
+/** The pipeline's service role: move artifacts, pull source, run the builds, hand over to the deploy roles. */
 export function pipelineRolePolicy(g: PipelineGrants): PolicyDocument {
-    return policy(...artifactReadWrite(g.artifactBucketArn, g.artifactKeyArn), {
+    const assume: Statement = Array.isArray(g.deployRoles)
+        ? { Sid: "AssumeDeployRolesOfTargets", Effect: "Allow", Action: "sts:AssumeRole", Resource: g.deployRoles }
+        : {
+            // grants: organization: the deploy roles by their name pattern, in the organization's accounts only.
+            Sid: "AssumeDeployRolesOfTargets", Effect: "Allow", Action: "sts:AssumeRole", Resource: g.deployRoles.rolePatterns,
+            Condition: { StringEquals: { "aws:ResourceOrgID": g.deployRoles.organizationId } },
+        };
+    return policy(...artifactReadWrite(g.stores), {
         Sid: "CheckArtifactStore",
         Effect: "Allow",
         Action: ["s3:GetBucketLocation", "s3:GetBucketVersioning"],
-        Resource: g.artifactBucketArn,
+        Resource: g.stores.length === 1 ? g.stores[0].bucketArn : g.stores.map(s => s.bucketArn),
     }, ...pullSource(g.source), {
         Sid: "RunBuildAndReleaseMarker",
         Effect: "Allow",
         Action: ["codebuild:StartBuild", "codebuild:BatchGetBuilds"],
         Resource: g.buildProjectArns,
-    }, {
-        Sid: "AssumeDeployRoleInTargetAccount",
-        Effect: "Allow",
-        Action: "sts:AssumeRole",
-        Resource: g.deployRoleArn,
-    });
+    }, assume);
 }
 
 /**
@@ -93,7 +103,7 @@ export function pipelineRolePolicy(g: PipelineGrants): PolicyDocument {
  */
 export function buildRolePolicy(bucketArn: string, keyArn: string, logGroupArn: string, imageRepositoryArn?: string,
     cloneConnectionArn?: string): PolicyDocument {
-    return policy(...artifactReadWrite(bucketArn, keyArn), {
+    return policy(...artifactReadWrite([{ bucketArn, keyArn }]), {
         // CodeBuild checks the artifact bucket's ACL and location (AWS's CodeBuild service role policy grants both);
         // denied, each build fills CloudTrail with AccessDenied that security alarms report.
         Sid: "CheckArtifactBucketLikeCodeBuildDoes",

@@ -2,42 +2,52 @@
 // offline engine. Each check throws an AssertionError that says what broke.
 import { strict as assert } from "assert";
 import { actionsOf, configOf } from "../../offline/access";
-import { ACCESS_TABLE } from "../../offline/accessTable";
+import { accessTable } from "../../offline/accessTable";
 import { evaluate, Evaluation, Resource } from "../../offline/engine";
 import { AccessResult, planOf } from "../../offline/plan";
 import { StackConfig } from "../../stacks/config";
 import { NAME_LIMITS, NameLimit, nameProblem, UNNAMED_TYPES } from "../../stacks/nameLimits";
+import { growingDocuments, GrowingKind, SIZE_LIMITS } from "../../stacks/limits";
+import { PolicyKind, registeredPolicies } from "../../offline/policies";
 import { ELB_LOG_DELIVERY_ACCOUNTS } from "../../components/policies/logDelivery";
 import { controlResults, DOCUMENTED_EXCEPTIONS, exceptionsOf, failuresOf } from "../../offline/securityHub";
 import { configuredAbsence } from "../support/absence";
-import { expectedSide } from "../support/placement";
+import { expectedPlacement } from "../support/placement";
 import { expectedExceptions } from "../support/securityHub";
 import { configAsRead, partitionName, StackFile } from "./stackFiles";
 
-/** The guarantees at the heart of the access table: they hold in every stack, never excused. */
-export const CORE_ROWS: { principal: string; action: string; resource: string; context?: Record<string, string> }[] = [
-    { principal: "pipeline role", action: "sts:AssumeRole", resource: "deploy role" },
-    { principal: "deploy role", action: "s3:GetObject", resource: "build output artifact", context: { "aws:SecureTransport": "true" } },
-    { principal: "deploy role", action: "kms:Decrypt", resource: "artifact key", context: { "kms:ViaService": "s3.<region>.<dns suffix>" } },
-    { principal: "third-account role with Allow *", action: "sts:AssumeRole", resource: "deploy role" },
-    { principal: "another PROD role with Allow *", action: "sts:AssumeRole", resource: "deploy role" },
-];
+/** The guarantees at the heart of the access table: for every target, they hold in every stack, never excused. */
+export function coreRows(config: StackConfig) {
+    return config.targets.flatMap((t, i): { principal: string; action: string; resource: string; context?: Record<string, string> }[] => {
+        const store = t.region === config.region ? "" : ` in ${t.region}`;
+        const deploy = `deploy role (${t.name})`;
+        return [
+            { principal: "pipeline role", action: "sts:AssumeRole", resource: deploy },
+            { principal: deploy, action: "s3:GetObject", resource: `build output artifact${store}`, context: { "aws:SecureTransport": "true" } },
+            { principal: deploy, action: "kms:Decrypt", resource: `artifact key${store}`, context: { "kms:ViaService": `s3.<targets.${i}.region>.<dns suffix>` } },
+            { principal: "third-account role with Allow *", action: "sts:AssumeRole", resource: deploy },
+            { principal: `another role with Allow * in the target's account (${t.name})`, action: "sts:AssumeRole", resource: deploy },
+        ];
+    });
+}
 
 const placed = (e: Evaluation) => e.resources.filter(r => r.type !== "pulumi:pulumi:Stack" && r.type !== "pulumi:providers:aws");
 
-/** Every resource in the account and region its side says (tests/support/placement.ts, written by hand). */
+/**
+ * Every resource in the account and region its side and owner say (tests/support/placement.ts,
+ * written by hand), and one provider per account and region, pinned to its account.
+ */
 export function checkPlacement(e: Evaluation, config: StackConfig) {
     for (const r of placed(e)) {
-        const side = expectedSide(r);
-        assert.ok(side, `${r.type} ${r.name} is not in the placement table (tests/support/placement.ts)`);
-        assert.equal(r.account, config[`${side}Account`].accountId, `${r.type} ${r.name} is not in the ${side} account`);
-        assert.equal(r.region, config.region, `${r.type} ${r.name} is not in ${config.region}`);
+        const expected = expectedPlacement(r, config);
+        assert.ok(expected, `${r.type} ${r.name} is not in the placement table (tests/support/placement.ts)`);
+        assert.deepEqual({ account: r.account, region: r.region }, expected, `${r.type} ${r.name} is not where it belongs`);
     }
-    for (const side of ["pipeline", "target"] as const) {
-        const pinned = e.resources.filter(r => r.type === "pulumi:providers:aws" && r.name === `${side}-account`)
-            .map(r => JSON.parse(r.inputs.allowedAccountIds));
-        assert.deepEqual(pinned, [[config[`${side}Account`].accountId]], `the ${side} account's provider is not pinned to it`);
-    }
+    const providers = e.resources.filter(r => r.type === "pulumi:providers:aws");
+    const places = providers.map(p => `${JSON.parse(p.inputs.allowedAccountIds)} ${p.inputs.region}`);
+    assert.deepEqual(places.filter((p, i) => places.indexOf(p) !== i), [], "two providers for one account and region");
+    const touched = [...new Set(placed(e).map(r => `${r.account} ${r.region}`))];
+    assert.deepEqual([...places].sort(), touched.sort(), "a provider for each account and region the stack touches, and no other");
 }
 
 /** Each physical name of a registered resource, with the limit it must keep. */
@@ -60,7 +70,7 @@ export function checkNames(resources: Resource[]) {
     for (const { resource, limit, name } of physicalNames(resources)) {
         const problem = nameProblem(name, limit);
         assert.equal(problem, undefined, `${resource.type} ${resource.name}: ${problem}`);
-        if (resource.type !== "pulumi:providers:aws") {
+        if (resource.type !== "pulumi:providers:aws" && !limit.shared) {
             const key = `${limit.type} ${limit.field} ${resource.account} ${resource.region} ${name}`;
             const other = seen.get(key);
             assert.ok(!other, `${resource.type} ${resource.name} and ${other?.name} are both named ${name} in ${resource.account} ${resource.region}`);
@@ -70,24 +80,28 @@ export function checkNames(resources: Resource[]) {
 }
 
 /**
- * Every ARN the program registers is in the region's partition (AWS's data), its region and one of
- * its two accounts (or the region's own Elastic Load Balancing log-delivery account, AWS's table); an
- * existing source connection (under either service prefix) only in the partition: connections are
- * global, and another account may share one with AWS RAM.
+ * Every ARN the program registers is in the region's partition (AWS's data), in a region the path
+ * acts in and in one of its accounts (or a region's own Elastic Load Balancing log-delivery account,
+ * AWS's table; `*` only in an organization-wide role pattern); an existing source connection (under
+ * either service prefix) only in the partition: connections are global, and another account may
+ * share one with AWS RAM.
  */
 export function checkArns(e: Evaluation, config: StackConfig) {
     const partition = partitionName(config.region);
-    const accounts = [config.pipelineAccount.accountId, config.targetAccount.accountId, ELB_LOG_DELIVERY_ACCOUNTS[config.region]];
+    const regions: string[] = [config.region, ...config.targets.map(t => t.region)];
+    const accounts = [config.pipelineAccount.accountId, ...config.targets.map(t => t.account.accountId),
+        ...regions.map(r => ELB_LOG_DELIVERY_ACCOUNTS[r])];
     const connection = config.source.provider === "CodeCommit" ? undefined : config.source.connectionArn?.split(":").slice(3).join(":");
     for (const r of e.resources.filter(r => r.custom)) {
         const text = JSON.stringify(r.inputs);
-        for (const [arn, arnPartition, region, account] of text.matchAll(/arn:([\w-]+):[\w-]*:([\w-]*):(\d*):[^"\\\s,]*/g)) {
+        for (const [arn, arnPartition, region, account] of text.matchAll(/arn:([\w-]+):[\w-]*:([\w-]*):(\d*|\*):[^"\\\s,]*/g)) {
             assert.equal(arnPartition, partition, `${r.type} ${r.name}: ${arn} is not in the ${partition} partition of ${config.region}`);
             if (arn.split(":").slice(3).join(":") === connection) {
                 continue;
             }
-            assert.ok(region === "" || region === config.region, `${r.type} ${r.name}: ${arn} is not in ${config.region}`);
-            assert.ok(account === "" || accounts.includes(account), `${r.type} ${r.name}: ${arn} names an account that is not the stack's`);
+            assert.ok(region === "" || regions.includes(region), `${r.type} ${r.name}: ${arn} is not in a region of the path`);
+            assert.ok(account === "" || accounts.includes(account) || (account === "*" && config.grants === "organization" && /:iam::\*:role\//.test(arn)),
+                `${r.type} ${r.name}: ${arn} names an account that is not the stack's`);
         }
     }
 }
@@ -99,15 +113,17 @@ export function checkArns(e: Evaluation, config: StackConfig) {
  * key), and the core rows decided in every stack.
  */
 export function checkAccess(access: AccessResult[], config: StackConfig) {
+    const table = accessTable(config);
     for (const { row, absence, decisions } of access) {
-        if (absence && !configuredAbsence(ACCESS_TABLE, row, config)) {
-            assert.ok(config.deployTarget.existing, `with a created target, every row applies; this does not: ${absence}`);
+        if (absence && !configuredAbsence(table, row, config)) {
+            const target = config.targets.find(t => t.name === row.target);
+            assert.ok(target?.existing, `only rows about an existing target may not apply; this does not: ${absence}`);
         }
         for (const { action, decision, verdict } of decisions) {
             assert.notEqual(verdict, "unexpected", `${row.principal} ${action} on ${row.resource}: ${decision}, expected ${row.expect} (${row.why})`);
         }
     }
-    for (const core of CORE_ROWS) {
+    for (const core of coreRows(config)) {
         const found = access.filter(({ row }) => row.principal === core.principal && row.resource === core.resource &&
             actionsOf(row).includes(core.action) && Object.entries(core.context ?? {}).every(([k, v]) => row.context?.[k] === v));
         assert.equal(found.length, 1, `the access table has no single core row ${JSON.stringify(core)}`);
@@ -117,6 +133,52 @@ export function checkAccess(access: AccessResult[], config: StackConfig) {
         assert.equal(decision, row.expect, `core row ${core.principal} ${core.action} on ${core.resource}: ${decision}`);
     }
 }
+
+/** The registered document a growing document of stacks/limits.ts stands for. */
+const REGISTERED: Record<GrowingKind, (e: Evaluation, region: string) => string> = {
+    key: (e, region) => one(e, "aws:kms/key:Key", region).inputs.policy,
+    bucket: (e, region) => one(e, "aws:s3/bucketPolicy:BucketPolicy", region, "artifacts").inputs.policy,
+    repository: e => one(e, "aws:ecr/repositoryPolicy:RepositoryPolicy").inputs.policy,
+    lifecycle: e => one(e, "aws:ecr/lifecyclePolicy:LifecyclePolicy").inputs.policy,
+    pipelineRole: e => e.resources.find(r => r.name === "pipeline-pipeline-permissions")!.inputs.policy,
+    deployTargets: e => e.resources.find(r => r.type === "aws:codebuild/project:Project" && r.name === "pipeline-build")!.inputs.environment.environmentVariables
+        .find((v: { name: string }) => v.name === "DEPLOY_TARGETS").value,
+};
+
+/** The one resource of a type (in a region, with a logical name that starts so: an artifact store's, not a target's network log bucket's). */
+function one(e: Evaluation, type: string, region?: string, prefix = ""): Resource {
+    const found = e.resources.filter(r => r.type === type && (region === undefined || r.region === region) && r.name.startsWith(prefix));
+    assert.equal(found.length, 1, `one ${type}${region ? ` in ${region}` : ""}`);
+    return found[0];
+}
+
+/**
+ * Every registered policy within AWS's size limits (a role's inline policies together), and the
+ * sizes stacks/limits.ts computes before registering anything are the registered ones: the
+ * validation refuses exactly the stacks AWS would.
+ */
+export function checkPolicySizes(e: Evaluation, config: StackConfig) {
+    for (const d of growingDocuments(config)) {
+        assert.equal(d.text.length, REGISTERED[d.kind](e, d.region).length, `the ${d.document}: computed size differs from the registered one`);
+    }
+    const limits: Partial<Record<PolicyKind, number>> = { key: SIZE_LIMITS.keyPolicy, bucket: SIZE_LIMITS.bucketPolicy,
+        repository: SIZE_LIMITS.repositoryPolicy, trust: TRUST_POLICY_LIMIT };
+    const perRole = new Map<string, number>();
+    for (const { kind, resource, document } of registeredPolicies(e)) {
+        const size = JSON.stringify(document).length;
+        if (kind === "identity") {
+            perRole.set(`${resource.account} ${resource.inputs.role}`, (perRole.get(`${resource.account} ${resource.inputs.role}`) ?? 0) + size);
+        } else {
+            assert.ok(size <= limits[kind]!, `${resource.name}'s ${kind} policy has ${size} characters, over ${limits[kind]}`);
+        }
+    }
+    for (const [role, size] of perRole) {
+        assert.ok(size <= SIZE_LIMITS.roleInlinePolicies, `${role}'s inline policies have ${size} characters, over ${SIZE_LIMITS.roleInlinePolicies}`);
+    }
+}
+
+/** A role's trust policy: IAM's default quota (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html). */
+const TRUST_POLICY_LIMIT = 2048;
 
 /**
  * Security Hub's FSBP controls, as the policy pack checks them: nothing fails but the exceptions
@@ -185,6 +247,7 @@ export async function checkStack(file: StackFile): Promise<void> {
     checkPlacement(e, config);
     checkNames(e.resources);
     checkArns(e, config);
+    checkPolicySizes(e, config);
     checkControls(e, config);
     checkSource(e, config);
     const plan = await planOf(e);

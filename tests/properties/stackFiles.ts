@@ -9,7 +9,7 @@ import * as yaml from "js-yaml";
 import { RawConfig, stackFileConfig } from "../../offline/engine";
 import { CONNECTION_PROVIDERS, SELF_MANAGED_PROVIDERS } from "../../components/SourceConnection";
 import { NO_CONNECTION_SOURCE_REGIONS, parseConfig, StackConfig } from "../../stacks/config";
-import { keptNames } from "../../stacks/names";
+import { keptNames, stackNames } from "../../stacks/names";
 import { partitionOfRegion, SUPPORTED } from "../support/partitions";
 
 /** A stack file as a user writes it, with the project it belongs to. */
@@ -79,19 +79,28 @@ const roleName = fc.tuple(fc.constantFrom("", "/", "/ci/", "/platform/deploy/"),
     .map(([path, name]) => `${path === "" ? "" : path.replace(/^\//, "")}${name}`);
 const roleArn = (partitionName: string, account: string) => roleName.map(name => `arn:${partitionName}:iam::${account}:role/${name}`);
 
-/** `pipelineAccount`, `targetAccount`, `allowSameAccount`: two accounts, or one with `allowSameAccount`. */
-export const accounts = (regionName: string) => fc.tuple(accountId, accountId, fc.integer({ min: 0, max: 9 })).chain(([a, b, mode]) => {
-    // One account in ten, and a failure shrinks toward two.
-    const oneAccount = mode === 9;
-    const target = oneAccount ? a : b;
-    const account = (id: string) => fc.record({ accountId: fc.constant(id), provisioningRoleArn: optional(roleArn(partitionName(regionName), id)) })
-        .map(compact);
+/** An account block: its id and, maybe, the role to provision it with. */
+const accountBlock = (regionName: string, id: string) =>
+    fc.record({ accountId: fc.constant(id), provisioningRoleArn: optional(roleArn(partitionName(regionName), id)) }).map(compact);
+
+/**
+ * `pipelineAccount`, `allowSameAccount`, and the accounts the targets share: one to three others,
+ * and in one stack in ten the pipeline's own too (a sandbox, with `allowSameAccount`). An account
+ * has one block, so the targets in it name one provisioning role, as the validator wants.
+ */
+export const accounts = (regionName: string) => fc.tuple(accountId, fc.uniqueArray(accountId, { minLength: 1, maxLength: 3 }),
+    fc.integer({ min: 0, max: 9 })).chain(([pipeline, ids, mode]) => {
+    const others = ids.filter(id => id !== pipeline);
+    // Shrinking may leave no other account: then a sandbox too.
+    const oneAccount = mode === 9 || others.length === 0;
     return fc.record({
-        pipelineAccount: account(a),
-        targetAccount: account(target),
+        pipelineAccount: accountBlock(regionName, pipeline),
+        others: fc.tuple(...others.map(id => accountBlock(regionName, id))),
         allowSameAccount: oneAccount ? fc.constant(true) : optional(fc.boolean()),
-    });
-}).filter(block => block.pipelineAccount!.accountId !== block.targetAccount!.accountId || block.allowSameAccount === true);
+    }).map(({ pipelineAccount, others, allowSameAccount }) => ({
+        pipelineAccount, allowSameAccount, pool: oneAccount ? [pipelineAccount!, ...others] : others,
+    }));
+});
 
 /** A branch name git accepts: segments joined by `/`. */
 const branch = fc.oneof(fc.constantFrom("main", "develop", "trunk"), joined("/", 100, joined("-_.", 30)))
@@ -232,7 +241,7 @@ const network = fc.oneof(
     })),
 ).map(compact);
 
-/** `deployTarget.create`: an ECS blue/green target this program creates. */
+/** `create`: an ECS blue/green target this program creates, in its account and region. */
 const createdTarget = (regionName: string, targetAccount: string) => fc.record({
     task: task(false),
     serviceName: optional(ecsName),
@@ -254,7 +263,7 @@ const createdTarget = (regionName: string, targetAccount: string) => fc.record({
     return production !== (t.ports[1] ?? 9000);
 }).map(({ task: keys, ports: [productionPort, testPort], ...rest }) => compact({ ...keys, ...rest, productionPort, testPort }) ?? {});
 
-/** `deployTarget.existing`: an ECS blue/green target made elsewhere, named by config. */
+/** `existing`: an ECS blue/green target made elsewhere, named by config. */
 const existingTarget = (regionName: string, targetAccount: string) => fc.record({
     task: task(true),
     applicationName: text(`${ALNUM}_.-`, 1, 99).map(s => `a${s}`),
@@ -264,11 +273,64 @@ const existingTarget = (regionName: string, targetAccount: string) => fc.record(
     logGroupName: optional(joined("/", 200, joined("-_.#", 40)).map(p => `/${p}`)),
 }).map(({ task: keys, ...rest }) => compact({ ...keys, ...rest }));
 
-/** `deployTarget`: exactly one of `create` and `existing`. */
-export const deployTarget = (regionName: string, targetAccount: string) => fc.oneof(
+/** A target's `create` or `existing` block: exactly one. */
+const deployBlock = (regionName: string, targetAccount: string): fc.Arbitrary<{ create?: Record<string, any>; existing?: Record<string, any> }> => fc.oneof(
     { weight: 3, arbitrary: createdTarget(regionName, targetAccount).map(create => ({ create })) },
     { weight: 2, arbitrary: existingTarget(regionName, targetAccount).map(existing => ({ existing })) },
 );
+
+/** The regions of a partition: a target may be in any of its stack region's partition. */
+const partitionRegions = (regionName: string) => REGIONS.filter(r => partitionName(r) === partitionName(regionName));
+
+/**
+ * One target: its account (of the pool), region (or the stack's), approval, check, deploy block,
+ * and what places it in a wave (joining the one before, or a wave of its own). Its name is made
+ * unique by its place; `i` is that place.
+ */
+const target = (regionName: string, pool: Record<string, any>[], i: number) => fc.record({
+    name: stageName,
+    account: fc.constantFrom(...pool),
+    region: optional(fc.constantFrom(...partitionRegions(regionName))),
+    approval: optional(fc.boolean()),
+    joinsWave: i > 0 ? fc.boolean() : fc.constant(false),
+    wave: optional(stageName),
+    checkPath: fc.boolean(),
+}).chain(t => deployBlock(t.region ?? regionName, t.account.accountId).chain(block => fc.record({
+    check: optional<object>(block.create && t.checkPath ? fc.record({ path: fc.constantFrom("/", "/health", "/ready?probe=check") })
+        : fc.record({ url: fc.constantFrom("https://staging.example.com/health", "http://10.0.0.1:8080/") })),
+}).map(({ check }) => ({ ...t, ...block, name: `t${i}${t.name}`.slice(0, 24).replace(/-+$/, ""), check }))));
+
+/** A target or wave name: lowercase letters, digits and `-`, starting with a letter. */
+const stageName = fc.tuple(fc.constantFrom(...LOWER), text(`${LOWER}0123456789-`, 0, 20)).map(([first, rest]) => `${first}${rest}`.replace(/-+$/, ""));
+
+/**
+ * `targets`: one to four targets in path order. Consecutive targets that join a wave share one
+ * (named `w<place>...`, so no wave is named like a target, `t<place>...`); at most one keeps
+ * legacy names. Names of services and groups that could clash in one account and region end with
+ * the target's place.
+ */
+export const targets = (regionName: string, pool: Record<string, any>[]) => fc.integer({ min: 1, max: 4 })
+    .chain(n => fc.tuple(fc.tuple(...Array.from({ length: n }, (_, i) => target(regionName, pool, i))), fc.option(fc.nat(n - 1), { nil: undefined })))
+    .map(([list, legacy]) => {
+        const waves: (string | undefined)[] = [];
+        list.forEach((t, i) => {
+            if (t.joinsWave) {
+                waves[i] = waves[i - 1] = waves[i - 1] ?? `w${i - 1}`;
+            } else {
+                waves[i] = t.wave && `w${i}${t.wave}`.slice(0, 24).replace(/-+$/, "");
+            }
+        });
+        return list.map(({ joinsWave, checkPath, wave, ...t }, i) => {
+            const unique = (block: Record<string, any> | undefined, keys: string[]) => block &&
+                { ...block, ...Object.fromEntries(keys.filter(k => block[k] !== undefined).map(k => [k, `${block[k].slice(0, 90)}-${i}`])) };
+            return compact({
+                ...t, wave: waves[i],
+                legacyNames: legacy === i ? true : undefined,
+                create: unique(t.create, ["serviceName", "taskFamily"]),
+                existing: unique(t.existing, ["deploymentGroupName"]),
+            })!;
+        });
+    });
 
 /** `images`: the ECR repository. */
 export const images = fc.record({
@@ -278,26 +340,43 @@ export const images = fc.record({
 }).map(compact);
 
 /**
- * `adopt`: after `pulumi destroy` kept them, the kept resources to adopt instead of creating them
- * again, by the names this stack gives them (the only ids the validator accepts), some or all.
+ * `adopt` (and each target's): after `pulumi destroy` kept them, the kept resources to adopt instead
+ * of creating them again, by the names this stack gives them (the only ids the validator accepts), some or all.
  */
-export const adopt = (project: string, stack: string, keys: Record<string, unknown>) => {
-    const kept = Object.entries(keptNames(parseConfig(project, stack, keys))).filter(([, name]) => name !== undefined);
-    return fc.subarray(kept, { minLength: 1 }).map(entries => Object.fromEntries(entries));
+export const adopt = (project: string, stack: string, keys: Record<string, any>) => {
+    const { taskLogGroups, ...pipeline } = keptNames(parseConfig(project, stack, keys));
+    const kept = [...Object.entries(pipeline).map(([key, name]) => ({ key, name, target: undefined as string | undefined })),
+        ...Object.entries(taskLogGroups).map(([target, name]) => ({ key: "taskLogGroup", name, target }))].filter(k => k.name !== undefined);
+    return fc.subarray(kept, { minLength: 1 }).map(entries => ({
+        ...keys,
+        ...entries.some(e => !e.target) ? { adopt: Object.fromEntries(entries.filter(e => !e.target).map(e => [e.key, e.name])) } : {},
+        targets: (keys.targets as Record<string, any>[]).map(t => {
+            const own = entries.find(e => e.target === t.name);
+            return own ? { ...t, adopt: { taskLogGroup: own.name } } : t;
+        }),
+    }));
 };
 
-/** Every key of the project's namespace, as `key -> value` (left-out keys absent). */
-export const projectConfig = region.chain(regionName => accounts(regionName).chain(accountKeys => fc.record({
+/**
+ * Every key of the project's namespace, as `key -> value` (left-out keys absent). `grants:
+ * organization` in one stack in five (never with a target in the pipeline account, which the
+ * validator refuses).
+ */
+export const projectConfig = region.chain(regionName => accounts(regionName).chain(({ pool, ...accountKeys }) => fc.record({
     region: fc.constant(regionName),
     ...Object.fromEntries(Object.entries(accountKeys).map(([k, v]) => [k, fc.constant(v)])),
-    source: source(regionName, accountKeys.pipelineAccount!.accountId!, accountKeys.targetAccount!.accountId!),
+    // A shared connection comes from an account of the pool (a target's, maybe) or another one.
+    source: source(regionName, accountKeys.pipelineAccount!.accountId!, (pool as Record<string, any>[])[0].accountId),
     build: optional(build),
-    manualApproval: optional(fc.boolean()),
-    deployTarget: deployTarget(regionName, accountKeys.targetAccount!.accountId!),
+    targets: targets(regionName, pool as Record<string, any>[]),
     images: optional(images),
+    organization: fc.option(text(`${LOWER}0123456789`, 10, 32).map(id => `o-${id}`), { freq: 4, nil: undefined }),
     artifactRetentionDays: optional(fc.integer({ min: 14, max: 3650 })),
     retainOnDelete: optional(fc.boolean()),
-}))).map(keys => compact(keys)!);
+}))).map(({ organization, ...keys }: Record<string, any>) => {
+    const sandbox = keys.targets.some((t: { account: { accountId: string } }) => t.account.accountId === keys.pipelineAccount.accountId);
+    return compact({ ...keys, ...organization && !sandbox ? { grants: "organization", organizationId: organization } : {} })!;
+});
 
 /**
  * Whole stack files: a project, a stack, and its config block as a user writes it. The
@@ -306,8 +385,7 @@ export const projectConfig = region.chain(regionName => accounts(regionName).cha
  */
 export const stackFiles: fc.Arbitrary<StackFile> = fc.record({
     project: projectName, stack: pulumiName, keys: projectConfig, namespaces: fc.constantFrom("all", "none", "some"),
-}).chain(file => optional(adopt(file.project, file.stack, file.keys))
-    .map(adopted => ({ ...file, keys: adopted ? { ...file.keys, adopt: adopted } : file.keys })),
+}).chain(file => optional(adopt(file.project, file.stack, file.keys)).map(adopted => ({ ...file, keys: adopted ?? file.keys })),
 ).map(({ project, stack, keys, namespaces }) => ({
     project,
     stack,
@@ -352,24 +430,37 @@ function sourceFeatures({ source, pipelineAccount }: StackConfig): string[] {
  * documented option and combination (tests/properties.test.ts checks that it does).
  */
 export function features(file: StackFile, config: StackConfig): string[] {
-    const created = config.deployTarget.create;
-    const network = created?.network;
-    const accountRole = (side: "pipeline" | "target") =>
-        `${side} provisioning role ${config[`${side}Account`].provisioningRoleArn ? "present" : "absent"}`;
+    const accounts = new Set(config.targets.map(t => t.account.accountId));
+    const stages = stackNames(config).stages;
     return [
         `partition ${partitionName(config.region)}`,
-        created ? "created target" : "existing target",
+        config.targets.length === 1 ? "one target" : "several targets",
+        ...config.targets.flatMap(t => {
+            const network = t.create?.network;
+            const task = t.create ?? t.existing!;
+            return [
+                t.create ? "created target" : "existing target",
+                ...(network ? [`${network.subnets} subnets`, network.existing ? "existing VPC" : "created VPC"] : []),
+                ...(t.create ? [t.create.certificateArn ? "HTTPS" : "HTTP", `deletion protection ${t.create.deletionProtection ? "on" : "off"}`] : []),
+                `root file system ${task.readonlyRootFilesystem ? "read-only" : "writable"}`,
+                `${rootUser(task.containerUser) ? "root" : "non-root"} user`,
+                `approval ${t.approval ? "on" : "off"}`,
+                `target provisioning role ${t.account.provisioningRoleArn ? "present" : "absent"}`,
+                ...(t.check ? [`check by ${t.check.path ? "path" : "url"}`] : []),
+                ...(t.region !== config.region ? ["target in another region"] : []),
+                ...(t.legacyNames ? ["legacy names"] : []),
+                ...(t.account.accountId === config.pipelineAccount.accountId ? ["target in the pipeline account"] : []),
+            ];
+        }),
+        `pipeline provisioning role ${config.pipelineAccount.provisioningRoleArn ? "present" : "absent"}`,
+        ...(accounts.size < config.targets.length ? ["targets sharing an account"] : []),
+        ...(accounts.size > 1 ? ["targets in several accounts"] : []),
+        ...(stages.some(s => s.targets.length > 1) ? ["wave"] : []),
+        `grants by ${config.grants}`,
         ...sourceFeatures(config),
-        ...(network ? [`${network.subnets} subnets`, network.existing ? "existing VPC" : "created VPC"] : []),
-        ...(created ? [created.certificateArn ? "HTTPS" : "HTTP", `deletion protection ${created.deletionProtection ? "on" : "off"}`] : []),
-        `root file system ${(created ?? config.deployTarget.existing!).readonlyRootFilesystem ? "read-only" : "writable"}`,
-        `${rootUser((created ?? config.deployTarget.existing!).containerUser) ? "root" : "non-root"} user`,
-        `approval ${config.manualApproval ? "on" : "off"}`,
-        accountRole("pipeline"), accountRole("target"),
-        config.pipelineAccount.accountId === config.targetAccount.accountId ? "one account" : "two accounts",
         config.build.buildspec ? "own buildspec" : "generated buildspec",
         `retain on delete ${config.retainOnDelete ? "on" : "off"}`,
-        Object.keys(config.adopt).length ? "adopting kept resources" : "creating kept resources",
+        Object.keys(config.adopt).length || config.targets.some(t => t.adopt.taskLogGroup) ? "adopting kept resources" : "creating kept resources",
         file.project === "cross-account-pipeline" ? "default project" : "other project",
         ...Object.keys(file.config).some(k => !k.includes(":")) ? ["keys without a namespace"] : [],
         ...[...new Set(`${file.project}${file.stack}`.match(/[._-]/g) ?? [])].map(c => `name with ${c}`),

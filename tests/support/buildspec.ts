@@ -19,12 +19,20 @@ export const CODEBUILD_VARIABLES = {
 export const STUB_MANIFEST = '{"schemaVersion":2,"config":{"digest":"sha256:0123"}}';
 export const STUB_MEDIA_TYPE = "application/vnd.docker.distribution.manifest.v2+json";
 
+/** Whether a buildspec's `artifacts.files` (names or globs: `*` within a name) take a file of the source directory. */
+export function inArtifact(patterns: string[], file: string): boolean {
+    return patterns.some(p => new RegExp(`^${p.split("*").map(part => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join("[^/]*")}$`).test(file));
+}
+
 export interface BuildRun {
     /** Files the commands wrote in the source directory (input files excluded). */
     files: Record<string, string>;
     artifactFiles: string[];
-    /** Every call of the stubbed `docker` and `aws`, in order, as `docker <args>` / `aws <args>`. */
+    /** Every call of the stubbed `docker` and `aws` (and other stubs), in order, as `docker <args>` / `aws <args>`. */
     calls: string[];
+    /** The shell's exit status and error output: 0 unless the run was allowed to fail. */
+    status: number | null;
+    stderr: string;
 }
 
 export interface Project {
@@ -47,11 +55,13 @@ export function projectOf(e: Evaluation, name?: string): Project {
  * stopping at the first failing command, with the project's and CodeBuild's variables.
  * `docker` and `aws` are stubs that record their calls; `inputs` are files of the input artifact.
  */
-export function runBuildspec({ spec, environment }: Project, inputs: Record<string, string> = {}): BuildRun {
+export function runBuildspec({ spec, environment }: Project, inputs: Record<string, string> = {},
+    options: { stubs?: Record<string, string>; mayFail?: boolean } = {}): BuildRun {
     const commands: string[] = Object.values(spec.phases).flatMap((phase: any) => phase.commands);
 
     // Every variable the commands read is set by the project, by CodeBuild, or by the commands themselves.
-    const assigned = commands.map(c => /^([A-Z_][A-Z0-9_]*)=/.exec(c)?.[1]).filter(Boolean);
+    // Assigned: NAME=..., for NAME in ..., read -r NAME.
+    const assigned = commands.flatMap(c => [...c.matchAll(/(?:^|;\s*|\bdo\s+|\bfor\s+|\bread\s+-r\s+)([A-Z_][A-Z0-9_]*)(?:=|\s+in\b|;)/g)].map(m => m[1]));
     const read = new Set(commands.flatMap(c => [...c.matchAll(/\$\{?([A-Z_][A-Z0-9_]*)/g)].map(m => m[1])));
     for (const name of read) {
         assert.ok(name in environment || name in CODEBUILD_VARIABLES || assigned.includes(name),
@@ -75,9 +85,12 @@ case "$1 $2" in
   "ecr batch-get-image") echo '${image}' ;;
 esac
 `, { mode: 0o755 });
+    for (const [name, body] of Object.entries(options.stubs ?? {})) {
+        fs.writeFileSync(path.join(bin, name), `#!/bin/sh\necho "${name} $*" >> "${log}"\n${body}\n`, { mode: 0o755 });
+    }
     const shell: string = spec.env?.shell ?? "sh";
-    const options = shell === "bash" ? ["-e", "-o", "pipefail"] : ["-e"];
-    const run = spawnSync(shell, [...options, "-c", commands.join("\n")], {
+    const flags = shell === "bash" ? ["-e", "-o", "pipefail"] : ["-e"];
+    const run = spawnSync(shell, [...flags, "-c", commands.join("\n")], {
         cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"],
         env: { PATH: `${bin}:${process.env.PATH}`, ...CODEBUILD_VARIABLES, ...environment },
     });
@@ -86,6 +99,6 @@ esac
         .map(f => [f, fs.readFileSync(path.join(dir, f), "utf8")]));
     fs.rmSync(dir, { recursive: true, force: true });
     fs.rmSync(bin, { recursive: true, force: true });
-    assert.strictEqual(run.status, 0, `buildspec commands failed in ${shell} (${run.status ?? run.signal}): ${run.stderr}`);
-    return { files, artifactFiles: spec.artifacts?.files ?? [], calls };
+    assert.ok(options.mayFail || run.status === 0, `buildspec commands failed in ${shell} (${run.status ?? run.signal}): ${run.stderr}`);
+    return { files, artifactFiles: spec.artifacts?.files ?? [], calls, status: run.status, stderr: run.stderr };
 }

@@ -1,11 +1,13 @@
 import { Resource } from "../../offline/engine";
+import { StackConfig } from "../../stacks/config";
+import { stackNames } from "../../stacks/names";
 
 export type Side = "pipeline" | "target";
 
 /**
  * Where each resource belongs, written down here and not derived from the program: a
- * resource that moves to the other account, or a new type nobody placed, fails the test.
- * Roles live on both sides, so they are placed by logical name.
+ * resource that moves to the other side, or a new type nobody placed, fails the test.
+ * Roles, their policies and log groups live on both sides: the pipeline's are named below.
  */
 const EXPECTED_SIDE: Record<string, Side> = {
     "cross-account-pipeline:artifacts:CrossAccountArtifactStore": "pipeline",
@@ -13,30 +15,14 @@ const EXPECTED_SIDE: Record<string, Side> = {
     "cross-account-pipeline:deploy:ProdDeployRole": "target",
     "aws:kms/key:Key": "pipeline",
     "aws:kms/alias:Alias": "pipeline",
-    "aws:s3/bucket:Bucket": "pipeline",
-    "aws:s3/bucketOwnershipControls:BucketOwnershipControls": "pipeline",
-    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": "pipeline",
-    "aws:s3/bucketVersioning:BucketVersioning": "pipeline",
-    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": "pipeline",
-    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": "pipeline",
-    "aws:s3/bucketPolicy:BucketPolicy": "pipeline",
     "aws:codecommit/repository:Repository": "pipeline",
     "cross-account-pipeline:source:SourceConnection": "pipeline",
     "aws:codeconnections/connection:Connection": "pipeline",
     "aws:codeconnections/host:Host": "pipeline",
-    "aws:cloudwatch/logGroup:LogGroup pipeline-build-logs": "pipeline",
     "aws:codebuild/project:Project": "pipeline",
     "aws:codepipeline/pipeline:Pipeline": "pipeline",
     "aws:cloudwatch/eventRule:EventRule": "pipeline",
     "aws:cloudwatch/eventTarget:EventTarget": "pipeline",
-    "aws:iam/role:Role pipeline-pipeline": "pipeline",
-    "aws:iam/role:Role pipeline-build": "pipeline",
-    "aws:iam/role:Role pipeline-source-events": "pipeline",
-    "aws:iam/role:Role deploy": "target",
-    "aws:iam/rolePolicy:RolePolicy pipeline-pipeline-permissions": "pipeline",
-    "aws:iam/rolePolicy:RolePolicy pipeline-build-permissions": "pipeline",
-    "aws:iam/rolePolicy:RolePolicy pipeline-source-events-permissions": "pipeline",
-    "aws:iam/rolePolicy:RolePolicy deploy-permissions": "target",
     "cross-account-pipeline:images:ImageRepository": "pipeline",
     "aws:ecr/repository:Repository": "pipeline",
     "aws:ecr/repositoryPolicy:RepositoryPolicy": "pipeline",
@@ -52,25 +38,41 @@ const EXPECTED_SIDE: Record<string, Side> = {
     "aws:ecs/cluster:Cluster": "target",
     "aws:ecs/service:Service": "target",
     "aws:ecs/taskDefinition:TaskDefinition": "target",
-    "aws:cloudwatch/logGroup:LogGroup target-logs": "target",
     "aws:codedeploy/application:Application": "target",
     "aws:codedeploy/deploymentGroup:DeploymentGroup": "target",
-    "aws:iam/role:Role target-task": "target",
-    "aws:iam/role:Role target-execution": "target",
-    "aws:iam/role:Role target-codedeploy": "target",
-    "aws:iam/rolePolicy:RolePolicy target-execution-permissions": "target",
-    "aws:iam/rolePolicy:RolePolicy target-codedeploy-permissions": "target",
     "aws:ec2/flowLog:FlowLog": "target",
     "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": "target",
-    // The target's network log bucket and its guards; the types' other buckets are the pipeline account's.
-    ...Object.fromEntries(["bucket:Bucket target-network-logs-bucket", "bucketOwnershipControls:BucketOwnershipControls target-network-logs-ownership",
-        "bucketPublicAccessBlock:BucketPublicAccessBlock target-network-logs-public-access",
-        "bucketVersioning:BucketVersioning target-network-logs-versioning",
-        "bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration target-network-logs-encryption",
-        "bucketLifecycleConfiguration:BucketLifecycleConfiguration target-network-logs-lifecycle",
-        "bucketPolicy:BucketPolicy target-network-logs-policy"].map(typeAndName => [`aws:s3/${typeAndName}`, "target" as const])),
 };
+/**
+ * The types on both sides, and the logical names of the pipeline's; every other one of them is a
+ * target's. Buckets and their guards: the artifact stores' are the pipeline account's, a target's
+ * network log bucket is its own.
+ */
+const BOTH_SIDES = ["aws:iam/role:Role", "aws:iam/rolePolicy:RolePolicy", "aws:cloudwatch/logGroup:LogGroup",
+    ...["bucket:Bucket", "bucketOwnershipControls:BucketOwnershipControls", "bucketPublicAccessBlock:BucketPublicAccessBlock",
+        "bucketVersioning:BucketVersioning", "bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+        "bucketLifecycleConfiguration:BucketLifecycleConfiguration", "bucketPolicy:BucketPolicy"].map(type => `aws:s3/${type}`)];
+const PIPELINE_NAMES = new RegExp("^pipeline-(pipeline|build|source-events)(-permissions)?$|^pipeline-build-logs$|" +
+    "^artifacts(-[a-z]+(-[a-z]+)+-\\d+)?-(bucket|ownership|public-access|versioning|encryption|lifecycle|policy)$");
 
 export function expectedSide(r: Resource): Side | undefined {
-    return EXPECTED_SIDE[`${r.type} ${r.name}`] ?? EXPECTED_SIDE[r.type];
+    return EXPECTED_SIDE[r.type] ?? (BOTH_SIDES.includes(r.type) ? (PIPELINE_NAMES.test(r.name) ? "pipeline" : "target") : undefined);
+}
+
+/**
+ * The account and region a resource belongs in: the pipeline's (a regional artifact store in its
+ * region, by its logical name `artifacts-<region>`), or the account and region of the target whose
+ * components (`target`/`deploy` for legacy names, `<name>-target`/`<name>-deploy`) it belongs to.
+ */
+export function expectedPlacement(r: Resource, config: StackConfig): { account: string; region: string } | undefined {
+    const side = expectedSide(r);
+    if (side === "pipeline") {
+        const store = /^artifacts-([a-z]+(?:-[a-z]+)+-\d+)(?:-|$)/.exec(r.name);
+        return { account: config.pipelineAccount.accountId, region: store?.[1] ?? config.region };
+    }
+    // The longest logical name that starts the resource's: `target-...` is the legacy target's, `prod-target-...` prod's.
+    const owners = stackNames(config).targets.flatMap((names, i) => Object.values(names.logical)
+        .filter(l => r.name === l || r.name.startsWith(`${l}-`)).map(l => ({ length: l.length, target: config.targets[i] })));
+    const owner = owners.sort((a, b) => b.length - a.length)[0]?.target;
+    return side && owner && { account: owner.account.accountId, region: owner.region };
 }

@@ -3,39 +3,47 @@
 // controls' checks find.
 import { AUTHORIZED_PUBLIC_PORTS, HIGH_RISK_PORTS } from "../../components/securityHub";
 import { StackConfig } from "../../stacks/config";
+import { stackNames } from "../../stacks/names";
 
 const internet = (cidrs: string[]) => cidrs.includes("0.0.0.0/0");
 const isRoot = (user: string) => ["root", "0"].includes(user.split(":")[0]);
 
-/** `<control>@<logical name>` of every exception the configuration makes, sorted. */
+/** `<control>@<logical name>` of every exception the configuration makes, sorted: the build's, and each created target's. */
 export function expectedExceptions(config: StackConfig): string[] {
-    const task = config.deployTarget.create ?? config.deployTarget.existing!;
-    const rendered = [...task.readonlyRootFilesystem ? [] : ["ECS.5"], ...isRoot(task.containerUser) ? ["ECS.20"] : []];
+    const renderedBy = (task: { readonlyRootFilesystem: boolean; containerUser: string }) =>
+        [...task.readonlyRootFilesystem ? [] : ["ECS.5"], ...isRoot(task.containerUser) ? ["ECS.20"] : []];
+    // The one build renders every target's task definition.
+    const rendered = [...new Set(config.targets.flatMap(t => renderedBy(t.create ?? t.existing!)))];
     const found = ["CodeBuild.5@pipeline-build", ...rendered.map(id => `${id}@pipeline-build`)];
-    const t = config.deployTarget.create;
-    if (t) {
-        found.push(...rendered.map(id => `${id}@target-task`));
+    config.targets.forEach((target, i) => {
+        const t = target.create;
+        if (!t) {
+            return;
+        }
+        const logical = stackNames(config).targets[i].logical.target;
+        const at = (id: string, child: string) => `${id}@${logical}-${child}`;
+        found.push(...renderedBy(t).map(id => at(id, "task")));
         if (t.network.subnets === "public") {
-            found.push("ECS.2@target-service", "ECS.16@target-service");
+            found.push(at("ECS.2", "service"), at("ECS.16", "service"));
         }
         if (!t.certificateArn) {
-            found.push("ELB.1@target-alb");
+            found.push(at("ELB.1", "alb"));
         }
         if (!t.deletionProtection) {
-            found.push("ELB.6@target-alb");
+            found.push(at("ELB.6", "alb"));
         }
         if (!t.network.existing) {
-            found.push("EC2.15@target-vpc");
+            found.push(at("EC2.15", "vpc"));
         }
         // With a certificate, port 80 redirects to HTTPS for ingressCidrs, unless a listener takes it.
         const redirect = t.certificateArn && ![t.productionPort, t.testPort].includes(80) ? [80] : [];
         const open = [...internet(t.ingressCidrs) ? [t.productionPort, ...redirect] : [], ...internet(t.testCidrs) ? [t.testPort] : []];
         if (open.some(p => !AUTHORIZED_PUBLIC_PORTS.includes(p))) {
-            found.push("EC2.18@target-alb");
+            found.push(at("EC2.18", "alb"));
         }
         if (open.some(p => HIGH_RISK_PORTS.includes(p))) {
-            found.push("EC2.19@target-alb");
+            found.push(at("EC2.19", "alb"));
         }
-    }
+    });
     return found.sort();
 }

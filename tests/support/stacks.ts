@@ -8,30 +8,60 @@ export function block<T = any>(config: RawConfig, name: string): T {
     return config[key(name)] as T;
 }
 
+/** A stack file's targets (the `targets` list), to read or change. */
+export const targetsOf = (config: RawConfig): any[] => block(config, "targets");
+
+/** The existing target of the walkthrough's case, as dev's one target names it. */
+export const EXISTING_TARGET = {
+    applicationName: "legacy-service",
+    deploymentGroupName: "legacy-service-staging",
+    taskRoleArn: "arn:aws:iam::444444444444:role/legacy-task",
+    executionRoleArn: "arn:aws:iam::444444444444:role/legacy-task-execution",
+    taskFamily: "legacy-service",
+    containerName: "web",
+    containerPort: 3000,
+};
+
 /** dev's config, pointed at an existing target (the walkthrough's case) instead of a created one. */
 export function existingTargetConfig(): RawConfig {
-    return {
-        ...readStackConfig("dev"),
-        [key("deployTarget")]: {
-            existing: {
-                applicationName: "legacy-service",
-                deploymentGroupName: "legacy-service-staging",
-                taskRoleArn: "arn:aws:iam::444444444444:role/legacy-task",
-                executionRoleArn: "arn:aws:iam::444444444444:role/legacy-task-execution",
-                taskFamily: "legacy-service",
-                containerName: "web",
-                containerPort: 3000,
-            },
-        },
-    };
+    const config = structuredClone(readStackConfig("dev"));
+    const [target] = targetsOf(config);
+    delete target.create;
+    target.existing = EXISTING_TARGET;
+    return config;
+}
+
+/**
+ * prod's release path grown to what the committed stacks do not show: staging in its account,
+ * then a wave of PROD in two regions of one account (a shared account, a second region, an
+ * artifact store there), one created and one existing target in the wave.
+ */
+export function releasePathConfig(): RawConfig {
+    const config = structuredClone(readStackConfig("prod"));
+    const [staging, prod] = targetsOf(config);
+    config[key("targets")] = [staging, { ...prod, wave: "prod" }, {
+        name: "prod-eu", wave: "prod", account: prod.account, region: "eu-west-1",
+        create: { serviceName: "my-service-eu", desiredCount: 2, testCidrs: ["198.51.100.0/24"] },
+        check: { path: "/health" },
+    }, {
+        name: "partner", wave: "prod", account: { accountId: "666666666666" }, region: "eu-west-1",
+        existing: { ...EXISTING_TARGET, taskRoleArn: "arn:aws:iam::666666666666:role/legacy-task",
+            executionRoleArn: "arn:aws:iam::666666666666:role/legacy-task-execution" },
+    }];
+    return config;
 }
 
 const cache = new Map<string, Promise<Evaluation>>();
+/** The stacks tests share besides the committed ones. */
+export const VARIANTS: Record<string, () => [string, RawConfig]> = {
+    existing: () => ["dev", existingTargetConfig()],
+    path: () => ["prod", releasePathConfig()],
+};
 
-/** A committed stack (or "existing": dev with an existing target), evaluated once per test process. */
+/** A committed stack (or a variant: "existing", dev with an existing target; "path", prod's grown release path), evaluated once per test process. */
 export function evaluated(name: string): Promise<Evaluation> {
     if (!cache.has(name)) {
-        cache.set(name, name === "existing" ? evaluate("dev", existingTargetConfig()) : evaluate(name));
+        cache.set(name, name in VARIANTS ? evaluate(...VARIANTS[name]()) : evaluate(name));
     }
     return cache.get(name)!;
 }
