@@ -188,6 +188,11 @@ async function evaluateNow(stack: string, config: RawConfig, options: EvaluateOp
     // evaluation takes a fraction of the time. Its errors are reported by message.
     const stackTraceLimit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
+    // Each resource also records its whole call stack as its source position (lifting the limit
+    // above), which only the real engine's diagnostics read: a fifth of a warm evaluation.
+    const resource = pulumi.Resource as unknown as { callsites: () => unknown[] };
+    const callsites = resource.callsites;
+    resource.callsites = () => [];
     let failed = true;
     try {
         const evaluation = { ...await run(stack, config, options, errors), warnings };
@@ -196,6 +201,7 @@ async function evaluateNow(stack: string, config: RawConfig, options: EvaluateOp
     } finally {
         await errors.close(failed);
         Error.stackTraceLimit = stackTraceLimit;
+        resource.callsites = callsites;
     }
 }
 
