@@ -2,8 +2,8 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
-import { committedStacks, evaluate, readStackConfig, ROOT } from "../offline/engine";
-import { block, existingTargetConfig, releasePathConfig, targetsOf } from "./support/stacks";
+import { committedStacks, readStackConfig, ROOT } from "../offline/engine";
+import { block, evaluated, targetsOf } from "./support/stacks";
 
 // Pulumi's own reader of the tsconfig it is pointed at; `noCheck` there means ts-node transpiles only.
 const { loadTypeScriptCompilerOptions } = require("@pulumi/pulumi/tsutils");
@@ -40,8 +40,7 @@ describe("docs/ci.md, the provisioning roles", () => {
 
     it("lists every service the program provisions in each account (created and existing targets)", async () => {
         const needed = { pipeline: new Set<string>(), target: new Set<string>() };
-        for (const e of [...await Promise.all(committedStacks().map(s => evaluate(s))), await evaluate("dev", existingTargetConfig()),
-            await evaluate("prod", releasePathConfig())]) {
+        for (const e of await Promise.all([...committedStacks(), "existing", "path"].map(evaluated))) {
             const accounts = { pipeline: e.resources.find(r => r.name === "pipeline-account")!.account! };
             // Resources, and remote components (awsx): not providers, not this program's own components.
             for (const r of e.resources.filter(r => r.account && (r.custom || !r.type.startsWith("cross-account-pipeline:")) && !r.type.startsWith("pulumi:"))) {
