@@ -18,11 +18,15 @@ describe("project setup", () => {
         assert.strictEqual(loadTypeScriptCompilerOptions(tsconfig).noCheck, true);
     });
 
-    it("keeps the type check in `npm test`", () => {
+    it("keeps the type check in `npm test`, beside the tests, and fails when either fails", async () => {
         assert.strictEqual(loadTypeScriptCompilerOptions(path.join(ROOT, "tsconfig.json")).noCheck, undefined);
         const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
-        assert.match(pkg.scripts.test, /^npm run typecheck && /);
+        assert.strictEqual(pkg.scripts.test, "node scripts/test.js");
         assert.strictEqual(pkg.scripts.typecheck, "tsc --noEmit");
+        assert.strictEqual(pkg.scripts.mocha, "TS_NODE_TRANSPILE_ONLY=true mocha");
+        const { runBoth } = require("../scripts/test.js");
+        const exit = (code: number) => `"${process.execPath}" -e "process.exitCode = ${code}"`;
+        assert.deepStrictEqual(await Promise.all([[0, 0], [2, 0], [0, 3]].map(([a, b]) => runBoth(exit(a), exit(b)))), [0, 2, 3]);
     });
 });
 
