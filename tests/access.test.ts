@@ -133,7 +133,9 @@ describe("access table", function () {
                         }
                     }
                 }
-                const excepted = new Set(MUTATION_EXCEPTIONS.map(e => `${e.sid}: ${e.widening}`));
+                // An exception about a statement this stack does not register (the notification topic's, without notifications) is not tried.
+                const sids = new Set(registeredPolicies(world.evaluation).flatMap(p => (p.document.Statement as PolicyStatement[]).map(s => s.Sid)));
+                const excepted = new Set(MUTATION_EXCEPTIONS.filter(e => sids.has(e.sid)).map(e => `${e.sid}: ${e.widening}`));
                 assert.deepEqual(survivors.filter(s => !excepted.has(s)), [],
                     "a widening flipped no row: add a row that it would allow, or narrow the grant");
                 assert.deepEqual([...excepted].filter(e => !survivors.includes(e) && !skipped.has(e)), [],

@@ -136,7 +136,7 @@ export function checkAccess(access: AccessResult[], config: StackConfig) {
 
 /** The registered document a growing document of stacks/limits.ts stands for. */
 const REGISTERED: Record<GrowingKind, (e: Evaluation, region: string) => string> = {
-    key: (e, region) => one(e, "aws:kms/key:Key", region).inputs.policy,
+    key: (e, region) => one(e, "aws:kms/key:Key", region, "artifacts").inputs.policy,
     bucket: (e, region) => one(e, "aws:s3/bucketPolicy:BucketPolicy", region, "artifacts").inputs.policy,
     repository: e => one(e, "aws:ecr/repositoryPolicy:RepositoryPolicy").inputs.policy,
     lifecycle: e => one(e, "aws:ecr/lifecyclePolicy:LifecyclePolicy").inputs.policy,
@@ -162,7 +162,7 @@ export function checkPolicySizes(e: Evaluation, config: StackConfig) {
         assert.equal(d.text.length, REGISTERED[d.kind](e, d.region).length, `the ${d.document}: computed size differs from the registered one`);
     }
     const limits: Partial<Record<PolicyKind, number>> = { key: SIZE_LIMITS.keyPolicy, bucket: SIZE_LIMITS.bucketPolicy,
-        repository: SIZE_LIMITS.repositoryPolicy, trust: TRUST_POLICY_LIMIT };
+        repository: SIZE_LIMITS.repositoryPolicy, trust: TRUST_POLICY_LIMIT, topic: SIZE_LIMITS.topicPolicy, guardrail: SIZE_LIMITS.managedPolicy };
     const perRole = new Map<string, number>();
     for (const { kind, resource, document } of registeredPolicies(e)) {
         const size = JSON.stringify(document).length;
