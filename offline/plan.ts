@@ -182,7 +182,7 @@ function rollbackLines(e: Evaluation, config: StackConfig): string[] {
         `  a failed stage (${stages.map(s => s.name).join(", ")}) rolls back to the artifacts of the last execution that succeeded in it, ` +
             "in this structure of the pipeline: a `pulumi up` that changes the pipeline disarms it until each stage's next success",
         `  artifacts live ${lifecycle.inputs.rules[0].expiration.days} days; a rollback may read them up to ${minimumArtifactRetentionDays(config)} ` +
-            "days after their build (README, Roll back)",
+            "days after their build (README: A release that rolls back by itself)",
         ...config.targets.map((t, i) => {
             if (t.existing) {
                 return `  ${t.name}: alarms not wired: its deployment group ${t.existing.applicationName}/${t.existing.deploymentGroupName} ` +

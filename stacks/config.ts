@@ -587,7 +587,7 @@ const ConfigShape = z.strictObject({
     artifactRetentionDays: wholeNumber(1, 3650, "days").default(30)
         .describe("Days after which artifacts (and their old versions) expire. At least what a stage rollback needs: the build's " +
             "timeout plus, at the slowest stage, twice the longest way out of it (each approval at approvalTimeoutMinutes, each " +
-            "deployment a day plus its termination wait) and one more approval (the README's Rollback has the rule).")
+            "deployment a day plus its termination wait) and one more approval (README: A release that rolls back by itself).")
         .meta({ examples: [30] }),
     retainOnDelete: yesNo().default(true)
         .describe("Keep the source repository, keys, artifact buckets, image repository, log groups and created targets' " +
