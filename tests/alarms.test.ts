@@ -21,6 +21,7 @@ describe("rollback alarms", () => {
     for (const stack of ["dev", "prod", "path", "existing"]) {
         it(`${stack}: alarms as config asks, in the target's account, on its own load balancer and target groups, wired and readable`, async () => {
             const e = await evaluated(stack);
+            assert.equal(e.error?.message, undefined);
             checkRollback(e, configOf(e));
         });
     }

@@ -26,6 +26,7 @@ describe("notifications", () => {
     for (const stack of ["dev", "prod", "path"]) {
         it(`${stack}: tells exactly whom config names, through the one topic, and nothing without notifications`, async () => {
             const e = await evaluated(stack);
+            assert.equal(e.error?.message, undefined);
             checkNotifications(e, configOf(e));
         });
     }

@@ -61,6 +61,7 @@ describe("stage rollback", () => {
             before(async () => { e = await evaluated(stack); });
 
             it("rolls every deploy stage back on failure, and only those (a V2 pipeline in QUEUED mode, which allows it)", () => {
+                assert.equal(e.error?.message, undefined);
                 checkRollback(e, configOf(e));
             });
 
