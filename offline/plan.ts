@@ -314,7 +314,7 @@ const named = (value: string) => {
     const inner = value.replace(/^<(.*)>$/, "$1").replace(/^targets\.\d+\.account\.accountId$/, "target's account");
     return inner === value || /^(another|a|an) /.test(inner) ? inner : `the ${inner}`;
 };
-const SERVICES: Record<string, string> = { s3: "S3", secretsmanager: "Secrets Manager" };
+const SERVICES: Record<string, string> = { s3: "S3", secretsmanager: "Secrets Manager", sns: "SNS" };
 
 /** The request context in words, for the keys a row sets or leaves out: what tells apart rows that are otherwise alike. */
 const CONTEXT_WORDS: [keys: string[], words: (value: (key: string) => string | undefined) => string][] = [
