@@ -32,11 +32,42 @@ export interface DeployAction {
     checkUrl?: pulumi.Input<string>;
 }
 
+/** A manual approval before a stage's deploys, and what its request tells the approver. */
+export interface ApprovalRequest {
+    /** What is approved (the action's CustomData, at most APPROVAL_MESSAGE_MAX characters): see `approvalMessage`. */
+    message: string;
+    /** A page to look at first (ExternalEntityLink): the previous stage's target, where there is one. */
+    reviewUrl?: pulumi.Input<string>;
+}
+
+/**
+ * How long a request may be. AWS documents no limit for CustomData; this keeps it within what the
+ * console and an email show whole, and well within CodePipeline's limit on a configuration value.
+ */
+export const APPROVAL_MESSAGE_MAX = 500;
+
+/**
+ * What an approval request says: the stage, where it deploys, and the build it deploys (CodePipeline
+ * fills in the execution, the commit and, when the build exports it, the image URI), and where it ran
+ * before. Targets are listed while the message fits, then counted.
+ */
+export function approvalMessage(a: { pipelineName: string; stage: string; targets: { name: string; account: string; region: string }[];
+    /** The build exports IMAGE_URI (the generated buildspec does; one of the repository's may not). */
+    imageVariable: boolean; previousStage?: string }): string {
+    const build = `execution #{codepipeline.PipelineExecutionId}, commit #{SourceVariables.CommitId}` +
+        (a.imageVariable ? `, image #{BuildVariables.IMAGE_URI}` : "");
+    const after = a.previousStage ? ` It passed stage ${a.previousStage}.` : "";
+    const head = `Approve stage ${a.stage} of ${a.pipelineName}: deploy ${build} to `;
+    const all = a.targets.map(t => `${t.name} (${t.account}, ${t.region})`).join(", ");
+    const list = head.length + all.length + after.length + 1 <= APPROVAL_MESSAGE_MAX ? all : `${a.targets.length} targets`;
+    return `${head}${list}.${after}`.slice(0, APPROVAL_MESSAGE_MAX);
+}
+
 /** One stage of the release path after the build: a target, or a wave of targets deployed in parallel. */
 export interface DeployStage {
     name: string;
-    /** A manual approval first. */
-    approval: boolean;
+    /** A manual approval first, and what its request says. */
+    approval?: ApprovalRequest;
     /** The tag the release marker adds to the image once every deploy of the stage succeeded (see releaseMarkerBuildspec). */
     releaseTagPrefix: string;
     /** A wave's: the tag the marker adds before its deploys, for the targets of a partly failed wave. */
@@ -126,6 +157,15 @@ export interface CrossAccountPipelineArgs {
     stages: DeployStage[];
     /** The roles the pipeline role may assume: every deploy action's (by ARN, or by organization and name pattern). */
     deployRoles: Grantees;
+    /** Minutes each manual approval waits before it fails (5 to 86400; CodePipeline's default is 7 days). */
+    approvalTimeoutMinutes: number;
+    /**
+     * Where the pipeline tells people: a CodeStar Notifications rule on the pipeline publishes these
+     * events to the topic, and every manual approval publishes its request there (the pipeline role
+     * may, with the topic's key, through SNS). `dependsOn`: the topic's policy, so the rule can publish from the start.
+     */
+    notifications?: { topicArn: pulumi.Input<string>; keyArn: pulumi.Input<string>; ruleName: string; events: string[];
+        dependsOn: pulumi.Input<pulumi.Resource>[] };
     /**
      * What the deploy roles need before they can be assumed (the roles, their trust and grants).
      * CodePipeline checks at creation that it can assume each action role.
@@ -211,10 +251,11 @@ export class CrossAccountPipeline extends pulumi.ComponentResource {
         const pipelineRole = roleWithPolicy(`${name}-pipeline`, args.roleNames.pipeline,
             serviceTrustPolicy("codepipeline.amazonaws.com", args.accountId),
             pulumi.all([pulumi.all(args.artifactStores.map(s => pulumi.all([s.bucketArn, s.keyArn]))),
-                repository?.arn, connection?.connectionArn, projectArns])
-                .apply(([stores, repositoryArn, connectionArn, buildProjectArns]) => pipelineRolePolicy({
+                repository?.arn, connection?.connectionArn, projectArns, args.notifications?.topicArn, args.notifications?.keyArn])
+                .apply(([stores, repositoryArn, connectionArn, buildProjectArns, topicArn, topicKeyArn]) => pipelineRolePolicy({
                     stores: stores.map(([bucketArn, keyArn]) => ({ bucketArn, keyArn })), buildProjectArns, deployRoles: args.deployRoles,
                     source: repositoryArn ? { repositoryArn } : { connectionArn: connectionArn! },
+                    notifications: topicArn ? { topicArn, keyArn: topicKeyArn! } : undefined,
                 })),
             this);
 
@@ -236,7 +277,8 @@ export class CrossAccountPipeline extends pulumi.ComponentResource {
                 configuration: { ProjectName: project.name },
             }],
         }];
-        stages.push(...args.stages.map(stage => deployStage(stage, marker.name, checks?.name)));
+        const approvals = { timeoutInMinutes: args.approvalTimeoutMinutes, topicArn: args.notifications?.topicArn };
+        stages.push(...args.stages.map(stage => deployStage(stage, approvals, marker.name, checks?.name)));
 
         const pipeline = new aws.codepipeline.Pipeline(`${name}-pipeline`, {
             name: args.pipelineName,
@@ -259,6 +301,17 @@ export class CrossAccountPipeline extends pulumi.ComponentResource {
 
         if (repository) {
             startOnCodeCommitPush(name, args, repository, pipeline, this);
+        }
+        if (args.notifications) {
+            // https://docs.aws.amazon.com/dtconsole/latest/userguide/notification-rule-create.html: FULL details carry a failed action's error.
+            new aws.codestarnotifications.NotificationRule(`${name}-notifications`, {
+                name: args.notifications.ruleName,
+                resource: pipeline.arn,
+                detailType: "FULL",
+                eventTypeIds: args.notifications.events,
+                targets: [{ type: "SNS", address: args.notifications.topicArn }],
+                status: "ENABLED",
+            }, { parent: this, dependsOn: args.notifications.dependsOn });
         }
 
         this.pipelineName = pipeline.name;
@@ -343,10 +396,13 @@ function startOnCodeCommitPush(name: string, args: CrossAccountPipelineArgs, rep
 }
 
 /**
- * A stage of the release path: its approval; a wave's attempt mark; the deploys, in parallel; then,
- * once all succeeded, the release marker and the checks. The next stage starts when all succeed.
+ * A stage of the release path: its approval (its request to the notification topic, if there is
+ * one); a wave's attempt mark; the deploys, in parallel; then, once all succeeded, the release marker
+ * and the checks. The next stage starts when all succeed. A failed stage rolls back by itself to the
+ * artifacts of the last execution that succeeded in it (CodePipeline V2 stage rollback).
  */
-function deployStage(stage: DeployStage, markerName: pulumi.Input<string>, checkName?: pulumi.Input<string>): aws.types.input.codepipeline.PipelineStage {
+function deployStage(stage: DeployStage, approvals: { timeoutInMinutes: number; topicArn?: pulumi.Input<string> },
+    markerName: pulumi.Input<string>, checkName?: pulumi.Input<string>): aws.types.input.codepipeline.PipelineStage {
     const variables = (vars: Record<string, pulumi.Input<string>>) => pulumi.output(vars).apply(v =>
         JSON.stringify(Object.entries(v).map(([name, value]) => ({ name, value, type: "PLAINTEXT" }))));
     const mark = (name: string, prefix: string, runOrder: number) => ({
@@ -357,8 +413,19 @@ function deployStage(stage: DeployStage, markerName: pulumi.Input<string>, check
     const deploy = approval + (stage.attemptTagPrefix ? 2 : 1);
     return {
         name: stage.name,
+        // Rolls back to the last execution that succeeded in this stage, in this structure of the pipeline
+        // (https://docs.aws.amazon.com/codepipeline/latest/userguide/stage-rollback.html); QUEUED mode allows it, PARALLEL would not.
+        onFailure: { result: "ROLLBACK" },
         actions: [
-            ...stage.approval ? [{ name: "Approve", category: "Approval", owner: "AWS", provider: "Manual", version: "1", runOrder: 1 }] : [],
+            ...stage.approval ? [{
+                name: "Approve", category: "Approval", owner: "AWS", provider: "Manual", version: "1", runOrder: 1,
+                timeoutInMinutes: approvals.timeoutInMinutes,
+                configuration: {
+                    CustomData: stage.approval.message,
+                    ...stage.approval.reviewUrl ? { ExternalEntityLink: stage.approval.reviewUrl } : {},
+                    ...approvals.topicArn ? { NotificationArn: approvals.topicArn } : {},
+                },
+            }] : [],
             ...stage.attemptTagPrefix ? [mark("MarkAttempt", stage.attemptTagPrefix, deploy - 1)] : [],
             ...stage.deploys.map(d => ({
                 name: d.name, category: "Deploy", owner: "AWS", provider: "CodeDeployToECS", version: "1", runOrder: deploy,

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
+import { alarmArn, isPercentile, RollbackAlarm, SCOPE_NAMESPACES } from "./alarms";
 import { guardedBucket } from "./bucket";
 import { PLACEHOLDER_IMAGE, placeholderCommand, TaskNetwork, taskDefinitionDocument } from "./buildspec";
 import { codeDeployRolePolicy, executionRolePolicy } from "./policies/ecsTarget";
@@ -84,6 +85,12 @@ export interface EcsBlueGreenTargetArgs {
     adoptLogGroupId?: string;
     /** The repository (in the pipeline account) the execution role may pull from. */
     imageRepositoryArn: pulumi.Input<string>;
+    /**
+     * CloudWatch alarms that stop a deployment and roll it back: those to create, each named, and
+     * alarms made elsewhere in the target's account and region, by name (at most 10 in all,
+     * CodeDeploy's limit). Absent: a deployment rolls back only when it fails.
+     */
+    rollbackAlarms?: { alarms: RollbackAlarm[]; existing: string[] };
 }
 
 /**
@@ -242,11 +249,15 @@ export class EcsBlueGreenTarget extends pulumi.ComponentResource {
             ignoreChanges: CODE_DEPLOY_OWNED,
         });
 
+        const alarms = (args.rollbackAlarms?.alarms ?? []).map(a => rollbackAlarm(name, args, a, { alb, blue, green, cluster, service }, this));
+        const partition = partitionOf(args.region);
+        const alarmNames = [...args.rollbackAlarms?.alarms.map(a => a.alarmName) ?? [], ...args.rollbackAlarms?.existing ?? []];
         const codeDeploy = roleWithPolicy(`${name}-codedeploy`, args.roleNames.codeDeploy,
             serviceTrustPolicy("codedeploy.amazonaws.com", args.accountId),
-            pulumi.all([service.arn, production.arn, test.arn, taskRole.arn, execution.role.arn])
-                .apply(([serviceArn, productionArn, testArn, taskRoleArn, executionRoleArn]) => codeDeployRolePolicy({
+            pulumi.all([service.arn, production.arn, test.arn, taskRole.arn, execution.role.arn, pulumi.all(alarms.map(a => a.arn))])
+                .apply(([serviceArn, productionArn, testArn, taskRoleArn, executionRoleArn, createdAlarmArns]) => codeDeployRolePolicy({
                     serviceArn, listenerArns: [productionArn, testArn], passRoleArns: [taskRoleArn, executionRoleArn],
+                    alarmArns: [...createdAlarmArns, ...(args.rollbackAlarms?.existing ?? []).map(n => alarmArn(partition, args.region, args.accountId, n))],
                 })),
             this);
         const application = new aws.codedeploy.Application(`${name}-application`, {
@@ -263,7 +274,10 @@ export class EcsBlueGreenTarget extends pulumi.ComponentResource {
                 deploymentReadyOption: { actionOnTimeout: "CONTINUE_DEPLOYMENT" },
                 terminateBlueInstancesOnDeploymentSuccess: { action: "TERMINATE", terminationWaitTimeInMinutes: args.terminationWaitMinutes },
             },
-            autoRollbackConfiguration: { enabled: true, events: ["DEPLOYMENT_FAILURE"] },
+            // When a rollback alarm fires during a deployment, CodeDeploy stops it and moves traffic back (the alarms are polled
+            // as the CodeDeploy role); set off explicitly without alarms, so removing them from config disarms them.
+            alarmConfiguration: alarmNames.length ? { enabled: true, alarms: alarmNames, ignorePollAlarmFailure: false } : { enabled: false },
+            autoRollbackConfiguration: { enabled: true, events: ["DEPLOYMENT_FAILURE", ...alarmNames.length ? ["DEPLOYMENT_STOP_ON_ALARM"] : []] },
             ecsService: { clusterName: cluster.name, serviceName: service.name },
             loadBalancerInfo: {
                 targetGroupPairInfo: {
@@ -272,7 +286,7 @@ export class EcsBlueGreenTarget extends pulumi.ComponentResource {
                     targetGroups: [{ name: blue.name }, { name: green.name }],
                 },
             },
-        }, { parent: this, dependsOn: [codeDeploy.rolePolicy] });
+        }, { parent: this, dependsOn: [codeDeploy.rolePolicy, ...alarms] });
 
         const defaultPort = https ? 443 : 80;
         this.applicationName = application.name;
@@ -396,4 +410,35 @@ function network(name: string, n: EcsBlueGreenTargetArgs["network"], logs: Retur
     // Adopts the VPC's default security group and removes its rules: nothing that lands in it by default reaches anything.
     new aws.ec2.DefaultSecurityGroup(`${name}-default-security-group`, { vpcId: vpc.vpcId }, { parent });
     return { vpcId: vpc.vpcId, albSubnetIds: vpc.publicSubnetIds, taskSubnetIds: isPrivate ? vpc.privateSubnetIds : vpc.publicSubnetIds };
+}
+
+/**
+ * One rollback alarm, in the target's account and region, its dimensions from the registered
+ * resources: the load balancer's and target groups' `arnSuffix` (`app/<name>/<id>`,
+ * `targetgroup/<name>/<id>`, what CloudWatch's LoadBalancer and TargetGroup dimensions take) or the
+ * cluster's and service's names. No data (no traffic, an idle target group) is not an alarm.
+ */
+function rollbackAlarm(name: string, args: EcsBlueGreenTargetArgs, a: RollbackAlarm,
+    on: { alb: aws.lb.LoadBalancer; blue: aws.lb.TargetGroup; green: aws.lb.TargetGroup; cluster: aws.ecs.Cluster; service: aws.ecs.Service },
+    parent: pulumi.Resource): aws.cloudwatch.MetricAlarm {
+    const dimensions: Record<typeof a.scope, () => Record<string, pulumi.Input<string>>> = {
+        loadBalancer: () => ({ LoadBalancer: on.alb.arnSuffix }),
+        targetGroups: () => ({ TargetGroup: on[a.targetGroup!].arnSuffix, LoadBalancer: on.alb.arnSuffix }),
+        service: () => ({ ClusterName: on.cluster.name, ServiceName: on.service.name }),
+    };
+    return new aws.cloudwatch.MetricAlarm(`${name}-alarm-${a.suffix}`, {
+        name: a.alarmName,
+        alarmDescription: `Stops a deployment of ${args.serviceName} and rolls it back: ${a.means}` +
+            `${a.targetGroup ? ` (${a.targetGroup} target group)` : ""}`,
+        namespace: SCOPE_NAMESPACES[a.scope],
+        metricName: a.metric,
+        dimensions: dimensions[a.scope](),
+        ...isPercentile(a.statistic) ? { extendedStatistic: a.statistic } : { statistic: a.statistic },
+        comparisonOperator: a.comparison,
+        threshold: a.threshold,
+        period: a.periodSeconds,
+        evaluationPeriods: a.evaluationPeriods,
+        datapointsToAlarm: a.datapointsToAlarm ?? a.evaluationPeriods,
+        treatMissingData: "notBreaching",
+    }, { parent });
 }

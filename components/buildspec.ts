@@ -203,7 +203,8 @@ export function taskDefinitionDocument(v: TaskDefinitionValues) {
 export function ecsImageBuildspec(): Record<string, unknown> {
     return {
         version: 0.2,
-        env: { shell: "bash" },
+        // IMAGE_URI is also the build action's output variable (#{BuildVariables.IMAGE_URI}): each approval request names the image.
+        env: { shell: "bash", "exported-variables": ["IMAGE_URI"] },
         phases: {
             pre_build: {
                 commands: [

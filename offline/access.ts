@@ -27,7 +27,9 @@ export type PrincipalSpec =
      * A role this program creates. `existing`: its ARN (with <placeholders>) when the stack names
      * the role in config instead of creating it; its identity policies are then not this stack's.
      */
-    | { role: RoleKey; target?: number; identity?: "own" | "allow-all"; existing?: string; /** Only with this kind of source. */ source?: SourceKind }
+    | { role: RoleKey; target?: number; identity?: "own" | "allow-all"; existing?: string; /** Only with this kind of source. */ source?: SourceKind;
+        /** Only in stacks whose config passes `test` (a Slack channel's role); `reason` says why not. */
+        onlyIf?: { test: (config: StackConfig) => boolean; reason: string } }
     /** A role the program does not create, in an account (text with <placeholders>); its own account lets it do anything. */
     | { stranger: string; name: string }
     | { service: string }
@@ -146,6 +148,7 @@ const POLICY_HOLDER: Record<string, (r: Resource, ofType: (type: string) => Reso
     "aws:s3/bucket:Bucket": (r, ofType) => ofType("aws:s3/bucketPolicy:BucketPolicy").find(p => p.inputs.bucket === r.state.bucket),
     "aws:ecr/repository:Repository": (r, ofType) =>
         ofType("aws:ecr/repositoryPolicy:RepositoryPolicy").find(p => p.inputs.repository === r.state.name),
+    "aws:sns/topic:Topic": (r, ofType) => ofType("aws:sns/topicPolicy:TopicPolicy").find(p => p.inputs.arn === r.state.arn),
 };
 
 /** A stack file's keys of the project's namespace, without the prefix: what `parseConfig` takes. */
@@ -280,6 +283,9 @@ export class AccessWorld {
             return { arn: `arn:${this.facts.partition}:iam::${account}:role/${spec.name}`, account, identity: [{ fixed: ALLOW_ALL }] };
         }
         this.requireSource(name, spec);
+        if (spec.onlyIf && !spec.onlyIf.test(this.config)) {
+            throw new Missing(name, spec.onlyIf.reason);
+        }
         const role = this.createdRole(spec.role, spec.target);
         const allowAll: PolicyRef[] = [{ fixed: ALLOW_ALL }];
         if (!role) {

@@ -209,6 +209,63 @@ const pipelinePart: Part = {
     ],
 };
 
+// ---------------------------------------------------------------- notifications (the pipeline account)
+
+const NOTIFICATIONS = { test: (config: StackConfig) => !!config.notifications, reason: "only with notifications" };
+const SLACK = { test: (config: StackConfig) => !!config.notifications?.slack, reason: "only with notifications.slack" };
+const VIA_SNS = { "kms:ViaService": "sns.<region>.<dns suffix>" };
+/** A service publishing is no IAM principal: the topic's deny of other IAM principals reads a key its request lacks. */
+const SERVICE_REQUEST = ["aws:PrincipalArn"];
+
+/** Who publishes to the notification topic and uses its key (the rule's service, the pipeline role), and who may not. */
+const notificationsPart: Part = {
+    principals: {
+        "CodeStar Notifications": { service: "codestar-notifications.amazonaws.com" },
+        "AWS Chatbot": { service: "chatbot.amazonaws.com" },
+        "Chatbot channel role": { role: "chatbot", onlyIf: SLACK },
+    },
+    resources: {
+        "notification topic": { type: "aws:sns/topic:Topic", onlyIf: NOTIFICATIONS },
+        "notification key": { type: KEY.type, name: "notifications-key", onlyIf: NOTIFICATIONS },
+        "another DEV topic": { arn: dev("sns", "other-topic"), account: "<pipeline account>" },
+        "Chatbot channel role (trust)": { role: "chatbot", onlyIf: SLACK },
+        // PutApprovalResult acts on an action of a stage: `<pipeline ARN>/<stage>/<action>`.
+        "an approval of the pipeline": { type: "aws:codepipeline/pipeline:Pipeline", derive: (arn: string) => `${arn}/prod/Approve` },
+    },
+    rows: [
+        { principal: "CodeStar Notifications", action: "sns:Publish", resource: "notification topic", context: FOR_DEV, absent: SERVICE_REQUEST, expect: allowed, why: "the pipeline's rule tells: failed executions, approvals needed (and succeeded ones)" },
+        { principal: "CodeStar Notifications", action: "sns:Publish", resource: "notification topic", context: { "aws:SourceAccount": "<third account>" }, absent: SERVICE_REQUEST, expect: denied, why: "confused deputy: a rule of another account" },
+        { principal: "CodeStar Notifications", action: ["sns:Subscribe", "sns:SetTopicAttributes"], resource: "notification topic", context: FOR_DEV, absent: SERVICE_REQUEST, expect: denied, why: "publishes, nothing more" },
+        { principal: "EventBridge", action: "sns:Publish", resource: "notification topic", context: FOR_DEV, absent: SERVICE_REQUEST, expect: denied, why: "of AWS's services, CodeStar Notifications alone publishes" },
+        { principal: "CodeStar Notifications", action: ["kms:GenerateDataKey", "kms:Decrypt"], resource: "notification key", context: VIA_SNS, expect: allowed, why: "SNS encrypts the rule's messages with the topic's key" },
+        { principal: "CodeStar Notifications", action: "kms:Decrypt", resource: "notification key", absent: DIRECT, expect: denied, why: "the key is used through SNS only" },
+        { principal: "CodeStar Notifications", action: "kms:CreateGrant", resource: "notification key", context: VIA_SNS, expect: denied, why: "uses the key, never hands it out" },
+        { principal: "pipeline role", action: "sns:Publish", resource: "notification topic", expect: allowed, why: "each manual approval publishes its request, as the pipeline role" },
+        { principal: "pipeline role", action: ["kms:GenerateDataKey", "kms:Decrypt"], resource: "notification key", context: VIA_SNS, expect: allowed, why: "SNS encrypts the approval request with the topic's key" },
+        { principal: "pipeline role", action: "kms:Decrypt", resource: "notification key", absent: DIRECT, expect: denied, why: "the key is used through SNS only" },
+        { principal: "pipeline role", action: "kms:ScheduleKeyDeletion", resource: "notification key", absent: DIRECT, expect: denied, why: "using the key is not managing it" },
+        { principal: "pipeline role", action: ["sns:Subscribe", "sns:DeleteTopic"], resource: "notification topic", expect: denied, why: "publishes approval requests; never subscribes or changes the topic" },
+        { principal: "pipeline role", action: "sns:Publish", resource: "another DEV topic", expect: denied, why: "its own topic only" },
+        { principal: "pipeline role", action: "kms:GenerateDataKey", resource: "another DEV key", context: VIA_SNS, expect: denied, why: "the topic's key only" },
+        { principal: "pipeline role given Allow * in DEV", action: "kms:CreateGrant", resource: "notification key", context: VIA_SNS, expect: denied, why: "the key policy lets the pipeline role publish only" },
+        { principal: "build role", action: "sns:Publish", resource: "notification topic", expect: blocked, why: "the rule and the pipeline role publish, no other role" },
+        { principal: "another DEV role with Allow *", action: "sns:Publish", resource: "notification topic", expect: blocked, why: "the rule and the pipeline role publish, whatever another role's policies allow" },
+        { principal: "another DEV role with Allow *", action: "kms:GenerateDataKey", resource: "notification key", context: VIA_SNS, expect: denied, why: "the key trusts the two publishers, not the DEV account" },
+        { principal: "another DEV role with Allow *", action: ["kms:ScheduleKeyDeletion", "kms:PutKeyPolicy"], resource: "notification key", absent: DIRECT, expect: allowed, why: "DEV's IAM administrators manage the key, without using it" },
+        { principal: "third-account role with Allow *", action: "sns:Publish", resource: "notification topic", expect: blocked, why: "no other account" },
+        { principal: "third-account role with Allow *", action: "kms:Decrypt", resource: "notification key", context: VIA_SNS, expect: denied, why: "no other account" },
+
+        // The Slack channel: AWS Chatbot posts what the topic gets; nobody acts on AWS from the channel.
+        { principal: "AWS Chatbot", action: "sts:AssumeRole", resource: "Chatbot channel role (trust)", context: FOR_DEV, expect: allowed, why: "AWS Chatbot acts for the Slack channel as its role" },
+        { principal: "AWS Chatbot", action: "sts:AssumeRole", resource: "Chatbot channel role (trust)", context: { "aws:SourceAccount": "<third account>" }, expect: denied, why: "confused deputy: AWS Chatbot acting for another account" },
+        { principal: "AWS Chatbot", action: "sts:TagSession", resource: "Chatbot channel role (trust)", context: FOR_DEV, expect: denied, why: "services assume, nothing more" },
+        { principal: "CodePipeline", action: "sts:AssumeRole", resource: "Chatbot channel role (trust)", context: FOR_DEV, expect: denied, why: "each role trusts one service" },
+        { principal: "Chatbot channel role", action: "codepipeline:PutApprovalResult", resource: "an approval of the pipeline", expect: denied, why: "the channel tells; approving is a person's, in the console" },
+        { principal: "Chatbot channel role", action: "codepipeline:StartPipelineExecution", resource: "pipeline", expect: denied, why: "the channel tells; nobody releases from it" },
+        { principal: "Chatbot channel role", action: "sns:Publish", resource: "notification topic", expect: blocked, why: "the channel reads the topic, never writes to it" },
+    ],
+};
+
 // ---------------------------------------------------------------- an artifact store in another region
 
 /** The store entities' names in a region: the pipeline region's are the plain ones above. */
@@ -273,6 +330,10 @@ function targetPart(t: TargetRef): Part {
     const FLOW_UPLOAD = { ...FLOW_DELIVERY, "s3:x-amz-acl": "bucket-owner-full-control" };
     const NETWORK_LOGS = { type: "aws:s3/bucket:Bucket", name: `${t.logical}-network-logs-bucket` } as const;
     /** Flow logs are a created VPC's: an existing VPC's are its owner's, and the bucket policy does not admit them. */
+    const ALARMS = {
+        test: (config: StackConfig) => !!config.targets[t.index].create?.rollbackAlarms,
+        reason: "only for a created target with rollbackAlarms",
+    };
     const CREATED_VPC = {
         test: (config: StackConfig) => !!config.targets[t.index].create && !config.targets[t.index].create!.network.existing,
         reason: "only with a VPC the stack creates (its flow logs)",
@@ -346,6 +407,9 @@ function targetPart(t: TargetRef): Part {
             },
             "flow log": { ...NETWORK_LOGS, path: `/vpc-flow-logs/AWSLogs/${ACCOUNT}/vpcflowlogs/${REGION}/${LOG_FILE}`, onlyIf: CREATED_VPC },
             "network log bucket, as flow log delivery checks it": { ...NETWORK_LOGS, onlyIf: CREATED_VPC },
+            // The rollback alarms: the load balancer's 5xx one stands for them all (the CodeDeploy role's statement names each).
+            "rollback alarm": { type: "aws:cloudwatch/metricAlarm:MetricAlarm", name: `${t.logical}-alarm-elb-5xx`, onlyIf: ALARMS },
+            "another alarm of the target's account": { arn: own("cloudwatch", "alarm:other-alarm"), account: ACCOUNT },
         },
         rows: [
             { principal: "pipeline role", action: "sts:AssumeRole", resource: "deploy role", expect: allowed, why: "the deploy action runs in the target's account as the deploy role" },
@@ -405,6 +469,11 @@ function targetPart(t: TargetRef): Part {
             { principal: "CodeDeploy service role", action: "ecs:UpdateServicePrimaryTaskSet", resource: "an ECS service of the target's account", expect: denied, why: "the target service only" },
             { principal: "CodeDeploy service role", action: "elasticloadbalancing:DeleteListener", resource: "production listener", expect: denied, why: "moves traffic, never removes a listener" },
             { principal: "CodeDeploy service role", action: "elasticloadbalancing:ModifyListener", resource: "another listener of the target's account", expect: denied, why: "the target's two listeners only" },
+            { principal: "CodeDeploy service role", action: "cloudwatch:DescribeAlarms", resource: "rollback alarm", expect: allowed, why: "CodeDeploy polls the alarms that stop a deployment and roll it back" },
+            { principal: "CodeDeploy service role", action: "cloudwatch:DescribeAlarms", resource: "another alarm of the target's account", expect: denied, why: "the target's own rollback alarms only" },
+            { principal: "CodeDeploy service role", action: ["cloudwatch:SetAlarmState", "cloudwatch:DisableAlarmActions", "cloudwatch:DeleteAlarms"], resource: "rollback alarm", expect: denied, why: "reads the alarms; never silences them" },
+            { principal: "deploy role", action: ["cloudwatch:DisableAlarmActions", "cloudwatch:PutMetricAlarm"], resource: "rollback alarm", expect: denied, why: "the pipeline cannot silence what stops its deployment" },
+            { principal: "another role with Allow * in the target's account", action: "cloudwatch:PutMetricAlarm", resource: "rollback alarm", expect: allowed, why: "the target account's administrators manage its alarms" },
             { principal: "task execution role", action: "logs:PutLogEvents", resource: "container log stream", expect: allowed, why: "the container's output goes to its log group" },
             { principal: "task execution role", action: "logs:DeleteLogStream", resource: "container log stream", expect: denied, why: "writes logs, never removes them" },
             { principal: "task execution role", action: "logs:PutLogEvents", resource: "another log stream of the target's account", expect: denied, why: "its own log group only" },
@@ -495,6 +564,7 @@ export function accessTable(config: StackConfig): AccessTable {
     const regions = [...new Set(config.targets.map(t => t.region))].filter(r => r !== config.region);
     const parts = [
         pipelinePart,
+        notificationsPart,
         ...regions.map(region => named(storePart(storeName(config, region), region), suffix(region), suffix(region))),
         ...config.targets.map((t, i) => {
             const part = named(targetPart({
@@ -529,6 +599,9 @@ export const MUTATION_EXCEPTIONS: { sid: string; widening: Widening; why: string
 }, {
     sid: "ReadArtifactsByDeployRole", widening: "resource -> *",
     why: "a bucket policy governs its own bucket only, and object reads act on objects only: `*` there is `<bucket>/*`",
+}, {
+    sid: "PublishByCodeStarNotificationsForThisAccount", widening: "resource -> *",
+    why: "a topic policy governs its own topic only: `*` there is the topic",
 }, {
     sid: "CheckBucketByLogDelivery", widening: "resource -> *",
     why: "a bucket policy governs its own bucket only, and the bucket checks act on the bucket only: `*` there is the bucket",

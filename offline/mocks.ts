@@ -152,6 +152,28 @@ const OUTPUTS: Record<string, Outputs> = {
         name: c.physicalName, arn: arn(c, "codedeploy", `application:${c.physicalName}`),
         applicationId: uuid(`${c.account}/${c.physicalName}`),
     })),
+    "aws:sns/topic:Topic": c => {
+        const topicArn = arn(c, "sns", c.physicalName);
+        return { id: topicArn, state: { arn: topicArn, name: c.physicalName } };
+    },
+    "aws:sns/topicPolicy:TopicPolicy": c => ({ id: c.inputs.arn, state: { owner: c.account } }),
+    // An email subscription is pending until its address confirms it.
+    "aws:sns/topicSubscription:TopicSubscription": c => {
+        const subscriptionArn = `${c.inputs.topic}:${uuid(`${c.inputs.topic}/${c.inputs.endpoint}`)}`;
+        return { id: subscriptionArn, state: { arn: subscriptionArn, pendingConfirmation: c.inputs.protocol === "email", ownerId: c.account } };
+    },
+    "aws:codestarnotifications/notificationRule:NotificationRule": c => {
+        const ruleArn = arn(c, "codestar-notifications", `notificationrule/${fakeId(c.account + c.physicalName, 40)}`);
+        return { id: ruleArn, state: { arn: ruleArn } };
+    },
+    "aws:iam/policy:Policy": byName(c => ({ name: c.physicalName, arn: arn(c, "iam", `policy/${c.physicalName}`, true),
+        policyId: `ANPA${fakeId(c.account + c.physicalName, 17).toUpperCase()}` })),
+    // Chatbot's configurations are global: their ARNs name no region.
+    "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration": c => {
+        const configurationArn = arn(c, "chatbot", `chat-configuration/slack-channel/${c.inputs.configurationName}`, true);
+        return { id: configurationArn, state: { chatConfigurationArn: configurationArn } };
+    },
+    "aws:cloudwatch/metricAlarm:MetricAlarm": byName(c => ({ name: c.physicalName, arn: arn(c, "cloudwatch", `alarm:${c.physicalName}`) })),
     "aws:codedeploy/deploymentGroup:DeploymentGroup": c => {
         const deploymentGroupId = uuid(`${c.account}/${c.inputs.appName}/${c.physicalName}`);
         return {
@@ -282,7 +304,7 @@ export class AccountMocks implements pulumi.runtime.Mocks {
         }
         const placement = this.placementFor(`${args.type} "${args.name}"`, args.provider ?? "");
         const physicalName = args.inputs.name ?? args.inputs.bucket ?? args.inputs.family ?? args.inputs.deploymentGroupName ??
-            autoName(args.type, args.name);
+            args.inputs.configurationName ?? autoName(args.type, args.name);
         const context = { ...placement, ...partitionAndDomain(placement.region), physicalName, inputs: args.inputs };
         const { id, state } = outputs(context);
         const full = { ...args.inputs, ...state };

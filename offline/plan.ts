@@ -1,5 +1,7 @@
-import { StackConfig } from "../stacks/config";
+import { minimumArtifactRetentionDays, StackConfig } from "../stacks/config";
+import { PIPELINE_EVENTS } from "../components/PipelineNotifications";
 import { providerName } from "../stacks/accounts";
+import { stackNames } from "../stacks/names";
 import { AccessRow, AccessWorld, actionsOf, configOf, Verdict } from "./access";
 import { accessTable } from "./accessTable";
 import { evaluate, EvaluateOptions, Evaluation, RawConfig, Resource } from "./engine";
@@ -37,6 +39,13 @@ const DETAILS: Record<string, (r: Resource) => string> = {
     "aws:codedeploy/deploymentGroup:DeploymentGroup": r =>
         `${r.inputs.deploymentGroupName}: ${r.inputs.deploymentStyle.deploymentType}, ${r.inputs.deploymentConfigName}, ` +
         `rollback on ${r.inputs.autoRollbackConfiguration.events.join(", ")}`,
+    "aws:sns/topic:Topic": r => `${r.inputs.name}, encrypted with ${r.inputs.kmsMasterKeyId}`,
+    "aws:sns/topicSubscription:TopicSubscription": r => `${r.inputs.protocol} ${r.inputs.endpoint}` +
+        (r.state.pendingConfirmation ? ", pending until the address confirms it" : ""),
+    "aws:codestarnotifications/notificationRule:NotificationRule": r => `${r.inputs.name}: ${r.inputs.eventTypeIds.map(eventWords).join(", ")}`,
+    "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration": r => `${r.inputs.configurationName}: Slack channel ` +
+        `${r.inputs.slackChannelId} of workspace ${r.inputs.slackTeamId}, guardrail ${r.inputs.guardrailPolicyArns.join(", ")}`,
+    "aws:cloudwatch/metricAlarm:MetricAlarm": r => `${r.inputs.name}: ${alarmWords(r)}`,
     "aws:codepipeline/pipeline:Pipeline": r => `${r.inputs.name}: ${r.inputs.stages.map((s: any) => s.name).join(" -> ")}; ` +
         `${sourceWords(r)}; artifacts under ${r.inputs.artifactStores.map((s: any) => s.encryptionKey.id).join(", ")}`,
     // Created without the provider's credentials: a person completes the handshake once, in the console.
@@ -47,6 +56,21 @@ const DETAILS: Record<string, (r: Resource) => string> = {
         `${r.inputs.vpcConfiguration ? ` from ${r.inputs.vpcConfiguration.vpcId}` : ""}, PENDING until someone sets it up once in the ` +
         "console (Developer Tools > Settings > Connections > Hosts > Set up host)",
 };
+
+const EVENT_WORDS: Record<string, string> = {
+    [PIPELINE_EVENTS.failed]: "execution failed", [PIPELINE_EVENTS.approvalNeeded]: "approval needed", [PIPELINE_EVENTS.succeeded]: "execution succeeded",
+};
+const eventWords = (id: string) => EVENT_WORDS[id] ?? id;
+
+/** When an alarm fires, in words: `Sum of HTTPCode_ELB_5XX_Count >= 10 in 2 of 2 periods of 60 s`. */
+function alarmWords(r: Resource): string {
+    const comparison: Record<string, string> = {
+        GreaterThanThreshold: ">", GreaterThanOrEqualToThreshold: ">=", LessThanThreshold: "<", LessThanOrEqualToThreshold: "<=",
+    };
+    const i = r.inputs;
+    return `${i.extendedStatistic ?? i.statistic} of ${i.metricName} ${comparison[i.comparisonOperator]} ${i.threshold} ` +
+        `in ${i.datapointsToAlarm} of ${i.evaluationPeriods} periods of ${i.period} s`;
+}
 
 /** A push filter in words: `tags v* but not *-rc*`, `branches main changing app/**`. */
 function filterWords(filter: Record<string, { includes?: string[]; excludes?: string[] }>): string {
@@ -107,7 +131,7 @@ function action(a: any): string {
         .map((v: { name: string; value: string }) => [v.name, v.value]));
     switch (a.provider) {
         case "CodeDeployToECS": return `deploy ${a.name} as ${a.roleArn} in ${a.region}`;
-        case "Manual": return "manual approval";
+        case "Manual": return `manual approval${a.configuration?.NotificationArn ? " (its request to the notification topic)" : ""}`;
         case "CodeCommit": return `source ${a.configuration.RepositoryName} ${a.configuration.BranchName}`;
         case "CodeStarSourceConnection": return `source ${a.configuration.FullRepositoryId} ${a.configuration.BranchName}`;
         default: return variables.RELEASE_TAG_PREFIX ? `tag the image ${variables.RELEASE_TAG_PREFIX}<build id>`
@@ -123,6 +147,71 @@ function releasePath(e: Evaluation): string[] {
         const steps = orders.map(order => stage.actions.filter((a: any) => (a.runOrder ?? 1) === order).map(action).join(" | "));
         return `  ${String(i + 1).padStart(2)}. ${stage.name}: ${steps.join(" -> ")}`;
     });
+}
+
+const ofType = (e: Evaluation, type: string) => e.resources.filter(r => r.type === type);
+
+/** Who is told what: the topic's subscribers and Slack channel, the rule's events, the approvals' requests. */
+function notificationLines(e: Evaluation): string[] {
+    const [topic] = ofType(e, "aws:sns/topic:Topic");
+    if (!topic) {
+        return ["Who is told: nobody (no notifications in the stack file): failures and waiting approvals show in the console only."];
+    }
+    const [rule] = ofType(e, "aws:codestarnotifications/notificationRule:NotificationRule");
+    const events = rule.inputs.eventTypeIds.map(eventWords).join(", ");
+    const approvals = (ofType(e, "aws:codepipeline/pipeline:Pipeline")[0].inputs.stages as any[])
+        .filter(s => s.actions.some((a: any) => a.provider === "Manual" && a.configuration.NotificationArn)).map(s => s.name);
+    const what = `${events}${approvals.length ? `; each approval's request (${approvals.join(", ")}), with its review link` : ""}`;
+    const subscribers = ofType(e, "aws:sns/topicSubscription:TopicSubscription")
+        .map(s => `  ${s.inputs.endpoint} (${s.inputs.protocol}${s.state.pendingConfirmation ? ", once confirmed" : ""}): ${what}`);
+    const slack = ofType(e, "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration")
+        .map(c => `  Slack channel ${c.inputs.slackChannelId} of workspace ${c.inputs.slackTeamId} (AWS Chatbot, configured in ${c.region}): ${events}`);
+    return [`Who is told (topic ${topic.inputs.name}, encrypted with its own key; the pipeline's rule and its approvals publish, nobody else):`,
+        ...subscribers, ...slack, ...subscribers.length + slack.length ? [] : ["  nobody subscribed yet: subscribe to the topic (stack output notificationTopicArn)"]];
+}
+
+/** What undoes a bad release by itself: stage rollback, and per target CodeDeploy's rollback and the alarms that stop a deployment. */
+function rollbackLines(e: Evaluation, config: StackConfig): string[] {
+    const stages = (ofType(e, "aws:codepipeline/pipeline:Pipeline")[0].inputs.stages as any[]).filter(s => s.onFailure?.result === "ROLLBACK");
+    const lifecycle = ofType(e, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").find(r => r.name === "artifacts-lifecycle")!;
+    const alarms = ofType(e, "aws:cloudwatch/metricAlarm:MetricAlarm");
+    const groups = ofType(e, "aws:codedeploy/deploymentGroup:DeploymentGroup");
+    const names = stackNames(config);
+    return [
+        "Rollback (what undoes a bad release by itself):",
+        `  a failed stage (${stages.map(s => s.name).join(", ")}) rolls back to the artifacts of the last execution that succeeded in it, ` +
+            "in this structure of the pipeline: a `pulumi up` that changes the pipeline disarms it until each stage's next success",
+        `  artifacts live ${lifecycle.inputs.rules[0].expiration.days} days; a rollback may read them up to ${minimumArtifactRetentionDays(config)} ` +
+            "days after their build (README: A release that rolls back by itself)",
+        ...config.targets.map((t, i) => {
+            if (t.existing) {
+                return `  ${t.name}: alarms not wired: its deployment group ${t.existing.applicationName}/${t.existing.deploymentGroupName} ` +
+                    "is not this stack's, its own rollback and alarm settings apply (aws deploy update-deployment-group " +
+                    "--auto-rollback-configuration ... --alarm-configuration ...)";
+            }
+            const group = groups.find(g => g.name === `${names.targets[i].logical.target}-group`)!;
+            const wired: string[] = group.inputs.alarmConfiguration.alarms ?? [];
+            const own = wired.map(n => alarms.find(a => a.inputs.name === n && a.account === t.account.accountId && a.region === t.region));
+            return `  ${t.name}: CodeDeploy rolls back a failed deployment` + (wired.length === 0 ? " (no rollbackAlarms: no alarm stops it)"
+                : `, and stops and rolls it back when one of these alarms fires: ${wired.map((n, k) => own[k] ? `${n} (${alarmWords(own[k]!)})`
+                    : `${n} (existing, in its account)`).join("; ")}`);
+        }),
+    ];
+}
+
+/** What a person does once, which no `pulumi up` can: authorize Slack first, confirm emails and complete handshakes after. */
+function manualSteps(e: Evaluation): string[] {
+    const steps = [
+        ...ofType(e, "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration").map(c => `  before the first \`pulumi up\`: authorize ` +
+            `Slack workspace ${c.inputs.slackTeamId} for AWS Chatbot in its console (Configure new client > Slack), and invite the AWS app ` +
+            `to channel ${c.inputs.slackChannelId} if it is private`),
+        ...ofType(e, "aws:sns/topicSubscription:TopicSubscription").filter(s => s.state.pendingConfirmation)
+            .map(s => `  after \`pulumi up\`: ${s.inputs.endpoint} confirms its subscription from the email AWS sends`),
+        ...ofType(e, "aws:codeconnections/host:Host").map(h => `  after \`pulumi up\`: set up host ${h.inputs.name} in the console`),
+        ...ofType(e, "aws:codeconnections/connection:Connection").map(c => `  after \`pulumi up\`: complete connection ${c.inputs.name}'s ` +
+            "handshake in the console (README, Sources)"),
+    ];
+    return steps.length ? ["One-time steps of a person:", ...steps] : [];
 }
 
 const wireSource = (w: Wire) => w.source ? `${short(w.source.type)} ${w.source.name}.arn` :
@@ -145,10 +234,14 @@ export function renderPlan(e: Evaluation, access: string[] = []): { text: string
     const config = configOf(e);
     const places = sections(e, config);
     const wires = crossAccountWiring(e);
+    const steps = manualSteps(e);
     const text = [
         `Plan for stack ${e.stack} (Pulumi.${e.stack}.yaml), evaluated offline: nothing is created.`, "",
         "Release path (the pipeline's stages in order; in a stage, | runs in parallel and -> waits for success):",
         ...releasePath(e), "",
+        ...notificationLines(e), "",
+        ...rollbackLines(e, config), "",
+        ...steps.length ? [...steps, ""] : [],
         ...places.flatMap(s => [
             `${s.title}, provider ${s.provider}${s.role ? `, provisioned as ${s.role}` : ", ambient credentials"}`,
             ...s.lines, ""]),
@@ -221,7 +314,7 @@ const named = (value: string) => {
     const inner = value.replace(/^<(.*)>$/, "$1").replace(/^targets\.\d+\.account\.accountId$/, "target's account");
     return inner === value || /^(another|a|an) /.test(inner) ? inner : `the ${inner}`;
 };
-const SERVICES: Record<string, string> = { s3: "S3", secretsmanager: "Secrets Manager" };
+const SERVICES: Record<string, string> = { s3: "S3", secretsmanager: "Secrets Manager", sns: "SNS" };
 
 /** The request context in words, for the keys a row sets or leaves out: what tells apart rows that are otherwise alike. */
 const CONTEXT_WORDS: [keys: string[], words: (value: (key: string) => string | undefined) => string][] = [

@@ -309,6 +309,147 @@ export const connectionsNamedByArn: ResourceValidationPolicy = {
     }),
 };
 
+/** An Allow's service principals. */
+const servicePrincipals = (s: Statement): string[] => typeof s.Principal === "object" && s.Principal !== null
+    ? list((s.Principal as Record<string, string | string[]>).Service) : [];
+
+export const servicePrincipalsNarrowed: ResourceValidationPolicy = {
+    name: "service-principals-narrowed",
+    description: "An Allow to an AWS service principal says for whom or how: outside a key policy, aws:SourceAccount or aws:SourceArn "
+        + "(the service acts for this account only: no confused deputy); in a KMS key policy, kms:ViaService (the key is used "
+        + "through that service only). The one exception is AWS's own: ELB log delivery, which sends neither, writing access logs.",
+    enforcementLevel: MANDATORY,
+    validateResource: eachAllowStatement((s, where, args, report) => {
+        const services = servicePrincipals(s);
+        if (services.length === 0) {
+            return;
+        }
+        if (args.type === "aws:kms/key:Key") {
+            if (conditionValues(s, ["StringEquals", "StringLike"], "kms:ViaService").length === 0) {
+                report(`${where} lets ${services.join(", ")} use the key directly; add a kms:ViaService condition naming the service it goes through.`);
+            }
+            return;
+        }
+        const narrowed = conditionValues(s, ["StringEquals", "ArnEquals", "ArnLike", "StringLike"], "aws:SourceAccount").length > 0
+            || conditionValues(s, ["ArnEquals", "ArnLike", "StringEquals", "StringLike"], "aws:SourceArn").length > 0;
+        if (!narrowed && !services.every(p => /^logdelivery\.elasticloadbalancing\./.test(p))) {
+            report(`${where} lets ${services.join(", ")} act for any account; add an aws:SourceAccount (or aws:SourceArn) condition.`);
+        }
+    }),
+};
+
+/** CloudWatch actions on alarms: reading them, changing them, silencing them. */
+const ALARM_ACTIONS = ["DescribeAlarms", "DescribeAlarmHistory", "SetAlarmState", "DisableAlarmActions", "EnableAlarmActions", "DeleteAlarms",
+    "PutMetricAlarm", "PutCompositeAlarm"].map(a => `cloudwatch:${a}`);
+
+export const alarmsNamedByArn: ResourceValidationPolicy = {
+    name: "cloudwatch-alarms-named-by-arn",
+    description: "A grant on CloudWatch alarms (reading, changing or silencing them) names the alarms by ARN, never \"*\" or a pattern: "
+        + "CodeDeploy's role reads the alarms that stop its deployments, not every alarm of the account.",
+    enforcementLevel: MANDATORY,
+    validateResource: eachAllowStatement((s, where, _args, report) => {
+        const actions = list(s.Action).filter(a => ALARM_ACTIONS.some(alarm => actionMatches(a, alarm)));
+        if (actions.length === 0) {
+            return;
+        }
+        const wide = [...list(s.Resource).filter(r => /[*?]/.test(r)), ...s.NotResource !== undefined ? ["NotResource"] : []];
+        if (wide.length > 0) {
+            report(`${where} allows ${actions.join(", ")} on ${wide.join(", ")}; name the alarms by ARN.`);
+        }
+    }),
+};
+
+/** The CodeDeploy deployment group's limit on alarms (https://docs.aws.amazon.com/codedeploy/latest/userguide/limits.html). */
+const MAX_GROUP_ALARMS = 10;
+
+export const deploymentGroupsRollBack: ResourceValidationPolicy = {
+    name: "codedeploy-groups-roll-back",
+    description: "Every CodeDeploy deployment group rolls back a failed deployment by itself; one with alarms (1 to 10, CodeDeploy's "
+        + "limit) also stops and rolls back when one fires (DEPLOYMENT_STOP_ON_ALARM), and never deploys on when it cannot read them.",
+    enforcementLevel: MANDATORY,
+    validateResource: (args, report) => {
+        if (args.type !== "aws:codedeploy/deploymentGroup:DeploymentGroup") {
+            return;
+        }
+        const where = label(args.type, args.name);
+        const rollback = read(() => args.props.autoRollbackConfiguration);
+        const alarms = read(() => args.props.alarmConfiguration);
+        if (rollback === UNKNOWN || alarms === UNKNOWN) {
+            return;
+        }
+        const events = list(rollback?.events as string[]);
+        if (!rollback?.enabled || !events.includes("DEPLOYMENT_FAILURE")) {
+            report(`${where} does not roll back a failed deployment; set autoRollbackConfiguration { enabled: true, events: [DEPLOYMENT_FAILURE] }.`);
+        }
+        if (!alarms?.enabled) {
+            return;
+        }
+        const names = read(() => list(alarms.alarms as string[]));
+        if (names !== UNKNOWN && (names.length === 0 || names.length > MAX_GROUP_ALARMS)) {
+            report(`${where} has ${names.length} alarms; CodeDeploy takes 1 to ${MAX_GROUP_ALARMS}.`);
+        }
+        if (!events.includes("DEPLOYMENT_STOP_ON_ALARM")) {
+            report(`${where} has alarms but does not roll back when one stops a deployment; add DEPLOYMENT_STOP_ON_ALARM to its rollback events.`);
+        }
+        if (alarms.ignorePollAlarmFailure) {
+            report(`${where} deploys on when it cannot read its alarms (ignorePollAlarmFailure); a deployment nobody watches should stop.`);
+        }
+    },
+};
+
+const CHAT_CONFIGURATIONS = ["aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration",
+    "aws:chatbot/teamsChannelConfiguration:TeamsChannelConfiguration"];
+
+export const chatGuardrailsCustomerManaged: ResourceValidationPolicy = {
+    name: "chatbot-guardrails-customer-managed",
+    description: "Every AWS Chatbot channel configuration names its guardrails, each a customer-managed policy: without them AWS "
+        + "Chatbot caps the channel at AdministratorAccess, and an AWS managed policy is never this pipeline's least privilege.",
+    enforcementLevel: MANDATORY,
+    validateResource: (args, report) => {
+        if (!CHAT_CONFIGURATIONS.includes(args.type)) {
+            return;
+        }
+        const guardrails = read(() => list(args.props.guardrailPolicyArns as string[]));
+        if (guardrails === UNKNOWN) {
+            return;
+        }
+        const where = label(args.type, args.name);
+        if (guardrails.length === 0) {
+            report(`${where} names no guardrail, so AWS Chatbot applies AdministratorAccess; name a customer-managed policy.`);
+        }
+        for (const arn of guardrails.filter(a => AWS_MANAGED_POLICY.test(String(a)))) {
+            report(`${where} is capped by the AWS managed policy ${arn}; use a customer-managed guardrail of this stack.`);
+        }
+    },
+};
+
+const TOPIC_POLICY = "aws:sns/topicPolicy:TopicPolicy";
+
+export const topicsDenyOtherPublishers: StackValidationPolicy = {
+    name: "sns-topics-encrypted-and-closed",
+    description: "Every SNS topic is encrypted with a customer-managed key of this stack (never the AWS managed aws/sns, which no "
+        + "service principal may use), and has a topic policy that denies sns:Publish to every IAM principal but the ones it names.",
+    enforcementLevel: MANDATORY,
+    validateStack: (args, report) => {
+        const keys = args.resources.filter(r => r.type === KMS_KEY).flatMap(k => ["arn", "keyId", "id"].map(p => read(() => k.props[p])));
+        for (const topic of args.resources.filter(r => r.type === "aws:sns/topic:Topic")) {
+            const where = label(topic.type, topic.name);
+            const key = read(() => topic.props.kmsMasterKeyId);
+            const fromStackKey = (topic.propertyDependencies?.kmsMasterKeyId ?? []).some(d => d.type === KMS_KEY);
+            if (key !== UNKNOWN ? !(typeof key === "string" && keys.includes(key)) : !fromStackKey) {
+                report(`${where} is not encrypted with a customer-managed key of this stack (kmsMasterKeyId ${JSON.stringify(key === UNKNOWN ? "unknown" : key ?? null)}).`, topic.urn);
+            }
+            const policies = configuring(topic, TOPIC_POLICY, args.resources, "arn", ["arn", "id"]);
+            const denies = policies.flatMap(p => policyDocuments(p.props)).flatMap(d => d.statements).some(st => st.Effect === "Deny"
+                && list(st.Action).some(a => actionMatches(a, "sns:Publish")) && conditionValues(st, ["ArnNotEquals", "ArnNotLike"], "aws:PrincipalArn").length > 0);
+            if (!denies) {
+                report(`${where} has no topic policy that denies sns:Publish to other IAM principals (ArnNotEquals aws:PrincipalArn); ` +
+                    "any role of the account whose policies allow it could publish.", topic.urn);
+            }
+        }
+    },
+};
+
 // ---------------------------------------------------------------- stack rules: buckets and what configures them
 
 const BUCKET = "aws:s3/bucket:Bucket";
@@ -396,10 +537,11 @@ const fsbp = FSBP_CONTROLS.map(ruleOf);
 
 export const resourcePolicies: ResourceValidationPolicy[] = [
     awsProvidersPinAccounts, noWildcardActions, noPassRoleOnAnyResource, noAwsManagedPolicies,
-    crossAccountPrincipalsScopedToRoles, noPublicPrincipals, connectionsNamedByArn,
+    crossAccountPrincipalsScopedToRoles, noPublicPrincipals, connectionsNamedByArn, servicePrincipalsNarrowed, alarmsNamedByArn,
+    deploymentGroupsRollBack, chatGuardrailsCustomerManaged,
     ...fsbp.filter((p): p is ResourceValidationPolicy => "validateResource" in p),
 ];
 export const stackPolicies: StackValidationPolicy[] = [
-    bucketsEncryptedWithStackKey, ...fsbp.filter((p): p is StackValidationPolicy => "validateStack" in p),
+    bucketsEncryptedWithStackKey, topicsDenyOtherPublishers, ...fsbp.filter((p): p is StackValidationPolicy => "validateStack" in p),
 ];
 export const policies = [...resourcePolicies, ...stackPolicies];

@@ -35,15 +35,18 @@ export function providerName(config: StackConfig, p: Placement): string {
 }
 
 /**
- * One provider per account and region the stack touches: the pipeline account in its region and
- * in each target's region (artifact stores), each target's account in its region. Each pins
+ * One provider per account and region the stack touches: the pipeline account in its region, in
+ * each target's region (artifact stores) and where a Slack channel's configuration is made, each
+ * target's account in its region. Each pins
  * `allowedAccountIds`, so credentials (after `assumeRoles`) of any other account make it refuse.
  */
 export function accountProviders(config: StackConfig): (p: Placement) => aws.Provider {
     const accounts = new Map<string, AccountConfig>([[config.pipelineAccount.accountId, config.pipelineAccount],
         ...config.targets.map(t => [t.account.accountId, t.account] as const)]);
     const placements: Placement[] = [{ accountId: config.pipelineAccount.accountId, region: config.region },
-        ...config.targets.flatMap(t => [{ accountId: config.pipelineAccount.accountId, region: t.region }, { accountId: t.account.accountId, region: t.region }])];
+        ...config.targets.flatMap(t => [{ accountId: config.pipelineAccount.accountId, region: t.region }, { accountId: t.account.accountId, region: t.region }]),
+        // A Slack channel's configuration, where AWS Chatbot's API runs.
+        ...config.notifications?.slack ? [{ accountId: config.pipelineAccount.accountId, region: config.notifications.slack.region }] : []];
     const providers = new Map<string, aws.Provider>();
     for (const p of placements.filter(p => !providers.has(placementKey(p)))) {
         const side: Side = p.accountId === config.pipelineAccount.accountId ? "pipeline" : "target";

@@ -5,8 +5,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import { Region } from "@pulumi/aws/types/enums";
 import { z } from "zod";
+import { alarmCount, AlarmCondition, COMPARISONS, DEFAULT_ALARMS, MAX_ALARMS_PER_GROUP } from "../components/alarms";
 import { PLACEHOLDER_IMAGE } from "../components/buildspec";
 import { CONNECTION_PROVIDERS, SELF_MANAGED_PROVIDERS } from "../components/SourceConnection";
+import { CHATBOT_REGIONS, chatbotRegionFor } from "../components/PipelineNotifications";
 import { isSupportedRegion, partitionOf, SUPPORTED_PARTITIONS } from "../components/policies/document";
 import { isRootUser } from "../components/securityHub";
 import { keptNames } from "./names";
@@ -25,12 +27,47 @@ declare module "zod" {
     }
 }
 
+/** CodePipeline's default manual approval timeout: 7 days (https://docs.aws.amazon.com/codepipeline/latest/userguide/limits.html). */
+export const DEFAULT_APPROVAL_TIMEOUT_MINUTES = 7 * 24 * 60;
+
+/** What the rollback rule allows one deployment: its traffic shift, marks and checks take up to a day, then the termination wait. */
+export const TRAFFIC_SHIFT_MINUTES = 24 * 60;
+/** CodeDeploy's longest termination wait: an existing target's own is not known here. */
+export const MAX_TERMINATION_WAIT_MINUTES = 2880;
+
+/** What the rollback rule reads of a stack: its path, the approvals' timeout, the build's. */
+export interface RollbackPath {
+    targets: { name: string; wave?: string; approval?: boolean; create?: { terminationWaitMinutes: number } }[];
+    approvalTimeoutMinutes: number;
+    build: { timeoutMinutes: number };
+}
+
 /**
- * Artifacts must outlive two back-to-back releases: a manual approval may hold a build's
- * artifacts for 7 days before the deploy reads them, and a rollback of the next release
- * (which may wait 7 days for its own approval) redeploys the previous release's artifacts.
+ * How long after its build a stage rollback may still read an execution's artifacts, in minutes.
+ * A rollback redeploys the artifacts of the last execution that succeeded in the stage, so they must
+ * outlive the next execution's failure there, and its rollback. Executions queue stage by stage
+ * (QUEUED mode): with P(s) the longest an execution takes from its build out of stage s (each
+ * approval on the way at its timeout, each deployment a day of traffic shift plus its targets'
+ * longest termination wait), the next one, started before the last one succeeded in s (releases back
+ * to back), builds (up to the build's timeout) and fails in s at most 2 × P(s) + build timeout after
+ * the last one's build; the rollback may wait at s's approval once more (AWS does not document
+ * whether it does) before its deploys read the artifacts. The longest of these over the stages.
  */
-export const MIN_ARTIFACT_RETENTION_DAYS = 14;
+export function rollbackWindowMinutes(c: RollbackPath): number {
+    let path = 0;
+    let window = 0;
+    for (const stage of pipelineStages(c.targets)) {
+        const approval = stage.targets.some(t => t.approval) ? c.approvalTimeoutMinutes : 0;
+        path += approval + TRAFFIC_SHIFT_MINUTES + Math.max(...stage.targets.map(t => t.create?.terminationWaitMinutes ?? MAX_TERMINATION_WAIT_MINUTES));
+        window = Math.max(window, 2 * path + approval);
+    }
+    return c.build.timeoutMinutes + window;
+}
+
+/** The fewest days artifacts may live: the rollback window, in whole days (S3 expires an object N days after its creation, or later). */
+export function minimumArtifactRetentionDays(c: RollbackPath): number {
+    return Math.ceil(rollbackWindowMinutes(c) / (24 * 60));
+}
 
 /** Cross-field rules (at the end of the file) decide for themselves, with `valid`, what they can read. */
 const ALWAYS = { when: () => true };
@@ -268,6 +305,73 @@ function subnetIds() {
         .meta({ examples: [["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"]], derivedDefault: "none" });
 }
 
+/** A CloudWatch alarm name (in the target's account and region). */
+const alarmName = () => z.string().regex(/^[\x20-\x7e]{1,255}$/).meta({ expected: "a CloudWatch alarm name (printable characters, at most 255)" });
+
+/**
+ * When an alarm fires: `datapointsToAlarm` of the last `evaluationPeriods` periods of `periodSeconds`
+ * breach its threshold (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html).
+ * Load balancer and ECS metrics come once a minute, so a period is whole minutes.
+ */
+const threshold = () => z.number().min(0).meta({ expected: "a number from 0" })
+    .describe("The value the statistic is compared with, per period.");
+const alarmWindowFields = (defaults: Partial<AlarmCondition>) => ({
+    periodSeconds: z.int().min(60).max(86400).multipleOf(60).meta({ expected: "seconds: a multiple of 60 from 60 to 86400" })
+        .default(defaults.periodSeconds ?? 60).describe("One period of the statistic.").meta({ examples: [60] }),
+    evaluationPeriods: wholeNumber(1, 1440, "periods").default(defaults.evaluationPeriods ?? 2)
+        .describe("The periods the alarm looks back over (with periodSeconds, at most a day: CloudWatch's limit).").meta({ examples: [2] }),
+    datapointsToAlarm: wholeNumber(1, 1440, "periods").optional()
+        .describe("How many of those periods must breach (at most evaluationPeriods).")
+        .meta({ examples: [2], derivedDefault: "evaluationPeriods: every one" }),
+});
+
+const tunedAlarm = (key: keyof typeof DEFAULT_ALARMS) => z.strictObject({
+    threshold: threshold().default(DEFAULT_ALARMS[key].defaults.threshold).meta({ examples: [DEFAULT_ALARMS[key].defaults.threshold] }),
+    ...alarmWindowFields(DEFAULT_ALARMS[key].defaults),
+})
+    .superRefine(alarmWindow, ALWAYS).prefault({})
+    .describe(`Tunes the alarm on ${DEFAULT_ALARMS[key].means} (${DEFAULT_ALARMS[key].statistic} of ${DEFAULT_ALARMS[key].metric}` +
+        `${DEFAULT_ALARMS[key].scope === "targetGroups" ? ", one alarm per target group" : ""}).`)
+    .meta({ examples: [DEFAULT_ALARMS[key].defaults] });
+
+const ExtraAlarmSchema = z.strictObject({
+    name: matching(/^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$/, "a short name: lowercase letters, digits and -, at most 40")
+        .describe("Ends the alarm's name (`<serviceName>-<name>`, `-blue-<name>` and `-green-<name>` per target group).")
+        .meta({ examples: ["p99-latency"] }),
+    metric: matching(/^[\w.:\/#-]{1,255}$/, "a CloudWatch metric name").describe("The metric: one of Elastic Load Balancing's for " +
+        "loadBalancer and targetGroups, one of ECS's for service.").meta({ examples: ["TargetResponseTime"] }),
+    scope: z.enum(["loadBalancer", "targetGroups", "service"]).meta({ expected: "loadBalancer, targetGroups or service" })
+        .describe("What the metric is about, which gives its namespace and dimensions: the load balancer (AWS/ApplicationELB, " +
+            "LoadBalancer), each target group (one alarm per group: TargetGroup and LoadBalancer), or the service (AWS/ECS, " +
+            "ClusterName and ServiceName).").meta({ examples: ["loadBalancer"] }),
+    statistic: matching(/^(Average|Sum|Minimum|Maximum|SampleCount|p(\d{1,2}(\.\d{1,2})?|100))$/,
+        "Average, Sum, Minimum, Maximum, SampleCount or a percentile such as p99").describe("The statistic compared with threshold.")
+        .meta({ examples: ["p99"] }),
+    comparison: z.enum(COMPARISONS).meta({ expected: COMPARISONS.join(", ") }).default("GreaterThanThreshold")
+        .describe("How the statistic is compared with threshold.").meta({ examples: ["GreaterThanThreshold"] }),
+    threshold: threshold().meta({ examples: [2] }),
+    ...alarmWindowFields({}),
+}).superRefine(alarmWindow, ALWAYS).meta({
+    examples: [{ name: "p99-latency", metric: "TargetResponseTime", scope: "loadBalancer", statistic: "p99", threshold: 2 }],
+});
+
+/**
+ * CloudWatch alarms that stop a deployment of the target and roll it back (CodeDeploy's
+ * DEPLOYMENT_STOP_ON_ALARM): the defaults, tuned, and any extra or existing ones, at most
+ * CodeDeploy's limit per deployment group.
+ */
+const RollbackAlarmsSchema = z.strictObject({
+    loadBalancer5xx: tunedAlarm("loadBalancer5xx"),
+    target5xx: tunedAlarm("target5xx"),
+    unhealthyHosts: tunedAlarm("unhealthyHosts"),
+    extra: z.array(ExtraAlarmSchema).max(MAX_ALARMS_PER_GROUP).meta({ expected: `a list of alarms (with the others, at most ${MAX_ALARMS_PER_GROUP})` })
+        .default([]).describe("More alarms on the target's own metrics.")
+        .meta({ examples: [[{ name: "p99-latency", metric: "TargetResponseTime", scope: "loadBalancer", statistic: "p99", threshold: 2 }]] }),
+    existing: z.array(alarmName()).max(MAX_ALARMS_PER_GROUP).meta({ expected: "a list of CloudWatch alarm names" }).default([])
+        .describe("Alarms made elsewhere in the target's account and region (an application's own metrics), by name.")
+        .meta({ examples: [["my-service-checkout-errors"]] }),
+}).superRefine(alarmsWithinLimit, ALWAYS).meta({ examples: [{}, { target5xx: { threshold: 5 } }] });
+
 const CreatedTargetSchema = z.strictObject({
     serviceName: ecsName("an ECS service name").optional()
         .describe("Physical name of the ECS cluster and service, the CodeDeploy application and deployment group.")
@@ -312,6 +416,10 @@ const CreatedTargetSchema = z.strictObject({
             "on `containerPort` itself, or ECS replaces its tasks in a loop until the first deployment.")
         .meta({ examples: [PLACEHOLDER_IMAGE] }),
     network: NetworkSchema.prefault({}).describe("Where the tasks and the load balancer run."),
+    rollbackAlarms: RollbackAlarmsSchema.optional()
+        .describe("CloudWatch alarms in the target's account that stop a deployment and roll it back (`{}`: the defaults). " +
+            "Without them a deployment rolls back only when it fails.")
+        .meta({ derivedDefault: "none: roll back on a failed deployment only" }),
 }).superRefine(fargateTaskSize, ALWAYS).superRefine(portForUser, ALWAYS)
     .meta({ examples: [{ serviceName: "my-service", cpu: 512, memory: 1024 }] });
 
@@ -414,6 +522,37 @@ const AdoptSchema = z.strictObject({
         .meta({ examples: ["/aws/codebuild/cross-account-pipeline-prod"], derivedDefault: "none: create it" }),
 }).meta({ examples: [{ imageRepository: "my-service", buildLogGroup: "/aws/codebuild/cross-account-pipeline-prod" }] });
 
+const email = () => z.string().max(254)
+    .regex(/^[A-Za-z0-9.!#$%&'*+\/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/)
+    .meta({ expected: "an email address" });
+
+/** A Slack channel that AWS Chatbot (Amazon Q Developer in chat applications) posts the notifications to. */
+const SlackSchema = z.strictObject({
+    workspaceId: matching(/^[0-9A-Z]{1,255}$/, "a Slack workspace id (uppercase letters and digits, such as T0123456789)")
+        .describe("The Slack workspace (its team id), authorized once for AWS Chatbot in its console before the first `pulumi up`.")
+        .meta({ examples: ["T0123456789"] }),
+    channelId: matching(/^[A-Za-z0-9]{1,255}$/, "a Slack channel id (letters and digits, such as C0123456789)")
+        .describe("The channel (its id, from the channel's details in Slack); invite the AWS app to a private channel.")
+        .meta({ examples: ["C0123456789"] }),
+    region: z.enum(CHATBOT_REGIONS).meta({ expected: `a region where AWS Chatbot's API runs: ${CHATBOT_REGIONS.join(", ")}` }).optional()
+        .describe("Where the channel configuration is made: AWS Chatbot's API runs in a few regions only; the topic may be in any.")
+        .meta({ examples: ["us-east-2"], derivedDefault: "the stack's region where Chatbot's API runs there, else us-east-2" }),
+}).meta({ examples: [{ workspaceId: "T0123456789", channelId: "C0123456789" }] });
+
+/**
+ * Who is told, through one encrypted SNS topic of the pipeline account: a CodeStar Notifications
+ * rule on the pipeline (failed executions, approvals needed, succeeded ones if asked) and every
+ * manual approval's own request.
+ */
+const NotificationsSchema = z.strictObject({
+    emails: z.array(email()).max(100).meta({ expected: "a list of at most 100 email addresses" }).default([])
+        .describe("Addresses subscribed to the topic; each confirms once, from the email AWS sends after `pulumi up`.")
+        .meta({ examples: [["platform-team@example.com"]] }),
+    succeeded: yesNo().default(false).describe("Also tell when an execution succeeded (failed ones and approvals needed always).")
+        .meta({ examples: [false] }),
+    slack: SlackSchema.optional().describe("Also post them to a Slack channel through AWS Chatbot.").meta({ derivedDefault: "none" }),
+}).superRefine(uniqueEmails, ALWAYS).meta({ examples: [{ emails: ["platform-team@example.com"] }] });
+
 /** The project's config namespace: every key a stack file may set under `cross-account-pipeline:`. */
 const ConfigShape = z.strictObject({
     region: z.enum(SUPPORTED_REGIONS)
@@ -438,9 +577,17 @@ const ConfigShape = z.strictObject({
     organizationId: matching(/^o-[a-z0-9]{10,32}$/, "an AWS Organizations id").optional()
         .describe("With grants: organization, the organization every account of the path belongs to.")
         .meta({ examples: ["o-a1b2c3d4e5"], derivedDefault: "none" }),
-    artifactRetentionDays: wholeNumber(MIN_ARTIFACT_RETENTION_DAYS, 3650, "days").default(30)
-        .describe(`Days after which artifacts (and their old versions) expire; at least ${MIN_ARTIFACT_RETENTION_DAYS}, ` +
-            "as a manual approval may hold artifacts 7 days and a rollback of the next release needs them too.")
+    approvalTimeoutMinutes: wholeNumber(5, 86400, "minutes").default(DEFAULT_APPROVAL_TIMEOUT_MINUTES)
+        .describe("Minutes a manual approval waits before it fails (CodePipeline's default: 7 days). Artifact retention must " +
+            "cover it (see artifactRetentionDays).")
+        .meta({ examples: [DEFAULT_APPROVAL_TIMEOUT_MINUTES] }),
+    notifications: NotificationsSchema.optional()
+        .describe("Tell people: failed executions, approvals needed (and succeeded executions), by email and Slack.")
+        .meta({ derivedDefault: "none: nobody is told" }),
+    artifactRetentionDays: wholeNumber(1, 3650, "days").default(30)
+        .describe("Days after which artifacts (and their old versions) expire. At least what a stage rollback needs: the build's " +
+            "timeout plus, at the slowest stage, twice the longest way out of it (each approval at approvalTimeoutMinutes, each " +
+            "deployment a day plus its termination wait) and one more approval (README: A release that rolls back by itself).")
         .meta({ examples: [30] }),
     retainOnDelete: yesNo().default(true)
         .describe("Keep the source repository, keys, artifact buckets, image repository, log groups and created targets' " +
@@ -451,7 +598,8 @@ const ConfigShape = z.strictObject({
 });
 export const ConfigSchema = ConfigShape.superRefine(targetAccounts, ALWAYS).superRefine(targetResourcesInTargetAccount, ALWAYS)
     .superRefine(rolesInRegionPartition, ALWAYS).superRefine(releasePath, ALWAYS).superRefine(organizationGrants, ALWAYS)
-    .superRefine(connectionUsableFromPipelineAccount, ALWAYS);
+    .superRefine(connectionUsableFromPipelineAccount, ALWAYS).superRefine(artifactsOutliveRollback, ALWAYS)
+    .superRefine(chatbotInPartition, ALWAYS);
 
 // Reading: derived defaults, the parse, the engine's config.
 
@@ -475,6 +623,10 @@ function withDerivedDefaults(project: string, stack: string, c: z.output<typeof 
         ...c,
         targets: c.targets.map(t => ({ ...t, region: t.region ?? c.region, ...deployTarget(t, t.legacyNames ? prefix : `${prefix}-${t.name}`) })),
         images: { ...c.images, repositoryName: c.images.repositoryName ?? prefix.toLowerCase() },
+        notifications: c.notifications && {
+            ...c.notifications,
+            slack: c.notifications.slack && { ...c.notifications.slack, region: c.notifications.slack.region ?? chatbotRegionFor(c.region) },
+        },
     };
 }
 
@@ -1012,4 +1164,74 @@ function isGitBranchName(name: string): boolean {
 function sizes(values: number[]): string {
     const step = values[1] - values[0];
     return values.length > 3 ? `${values[0]} to ${values[values.length - 1]} in steps of ${step}` : values.join(", ");
+}
+
+/** CloudWatch's window: the periods an alarm looks back over span at most a day, and it fires on some of them. */
+function alarmWindow(a: AlarmCondition, ctx: Ctx) {
+    if (!isBlock(a)) {
+        return;
+    }
+    if (valid(ctx, ["periodSeconds"], ["evaluationPeriods"]) && a.periodSeconds * a.evaluationPeriods > 86400) {
+        problem(ctx, ["evaluationPeriods"], `at most ${Math.floor(86400 / a.periodSeconds)} periods of ${a.periodSeconds} seconds ` +
+            "(CloudWatch evaluates at most a day)", String(Math.min(a.evaluationPeriods, Math.floor(86400 / a.periodSeconds))));
+    }
+    if (a.datapointsToAlarm !== undefined && valid(ctx, ["datapointsToAlarm"], ["evaluationPeriods"]) && a.datapointsToAlarm > a.evaluationPeriods) {
+        problem(ctx, ["datapointsToAlarm"], `at most evaluationPeriods (${a.evaluationPeriods})`, String(a.evaluationPeriods));
+    }
+}
+
+/** At most CodeDeploy's alarms per deployment group, each named once (a target group alarm counts twice: blue and green). */
+function alarmsWithinLimit(a: { extra: { name: string; scope: "loadBalancer" | "targetGroups" | "service" }[]; existing: string[] }, ctx: Ctx) {
+    if (!isBlock(a) || !valid(ctx, ["extra"], ["existing"])) {
+        return;
+    }
+    const count = alarmCount(a);
+    if (count > MAX_ALARMS_PER_GROUP) {
+        problem(ctx, ["extra"], `at most ${MAX_ALARMS_PER_GROUP} alarms per deployment group, CodeDeploy's limit (found ${count}: ` +
+            "5 defaults, an extra one per target group scope twice, and the existing ones)", "[ ...fewer alarms ]");
+    }
+    const taken = new Set<string>(Object.values(DEFAULT_ALARMS).map(d => d.name));
+    a.extra.forEach((x, i) => {
+        if (taken.has(x.name)) {
+            problem(ctx, ["extra", i, "name"], `a name no other alarm of the target has (${[...taken].join(", ")} are taken)`, `${x.name}-2`);
+        }
+        taken.add(x.name);
+    });
+    a.existing.forEach((name, i) => {
+        if (a.existing.indexOf(name) !== i) {
+            problem(ctx, ["existing"], "each alarm once", "[my-service-checkout-errors]");
+        }
+    });
+}
+
+function uniqueEmails(n: { emails: string[] }, ctx: Ctx) {
+    if (isBlock(n) && valid(ctx, ["emails"])) {
+        const lower = n.emails.map(e => e.toLowerCase());
+        const twice = lower.find((e, i) => lower.indexOf(e) !== i);
+        if (twice) {
+            problem(ctx, ["emails"], `each address once (${twice} is there twice)`, `[${twice}]`);
+        }
+    }
+}
+
+/** Artifacts outlive what a stage rollback needs of them: minimumArtifactRetentionDays, from the approvals and their timeout. */
+function artifactsOutliveRollback(c: Config, ctx: Ctx) {
+    if (!isBlock(c) || !valid(ctx, ["artifactRetentionDays"], ["approvalTimeoutMinutes"], ["targets"], ["build"])) {
+        return;
+    }
+    const minimum = minimumArtifactRetentionDays(c);
+    if (c.artifactRetentionDays < minimum) {
+        problem(ctx, ["artifactRetentionDays"], `at least ${minimum} days: a stage rollback may read an execution's artifacts that long ` +
+            `after its build, with this path's approvals (${c.approvalTimeoutMinutes} minutes each), deployments and build ` +
+            "(or a shorter approvalTimeoutMinutes)", String(minimum));
+    }
+}
+
+/** AWS Chatbot's API runs in regions of the aws partition only (https://docs.aws.amazon.com/chatbot/latest/APIReference/Welcome.html). */
+function chatbotInPartition(c: Config, ctx: Ctx) {
+    if (isBlock(c) && isBlock(c.notifications) && c.notifications.slack && valid(ctx, ["region"], ["notifications", "slack"]) &&
+        partitionOf(c.region) !== "aws") {
+        problem(ctx, ["notifications", "slack"], `no Slack channel in the ${partitionOf(c.region)} partition: AWS Chatbot's API runs in ` +
+            `${CHATBOT_REGIONS.join(", ")} only (emails work everywhere)`, "(remove notifications.slack)");
+    }
 }

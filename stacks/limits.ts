@@ -23,6 +23,10 @@ export const SIZE_LIMITS = {
     lifecyclePolicy: 30_720,
     /** https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html: a role's inline policies together. */
     roleInlinePolicies: 10_240,
+    /** https://docs.aws.amazon.com/general/latest/gr/sns.html (an SNS topic's access policy). */
+    topicPolicy: 30_720,
+    /** https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html: a customer-managed policy. */
+    managedPolicy: 6_144,
     /** Linux's limit on one environment variable (MAX_ARG_STRLEN), which the build's shell gets. */
     environmentVariable: 131_072,
 } as const;
@@ -70,6 +74,7 @@ export function growingDocuments(config: StackConfig): { kind: GrowingKind; regi
                 stores, source: config.source.provider === "CodeCommit" ? { repositoryArn: arn("codecommit", config.source.repositoryName) }
                     : { connectionArn: config.source.connectionArn ?? arn("codeconnections", "connection/00000000-0000-0000-0000-000000000000") },
                 buildProjectArns: projects.map(p => arn("codebuild", `project/${p}`)), deployRoles: grants.deployRoles,
+                notifications: config.notifications && { topicArn: arn("sns", names.notifications.topic), keyArn: keyArn(partition, config.region, account) },
             })),
         },
         {

@@ -122,6 +122,28 @@ export const NAME_LIMITS = {
         pattern: /^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?$/,
         doc: "https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateTargetGroup.html",
     },
+    snsTopic: {
+        type: "aws:sns/topic:Topic", field: "name", min: 1, max: 256, chars: /[\w-]/, pattern: /^[\w-]+$/,
+        doc: "https://docs.aws.amazon.com/sns/latest/api/API_CreateTopic.html",
+    },
+    notificationRule: {
+        type: "aws:codestarnotifications/notificationRule:NotificationRule", field: "name", min: 1, max: 64, chars: /[\w -]/,
+        pattern: /^[\w -]+$/,
+        doc: "https://docs.aws.amazon.com/codestar-notifications/latest/APIReference/API_CreateNotificationRule.html",
+    },
+    chatbotConfiguration: {
+        type: "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration", field: "configurationName", min: 1, max: 128,
+        chars: /[\w-]/, pattern: /^[\w-]+$/,
+        doc: "https://docs.aws.amazon.com/chatbot/latest/APIReference/API_CreateSlackChannelConfiguration.html",
+    },
+    iamPolicy: {
+        type: "aws:iam/policy:Policy", field: "name", min: 1, max: 128, chars: /[\w+=,.@-]/, pattern: /^[\w+=,.@-]+$/,
+        doc: "https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreatePolicy.html",
+    },
+    cloudwatchAlarm: {
+        type: "aws:cloudwatch/metricAlarm:MetricAlarm", field: "name", min: 1, max: 255, chars: /[\x20-\x7e]/, pattern: /^[\x20-\x7e]+$/,
+        doc: "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html",
+    },
     securityGroup: {
         type: "aws:ec2/securityGroup:SecurityGroup", field: "name", min: 1, max: 255, chars: /[\w .:\/()#,@\[\]+=&;{}!$*-]/,
         pattern: /^(?!sg-)[\w .:\/()#,@\[\]+=&;{}!$*-]+$/,
@@ -144,6 +166,9 @@ export const UNNAMED_TYPES: string[] = [
     "aws:s3/bucketPolicy:BucketPolicy",
     "aws:ecr/repositoryPolicy:RepositoryPolicy",
     "aws:ecr/lifecyclePolicy:LifecyclePolicy",
+    "aws:sns/topicPolicy:TopicPolicy",
+    // An address's subscription: named by the topic and the address.
+    "aws:sns/topicSubscription:TopicSubscription",
     "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
     "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule",
     "aws:lb/listener:Listener",

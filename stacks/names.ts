@@ -1,4 +1,5 @@
 import * as crypto from "crypto";
+import { alarmDefinitions, alarmSuffixes } from "../components/alarms";
 import { RELEASE_TAG_PREFIX } from "../components/buildspec";
 import { pipelineStages, StackConfig, TargetConfig } from "./config";
 import { NAME_LIMITS, NameLimit, nameProblem } from "./nameLimits";
@@ -73,7 +74,15 @@ export function stackNames(config: StackConfig) {
         /** A created source connection, and a created host: what someone finds in the console to complete their handshakes. */
         sourceConnection: fitName(prefix, NAME_LIMITS.codeconnectionsConnection),
         sourceHost: fitName(prefix, NAME_LIMITS.codeconnectionsHost),
-        roles: { pipeline: role("pipeline"), build: role("build"), events: role("events") },
+        roles: { pipeline: role("pipeline"), build: role("build"), events: role("events"), chatbot: role("chatbot") },
+        /** Where the pipeline tells people: its topic, the topic key's alias, the notification rule, the Slack channel and its guardrail. */
+        notifications: {
+            topic: fitName({ body: prefix, tail: "-notifications" }, NAME_LIMITS.snsTopic),
+            keyAlias: fitName({ head: "alias/", body: prefix, tail: "-notifications" }, NAME_LIMITS.kmsAlias),
+            rule: fitName(prefix, NAME_LIMITS.notificationRule),
+            slack: fitName(prefix, NAME_LIMITS.chatbotConfiguration),
+            guardrail: fitName({ body: prefix, tail: "-chatbot-guardrail" }, NAME_LIMITS.iamPolicy),
+        },
         targets: config.targets.map(t => targetNames(prefix, t)),
         stages: pipelineStages(config.targets).map(stage => ({
             ...stage,
@@ -109,13 +118,23 @@ function targetNames(prefix: string, t: TargetConfig) {
         logical: t.legacyNames ? { target: "target", deploy: "deploy" } : { target: `${t.name}-target`, deploy: `${t.name}-deploy` },
         roles: { deploy: role("deploy"), task: role("task"), execution: role("task-execution"), codeDeploy: role("codedeploy") },
         /** A created target's names; an existing target's are used as config gives them. */
-        created: t.create && {
-            serviceName: fitName(t.create.serviceName, NAME_LIMITS.ecsCluster, NAME_LIMITS.ecsService,
-                NAME_LIMITS.codedeployApplication, NAME_LIMITS.codedeployGroup),
-            taskFamily: fitName(t.create.taskFamily, NAME_LIMITS.ecsTaskFamily),
-        },
+        created: t.create && createdNames(t.create),
         /** The files the build writes for this target, which its deploy action reads. */
         files: { taskDefinition: `taskdef-${t.name}.json`, appSpec: `appspec-${t.name}.yaml` },
+    };
+}
+
+/** A created target's names: its service's (cluster, service, CodeDeploy application and group), task family's, and rollback alarms'. */
+function createdNames(create: NonNullable<TargetConfig["create"]>) {
+    const serviceName = fitName(create.serviceName, NAME_LIMITS.ecsCluster, NAME_LIMITS.ecsService,
+        NAME_LIMITS.codedeployApplication, NAME_LIMITS.codedeployGroup);
+    return {
+        serviceName,
+        taskFamily: fitName(create.taskFamily, NAME_LIMITS.ecsTaskFamily),
+        /** Each rollback alarm to create, named `<service>-<suffix>` (a target group alarm per group: `-blue-...`, `-green-...`). */
+        alarms: create.rollbackAlarms && alarmDefinitions(create.rollbackAlarms).flatMap(definition => alarmSuffixes(definition)
+            .map(({ suffix, targetGroup }) => ({ ...definition, suffix, targetGroup,
+                alarmName: fitName({ body: serviceName, tail: `-${suffix}` }, NAME_LIMITS.cloudwatchAlarm) }))),
     };
 }
 

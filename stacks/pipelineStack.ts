@@ -3,9 +3,10 @@ import * as pulumi from "@pulumi/pulumi";
 import * as yaml from "js-yaml";
 import { buildEnvironment, ecsImageBuildspec, RenderedTarget } from "../components/buildspec";
 import { CrossAccountArtifactStore } from "../components/CrossAccountArtifactStore";
-import { CrossAccountPipeline, DeployAction } from "../components/CrossAccountPipeline";
+import { approvalMessage, CrossAccountPipeline, DeployAction } from "../components/CrossAccountPipeline";
 import { EcsBlueGreenTarget, taskExceptions } from "../components/EcsBlueGreenTarget";
 import { DEPLOYMENT_GRACE_DAYS, ImageRepository } from "../components/ImageRepository";
+import { PIPELINE_EVENTS, PipelineNotifications } from "../components/PipelineNotifications";
 import { ProdDeployRole } from "../components/ProdDeployRole";
 import { partitionOf } from "../components/policies/document";
 import { SourceConnection } from "../components/SourceConnection";
@@ -64,6 +65,22 @@ export function buildStack(config: StackConfig) {
     }));
 
     const source = config.source.provider === "CodeCommit" ? config.source : connectionSource(config, config.source, names, inPipelineAccount(config.region));
+    const notifications = config.notifications && new PipelineNotifications("notifications", {
+        accountId: pipelineAccountId,
+        region: config.region,
+        topicName: names.notifications.topic,
+        keyAlias: names.notifications.keyAlias,
+        pipelineRoleArn: grants.pipelineRoleArn,
+        emails: config.notifications.emails,
+        slack: config.notifications.slack && {
+            ...config.notifications.slack,
+            configurationName: names.notifications.slack,
+            roleName: names.roles.chatbot,
+            guardrailName: names.notifications.guardrail,
+            provider: inPipelineAccount(config.notifications.slack.region),  // AWS Chatbot's API runs in a few regions only
+        },
+        retainOnDelete: config.retainOnDelete,
+    }, { provider: inPipelineAccount(config.region) });
     const pipeline = new CrossAccountPipeline("pipeline", {
         accountId: pipelineAccountId,
         region: config.region,
@@ -81,14 +98,28 @@ export function buildStack(config: StackConfig) {
         },
         images: { repositoryArn: images.repositoryArn, repositoryUrl: images.repositoryUrl },
         artifactStores: stores.map(({ region, store }) => ({ region, bucketName: store.bucketName, bucketArn: store.bucketArn, keyArn: store.keyArn })),
-        stages: names.stages.map(stage => ({
+        stages: names.stages.map((stage, i) => ({
             name: stage.name,
-            approval: stage.targets.some(t => t.approval),
+            approval: stage.targets.some(t => t.approval) ? {
+                message: approvalMessage({ pipelineName: names.pipeline, stage: stage.name, previousStage: names.stages[i - 1]?.name,
+                    targets: stage.targets.map(t => ({ name: t.name, account: t.account.accountId, region: t.region })),
+                    imageVariable: !config.build.buildspec }),
+                // The previous stage's target, to look at before approving (targets' accounts outputs -> the approval).
+                reviewUrl: names.stages[i - 1]?.targets.map(t => targets[config.targets.indexOf(t)].target.url ?? t.check?.url).find(u => u),
+            } : undefined,
             releaseTagPrefix: stage.releaseTagPrefix,
             attemptTagPrefix: stage.attemptTagPrefix,
             deploys: stage.targets.map(t => targets[config.targets.indexOf(t)].action),   // targets' accounts outputs -> deploy actions
         })),
         deployRoles: grants.deployRoles,
+        approvalTimeoutMinutes: config.approvalTimeoutMinutes,
+        notifications: notifications && {
+            topicArn: notifications.topicArn,
+            keyArn: notifications.keyArn,
+            ruleName: names.notifications.rule,
+            events: [PIPELINE_EVENTS.failed, PIPELINE_EVENTS.approvalNeeded, ...config.notifications!.succeeded ? [PIPELINE_EVENTS.succeeded] : []],
+            dependsOn: [notifications],
+        },
         dependsOn: targets.map(t => t.deployRole),
         retainOnDelete: config.retainOnDelete,
         adopt: { sourceRepository: config.adopt.sourceRepository, buildLogGroup: config.adopt.buildLogGroup },
@@ -101,6 +132,7 @@ export function buildStack(config: StackConfig) {
         ...("connectionStatus" in source
             ? { sourceConnectionArn: source.connectionArn, sourceConnectionStatus: source.connectionStatus }
             : { repositoryCloneUrl: pipeline.repositoryCloneUrlHttp }),
+        ...notifications ? { notificationTopicArn: notifications.topicArn } : {},
         artifactBucketName: stores[0].store.bucketName,
         artifactKeyArn: stores[0].store.keyArn,
         imageRepositoryUrl: images.repositoryUrl,
@@ -134,6 +166,7 @@ function deployTarget(config: StackConfig, t: TargetConfig, names: TargetNames, 
             logGroupName,
             retainOnDelete: config.retainOnDelete,
             adoptLogGroupId: t.adopt.taskLogGroup,
+            rollbackAlarms: t.create.rollbackAlarms && { alarms: names.created!.alarms!, existing: t.create.rollbackAlarms.existing },
         }, { provider: shared.provider })
         : existingTarget(t.existing!, codedeployArn);
 

@@ -136,7 +136,9 @@ describe("access table", function () {
                         }
                     }
                 }
-                const excepted = new Set(MUTATION_EXCEPTIONS.map(e => `${e.sid}: ${e.widening}`));
+                // An exception about a statement this stack does not register (the notification topic's, without notifications) is not tried.
+                const sids = new Set(registeredPolicies(world.evaluation).flatMap(p => (p.document.Statement as PolicyStatement[]).map(s => s.Sid)));
+                const excepted = new Set(MUTATION_EXCEPTIONS.filter(e => sids.has(e.sid)).map(e => `${e.sid}: ${e.widening}`));
                 assert.deepEqual(survivors.filter(s => !excepted.has(s)), [],
                     "a widening flipped no row: add a row that it would allow, or narrow the grant");
                 assert.deepEqual([...excepted].filter(e => !survivors.includes(e) && !skipped.has(e)), [],
@@ -147,9 +149,9 @@ describe("access table", function () {
 });
 
 describe("policy statements", () => {
-    for (const stack of committedStacks()) {
-        it(`${stack}: every statement of every registered policy has a descriptive Sid, unique in its document`, async () => {
-            const policies = registeredPolicies(await evaluated(stack));
+    for (const [name, shared] of [...committedStacks().map(st => [st, st] as const), ["prod's grown release path", "path"] as const]) {
+        it(`${name}: every statement of every registered policy has a descriptive Sid, unique in its document`, async () => {
+            const policies = registeredPolicies(await evaluated(shared));
             assert.ok(policies.length >= 9, "the program registers trust, identity, key and bucket policies");
             for (const { resource, document } of policies) {
                 const sids = (document.Statement as PolicyStatement[]).map(s => s.Sid ?? "");
@@ -160,9 +162,12 @@ describe("policy statements", () => {
             }
         });
 
-        it(`${stack}: attaches no managed policies to the roles it creates`, async () => {
-            const { resources } = await evaluated(stack);
-            const attachments = resources.filter(r => /^aws:iam\/(rolePolicyAttachment|policyAttachment|policy):/.test(r.type));
+        it(`${name}: attaches no managed policies to the roles it creates`, async () => {
+            const { resources } = await evaluated(shared);
+            // A customer-managed policy is made only as a Slack channel's guardrail (prod's grown path has one): it caps, attached to nothing.
+            const guardrails = new Set(resources.filter(r => r.type.startsWith("aws:chatbot/")).flatMap(r => r.inputs.guardrailPolicyArns ?? []));
+            const attachments = resources.filter(r => /^aws:iam\/(rolePolicyAttachment|policyAttachment|policy):/.test(r.type) &&
+                !(r.type === "aws:iam/policy:Policy" && guardrails.has(r.state.arn)));
             assert.deepEqual(attachments.map(r => `${r.type} ${r.name}`), []);
             const roles = resources.filter(r => r.type === "aws:iam/role:Role");
             assert.ok(roles.length >= 4);

@@ -29,10 +29,11 @@ for (const stack of [...committedStacks(), "path"]) {
             const e = await evaluated(stack);
             const providers = e.resources.filter(r => r.type === "pulumi:providers:aws");
             const pipelineAccount = block(config, "pipelineAccount");
+            const slack = block(config, "notifications")?.slack;
             const places = [{ account: pipelineAccount, region: block(config, "region") }, ...targetsOf(config).flatMap(t => {
                 const region = t.region ?? block(config, "region");
                 return [{ account: pipelineAccount, region }, { account: t.account, region }];
-            })].filter((p, i, all) => all.findIndex(q => q.account.accountId === p.account.accountId && q.region === p.region) === i);
+            }), ...slack ? [{ account: pipelineAccount, region: configOf(e).notifications!.slack!.region }] : []].filter((p, i, all) => all.findIndex(q => q.account.accountId === p.account.accountId && q.region === p.region) === i);
             assert.strictEqual(providers.length, places.length);
             for (const { account, region } of places) {
                 const p = providers.filter(r => JSON.parse(r.inputs.allowedAccountIds)[0] === account.accountId && r.inputs.region === region);

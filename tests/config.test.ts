@@ -99,9 +99,15 @@ const CASES: Case[] = [{
     change: setIn("build", "computeType", "SMALL"),
     problems: [{ key: "build.computeType", expected: "a CodeBuild compute type", found: '"SMALL"', example: "BUILD_GENERAL1_SMALL" }],
 }, {
-    what: "artifacts that would expire before a pending approval",
-    change: set("artifactRetentionDays", 1),
-    problems: [{ key: "artifactRetentionDays", expected: "a whole number of days from 14", found: "number 1", example: "30" }],
+    what: "artifacts that would expire before a stage rollback reads them",
+    change: set("artifactRetentionDays", 13),
+    problems: [{ key: "artifactRetentionDays", expected: "at least 14 days: a stage rollback may read an execution's artifacts that long " +
+        "after its build, with this path's approvals (4320 minutes each), deployments and build (or a shorter approvalTimeoutMinutes)",
+    found: "number 13", example: "14" }],
+}, {
+    what: "no artifact retention at all",
+    change: set("artifactRetentionDays", 0),
+    problems: [{ key: "artifactRetentionDays", expected: "a whole number of days from 1 to 3650", found: "number 0", example: "30" }],
 }, {
     what: "a block given as a plain value",
     change: set("source", "my-service"),
@@ -337,7 +343,7 @@ const CASES: Case[] = [{
 }, {
     what: "more target stages than CodePipeline allows",
     change: c => { config(c, "targets", Array.from({ length: 49 }, (_, i) => ({ ...targetsOf(c)[0], name: `t${i}`, check: undefined,
-        create: { serviceName: `s${i}` } }))); },
+        create: { serviceName: `s${i}` } }))); config(c, "artifactRetentionDays", 365); },
     problems: [{ key: "targets", expected: "at most 48 stages of targets (CodePipeline allows 50 stages, Source and Build included; found 49)", found: "a list", example: "wave: prod" }],
 }, {
     what: "more actions in a wave than CodePipeline allows in a stage",

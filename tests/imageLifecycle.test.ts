@@ -228,6 +228,8 @@ for (const stack of ["dev", "prod", "path"]) {
         let keep: number;
         let artifactDays: number;
         let maxDeployHours: number;
+        /** The longest a registered approval waits before it fails. */
+        let approvalHours = 7 * 24;
         before(async () => {
             e = await evaluated(stack);
             policy = JSON.parse(one(e, "aws:ecr/lifecyclePolicy:LifecyclePolicy").inputs.policy);
@@ -247,6 +249,9 @@ for (const stack of ["dev", "prod", "path"]) {
             artifactDays = configOf(e).artifactRetentionDays;
             // The longest a deployment may take: CodeDeploy's termination wait at its maximum, 2 days, plus an hour.
             maxDeployHours = 2 * 24 + 1;
+            const approvals = (one(e, "aws:codepipeline/pipeline:Pipeline").inputs.stages as any[]).flatMap(stage => stage.actions)
+                .filter((a: any) => a.provider === "Manual");
+            approvalHours = Math.max(0, ...approvals.map((a: any) => a.timeoutInMinutes / 60));
         });
 
         it("the release marker tags exactly the deployed image of this repository, with its stage's tag, which no other marking reuses", () => {
@@ -291,8 +296,8 @@ for (const stack of ["dev", "prod", "path"]) {
             name: "every build released, one a day",
             seed: 2, days: 120, buildsPerDay: 1, reviewHours: uniform(0, 12), approved: 1, deploySucceeds: 1, deployHours: uniform(0.2, 1),
         }, {
-            name: "slow approvals (up to 7 days), rejections and failed deployments",
-            seed: 3, days: 400, buildsPerDay: 0.3, reviewHours: rnd => rnd() < 0.7 ? 24 * rnd() : 7 * 24 * rnd(), approved: 0.6,
+            name: "slow approvals (up to the registered approval timeout), rejections and failed deployments",
+            seed: 3, days: 400, buildsPerDay: 0.3, reviewHours: rnd => rnd() < 0.7 ? Math.min(24, approvalHours) * rnd() : approvalHours * rnd(), approved: 0.6,
             deploySucceeds: 0.7, deployHours: uniform(0.2, 49),
         }, {
             name: "rollbacks within the rollback depth between releases",

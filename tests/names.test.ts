@@ -60,10 +60,14 @@ function namingConfig(project: string, stack: string): StackConfig {
     const name = `${project}-${stack}`;
     const target = (t: string, legacyNames: boolean) => {
         const serviceName = legacyNames ? name : `${name}-${t}`;
-        return { name: t, legacyNames, create: { serviceName, taskFamily: serviceName } };
+        // Rollback alarms with the longest name an extra alarm may have, once per target group: the longest alarm names.
+        const condition = { threshold: 1, periodSeconds: 60, evaluationPeriods: 2 };
+        const rollbackAlarms = { loadBalancer5xx: condition, target5xx: condition, unhealthyHosts: condition, existing: [],
+            extra: [{ ...condition, name: "x".repeat(40), metric: "TargetResponseTime", statistic: "p99", comparison: "GreaterThanThreshold", scope: "targetGroups" }] };
+        return { name: t, legacyNames, create: { serviceName, taskFamily: serviceName, rollbackAlarms } };
     };
     return { project, stack, images: { repositoryName: name.toLowerCase() },
-        targets: [target("prod", true), target("a-target-name-of-24-char", false)] } as StackConfig;
+        targets: [target("prod", true), target("a-target-name-of-24-char", false)] } as unknown as StackConfig;
 }
 
 describe("physical names", () => {
@@ -109,11 +113,15 @@ describe("physical names", () => {
             sourceConnection: NAME_LIMITS.codeconnectionsConnection, sourceHost: NAME_LIMITS.codeconnectionsHost,
             imageRepository: NAME_LIMITS.ecrRepository, roles: NAME_LIMITS.iamRole, targetRoles: NAME_LIMITS.iamRole,
             serviceName: [NAME_LIMITS.ecsService, NAME_LIMITS.ecsCluster, NAME_LIMITS.codedeployApplication, NAME_LIMITS.codedeployGroup],
-            taskFamily: NAME_LIMITS.ecsTaskFamily,
+            taskFamily: NAME_LIMITS.ecsTaskFamily, alarms: NAME_LIMITS.cloudwatchAlarm,
+            "notifications.topic": NAME_LIMITS.snsTopic, "notifications.keyAlias": NAME_LIMITS.kmsAlias, "notifications.rule": NAME_LIMITS.notificationRule,
+            "notifications.slack": NAME_LIMITS.chatbotConfiguration, "notifications.guardrail": NAME_LIMITS.iamPolicy,
         };
         fc.assert(fc.property(pulumiName, pulumiName, (project, stack) => {
-            const { targets, stages, ...names } = stackNames(namingConfig(project, stack));
-            const fields = [names, ...targets.map(t => ({ targetRoles: t.roles, ...t.created }))].flatMap(o => Object.entries(o));
+            const { targets, stages, notifications, ...names } = stackNames(namingConfig(project, stack));
+            const fields = [names, Object.fromEntries(Object.entries(notifications).map(([k, v]) => [`notifications.${k}`, v])),
+                ...targets.map(t => ({ targetRoles: t.roles, ...t.created, alarms: t.created!.alarms!.map(a => a.alarmName) }))]
+                .flatMap(o => Object.entries(o));
             for (const [field, value] of fields) {
                 const fieldLimits = ([] as NameLimit[]).concat(limits[field]);
                 assert.ok(fieldLimits.length, `no limit for ${field}`);

@@ -50,10 +50,44 @@ for (const [name, shared] of PLANNED) {
             stages.forEach((stage, i) => {
                 const deploys = stage.targets.map(t => `deploy ${t.name} as arn:aws:iam::${t.account.accountId}:role/\\S+ in ${t.region}`).join(" \\| ");
                 const checks = stage.targets.filter(t => t.check).map(() => " \\| check \\S+").join("");
-                const want = `^ +${i + 3}\\. ${stage.name}: ${stage.targets.some(t => t.approval) ? "manual approval -> " : ""}` +
+                const approval = `manual approval${config.notifications ? " \\(its request to the notification topic\\)" : ""} -> `;
+                const want = `^ +${i + 3}\\. ${stage.name}: ${stage.targets.some(t => t.approval) ? approval : ""}` +
                     `${stage.attemptTagPrefix ? `${tag(stage.attemptTagPrefix)} -> ` : ""}${deploys} -> ${tag(stage.releaseTagPrefix)}${checks}$`;
                 assert.match(path[i + 2], new RegExp(want));
             });
+        });
+
+        it("says who is told what, which alarms stop a release, and what a person does once", async () => {
+            const { result: { text }, config } = await stackPlan();
+            const n = config.notifications;
+            const told = text.slice(text.indexOf("Who is told"), text.indexOf("\n\n", text.indexOf("Who is told"))).split("\n");
+            if (!n) {
+                assert.deepEqual(told, ["Who is told: nobody (no notifications in the stack file): failures and waiting approvals show in the console only."]);
+            } else {
+                const events = `execution failed, approval needed${n.succeeded ? ", execution succeeded" : ""}`;
+                assert.deepEqual(told.slice(1), [...n.emails.map(a => `  ${a} (email, once confirmed): ${events}; each approval's request ` +
+                    `(${stackNames(config).stages.filter(st => st.targets.some(t => t.approval)).map(st => st.name).join(", ")}), with its review link`),
+                ...n.slack ? [`  Slack channel ${n.slack.channelId} of workspace ${n.slack.workspaceId} (AWS Chatbot, configured in ${n.slack.region}): ${events}`] : []]);
+            }
+            const names = stackNames(config);
+            config.targets.forEach((t, i) => {
+                const line = text.split("\n").find(l => l.startsWith(`  ${t.name}: `) && /CodeDeploy rolls back|alarms not wired/.test(l));
+                assert.ok(line, `no rollback line for ${t.name}`);
+                if (t.existing) {
+                    assert.match(line, /alarms not wired: its deployment group .* is not this stack's/);
+                } else if (!t.create!.rollbackAlarms) {
+                    assert.match(line, /\(no rollbackAlarms: no alarm stops it\)$/);
+                } else {
+                    for (const alarm of [...names.targets[i].created!.alarms!.map(a => a.alarmName), ...t.create!.rollbackAlarms.existing]) {
+                        assert.ok(line.includes(`${alarm} (`), `${t.name}: ${alarm} not listed`);
+                    }
+                }
+            });
+            const steps = text.includes("One-time steps of a person:") ? text.slice(text.indexOf("One-time steps of a person:")).split("\n\n")[0] : "";
+            for (const address of n?.emails ?? []) {
+                assert.ok(steps.includes(`after \`pulumi up\`: ${address} confirms its subscription`), address);
+            }
+            assert.equal(steps.includes("before the first `pulumi up`: authorize Slack workspace"), !!n?.slack);
         });
 
         it("shows what each account and region gets, as a tree by component, one provider each", async () => {
@@ -139,11 +173,15 @@ for (const [name, shared] of PLANNED) {
             const { result: { text }, config } = await stackPlan();
             const labelled = [...accessGroups(text)].flatMap(([principal, lines]) =>
                 lines.filter(line => line.endsWith("[the account's own administrators keep this right]")).map(line => `${principal}: ${line}`));
-            // DEV's administrators manage the artifact key; each created target's account's read its network logs.
+            // DEV's administrators manage the artifact and notification keys; each created target's account's read its network logs
+            // and manage its rollback alarms.
             const created = (target?: string) => !target || config.targets.find(t => t.name === target)!.create;
-            const rows = accessTable(config).rows.filter(r => r.expect === "Allowed" && created(r.target) &&
+            const table = accessTable(config);
+            const rows = table.rows.filter(r => r.expect === "Allowed" && created(r.target) && !configuredAbsence(table, r, config) &&
                 /^another (DEV role with Allow \*|role with Allow \* in the target's account)/.test(r.principal));
-            assert.deepEqual(rows.map(r => r.resource), ["artifact key", ...config.targets.filter(t => t.create).map(t => `load balancer access log (${t.name})`)]);
+            assert.deepEqual(rows.map(r => r.resource), ["artifact key", ...config.notifications ? ["notification key"] : [],
+                ...config.targets.filter(t => t.create).flatMap(t => [...t.create!.rollbackAlarms ? [`rollback alarm (${t.name})`] : [],
+                    `load balancer access log (${t.name})`])]);
             assert.equal(labelled.length, rows.flatMap(actionsOf).length);
             assert.ok(labelled.every(line => rows.some(row => line.startsWith(`${row.principal}: Allowed`))), labelled.join("\n"));
         });

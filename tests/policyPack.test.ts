@@ -166,6 +166,43 @@ const BREAKAGES: Breakage[] = [
                 Resource: "arn:aws:codestar-connections:ap-northeast-2:333333333333:connection/*" });
         })],
 
+    // Notifications and rollback alarms: prod has them.
+    ["service-principals-narrowed", "CodeStar Notifications publishing for any account", "notifications-topic-policy", e =>
+        editDocument(e, "topicPolicy:TopicPolicy", undefined, "policy", d => { delete statement(d, "PublishByCodeStarNotificationsForThisAccount").Condition; }), "prod"],
+    ["service-principals-narrowed", "CodeStar Notifications using the topic's key directly", "notifications-key", e =>
+        editDocument(e, "kms/key:Key", "notifications-key", "policy", d => { delete statement(d, "PublishThroughSnsByCodeStarNotifications").Condition; }), "prod"],
+    ["service-principals-narrowed", "a service role any account's CodeBuild may assume", "pipeline-build", e =>
+        editDocument(e, "role:Role", "pipeline-build", "assumeRolePolicy", d => { delete statement(d, "AssumedByServiceForThisAccountOnly").Condition; })],
+    ["cloudwatch-alarms-named-by-arn", "CodeDeploy's role reading every alarm", "staging-target-codedeploy-permissions", e =>
+        editDocument(e, "rolePolicy:RolePolicy", "staging-target-codedeploy-permissions", "policy", d => { statement(d, "ReadOwnRollbackAlarms").Resource = "*"; }), "prod"],
+    ["cloudwatch-alarms-named-by-arn", "a role that may silence every alarm of a name's start", "target-codedeploy-permissions", e =>
+        editDocument(e, "rolePolicy:RolePolicy", "target-codedeploy-permissions", "policy", d => {
+            d.Statement.push({ Sid: "SilenceAlarms", Effect: "Allow", Action: "cloudwatch:DisableAlarmActions", Resource: "arn:aws:cloudwatch:ap-northeast-2:222222222222:alarm:my-service-*" });
+        }), "prod"],
+    ["codedeploy-groups-roll-back", "a group that does not roll back a failed deployment", "target-group", e =>
+        edit(e, "codedeploy/deploymentGroup:DeploymentGroup", undefined, p => { p.autoRollbackConfiguration = { enabled: false, events: [] }; })],
+    ["codedeploy-groups-roll-back", "alarms that stop a deployment without rolling it back", "target-group", e =>
+        edit(e, "codedeploy/deploymentGroup:DeploymentGroup", "target-group", p => { p.autoRollbackConfiguration.events = ["DEPLOYMENT_FAILURE"]; }), "prod"],
+    ["codedeploy-groups-roll-back", "11 alarms, over CodeDeploy's limit", "target-group", e =>
+        edit(e, "codedeploy/deploymentGroup:DeploymentGroup", "target-group", p => {
+            p.alarmConfiguration.alarms = Array.from({ length: 11 }, (_, i) => `alarm-${i}`);
+        }), "prod"],
+    ["codedeploy-groups-roll-back", "deploying on when the alarms cannot be read", "target-group", e =>
+        edit(e, "codedeploy/deploymentGroup:DeploymentGroup", "target-group", p => { p.alarmConfiguration.ignorePollAlarmFailure = true; }), "prod"],
+    ["chatbot-guardrails-customer-managed", "a Slack channel without guardrails (AdministratorAccess)", "notifications-slack", e =>
+        edit(e, "chatbot/slackChannelConfiguration:SlackChannelConfiguration", undefined, p => { delete p.guardrailPolicyArns; }), "path"],
+    ["chatbot-guardrails-customer-managed", "a Slack channel capped by an AWS managed policy", "notifications-slack", e =>
+        edit(e, "chatbot/slackChannelConfiguration:SlackChannelConfiguration", undefined, p => { p.guardrailPolicyArns = ["arn:aws:iam::aws:policy/ReadOnlyAccess"]; }), "path"],
+    ["sns-topics-encrypted-and-closed", "the AWS managed aws/sns key", "notifications-topic", e =>
+        edit(e, "sns/topic:Topic", undefined, p => { p.kmsMasterKeyId = "alias/aws/sns"; }), "prod"],
+    ["sns-topics-encrypted-and-closed", "an unencrypted topic", "notifications-topic", e =>
+        edit(e, "sns/topic:Topic", undefined, p => { delete p.kmsMasterKeyId; }), "prod"],
+    ["sns-topics-encrypted-and-closed", "a topic policy that lets any role of the account publish", "notifications-topic", e =>
+        editDocument(e, "topicPolicy:TopicPolicy", undefined, "policy", d => {
+            d.Statement = d.Statement.filter((st: any) => st.Sid !== "DenyPublishByRolesButThePipelineRole");
+        }), "prod"],
+    ["sns-topics-encrypted-and-closed", "no topic policy", "notifications-topic", e => without(e, "sns/topicPolicy:TopicPolicy"), "prod"],
+
     ["s3-buckets-encrypted-with-stack-kms-key", "SSE-S3 (AES256)", ARTIFACT_BUCKET, e =>
         edit(e, "BucketServerSideEncryptionConfiguration", "artifacts-encryption", p => {
             p.rules[0].applyServerSideEncryptionByDefault = { sseAlgorithm: "AES256" };

@@ -36,6 +36,7 @@ const IAM_SERVICE: Record<string, string> = {
     "aws:cloudwatch/logGroup": "logs", "aws:cloudwatch/event": "events", "aws:s3/": "s3", "aws:kms/": "kms",
     "aws:ecr/": "ecr", "aws:iam/": "iam", "aws:ec2/": "ec2", "aws:vpc/": "ec2", "awsx:ec2:": "ec2",
     "aws:lb/": "elasticloadbalancing", "aws:ecs/": "ecs", "aws:codedeploy/": "codedeploy",
+    "aws:sns/": "sns", "aws:codestarnotifications/": "codestar-notifications", "aws:chatbot/": "chatbot", "aws:cloudwatch/metricAlarm": "cloudwatch",
 };
 
 describe("docs/ci.md, the provisioning roles", () => {

@@ -27,6 +27,10 @@ const COVERED = [
     "own buildspec", "generated buildspec", "retain on delete on", "retain on delete off",
     "adopting kept resources", "creating kept resources",
     "default project", "other project", "keys without a namespace", "name with .", "name with _", "name with -", "long names",
+    "no notifications", "email subscriptions", "a topic without subscriptions", "told of succeeded executions", "Slack channel",
+    "Slack configuration in the stack's region", "Slack configuration in another region", "default approval timeout", "approval timeout set",
+    "artifact retention at its minimum", "rollback alarms", "no rollback alarms", "extra alarm on loadBalancer", "extra alarm on targetGroups",
+    "extra alarm on service", "existing alarms", "alarms at CodeDeploy's limit", "tuned alarm",
 ];
 
 describe("properties over generated stack files", function () {

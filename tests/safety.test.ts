@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { projectConfig, stackConfig } from "../offline/access";
 import { committedStacks, evaluate, readStackConfig, Resource } from "../offline/engine";
-import { ConfigError, MIN_ARTIFACT_RETENTION_DAYS, parseConfig, StackConfig } from "../stacks/config";
+import { parseConfig, StackConfig } from "../stacks/config";
 import { stackNames } from "../stacks/names";
 import { evaluated, guardsOf } from "./support/stacks";
 
@@ -16,7 +16,6 @@ const KEPT_TYPES = [
     "aws:ecr/repository:Repository",
     "aws:cloudwatch/logGroup:LogGroup",
 ];
-const MANUAL_APPROVAL_MAX_DAYS = 7;
 const BUCKET_GUARDS = ["BucketLifecycleConfiguration", "BucketOwnershipControls", "BucketPolicy", "BucketPublicAccessBlock",
     "BucketServerSideEncryptionConfiguration", "BucketVersioning"].map(t => `aws:s3/${t[0].toLowerCase()}${t.slice(1)}:${t}`);
 /** What guards each kind of kept resource that has guards: what must be kept with it. */
@@ -90,13 +89,12 @@ describe("safety rails", () => {
                 assert.equal(one(resources, "aws:ecr/repository:Repository").inputs.forceDelete, false);
             });
 
-            it("keeps artifacts longer than a manual approval may wait, and network logs as long as configured", () => {
+            it("keeps artifacts and network logs as long as configured (what a rollback needs of artifacts: rollback.test.ts)", () => {
                 const config = stackConfig(stack);
                 const expiry = (name: string) => named(resources, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", name).inputs.rules;
                 const [artifacts] = expiry("artifacts-lifecycle");
                 assert.equal(artifacts.expiration.days, config.artifactRetentionDays);
                 assert.equal(artifacts.noncurrentVersionExpiration.noncurrentDays, config.artifactRetentionDays);
-                assert.ok(config.artifactRetentionDays > MANUAL_APPROVAL_MAX_DAYS);
                 for (const t of createdTargets(config)) {
                     const [logs] = expiry(`${t.logical}-network-logs-lifecycle`);
                     assert.equal(logs.expiration.days, t.create.networkLogRetentionDays);
@@ -129,15 +127,8 @@ describe("safety rails", () => {
         });
     }
 
-    describe("artifactRetentionDays", () => {
+    describe("retainOnDelete", () => {
         const raw = (days: unknown): Record<string, unknown> => ({ ...projectConfig("prod"), artifactRetentionDays: days });
-
-        it("refuses fewer days than two back-to-back approvals need", () => {
-            assert.ok(MIN_ARTIFACT_RETENTION_DAYS >= 2 * MANUAL_APPROVAL_MAX_DAYS);
-            assert.throws(() => parseConfig("cross-account-pipeline", "prod", raw(MIN_ARTIFACT_RETENTION_DAYS - 1)),
-                (e: unknown) => e instanceof ConfigError && /artifactRetentionDays: expected a whole number of days from 14/.test(e.message));
-            assert.equal(parseConfig("cross-account-pipeline", "prod", raw(MIN_ARTIFACT_RETENTION_DAYS)).artifactRetentionDays, 14);
-        });
 
         it("defaults to retaining", () => {
             const { retainOnDelete, ...rest } = raw(30);

@@ -114,7 +114,9 @@ for (const { stack, i, name, raw } of CREATED) {
             assert.ok(groups.some(g => g.state.arn === test.inputs.defaultActions[0].targetGroupArn));
 
             assert.deepStrictEqual(group.inputs.deploymentStyle, { deploymentType: "BLUE_GREEN", deploymentOption: "WITH_TRAFFIC_CONTROL" });
-            assert.deepStrictEqual(group.inputs.autoRollbackConfiguration, { enabled: true, events: ["DEPLOYMENT_FAILURE"] });
+            // On a failed deployment always; when an alarm fires too, with rollback alarms (tests/alarms.test.ts).
+            assert.deepStrictEqual(group.inputs.autoRollbackConfiguration,
+                { enabled: true, events: ["DEPLOYMENT_FAILURE", ...raw.create.rollbackAlarms ? ["DEPLOYMENT_STOP_ON_ALARM"] : []] });
             assert.deepStrictEqual(group.inputs.blueGreenDeploymentConfig.terminateBlueInstancesOnDeploymentSuccess,
                 { action: "TERMINATE", terminationWaitTimeInMinutes: raw.create.terminationWaitMinutes ?? 5 });
             assert.strictEqual(group.inputs.serviceRoleArn, get("aws:iam/role:Role", "codedeploy").state.arn);

@@ -21,6 +21,20 @@ const KEY_ADMIN_ACTIONS = [
 ];
 
 /**
+ * A key policy's first statement: the owning account's administrators manage the key (not use it).
+ * Without an administrator the key becomes unmanageable; KMS rejects such a policy.
+ */
+export function keyAdministrationByOwningAccount(partition: string, accountId: string): Statement {
+    return {
+        Sid: "KeyAdministrationByOwningAccount",
+        Effect: "Allow",
+        Principal: { AWS: `arn:${partition}:iam::${accountId}:root` },
+        Action: KEY_ADMIN_ACTIONS,
+        Resource: "*",
+    };
+}
+
+/**
  * The artifact key's policy. In a key policy `Resource: "*"` means this key and nothing else.
  * Each use is tied to S3 in this region with `kms:ViaService`: the key only ever protects
  * artifact objects, so nobody can use it directly.
@@ -33,14 +47,7 @@ export function artifactKeyPolicy(a: ArtifactAccess): PolicyDocument {
             Condition: { ...Condition, StringEquals: { "kms:ViaService": `s3.${a.region}.${dnsSuffixOf(a.region)}` } },
         };
     };
-    return policy({
-        // Without an administrator the key becomes unmanageable; KMS rejects such a policy.
-        Sid: "KeyAdministrationByOwningAccount",
-        Effect: "Allow",
-        Principal: { AWS: `arn:${a.partition}:iam::${a.accountId}:root` },
-        Action: KEY_ADMIN_ACTIONS,
-        Resource: "*",
-    },
+    return policy(keyAdministrationByOwningAccount(a.partition, a.accountId),
     useViaS3("EncryptAndDecryptArtifactsByPipelineRoles", a.writerRoleArns, ["kms:GenerateDataKey", "kms:Decrypt"]),
     ...hasAny(a.readers) ? [useViaS3("DecryptArtifactsByDeployRole", a.readers, ["kms:Decrypt"]), {
         // AWS's cross-account CodePipeline key guidance grants it: the key's metadata, no data. The

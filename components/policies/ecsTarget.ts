@@ -14,6 +14,8 @@ export interface BlueGreenGrants {
     listenerArns: string[];
     /** The task role and task execution role of the service's task definitions. */
     passRoleArns: string[];
+    /** The alarms that stop the service's deployments (none: no statement). */
+    alarmArns: string[];
 }
 
 /** Task sets of a service: `task-set/<cluster>/<service>/<id>`. */
@@ -28,7 +30,7 @@ export function rulesOf(listenerArn: string): string {
 
 /**
  * CodeDeploy's service role for one ECS service, in place of AWSCodeDeployRoleForECS, which
- * may change every service and listener of the account and pass any role to ECS.
+ * may change every service and listener of the account, pass any role to ECS and read every alarm.
  */
 export function codeDeployRolePolicy(g: BlueGreenGrants): PolicyDocument {
     return policy({
@@ -48,5 +50,11 @@ export function codeDeployRolePolicy(g: BlueGreenGrants): PolicyDocument {
         Action: ["elasticloadbalancing:DescribeListeners", "elasticloadbalancing:DescribeRules",
             "elasticloadbalancing:DescribeTargetGroups"],
         Resource: "*",
-    }, passTaskRolesToEcsTasks(g.passRoleArns));
+    }, passTaskRolesToEcsTasks(g.passRoleArns), ...g.alarmArns.length ? [{
+        // CodeDeploy polls the deployment group's alarms during a deployment, and stops and rolls back when one fires.
+        Sid: "ReadOwnRollbackAlarms",
+        Effect: "Allow" as const,
+        Action: "cloudwatch:DescribeAlarms",
+        Resource: g.alarmArns,
+    }] : []);
 }

@@ -1,6 +1,7 @@
 import { describeArtifactKey } from "./artifactStore";
 import { Grantees, objectsOf, policy, PolicyDocument, Statement, writeLogs } from "./document";
 import { imagePushStatements } from "./images";
+import { publishApprovalRequests } from "./notifications";
 
 /** An artifact store: a bucket and the key its objects are encrypted with. */
 export interface Store {
@@ -72,9 +73,11 @@ export interface PipelineGrants {
     buildProjectArns: string[];
     /** The roles the deploy actions run as, one per target. */
     deployRoles: Grantees;
+    /** The notification topic and its key, when the pipeline tells people: each manual approval publishes its request. */
+    notifications?: { topicArn: string; keyArn: string };
 }
 
-/** The pipeline's service role: move artifacts, pull source, run the builds, hand over to the deploy roles. */
+/** The pipeline's service role: move artifacts, pull source, run the builds, hand over to the deploy roles, request approvals. */
 export function pipelineRolePolicy(g: PipelineGrants): PolicyDocument {
     const assume: Statement = Array.isArray(g.deployRoles)
         ? { Sid: "AssumeDeployRolesOfTargets", Effect: "Allow", Action: "sts:AssumeRole", Resource: g.deployRoles }
@@ -93,7 +96,7 @@ export function pipelineRolePolicy(g: PipelineGrants): PolicyDocument {
         Effect: "Allow",
         Action: ["codebuild:StartBuild", "codebuild:BatchGetBuilds"],
         Resource: g.buildProjectArns,
-    }, assume);
+    }, assume, ...g.notifications ? publishApprovalRequests(g.notifications.topicArn, g.notifications.keyArn) : []);
 }
 
 /**

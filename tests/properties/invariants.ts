@@ -15,6 +15,12 @@ import { configuredAbsence } from "../support/absence";
 import { expectedPlacement } from "../support/placement";
 import { expectedExceptions } from "../support/securityHub";
 import { configAsRead, partitionName, StackFile } from "./stackFiles";
+import { alarmArn, MAX_ALARMS_PER_GROUP } from "../../components/alarms";
+import { APPROVAL_MESSAGE_MAX } from "../../components/CrossAccountPipeline";
+import { CHATBOT_REGIONS, PIPELINE_EVENTS } from "../../components/PipelineNotifications";
+import { dnsSuffixOf } from "../../components/policies/document";
+import { MAX_TERMINATION_WAIT_MINUTES, RollbackPath, rollbackWindowMinutes } from "../../stacks/config";
+import { stackNames } from "../../stacks/names";
 
 /** The guarantees at the heart of the access table: for every target, they hold in every stack, never excused. */
 export function coreRows(config: StackConfig) {
@@ -136,7 +142,7 @@ export function checkAccess(access: AccessResult[], config: StackConfig) {
 
 /** The registered document a growing document of stacks/limits.ts stands for. */
 const REGISTERED: Record<GrowingKind, (e: Evaluation, region: string) => string> = {
-    key: (e, region) => one(e, "aws:kms/key:Key", region).inputs.policy,
+    key: (e, region) => one(e, "aws:kms/key:Key", region, "artifacts").inputs.policy,
     bucket: (e, region) => one(e, "aws:s3/bucketPolicy:BucketPolicy", region, "artifacts").inputs.policy,
     repository: e => one(e, "aws:ecr/repositoryPolicy:RepositoryPolicy").inputs.policy,
     lifecycle: e => one(e, "aws:ecr/lifecyclePolicy:LifecyclePolicy").inputs.policy,
@@ -162,7 +168,7 @@ export function checkPolicySizes(e: Evaluation, config: StackConfig) {
         assert.equal(d.text.length, REGISTERED[d.kind](e, d.region).length, `the ${d.document}: computed size differs from the registered one`);
     }
     const limits: Partial<Record<PolicyKind, number>> = { key: SIZE_LIMITS.keyPolicy, bucket: SIZE_LIMITS.bucketPolicy,
-        repository: SIZE_LIMITS.repositoryPolicy, trust: TRUST_POLICY_LIMIT };
+        repository: SIZE_LIMITS.repositoryPolicy, trust: TRUST_POLICY_LIMIT, topic: SIZE_LIMITS.topicPolicy, guardrail: SIZE_LIMITS.managedPolicy };
     const perRole = new Map<string, number>();
     for (const { kind, resource, document } of registeredPolicies(e)) {
         const size = JSON.stringify(document).length;
@@ -238,6 +244,142 @@ export function checkSource(e: Evaluation, config: StackConfig) {
     assert.deepEqual(usedConnections(e, "pipeline-build"), source.fullClone ? [id, id] : [], "the build uses the connection only for a full clone");
 }
 
+const statementsOf = (text: string) => JSON.parse(text).Statement as Record<string, any>[];
+const statementOf = (text: string, sid: string) => {
+    const found = statementsOf(text).find(st => st.Sid === sid);
+    assert.ok(found, `no statement ${sid}`);
+    return found;
+};
+
+/**
+ * Who is told, exactly as config says and only then: an encrypted topic (its key for CodeStar
+ * Notifications and the pipeline role through SNS in the region; published to by the rule for this
+ * account only), a subscription per address, the rule on the pipeline with the configured events,
+ * every approval's request to the topic, and a Slack channel (where AWS Chatbot's API runs, capped by
+ * a customer-managed guardrail) when asked.
+ */
+export function checkNotifications(e: Evaluation, config: StackConfig) {
+    const n = config.notifications;
+    const [pipeline] = ofType(e, "aws:codepipeline/pipeline:Pipeline");
+    const approvals = (pipeline.inputs.stages as any[]).flatMap(stage => stage.actions.filter((a: any) => a.provider === "Manual"));
+    const topics = ofType(e, "aws:sns/topic:Topic");
+    const counts = ["aws:sns/topicSubscription:TopicSubscription", "aws:codestarnotifications/notificationRule:NotificationRule",
+        "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration", "aws:iam/policy:Policy"].map(t => ofType(e, t).length);
+    assert.deepEqual([topics.length, ...counts], [n ? 1 : 0, n?.emails.length ?? 0, n ? 1 : 0, n?.slack ? 1 : 0, n?.slack ? 1 : 0],
+        "topic, subscriptions, rule, Slack configuration and guardrail as config asks");
+    for (const approval of approvals) {
+        assert.equal(approval.timeoutInMinutes, config.approvalTimeoutMinutes, "each approval waits the configured timeout");
+        assert.ok(approval.configuration.CustomData.length <= APPROVAL_MESSAGE_MAX && /^Approve stage /.test(approval.configuration.CustomData));
+        assert.equal(approval.configuration.NotificationArn, n && topics[0].state.arn, "each approval requests through the topic, when there is one");
+    }
+    if (!n) {
+        return;
+    }
+    const [topic] = topics;
+    const account = config.pipelineAccount.accountId;
+    const key = ofType(e, "aws:kms/key:Key").find(k => k.state.arn === topic.inputs.kmsMasterKeyId);
+    assert.ok(key, "the topic is encrypted with a key of the stack");
+    const sns = `sns.${config.region}.${dnsSuffixOf(config.region)}`;
+    const pipelineRole = stackNames(config).roles.pipeline;
+    assert.deepEqual(statementOf(key.inputs.policy, "PublishThroughSnsByCodeStarNotifications").Condition, { StringEquals: { "kms:ViaService": sns } });
+    const byRole = statementOf(key.inputs.policy, "PublishApprovalRequestsThroughSnsByPipelineRole").Condition;
+    assert.deepEqual([byRole.StringEquals, byRole.ArnEquals["aws:PrincipalArn"].map((a: string) => a.split("/").pop())],
+        [{ "kms:ViaService": sns }, [pipelineRole]]);
+    const topicPolicy = ofType(e, "aws:sns/topicPolicy:TopicPolicy")[0];
+    assert.equal(topicPolicy.inputs.arn, topic.state.arn);
+    assert.deepEqual(statementOf(topicPolicy.inputs.policy, "PublishByCodeStarNotificationsForThisAccount").Condition,
+        { StringEquals: { "aws:SourceAccount": account } });
+    assert.deepEqual(ofType(e, "aws:sns/topicSubscription:TopicSubscription").map(r => [r.inputs.topic, r.inputs.protocol, r.inputs.endpoint]),
+        n.emails.map(address => [topic.state.arn, "email", address]));
+    const [rule] = ofType(e, "aws:codestarnotifications/notificationRule:NotificationRule");
+    assert.deepEqual([rule.inputs.resource, rule.inputs.eventTypeIds, rule.inputs.targets],
+        [pipeline.state.arn, [PIPELINE_EVENTS.failed, PIPELINE_EVENTS.approvalNeeded, ...n.succeeded ? [PIPELINE_EVENTS.succeeded] : []],
+            [{ type: "SNS", address: topic.state.arn }]]);
+    if (n.slack) {
+        const [slack] = ofType(e, "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration");
+        const [guardrail] = ofType(e, "aws:iam/policy:Policy");
+        assert.ok((CHATBOT_REGIONS as readonly string[]).includes(slack.region!), "made where AWS Chatbot's API runs");
+        assert.deepEqual([slack.inputs.snsTopicArns, slack.inputs.guardrailPolicyArns, slack.inputs.slackTeamId, slack.inputs.slackChannelId],
+            [[topic.state.arn], [guardrail.state.arn], n.slack.workspaceId, n.slack.channelId]);
+        assert.deepEqual(statementsOf(guardrail.inputs.policy).map(st => st.Effect), ["Deny"], "the guardrail grants nothing");
+    }
+}
+
+/** The rollback window the registrations give: the pipeline's stages and approvals, the deployment groups' termination waits, the build's timeout. */
+function registeredRollbackPath(e: Evaluation, config: StackConfig): RollbackPath {
+    const [pipeline] = ofType(e, "aws:codepipeline/pipeline:Pipeline");
+    const groups = ofType(e, "aws:codedeploy/deploymentGroup:DeploymentGroup");
+    const timeouts = new Set<number>();
+    const targets = (pipeline.inputs.stages as any[]).slice(2).flatMap(stage => {
+        const approval = stage.actions.find((a: any) => a.provider === "Manual");
+        if (approval) {
+            timeouts.add(approval.timeoutInMinutes);
+        }
+        return stage.actions.filter((a: any) => a.provider === "CodeDeployToECS").map((d: any) => {
+            // A created target's group is registered; an existing one's wait is not known here: CodeDeploy's longest.
+            const group = groups.find(g => g.state.deploymentGroupName === d.configuration.DeploymentGroupName &&
+                g.account === d.roleArn.split(":")[4] && g.region === d.region);
+            const wait = group?.inputs.blueGreenDeploymentConfig.terminateBlueInstancesOnDeploymentSuccess.terminationWaitTimeInMinutes;
+            return { name: d.name, wave: stage.name, approval: !!approval, create: group && { terminationWaitMinutes: wait ?? MAX_TERMINATION_WAIT_MINUTES } };
+        });
+    });
+    assert.ok(timeouts.size <= 1, "one approval timeout");
+    const build = ofType(e, "aws:codebuild/project:Project").find(p => p.name === "pipeline-build")!;
+    return { targets, approvalTimeoutMinutes: [...timeouts][0] ?? config.approvalTimeoutMinutes, build: { timeoutMinutes: build.inputs.buildTimeout } };
+}
+
+/**
+ * Rollback, as registered: every deploy stage rolls back on failure (V2, QUEUED); every artifact
+ * store keeps artifacts at least as long as a stage rollback may read them, by the rule applied to the
+ * registrations; each created target with rollback alarms has them in its account, on the registered
+ * load balancer and target groups, wired to its group with DEPLOYMENT_STOP_ON_ALARM and readable by
+ * CodeDeploy's role, at most 10; without them, alarm rollback is off.
+ */
+export function checkRollback(e: Evaluation, config: StackConfig) {
+    const [pipeline] = ofType(e, "aws:codepipeline/pipeline:Pipeline");
+    assert.deepEqual([pipeline.inputs.pipelineType, pipeline.inputs.executionMode], ["V2", "QUEUED"]);
+    assert.deepEqual((pipeline.inputs.stages as any[]).map(stage => stage.onFailure?.result),
+        [undefined, undefined, ...(pipeline.inputs.stages as any[]).slice(2).map(() => "ROLLBACK")], "every deploy stage, and only those, rolls back");
+    const window = rollbackWindowMinutes(registeredRollbackPath(e, config));
+    for (const lifecycle of ofType(e, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").filter(r => r.name.startsWith("artifacts"))) {
+        assert.ok(lifecycle.inputs.rules[0].expiration.days * 24 * 60 >= window, `${lifecycle.name} expires artifacts before a rollback may read them`);
+    }
+    const names = stackNames(config);
+    config.targets.forEach((t, i) => {
+        const logical = names.targets[i].logical.target;
+        const own = e.resources.filter(r => r.name.startsWith(`${logical}-`));
+        const alarms = own.filter(r => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm");
+        if (!t.create) {
+            return;
+        }
+        const group = own.find(r => r.type === "aws:codedeploy/deploymentGroup:DeploymentGroup")!;
+        const a = t.create.rollbackAlarms;
+        if (!a) {
+            assert.deepEqual([alarms.length, group.inputs.alarmConfiguration, group.inputs.autoRollbackConfiguration.events],
+                [0, { enabled: false }, ["DEPLOYMENT_FAILURE"]], `${t.name}: no alarm rollback`);
+            return;
+        }
+        const lb = own.find(r => r.type === "aws:lb/loadBalancer:LoadBalancer")!;
+        const targetGroups = own.filter(r => r.type === "aws:lb/targetGroup:TargetGroup").map(g => g.state.arnSuffix);
+        for (const alarm of alarms) {
+            const { LoadBalancer, TargetGroup, ClusterName, ServiceName } = alarm.inputs.dimensions;
+            assert.equal(alarm.inputs.treatMissingData, "notBreaching");
+            const service = names.targets[i].created!.serviceName;
+            assert.ok(LoadBalancer === lb.state.arnSuffix || (ClusterName === service && ServiceName === service),
+                `${alarm.name}: dimensions of the target's own load balancer or service`);
+            assert.ok(TargetGroup === undefined || targetGroups.includes(TargetGroup), `${alarm.name}: one of the target's target groups`);
+        }
+        const expected = [...names.targets[i].created!.alarms!.map(x => x.alarmName), ...a.existing];
+        assert.deepEqual(alarms.map(r => r.state.name).sort(), names.targets[i].created!.alarms!.map(x => x.alarmName).sort(), `${t.name}: its alarms`);
+        assert.ok(expected.length <= MAX_ALARMS_PER_GROUP);
+        assert.deepEqual([group.inputs.alarmConfiguration, group.inputs.autoRollbackConfiguration.events],
+            [{ enabled: true, alarms: expected, ignorePollAlarmFailure: false }, ["DEPLOYMENT_FAILURE", "DEPLOYMENT_STOP_ON_ALARM"]]);
+        const role = own.find(r => r.type === "aws:iam/rolePolicy:RolePolicy" && r.name === `${logical}-codedeploy-permissions`)!;
+        assert.deepEqual(statementOf(role.inputs.policy, "ReadOwnRollbackAlarms").Resource,
+            expected.map(name => alarmArn(partitionName(config.region), t.region, t.account.accountId, name)));
+    });
+}
+
 /** Every invariant, on one generated stack file. */
 export async function checkStack(file: StackFile): Promise<void> {
     const e = await evaluate(file.stack, configAsRead(file), { project: file.project });
@@ -250,6 +392,8 @@ export async function checkStack(file: StackFile): Promise<void> {
     checkPolicySizes(e, config);
     checkControls(e, config);
     checkSource(e, config);
+    checkNotifications(e, config);
+    checkRollback(e, config);
     const plan = await planOf(e);
     assert.equal(plan.exitCode, 0, plan.text);
     checkAccess(plan.access!, config);

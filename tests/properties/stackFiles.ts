@@ -8,7 +8,9 @@ import fc from "fast-check";
 import * as yaml from "js-yaml";
 import { RawConfig, stackFileConfig } from "../../offline/engine";
 import { CONNECTION_PROVIDERS, SELF_MANAGED_PROVIDERS } from "../../components/SourceConnection";
-import { NO_CONNECTION_SOURCE_REGIONS, parseConfig, StackConfig } from "../../stacks/config";
+import { alarmCount, COMPARISONS, MAX_ALARMS_PER_GROUP } from "../../components/alarms";
+import { CHATBOT_REGIONS } from "../../components/PipelineNotifications";
+import { minimumArtifactRetentionDays, NO_CONNECTION_SOURCE_REGIONS, parseConfig, StackConfig } from "../../stacks/config";
 import { keptNames, stackNames } from "../../stacks/names";
 import { partitionOfRegion, SUPPORTED } from "../support/partitions";
 
@@ -241,6 +243,45 @@ const network = fc.oneof(
     })),
 ).map(compact);
 
+/** An alarm's window (CloudWatch evaluates at most a day), and how many of its periods must breach. */
+const alarmWindow = fc.record({
+    periodSeconds: fc.constantFrom(60, 120, 300, 900, 3600),
+    evaluationPeriods: fc.integer({ min: 1, max: 24 }),
+    datapointsFraction: fc.option(fc.double({ min: 0, max: 1, noNaN: true }), { nil: undefined }),
+}).map(({ periodSeconds, evaluationPeriods, datapointsFraction }) => compact({
+    periodSeconds, evaluationPeriods,
+    datapointsToAlarm: datapointsFraction === undefined ? undefined : 1 + Math.floor(datapointsFraction * (evaluationPeriods - 1)),
+})!);
+const tuning = fc.record({ threshold: optional(fc.double({ min: 0, max: 1000, noNaN: true })), window: optional(alarmWindow) })
+    .map(({ threshold, window }) => compact({ threshold, ...window }) ?? {});
+const extraAlarm = fc.record({
+    name: fc.tuple(fc.constantFrom(...LOWER), text(`${LOWER}0123456789-`, 0, 38)).map(([a, b]) => `${a}${b}`.replace(/-+$/, "")),
+    metric: fc.constantFrom("TargetResponseTime", "RequestCount", "HTTPCode_Target_4XX_Count", "CPUUtilization", "MemoryUtilization"),
+    scope: fc.constantFrom("loadBalancer", "targetGroups", "service"),
+    statistic: fc.constantFrom("Average", "Sum", "Maximum", "Minimum", "SampleCount", "p99", "p95.5", "p50"),
+    comparison: optional(fc.constantFrom(...COMPARISONS)),
+    threshold: fc.double({ min: 0, max: 1000, noNaN: true }),
+    window: optional(alarmWindow),
+}).map(({ window, ...alarm }) => compact({ ...alarm, ...window })!);
+/**
+ * `rollbackAlarms`: the defaults, some tuned, extra ones (names unique, none a default's) and existing
+ * ones, cut to CodeDeploy's limit of 10 per deployment group.
+ */
+const rollbackAlarms = fc.record({
+    loadBalancer5xx: optional(tuning), target5xx: optional(tuning), unhealthyHosts: optional(tuning),
+    extra: optional(fc.uniqueArray(extraAlarm, { maxLength: 5, selector: a => a.name })
+        .map(list => list.filter(a => !["elb-5xx", "target-5xx", "unhealthy-hosts"].includes(a.name as string)))),
+    existing: optional(fc.uniqueArray(fc.tuple(joined("-_.", 60), fc.constantFrom("", " errors", "/p99")).map(([n, tail]) => `${n}${tail}`),
+        { maxLength: 5 })),
+}).map(a => {
+    const extra = [...a.extra ?? []];
+    const existing = [...a.existing ?? []];
+    while (alarmCount({ extra: extra as { scope: "loadBalancer" }[], existing }) > MAX_ALARMS_PER_GROUP) {
+        (existing.length ? existing : extra).pop();
+    }
+    return compact({ ...a, extra: a.extra && extra, existing: a.existing && existing }) ?? {};
+});
+
 /** `create`: an ECS blue/green target this program creates, in its account and region. */
 const createdTarget = (regionName: string, targetAccount: string) => fc.record({
     task: task(false),
@@ -257,6 +298,7 @@ const createdTarget = (regionName: string, targetAccount: string) => fc.record({
     logRetentionDays: optional(fc.constantFrom(1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)),
     initialImage: optional(fc.constantFrom("public.ecr.aws/nginx/nginx:stable-alpine", "public.ecr.aws/docker/library/httpd:2.4")),
     network: optional(network),
+    rollbackAlarms: optional(rollbackAlarms),
 }).filter(t => {
     // The two listeners of one load balancer need two ports.
     const production = t.ports[0] ?? (t.certificateArn ? 443 : 80);
@@ -340,6 +382,16 @@ export const images = fc.record({
 }).map(compact);
 
 /**
+ * `artifactRetentionDays`: from what a stage rollback of this path needs (its approvals, deployments
+ * and build) to 3650, or left out when the default (30) covers it.
+ */
+const retention = (project: string, stack: string, keys: Record<string, any>) => {
+    const minimum = minimumArtifactRetentionDays(parseConfig(project, stack, { ...keys, artifactRetentionDays: 3650 }));
+    return fc.option(fc.integer({ min: minimum, max: 3650 }), { nil: undefined, freq: 2 }).map(days =>
+        days === undefined && minimum <= 30 ? keys : { ...keys, artifactRetentionDays: days ?? minimum });
+};
+
+/**
  * `adopt` (and each target's): after `pulumi destroy` kept them, the kept resources to adopt instead
  * of creating them again, by the names this stack gives them (the only ids the validator accepts), some or all.
  */
@@ -357,6 +409,19 @@ export const adopt = (project: string, stack: string, keys: Record<string, any>)
     }));
 };
 
+const emailAddress = fc.tuple(joined("._-+", 30), joined("-", 30), fc.constantFrom("com", "example", "co.uk"))
+    .map(([local, domain, tld]) => `${local}@${domain}.${tld}`);
+/** `notifications`: emails, succeeded executions, and (AWS Chatbot's API is the aws partition's) a Slack channel, made in any of its regions. */
+const notifications = (regionName: string) => fc.record({
+    emails: optional(fc.uniqueArray(emailAddress, { maxLength: 3, selector: e => e.toLowerCase() })),
+    succeeded: optional(fc.boolean()),
+    slack: partitionName(regionName) === "aws" ? optional(fc.record({
+        workspaceId: text("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 1, 11).map(id => `T${id}`),
+        channelId: text(ALNUM, 1, 11).map(id => `C${id}`),
+        region: optional(fc.constantFrom(...CHATBOT_REGIONS)),
+    }).map(compact)) : fc.constant(undefined),
+}).map(n => compact(n) ?? {});
+
 /**
  * Every key of the project's namespace, as `key -> value` (left-out keys absent). `grants:
  * organization` in one stack in five (never with a target in the pipeline account, which the
@@ -371,7 +436,8 @@ export const projectConfig = region.chain(regionName => accounts(regionName).cha
     targets: targets(regionName, pool as Record<string, any>[]),
     images: optional(images),
     organization: fc.option(text(`${LOWER}0123456789`, 10, 32).map(id => `o-${id}`), { freq: 4, nil: undefined }),
-    artifactRetentionDays: optional(fc.integer({ min: 14, max: 3650 })),
+    approvalTimeoutMinutes: optional(fc.oneof(fc.integer({ min: 5, max: 1440 }), fc.integer({ min: 1440, max: 86400 }))),
+    notifications: optional(notifications(regionName)),
     retainOnDelete: optional(fc.boolean()),
 }))).map(({ organization, ...keys }: Record<string, any>) => {
     const sandbox = keys.targets.some((t: { account: { accountId: string } }) => t.account.accountId === keys.pipelineAccount.accountId);
@@ -385,7 +451,8 @@ export const projectConfig = region.chain(regionName => accounts(regionName).cha
  */
 export const stackFiles: fc.Arbitrary<StackFile> = fc.record({
     project: projectName, stack: pulumiName, keys: projectConfig, namespaces: fc.constantFrom("all", "none", "some"),
-}).chain(file => optional(adopt(file.project, file.stack, file.keys)).map(adopted => ({ ...file, keys: adopted ?? file.keys })),
+}).chain(file => retention(file.project, file.stack, file.keys).map(keys => ({ ...file, keys })),
+).chain(file => optional(adopt(file.project, file.stack, file.keys)).map(adopted => ({ ...file, keys: adopted ?? file.keys })),
 ).map(({ project, stack, keys, namespaces }) => ({
     project,
     stack,
@@ -425,6 +492,25 @@ function sourceFeatures({ source, pipelineAccount }: StackConfig): string[] {
     ];
 }
 
+/** The notification options a stack file exercises. */
+function notificationFeatures({ notifications: n, region }: StackConfig): string[] {
+    if (!n) {
+        return ["no notifications"];
+    }
+    return [n.emails.length ? "email subscriptions" : "a topic without subscriptions", ...n.succeeded ? ["told of succeeded executions"] : [],
+        ...n.slack ? ["Slack channel", n.slack.region === region ? "Slack configuration in the stack's region" : "Slack configuration in another region"] : []];
+}
+
+/** The rollback alarm options a created target exercises. */
+function alarmFeatures(a: NonNullable<StackConfig["targets"][number]["create"]>["rollbackAlarms"]): string[] {
+    if (!a) {
+        return ["no rollback alarms"];
+    }
+    return ["rollback alarms", ...a.extra.map(x => `extra alarm on ${x.scope}`), ...a.existing.length ? ["existing alarms"] : [],
+        ...alarmCount(a) === MAX_ALARMS_PER_GROUP ? ["alarms at CodeDeploy's limit"] : [],
+        ...a.target5xx.threshold !== 10 || a.unhealthyHosts.evaluationPeriods !== 2 ? ["tuned alarm"] : []];
+}
+
 /**
  * What a stack file exercises, as the program reads it: the generator must reach every
  * documented option and combination (tests/properties.test.ts checks that it does).
@@ -441,7 +527,8 @@ export function features(file: StackFile, config: StackConfig): string[] {
             return [
                 t.create ? "created target" : "existing target",
                 ...(network ? [`${network.subnets} subnets`, network.existing ? "existing VPC" : "created VPC"] : []),
-                ...(t.create ? [t.create.certificateArn ? "HTTPS" : "HTTP", `deletion protection ${t.create.deletionProtection ? "on" : "off"}`] : []),
+                ...(t.create ? [t.create.certificateArn ? "HTTPS" : "HTTP", `deletion protection ${t.create.deletionProtection ? "on" : "off"}`,
+                    ...alarmFeatures(t.create.rollbackAlarms)] : []),
                 `root file system ${task.readonlyRootFilesystem ? "read-only" : "writable"}`,
                 `${rootUser(task.containerUser) ? "root" : "non-root"} user`,
                 `approval ${t.approval ? "on" : "off"}`,
@@ -457,6 +544,9 @@ export function features(file: StackFile, config: StackConfig): string[] {
         ...(accounts.size > 1 ? ["targets in several accounts"] : []),
         ...(stages.some(s => s.targets.length > 1) ? ["wave"] : []),
         `grants by ${config.grants}`,
+        ...notificationFeatures(config),
+        config.approvalTimeoutMinutes === 10080 ? "default approval timeout" : "approval timeout set",
+        ...config.artifactRetentionDays === minimumArtifactRetentionDays(config) ? ["artifact retention at its minimum"] : [],
         ...sourceFeatures(config),
         config.build.buildspec ? "own buildspec" : "generated buildspec",
         `retain on delete ${config.retainOnDelete ? "on" : "off"}`,

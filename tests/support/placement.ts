@@ -42,6 +42,14 @@ const EXPECTED_SIDE: Record<string, Side> = {
     "aws:codedeploy/deploymentGroup:DeploymentGroup": "target",
     "aws:ec2/flowLog:FlowLog": "target",
     "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": "target",
+    "cross-account-pipeline:notifications:PipelineNotifications": "pipeline",
+    "aws:sns/topic:Topic": "pipeline",
+    "aws:sns/topicPolicy:TopicPolicy": "pipeline",
+    "aws:sns/topicSubscription:TopicSubscription": "pipeline",
+    "aws:codestarnotifications/notificationRule:NotificationRule": "pipeline",
+    "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration": "pipeline",
+    "aws:iam/policy:Policy": "pipeline",
+    "aws:cloudwatch/metricAlarm:MetricAlarm": "target",
 };
 /**
  * The types on both sides, and the logical names of the pipeline's; every other one of them is a
@@ -52,7 +60,7 @@ const BOTH_SIDES = ["aws:iam/role:Role", "aws:iam/rolePolicy:RolePolicy", "aws:c
     ...["bucket:Bucket", "bucketOwnershipControls:BucketOwnershipControls", "bucketPublicAccessBlock:BucketPublicAccessBlock",
         "bucketVersioning:BucketVersioning", "bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
         "bucketLifecycleConfiguration:BucketLifecycleConfiguration", "bucketPolicy:BucketPolicy"].map(type => `aws:s3/${type}`)];
-const PIPELINE_NAMES = new RegExp("^pipeline-(pipeline|build|source-events)(-permissions)?$|^pipeline-build-logs$|" +
+const PIPELINE_NAMES = new RegExp("^pipeline-(pipeline|build|source-events)(-permissions)?$|^pipeline-build-logs$|^notifications-chatbot$|" +
     "^artifacts(-[a-z]+(-[a-z]+)+-\\d+)?-(bucket|ownership|public-access|versioning|encryption|lifecycle|policy)$");
 
 export function expectedSide(r: Resource): Side | undefined {
@@ -61,14 +69,16 @@ export function expectedSide(r: Resource): Side | undefined {
 
 /**
  * The account and region a resource belongs in: the pipeline's (a regional artifact store in its
- * region, by its logical name `artifacts-<region>`), or the account and region of the target whose
+ * region, by its logical name `artifacts-<region>`; a Slack channel's configuration in its region), or the account and region of the target whose
  * components (`target`/`deploy` for legacy names, `<name>-target`/`<name>-deploy`) it belongs to.
  */
 export function expectedPlacement(r: Resource, config: StackConfig): { account: string; region: string } | undefined {
     const side = expectedSide(r);
     if (side === "pipeline") {
         const store = /^artifacts-([a-z]+(?:-[a-z]+)+-\d+)(?:-|$)/.exec(r.name);
-        return { account: config.pipelineAccount.accountId, region: store?.[1] ?? config.region };
+        // A Slack channel's configuration is made where AWS Chatbot's API runs.
+        const chatbot = r.type === "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration" ? config.notifications?.slack?.region : undefined;
+        return { account: config.pipelineAccount.accountId, region: chatbot ?? store?.[1] ?? config.region };
     }
     // The longest logical name that starts the resource's: `target-...` is the legacy target's, `prod-target-...` prod's.
     const owners = stackNames(config).targets.flatMap((names, i) => Object.values(names.logical)

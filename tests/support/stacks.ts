@@ -35,7 +35,7 @@ export function existingTargetConfig(): RawConfig {
 /**
  * prod's release path grown to what the committed stacks do not show: staging in its account,
  * then a wave of PROD in two regions of one account (a shared account, a second region, an
- * artifact store there), one created and one existing target in the wave.
+ * artifact store there), one created and one existing target in the wave; notifications to Slack as well.
  */
 export function releasePathConfig(): RawConfig {
     const config = structuredClone(readStackConfig("prod"));
@@ -49,6 +49,8 @@ export function releasePathConfig(): RawConfig {
         existing: { ...EXISTING_TARGET, taskRoleArn: "arn:aws:iam::666666666666:role/legacy-task",
             executionRoleArn: "arn:aws:iam::666666666666:role/legacy-task-execution" },
     }];
+    // A Slack channel too: its configuration is made in us-east-2, where AWS Chatbot's API runs (ap-northeast-2 has none).
+    config[key("notifications")] = { ...block<object>(config, "notifications"), slack: { workspaceId: "T0123456789", channelId: "C0123456789" } };
     return config;
 }
 

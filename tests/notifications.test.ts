@@ -1,0 +1,239 @@
+// Who is told: the encrypted topic, its key and policy, the email subscriptions, the CodeStar
+// Notifications rule, the Slack channel through AWS Chatbot, and each approval's request, on the
+// committed stacks (prod tells, dev does not), the grown path (Slack) and changed configurations.
+import { strict as assert } from "assert";
+import * as yaml from "js-yaml";
+import { configOf, projectConfig } from "../offline/access";
+import { Evaluation, Resource } from "../offline/engine";
+import { APPROVAL_MESSAGE_MAX, approvalMessage } from "../components/CrossAccountPipeline";
+import { PIPELINE_EVENTS } from "../components/PipelineNotifications";
+import { ConfigError, parseConfig } from "../stacks/config";
+import { checkNotifications } from "./properties/invariants";
+import { all, block, evaluated, evaluateWith, key, one, policyOf, targetsOf } from "./support/stacks";
+
+const P = "cross-account-pipeline";
+const statement = (doc: { Statement: any[] }, sid: string) => {
+    const found = doc.Statement.find(s => s.Sid === sid);
+    assert.ok(found, `no statement ${sid}`);
+    return found;
+};
+const approvalsOf = (e: Evaluation) => (one(e, "aws:codepipeline/pipeline:Pipeline").inputs.stages as any[])
+    .map(stage => ({ stage: stage.name as string, approval: stage.actions.find((a: any) => a.provider === "Manual") }))
+    .filter(s => s.approval);
+const byName = (e: Evaluation, type: string, name: string) => one(e, type, name);
+
+describe("notifications", () => {
+    for (const stack of ["dev", "prod", "path"]) {
+        it(`${stack}: tells exactly whom config names, through the one topic, and nothing without notifications`, async () => {
+            const e = await evaluated(stack);
+            assert.equal(e.error?.message, undefined);
+            checkNotifications(e, configOf(e));
+        });
+    }
+
+    describe("prod: the topic and its key", () => {
+        let e: Evaluation;
+        let topic: Resource;
+        let topicKey: Resource;
+        before(async () => {
+            e = await evaluated("prod");
+            topic = one(e, "aws:sns/topic:Topic");
+            topicKey = byName(e, "aws:kms/key:Key", "notifications-key");
+        });
+
+        it("encrypts the topic with a customer-managed key of its own, rotated, with the longest deletion window, kept on destroy", () => {
+            assert.equal(topic.inputs.name, "cross-account-pipeline-prod-notifications");
+            assert.equal(topic.inputs.kmsMasterKeyId, topicKey.state.arn);
+            assert.deepEqual([topicKey.inputs.enableKeyRotation, topicKey.inputs.deletionWindowInDays, topicKey.retainOnDelete], [true, 30, true]);
+            // What goes with the stack: the topic, its policy, the subscriptions, the rule and the alias (a name, not a guard).
+            for (const r of [topic, ...all(e, "aws:sns/topicSubscription:TopicSubscription"), one(e, "aws:sns/topicPolicy:TopicPolicy"),
+                one(e, "aws:codestarnotifications/notificationRule:NotificationRule"), byName(e, "aws:kms/alias:Alias", "notifications-key-alias")]) {
+                assert.equal(r.retainOnDelete, false, `${r.name} is kept`);
+            }
+        });
+
+        it("lets CodeStar Notifications and the pipeline role use the key through SNS in the stack's region only, and its account manage it", () => {
+            const policy = policyOf(topicKey);
+            assert.deepEqual(policy.Statement.map(s => s.Sid),
+                ["KeyAdministrationByOwningAccount", "PublishThroughSnsByCodeStarNotifications", "PublishApprovalRequestsThroughSnsByPipelineRole"]);
+            assert.deepEqual(statement(policy, "PublishThroughSnsByCodeStarNotifications"), {
+                Sid: "PublishThroughSnsByCodeStarNotifications", Effect: "Allow", Principal: { Service: "codestar-notifications.amazonaws.com" },
+                Action: ["kms:GenerateDataKey*", "kms:Decrypt"], Resource: "*",
+                Condition: { StringEquals: { "kms:ViaService": "sns.ap-northeast-2.amazonaws.com" } },
+            });
+            assert.deepEqual(statement(policy, "PublishApprovalRequestsThroughSnsByPipelineRole"), {
+                Sid: "PublishApprovalRequestsThroughSnsByPipelineRole", Effect: "Allow", Principal: { AWS: ["arn:aws:iam::111111111111:root"] },
+                Action: ["kms:GenerateDataKey*", "kms:Decrypt"], Resource: "*",
+                Condition: { ArnEquals: { "aws:PrincipalArn": ["arn:aws:iam::111111111111:role/cross-account-pipeline-prod-pipeline"] },
+                    StringEquals: { "kms:ViaService": "sns.ap-northeast-2.amazonaws.com" } },
+            });
+        });
+
+        it("lets CodeStar Notifications publish for this account only, and denies publishing to every IAM principal but the pipeline role", () => {
+            const policy = policyOf(one(e, "aws:sns/topicPolicy:TopicPolicy"));
+            assert.equal(one(e, "aws:sns/topicPolicy:TopicPolicy").inputs.arn, topic.state.arn);
+            assert.deepEqual(policy.Statement, [{
+                Sid: "PublishByCodeStarNotificationsForThisAccount", Effect: "Allow", Principal: { Service: "codestar-notifications.amazonaws.com" },
+                Action: "sns:Publish", Resource: topic.state.arn, Condition: { StringEquals: { "aws:SourceAccount": "111111111111" } },
+            }, {
+                Sid: "DenyPublishByRolesButThePipelineRole", Effect: "Deny", Principal: "*", Action: "sns:Publish", Resource: topic.state.arn,
+                Condition: { StringEquals: { "aws:PrincipalIsAWSService": "false" },
+                    ArnNotEquals: { "aws:PrincipalArn": "arn:aws:iam::111111111111:role/cross-account-pipeline-prod-pipeline" } },
+            }]);
+        });
+
+        it("gives the pipeline role what an approval's request needs, and no more: publish to this topic, with its key", () => {
+            const policy = policyOf(byName(e, "aws:iam/rolePolicy:RolePolicy", "pipeline-pipeline-permissions"));
+            assert.deepEqual(statement(policy, "PublishApprovalRequests"), { Sid: "PublishApprovalRequests", Effect: "Allow", Action: "sns:Publish", Resource: topic.state.arn });
+            assert.deepEqual(statement(policy, "EncryptApprovalRequestsWithTopicKey"),
+                { Sid: "EncryptApprovalRequestsWithTopicKey", Effect: "Allow", Action: ["kms:GenerateDataKey*", "kms:Decrypt"], Resource: topicKey.state.arn });
+        });
+
+        it("subscribes each address, pending until it confirms, named by the address so others keep theirs when one changes", async () => {
+            const subscriptions = all(e, "aws:sns/topicSubscription:TopicSubscription");
+            assert.deepEqual(subscriptions.map(s => [s.inputs.protocol, s.inputs.endpoint, s.state.pendingConfirmation]),
+                [["email", "platform-team@example.com", true], ["email", "release-managers@example.com", true]]);
+            // The subscriptions wait for the topic's policy: a confirmed address gets messages only the rule and the pipeline role send.
+            const policy = one(e, "aws:sns/topicPolicy:TopicPolicy");
+            assert.ok(subscriptions.every(s => s.dependencies.includes(policy.urn)));
+            const changed = await evaluateWith("prod", c => {
+                c[key("notifications")] = { ...block<object>(c, "notifications"), emails: ["oncall@example.com", "release-managers@example.com"] };
+            });
+            const urn = (ev: Evaluation, address: string) => all(ev, "aws:sns/topicSubscription:TopicSubscription").find(s => s.inputs.endpoint === address)?.urn;
+            assert.equal(urn(changed, "release-managers@example.com"), urn(e, "release-managers@example.com"), "an unchanged address keeps its subscription");
+            assert.equal(urn(changed, "platform-team@example.com"), undefined);
+        });
+
+        it("puts a rule on the pipeline for failed executions, approvals needed and (prod asks) succeeded ones, after the topic admits it", () => {
+            const rule = one(e, "aws:codestarnotifications/notificationRule:NotificationRule");
+            assert.deepEqual([rule.inputs.name, rule.inputs.detailType, rule.inputs.status, rule.inputs.resource, rule.inputs.eventTypeIds, rule.inputs.targets], [
+                "cross-account-pipeline-prod", "FULL", "ENABLED", one(e, "aws:codepipeline/pipeline:Pipeline").state.arn,
+                [PIPELINE_EVENTS.failed, PIPELINE_EVENTS.approvalNeeded, PIPELINE_EVENTS.succeeded], [{ type: "SNS", address: topic.state.arn }],
+            ]);
+            assert.ok(rule.dependencies.includes(one(e, "aws:sns/topicPolicy:TopicPolicy").urn), "made once CodeStar Notifications may publish");
+            assert.deepEqual(e.outputs.notificationTopicArn, topic.state.arn);
+        });
+    });
+
+    describe("each approval's request", () => {
+        it("points at the topic and says what is approved: the stage, its targets, the execution, commit and image, and where it ran before", async () => {
+            const e = await evaluated("prod");
+            const [{ stage, approval }] = approvalsOf(e);
+            assert.equal(stage, "prod");
+            assert.equal(approval.configuration.NotificationArn, one(e, "aws:sns/topic:Topic").state.arn);
+            assert.equal(approval.configuration.CustomData, "Approve stage prod of cross-account-pipeline-prod: deploy execution " +
+                "#{codepipeline.PipelineExecutionId}, commit #{SourceVariables.CommitId}, image #{BuildVariables.IMAGE_URI} to prod " +
+                "(222222222222, ap-northeast-2). It passed stage staging.");
+            // The review link is staging's own URL, where the same image runs.
+            assert.equal(approval.configuration.ExternalEntityLink, (e.outputs.targets as any).staging.applicationUrl);
+            assert.equal(approval.timeoutInMinutes, 4320);
+        });
+
+        it("names the image by a variable the generated build exports", async () => {
+            const e = await evaluated("prod");
+            const buildspec = yaml.load(byName(e, "aws:codebuild/project:Project", "pipeline-build").inputs.source.buildspec) as any;
+            assert.deepEqual(buildspec.env["exported-variables"], ["IMAGE_URI"]);
+            assert.ok(buildspec.phases.pre_build.commands.some((c: string) => c.startsWith("IMAGE_URI=")));
+            const action = (one(e, "aws:codepipeline/pipeline:Pipeline").inputs.stages as any[])[1].actions[0];
+            assert.equal(action.namespace, "BuildVariables");
+        });
+
+        it("with a buildspec of the repository's, which may export nothing, names the execution and commit only", async () => {
+            const e = await evaluateWith("prod", c => { c[key("build")] = { ...block<object>(c, "build"), buildspec: "buildspec.yml" }; });
+            const [{ approval }] = approvalsOf(e);
+            assert.ok(!approval.configuration.CustomData.includes("BuildVariables"), approval.configuration.CustomData);
+            assert.match(approval.configuration.CustomData, /#\{SourceVariables\.CommitId\}/);
+        });
+
+        it("without notifications, still says what is approved, and publishes nowhere", async () => {
+            const e = await evaluateWith("prod", c => { delete c[key("notifications")]; });
+            const [{ approval }] = approvalsOf(e);
+            assert.equal(approval.configuration.NotificationArn, undefined);
+            assert.match(approval.configuration.CustomData, /^Approve stage prod /);
+            assert.deepEqual(["aws:sns/topic:Topic", "aws:codestarnotifications/notificationRule:NotificationRule"].map(t => all(e, t).length), [0, 0]);
+            const policy = policyOf(byName(e, "aws:iam/rolePolicy:RolePolicy", "pipeline-pipeline-permissions"));
+            assert.ok(!policy.Statement.some(s => /Approval/.test(s.Sid)), "no grant on a topic that is not there");
+        });
+
+        it("stays within what CodePipeline takes for a wave of many targets, counting them instead of naming them", () => {
+            const targets = Array.from({ length: 48 }, (_, i) => ({ name: `prod-eu-west-${i}`, account: "222222222222", region: "eu-west-1" }));
+            const message = approvalMessage({ pipelineName: "p".repeat(100), stage: "wave", targets, imageVariable: true, previousStage: "staging" });
+            assert.ok(message.length <= APPROVAL_MESSAGE_MAX, `${message.length} characters`);
+            assert.match(message, / to 48 targets\. It passed stage staging\.$/);
+        });
+    });
+
+    describe("Slack, through AWS Chatbot", () => {
+        it("makes the channel's configuration where Chatbot's API runs, through the pipeline account's provider there", async () => {
+            const e = await evaluated("path");
+            const slack = one(e, "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration");
+            assert.deepEqual([slack.account, slack.region], ["111111111111", "us-east-2"], "ap-northeast-2 has no Chatbot API: us-east-2");
+            const provider = e.resources.find(r => r.type === "pulumi:providers:aws" && slack.provider.startsWith(`${r.urn}::`))!;
+            assert.deepEqual([JSON.parse(provider.inputs.allowedAccountIds), provider.inputs.region, provider.name],
+                [["111111111111"], "us-east-2", "pipeline-account-us-east-2"]);
+            assert.deepEqual([slack.inputs.slackTeamId, slack.inputs.slackChannelId, slack.inputs.snsTopicArns, slack.inputs.userAuthorizationRequired,
+                slack.inputs.loggingLevel], ["T0123456789", "C0123456789", [one(e, "aws:sns/topic:Topic").state.arn], true, "ERROR"]);
+        });
+
+        it("caps the channel with a customer-managed guardrail that grants nothing, and gives its role nothing but AWS Chatbot's trust", async () => {
+            const e = await evaluated("path");
+            const slack = one(e, "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration");
+            const guardrail = one(e, "aws:iam/policy:Policy");
+            assert.deepEqual(slack.inputs.guardrailPolicyArns, [guardrail.state.arn]);
+            assert.match(guardrail.state.arn, /^arn:aws:iam::111111111111:policy\//);
+            assert.deepEqual(policyOf(guardrail).Statement, [{ Sid: "DenyEveryActionFromTheChannel", Effect: "Deny", Action: "*", Resource: "*" }]);
+            const role = byName(e, "aws:iam/role:Role", "notifications-chatbot");
+            assert.equal(slack.inputs.iamRoleArn, role.state.arn);
+            assert.deepEqual(policyOf(role, "assumeRolePolicy").Statement[0].Principal, { Service: "chatbot.amazonaws.com" });
+            assert.deepEqual(all(e, "aws:iam/rolePolicy:RolePolicy").filter(p => p.inputs.role === role.state.name), [], "the role may do nothing");
+            // No attachment: the guardrail caps, it grants nothing to anyone.
+            assert.deepEqual(e.resources.filter(r => /^aws:iam\/(rolePolicyAttachment|policyAttachment)/.test(r.type)), []);
+        });
+
+        it("stays in the stack's region where Chatbot's API runs there, or where config says", async () => {
+            const here = await evaluateWith("prod", c => {
+                c[key("region")] = "eu-west-1";
+                targetsOf(c).forEach(t => { t.region = "ap-northeast-2"; });
+                c[key("notifications")] = { ...block<object>(c, "notifications"), slack: { workspaceId: "T1", channelId: "C1" } };
+            });
+            assert.ifError(here.error);
+            assert.equal(one(here, "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration").region, "eu-west-1");
+            const chosen = await evaluateWith("prod", c => {
+                c[key("notifications")] = { ...block<object>(c, "notifications"), slack: { workspaceId: "T1", channelId: "C1", region: "ap-southeast-1" } };
+            });
+            assert.equal(one(chosen, "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration").region, "ap-southeast-1");
+        });
+
+        it("is refused outside the aws partition, where AWS Chatbot's API does not run", () => {
+            const raw = { ...projectConfig("dev"), region: "cn-north-1", pipelineAccount: { accountId: "333333333333" },
+                targets: [{ name: "staging", account: { accountId: "444444444444" }, create: { serviceName: "s" } }],
+                notifications: { slack: { workspaceId: "T1", channelId: "C1" } } };
+            assert.throws(() => parseConfig(P, "dev", raw), (err: unknown) => err instanceof ConfigError &&
+                /cross-account-pipeline:notifications\.slack: expected no Slack channel in the aws-cn partition/.test(err.message));
+        });
+    });
+
+    describe("config", () => {
+        const raw = (notifications: unknown) => ({ ...projectConfig("prod"), notifications });
+        const problem = (notifications: unknown) => {
+            try {
+                parseConfig(P, "prod", raw(notifications));
+            } catch (err) {
+                return (err as ConfigError).problems;
+            }
+            return [];
+        };
+
+        it("refuses an address written twice, a malformed one, and a channel without its workspace, naming each", () => {
+            assert.deepEqual(problem({ emails: ["a@example.com", "A@example.com"] }).map(p => p.split(": ").slice(0, 2).join(": ")),
+                ["Pulumi.prod.yaml: cross-account-pipeline:notifications.emails"]);
+            assert.match(problem({ emails: ["not-an-address"] })[0], /notifications\.emails: expected a list of at most 100 email addresses; found a list \["not-an-address"\]/);
+            assert.match(problem({ slack: { channelId: "C1" } })[0], /notifications\.slack\.workspaceId: expected a Slack workspace id/);
+        });
+
+        it("takes a topic without subscriptions (subscribe elsewhere to its ARN), succeeded off by default", () => {
+            const config = parseConfig(P, "prod", raw({}));
+            assert.deepEqual(config.notifications, { emails: [], succeeded: false, slack: undefined });
+        });
+    });
+});
