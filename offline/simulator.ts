@@ -75,6 +75,23 @@ replaceInternal<(service: string, action: string, resource: string) => Promise<u
     };
   });
 
+// Its answer is a choice among the action's resource-type patterns, made by matching the resource
+// against each with that automaton: actions of one resource type on one resource (s3:GetObject and
+// s3:PutObject on an artifact) ask the same question, answered once.
+replaceInternal<(resource: string, patterns: string[]) => string[]>(
+  "@cloud-copilot/iam-utils", "resourceTypes.js", "mostSpecificMatchingResourceTypePatterns", compute => {
+    const answers = new Map<string, string[]>();
+    return (resource, patterns) => {
+      const key = [resource, ...patterns].join(" ");
+      let answer = answers.get(key);
+      if (!answer) {
+        answer = compute(resource, patterns);
+        answers.set(key, answer);
+      }
+      return answer;
+    };
+  });
+
 // iam-policy compares condition operators case-insensitively with `localeCompare(a, b, undefined,
 // options)`, which builds a collator on every call (V8 caches one only without options): several
 // thousand per plan. `localeCompare` is specified as comparing with `new Intl.Collator(locales,
