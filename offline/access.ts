@@ -168,8 +168,15 @@ export function stackConfig(stack: string): StackConfig {
 }
 
 /** The validated config an evaluation ran with. */
+const configs = new WeakMap<Evaluation, StackConfig>();
+/** The validated config an evaluation ran with (parsed once per evaluation: the plan and the tests ask often). */
 export function configOf(e: Evaluation): StackConfig {
-    return parseConfig(e.project, e.stack, projectKeys(e.project, e.config));
+    let config = configs.get(e);
+    if (!config) {
+        config = parseConfig(e.project, e.stack, projectKeys(e.project, e.config));
+        configs.set(e, config);
+    }
+    return config;
 }
 
 /**
@@ -184,6 +191,8 @@ export class AccessWorld {
     /** The registered resources by type: rows look them up by type, name and account, thousands of times on a long path. */
     private readonly byType = new Map<string, Resource[]>();
     readonly sourceKind: SourceKind;
+    /** What `principal` and `resource` found, by kind and name (a name the stack lacks: why). */
+    private readonly located = new Map<string, Located | Missing>();
 
     constructor(readonly table: AccessTable, readonly evaluation: Evaluation, readonly config: StackConfig = configOf(evaluation)) {
         if (evaluation.error) {
@@ -266,7 +275,36 @@ export class AccessWorld {
         return holder && this.documents.has(holder.urn) ? { urn: holder.urn, open } : undefined;
     }
 
+    /** A principal of the table, located once (a row asks once per action, and for its absence and its verdict). */
     principal(name: string): Located {
+        return this.once(`principal ${name}`, () => this.locatePrincipal(name));
+    }
+
+    /** A resource of the table, located once. */
+    resource(name: string): Located {
+        return this.once(`resource ${name}`, () => this.locateResource(name));
+    }
+
+    private once(key: string, locate: () => Located): Located {
+        let found = this.located.get(key);
+        if (!found) {
+            try {
+                found = locate();
+            } catch (e) {
+                if (!(e instanceof Missing)) {
+                    throw e;
+                }
+                found = e;
+            }
+            this.located.set(key, found);
+        }
+        if (found instanceof Missing) {
+            throw found;
+        }
+        return found;
+    }
+
+    private locatePrincipal(name: string): Located {
         const spec = this.table.principals[name];
         if ("service" in spec) {
             return { arn: spec.service, account: "", identity: [] };
@@ -301,7 +339,7 @@ export class AccessWorld {
         return { arn: role.state.arn, account: role.account!, identity };
     }
 
-    resource(name: string): Located {
+    private locateResource(name: string): Located {
         const spec = this.table.resources[name];
         if (!spec) {
             throw new Error(`the access table has no resource ${name}`);

@@ -4,16 +4,15 @@ import * as yaml from "js-yaml";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../stacks/config";
 import { AccountMocks, MockedInvoke, Placement } from "./mocks";
+import { ROOT, stackFile } from "./root";
+
+export { ROOT };
 
 // Internal to @pulumi/pulumi, and the only way to know that every registration has been answered.
 const { waitForRPCs } = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
 // Pulumi's log module: its runtime reports warnings (an undefined stack output, a deprecation) through it.
 const pulumiLog = require("@pulumi/pulumi/log") as { warn: (msg: string, ...rest: unknown[]) => unknown; error: (msg: string, ...rest: unknown[]) => unknown };
 
-/** The project folder: where Pulumi.yaml is (this file also runs compiled, from dist/offline). */
-export const ROOT = (function findRoot(dir: string): string {
-    return fs.existsSync(path.join(dir, "Pulumi.yaml")) || dir === path.dirname(dir) ? dir : findRoot(path.dirname(dir));
-})(__dirname);
 // index.ts under ts-node, index.js when compiled: the program beside this folder either way.
 const PROGRAM = path.join(__dirname, "..", "index");
 
@@ -75,10 +74,7 @@ export function projectName(): string {
 }
 
 export function readStackConfig(stack: string): RawConfig {
-    const file = path.join(ROOT, `Pulumi.${stack}.yaml`);
-    if (!fs.existsSync(file)) {
-        throw new Error(`no stack file ${path.relative(process.cwd(), file)}`);
-    }
+    const file = stackFile(stack);
     return stackFileConfig(path.basename(file), fs.readFileSync(file, "utf8"), projectName());
 }
 
@@ -188,6 +184,11 @@ async function evaluateNow(stack: string, config: RawConfig, options: EvaluateOp
     // evaluation takes a fraction of the time. Its errors are reported by message.
     const stackTraceLimit = Error.stackTraceLimit;
     Error.stackTraceLimit = 0;
+    // Each resource also records its whole call stack as its source position (lifting the limit
+    // above), which only the real engine's diagnostics read: a fifth of a warm evaluation.
+    const resource = pulumi.Resource as unknown as { callsites: () => unknown[] };
+    const callsites = resource.callsites;
+    resource.callsites = () => [];
     let failed = true;
     try {
         const evaluation = { ...await run(stack, config, options, errors), warnings };
@@ -196,6 +197,7 @@ async function evaluateNow(stack: string, config: RawConfig, options: EvaluateOp
     } finally {
         await errors.close(failed);
         Error.stackTraceLimit = stackTraceLimit;
+        resource.callsites = callsites;
     }
 }
 

@@ -3,7 +3,7 @@
 // check. `npm run security-doc` rewrites it; a test fails when the committed file differs.
 import { actionsOf, stackConfig } from "./access";
 import { accessTable, MUTATION_EXCEPTIONS } from "./accessTable";
-import { committedStacks, evaluate } from "./engine";
+import { committedStacks, evaluate, Evaluation } from "./engine";
 import { asList, registeredPolicies } from "./policies";
 import { controlResults, DOCUMENTED_EXCEPTIONS } from "./securityHub";
 import { PolicyStatement } from "./simulator";
@@ -32,11 +32,7 @@ function accessTableLines(): string[] {
     return lines;
 }
 
-async function statements(): Promise<string[]> {
-    const evaluation = await evaluate(STACK);
-    if (evaluation.error) {
-        throw evaluation.error;
-    }
+function statements(evaluation: Evaluation): string[] {
     const config = stackConfig(STACK);
     const lines = ["| Policy | Account | Sid | Effect | Actions |", "|---|---|---|---|---|"];
     for (const { kind, resource, document } of registeredPolicies(evaluation)) {
@@ -50,9 +46,9 @@ async function statements(): Promise<string[]> {
 }
 
 /** Each FSBP control that applies: what it evaluates and how each committed stack stands, with each exception's reasons. */
-async function controlsTables(): Promise<string[]> {
-    const stacks = committedStacks();
-    const results = await Promise.all(stacks.map(async stack => controlResults(await evaluate(stack))));
+function controlsTables(evaluations: Evaluation[]): string[] {
+    const stacks = evaluations.map(e => e.stack);
+    const results = evaluations.map(controlResults);
     const lines = [`| Control | Title | Applies to | ${stacks.join(" | ")} |`, `|---|---|---|${stacks.map(() => "---|").join("")}`];
     results[0].forEach(({ control }, i) => {
         const perStack = results.map(r => r[i].resources);
@@ -70,6 +66,12 @@ async function controlsTables(): Promise<string[]> {
 
 /** The generated section, markers included. */
 export async function generatedSection(): Promise<string> {
+    // Each committed stack evaluated once, for every table that reads it.
+    const evaluations = await Promise.all(committedStacks().map(stack => evaluate(stack)));
+    const failed = evaluations.find(e => e.error);
+    if (failed) {
+        throw failed.error;
+    }
     return [
         BEGIN,
         "",
@@ -78,7 +80,7 @@ export async function generatedSection(): Promise<string> {
         "Each control's check is the policy pack's rule for it (`policy/securityHub.ts`), run on every committed stack " +
             "(`tests/securityHub.test.ts`).",
         "",
-        ...await controlsTables(),
+        ...controlsTables(evaluations),
         "",
         "### Access table",
         "",
@@ -88,7 +90,7 @@ export async function generatedSection(): Promise<string> {
         "",
         `### Policy statements (stack \`${STACK}\`)`,
         "",
-        ...await statements(),
+        ...statements(evaluations.find(e => e.stack === STACK)!),
         "",
         "### Widenings no row can catch",
         "",
@@ -98,12 +100,12 @@ export async function generatedSection(): Promise<string> {
     ].join("\n");
 }
 
-/** The document with its generated section replaced. */
-export async function render(current: string): Promise<string> {
+/** The document with its generated section replaced by `section` (see `generatedSection`). */
+export function render(current: string, section: string): string {
     const start = current.indexOf(BEGIN);
     const end = current.indexOf(END);
     if (start < 0 || end < start) {
         throw new Error("SECURITY.md lacks the generated-section markers");
     }
-    return current.slice(0, start) + await generatedSection() + current.slice(end + END.length);
+    return current.slice(0, start) + section + current.slice(end + END.length);
 }

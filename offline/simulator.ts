@@ -18,7 +18,89 @@
 // What this file adds: principal-derived context keys, the resource account, refusal of
 // inputs the library would quietly misjudge, and a check that no condition of an
 // applicable statement was decided by a context key nobody supplied.
+import * as path from "path";
+import { createValidatedPolicy, validateIdentityPolicy, validateResourcePolicy, type ValidatedPolicy } from "@cloud-copilot/iam-policy";
 import { runSimulation, type RequestAnalysis, type SingleResourceSimulationResult } from "@cloud-copilot/iam-simulate";
+
+/** Each library function replaced below, with its faster equivalent: `asPublished` puts the originals back. */
+const replaced: { exports: Record<string, unknown>; name: string; original: unknown; faster: unknown }[] = [];
+/** Whether a document's validation is reused across requests (see `validated`). */
+let reuseValidation = true;
+
+/**
+ * Replaces a function the libraries call through their module's exports with an equivalent
+ * faster one (see below). Their versions are pinned; a changed layout fails here instead of
+ * going slow unnoticed.
+ */
+function replaceInternal<F extends (...args: any[]) => any>(pkg: string, file: string, name: string, faster: (original: F) => F): void {
+  const location = path.join(path.dirname(require.resolve(pkg)), file);
+  const exports = require(location) as Record<string, F>;
+  if (typeof exports[name] !== "function") {
+    throw new Error(`${location} no longer exports ${name}: update offline/simulator.ts`);
+  }
+  replaced.push({ exports, name, original: exports[name], faster: exports[name] = faster(exports[name]) });
+}
+
+/**
+ * Runs `work` on the libraries as published: their own functions, and every policy validated on
+ * every request. The tests check that the access table is decided alike both ways.
+ */
+export async function asPublished<T>(work: () => Promise<T>): Promise<T> {
+  replaced.forEach(r => { r.exports[r.name] = r.original; });
+  reuseValidation = false;
+  try {
+    return await work();
+  } finally {
+    replaced.forEach(r => { r.exports[r.name] = r.faster; });
+    reuseValidation = true;
+  }
+}
+
+// iam-simulate works out which of an action's resource types a request's resource is twice per
+// request (to pick the type, then its context keys), each time matching the ARN against every
+// type's pattern with an automaton that compares character by character: a third of the
+// simulator's time in a plan, for a few distinct (action, resource) pairs. The answer depends on
+// nothing else, so each pair is computed once per process.
+replaceInternal<(service: string, action: string, resource: string) => Promise<unknown[]>>(
+  "@cloud-copilot/iam-simulate", "simulation_engine/resourceTypes.js", "getResourceTypesForAction", compute => {
+    const answers = new Map<string, Promise<unknown[]>>();
+    return (service, action, resource) => {
+      const key = `${service}:${action} ${resource}`;
+      let answer = answers.get(key);
+      if (!answer) {
+        answer = compute(service, action, resource);
+        answers.set(key, answer);
+      }
+      return answer;
+    };
+  });
+
+// Its answer is a choice among the action's resource-type patterns, made by matching the resource
+// against each with that automaton: actions of one resource type on one resource (s3:GetObject and
+// s3:PutObject on an artifact) ask the same question, answered once.
+replaceInternal<(resource: string, patterns: string[]) => string[]>(
+  "@cloud-copilot/iam-utils", "resourceTypes.js", "mostSpecificMatchingResourceTypePatterns", compute => {
+    const answers = new Map<string, string[]>();
+    return (resource, patterns) => {
+      const key = [resource, ...patterns].join(" ");
+      let answer = answers.get(key);
+      if (!answer) {
+        answer = compute(resource, patterns);
+        answers.set(key, answer);
+      }
+      return answer;
+    };
+  });
+
+// iam-policy compares condition operators case-insensitively with `localeCompare(a, b, undefined,
+// options)`, which builds a collator on every call (V8 caches one only without options): several
+// thousand per plan. `localeCompare` is specified as comparing with `new Intl.Collator(locales,
+// options)`, so one collator built alike gives the same answers.
+const accentOnly = new Intl.Collator(undefined, { sensitivity: "accent" });
+replaceInternal<(a: string, b: string) => boolean>("@cloud-copilot/iam-policy", "utils.js", "caseInsensitiveEquals",
+  () => (first, second) => accentOnly.compare(first, second) === 0);
+replaceInternal<(value: string, suffix: string) => boolean>("@cloud-copilot/iam-policy", "utils.js", "caseInsensitiveEndsWith",
+  () => (value, suffix) => accentOnly.compare(value.slice(suffix.length * -1), suffix) === 0);
 
 export type Decision = "Allowed" | "ExplicitlyDenied" | "ImplicitlyDenied";
 
@@ -128,8 +210,31 @@ function requireResourcePolicyWhereAwsAlwaysHasOne(req: AccessRequest): void {
   }
 }
 
-function parse(policy: PolicyInput): unknown {
-  return typeof policy === "string" ? JSON.parse(policy) : policy;
+type Validate = typeof validateIdentityPolicy;
+const validations = new Map<Validate, WeakMap<object, ValidatedPolicy>>();
+
+/**
+ * The library validates every policy of every request before it simulates: a plan asks a few
+ * hundred requests about a few dozen documents. A document given as an object is validated once
+ * per kind of use and its errors reused (the library's ValidatedPolicy); documents are values
+ * here: a changed policy is a new object (the access tests swap documents, never edit them).
+ * Text is parsed and validated on each request.
+ */
+function validated(policy: PolicyInput, validate: Validate): unknown {
+  if (typeof policy === "string") {
+    return JSON.parse(policy);
+  }
+  if (!reuseValidation) {
+    return policy;
+  }
+  const known = validations.get(validate) ?? new WeakMap<object, ValidatedPolicy>();
+  validations.set(validate, known);
+  let result = known.get(policy);
+  if (!result) {
+    result = createValidatedPolicy(policy, validate);
+    known.set(policy, result);
+  }
+  return result;
 }
 
 // Keys read by a condition of a statement that otherwise applies (action, resource and
@@ -168,10 +273,10 @@ export async function evaluate(req: AccessRequest): Promise<AccessResult> {
         resource: { resource: req.resource, accountId: resourceAccountOf(req) },
         contextVariables: { ...derived, ...req.context },
       },
-      identityPolicies: req.identityPolicies.map((policy, i) => ({ name: `identity-${i}`, policy: parse(policy) })),
+      identityPolicies: req.identityPolicies.map((policy, i) => ({ name: `identity-${i}`, policy: validated(policy, validateIdentityPolicy) })),
       serviceControlPolicies: [],
       resourceControlPolicies: [],
-      resourcePolicy: req.resourcePolicy === undefined ? undefined : parse(req.resourcePolicy),
+      resourcePolicy: req.resourcePolicy === undefined ? undefined : validated(req.resourcePolicy, validateResourcePolicy),
     },
     { simulationMode: "Strict" },
   );

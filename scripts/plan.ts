@@ -1,5 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
+import { ROOT, stackFile } from "../offline/root";
 import { recompiledAndRan } from "./build";
 import { parsePlanArgs, USAGE, UsageError } from "./planArgs";
 
@@ -26,12 +27,12 @@ async function main() {
         console.log(USAGE);
         return;
     }
-    // Loaded only now: a usage error or --help answers without loading Pulumi.
-    const { ROOT } = await import("../offline/engine");
-    const { plan } = await import("../offline/plan");
     // Whatever happens next, no earlier plan of this stack is left to be mistaken for this one.
     const file = path.join(ROOT, "plan", `${stack}.md`);
     fs.rmSync(file, { force: true });
+    // Loaded only now: a usage error, --help or a stack without a stack file answers without loading Pulumi.
+    stackFile(stack);
+    const { plan } = await import("../offline/plan");
     const result = await plan(stack);
     if (!result.markdown) {
         console.error(result.text);

@@ -2,11 +2,11 @@
 import * as fs from "fs";
 import * as path from "path";
 import { ROOT } from "../offline/engine";
-import { render } from "../offline/securityDoc";
+import { generatedSection, render } from "../offline/securityDoc";
 
 const file = path.join(ROOT, "SECURITY.md");
-render(fs.readFileSync(file, "utf8")).then(text => {
-    fs.writeFileSync(file, text);
+generatedSection().then(section => {
+    fs.writeFileSync(file, render(fs.readFileSync(file, "utf8"), section));
     console.log(`wrote ${path.relative(process.cwd(), file)}`);
 }).catch(e => {
     console.error(e instanceof Error ? e.message : e);

@@ -5,15 +5,18 @@ import { committedStacks, evaluate, RawConfig, readStackConfig } from "../offlin
 import { asList, registeredPolicies } from "../offline/policies";
 import { PolicyDocument, PolicyStatement } from "../offline/simulator";
 import { parseConfig } from "../stacks/config";
-import { key, releasePathConfig } from "./support/stacks";
+import { evaluated, key, releasePathConfig } from "./support/stacks";
 import { configuredAbsence } from "./support/absence";
 
 const label = (row: AccessRow) => `${row.principal} | ${actionsOf(row).join(", ")} | ${row.resource} -> ${row.expect}`;
 
-/** The stacks the table runs on: the committed ones; prod's grown release path; and prod granting by organization. */
-const STACKS: { name: string; stack: string; config: RawConfig; mutations: boolean }[] = [
-    ...committedStacks().map(stack => ({ name: stack, stack, config: readStackConfig(stack), mutations: true })),
-    { name: "prod's grown release path", stack: "prod", config: releasePathConfig(), mutations: true },
+/**
+ * The stacks the table runs on: the committed ones; prod's grown release path; and prod granting by
+ * organization. `shared`: the evaluation other test files share (tests/support/stacks.ts).
+ */
+const STACKS: { name: string; stack: string; config: RawConfig; mutations: boolean; shared?: string }[] = [
+    ...committedStacks().map(stack => ({ name: stack, stack, config: readStackConfig(stack), mutations: true, shared: stack })),
+    { name: "prod's grown release path", stack: "prod", config: releasePathConfig(), mutations: true, shared: "path" },
     { name: "prod, granting by organization", stack: "prod",
         config: { ...releasePathConfig(), [key("grants")]: "organization", [key("organizationId")]: "o-a1b2c3d4e5" }, mutations: false },
 ];
@@ -58,13 +61,13 @@ function widenings(s: PolicyStatement, ownerAccount: string): [Widening, PolicyS
 }
 
 describe("access table", function () {
-    for (const { name, stack, config, mutations } of STACKS) {
+    for (const { name, stack, config, mutations, shared } of STACKS) {
         const table = tableOf(stack, config);
         const { rows } = table;
         describe(`stack ${name}`, () => {
             let world: AccessWorld;
             before(async () => {
-                const e = await evaluate(stack, config);
+                const e = await (shared ? evaluated(shared) : evaluate(stack, config));
                 world = new AccessWorld(table, e, configOf(e));
             });
 
@@ -146,10 +149,9 @@ describe("access table", function () {
 });
 
 describe("policy statements", () => {
-    for (const [name, stack, config] of [...committedStacks().map(st => [st, st, readStackConfig(st)] as const),
-        ["prod's grown release path", "prod", releasePathConfig()] as const]) {
+    for (const [name, shared] of [...committedStacks().map(st => [st, st] as const), ["prod's grown release path", "path"] as const]) {
         it(`${name}: every statement of every registered policy has a descriptive Sid, unique in its document`, async () => {
-            const policies = registeredPolicies(await evaluate(stack, config));
+            const policies = registeredPolicies(await evaluated(shared));
             assert.ok(policies.length >= 9, "the program registers trust, identity, key and bucket policies");
             for (const { resource, document } of policies) {
                 const sids = (document.Statement as PolicyStatement[]).map(s => s.Sid ?? "");
@@ -161,7 +163,7 @@ describe("policy statements", () => {
         });
 
         it(`${name}: attaches no managed policies to the roles it creates`, async () => {
-            const { resources } = await evaluate(stack, config);
+            const { resources } = await evaluated(shared);
             // A customer-managed policy is made only as a Slack channel's guardrail (prod's grown path has one): it caps, attached to nothing.
             const guardrails = new Set(resources.filter(r => r.type.startsWith("aws:chatbot/")).flatMap(r => r.inputs.guardrailPolicyArns ?? []));
             const attachments = resources.filter(r => /^aws:iam\/(rolePolicyAttachment|policyAttachment|policy):/.test(r.type) &&

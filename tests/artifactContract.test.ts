@@ -104,14 +104,13 @@ for (const name of [...committedStacks(), "existing", "path"]) {
 
         it("tags the image validly when CodeBuild resolves no source version, and never reuses a tag", () => {
             const project = projectOf(e, "pipeline-build");
-            const tagOf = (variables: Record<string, string>) => JSON.parse(runBuildspec({
-                ...project, environment: { ...project.environment, ...variables },
-            }).files["imageDetail.json"]).ImageURI.split(":").pop();
+            const tag = (run: BuildRun) => JSON.parse(run.files["imageDetail.json"]).ImageURI.split(":").pop();
+            const tagOf = (variables: Record<string, string>) => tag(runBuildspec({ ...project, environment: { ...project.environment, ...variables } }));
             const unresolved = tagOf({ CODEBUILD_RESOLVED_SOURCE_VERSION: "" });
             assert.match(unresolved, new RegExp(`^${DOCKER_TAG}$`));
             // A re-created build project counts builds from 1 again; the kept repository's tags are immutable.
-            assert.notStrictEqual(tagOf({ CODEBUILD_BUILD_ID: "project:00000000-0000-4000-8000-000000000001" }),
-                tagOf({ CODEBUILD_BUILD_ID: "project:00000000-0000-4000-8000-000000000002" }));
+            // `build` ran with another build id (CODEBUILD_VARIABLES').
+            assert.notStrictEqual(tag(build), tagOf({ CODEBUILD_BUILD_ID: "project:00000000-0000-4000-8000-000000000002" }));
         });
 
         it("each target's taskdef is a Fargate task definition on its roles, log group and region, with the image placeholder", () => {

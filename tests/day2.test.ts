@@ -4,7 +4,7 @@ import { committedStacks, evaluate, Evaluation, RawConfig, readStackConfig, Reso
 import { projectOf, runBuildspec } from "./support/buildspec";
 import { configOf } from "../offline/access";
 import { stackNames } from "../stacks/names";
-import { block, evaluateWith, guardsOf, key, one, targetsOf } from "./support/stacks";
+import { block, evaluated, evaluateWith, guardsOf, key, one, targetsOf } from "./support/stacks";
 
 // Day 2: what a destroy, a re-create and a config change do to what is already there.
 
@@ -38,7 +38,7 @@ describe("day 2: re-create after destroy, adopting what the destroy kept", () =>
             let kept: Resource[];
             let config: RawConfig;
             before(async () => {
-                original = await evaluate(stack);
+                original = await evaluated(stack);
                 kept = keptWithFixedNames(original.resources);
                 config = readStackConfig(stack);
                 const names = stackNames(configOf(original)).targets;

@@ -5,6 +5,10 @@ import { evaluate } from "../offline/engine";
 import { planOf } from "../offline/plan";
 import { block, existingTargetConfig } from "./support/stacks";
 
+// As this process began, before any evaluation.
+const STACK_TRACE_LIMIT = Error.stackTraceLimit;
+const CALLSITES = (pulumi.Resource as unknown as { callsites: unknown }).callsites;
+
 /** A provider the offline engine accepts: pinned to one account and a region. */
 const provider = (allowedAccountIds: string[]) => new aws.Provider("planted", { region: "eu-west-1", allowedAccountIds });
 
@@ -49,11 +53,14 @@ describe("offline engine: errors end the evaluation at once, with their message"
         assert.equal(e.error?.message, "planted in an unused apply");
     });
 
-    it("leaves nothing behind: the next evaluation of a committed stack is clean", async () => {
+    it("leaves nothing behind: the next evaluation of a committed stack is clean, and Pulumi's stack traces are back on", async () => {
         const e = await evaluate("prod");
         assert.ifError(e.error);
         assert.deepEqual(e.warnings, []);
         assert.ok(e.resources.length > 50);
+        // An evaluation turns off the traces Pulumi records for every promise and resource (engine.ts), and only for itself.
+        assert.strictEqual(Error.stackTraceLimit, STACK_TRACE_LIMIT);
+        assert.strictEqual((pulumi.Resource as unknown as { callsites: unknown }).callsites, CALLSITES);
     });
 });
 

@@ -5,13 +5,13 @@ import * as fs from "fs";
 import * as yaml from "js-yaml";
 import { actionsOf, configOf, projectKeys } from "../offline/access";
 import { accessTable } from "../offline/accessTable";
-import { committedStacks, evaluate, readStackConfig, RawConfig, ROOT } from "../offline/engine";
-import { plan, planOf } from "../offline/plan";
+import { committedStacks, readStackConfig, RawConfig, ROOT } from "../offline/engine";
+import { plan } from "../offline/plan";
 import { parseConfig, StackConfig } from "../stacks/config";
 import { stackNames } from "../stacks/names";
 import { parsePlanArgs } from "../scripts/planArgs";
 import { configuredAbsence } from "./support/absence";
-import { block, existingTargetConfig, releasePathConfig, targetsOf } from "./support/stacks";
+import { block, evaluated, existingTargetConfig, planned, targetsOf } from "./support/stacks";
 
 /** The access table of a plan's text: each principal's lines, without their indentation. */
 function accessGroups(text: string): Map<string, string[]> {
@@ -29,14 +29,14 @@ function accessGroups(text: string): Map<string, string[]> {
     return groups;
 }
 
-const PLANNED: [string, string, RawConfig][] = [...committedStacks().map(s => [s, s, readStackConfig(s)] as [string, string, RawConfig]),
-    ["prod's grown release path", "prod", releasePathConfig()]];
+/** The planned stacks, by the name tests/support/stacks.ts evaluates them under. */
+const PLANNED: [string, string][] = [...committedStacks().map(s => [s, s] as [string, string]), ["prod's grown release path", "path"]];
 
-for (const [name, stack, raw] of PLANNED) {
+for (const [name, shared] of PLANNED) {
     describe(`plan: stack ${name}`, () => {
-        let planned: Promise<{ result: Awaited<ReturnType<typeof plan>>; config: StackConfig }> | undefined;
-        /** The stack's plan, computed once for the tests below. */
-        const stackPlan = () => planned ??= evaluate(stack, raw).then(async e => ({ result: await planOf(e), config: configOf(e) }));
+        let cached: Promise<{ result: Awaited<ReturnType<typeof plan>>; config: StackConfig }> | undefined;
+        /** The stack's plan (shared by the test files), with its config. */
+        const stackPlan = () => cached ??= evaluated(shared).then(async e => ({ result: await planned(shared), config: configOf(e) }));
 
         it("prints the release path in order: Source, one Build, then each target or wave with its approval, marker, deploys and checks", async () => {
             const { result: { exitCode, text }, config } = await stackPlan();
@@ -255,7 +255,7 @@ describe("plan: the command line", () => {
 });
 
 describe("plan: stacks that name what exists instead of creating it", () => {
-    const planned = async (config: RawConfig, stack = "dev") => {
+    const cleanPlan = async (config: RawConfig, stack = "dev") => {
         const result = await plan(stack, config);
         assert.strictEqual(result.exitCode, 0, result.text);
         assert.ok(!result.text.includes("EXPECTED"), result.text);
@@ -266,7 +266,7 @@ describe("plan: stacks that name what exists instead of creating it", () => {
     it("an existing repository and an existing target: rows about them resolve from the names config gives", async () => {
         const config = existingTargetConfig();
         (config["cross-account-pipeline:source"] as { create: boolean }).create = false;
-        const { text, access } = await planned(config);
+        const { text, access } = await cleanPlan(config);
         const decided = (principal: string, resource: string) => access!.filter(r => r.row.principal === principal && r.row.resource === resource);
         for (const row of [...decided("pipeline role", "source repository"), ...decided("deploy role (staging)", "CodeDeploy deployment group (staging)"),
             ...decided("deploy role (staging)", "CodeDeploy application (staging)"), ...decided("deploy role (staging)", "task role (staging)")]) {
@@ -284,7 +284,7 @@ describe("plan: stacks that name what exists instead of creating it", () => {
             publicSubnetIds: ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"],
             privateSubnetIds: ["subnet-0aaaaaaaaaaaaaaaa", "subnet-0bbbbbbbbbbbbbbbb"],
         };
-        const { access } = await planned(config, "prod");
+        const { access } = await cleanPlan(config, "prod");
         // Every row applies but those about a CodeCommit source (prod's is on GitHub), a full clone, or
         // prod's flow logs (the VPC, and its flow logs, are not the stack's).
         const parsed = parseConfig("cross-account-pipeline", "prod", projectKeys("cross-account-pipeline", config));
@@ -298,7 +298,7 @@ describe("plan: stacks that name what exists instead of creating it", () => {
         for (const [owner, prefix] of [["111111111111", "codestar-connections"], ["333333333333", "codeconnections"]]) {
             const config = readStackConfig("prod");
             block(config, "source").connectionArn = `arn:aws:${prefix}:us-east-1:${owner}:connection/0a1b2c3d-4e5f-4a6b-8c9d-0e1f2a3b4c5d`;
-            const { text, access } = await planned(config, "prod");
+            const { text, access } = await cleanPlan(config, "prod");
             const rows = access!.filter(r => r.row.resource.startsWith("source connection") && r.row.principal === "pipeline role");
             assert.ok(rows.length >= 2 && rows.every(r => r.absence === undefined && r.decisions.every(d => d.verdict === "expected")));
             assert.ok(!text.includes("Connection source"), "a named connection is not created");
@@ -310,6 +310,6 @@ describe("plan: stacks that name what exists instead of creating it", () => {
         const example = /## Using an existing target[\s\S]*?```yaml\n([\s\S]*?)```/.exec(docs)![1];
         const config = { ...readStackConfig("prod"), ...yaml.load(example) as RawConfig };
         assert.ok(targetsOf(config).some(t => t.existing));
-        await planned(config, "prod");
+        await cleanPlan(config, "prod");
     });
 });

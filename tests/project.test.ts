@@ -2,8 +2,8 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
-import { committedStacks, evaluate, readStackConfig, ROOT } from "../offline/engine";
-import { block, existingTargetConfig, releasePathConfig, targetsOf } from "./support/stacks";
+import { committedStacks, readStackConfig, ROOT } from "../offline/engine";
+import { block, evaluated, targetsOf } from "./support/stacks";
 
 // Pulumi's own reader of the tsconfig it is pointed at; `noCheck` there means ts-node transpiles only.
 const { loadTypeScriptCompilerOptions } = require("@pulumi/pulumi/tsutils");
@@ -18,11 +18,15 @@ describe("project setup", () => {
         assert.strictEqual(loadTypeScriptCompilerOptions(tsconfig).noCheck, true);
     });
 
-    it("keeps the type check in `npm test`", () => {
+    it("keeps the type check in `npm test`, beside the tests, and fails when either fails", async () => {
         assert.strictEqual(loadTypeScriptCompilerOptions(path.join(ROOT, "tsconfig.json")).noCheck, undefined);
         const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
-        assert.match(pkg.scripts.test, /^npm run typecheck && /);
+        assert.strictEqual(pkg.scripts.test, "node scripts/test.js");
         assert.strictEqual(pkg.scripts.typecheck, "tsc --noEmit");
+        assert.strictEqual(pkg.scripts.mocha, "TS_NODE_TRANSPILE_ONLY=true mocha");
+        const { runBoth } = require("../scripts/test.js");
+        const exit = (code: number) => `"${process.execPath}" -e "process.exitCode = ${code}"`;
+        assert.deepStrictEqual(await Promise.all([[0, 0], [2, 0], [0, 3]].map(([a, b]) => runBoth(exit(a), exit(b)))), [0, 2, 3]);
     });
 });
 
@@ -41,8 +45,7 @@ describe("docs/ci.md, the provisioning roles", () => {
 
     it("lists every service the program provisions in each account (created and existing targets)", async () => {
         const needed = { pipeline: new Set<string>(), target: new Set<string>() };
-        for (const e of [...await Promise.all(committedStacks().map(s => evaluate(s))), await evaluate("dev", existingTargetConfig()),
-            await evaluate("prod", releasePathConfig())]) {
+        for (const e of await Promise.all([...committedStacks(), "existing", "path"].map(evaluated))) {
             const accounts = { pipeline: e.resources.find(r => r.name === "pipeline-account")!.account! };
             // Resources, and remote components (awsx): not providers, not this program's own components.
             for (const r of e.resources.filter(r => r.account && (r.custom || !r.type.startsWith("cross-account-pipeline:")) && !r.type.startsWith("pulumi:"))) {

@@ -3,7 +3,7 @@ import { projectConfig, stackConfig } from "../offline/access";
 import { committedStacks, evaluate, readStackConfig, Resource } from "../offline/engine";
 import { parseConfig, StackConfig } from "../stacks/config";
 import { stackNames } from "../stacks/names";
-import { guardsOf } from "./support/stacks";
+import { evaluated, guardsOf } from "./support/stacks";
 
 /**
  * What holds code, keys, artifacts, images or the record of what was built and ran: it must
@@ -43,7 +43,7 @@ describe("safety rails", () => {
         describe(`stack ${stack}`, () => {
             let resources: Resource[];
             before(async () => {
-                resources = (await evaluate(stack)).resources;
+                resources = (await evaluated(stack)).resources;
             });
 
             it("retains the source repository, the key, the buckets, the image repository and the log groups on delete", () => {

@@ -4,16 +4,20 @@ import * as path from "path";
 import { ROOT } from "../offline/engine";
 import { stackConfig } from "../offline/access";
 import { accessTable } from "../offline/accessTable";
-import { BEGIN, END, render } from "../offline/securityDoc";
+import { BEGIN, END, generatedSection, render } from "../offline/securityDoc";
 
 describe("SECURITY.md", () => {
+    let section: Promise<string> | undefined;
+    /** The generated section, computed once for the tests below. */
+    const generated = () => section ??= generatedSection();
+
     it("is up to date with the access table and the registered policies (run `npm run security-doc`)", async () => {
         const current = fs.readFileSync(path.join(ROOT, "SECURITY.md"), "utf8");
-        assert.equal(await render(current), current);
+        assert.equal(render(current, await generated()), current);
     });
 
     it("lists every row of the access table", async () => {
-        const text = await render(`${BEGIN}\n${END}`);
+        const text = render(`${BEGIN}\n${END}`, await generated());
         assert.equal(text.split("\n").filter(l => /^\| \d+ \|/.test(l)).length, accessTable(stackConfig("prod")).rows.length);
     });
 });

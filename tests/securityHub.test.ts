@@ -8,7 +8,7 @@ import { controlResults, DOCUMENTED_EXCEPTIONS, exceptionsOf, failuresOf } from 
 import { EXCEPTION_TAG } from "../components/securityHub";
 import { FSBP_CONTROLS } from "../policy/securityHub";
 import { expectedExceptions } from "./support/securityHub";
-import { existingTargetConfig, targetsOf } from "./support/stacks";
+import { evaluated, existingTargetConfig, targetsOf } from "./support/stacks";
 
 /** Configurations that make (or avoid) each exception, on top of a committed stack. */
 const SCENARIOS: { name: string; stack: string; change: (c: RawConfig) => void }[] = [{
@@ -70,7 +70,7 @@ describe("Security Hub FSBP controls", () => {
     for (const stack of committedStacks()) {
         describe(`stack ${stack}`, () => {
             let e: Evaluation;
-            before(async () => { e = await evaluate(stack); });
+            before(async () => { e = await evaluated(stack); });
 
             it("passes every control, but for the exceptions its configuration makes, each declared by the resource that fails it", () => {
                 checkControls(e).forEach(x => reached.add(x.split("@")[0]));

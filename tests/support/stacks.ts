@@ -1,4 +1,5 @@
 import { Evaluation, evaluate, RawConfig, readStackConfig, Resource } from "../../offline/engine";
+import { Plan, planOf } from "../../offline/plan";
 
 /** A config key of this project, as it appears in a stack file. */
 export const key = (name: string) => `cross-account-pipeline:${name}`;
@@ -66,6 +67,15 @@ export function evaluated(name: string): Promise<Evaluation> {
         cache.set(name, name in VARIANTS ? evaluate(...VARIANTS[name]()) : evaluate(name));
     }
     return cache.get(name)!;
+}
+
+const plans = new Map<string, Promise<Plan>>();
+/** The plan of a stack `evaluated` knows, computed once per test process. */
+export function planned(name: string): Promise<Plan> {
+    if (!plans.has(name)) {
+        plans.set(name, evaluated(name).then(planOf));
+    }
+    return plans.get(name)!;
 }
 
 /** A stack's committed config with a change, evaluated afresh. */
