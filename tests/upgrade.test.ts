@@ -6,6 +6,7 @@ import { projectKeys } from "../offline/access";
 import { evaluate, Evaluation, RawConfig, ROOT } from "../offline/engine";
 import { convertSingleTarget } from "../stacks/singleTarget";
 import { physicalNames } from "./properties/invariants";
+import { evaluated } from "./support/stacks";
 
 // The upgrade from the single-target shape (targetAccount, deployTarget, manualApproval) to the
 // release path. tests/snapshots/singleTarget.json holds what the single-target program (commit
@@ -30,6 +31,13 @@ function identities(e: Evaluation) {
     }
     const providerOf = (ref: string) => ref.slice(0, Math.max(0, ref.lastIndexOf("::")));
     return new Map(e.resources.map(r => [r.urn, { provider: providerOf(r.custom ? r.provider : r.providers.aws ?? ""), names: names.get(r.urn) ?? {} }]));
+}
+
+/** Every resource of the snapshot is registered again with the same URN, provider and physical names. */
+function assertKept(snapshot: Snapshot, now: ReturnType<typeof identities>) {
+    for (const before of snapshot.resources) {
+        assert.deepEqual(now.get(before.urn), { provider: before.provider, names: before.names }, before.urn);
+    }
 }
 
 for (const [name, snapshot] of Object.entries(SNAPSHOTS)) {
@@ -59,10 +67,26 @@ for (const [name, snapshot] of Object.entries(SNAPSHOTS)) {
             const e = await evaluate(snapshot.stack, converted);
             assert.ifError(e.error);
             const now = identities(e);
-            for (const before of snapshot.resources) {
-                assert.deepEqual(now.get(before.urn), { provider: before.provider, names: before.names }, before.urn);
-            }
+            assertKept(snapshot, now);
             assert.deepEqual([...now.keys()].filter(urn => !snapshot.resources.some(r => r.urn === urn)), [], "new resources");
         });
     });
 }
+
+describe("upgrading a single-target stack: the committed stacks and the old defaults", () => {
+    it("the committed prod stack, staging put in front of its PROD target, keeps every URN, provider and physical name of the single-target prod", async () => {
+        const e = await evaluated("prod");
+        assert.ifError(e.error);
+        assertKept(SNAPSHOTS.prod, identities(e));
+    });
+
+    it("a stack file that left manualApproval out (its default was an approval) converts to a target with approval: true", async () => {
+        const { [`${P}:manualApproval`]: _, ...config } = SNAPSHOTS.dev.config;
+        const e = await evaluate("dev", config);
+        const block = e.error!.message.slice(e.error!.message.indexOf("\n  " + `${P}:targets:`));
+        const [target] = (yaml.load(block) as Record<string, any[]>)[`${P}:targets`];
+        assert.equal(target.approval, true);
+        const [converted] = convertSingleTarget(P, "dev", projectKeys(P, config))!.converted.targets as { approval: boolean }[];
+        assert.equal(converted.approval, true);
+    });
+});
