@@ -313,3 +313,20 @@ describe("plan: stacks that name what exists instead of creating it", () => {
         await cleanPlan(config, "prod");
     });
 });
+
+describe("plan: the README", () => {
+    /** An excerpt of a plan as a pattern: `...` in a line stands for the rest of a generated part, a line of `...` for lines left out. */
+    const excerptPattern = (excerpt: string) => excerpt.trimEnd().split("\n").map(line => line.trim() === "..."
+        ? "(?:[^\n]*\n)*?[^\n]*"
+        : line.split("...").map(part => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("[^\n]*?")).join("\n");
+
+    it("shows the committed prod stack's plan as the plan prints it, in each excerpt", async () => {
+        const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+        const excerpts = [...readme.matchAll(/```text\n([^`]*?Release path [\s\S]*?)```/g)].map(m => m[1]);
+        assert.strictEqual(excerpts.length, 2);
+        const { text } = await planned("prod");
+        for (const excerpt of excerpts) {
+            assert.match(text, new RegExp(excerptPattern(excerpt)), excerpt);
+        }
+    });
+});
