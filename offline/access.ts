@@ -167,7 +167,6 @@ export function stackConfig(stack: string): StackConfig {
     return parseConfig(projectName(), stack, projectConfig(stack));
 }
 
-/** The validated config an evaluation ran with. */
 const configs = new WeakMap<Evaluation, StackConfig>();
 /** The validated config an evaluation ran with (parsed once per evaluation: the plan and the tests ask often). */
 export function configOf(e: Evaluation): StackConfig {

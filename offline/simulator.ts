@@ -56,41 +56,33 @@ export async function asPublished<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
+/** `compute`, answering each question (as `keyOf` names it) once per process and the same way after. */
+function answeredOnce<F extends (...args: any[]) => any>(compute: F, keyOf: (...args: Parameters<F>) => string): F {
+  const answers = new Map<string, ReturnType<F>>();
+  return ((...args: Parameters<F>) => {
+    const key = keyOf(...args);
+    if (!answers.has(key)) {
+      answers.set(key, compute(...args));
+    }
+    return answers.get(key);
+  }) as F;
+}
+
 // iam-simulate works out which of an action's resource types a request's resource is twice per
 // request (to pick the type, then its context keys), each time matching the ARN against every
 // type's pattern with an automaton that compares character by character: a third of the
 // simulator's time in a plan, for a few distinct (action, resource) pairs. The answer depends on
 // nothing else, so each pair is computed once per process.
 replaceInternal<(service: string, action: string, resource: string) => Promise<unknown[]>>(
-  "@cloud-copilot/iam-simulate", "simulation_engine/resourceTypes.js", "getResourceTypesForAction", compute => {
-    const answers = new Map<string, Promise<unknown[]>>();
-    return (service, action, resource) => {
-      const key = `${service}:${action} ${resource}`;
-      let answer = answers.get(key);
-      if (!answer) {
-        answer = compute(service, action, resource);
-        answers.set(key, answer);
-      }
-      return answer;
-    };
-  });
+  "@cloud-copilot/iam-simulate", "simulation_engine/resourceTypes.js", "getResourceTypesForAction",
+  compute => answeredOnce(compute, (service, action, resource) => `${service}:${action} ${resource}`));
 
 // Its answer is a choice among the action's resource-type patterns, made by matching the resource
 // against each with that automaton: actions of one resource type on one resource (s3:GetObject and
 // s3:PutObject on an artifact) ask the same question, answered once.
 replaceInternal<(resource: string, patterns: string[]) => string[]>(
-  "@cloud-copilot/iam-utils", "resourceTypes.js", "mostSpecificMatchingResourceTypePatterns", compute => {
-    const answers = new Map<string, string[]>();
-    return (resource, patterns) => {
-      const key = [resource, ...patterns].join(" ");
-      let answer = answers.get(key);
-      if (!answer) {
-        answer = compute(resource, patterns);
-        answers.set(key, answer);
-      }
-      return answer;
-    };
-  });
+  "@cloud-copilot/iam-utils", "resourceTypes.js", "mostSpecificMatchingResourceTypePatterns",
+  compute => answeredOnce(compute, (resource, patterns) => [resource, ...patterns].join(" ")));
 
 // iam-policy compares condition operators case-insensitively with `localeCompare(a, b, undefined,
 // options)`, which builds a collator on every call (V8 caches one only without options): several
