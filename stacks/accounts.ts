@@ -48,9 +48,13 @@ export function accountProviders(config: StackConfig): (p: Placement) => aws.Pro
         // A Slack channel's configuration, where AWS Chatbot's API runs.
         ...config.notifications?.slack ? [{ accountId: config.pipelineAccount.accountId, region: config.notifications.slack.region }] : []];
     const providers = new Map<string, aws.Provider>();
-    for (const p of placements.filter(p => !providers.has(placementKey(p)))) {
-        const side: Side = p.accountId === config.pipelineAccount.accountId ? "pipeline" : "target";
-        providers.set(placementKey(p), accountProvider(config, providerName(config, p), side, p.region, accounts.get(p.accountId)!));
+    // A placement comes up once per target in its region: its provider is made the first time only
+    // (a second provider of one name is one URN twice, which the engine refuses).
+    for (const p of placements) {
+        if (!providers.has(placementKey(p))) {
+            const side: Side = p.accountId === config.pipelineAccount.accountId ? "pipeline" : "target";
+            providers.set(placementKey(p), accountProvider(config, providerName(config, p), side, p.region, accounts.get(p.accountId)!));
+        }
     }
     return p => providers.get(placementKey(p))!;
 }
