@@ -3,7 +3,9 @@ import * as path from "path";
 import * as yaml from "js-yaml";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../stacks/config";
-import { AccountMocks, MockedInvoke, Placement } from "./mocks";
+import { AliasSpec, engineUrn, engineViolations, PriorState, Registration } from "./engineRules";
+import { AccountMocks, MockedInvoke, MockedResource, Placement } from "./mocks";
+import { EngineRuleError } from "./violations";
 import { ROOT, stackFile } from "./root";
 
 export { ROOT };
@@ -17,22 +19,10 @@ const pulumiLog = require("@pulumi/pulumi/log") as { warn: (msg: string, ...rest
 const PROGRAM = path.join(__dirname, "..", "index");
 
 /** A registered resource: what the program asked for, and where it landed. */
-export interface Resource extends Partial<Placement> {
-    urn: string;
-    type: string;
-    name: string;
-    custom: boolean;
-    parent: string;
+export interface Resource extends Partial<Placement>, Registration {
     inputs: Record<string, any>;
     /** Outputs, as the mocks answered them (inputs included). */
     state: Record<string, any>;
-    /** `<provider urn>::<id>`; "" when the resource names none. */
-    provider: string;
-    /** Package -> provider reference: how components, local or remote, carry their providers. */
-    providers: Record<string, string>;
-    dependencies: string[];
-    /** Input property -> URNs of the resources its value came from (what policies see as propertyDependencies). */
-    propertyDependencies: Record<string, string[]>;
     protect: boolean;
     retainOnDelete: boolean;
     ignoreChanges: string[];
@@ -64,6 +54,8 @@ export interface EvaluateOptions {
     project?: string;
     /** A program to run instead of index.ts, returning its stack outputs (tests plant errors with it). */
     program?: () => Record<string, unknown>;
+    /** The URNs of a previous deployment of the stack: aliases are checked against it (offline/engineRules.ts). */
+    prior?: PriorState;
 }
 
 /** Raw config of a stack: a stack file's `config:` block, structured values as parsed YAML. */
@@ -207,24 +199,17 @@ async function run(stack: string, config: RawConfig, options: EvaluateOptions, e
     const mocks = new AccountMocks();
     await pulumi.runtime.setMocks(mocks, project, stack, false);
 
-    // Resource options and providers maps never reach the mocks; read them off the requests.
-    const requests = new Map<string, Omit<Resource, "inputs" | "state" | "account" | "region">>();
+    // URNs as the engine computes them, not as the mock SDK does (offline/engineRules.ts).
+    monitorOf().newUrn = (parent: string, type: string, name: string) => engineUrn(stack, project, parent, type, name);
+    // Resource options, providers maps and aliases never reach the mocks: read them off every
+    // registration call, a second call of one URN included.
+    const registrations: Omit<Resource, "inputs" | "state" | "account" | "region">[] = [];
     const monitor = pulumi.runtime.getMonitor() as any;
     const register = monitor.registerResource.bind(monitor);
     monitor.registerResource = (req: any, callback: (err: any, res: any) => void) =>
         register(req, (err: any, res: any) => {
             if (!err) {
-                const providers: Record<string, string> = {};
-                req.getProvidersMap().forEach((ref: string, pkg: string) => { providers[pkg] = ref; });
-                const propertyDependencies: Record<string, string[]> = {};
-                req.getPropertydependenciesMap().forEach((deps: any, prop: string) => { propertyDependencies[prop] = deps.getUrnsList(); });
-                requests.set(`${req.getType()}::${req.getName()}`, {
-                    urn: res.getUrn(), type: req.getType(), name: req.getName(), custom: req.getCustom(),
-                    parent: req.getParent(), provider: req.getProvider(), providers,
-                    dependencies: req.getDependenciesList(), propertyDependencies, protect: req.getProtect() ?? false,
-                    retainOnDelete: req.getRetainondelete() ?? false, ignoreChanges: req.getIgnorechangesList(),
-                    importId: req.getImportid(), deleteBeforeReplace: req.getDeletebeforereplace() ?? false,
-                });
+                registrations.push(registrationOf(req, res));
             }
             callback(err, res);
         });
@@ -247,12 +232,47 @@ async function run(stack: string, config: RawConfig, options: EvaluateOptions, e
         error ??= e as Error;
     }
 
-    const resources = [...requests.values()].map(req => {
-        const mocked = mocks.resources.find(m => m.type === req.type && m.name === req.name);
+    // The nth registration of a type and name gets the nth record the mocks made of it.
+    const mockedByKey = new Map<string, MockedResource[]>();
+    for (const m of mocks.resources) {
+        mockedByKey.set(`${m.type}::${m.name}`, [...mockedByKey.get(`${m.type}::${m.name}`) ?? [], m]);
+    }
+    const nth = new Map<string, number>();
+    const resources = registrations.map(req => {
+        const key = `${req.type}::${req.name}`;
+        const index = nth.get(key) ?? 0;
+        nth.set(key, index + 1);
+        const mocked = mockedByKey.get(key)?.[index];
         const placement = mocked?.account ? mocked : mocks.placementOf(req.providers["aws"] ?? "");
         return { ...req, inputs: mocked?.inputs ?? {}, state: mocked?.state ?? {}, account: placement?.account, region: placement?.region };
     });
+    if (!error) {
+        const violations = engineViolations(resources, options.prior);
+        error = violations.length > 0 ? new EngineRuleError(violations) : undefined;
+    }
     return { project, stack, config, resources, invokes: mocks.invokes, outputs, error };
+}
+
+/** The mock monitor of the current evaluation (its `newUrn` makes every URN the SDK sees). */
+const monitorOf = () => pulumi.runtime.getMonitor() as unknown as { newUrn: (parent: string, type: string, name: string) => string };
+
+/** What one registration request and its answer say, as `Resource` keeps it. */
+function registrationOf(req: any, res: any): Omit<Resource, "inputs" | "state" | "account" | "region"> {
+    const providers: Record<string, string> = {};
+    req.getProvidersMap().forEach((ref: string, pkg: string) => { providers[pkg] = ref; });
+    const propertyDependencies: Record<string, string[]> = {};
+    req.getPropertydependenciesMap().forEach((deps: any, prop: string) => { propertyDependencies[prop] = deps.getUrnsList(); });
+    const aliases: AliasSpec[] = req.getAliasesList().map((a: any) => a.getUrn() ? { urn: a.getUrn() } : {
+        name: a.getSpec().getName(), type: a.getSpec().getType(), stack: a.getSpec().getStack(), project: a.getSpec().getProject(),
+        parentUrn: a.getSpec().getParenturn(), noParent: a.getSpec().getNoparent(),
+    });
+    return {
+        urn: res.getUrn(), id: res.getId(), type: req.getType(), name: req.getName(), custom: req.getCustom(),
+        parent: req.getParent(), provider: req.getProvider(), providers, aliases,
+        dependencies: req.getDependenciesList(), propertyDependencies, protect: req.getProtect() ?? false,
+        retainOnDelete: req.getRetainondelete() ?? false, ignoreChanges: req.getIgnorechangesList(),
+        importId: req.getImportid(), deleteBeforeReplace: req.getDeletebeforereplace() ?? false,
+    };
 }
 
 /** The committed stacks: every `Pulumi.<stack>.yaml` beside the program. */

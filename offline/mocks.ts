@@ -232,6 +232,9 @@ const INVOKES: Record<string, (c: Context) => Record<string, unknown>> = {
     }),
 };
 
+/** Where a resource lands whose provider reference names no AWS provider of the evaluation. */
+const UNPLACED: Placement = { account: "000000000000", region: "us-east-1" };
+
 /** The package of this program's component type tokens (`cross-account-pipeline:<module>:<Name>`), whatever the project's name. */
 const COMPONENT_PACKAGE = "cross-account-pipeline";
 
@@ -263,12 +266,16 @@ export class AccountMocks implements pulumi.runtime.Mocks {
         return this.providers.get(providerRef.slice(providerRef.lastIndexOf("::") + 2));
     }
 
+    /**
+     * A reference to no AWS provider of this evaluation (an unregistered one, another package's) is
+     * refused with every other violation once the program ends (offline/engineRules.ts); meanwhile the
+     * resource gets outputs of an account no stack has, so the program runs on.
+     */
     private placementFor(what: string, providerRef: string): Placement {
-        const placement = this.placementOf(providerRef);
-        if (!placement) {
+        if (!providerRef) {
             throw new Error(`${what} has no explicit provider: default AWS providers are disabled, so it would fail to deploy`);
         }
-        return placement;
+        return this.placementOf(providerRef) ?? UNPLACED;
     }
 
     newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, any> } {
@@ -281,6 +288,11 @@ export class AccountMocks implements pulumi.runtime.Mocks {
             this.providers.set(id, { account, region: args.inputs.region });
             this.record(args, args.inputs, { account, region: args.inputs.region });
             return { id, state: args.inputs };
+        }
+        if (args.type.startsWith("pulumi:providers:")) {
+            // Another package's provider: it places no AWS resource (the engine rules refuse one that names it).
+            this.record(args, args.inputs);
+            return { id: `provider-${args.type.slice("pulumi:providers:".length)}-${this.resources.length}`, state: args.inputs };
         }
         if (!args.custom) {
             // Components are placed through their providers map by the engine. This program's own (and

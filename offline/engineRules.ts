@@ -1,0 +1,173 @@
+// The Pulumi engine's rules for registrations, checked on every registration call the program
+// makes (not on a map of them, which would hide a second one). Each rule names the place in
+// pulumi/pulumi's source that enforces it; the engine stops the deployment before it creates
+// anything when one fails, so `pulumi up` would fail where these fail.
+import { Violation } from "./violations";
+
+/** One alias as the SDK sends it: a whole URN, or a spec whose empty fields default to the resource's own. */
+export interface AliasSpec {
+    urn?: string;
+    name?: string;
+    type?: string;
+    stack?: string;
+    project?: string;
+    parentUrn?: string;
+    noParent?: boolean;
+}
+
+/** One registration call as the engine receives it. */
+export interface Registration {
+    urn: string;
+    type: string;
+    name: string;
+    custom: boolean;
+    parent: string;
+    /** `<provider urn>::<provider id>`, "" when none. */
+    provider: string;
+    /** Package -> provider reference (components carry their children's providers this way). */
+    providers: Record<string, string>;
+    dependencies: string[];
+    propertyDependencies: Record<string, string[]>;
+    aliases: AliasSpec[];
+    /** The id the registration was answered with (a provider's id is half of every reference to it). */
+    id: string;
+}
+
+const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
+const PROVIDER_TYPE_PREFIX = "pulumi:providers:";
+
+/** The qualified type of a URN: `<parent type chain>$<type>` (the third `::` field). */
+const qualifiedType = (urn: string) => urn.split("::")[2] ?? "";
+const typeOf = (urn: string) => qualifiedType(urn).split("$").pop()!;
+const nameOf = (urn: string) => urn.split("::").slice(3).join("::");
+/** A type token's package: `aws` of `aws:s3/bucket:Bucket`, `aws` of `pulumi:providers:aws`. */
+const packageOf = (type: string) => type.startsWith(PROVIDER_TYPE_PREFIX) ? type.slice(PROVIDER_TYPE_PREFIX.length) : type.split(":")[0];
+
+/**
+ * A resource's URN as the engine computes it (pulumi/pulumi pkg/resource/deploy/deployment.go,
+ * `generateURN`, and pkg/resource/urn.go `NewURN`): the parent's whole qualified type chain before
+ * the type, and no parent type for a child of the root stack. (The mock SDK's `newUrn` keeps only
+ * the parent's last type, and puts `pulumi:pulumi:Stack$` before the root stack's children.)
+ */
+export function engineUrn(stack: string, project: string, parent: string, type: string, name: string): string {
+    const parentType = parent && qualifiedType(parent) !== ROOT_STACK_TYPE ? `${qualifiedType(parent)}$` : "";
+    return `urn:pulumi:${stack}::${project}::${parentType}${type}::${name}`;
+}
+
+/** A provider reference's URN and id: the id follows the last `::` (URNs contain `::` themselves). */
+export function parseProviderRef(ref: string): { urn: string; id: string } {
+    const at = ref.lastIndexOf("::");
+    return { urn: ref.slice(0, at), id: ref.slice(at + 2) };
+}
+
+const SOURCES = {
+    urn: "pulumi/pulumi pkg/resource/deploy/step_generator.go generateURN (diagnostic 2001: Duplicate resource URN)",
+    parent: "pulumi/pulumi pkg/resource/deploy/step_generator.go checkParent (could not find parent resource)",
+    dependency: "pulumi/pulumi pkg/resource/deploy/snapshot.go VerifyIntegrity (dependency refers to missing resource)",
+    provider: "pulumi/pulumi pkg/resource/deploy/step_generator.go loadResourceProvider (diagnostic 2007: unknown provider); " +
+        "a provider resource serves its own package only (pkg/resource/deploy/providers/registry.go)",
+    alias: "pulumi/pulumi pkg/resource/deploy/step_generator.go generateSteps (diagnostic 2008: Duplicate resource alias)",
+};
+
+/** The engine's registration rules over every registration call, in the order they were made. */
+export function engineViolations(registrations: Registration[], prior?: PriorState): Violation[] {
+    const violations: Violation[] = [];
+    const seen = new Map<string, Registration>();
+    const report = (r: Registration, property: string, rule: string, source: string, found: string) =>
+        violations.push({ name: r.name, type: r.type, property, rule, source, found });
+    for (const r of registrations) {
+        if (seen.has(r.urn)) {
+            report(r, "", "a URN no other registration has (give it a unique name)", SOURCES.urn, `a second registration of ${r.urn}`);
+        }
+        if (r.parent ? !seen.has(r.parent) : r.type !== ROOT_STACK_TYPE) {
+            report(r, "parent", "a registered parent", SOURCES.parent, r.parent || "no parent");
+        }
+        for (const [property, urns] of [["dependsOn", r.dependencies] as const, ...Object.entries(r.propertyDependencies)]) {
+            for (const urn of urns.filter(u => !seen.has(u))) {
+                report(r, property, "a dependency on a registered resource", SOURCES.dependency, urn);
+            }
+        }
+        const refs: [string, string, string][] = [
+            ...r.custom && !r.type.startsWith(PROVIDER_TYPE_PREFIX) ? [["provider", packageOf(r.type), r.provider] as [string, string, string]] : [],
+            ...Object.entries(r.providers).map(([pkg, ref]) => [`providers.${pkg}`, pkg, ref] as [string, string, string]),
+        ];
+        for (const [property, pkg, ref] of refs) {
+            const { urn, id } = parseProviderRef(ref);
+            const provider = seen.get(urn);
+            if (!provider || provider.type !== `${PROVIDER_TYPE_PREFIX}${pkg}` || provider.id !== id) {
+                report(r, property, `a registered ${PROVIDER_TYPE_PREFIX}${pkg} provider`, SOURCES.provider, ref || "none");
+            }
+        }
+        seen.set(r.urn, r);
+    }
+    if (prior) {
+        violations.push(...aliasViolations(registrations, prior));
+    }
+    return violations;
+}
+
+/** The URNs of a stack's previous deployment: what aliases may claim. */
+export interface PriorState {
+    stack: string;
+    project: string;
+    urns: string[];
+}
+
+/**
+ * The engine's collapse of an alias spec to a URN (step_generator.go `collapseAliasToUrn`): empty
+ * fields default to the resource's own; a parent that itself matched an alias stands as its old URN;
+ * the root stack as a parent, or `noParent`, means no parent.
+ */
+function collapseAlias(r: Registration, alias: AliasSpec, oldUrnOf: Map<string, string>, prior: PriorState): string {
+    if (alias.urn) {
+        return alias.urn;
+    }
+    let parent = alias.parentUrn || r.parent;
+    parent = oldUrnOf.get(parent) ?? parent;
+    if (alias.noParent || typeOf(parent) === ROOT_STACK_TYPE) {
+        parent = "";
+    }
+    return engineUrn(alias.stack || prior.stack, alias.project || prior.project, parent, alias.type || r.type, alias.name || r.name);
+}
+
+/**
+ * Aliases against the previous deployment: each alias names a URN of it (an alias that names
+ * nothing keeps nothing: the resource is replaced), no two resources claim one old URN, and no
+ * resource claims the URN another resource still has (both engine errors, diagnostic 2008). A
+ * child inherits its parent's matched alias as the engine does (`inheritedChildAlias`).
+ */
+function aliasViolations(registrations: Registration[], prior: PriorState): Violation[] {
+    const violations: Violation[] = [];
+    const olds = new Set(prior.urns);
+    const current = new Set(registrations.map(r => r.urn));
+    const oldUrnOf = new Map<string, string>();
+    const claimedBy = new Map<string, Registration>();
+    for (const r of registrations) {
+        const report = (rule: string, found: string) =>
+            violations.push({ name: r.name, type: r.type, property: "aliases", rule, source: SOURCES.alias, found });
+        const explicit = r.aliases.map(a => collapseAlias(r, a, oldUrnOf, prior));
+        for (const urn of explicit.filter(u => !olds.has(u))) {
+            report("an alias that names a resource of the previous deployment", urn);
+        }
+        const parentOld = oldUrnOf.get(r.parent);
+        const inherited = parentOld
+            ? [r.name.startsWith(nameOf(r.parent)) ? `${nameOf(parentOld)}${r.name.slice(nameOf(r.parent).length)}` : r.name]
+                .map(name => `urn:pulumi:${prior.stack}::${prior.project}::${qualifiedType(parentOld)}$${r.type}::${name}`)
+            : [];
+        if (olds.has(r.urn)) {
+            continue;
+        }
+        const match = [...explicit, ...inherited].find(u => olds.has(u));
+        if (!match) {
+            continue;
+        }
+        if (current.has(match)) {
+            report("an alias no registered resource has as its URN", `${match}, which another resource of this deployment has`);
+        } else if (claimedBy.has(match)) {
+            report("an old URN no other resource claims", `${match}, claimed by ${claimedBy.get(match)!.name} too`);
+        }
+        claimedBy.set(match, r);
+        oldUrnOf.set(r.urn, match);
+    }
+    return violations;
+}

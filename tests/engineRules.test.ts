@@ -1,0 +1,157 @@
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { evaluate, RawConfig, stackFileConfig } from "../offline/engine";
+import { engineUrn } from "../offline/engineRules";
+import { planOf } from "../offline/plan";
+import { EngineRuleError } from "../offline/violations";
+
+// The Pulumi engine's registration rules, enforced by the offline engine on every registration
+// call (offline/engineRules.ts). Fixtures are this file's own: tests/fixtures/engine-*.yaml and
+// planted programs.
+
+const P = "cross-account-pipeline";
+const fixture = (file: string): RawConfig =>
+    stackFileConfig(file, fs.readFileSync(path.join(__dirname, "fixtures", file), "utf8"), P);
+/** The engine-shared-region fixture: both targets and the pipeline in one region. */
+const SHARED_REGION = () => fixture("engine-shared-region.yaml");
+
+/** A provider the mocks accept: pinned to an account and a region. */
+const provider = (name = "planted") => new aws.Provider(name, { region: "eu-west-2", allowedAccountIds: ["135792468024"] });
+const role = (name: string, opts: pulumi.CustomResourceOptions) =>
+    new aws.iam.Role(name, { assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [] }) }, opts);
+
+class Planted extends pulumi.ComponentResource {
+    constructor(name: string, children: (parent: Planted) => void, opts: pulumi.ComponentResourceOptions = {}) {
+        super(`${P}:test:Planted`, name, {}, opts);
+        children(this);
+        this.registerOutputs({});
+    }
+}
+
+/** Runs a planted program on the fixture's config and returns what the engine rules refused. */
+async function refused(program: () => void, options: { prior?: Parameters<typeof evaluate>[2] } = {}) {
+    const e = await evaluate("planted", SHARED_REGION(), { ...options.prior, program: () => { program(); return {}; } });
+    assert.ok(e.error instanceof EngineRuleError, `expected the engine rules to refuse; got ${e.error?.message ?? "no error"}`);
+    return e.error.violations;
+}
+
+describe("offline engine: the Pulumi engine's registration rules", function () {
+    this.timeout(20_000);
+
+    it("computes URNs as the engine does: no parent type under the root stack, the parent's whole type chain below it", async () => {
+        const e = await evaluate("planted", SHARED_REGION(), {
+            program: () => {
+                const p = provider();
+                new Planted("outer", outer => { new Planted("inner", inner => { role("deep", { parent: inner, provider: p }); }, { parent: outer }); });
+                return {};
+            },
+        });
+        assert.ifError(e.error);
+        const urns = e.resources.map(r => r.urn);
+        assert.ok(urns.includes(`urn:pulumi:planted::${P}::pulumi:providers:aws::planted`), urns.join("\n"));
+        assert.ok(urns.includes(`urn:pulumi:planted::${P}::${P}:test:Planted::outer`));
+        assert.ok(urns.includes(`urn:pulumi:planted::${P}::${P}:test:Planted$${P}:test:Planted$aws:iam/role:Role::deep`), urns.join("\n"));
+    });
+
+    it("a stack whose targets share the pipeline's region registers each provider once (the engine refused the second pipeline-account)", async () => {
+        const e = await evaluate("shared", SHARED_REGION());
+        assert.ifError(e.error);
+        const providers = e.resources.filter(r => r.type === "pulumi:providers:aws").map(r => r.name);
+        assert.deepEqual(providers, [...new Set(providers)]);
+        assert.ok(providers.includes("pipeline-account"));
+        assert.equal(new Set(e.resources.map(r => r.urn)).size, e.resources.length, "a URN registered twice");
+    });
+
+    it("refuses a provider registered twice, naming it and the engine's rule", async () => {
+        const violations = await refused(() => { provider("twice"); provider("twice"); });
+        assert.deepEqual(violations.map(v => [v.name, v.type, v.property]), [["twice", "pulumi:providers:aws", ""]]);
+        assert.match(violations[0].rule, /a URN no other registration has/);
+        assert.match(violations[0].source, /step_generator\.go generateURN/);
+        assert.match(violations[0].found, /urn:pulumi:planted::cross-account-pipeline::pulumi:providers:aws::twice/);
+    });
+
+    it("refuses a resource registered twice under a component, and reports every violation at once", async () => {
+        const violations = await refused(() => {
+            const p = provider();
+            new Planted("twin", parent => { role("same", { parent, provider: p }); role("same", { parent, provider: p }); });
+            provider("again");
+            provider("again");
+        });
+        assert.deepEqual(violations.map(v => v.name).sort(), ["again", "same"]);
+        assert.match(violations.find(v => v.name === "same")!.found, new RegExp(`${P}:test:Planted\\$aws:iam/role:Role::same`));
+    });
+
+    it("refuses a parent, a dependsOn or a property dependency that names no registered resource", async () => {
+        const ghost = engineUrn("planted", P, "", "aws:iam/role:Role", "ghost");
+        const violations = await refused(() => {
+            const p = provider();
+            role("orphan", { parent: new pulumi.DependencyResource(ghost), provider: p });
+            role("dependent", { dependsOn: [new pulumi.DependencyResource(ghost)], provider: p });
+        });
+        assert.deepEqual(violations.map(v => [v.name, v.property, v.found]), [["orphan", "parent", ghost], ["dependent", "dependsOn", ghost]]);
+        assert.match(violations[0].source, /checkParent/);
+        assert.match(violations[1].source, /snapshot\.go VerifyIntegrity/);
+    });
+
+    it("refuses a provider reference that is not a registered provider of the resource's package", async () => {
+        const violations = await refused(() => {
+            const other = new pulumi.ProviderResource("tls", "other-package", {});
+            role("wrong-package", { provider: other as unknown as aws.Provider });
+            const ghostRef = `${engineUrn("planted", P, "", "pulumi:providers:aws", "ghost")}::0000`;
+            role("unregistered", { provider: new pulumi.DependencyProviderResource(ghostRef) as unknown as aws.Provider });
+        });
+        assert.deepEqual(violations.map(v => [v.name, v.property, v.rule]).sort(), [
+            ["unregistered", "provider", "a registered pulumi:providers:aws provider"],
+            ["wrong-package", "provider", "a registered pulumi:providers:aws provider"],
+        ]);
+        assert.match(violations[0].source, /diagnostic 2007/);
+    });
+
+    it("npm run plan's result: exit 1, every violation in the text, no stack trace", async () => {
+        const e = await evaluate("planted", SHARED_REGION(), { program: () => { provider("twice"); provider("twice"); new aws.Provider("twice", { region: "eu-west-2", allowedAccountIds: ["135792468024"] }); return {}; } });
+        const plan = await planOf(e);
+        assert.equal(plan.exitCode, 1);
+        assert.equal(plan.text.match(/twice \(pulumi:providers:aws\): expected a URN no other registration has/g)?.length, 2, plan.text);
+        assert.doesNotMatch(plan.text, /\n\s+at /);
+    });
+});
+
+describe("offline engine: aliases as the engine reads them, against a previous deployment", function () {
+    this.timeout(20_000);
+    const urn = (qualifiedType: string, name: string) => `urn:pulumi:planted::${P}::${qualifiedType}::${name}`;
+    const prior = (urns: string[]) => ({ prior: { prior: { stack: "planted", project: P, urns: [urn("pulumi:providers:aws", "planted"), ...urns] } } });
+
+    it("accepts a rename through an alias to a URN of the previous deployment, and a child moved under a component", async () => {
+        const e = await evaluate("planted", SHARED_REGION(), {
+            prior: { stack: "planted", project: P, urns: [urn("pulumi:providers:aws", "planted"), urn("aws:iam/role:Role", "old-name"), urn("aws:iam/role:Role", "moved")] },
+            program: () => {
+                const p = provider();
+                role("new-name", { provider: p, aliases: [{ name: "old-name" }] });
+                new Planted("home", parent => { role("moved", { parent, provider: p, aliases: [{ parent: pulumi.rootStackResource }] }); });
+                return {};
+            },
+        });
+        assert.ifError(e.error);
+    });
+
+    it("refuses an alias that names nothing of the previous deployment (the resource would be replaced)", async () => {
+        const violations = await refused(() => { role("new-name", { provider: provider(), aliases: [{ name: "never-was" }] }); }, prior([]));
+        assert.deepEqual(violations.map(v => [v.name, v.property, v.found]), [["new-name", "aliases", urn("aws:iam/role:Role", "never-was")]]);
+        assert.match(violations[0].source, /step_generator\.go/);
+    });
+
+    it("refuses two resources claiming one old URN, and an alias to a URN a resource of this deployment still has", async () => {
+        const violations = await refused(() => {
+            const p = provider();
+            role("first", { provider: p, aliases: [{ name: "old" }] });
+            role("second", { provider: p, aliases: [{ name: "old" }] });
+            role("kept", { provider: p });
+            role("thief", { provider: p, aliases: [{ name: "kept" }] });
+        }, prior([urn("aws:iam/role:Role", "old"), urn("aws:iam/role:Role", "kept")]));
+        assert.deepEqual(violations.map(v => v.name), ["second", "thief"]);
+        assert.match(violations[0].found, /claimed by first too/);
+    });
+});
