@@ -145,8 +145,12 @@ function aliasViolations(registrations: Registration[], prior: PriorState): Viol
     for (const r of registrations) {
         const report = (rule: string, found: string) =>
             violations.push({ name: r.name, type: r.type, property: "aliases", rule, source: SOURCES.alias, found });
-        const explicit = r.aliases.map(a => collapseAlias(r, a, oldUrnOf, prior));
-        for (const urn of explicit.filter(u => !olds.has(u))) {
+        const explicit = [...new Set(r.aliases.map(a => collapseAlias(r, a, oldUrnOf, prior)))];
+        // A type-only alias is the provider package's own (aws v7 adds the old type of each renamed
+        // resource type, `aws:s3/bucketV2:BucketV2` for a Bucket): it names nothing in most stacks.
+        const programs = [...new Set(r.aliases.filter(a => a.urn || a.name || a.parentUrn !== r.parent || a.noParent || a.stack || a.project)
+            .map(a => collapseAlias(r, a, oldUrnOf, prior)))];
+        for (const urn of programs.filter(u => !olds.has(u))) {
             report("an alias that names a resource of the previous deployment", urn);
         }
         const parentOld = oldUrnOf.get(r.parent);
