@@ -32,6 +32,17 @@ async function planPath(n: number) {
     }
 }
 
+/** `bench.js --plan STACK [--no-checks]`: what `npm run plan` does, in this process, with or without the engine's rules and AWS's API models. */
+async function planStack(stack: string, checks: boolean) {
+    Error.stackTraceLimit = 0;
+    const { evaluate, readStackConfig } = await import("../offline/engine");
+    const { planOf } = await import("../offline/plan");
+    const plan = await planOf(await evaluate(stack, readStackConfig(stack), { checks }));
+    if (plan.exitCode !== 0) {
+        throw new Error(`${stack} did not plan:\n${plan.text.slice(0, 2000)}`);
+    }
+}
+
 /**
  * The offline plan, of the committed stacks and of release paths of 1 to 50 targets, and the
  * property tests, against the floor they cannot beat: Node loading the three Pulumi packages.
@@ -44,7 +55,10 @@ function main() {
     const plans: Record<string, number[]> = { dev: [], prod: [] };
     const paths = new Map<number, number[]>(PATHS.map(n => [n, []]));
     const properties: number[] = [];
+    const checked: Record<"with" | "without", number[]> = { with: [], without: [] };
     for (let i = 0; i < RUNS; i++) {
+        checked.with.push(seconds([__filename, "--plan", "dev"]));
+        checked.without.push(seconds([__filename, "--plan", "dev", "--no-checks"]));
         baseline.push(seconds(["-e", "require('@pulumi/pulumi'); require('@pulumi/aws'); require('@pulumi/awsx')"]));
         for (const stack of Object.keys(plans)) {
             plans[stack].push(seconds([path.join(__dirname, "plan.js"), "--stack", stack]));
@@ -67,17 +81,22 @@ function main() {
         row(`plan of a release path of ${n} target${n === 1 ? "" : "s"}`, median(times));
     }
     row("property tests: 20 generated stacks evaluated and planned, one process", median(properties));
+    row("plan of dev, engine rules and API models checked", median(checked.with));
+    row("plan of dev, without those checks", median(checked.without));
     console.log(`| compile at install (npm run build, once) | ${compile.toFixed(2)} | - |`);
     row("npm test: type check and every test (once)", test);
     const at = (n: number) => median(paths.get(n)!);
     const early = (at(10) - at(1)) / 9;
     const late = (at(50) - at(10)) / 40;
+    const cost = median(checked.with.map((t, i) => t - checked.without[i]));
+    console.log(`\nthe engine rules and API models cost ${cost.toFixed(3)} s of dev's plan (${(cost / median(checked.without)).toFixed(3)} of it; ` +
+        "median of the paired differences)");
     console.log(`\ncost of an added target: ${early.toFixed(3)} s from 1 to 10 targets, ${late.toFixed(3)} s from 10 to 50 ` +
         `(${(late / early).toFixed(2)} times)`);
 }
 
-if (process.argv[2] === "--path") {
-    planPath(Number(process.argv[3])).catch(e => {
+if (process.argv[2] === "--path" || process.argv[2] === "--plan") {
+    (process.argv[2] === "--path" ? planPath(Number(process.argv[3])) : planStack(process.argv[3], process.argv[4] !== "--no-checks")).catch(e => {
         console.error(e instanceof Error ? e.message : e);
         process.exit(1);
     });

@@ -23,6 +23,13 @@ const provider = (name = "planted") => new aws.Provider(name, { region: "eu-west
 const role = (name: string, opts: pulumi.CustomResourceOptions) =>
     new aws.iam.Role(name, { assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [] }) }, opts);
 
+/** A provider of another package than aws. */
+class OtherPackageProvider extends pulumi.ProviderResource {
+    constructor(name: string) {
+        super("tls", name, {});
+    }
+}
+
 class Planted extends pulumi.ComponentResource {
     constructor(name: string, children: (parent: Planted) => void, opts: pulumi.ComponentResourceOptions = {}) {
         super(`${P}:test:Planted`, name, {}, opts);
@@ -98,7 +105,7 @@ describe("offline engine: the Pulumi engine's registration rules", function () {
 
     it("refuses a provider reference that is not a registered provider of the resource's package", async () => {
         const violations = await refused(() => {
-            const other = new pulumi.ProviderResource("tls", "other-package", {});
+            const other = new OtherPackageProvider("other-package");
             role("wrong-package", { provider: other as unknown as aws.Provider });
             const ghostRef = `${engineUrn("planted", P, "", "pulumi:providers:aws", "ghost")}::0000`;
             role("unregistered", { provider: new pulumi.DependencyProviderResource(ghostRef) as unknown as aws.Provider });
