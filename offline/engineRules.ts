@@ -38,10 +38,9 @@ const PROVIDER_TYPE_PREFIX = "pulumi:providers:";
 
 /** The qualified type of a URN: `<parent type chain>$<type>` (the third `::` field). */
 const qualifiedType = (urn: string) => urn.split("::")[2] ?? "";
-const typeOf = (urn: string) => qualifiedType(urn).split("$").pop()!;
 const nameOf = (urn: string) => urn.split("::").slice(3).join("::");
-/** A type token's package: `aws` of `aws:s3/bucket:Bucket`, `aws` of `pulumi:providers:aws`. */
-const packageOf = (type: string) => type.startsWith(PROVIDER_TYPE_PREFIX) ? type.slice(PROVIDER_TYPE_PREFIX.length) : type.split(":")[0];
+/** A type token's package: `aws` of `aws:s3/bucket:Bucket`. */
+const packageOf = (type: string) => type.split(":")[0];
 
 /**
  * A resource's URN as the engine computes it (pulumi/pulumi pkg/resource/deploy/deployment.go,
@@ -79,8 +78,9 @@ export function engineViolations(registrations: Registration[], prior?: PriorSta
         if (seen.has(r.urn)) {
             report(r, "", "a URN no other registration has (give it a unique name)", SOURCES.urn, `a second registration of ${r.urn}`);
         }
-        if (r.parent ? !seen.has(r.parent) : r.type !== ROOT_STACK_TYPE) {
-            report(r, "parent", "a registered parent", SOURCES.parent, r.parent || "no parent");
+        // An empty parent is accepted (checkParent); a named one must be registered.
+        if (r.parent && !seen.has(r.parent)) {
+            report(r, "parent", "a registered parent", SOURCES.parent, r.parent);
         }
         for (const [property, urns] of [["dependsOn", r.dependencies] as const, ...Object.entries(r.propertyDependencies)]) {
             for (const urn of urns.filter(u => !seen.has(u))) {
@@ -95,13 +95,13 @@ export function engineViolations(registrations: Registration[], prior?: PriorSta
             const { urn, id } = parseProviderRef(ref);
             const provider = seen.get(urn);
             if (!provider || provider.type !== `${PROVIDER_TYPE_PREFIX}${pkg}` || provider.id !== id) {
-                report(r, property, `a registered ${PROVIDER_TYPE_PREFIX}${pkg} provider`, SOURCES.provider, ref || "none");
+                report(r, property, `a registered ${PROVIDER_TYPE_PREFIX}${pkg} provider`, SOURCES.provider, ref);
             }
         }
         seen.set(r.urn, r);
     }
     if (prior) {
-        violations.push(...aliasViolations(registrations, prior));
+        violations.push(...matchAliases(registrations, prior).violations);
     }
     return violations;
 }
@@ -122,46 +122,48 @@ function collapseAlias(r: Registration, alias: AliasSpec, oldUrnOf: Map<string, 
     if (alias.urn) {
         return alias.urn;
     }
-    let parent = alias.parentUrn || r.parent;
-    parent = oldUrnOf.get(parent) ?? parent;
-    if (alias.noParent || typeOf(parent) === ROOT_STACK_TYPE) {
-        parent = "";
-    }
-    return engineUrn(alias.stack || prior.stack, alias.project || prior.project, parent, alias.type || r.type, alias.name || r.name);
+    const parent = alias.noParent ? "" : alias.parentUrn || r.parent;
+    // engineUrn leaves out the root stack as a parent, as the engine's collapse does.
+    return engineUrn(alias.stack || prior.stack, alias.project || prior.project, oldUrnOf.get(parent) ?? parent,
+        alias.type || r.type, alias.name || r.name);
 }
 
 /**
- * Aliases against the previous deployment: each alias names a URN of it (an alias that names
- * nothing keeps nothing: the resource is replaced), no two resources claim one old URN, and no
- * resource claims the URN another resource still has (both engine errors, diagnostic 2008). A
- * child inherits its parent's matched alias as the engine does (`inheritedChildAlias`).
+ * An alias the provider package adds on its own: a type-only spec (aws v7 adds the old type of each
+ * renamed resource type, `aws:s3/bucketV2:BucketV2` for a Bucket). It names nothing in most stacks.
  */
-function aliasViolations(registrations: Registration[], prior: PriorState): Violation[] {
+const isPackageAlias = (r: Registration, a: AliasSpec) => !a.urn && !a.name && !a.noParent && !a.stack && !a.project && a.parentUrn === r.parent;
+
+/**
+ * Matches each resource with the URN of the previous deployment it takes over, as the engine does
+ * (its own URN first, then its aliases, then the alias its parent's match gives it:
+ * `inheritedChildAlias`, which renames a child named after its parent along with it), and what
+ * the engine or the program's intent refuses: an alias of the program that names nothing of the
+ * previous deployment (the resource would be replaced, not kept), two resources claiming one old
+ * URN, or one claiming the URN another resource still has (diagnostic 2008).
+ */
+export function matchAliases(registrations: Registration[], prior: PriorState): { renamed: Map<string, string>; violations: Violation[] } {
     const violations: Violation[] = [];
     const olds = new Set(prior.urns);
     const current = new Set(registrations.map(r => r.urn));
-    const oldUrnOf = new Map<string, string>();
+    const renamed = new Map<string, string>();
     const claimedBy = new Map<string, Registration>();
     for (const r of registrations) {
         const report = (rule: string, found: string) =>
             violations.push({ name: r.name, type: r.type, property: "aliases", rule, source: SOURCES.alias, found });
-        const explicit = [...new Set(r.aliases.map(a => collapseAlias(r, a, oldUrnOf, prior)))];
-        // A type-only alias is the provider package's own (aws v7 adds the old type of each renamed
-        // resource type, `aws:s3/bucketV2:BucketV2` for a Bucket): it names nothing in most stacks.
-        const programs = [...new Set(r.aliases.filter(a => a.urn || a.name || a.parentUrn !== r.parent || a.noParent || a.stack || a.project)
-            .map(a => collapseAlias(r, a, oldUrnOf, prior)))];
-        for (const urn of programs.filter(u => !olds.has(u))) {
+        const aliases = r.aliases.map(a => ({ urn: collapseAlias(r, a, renamed, prior), programs: !isPackageAlias(r, a) }));
+        for (const urn of new Set(aliases.filter(a => a.programs && !olds.has(a.urn)).map(a => a.urn))) {
             report("an alias that names a resource of the previous deployment", urn);
         }
-        const parentOld = oldUrnOf.get(r.parent);
-        const inherited = parentOld
-            ? [r.name.startsWith(nameOf(r.parent)) ? `${nameOf(parentOld)}${r.name.slice(nameOf(r.parent).length)}` : r.name]
-                .map(name => `urn:pulumi:${prior.stack}::${prior.project}::${qualifiedType(parentOld)}$${r.type}::${name}`)
-            : [];
         if (olds.has(r.urn)) {
             continue;
         }
-        const match = [...explicit, ...inherited].find(u => olds.has(u));
+        const parentOld = renamed.get(r.parent);
+        const inherited = parentOld
+            ? [engineUrn(prior.stack, prior.project, parentOld, r.type,
+                r.name.startsWith(nameOf(r.parent)) ? nameOf(parentOld) + r.name.slice(nameOf(r.parent).length) : r.name)]
+            : [];
+        const match = [...aliases.map(a => a.urn), ...inherited].find(u => olds.has(u));
         if (!match) {
             continue;
         }
@@ -171,7 +173,7 @@ function aliasViolations(registrations: Registration[], prior: PriorState): Viol
             report("an old URN no other resource claims", `${match}, claimed by ${claimedBy.get(match)!.name} too`);
         }
         claimedBy.set(match, r);
-        oldUrnOf.set(r.urn, match);
+        renamed.set(r.urn, match);
     }
-    return violations;
+    return { renamed, violations };
 }

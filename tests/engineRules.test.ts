@@ -4,7 +4,7 @@ import * as path from "path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { evaluate, RawConfig, stackFileConfig } from "../offline/engine";
-import { engineUrn } from "../offline/engineRules";
+import { engineUrn, matchAliases } from "../offline/engineRules";
 import { planOf } from "../offline/plan";
 import { EngineRuleError } from "../offline/violations";
 
@@ -31,8 +31,8 @@ class OtherPackageProvider extends pulumi.ProviderResource {
 }
 
 class Planted extends pulumi.ComponentResource {
-    constructor(name: string, children: (parent: Planted) => void, opts: pulumi.ComponentResourceOptions = {}) {
-        super(`${P}:test:Planted`, name, {}, opts);
+    constructor(name: string, children: (parent: Planted) => void, opts: pulumi.ComponentResourceOptions = {}, type = "Planted") {
+        super(`${P}:test:${type}`, name, {}, opts);
         children(this);
         this.registerOutputs({});
     }
@@ -98,7 +98,8 @@ describe("offline engine: the Pulumi engine's registration rules", function () {
             role("orphan", { parent: new pulumi.DependencyResource(ghost), provider: p });
             role("dependent", { dependsOn: [new pulumi.DependencyResource(ghost)], provider: p });
         });
-        assert.deepEqual(violations.map(v => [v.name, v.property, v.found]), [["orphan", "parent", ghost], ["dependent", "dependsOn", ghost]]);
+        assert.deepEqual(violations.map(v => [v.name, v.property, v.rule, v.found]), [
+            ["orphan", "parent", "a registered parent", ghost], ["dependent", "dependsOn", "a dependency on a registered resource", ghost]]);
         assert.match(violations[0].source, /checkParent/);
         assert.match(violations[1].source, /snapshot\.go VerifyIntegrity/);
     });
@@ -109,12 +110,17 @@ describe("offline engine: the Pulumi engine's registration rules", function () {
             role("wrong-package", { provider: other as unknown as aws.Provider });
             const ghostRef = `${engineUrn("planted", P, "", "pulumi:providers:aws", "ghost")}::0000`;
             role("unregistered", { provider: new pulumi.DependencyProviderResource(ghostRef) as unknown as aws.Provider });
+            // The URN of a registered provider with an id it never had: the reference names another provider.
+            const real = provider("real");
+            const wrongId = `${engineUrn("planted", P, "", "pulumi:providers:aws", "real")}::not-its-id`;
+            role("wrong-id", { provider: new pulumi.DependencyProviderResource(wrongId) as unknown as aws.Provider, dependsOn: [real] });
         });
         assert.deepEqual(violations.map(v => [v.name, v.property, v.rule]).sort(), [
             ["unregistered", "provider", "a registered pulumi:providers:aws provider"],
+            ["wrong-id", "provider", "a registered pulumi:providers:aws provider"],
             ["wrong-package", "provider", "a registered pulumi:providers:aws provider"],
         ]);
-        assert.match(violations[0].source, /diagnostic 2007/);
+        assert.match(violations[0].source, /diagnostic 2007.*registry\.go/);
     });
 
     it("npm run plan's result: exit 1, every violation in the text, no stack trace", async () => {
@@ -129,36 +135,81 @@ describe("offline engine: the Pulumi engine's registration rules", function () {
 describe("offline engine: aliases as the engine reads them, against a previous deployment", function () {
     this.timeout(20_000);
     const urn = (qualifiedType: string, name: string) => `urn:pulumi:planted::${P}::${qualifiedType}::${name}`;
-    const prior = (urns: string[]) => ({ prior: { prior: { stack: "planted", project: P, urns: [urn("pulumi:providers:aws", "planted"), ...urns] } } });
+    const ROLE = "aws:iam/role:Role";
+    const HOME = `${P}:test:Planted`;
+    const SHELTER = `${P}:test:Shelter`;
+    const previous = (urns: string[]) => ({ stack: "planted", project: P, urns: [urn("pulumi:providers:aws", "planted"), ...urns] });
 
-    it("accepts a rename through an alias to a URN of the previous deployment, and a child moved under a component", async () => {
-        const e = await evaluate("planted", SHARED_REGION(), {
-            prior: { stack: "planted", project: P, urns: [urn("pulumi:providers:aws", "planted"), urn("aws:iam/role:Role", "old-name"), urn("aws:iam/role:Role", "moved")] },
-            program: () => {
+    /** Evaluates a planted program against a previous deployment: the old URN each resource takes over, or the violations. */
+    async function against(urns: string[], program: () => void) {
+        const prior = previous(urns);
+        const e = await evaluate("planted", SHARED_REGION(), { prior, program: () => { program(); return {}; } });
+        const violations = e.error instanceof EngineRuleError ? e.error.violations : [];
+        assert.ok(!e.error || violations.length > 0, e.error?.message);
+        const renamed = matchAliases(e.resources, prior).renamed;
+        return { violations, renamed: Object.fromEntries([...renamed].map(([now, old]) => [now.split("::").pop(), old])) };
+    }
+
+    it("a rename, a move out of a component, a move between components and a rename under one each take over their old URN", async () => {
+        const { violations, renamed } = await against(
+            [urn(ROLE, "old-name"), urn(ROLE, "moved-out"), urn(HOME, "home"), urn(`${HOME}$${ROLE}`, "moved-across"), urn(`${SHELTER}$${ROLE}`, "was-called")],
+            () => {
                 const p = provider();
                 role("new-name", { provider: p, aliases: [{ name: "old-name" }] });
-                new Planted("home", parent => { role("moved", { parent, provider: p, aliases: [{ parent: pulumi.rootStackResource }] }); });
-                return {};
-            },
+                const home = new Planted("home", () => undefined);
+                new Planted("shelter", parent => {
+                    role("moved-out", { parent, provider: p, aliases: [{ parent: undefined }] });
+                    role("moved-across", { parent, provider: p, aliases: [{ parent: home }] });
+                    role("now-called", { parent, provider: p, aliases: [{ name: "was-called" }] });
+                }, {}, "Shelter");
+            });
+        assert.deepEqual(violations, []);
+        assert.deepEqual(renamed, {
+            "new-name": urn(ROLE, "old-name"), "moved-out": urn(ROLE, "moved-out"),
+            "moved-across": urn(`${HOME}$${ROLE}`, "moved-across"), "now-called": urn(`${SHELTER}$${ROLE}`, "was-called"),
         });
-        assert.ifError(e.error);
     });
 
-    it("refuses an alias that names nothing of the previous deployment (the resource would be replaced)", async () => {
-        const violations = await refused(() => { role("new-name", { provider: provider(), aliases: [{ name: "never-was" }] }); }, prior([]));
-        assert.deepEqual(violations.map(v => [v.name, v.property, v.found]), [["new-name", "aliases", urn("aws:iam/role:Role", "never-was")]]);
+    it("a whole URN as an alias, and a component's rename carrying its children named after it (the engine's inherited alias)", async () => {
+        const { violations, renamed } = await against([urn(ROLE, "by-urn"), urn(HOME, "house"), urn(`${HOME}$${ROLE}`, "house-role")], () => {
+            const p = provider();
+            role("renamed-by-urn", { provider: p, aliases: [urn(ROLE, "by-urn")] });
+            new Planted("home", parent => { role("home-role", { parent, provider: p }); }, { aliases: [{ name: "house" }] });
+        });
+        assert.deepEqual(violations, []);
+        assert.deepEqual(renamed, { "renamed-by-urn": urn(ROLE, "by-urn"), home: urn(HOME, "house"), "home-role": urn(`${HOME}$${ROLE}`, "house-role") });
+    });
+
+    it("refuses an alias of the program that names nothing of the previous deployment (the resource would be replaced); the package's own type aliases may", async () => {
+        const { violations } = await against([], () => {
+            const p = provider();
+            role("new-name", { provider: p, aliases: [{ name: "never-was" }] });
+            new Planted("home", parent => { role("moved", { parent, provider: p, aliases: [{ parent: undefined }] }); });
+            role("retyped", { provider: p, aliases: [{ type: "aws:iam/roleV2:RoleV2" }] });
+            const home = new Planted("home2", () => undefined);
+            new Planted("shelter", parent => { role("moved-across", { parent, provider: p, aliases: [{ parent: home }] }); }, {}, "Shelter");
+        });
+        assert.deepEqual(violations.map(v => [v.name, v.property, v.rule, v.found]).sort(), [
+            ["moved", "aliases", "an alias that names a resource of the previous deployment", urn(ROLE, "moved")],
+            ["moved-across", "aliases", "an alias that names a resource of the previous deployment", urn(`${HOME}$${ROLE}`, "moved-across")],
+            ["new-name", "aliases", "an alias that names a resource of the previous deployment", urn(ROLE, "never-was")],
+        ]);
         assert.match(violations[0].source, /step_generator\.go/);
     });
 
-    it("refuses two resources claiming one old URN, and an alias to a URN a resource of this deployment still has", async () => {
-        const violations = await refused(() => {
+    it("refuses two resources claiming one old URN and an alias to a URN a resource still has; a resource that keeps its own URN takes no alias", async () => {
+        const { violations, renamed } = await against([urn(ROLE, "old"), urn(ROLE, "kept"), urn(ROLE, "stays")], () => {
             const p = provider();
             role("first", { provider: p, aliases: [{ name: "old" }] });
             role("second", { provider: p, aliases: [{ name: "old" }] });
             role("kept", { provider: p });
             role("thief", { provider: p, aliases: [{ name: "kept" }] });
-        }, prior([urn("aws:iam/role:Role", "old"), urn("aws:iam/role:Role", "kept")]));
-        assert.deepEqual(violations.map(v => v.name), ["second", "thief"]);
+            role("stays", { provider: p, aliases: [{ name: "kept" }] });
+        });
+        assert.deepEqual(violations.map(v => [v.name, v.rule]), [
+            ["second", "an old URN no other resource claims"], ["thief", "an alias no registered resource has as its URN"]]);
         assert.match(violations[0].found, /claimed by first too/);
+        assert.equal(violations[1].found, `${urn(ROLE, "kept")}, which another resource of this deployment has`);
+        assert.equal(renamed.stays, undefined);
     });
 });
