@@ -55,6 +55,23 @@ export function releasePathConfig(): RawConfig {
 }
 
 const cache = new Map<string, Promise<Evaluation>>();
+const plans = new Map<string, Promise<Plan>>();
+
+/**
+ * Shared evaluations under `npm run mutate` (StrykerJS): its first run, which records which tests
+ * reach which code, shares nothing, so every test that reads an evaluation is known to cover what
+ * the evaluation ran; each mutant after it is another program, sharing evaluations with no other.
+ */
+let sharedFor: string | undefined;
+function sharing(): boolean {
+    const stryker = (globalThis as { __stryker__?: { activeMutant?: string } }).__stryker__;
+    if (stryker?.activeMutant !== sharedFor) {
+        cache.clear();
+        plans.clear();
+        sharedFor = stryker?.activeMutant;
+    }
+    return !stryker || stryker.activeMutant !== undefined;
+}
 /** The stacks tests share besides the committed ones. */
 export const VARIANTS: Record<string, () => [string, RawConfig]> = {
     existing: () => ["dev", existingTargetConfig()],
@@ -63,15 +80,21 @@ export const VARIANTS: Record<string, () => [string, RawConfig]> = {
 
 /** A committed stack (or a variant: "existing", dev with an existing target; "path", prod's grown release path), evaluated once per test process. */
 export function evaluated(name: string): Promise<Evaluation> {
+    const run = () => name in VARIANTS ? evaluate(...VARIANTS[name]()) : evaluate(name);
+    if (!sharing()) {
+        return run();
+    }
     if (!cache.has(name)) {
-        cache.set(name, name in VARIANTS ? evaluate(...VARIANTS[name]()) : evaluate(name));
+        cache.set(name, run());
     }
     return cache.get(name)!;
 }
 
-const plans = new Map<string, Promise<Plan>>();
 /** The plan of a stack `evaluated` knows, computed once per test process. */
 export function planned(name: string): Promise<Plan> {
+    if (!sharing()) {
+        return evaluated(name).then(planOf);
+    }
     if (!plans.has(name)) {
         plans.set(name, evaluated(name).then(planOf));
     }
