@@ -14,8 +14,8 @@
 // the provider sends: the rules read a resource's registered state (its inputs, and the mocks'
 // outputs for the names Pulumi generates).
 
-/** How the provider turns an input into the member's value. */
-export type Conversion = "scheme" | "enabled";
+/** How the provider turns an input into the member's value; `key`: a map's key becomes the member (a tag's key). */
+export type Conversion = "scheme" | "enabled" | "key";
 
 export type Row = [input: string, member: string, as?: Conversion];
 
@@ -36,6 +36,10 @@ const bucketSetting = (request: string, rows: Row[]): Binding => ({ request: `${
 
 const ACTION = "pipeline.stages[].actions[]";
 
+/** A resource's `tags` map, sent as the request's list of tags (`list`: the member path of that list). */
+const tagRows = (input: string, list: string, key: string, value: string): Row[] =>
+    [[input, list], [`${input}.*`, `${list}[].${key}`, "key"], [`${input}.*`, `${list}[].${value}`]];
+
 export const BINDINGS: Record<string, Binding> = {
     "aws:iam/role:Role": {
         request: `${IAM} CreateRoleRequest`,
@@ -50,10 +54,14 @@ export const BINDINGS: Record<string, Binding> = {
         request: `${IAM} CreatePolicyRequest`,
         rows: [["name", "PolicyName"], ["policy", "PolicyDocument"], ["description", "Description"], ["path", "Path"]],
     },
-    // The provider's role to assume: STS's AssumeRole, made for each provider.
+    // The provider's role to assume: STS's AssumeRole, made for each provider. Its default tags go
+    // into every request that tags a resource: checked here as IAM's CreateRole takes them (each
+    // provider of this program makes roles or keys; IAM's tag rules are the strictest of the models'
+    // but for CodeBuild's 127-character key).
     "pulumi:providers:aws": {
         request: "sts-2011-06-15 AssumeRoleRequest",
-        rows: [["assumeRoles#[].roleArn", "RoleArn"], ["assumeRoles#[].sessionName", "RoleSessionName"]],
+        rows: [["assumeRoles#[].roleArn", "RoleArn"], ["assumeRoles#[].sessionName", "RoleSessionName"],
+            ...tagRows("defaultTags#.tags", `${IAM} CreateRoleRequest.Tags`, "Key", "Value")],
     },
     "aws:kms/key:Key": {
         request: "kms-2014-11-01 CreateKeyRequest",
@@ -124,7 +132,7 @@ export const BINDINGS: Record<string, Binding> = {
             ["environment.environmentVariables[].value", "environment.environmentVariables[].value"],
             ["environment.environmentVariables[].type", "environment.environmentVariables[].type"],
             ["logsConfig.cloudwatchLogs.status", "logsConfig.cloudWatchLogs.status"], ["logsConfig.cloudwatchLogs.groupName", "logsConfig.cloudWatchLogs.groupName"],
-            ["logsConfig.cloudwatchLogs.streamName", "logsConfig.cloudWatchLogs.streamName"]],
+            ["logsConfig.cloudwatchLogs.streamName", "logsConfig.cloudWatchLogs.streamName"], ...tagRows("tags", "tags", "key", "value")],
     },
     "aws:codepipeline/pipeline:Pipeline": {
         request: "codepipeline-2015-07-09 CreatePipelineInput",
@@ -186,7 +194,8 @@ export const BINDINGS: Record<string, Binding> = {
             ["loadBalancers[].containerPort", "loadBalancers[].containerPort"], ["loadBalancers[].targetGroupArn", "loadBalancers[].targetGroupArn"],
             ["networkConfiguration.subnets[]", "networkConfiguration.awsvpcConfiguration.subnets[]"],
             ["networkConfiguration.securityGroups[]", "networkConfiguration.awsvpcConfiguration.securityGroups[]"],
-            ["networkConfiguration.assignPublicIp", "networkConfiguration.awsvpcConfiguration.assignPublicIp", "enabled"]],
+            ["networkConfiguration.assignPublicIp", "networkConfiguration.awsvpcConfiguration.assignPublicIp", "enabled"],
+            ...tagRows("tags", "tags", "key", "value")],
     },
     "aws:ecs/taskDefinition:TaskDefinition": {
         request: `${ECS} RegisterTaskDefinitionRequest`,
@@ -198,12 +207,13 @@ export const BINDINGS: Record<string, Binding> = {
                 "portMappings[].containerPort", "portMappings[].protocol", "logConfiguration.logDriver"]
                 .map((member): Row => [`containerDefinitions#[].${member}`, `containerDefinitions[].${member}`]),
             ["containerDefinitions#[].logConfiguration.options.*", "containerDefinitions[].logConfiguration.options{}"],
-            ["containerDefinitions#[].logConfiguration.options.*", "containerDefinitions[].logConfiguration.options<>"]],
+            ["containerDefinitions#[].logConfiguration.options.*", "containerDefinitions[].logConfiguration.options<>"],
+            ...tagRows("tags", "tags", "key", "value")],
     },
     "aws:lb/loadBalancer:LoadBalancer": {
         request: `${ELB} CreateLoadBalancerInput`,
         rows: [["name", "Name"], ["internal", "Scheme", "scheme"], ["loadBalancerType", "Type"], ["subnets[]", "Subnets[]"],
-            ["securityGroups[]", "SecurityGroups[]"],
+            ["securityGroups[]", "SecurityGroups[]"], ...tagRows("tags", "Tags", "Key", "Value"),
             // Attributes: a key and a text value each, set after the load balancer is created.
             ...["accessLogs.bucket", "accessLogs.enabled", "accessLogs.prefix", "desyncMitigationMode", "dropInvalidHeaderFields",
                 "enableDeletionProtection"].map((input): Row => [input, `${ELB} ModifyLoadBalancerAttributesInput.Attributes[].Value`])],
@@ -282,7 +292,6 @@ export const EXEMPT: { types: Record<string, string>; inputs: Record<string, str
         "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": "EC2: no model extracted",
     },
     inputs: {
-        "* tags.*": "tags: each tag is checked by the provider's own Check and the tagging API, not by the create request's members",
         "aws:s3/bucket:Bucket forceDestroy": "Pulumi-only: empties the bucket before a delete",
         "aws:ecr/repository:Repository forceDelete": "Pulumi-only: deletes the images with the repository",
         "aws:kms/key:Key enableKeyRotation": "a call (EnableKeyRotation) without a value of its own",

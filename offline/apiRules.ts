@@ -62,7 +62,7 @@ function valuesAt(value: any, path: Segment[], property = "", out: Found[] = [],
     return valuesAt(v, rest, at, out);
 }
 
-const CONVERSIONS: Record<Conversion, (v: unknown) => unknown> = {
+const CONVERSIONS: Record<Exclude<Conversion, "key">, (v: unknown) => unknown> = {
     // pulumi-aws: `internal` sends the scheme; `assignPublicIp` the ENABLED/DISABLED enum.
     scheme: v => v ? "internal" : "internet-facing",
     enabled: v => v ? "ENABLED" : "DISABLED",
@@ -94,9 +94,10 @@ function traitProblems(value: unknown, m: ApiMember): [string, string][] {
     } else if (typeof value === "number") {
         bound(value, shape.range, "", "", String(value));
         if (shape.enum && !shape.enum.includes(value)) problems.push([`one of [${shape.enum.join(", ")}]`, String(value)]);
-    } else if (Array.isArray(value) || (shape.type === "map" && value && typeof value === "object")) {
+    } else if ((shape.type === "list" || shape.type === "map") && value && typeof value === "object") {
+        // A map input may be sent as a list (tags): its entries count.
         const n = Array.isArray(value) ? value.length : Object.keys(value).length;
-        bound(n, shape.length, "", Array.isArray(value) ? " items" : " entries", `${n}`);
+        bound(n, shape.length, "", shape.type === "list" ? " items" : " entries", `${n}`);
     }
     return problems;
 }
@@ -104,8 +105,9 @@ function traitProblems(value: unknown, m: ApiMember): [string, string][] {
 interface CompiledRow {
     path: Segment[];
     member: ApiMember;
+    /** The member is a map's key (a tag's key), not its value. */
     ofKey: boolean;
-    as?: Conversion;
+    convert?: (v: unknown) => unknown;
     /** Left out, it breaks the request: a required member of the create request (another request is sent only for an input that is set). */
     required: boolean;
 }
@@ -117,7 +119,8 @@ function rowsOf(type: string): CompiledRow[] {
     if (!rows) {
         const binding = BINDINGS[type];
         rows = (binding?.rows ?? []).map(([input, member, as]) => ({
-            path: segments(input), member: apiMember(binding.request, member), ofKey: member.endsWith("<>"), as,
+            path: segments(input), member: apiMember(binding.request, member), ofKey: member.endsWith("<>") || as === "key",
+            convert: as && as !== "key" ? CONVERSIONS[as] : undefined,
             required: apiMember(binding.request, member).required && !member.includes(" "),
         }));
         compiled.set(type, rows);
@@ -135,7 +138,7 @@ function modelViolations(r: Resource): Violation[] {
         if (value === undefined) {
             return row.required ? [{ ...at, rule: "present (the request requires it)", found: "nothing" }] : [];
         }
-        const checked = row.ofKey ? key : row.as ? CONVERSIONS[row.as](value) : value;
+        const checked = row.ofKey ? key : row.convert ? row.convert(value) : value;
         return traitProblems(checked, row.member).map(([rule, found]) => ({ ...at, rule: row.ofKey ? `a key of ${rule}` : rule, found }));
     }));
 }

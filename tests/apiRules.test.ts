@@ -95,6 +95,20 @@ describe("AWS API models: what the APIs would refuse of what is registered", fun
         }]);
     });
 
+    it("tags as the APIs take them: a Unicode letter is one (the u flag), `!` is not", async () => {
+        const e = await evaluate("apimodels", fixture(), {
+            program: () => {
+                new aws.Provider("tagged", { region: "eu-central-1", allowedAccountIds: ["123456789012"],
+                    defaultTags: { tags: { "équipe": "paiements", "team!": "shop" } } });
+                return {};
+            },
+        });
+        assert.deepEqual(apiViolations(e.resources).map(pick), [{
+            name: "tagged", type: "pulumi:providers:aws", property: "defaultTags.tags.team!", rule: "a key of matches ^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+$",
+            source: `iam-2010-05-08 CreateRoleRequest.Tags[].Key ${MODEL}`,
+        }]);
+    });
+
     it("inside a pipeline: a stage name's pattern, a configuration value's length, a range, an unknown category", async () => {
         const e = await planted(provider => pipeline("shop", provider, [source, {
             name: "Build it", actions: [{ ...build("Build"), runOrder: 1000, category: "Compile", configuration: { ProjectName: "p".repeat(1001) } }],
