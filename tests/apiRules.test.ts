@@ -4,12 +4,12 @@ import * as path from "path";
 import * as aws from "@pulumi/aws";
 import { apiViolations, DOCUMENTED_RULES } from "../offline/apiRules";
 import { BINDINGS, EXEMPT } from "../offline/apiBindings";
-import { evaluate, Evaluation, RawConfig, Resource, stackFileConfig } from "../offline/engine";
+import { committedStacks, evaluate, Evaluation, RawConfig, Resource, stackFileConfig } from "../offline/engine";
 import { Violation } from "../offline/violations";
 import { API_MODELS, apiMember } from "../stacks/apiModels";
 import { NAME_LIMITS } from "../stacks/nameLimits";
 import { unmappedInputs } from "./support/apiCoverage";
-import { key, targetsOf } from "./support/stacks";
+import { evaluated, key, targetsOf, VARIANTS } from "./support/stacks";
 
 const FIXTURE = "Pulumi.apimodels.yaml";
 /** The fixture stack of these tests (tests/fixtures/Pulumi.apimodels.yaml), as the CLI reads it. */
@@ -63,6 +63,14 @@ describe("AWS API models: what the APIs would refuse of what is registered", fun
             assert.equal(e.error?.message, undefined);
             assert.deepEqual(apiViolations(e.resources), []);
             assert.deepEqual(unmappedInputs(e.resources), []);
+        }
+    });
+
+    it("the committed stacks and the tests' shared variants plan with the check on: nothing refused, every input mapped or exempt", async () => {
+        for (const name of [...committedStacks(), ...Object.keys(VARIANTS)]) {
+            const { resources } = await evaluated(name);
+            assert.deepEqual(apiViolations(resources), [], name);
+            assert.deepEqual(unmappedInputs(resources), [], name);
         }
     });
 
