@@ -76,7 +76,7 @@ const shown = (v: unknown) => {
 /** What a value breaks of a member's traits, as [rule, found]. */
 function traitProblems(value: unknown, m: ApiMember): [string, string][] {
     const { shape } = m;
-    if (typeof value === "string" && value === UNKNOWN) {
+    if (value === UNKNOWN) {
         return [];
     }
     const text = typeof value === "number" || typeof value === "boolean" ? String(value) : value;
@@ -118,11 +118,13 @@ function rowsOf(type: string): CompiledRow[] {
     let rows = compiled.get(type);
     if (!rows) {
         const binding = BINDINGS[type];
-        rows = (binding?.rows ?? []).map(([input, member, as]) => ({
-            path: segments(input), member: apiMember(binding.request, member), ofKey: member.endsWith("<>") || as === "key",
-            convert: as && as !== "key" ? CONVERSIONS[as] : undefined,
-            required: apiMember(binding.request, member).required && !member.includes(" "),
-        }));
+        rows = (binding?.rows ?? []).map(([input, member, as]) => {
+            const traits = apiMember(binding.request, member);
+            return {
+                path: segments(input), member: traits, ofKey: member.endsWith("<>") || as === "key",
+                convert: as && as !== "key" ? CONVERSIONS[as] : undefined, required: traits.required && !member.includes(" "),
+            };
+        });
         compiled.set(type, rows);
     }
     return rows;
