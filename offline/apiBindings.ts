@@ -276,7 +276,7 @@ export const BINDINGS: Record<string, Binding> = {
         rows: [["name", "AlarmName"], ["alarmDescription", "AlarmDescription"], ["comparisonOperator", "ComparisonOperator"],
             ["datapointsToAlarm", "DatapointsToAlarm"], ["evaluationPeriods", "EvaluationPeriods"], ["extendedStatistic", "ExtendedStatistic"],
             ["statistic", "Statistic"], ["metricName", "MetricName"], ["namespace", "Namespace"], ["period", "Period"], ["threshold", "Threshold"],
-            ["treatMissingData", "TreatMissingData"], ["dimensions.*", "Dimensions[].Value"], ["dimensions.*", "Dimensions[].Name"],
+            ["treatMissingData", "TreatMissingData"], ["dimensions.*", "Dimensions[].Value"], ["dimensions.*", "Dimensions[].Name", "key"],
             ["alarmActions", "AlarmActions"], ["alarmActions[]", "AlarmActions[]"], ["okActions", "OKActions"], ["okActions[]", "OKActions[]"]],
     },
 };

@@ -95,9 +95,9 @@ function traitProblems(value: unknown, m: ApiMember): [string, string][] {
         bound(value, shape.range, "", "", String(value));
         if (shape.enum && !shape.enum.includes(value)) problems.push([`one of [${shape.enum.join(", ")}]`, String(value)]);
     } else if ((shape.type === "list" || shape.type === "map") && value && typeof value === "object") {
-        // A map input may be sent as a list (tags): its entries count.
+        // A map input may be sent as a list (tags): its entries count. An empty one is not sent (the provider leaves it out).
         const n = Array.isArray(value) ? value.length : Object.keys(value).length;
-        bound(n, shape.length, "", shape.type === "list" ? " items" : " entries", `${n}`);
+        if (n > 0) bound(n, shape.length, "", shape.type === "list" ? " items" : " entries", `${n}`);
     }
     return problems;
 }

@@ -159,6 +159,9 @@ describe("AWS API models: what the APIs would refuse of what is registered", fun
         assert.deepEqual(apiViolations(e.resources).map(v => [v.property, v.rule]), [["policy", "a managed policy of at most 6144 characters"]]);
         const role = { urn: "urn", type: "aws:iam/role:Role", name: "nameless", custom: true, state: { assumeRolePolicy: trust } } as unknown as Resource;
         assert.deepEqual(apiViolations([role]).map(v => [v.property, v.rule]), [["name", "present (the request requires it)"]]);
+        const alarm = { urn: "urn", type: "aws:cloudwatch/metricAlarm:MetricAlarm", name: "alarm", custom: true,
+            state: { name: "a", comparisonOperator: "GreaterThanThreshold", evaluationPeriods: 1, dimensions: { ["D".repeat(256)]: "v" } } } as unknown as Resource;
+        assert.deepEqual(apiViolations([alarm]).map(v => [v.property, v.rule]), [[`dimensions.${"D".repeat(256)}`, "a key of length at most 255"]]);
     });
 
     it("a value unknown while planning is not judged; what is known around it is", () => {
