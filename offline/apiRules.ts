@@ -227,6 +227,13 @@ export const DOCUMENTED_RULES: DocumentedRule[] = [
                 ? [{ name: r.name, type: r.type, property: `stages[${s}].actions[${i}].configuration.CustomData`, found: `${a.configuration!.CustomData.length} characters` }]
                 : [])),
     },
+    {
+        // The model's range says 1..365; the API reference's text, 7..30.
+        rule: "a key's deletion window of 7 to 30 days", doc: "https://docs.aws.amazon.com/kms/latest/APIReference/API_ScheduleKeyDeletion.html",
+        find: resources => ofType(resources, "aws:kms/key:Key").filter(r => typeof sent(r).deletionWindowInDays === "number" &&
+            (sent(r).deletionWindowInDays < 7 || sent(r).deletionWindowInDays > 30))
+            .map(r => ({ name: r.name, type: r.type, property: "deletionWindowInDays", found: String(sent(r).deletionWindowInDays) })),
+    },
     sizeRule("aws:kms/key:Key", "policy", SIZE_LIMITS.keyPolicy, "https://docs.aws.amazon.com/kms/latest/developerguide/resource-limits.html", "a key policy"),
     sizeRule("aws:s3/bucketPolicy:BucketPolicy", "policy", SIZE_LIMITS.bucketPolicy, "https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-policies.html",
         "a bucket policy"),

@@ -140,12 +140,14 @@ describe("AWS API models: what the APIs would refuse of what is registered", fun
         ]);
     });
 
-    it("where the documentation is stricter than the model, it wins: an S3 bucket name, a KMS alias outside alias/", async () => {
+    it("where the documentation is stricter than the model, it wins: an S3 bucket name, a KMS alias outside alias/, a key's deletion window", async () => {
         const e = await planted(provider => {
             new aws.s3.Bucket("store", { bucket: "shop..artifacts" }, { provider });
             new aws.kms.Alias("alias", { name: "shop-artifacts", targetKeyId: "1234abcd-12ab-34cd-56ef-1234567890ab" }, { provider });
+            new aws.kms.Key("key", { deletionWindowInDays: 90 }, { provider });
         });
         assert.deepEqual(apiViolations(e.resources).map(v => [v.name, v.property, v.rule, v.source]), [
+            ["key", "deletionWindowInDays", "a key's deletion window of 7 to 30 days", "https://docs.aws.amazon.com/kms/latest/APIReference/API_ScheduleKeyDeletion.html"],
             ["alias", "name", "matches ^alias\\/(?!aws\\/)[A-Za-z0-9\\/_-]+$", "https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateAlias.html"],
             ["store", "bucket", `matches ${NAME_LIMITS.s3Bucket.pattern.source}`, "https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html"],
         ]);
