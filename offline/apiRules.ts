@@ -10,7 +10,7 @@
 // is one remote component offline), so no rule here sees them.
 import { APPROVAL_MESSAGE_MAX } from "../components/CrossAccountPipeline";
 import { ApiMember, apiMember, codePoints } from "../stacks/apiModels";
-import { MAX_ACTIONS_PER_STAGE, MAX_STAGES } from "../stacks/config";
+import { LOG_RETENTION_DAYS, MAX_ACTIONS_PER_STAGE, MAX_STAGES } from "../stacks/config";
 import { SIZE_LIMITS } from "../stacks/limits";
 import { NAME_LIMITS, NameLimit } from "../stacks/nameLimits";
 import { BINDINGS, Conversion } from "./apiBindings";
@@ -233,6 +233,14 @@ export const DOCUMENTED_RULES: DocumentedRule[] = [
         find: resources => ofType(resources, "aws:kms/key:Key").filter(r => typeof sent(r).deletionWindowInDays === "number" &&
             (sent(r).deletionWindowInDays < 7 || sent(r).deletionWindowInDays > 30))
             .map(r => ({ name: r.name, type: r.type, property: "deletionWindowInDays", found: String(sent(r).deletionWindowInDays) })),
+    },
+    {
+        // The model's Days is any integer; the API reference lists the values.
+        rule: `a log retention of one of [${LOG_RETENTION_DAYS.join(", ")}] days`,
+        doc: "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html",
+        find: resources => ofType(resources, "aws:cloudwatch/logGroup:LogGroup")
+            .filter(r => sent(r).retentionInDays !== undefined && !LOG_RETENTION_DAYS.includes(sent(r).retentionInDays))
+            .map(r => ({ name: r.name, type: r.type, property: "retentionInDays", found: String(sent(r).retentionInDays) })),
     },
     sizeRule("aws:kms/key:Key", "policy", SIZE_LIMITS.keyPolicy, "https://docs.aws.amazon.com/kms/latest/developerguide/resource-limits.html", "a key policy"),
     sizeRule("aws:s3/bucketPolicy:BucketPolicy", "policy", SIZE_LIMITS.bucketPolicy, "https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-policies.html",

@@ -140,14 +140,17 @@ describe("AWS API models: what the APIs would refuse of what is registered", fun
         ]);
     });
 
-    it("where the documentation is stricter than the model, it wins: an S3 bucket name, a KMS alias outside alias/, a key's deletion window", async () => {
+    it("where the documentation is stricter than the model, it wins: an S3 bucket name, a KMS alias outside alias/, a key's deletion window, a log retention", async () => {
         const e = await planted(provider => {
             new aws.s3.Bucket("store", { bucket: "shop..artifacts" }, { provider });
             new aws.kms.Alias("alias", { name: "shop-artifacts", targetKeyId: "1234abcd-12ab-34cd-56ef-1234567890ab" }, { provider });
             new aws.kms.Key("key", { deletionWindowInDays: 90 }, { provider });
+            new aws.cloudwatch.LogGroup("logs", { name: "/shop/build", retentionInDays: 45 }, { provider });
         });
         assert.deepEqual(apiViolations(e.resources).map(v => [v.name, v.property, v.rule, v.source]), [
             ["key", "deletionWindowInDays", "a key's deletion window of 7 to 30 days", "https://docs.aws.amazon.com/kms/latest/APIReference/API_ScheduleKeyDeletion.html"],
+            ["logs", "retentionInDays", "a log retention of one of [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] days",
+                "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html"],
             ["alias", "name", "matches ^alias\\/(?!aws\\/)[A-Za-z0-9\\/_-]+$", "https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateAlias.html"],
             ["store", "bucket", `matches ${NAME_LIMITS.s3Bucket.pattern.source}`, "https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html"],
         ]);
