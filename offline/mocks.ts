@@ -118,7 +118,7 @@ const OUTPUTS: Record<string, Outputs> = {
             id: lbArn,
             state: {
                 arn: lbArn, arnSuffix, name: c.physicalName,
-                dnsName: `${c.physicalName}-${fakeId(lbArn, 10)}.${c.region}.elb.${c.dnsSuffix}`,
+                dnsName: loadBalancerDnsName(c, lbArn),
             },
         };
     },
@@ -182,6 +182,16 @@ const OUTPUTS: Record<string, Outputs> = {
         };
     },
 };
+
+/**
+ * A load balancer's DNS name as AWS gives it: `[internal-]<name>-<decimal id>.<region>.elb.<domain>`
+ * (the examples of CreateLoadBalancer and DescribeLoadBalancers in ELBv2's API model,
+ * aws/api-models-aws: `my-load-balancer-424835706.us-west-2.elb.amazonaws.com`).
+ */
+function loadBalancerDnsName(c: Context, lbArn: string): string {
+    const id = parseInt(fakeId(lbArn, 8), 16);
+    return `${c.inputs.internal ? "internal-" : ""}${c.physicalName}-${id}.${c.region}.elb.${c.dnsSuffix}`;
+}
 
 function onRepository(c: Context) {
     return { id: c.inputs.repository, state: { registryId: c.account } };

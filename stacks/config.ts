@@ -124,7 +124,8 @@ const CPU_UNITS = Object.keys(FARGATE_MEMORY).map(Number);
 /** Every region @pulumi/aws knows in a partition the program supports. */
 export const SUPPORTED_REGIONS = Object.values(Region).filter(isSupportedRegion) as [Region, ...Region[]];
 
-const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+/** A log group's retention: the values PutRetentionPolicy takes (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html). */
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 
 // The blocks. Each is one named object, so later keys (a list of targets, more kinds of source,
 // notifications) reuse them instead of repeating their keys.

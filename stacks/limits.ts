@@ -11,6 +11,10 @@ import { DEPLOYMENT_GRACE_DAYS } from "../components/ImageRepository";
 import { StackConfig } from "./config";
 import { pathGrants } from "./grants";
 import { stackNames } from "./names";
+import { apiMember } from "./apiModels";
+
+/** The longest value AWS's API model allows a request member (stacks/apiModels.ts). */
+const modelMax = (request: string, member: string) => apiMember(request, member).shape.length!.max!;
 
 /** Characters each document may have, as AWS counts them (IAM: without whitespace; ours has none). */
 export const SIZE_LIMITS = {
@@ -18,15 +22,17 @@ export const SIZE_LIMITS = {
     keyPolicy: 32_768,
     /** https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-policies.html */
     bucketPolicy: 20_480,
-    /** https://docs.aws.amazon.com/AmazonECR/latest/userguide/service-quotas.html (repository policy, lifecycle policy) */
-    repositoryPolicy: 10_240,
-    lifecyclePolicy: 30_720,
+    /** ECR's model: SetRepositoryPolicy's policyText, PutLifecyclePolicy's lifecyclePolicyText (the offline engine checks them with the model). */
+    repositoryPolicy: modelMax("ecr-2015-09-21 SetRepositoryPolicyRequest", "policyText"),
+    lifecyclePolicy: modelMax("ecr-2015-09-21 PutLifecyclePolicyRequest", "lifecyclePolicyText"),
     /** https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html: a role's inline policies together. */
     roleInlinePolicies: 10_240,
     /** https://docs.aws.amazon.com/general/latest/gr/sns.html (an SNS topic's access policy). */
     topicPolicy: 30_720,
     /** https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html: a customer-managed policy. */
     managedPolicy: 6_144,
+    /** https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html: a role's trust policy (the default quota). */
+    trustPolicy: 2_048,
     /** Linux's limit on one environment variable (MAX_ARG_STRLEN), which the build's shell gets. */
     environmentVariable: 131_072,
 } as const;

@@ -2,7 +2,7 @@ import * as crypto from "crypto";
 import { alarmDefinitions, alarmSuffixes } from "../components/alarms";
 import { RELEASE_TAG_PREFIX } from "../components/buildspec";
 import { pipelineStages, StackConfig, TargetConfig } from "./config";
-import { NAME_LIMITS, NameLimit, nameProblem } from "./nameLimits";
+import { CHATBOT_TOPIC, NAME_LIMITS, NameLimit, nameProblem } from "./nameLimits";
 
 /** A name in parts: only `body` (made of project and stack names, or taken from config) is cleaned and cut. */
 export interface NameParts {
@@ -77,7 +77,7 @@ export function stackNames(config: StackConfig) {
         roles: { pipeline: role("pipeline"), build: role("build"), events: role("events"), chatbot: role("chatbot") },
         /** Where the pipeline tells people: its topic, the topic key's alias, the notification rule, the Slack channel and its guardrail. */
         notifications: {
-            topic: fitName({ body: prefix, tail: "-notifications" }, NAME_LIMITS.snsTopic),
+            topic: fitName({ body: prefix, tail: "-notifications" }, NAME_LIMITS.snsTopic, ...config.notifications?.slack ? [CHATBOT_TOPIC] : []),
             keyAlias: fitName({ head: "alias/", body: prefix, tail: "-notifications" }, NAME_LIMITS.kmsAlias),
             rule: fitName(prefix, NAME_LIMITS.notificationRule),
             slack: fitName(prefix, NAME_LIMITS.chatbotConfiguration),

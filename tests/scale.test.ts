@@ -5,7 +5,7 @@ import { evaluate, Evaluation, readStackConfig } from "../offline/engine";
 import { scaledPath, WAVE_SIZE } from "../offline/scale";
 import { ConfigError, MAX_STAGES, parseConfig } from "../stacks/config";
 import { growingDocuments } from "../stacks/limits";
-import { checkNames, checkPlacement, checkPolicySizes } from "./properties/invariants";
+import { checkApiModels, checkNames, checkPlacement, checkPolicySizes } from "./properties/invariants";
 
 
 // The release path at scale: the bench (`npm run bench`) plans paths of 1, 3, 10 and 50 targets;
@@ -28,11 +28,12 @@ describe("a release path at scale", function () {
         assert.equal(stages.flatMap(s => s.actions).filter((a: any) => a.provider === "CodeDeployToECS").length, 50);
     });
 
-    it("every resource of the 50 targets where it belongs, under names AWS accepts, and every policy within AWS's size limits", () => {
+    it("every resource of the 50 targets where it belongs, under names AWS accepts, and nothing an AWS API refuses (policy sizes included)", () => {
         const config = configOf(e);
         checkPlacement(e, config);
         checkNames(e.resources);
         checkPolicySizes(e, config);
+        checkApiModels(e.resources);
     });
 
     it("refuses a path whose grants would outgrow a policy size limit, naming the organization-wide grant; with it the path validates", () => {

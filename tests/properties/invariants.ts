@@ -7,10 +7,12 @@ import { evaluate, Evaluation, Resource } from "../../offline/engine";
 import { AccessResult, planOf } from "../../offline/plan";
 import { StackConfig } from "../../stacks/config";
 import { NAME_LIMITS, NameLimit, nameProblem, UNNAMED_TYPES } from "../../stacks/nameLimits";
-import { growingDocuments, GrowingKind, SIZE_LIMITS } from "../../stacks/limits";
-import { PolicyKind, registeredPolicies } from "../../offline/policies";
+import { growingDocuments, GrowingKind } from "../../stacks/limits";
 import { ELB_LOG_DELIVERY_ACCOUNTS } from "../../components/policies/logDelivery";
 import { controlResults, DOCUMENTED_EXCEPTIONS, exceptionsOf, failuresOf } from "../../offline/securityHub";
+import { apiViolations } from "../../offline/apiRules";
+import { describeViolation } from "../../offline/violations";
+import { unmappedInputs } from "../support/apiCoverage";
 import { configuredAbsence } from "../support/absence";
 import { expectedPlacement } from "../support/placement";
 import { expectedExceptions } from "../support/securityHub";
@@ -83,6 +85,15 @@ export function checkNames(resources: Resource[]) {
             seen.set(key, resource);
         }
     }
+}
+
+/**
+ * Nothing an AWS API would refuse (its model's traits, the rules AWS documents beyond them), and
+ * every registered input mapped to a model member or exempt with a reason (offline/apiBindings.ts).
+ */
+export function checkApiModels(resources: Resource[]) {
+    assert.deepEqual(apiViolations(resources).map(describeViolation), [], "an AWS API would refuse a registration");
+    assert.deepEqual(unmappedInputs(resources), [], "inputs neither mapped to an API model member nor exempt (offline/apiBindings.ts)");
 }
 
 /**
@@ -159,32 +170,15 @@ function one(e: Evaluation, type: string, region?: string, prefix = ""): Resourc
 }
 
 /**
- * Every registered policy within AWS's size limits (a role's inline policies together), and the
- * sizes stacks/limits.ts computes before registering anything are the registered ones: the
- * validation refuses exactly the stacks AWS would.
+ * The sizes stacks/limits.ts computes before registering anything are the registered ones: the
+ * validation refuses exactly the stacks AWS would (the registered documents' limits are checked
+ * with the other rules AWS documents, checkApiModels).
  */
 export function checkPolicySizes(e: Evaluation, config: StackConfig) {
     for (const d of growingDocuments(config)) {
         assert.equal(d.text.length, REGISTERED[d.kind](e, d.region).length, `the ${d.document}: computed size differs from the registered one`);
     }
-    const limits: Partial<Record<PolicyKind, number>> = { key: SIZE_LIMITS.keyPolicy, bucket: SIZE_LIMITS.bucketPolicy,
-        repository: SIZE_LIMITS.repositoryPolicy, trust: TRUST_POLICY_LIMIT, topic: SIZE_LIMITS.topicPolicy, guardrail: SIZE_LIMITS.managedPolicy };
-    const perRole = new Map<string, number>();
-    for (const { kind, resource, document } of registeredPolicies(e)) {
-        const size = JSON.stringify(document).length;
-        if (kind === "identity") {
-            perRole.set(`${resource.account} ${resource.inputs.role}`, (perRole.get(`${resource.account} ${resource.inputs.role}`) ?? 0) + size);
-        } else {
-            assert.ok(size <= limits[kind]!, `${resource.name}'s ${kind} policy has ${size} characters, over ${limits[kind]}`);
-        }
-    }
-    for (const [role, size] of perRole) {
-        assert.ok(size <= SIZE_LIMITS.roleInlinePolicies, `${role}'s inline policies have ${size} characters, over ${SIZE_LIMITS.roleInlinePolicies}`);
-    }
 }
-
-/** A role's trust policy: IAM's default quota (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html). */
-const TRUST_POLICY_LIMIT = 2048;
 
 /**
  * Security Hub's FSBP controls, as the policy pack checks them: nothing fails but the exceptions
@@ -388,6 +382,7 @@ export async function checkStack(file: StackFile): Promise<void> {
     const config = configOf(e);
     checkPlacement(e, config);
     checkNames(e.resources);
+    checkApiModels(e.resources);
     checkArns(e, config);
     checkPolicySizes(e, config);
     checkControls(e, config);

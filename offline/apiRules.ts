@@ -1,0 +1,284 @@
+// What AWS's APIs would refuse in what the program registers: each input of each AWS resource,
+// as the member of the API request the provider sends (offline/apiBindings.ts), against the
+// traits of AWS's API models (stacks/apiModels.ts: length, pattern, range, enum, list and map
+// sizes, required members); then the rules AWS documents and the models do not state
+// (DOCUMENTED_RULES), each with its documentation link.
+//
+// Values are checked as registered. A value unknown when planning (a preview's unknown output)
+// is skipped: what is known is checked, and the offline engine runs the program as an update, in
+// which every value is known. Inputs of the awsx VPC's children never reach the engine (the VPC
+// is one remote component offline), so no rule here sees them.
+import { APPROVAL_MESSAGE_MAX } from "../components/CrossAccountPipeline";
+import { ApiMember, apiMember, codePoints } from "../stacks/apiModels";
+import { LOG_RETENTION_DAYS, MAX_ACTIONS_PER_STAGE, MAX_STAGES } from "../stacks/config";
+import { SIZE_LIMITS } from "../stacks/limits";
+import { NAME_LIMITS, NameLimit } from "../stacks/nameLimits";
+import { BINDINGS, Conversion } from "./apiBindings";
+import { Resource } from "./engine";
+import { Violation } from "./violations";
+
+/** Pulumi's marker of a value unknown during a preview (sdk/nodejs/runtime/rpc.ts, unknownValue). */
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+/** Pulumi's marker of a secret value: `{ [SECRET]: <sig>, value }` (sdk/nodejs/runtime/rpc.ts, specialSigKey). */
+const SECRET = "4dabf18193072939515e22adb298388d";
+
+const unwrap = (v: any) => v && typeof v === "object" && SECRET in v ? v.value : v;
+
+interface Segment { key: string; json: boolean; each: boolean }
+
+/** A value found at an input path: the property it is, and for a map's entries, its key. */
+interface Found { property: string; value: unknown; key?: string }
+
+/** `a.b[].c#[]` as steps: `*` every key of a map, `#` a JSON text decoded, `[]` every element. */
+const segments = (input: string): Segment[] =>
+    input.split(".").map(s => ({ key: s.replace(/[#\[\]]/g, ""), json: s.includes("#"), each: s.endsWith("[]") }));
+
+/** Every value at a path of `value`; a missing last key is found as undefined (its member may be required). */
+function valuesAt(value: any, path: Segment[], property = "", out: Found[] = [], key?: string): Found[] {
+    if (path.length === 0) {
+        out.push({ property, value, key });
+        return out;
+    }
+    const [{ key: name, json, each }, ...rest] = path;
+    if (value === null || typeof value !== "object") {
+        return out;
+    }
+    if (name === "*") {
+        Object.entries(value).forEach(([k, v]) => valuesAt(unwrap(v), rest, `${property}.${k}`, out, k));
+        return out;
+    }
+    let v = unwrap(value[name]);
+    if (json && typeof v === "string" && v !== UNKNOWN) {
+        v = JSON.parse(v);
+    }
+    const at = property ? `${property}.${name}` : name;
+    if (v === undefined) {
+        return rest.length === 0 && !each ? valuesAt(v, rest, at, out) : out;
+    }
+    if (each) {
+        (Array.isArray(v) ? v : []).forEach((e, i) => valuesAt(unwrap(e), rest, `${at}[${i}]`, out));
+        return out;
+    }
+    return valuesAt(v, rest, at, out);
+}
+
+const CONVERSIONS: Record<Exclude<Conversion, "key">, (v: unknown) => unknown> = {
+    // pulumi-aws: `internal` sends the scheme; `assignPublicIp` the ENABLED/DISABLED enum.
+    scheme: v => v ? "internal" : "internet-facing",
+    enabled: v => v ? "ENABLED" : "DISABLED",
+};
+
+const shown = (v: unknown) => {
+    const text = JSON.stringify(v) ?? String(v);
+    return text.length > 80 ? `${text.slice(0, 77)}..."` : text;
+};
+
+/** What a value breaks of a member's traits, as [rule, found]. */
+function traitProblems(value: unknown, m: ApiMember): [string, string][] {
+    const { shape } = m;
+    if (value === UNKNOWN) {
+        return [];
+    }
+    const text = typeof value === "number" || typeof value === "boolean" ? String(value) : value;
+    const problems: [string, string][] = [];
+    /** `<prefix>at most <max><suffix>`, or at least the minimum, when `n` is outside `limits`. */
+    const bound = (n: number, limits: { min?: number; max?: number } | undefined, prefix: string, suffix: string, found: string) => {
+        if (limits?.max !== undefined && n > limits.max) problems.push([`${prefix}at most ${limits.max}${suffix}`, found]);
+        if (limits?.min !== undefined && n < limits.min) problems.push([`${prefix}at least ${limits.min}${suffix}`, found]);
+    };
+    if ((shape.type === "string" || shape.type === "enum") && typeof text === "string") {
+        const n = codePoints(text);
+        bound(n, shape.length, "length ", "", `${shown(text)} (${n} characters)`);
+        if (m.regex && !m.regex.test(text)) problems.push([`matches ${shape.pattern}`, shown(text)]);
+        if (shape.enum && !shape.enum.includes(text)) problems.push([`one of [${shape.enum.join(", ")}]`, shown(text)]);
+    } else if (typeof value === "number") {
+        bound(value, shape.range, "", "", String(value));
+        if (shape.enum && !shape.enum.includes(value)) problems.push([`one of [${shape.enum.join(", ")}]`, String(value)]);
+    } else if ((shape.type === "list" || shape.type === "map") && value && typeof value === "object") {
+        // A map input may be sent as a list (tags): its entries count. An empty one is not sent (the provider leaves it out).
+        const n = Array.isArray(value) ? value.length : Object.keys(value).length;
+        if (n > 0) bound(n, shape.length, "", shape.type === "list" ? " items" : " entries", `${n}`);
+    }
+    return problems;
+}
+
+interface CompiledRow {
+    path: Segment[];
+    member: ApiMember;
+    /** The member is a map's key (a tag's key), not its value. */
+    ofKey: boolean;
+    convert?: (v: unknown) => unknown;
+    /** Left out, it breaks the request: a required member of the create request (another request is sent only for an input that is set). */
+    required: boolean;
+}
+
+const compiled = new Map<string, CompiledRow[]>();
+/** A type's rows with their members' traits, compiled once. */
+function rowsOf(type: string): CompiledRow[] {
+    let rows = compiled.get(type);
+    if (!rows) {
+        const binding = BINDINGS[type];
+        rows = (binding?.rows ?? []).map(([input, member, as]) => {
+            const traits = apiMember(binding.request, member);
+            return {
+                path: segments(input), member: traits, ofKey: member.endsWith("<>") || as === "key",
+                convert: as && as !== "key" ? CONVERSIONS[as] : undefined, required: traits.required && !member.includes(" "),
+            };
+        });
+        compiled.set(type, rows);
+    }
+    return rows;
+}
+
+/** What the provider sends of a resource: its registered state (its inputs, and the names Pulumi generates), else its inputs. */
+const sent = (r: Resource): Record<string, any> => r.state && Object.keys(r.state).length > 0 ? r.state : r.inputs ?? {};
+
+/** What the API models refuse of one resource. */
+function modelViolations(r: Resource): Violation[] {
+    return rowsOf(r.type).flatMap(row => valuesAt(sent(r), row.path).flatMap(({ property, value, key }): Violation[] => {
+        const at = { name: r.name, type: r.type, property, source: row.member.source };
+        if (value === undefined) {
+            return row.required ? [{ ...at, rule: "present (the request requires it)", found: "nothing" }] : [];
+        }
+        const checked = row.ofKey ? key : row.convert ? row.convert(value) : value;
+        return traitProblems(checked, row.member).map(([rule, found]) => ({ ...at, rule: row.ofKey ? `a key of ${rule}` : rule, found }));
+    }));
+}
+
+/** A rule AWS documents that the models do not state, checked on everything registered. */
+export interface DocumentedRule {
+    /** What it requires, in words. */
+    rule: string;
+    /** The AWS documentation that states it. */
+    doc: string;
+    /** Where the registered resources break it. */
+    find(resources: Resource[]): Omit<Violation, "rule" | "source">[];
+}
+
+const ofType = (resources: Resource[], type: string) => resources.filter(r => r.type === type);
+const PIPELINE = "aws:codepipeline/pipeline:Pipeline";
+const PIPELINE_QUOTAS = "https://docs.aws.amazon.com/codepipeline/latest/userguide/limits.html";
+
+/** Each name in `names` that an earlier one repeats. */
+function repeats(names: string[], property: (i: number) => string, r: Resource) {
+    return names.flatMap((n, i) => names.indexOf(n) < i
+        ? [{ name: r.name, type: r.type, property: property(i), found: `${shown(n)}, as ${property(names.indexOf(n))} is` }] : []);
+}
+
+/** Each stage of each pipeline, with its index. */
+const stagesOf = (resources: Resource[]) => ofType(resources, PIPELINE)
+    .flatMap(r => ((sent(r).stages ?? []) as { name: string; actions?: { name: string; configuration?: Record<string, string>; provider: string }[] }[])
+        .map((stage, s) => ({ r, stage, s, actions: stage.actions ?? [] })));
+
+/** A registered document's size against its documented limit. */
+function sizeRule(type: string, input: string, limit: number, doc: string, what: string): DocumentedRule {
+    return {
+        rule: `${what} of at most ${limit} characters`, doc,
+        find: resources => ofType(resources, type).flatMap(r => {
+            const text = unwrap(sent(r)[input]);
+            return typeof text === "string" && text.length > limit ? [{ name: r.name, type: r.type, property: input, found: `${text.length} characters` }] : [];
+        }),
+    };
+}
+
+/** Whether a name rule's pattern is the model's own (checked with the model) or the documentation's stricter one. */
+const documentedPattern = (l: NameLimit) => !l.model || l.ownPattern;
+
+/** A physical name's documented rule: its length where no model states one, its pattern where the documentation's is stricter. */
+function nameRule(l: NameLimit): DocumentedRule[] {
+    const names = (r: Resource) => (l.read?.(sent(r)) ?? [sent(r)[l.field]]).map((name, i) => ({ name, property: l.read ? l.field.replace("[]", `[${i}]`) : l.field }));
+    const find = (broken: (name: string) => boolean) => (resources: Resource[]) => ofType(resources, l.type).flatMap(r => names(r)
+        .filter(({ name }) => typeof name === "string" && name !== UNKNOWN && broken(name))
+        .map(({ name, property }) => ({ name: r.name, type: r.type, property, found: `${shown(name)} (${codePoints(name)} characters)` })));
+    return [
+        ...l.model ? [] : [{ rule: `length ${l.min} to ${l.max}`, doc: l.doc, find: find(n => codePoints(n) < l.min || codePoints(n) > l.max) }],
+        ...documentedPattern(l) ? [{ rule: `matches ${l.pattern.source}`, doc: l.doc, find: find(n => !l.pattern.test(n)) }] : [],
+    ];
+}
+
+const IAM_QUOTAS = "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html";
+
+/** The rules AWS documents beyond its API models, each with the link that states it. */
+export const DOCUMENTED_RULES: DocumentedRule[] = [
+    {
+        rule: "stage names unique in a pipeline", doc: PIPELINE_QUOTAS,
+        find: resources => ofType(resources, PIPELINE).flatMap(r =>
+            repeats((sent(r).stages ?? []).map((s: { name: string }) => s.name), i => `stages[${i}].name`, r)),
+    },
+    {
+        rule: "action names unique in a stage", doc: PIPELINE_QUOTAS,
+        find: resources => stagesOf(resources).flatMap(({ r, s, actions }) => repeats(actions.map(a => a.name), i => `stages[${s}].actions[${i}].name`, r)),
+    },
+    {
+        rule: `at most ${MAX_STAGES} stages in a pipeline`, doc: PIPELINE_QUOTAS,
+        find: resources => ofType(resources, PIPELINE).filter(r => (sent(r).stages ?? []).length > MAX_STAGES)
+            .map(r => ({ name: r.name, type: r.type, property: "stages", found: `${sent(r).stages.length} stages` })),
+    },
+    {
+        rule: `at most ${MAX_ACTIONS_PER_STAGE} actions in a stage`, doc: PIPELINE_QUOTAS,
+        find: resources => stagesOf(resources).filter(({ actions }) => actions.length > MAX_ACTIONS_PER_STAGE)
+            .map(({ r, s, actions }) => ({ name: r.name, type: r.type, property: `stages[${s}].actions`, found: `${actions.length} actions` })),
+    },
+    {
+        rule: `a manual approval's CustomData of at most ${APPROVAL_MESSAGE_MAX} characters`,
+        doc: "https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-ManualApproval.html",
+        find: resources => stagesOf(resources).flatMap(({ r, s, actions }) => actions.flatMap((a, i) =>
+            a.provider === "Manual" && (a.configuration?.CustomData?.length ?? 0) > APPROVAL_MESSAGE_MAX
+                ? [{ name: r.name, type: r.type, property: `stages[${s}].actions[${i}].configuration.CustomData`, found: `${a.configuration!.CustomData.length} characters` }]
+                : [])),
+    },
+    {
+        // The model's range says 1..365; the API reference's text, 7..30.
+        rule: "a key's deletion window of 7 to 30 days", doc: "https://docs.aws.amazon.com/kms/latest/APIReference/API_ScheduleKeyDeletion.html",
+        find: resources => ofType(resources, "aws:kms/key:Key").filter(r => typeof sent(r).deletionWindowInDays === "number" &&
+            (sent(r).deletionWindowInDays < 7 || sent(r).deletionWindowInDays > 30))
+            .map(r => ({ name: r.name, type: r.type, property: "deletionWindowInDays", found: String(sent(r).deletionWindowInDays) })),
+    },
+    {
+        // The model's Days is any integer; the API reference lists the values.
+        rule: `a log retention of one of [${LOG_RETENTION_DAYS.join(", ")}] days`,
+        doc: "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html",
+        find: resources => ofType(resources, "aws:cloudwatch/logGroup:LogGroup")
+            .filter(r => sent(r).retentionInDays !== undefined && !LOG_RETENTION_DAYS.includes(sent(r).retentionInDays))
+            .map(r => ({ name: r.name, type: r.type, property: "retentionInDays", found: String(sent(r).retentionInDays) })),
+    },
+    sizeRule("aws:kms/key:Key", "policy", SIZE_LIMITS.keyPolicy, "https://docs.aws.amazon.com/kms/latest/developerguide/resource-limits.html", "a key policy"),
+    sizeRule("aws:s3/bucketPolicy:BucketPolicy", "policy", SIZE_LIMITS.bucketPolicy, "https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-policies.html",
+        "a bucket policy"),
+    sizeRule("aws:sns/topicPolicy:TopicPolicy", "policy", SIZE_LIMITS.topicPolicy, "https://docs.aws.amazon.com/general/latest/gr/sns.html", "a topic policy"),
+    sizeRule("aws:iam/policy:Policy", "policy", SIZE_LIMITS.managedPolicy, IAM_QUOTAS, "a managed policy"),
+    sizeRule("aws:iam/role:Role", "assumeRolePolicy", SIZE_LIMITS.trustPolicy, IAM_QUOTAS, "a trust policy"),
+    {
+        rule: `a role's inline policies of at most ${SIZE_LIMITS.roleInlinePolicies} characters together`, doc: IAM_QUOTAS,
+        find: resources => {
+            const perRole = new Map<string, Resource[]>();
+            for (const r of ofType(resources, "aws:iam/rolePolicy:RolePolicy")) {
+                const role = `${r.account} ${unwrap(sent(r).role)}`;
+                perRole.set(role, [...perRole.get(role) ?? [], r]);
+            }
+            return [...perRole.values()].flatMap(policies => {
+                const size = policies.reduce((n, r) => n + String(unwrap(sent(r).policy) ?? "").length, 0);
+                return size > SIZE_LIMITS.roleInlinePolicies
+                    ? policies.map(r => ({ name: r.name, type: r.type, property: "policy", found: `${size} characters in the role's ${policies.length} inline policies` }))
+                    : [];
+            });
+        },
+    },
+    {
+        rule: `a build environment variable of at most ${SIZE_LIMITS.environmentVariable} characters`,
+        doc: "https://man7.org/linux/man-pages/man2/execve.2.html (MAX_ARG_STRLEN: the build's shell gets each variable)",
+        find: resources => ofType(resources, "aws:codebuild/project:Project").flatMap(r =>
+            ((sent(r).environment?.environmentVariables ?? []) as { value: string }[]).flatMap((v, i) => typeof v.value === "string" &&
+                v.value.length > SIZE_LIMITS.environmentVariable
+                ? [{ name: r.name, type: r.type, property: `environment.environmentVariables[${i}].value`, found: `${v.value.length} characters` }] : [])),
+    },
+    ...Object.values(NAME_LIMITS as Record<string, NameLimit>).flatMap(nameRule),
+];
+
+/** Everything an AWS API would refuse of the registered resources: the models' traits, then the documented rules. */
+export function apiViolations(resources: Resource[]): Violation[] {
+    return [
+        ...resources.filter(r => r.custom).flatMap(modelViolations),
+        ...DOCUMENTED_RULES.flatMap(d => d.find(resources).map(v => ({ ...v, rule: d.rule, source: d.doc }))),
+    ];
+}

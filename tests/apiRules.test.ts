@@ -1,0 +1,196 @@
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import * as aws from "@pulumi/aws";
+import { apiViolations, DOCUMENTED_RULES } from "../offline/apiRules";
+import { BINDINGS, EXEMPT } from "../offline/apiBindings";
+import { committedStacks, evaluate, Evaluation, RawConfig, Resource, stackFileConfig } from "../offline/engine";
+import { Violation } from "../offline/violations";
+import { API_MODELS, apiMember } from "../stacks/apiModels";
+import { NAME_LIMITS } from "../stacks/nameLimits";
+import { unmappedInputs } from "./support/apiCoverage";
+import { evaluated, key, targetsOf, VARIANTS } from "./support/stacks";
+
+const FIXTURE = "Pulumi.apimodels.yaml";
+/** The fixture stack of these tests (tests/fixtures/Pulumi.apimodels.yaml), as the CLI reads it. */
+const fixture = (project = "cross-account-pipeline"): RawConfig => stackFileConfig(FIXTURE,
+    fs.readFileSync(path.join(__dirname, "fixtures", FIXTURE), "utf8").replace(/^(\s*)cross-account-pipeline:/gm, `$1${project}:`), project);
+
+/** The fixture with a CodeCommit repository it creates and a created target in a VPC of its own: the inputs the GitHub path does not register. */
+function codeCommitFixture(): RawConfig {
+    const config = fixture();
+    config[key("source")] = { provider: "CodeCommit", repositoryName: "shop-source", create: true, branch: "trunk" };
+    const [qa] = targetsOf(config);
+    config[key("targets")] = [{ ...qa, create: { ...qa.create, certificateArn: undefined, network: { subnets: "public" } } }];
+    delete config[key("notifications")];
+    return config;
+}
+
+const MODEL = `(aws/api-models-aws@${API_MODELS.commit})`;
+
+/** A program of its own: a provider pinned to the fixture's tooling account, and what `plant` registers with it. */
+function planted(plant: (provider: aws.Provider) => void): Promise<Evaluation> {
+    return evaluate("apimodels", fixture(), {
+        program: () => {
+            plant(new aws.Provider("planted", { region: "eu-central-1", allowedAccountIds: ["123456789012"] }));
+            return {};
+        },
+    });
+}
+
+const trust = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "codebuild.amazonaws.com" }, Action: "sts:AssumeRole" }] });
+
+/** A pipeline with the stages given, otherwise as CodePipeline accepts it. */
+function pipeline(name: string, provider: aws.Provider, stages: aws.types.input.codepipeline.PipelineStage[]) {
+    return new aws.codepipeline.Pipeline(name, {
+        name, roleArn: "arn:aws:iam::123456789012:role/planted", pipelineType: "V2",
+        artifactStores: [{ location: "planted-artifacts", type: "S3" }], stages,
+    }, { provider });
+}
+const source = { name: "Source", actions: [{ name: "Source", category: "Source", owner: "AWS", provider: "CodeCommit", version: "1",
+    outputArtifacts: ["Src"], configuration: { RepositoryName: "shop", BranchName: "trunk" } }] };
+const build = (name: string) => ({ name, category: "Build", owner: "AWS", provider: "CodeBuild", version: "1", inputArtifacts: ["Src"],
+    configuration: { ProjectName: "shop" } });
+
+const pick = (v: Violation) => ({ name: v.name, type: v.type, property: v.property, rule: v.rule, source: v.source });
+
+describe("AWS API models: what the APIs would refuse of what is registered", function () {
+    this.timeout(60_000);
+
+    it("the fixture stacks register nothing an API refuses, and every input they register is mapped to a model member or exempt", async () => {
+        for (const config of [fixture(), codeCommitFixture()]) {
+            const e = await evaluate("apimodels", config);
+            assert.equal(e.error?.message, undefined);
+            assert.deepEqual(apiViolations(e.resources), []);
+            assert.deepEqual(unmappedInputs(e.resources), []);
+        }
+    });
+
+    it("the committed stacks and the tests' shared variants plan with the check on: nothing refused, every input mapped or exempt", async () => {
+        for (const name of [...committedStacks(), ...Object.keys(VARIANTS)]) {
+            const { resources } = await evaluated(name);
+            assert.deepEqual(apiViolations(resources), [], name);
+            assert.deepEqual(unmappedInputs(resources), [], name);
+        }
+    });
+
+    it("a topic AWS Chatbot subscribes to starts with a letter or digit, whatever the project's name (Chatbot's model refuses `:_...`)", async () => {
+        const e = await evaluate("apimodels", fixture("_shop"), { project: "_shop" });
+        assert.equal(e.error?.message, undefined);
+        assert.deepEqual(apiViolations(e.resources), []);
+        const topic = e.resources.find(r => r.type === "aws:sns/topic:Topic")!;
+        assert.match(topic.state.name, /^shop-apimodels-[0-9a-f]{8}-notifications$/);
+    });
+
+    it("a name over its API length: the resource, the property, the rule and the model's member", async () => {
+        const e = await planted(provider => new aws.iam.Role("long-role", { name: `shop-${"r".repeat(60)}`, assumeRolePolicy: trust }, { provider }));
+        assert.deepEqual(apiViolations(e.resources).map(pick), [{
+            name: "long-role", type: "aws:iam/role:Role", property: "name", rule: "length at most 64",
+            source: `iam-2010-05-08 CreateRoleRequest.RoleName ${MODEL}`,
+        }]);
+        assert.match(apiViolations(e.resources)[0].found, /\(65 characters\)$/);
+    });
+
+    it("a value breaking an API's pattern, and an enum value AWS does not have", async () => {
+        const e = await planted(provider => new aws.ecr.Repository("images", { name: "Acme/Shop", imageTagMutability: "LOCKED" }, { provider }));
+        assert.deepEqual(apiViolations(e.resources).map(pick), [{
+            name: "images", type: "aws:ecr/repository:Repository", property: "name",
+            rule: "matches ^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$",
+            source: `ecr-2015-09-21 CreateRepositoryRequest.repositoryName ${MODEL}`,
+        }, {
+            name: "images", type: "aws:ecr/repository:Repository", property: "imageTagMutability", rule: "one of [MUTABLE, IMMUTABLE]",
+            source: `ecr-2015-09-21 CreateRepositoryRequest.imageTagMutability ${MODEL}`,
+        }]);
+    });
+
+    it("tags as the APIs take them: a Unicode letter is one (the u flag), `!` is not", async () => {
+        const e = await evaluate("apimodels", fixture(), {
+            program: () => {
+                new aws.Provider("tagged", { region: "eu-central-1", allowedAccountIds: ["123456789012"],
+                    defaultTags: { tags: { "équipe": "paiements", "team!": "shop" } } });
+                return {};
+            },
+        });
+        assert.deepEqual(apiViolations(e.resources).map(pick), [{
+            name: "tagged", type: "pulumi:providers:aws", property: "defaultTags.tags.team!", rule: "a key of matches ^[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+$",
+            source: `iam-2010-05-08 CreateRoleRequest.Tags[].Key ${MODEL}`,
+        }]);
+    });
+
+    it("inside a pipeline: a stage name's pattern, a configuration value's length, a range, an unknown category", async () => {
+        const e = await planted(provider => pipeline("shop", provider, [source, {
+            name: "Build it", actions: [{ ...build("Build"), runOrder: 1000, category: "Compile", configuration: { ProjectName: "p".repeat(1001) } }],
+        }]));
+        const at = (property: string) => apiViolations(e.resources).filter(v => v.property === property).map(v => v.rule);
+        assert.deepEqual(at("stages[1].name"), ["matches ^[A-Za-z0-9.@\\-_]+$"]);
+        assert.deepEqual(at("stages[1].actions[0].runOrder"), ["at most 999"]);
+        assert.deepEqual(at("stages[1].actions[0].category"), ["one of [Source, Build, Deploy, Test, Invoke, Approval, Compute]"]);
+        assert.deepEqual(at("stages[1].actions[0].configuration.ProjectName"), ["length at most 1000"]);
+        assert.equal(apiViolations(e.resources).length, 4);
+    });
+
+    it("documented rules the models do not state: a duplicate action name in a stage, a duplicate stage name", async () => {
+        const e = await planted(provider => pipeline("shop", provider, [source,
+            { name: "Build", actions: [build("Build"), build("Build")] }, { name: "Build", actions: [build("Again")] }]));
+        assert.deepEqual(apiViolations(e.resources).map(v => [v.property, v.rule, v.source, v.found]), [
+            ["stages[2].name", "stage names unique in a pipeline", "https://docs.aws.amazon.com/codepipeline/latest/userguide/limits.html",
+                "\"Build\", as stages[1].name is"],
+            ["stages[1].actions[1].name", "action names unique in a stage", "https://docs.aws.amazon.com/codepipeline/latest/userguide/limits.html",
+                "\"Build\", as stages[1].actions[0].name is"],
+        ]);
+    });
+
+    it("where the documentation is stricter than the model, it wins: an S3 bucket name, a KMS alias outside alias/, a key's deletion window, a log retention", async () => {
+        const e = await planted(provider => {
+            new aws.s3.Bucket("store", { bucket: "shop..artifacts" }, { provider });
+            new aws.kms.Alias("alias", { name: "shop-artifacts", targetKeyId: "1234abcd-12ab-34cd-56ef-1234567890ab" }, { provider });
+            new aws.kms.Key("key", { deletionWindowInDays: 90 }, { provider });
+            new aws.cloudwatch.LogGroup("logs", { name: "/shop/build", retentionInDays: 45 }, { provider });
+        });
+        assert.deepEqual(apiViolations(e.resources).map(v => [v.name, v.property, v.rule, v.source]), [
+            ["key", "deletionWindowInDays", "a key's deletion window of 7 to 30 days", "https://docs.aws.amazon.com/kms/latest/APIReference/API_ScheduleKeyDeletion.html"],
+            ["logs", "retentionInDays", "a log retention of one of [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] days",
+                "https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html"],
+            ["alias", "name", "matches ^alias\\/(?!aws\\/)[A-Za-z0-9\\/_-]+$", "https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateAlias.html"],
+            ["store", "bucket", `matches ${NAME_LIMITS.s3Bucket.pattern.source}`, "https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html"],
+        ]);
+    });
+
+    it("a policy over its documented size, and a required member left out", async () => {
+        const statement = (i: number) => ({ Sid: `S${i}`, Effect: "Allow", Action: "s3:GetObject", Resource: `arn:aws:s3:::shop-artifacts/${"k".repeat(40)}${i}` });
+        const e = await planted(provider => new aws.iam.Policy("wide", {
+            policy: JSON.stringify({ Version: "2012-10-17", Statement: Array.from({ length: 80 }, (_, i) => statement(i)) }),
+        }, { provider }));
+        assert.deepEqual(apiViolations(e.resources).map(v => [v.property, v.rule]), [["policy", "a managed policy of at most 6144 characters"]]);
+        const role = { urn: "urn", type: "aws:iam/role:Role", name: "nameless", custom: true, state: { assumeRolePolicy: trust } } as unknown as Resource;
+        assert.deepEqual(apiViolations([role]).map(v => [v.property, v.rule]), [["name", "present (the request requires it)"]]);
+        const alarm = { urn: "urn", type: "aws:cloudwatch/metricAlarm:MetricAlarm", name: "alarm", custom: true,
+            state: { name: "a", comparisonOperator: "GreaterThanThreshold", evaluationPeriods: 1, dimensions: { ["D".repeat(256)]: "v" } } } as unknown as Resource;
+        assert.deepEqual(apiViolations([alarm]).map(v => [v.property, v.rule]), [[`dimensions.${"D".repeat(256)}`, "a key of length at most 255"]]);
+    });
+
+    it("a value unknown while planning is not judged; what is known around it is", () => {
+        const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+        const role = (name: string) => ({ urn: "urn", type: "aws:iam/role:Role", name: "r", custom: true,
+            state: { name, assumeRolePolicy: unknown, description: "x".repeat(1001) } }) as unknown as Resource;
+        assert.deepEqual(apiViolations([role(unknown)]).map(v => v.property), ["description"]);
+    });
+
+    it("the mocks' outputs that feed checked inputs have AWS's form: a load balancer's DNS name in the check's URL", async () => {
+        const e = await evaluate("apimodels", fixture());
+        const lb = e.resources.find(r => r.type === "aws:lb/loadBalancer:LoadBalancer")!;
+        // ELBv2's model, the examples of CreateLoadBalancer: my-load-balancer-424835706.us-west-2.elb.amazonaws.com
+        assert.match(lb.state.dnsName, new RegExp(`^${lb.state.name}-\\d{1,10}\\.eu-central-1\\.elb\\.amazonaws\\.com$`));
+        const links = e.resources.filter(r => r.type === "aws:codepipeline/pipeline:Pipeline")
+            .flatMap(r => r.inputs.stages.flatMap((s: any) => s.actions.map((a: any) => a.configuration?.ExternalEntityLink))).filter(Boolean);
+        assert.deepEqual(links, [`https://${lb.state.dnsName}/`]);
+    });
+
+    it("every row names a member of the extract, every exemption says why, and every documented rule links its source", () => {
+        for (const { request, rows } of Object.values(BINDINGS)) {
+            rows.forEach(([, member]) => assert.match(apiMember(request, member).source, / \(aws\/api-models-aws@[0-9a-f]{40}\)$/));
+        }
+        assert.ok(Object.values({ ...EXEMPT.types, ...EXEMPT.inputs }).every(why => why.length > 20));
+        assert.ok(DOCUMENTED_RULES.every(r => /^https:\/\//.test(r.doc)));
+    });
+});
