@@ -3,6 +3,7 @@ import * as path from "path";
 import * as yaml from "js-yaml";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../stacks/config";
+import { apiViolations } from "./apiRules";
 import { AliasSpec, engineUrn, engineViolations, PriorState, Registration } from "./engineRules";
 import { AccountMocks, MockedInvoke, MockedResource, Placement } from "./mocks";
 import { EngineRuleError } from "./violations";
@@ -249,7 +250,8 @@ async function run(stack: string, config: RawConfig, options: EvaluateOptions, e
         return { ...req, inputs: mocked?.inputs ?? {}, state: mocked?.state ?? {}, account: placement?.account, region: placement?.region };
     });
     if (!error && options.checks !== false) {
-        const violations = engineViolations(resources, options.prior);
+        // The engine's rules on every registration, then what AWS's APIs would refuse of each resource.
+        const violations = [...engineViolations(resources, options.prior), ...apiViolations(resources)];
         error = violations.length > 0 ? new EngineRuleError(violations) : undefined;
     }
     return { project, stack, config, resources, invokes: mocks.invokes, outputs, error };

@@ -53,12 +53,6 @@ export function engineUrn(stack: string, project: string, parent: string, type: 
     return `urn:pulumi:${stack}::${project}::${parentType}${type}::${name}`;
 }
 
-/** A provider reference's URN and id: the id follows the last `::` (URNs contain `::` themselves). */
-export function parseProviderRef(ref: string): { urn: string; id: string } {
-    const at = ref.lastIndexOf("::");
-    return { urn: ref.slice(0, at), id: ref.slice(at + 2) };
-}
-
 const SOURCES = {
     urn: "pulumi/pulumi pkg/resource/deploy/step_generator.go generateURN (diagnostic 2001: Duplicate resource URN)",
     parent: "pulumi/pulumi pkg/resource/deploy/step_generator.go checkParent (could not find parent resource)",
@@ -72,6 +66,8 @@ const SOURCES = {
 export function engineViolations(registrations: Registration[], prior?: PriorState): Violation[] {
     const violations: Violation[] = [];
     const seen = new Map<string, Registration>();
+    /** Each registered provider's reference (`<urn>::<id>`, what a resource names) and its type. */
+    const providerTypes = new Map<string, string>();
     const report = (r: Registration, property: string, rule: string, source: string, found: string) =>
         violations.push({ name: r.name, type: r.type, property, rule, source, found });
     for (const r of registrations) {
@@ -92,13 +88,14 @@ export function engineViolations(registrations: Registration[], prior?: PriorSta
             ...Object.entries(r.providers).map(([pkg, ref]) => [`providers.${pkg}`, pkg, ref] as [string, string, string]),
         ];
         for (const [property, pkg, ref] of refs) {
-            const { urn, id } = parseProviderRef(ref);
-            const provider = seen.get(urn);
-            if (!provider || provider.type !== `${PROVIDER_TYPE_PREFIX}${pkg}` || provider.id !== id) {
+            if (providerTypes.get(ref) !== `${PROVIDER_TYPE_PREFIX}${pkg}`) {
                 report(r, property, `a registered ${PROVIDER_TYPE_PREFIX}${pkg} provider`, SOURCES.provider, ref);
             }
         }
         seen.set(r.urn, r);
+        if (r.type.startsWith(PROVIDER_TYPE_PREFIX)) {
+            providerTypes.set(`${r.urn}::${r.id}`, r.type);
+        }
     }
     if (prior) {
         violations.push(...matchAliases(registrations, prior).violations);

@@ -123,6 +123,17 @@ describe("offline engine: the Pulumi engine's registration rules", function () {
         assert.match(violations[0].source, /diagnostic 2007.*registry\.go/);
     });
 
+    it("what AWS's APIs would refuse ends the evaluation too, beside the engine's rules, every violation at once", async () => {
+        const violations = await refused(() => {
+            const p = provider("twice");
+            provider("twice");
+            role("too-long", { provider: p }).urn.apply(() => undefined);
+            new aws.iam.Role("named", { name: `x${"y".repeat(64)}`, assumeRolePolicy: "{}" }, { provider: p });
+        });
+        assert.deepEqual(violations.map(v => [v.name, v.property]).sort(), [["named", "name"], ["twice", ""]]);
+        assert.match(violations.find(v => v.name === "named")!.source, /CreateRoleRequest\.RoleName/);
+    });
+
     it("npm run plan's result: exit 1, every violation in the text, no stack trace", async () => {
         const e = await evaluate("planted", SHARED_REGION(), { program: () => { provider("twice"); provider("twice"); new aws.Provider("twice", { region: "eu-west-2", allowedAccountIds: ["135792468024"] }); return {}; } });
         const plan = await planOf(e);
