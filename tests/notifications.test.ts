@@ -6,7 +6,6 @@ import * as yaml from "js-yaml";
 import { configOf, projectConfig } from "../offline/access";
 import { Evaluation, Resource } from "../offline/engine";
 import { APPROVAL_MESSAGE_MAX, approvalMessage } from "../components/CrossAccountPipeline";
-import { PIPELINE_EVENTS } from "../components/PipelineNotifications";
 import { ConfigError, parseConfig } from "../stacks/config";
 import { checkNotifications } from "./properties/invariants";
 import { all, block, evaluated, evaluateWith, key, one, policyOf, targetsOf } from "./support/stacks";
@@ -108,7 +107,10 @@ describe("notifications", () => {
             const rule = one(e, "aws:codestarnotifications/notificationRule:NotificationRule");
             assert.deepEqual([rule.inputs.name, rule.inputs.detailType, rule.inputs.status, rule.inputs.resource, rule.inputs.eventTypeIds, rule.inputs.targets], [
                 "cross-account-pipeline-prod", "FULL", "ENABLED", one(e, "aws:codepipeline/pipeline:Pipeline").state.arn,
-                [PIPELINE_EVENTS.failed, PIPELINE_EVENTS.approvalNeeded, PIPELINE_EVENTS.succeeded], [{ type: "SNS", address: topic.state.arn }],
+                // AWS's own event type ids (https://docs.aws.amazon.com/dtconsole/latest/userguide/concepts.html#events-ref-pipeline),
+                // not the program's constants: a misspelt one is refused by CodeStar Notifications, not by a test that reads it back.
+                ["codepipeline-pipeline-pipeline-execution-failed", "codepipeline-pipeline-manual-approval-needed",
+                    "codepipeline-pipeline-pipeline-execution-succeeded"], [{ type: "SNS", address: topic.state.arn }],
             ]);
             assert.ok(rule.dependencies.includes(one(e, "aws:sns/topicPolicy:TopicPolicy").urn), "made once CodeStar Notifications may publish");
             assert.deepEqual(e.outputs.notificationTopicArn, topic.state.arn);
