@@ -89,8 +89,9 @@ export class PipelineNotifications extends pulumi.ComponentResource {
             policy: topic.arn.apply(arn => JSON.stringify(notificationTopicPolicy(arn, access))),
         }, { parent: this });
         // By the address, not its place: adding or removing one address leaves the others (and their confirmations) alone.
-        for (const email of args.emails) {
-            new aws.sns.TopicSubscription(`${name}-email-${crypto.createHash("sha256").update(email.toLowerCase()).digest("hex").slice(0, 8)}`, {
+        // In lowercase, as mail systems read it: a change of case alone is no new endpoint (which SNS would subscribe anew).
+        for (const email of args.emails.map(e => e.toLowerCase())) {
+            new aws.sns.TopicSubscription(`${name}-email-${crypto.createHash("sha256").update(email).digest("hex").slice(0, 8)}`, {
                 topic: topic.arn, protocol: "email", endpoint: email,
             }, { parent: this, dependsOn: [policy] });
         }

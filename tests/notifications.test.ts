@@ -2,9 +2,11 @@
 // Notifications rule, the Slack channel through AWS Chatbot, and each approval's request, on the
 // committed stacks (prod tells, dev does not), the grown path (Slack) and changed configurations.
 import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as path from "path";
 import * as yaml from "js-yaml";
 import { configOf, projectConfig } from "../offline/access";
-import { Evaluation, Resource } from "../offline/engine";
+import { evaluate, Evaluation, Resource, stackFileConfig } from "../offline/engine";
 import { APPROVAL_MESSAGE_MAX, approvalMessage } from "../components/CrossAccountPipeline";
 import { ConfigError, parseConfig } from "../stacks/config";
 import { checkNotifications } from "./properties/invariants";
@@ -239,3 +241,24 @@ describe("notifications", () => {
         });
     });
 });
+
+describe("notifications: an address whose case changes keeps its subscription", function () {
+    this.timeout(30_000);
+    const FIXTURE = "Pulumi.apimodels.yaml";
+    const withEmails = (emails: string[]) => {
+        const config = stackFileConfig(FIXTURE, fs.readFileSync(path.join(__dirname, "fixtures", FIXTURE), "utf8"), "cross-account-pipeline");
+        config[key("notifications")] = { ...block<object>(config, "notifications"), emails };
+        return config;
+    };
+    const subscriptions = (e: Evaluation) => e.resources.filter(r => r.type === "aws:sns/topicSubscription:TopicSubscription")
+        .map(r => ({ urn: r.urn, endpoint: r.inputs.endpoint, protocol: r.inputs.protocol }));
+
+    it("the same resource with the same endpoint (no new confirmation), in lowercase as mail systems read it", async () => {
+        const before = await evaluate("apimodels", withEmails(["release.managers@example.org"]));
+        const after = await evaluate("apimodels", withEmails(["Release.Managers@Example.ORG"]));
+        assert.ifError(before.error ?? after.error);
+        assert.deepEqual(subscriptions(after), subscriptions(before));
+        assert.deepEqual(subscriptions(after).map(s => s.endpoint), ["release.managers@example.org"]);
+    });
+});
+
