@@ -228,6 +228,18 @@ export const DOCUMENTED_RULES: DocumentedRule[] = [
                 : [])),
     },
     {
+        // CreateListener's DuplicateListener error: "A listener with the specified port already exists."
+        rule: "one listener per port of a load balancer", doc: "https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateListener.html",
+        find: resources => {
+            const listeners = ofType(resources, "aws:lb/listener:Listener");
+            const key = (r: Resource) => `${sent(r).loadBalancerArn} ${sent(r).port}`;
+            return listeners.filter((r, i) => listeners.findIndex(o => key(o) === key(r)) < i).map(r => ({
+                name: r.name, type: r.type, property: "port",
+                found: `${sent(r).port}, which ${listeners.find(o => key(o) === key(r))!.name} has on the same load balancer`,
+            }));
+        },
+    },
+    {
         // The model's range says 1..365; the API reference's text, 7..30.
         rule: "a key's deletion window of 7 to 30 days", doc: "https://docs.aws.amazon.com/kms/latest/APIReference/API_ScheduleKeyDeletion.html",
         find: resources => ofType(resources, "aws:kms/key:Key").filter(r => typeof sent(r).deletionWindowInDays === "number" &&

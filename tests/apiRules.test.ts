@@ -156,6 +156,30 @@ describe("AWS API models: what the APIs would refuse of what is registered", fun
         ]);
     });
 
+    it("one listener per port of a load balancer (CreateListener's DuplicateListener)", async () => {
+        const e = await planted(provider => {
+            const lb = new aws.lb.LoadBalancer("shop", { name: "shop", subnets: ["subnet-1", "subnet-2"] }, { provider });
+            const redirect = { type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } };
+            new aws.lb.Listener("first", { loadBalancerArn: lb.arn, port: 80, protocol: "HTTP", defaultActions: [redirect] }, { provider });
+            new aws.lb.Listener("second", { loadBalancerArn: lb.arn, port: 80, protocol: "HTTP", defaultActions: [redirect] }, { provider });
+            new aws.lb.Listener("other-port", { loadBalancerArn: lb.arn, port: 8080, protocol: "HTTP", defaultActions: [redirect] }, { provider });
+        });
+        assert.deepEqual(apiViolations(e.resources).map(v => [v.name, v.property, v.rule, v.found]), [
+            ["second", "port", "one listener per port of a load balancer", "80, which first has on the same load balancer"]]);
+    });
+
+    it("a created target with a certificate and its production or test listener on 80 gets no HTTP redirect listener beside it", async () => {
+        for (const ports of [{ productionPort: 80 }, { testPort: 80 }]) {
+            const config = fixture();
+            const [qa, ...rest] = targetsOf(config);
+            config[key("targets")] = [{ ...qa, create: { ...qa.create, ...ports } }, ...rest];
+            const e = await evaluate("apimodels", config);
+            assert.equal(e.error?.message, undefined, JSON.stringify(ports));
+            const listeners = e.resources.filter(r => r.type === "aws:lb/listener:Listener").map(r => r.inputs.port);
+            assert.equal(listeners.filter(p => p === 80).length, 1, `${JSON.stringify(ports)}: ${listeners}`);
+        }
+    });
+
     it("a policy over its documented size, and a required member left out", async () => {
         const statement = (i: number) => ({ Sid: `S${i}`, Effect: "Allow", Action: "s3:GetObject", Resource: `arn:aws:s3:::shop-artifacts/${"k".repeat(40)}${i}` });
         const e = await planted(provider => new aws.iam.Policy("wide", {
