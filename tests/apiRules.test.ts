@@ -7,6 +7,7 @@ import { BINDINGS, EXEMPT } from "../offline/apiBindings";
 import { committedStacks, evaluate, Evaluation, RawConfig, Resource, stackFileConfig } from "../offline/engine";
 import { Violation } from "../offline/violations";
 import { API_MODELS, apiMember } from "../stacks/apiModels";
+import { SIZE_LIMITS } from "../stacks/limits";
 import { NAME_LIMITS } from "../stacks/nameLimits";
 import { unmappedInputs } from "./support/apiCoverage";
 import { evaluated, key, targetsOf, VARIANTS } from "./support/stacks";
@@ -191,6 +192,25 @@ describe("AWS API models: what the APIs would refuse of what is registered", fun
         const alarm = { urn: "urn", type: "aws:cloudwatch/metricAlarm:MetricAlarm", name: "alarm", custom: true,
             state: { name: "a", comparisonOperator: "GreaterThanThreshold", evaluationPeriods: 1, dimensions: { ["D".repeat(256)]: "v" } } } as unknown as Resource;
         assert.deepEqual(apiViolations([alarm]).map(v => [v.property, v.rule]), [[`dimensions.${"D".repeat(256)}`, "a key of length at most 255"]]);
+    });
+
+    it("each documented policy size holds at its limit and refuses one character more", () => {
+        const sizes: [string, string, number][] = [
+            ["aws:kms/key:Key", "policy", SIZE_LIMITS.keyPolicy], ["aws:s3/bucketPolicy:BucketPolicy", "policy", SIZE_LIMITS.bucketPolicy],
+            ["aws:sns/topicPolicy:TopicPolicy", "policy", SIZE_LIMITS.topicPolicy], ["aws:iam/policy:Policy", "policy", SIZE_LIMITS.managedPolicy],
+            ["aws:iam/role:Role", "assumeRolePolicy", SIZE_LIMITS.trustPolicy],
+        ];
+        for (const [type, input, limit] of sizes) {
+            const sized = (n: number) => apiViolations([{ urn: "urn", type, name: "sized", custom: true, state: { [input]: "a".repeat(n) } } as unknown as Resource])
+                .filter(v => v.property === input && / of at most \d+ characters$/.test(v.rule));
+            assert.deepEqual(sized(limit), [], `${type} at ${limit}`);
+            assert.deepEqual(sized(limit + 1).map(v => v.found), [`${limit + 1} characters`], `${type} at ${limit + 1}`);
+        }
+        const inline = (n: number) => apiViolations([1, 2].map(i => ({ urn: `urn${i}`, type: "aws:iam/rolePolicy:RolePolicy", name: `p${i}`, custom: true,
+            state: { role: "shop-role", name: `p${i}`, policy: "a".repeat(i === 1 ? n - 100 : 100) } }) as unknown as Resource))
+            .filter(v => v.rule.startsWith("a role's inline policies"));
+        assert.deepEqual(inline(SIZE_LIMITS.roleInlinePolicies), []);
+        assert.equal(inline(SIZE_LIMITS.roleInlinePolicies + 1).length, 2);
     });
 
     it("a value unknown while planning is not judged; what is known around it is", () => {
