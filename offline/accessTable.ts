@@ -526,13 +526,16 @@ function targetPart(t: TargetRef): Part {
  * The rows against a target's fixed neighbours: what its deploy role must not touch of another
  * target in the target's account, of one in another account, and of another region's store.
  */
-function neighbourRows(target: string, others: { same?: string; other?: string }, otherStore?: string): AccessRow[] {
+function neighbourRows(target: string, others: { same?: string; other?: string }, otherStore?: string, sharedApplication = false): AccessRow[] {
     const at = (entity: string, of: string) => `${entity} (${of})`;
     const deployRole = at("deploy role", target);
     const PASS = { "iam:PassedToService": "ecs-tasks.amazonaws.com" };
     const rows = Object.entries(others).flatMap(([where, neighbour]): AccessRow[] => neighbour === undefined ? [] : [
         { principal: deployRole, action: "codedeploy:CreateDeployment", resource: at("CodeDeploy deployment group", neighbour), expect: denied, target, why: `not another target's group (${where === "same" ? "in its account" : "in another account"})` },
-        { principal: deployRole, action: "codedeploy:RegisterApplicationRevision", resource: at("CodeDeploy application", neighbour), expect: denied, target, why: "not another target's application" },
+        where === "same" && sharedApplication
+            // Existing targets may be two deployment groups of one application (CodeDeploy: an application has one or more groups).
+            ? { principal: deployRole, action: "codedeploy:RegisterApplicationRevision", resource: at("CodeDeploy application", neighbour), expect: allowed, target, why: "the application both groups belong to: a revision is registered with it, the deployment goes to its own group" }
+            : { principal: deployRole, action: "codedeploy:RegisterApplicationRevision", resource: at("CodeDeploy application", neighbour), expect: denied, target, why: "not another target's application" },
         { principal: deployRole, action: "iam:PassRole", resource: at("task role", neighbour), context: PASS, expect: denied, target, why: "not another target's task role" },
         { principal: deployRole, action: "iam:PassRole", resource: at("task execution role", neighbour), context: PASS, expect: denied, target, why: "not another target's execution role" },
     ]);
@@ -573,10 +576,13 @@ export function accessTable(config: StackConfig): AccessTable {
             }), ` (${t.name})`, suffix(t.region), t.name);
             // Fixed neighbours: the next target in the target's account, the next in another account, another region's store.
             const next = (same: boolean) => [...config.targets.slice(i + 1), ...config.targets.slice(0, i)]
-                .find(o => (o.account.accountId === t.account.accountId) === same)?.name;
+                .find(o => (o.account.accountId === t.account.accountId) === same);
             const otherRegion = [config.region, ...regions].find(r => r !== t.region);
-            return { ...part, rows: [...part.rows, ...neighbourRows(t.name, { same: next(true), other: next(false) },
-                otherRegion === undefined ? undefined : suffix(otherRegion))] };
+            const neighbour = next(true);
+            const sharedApplication = !!neighbour && neighbour.region === t.region && !!t.existing &&
+                t.existing.applicationName === neighbour.existing?.applicationName;
+            return { ...part, rows: [...part.rows, ...neighbourRows(t.name, { same: neighbour?.name, other: next(false)?.name },
+                otherRegion === undefined ? undefined : suffix(otherRegion), sharedApplication)] };
         }),
     ];
     return {

@@ -425,7 +425,8 @@ const CreatedTargetSchema = z.strictObject({
     .meta({ examples: [{ serviceName: "my-service", cpu: 512, memory: 1024 }] });
 
 const ExistingTargetSchema = z.strictObject({
-    applicationName: resourceName("a CodeDeploy application name").describe("The CodeDeploy application.")
+    applicationName: resourceName("a CodeDeploy application name").describe("The CodeDeploy application. Two existing " +
+        "targets in one account and region may name one application with a deployment group each.")
         .meta({ examples: ["my-service"] }),
     deploymentGroupName: resourceName("a CodeDeploy deployment group name")
         .describe("The blue/green deployment group of the application.").meta({ examples: ["my-service-prod"] }),
