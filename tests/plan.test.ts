@@ -5,13 +5,15 @@ import * as fs from "fs";
 import * as yaml from "js-yaml";
 import { actionsOf, configOf, projectKeys } from "../offline/access";
 import { accessTable } from "../offline/accessTable";
-import { committedStacks, readStackConfig, RawConfig, ROOT } from "../offline/engine";
+import { RawConfig, ROOT } from "../offline/engine";
 import { plan } from "../offline/plan";
 import { parseConfig, StackConfig } from "../stacks/config";
 import { stackNames } from "../stacks/names";
 import { parsePlanArgs } from "../scripts/planArgs";
+import { STACKS_ENV } from "../offline/root";
 import { configuredAbsence } from "./support/absence";
-import { block, evaluated, existingTargetConfig, planned, targetsOf } from "./support/stacks";
+import { rewrittenConfig } from "./support/rewrite";
+import { block, evaluated, existingTargetConfig, planned, targetsOf, fixture, FIXTURES, FIXTURE_STACKS } from "./support/stacks";
 
 /** The access table of a plan's text: each principal's lines, without their indentation. */
 function accessGroups(text: string): Map<string, string[]> {
@@ -30,7 +32,7 @@ function accessGroups(text: string): Map<string, string[]> {
 }
 
 /** The planned stacks, by the name tests/support/stacks.ts evaluates them under. */
-const PLANNED: [string, string][] = [...committedStacks().map(s => [s, s] as [string, string]), ["prod's grown release path", "path"]];
+const PLANNED: [string, string][] = [...FIXTURE_STACKS.map(s => [s, s] as [string, string]), ["prod's grown release path", "path"]];
 
 for (const [name, shared] of PLANNED) {
     describe(`plan: stack ${name}`, () => {
@@ -196,7 +198,7 @@ for (const [name, shared] of PLANNED) {
 
 describe("plan: bad input", () => {
     it("prints the validation message and exits non-zero for a bad config", async () => {
-        const config = readStackConfig("prod");
+        const config = fixture("prod");
         config["cross-account-pipeline:region"] = "seoul";
         const { exitCode, text, markdown } = await plan("prod", config);
         assert.strictEqual(exitCode, 1);
@@ -205,21 +207,23 @@ describe("plan: bad input", () => {
     });
 
     it("exits 1 from the command line for a stack without a stack file, and leaves no stale plan of it", () => {
-        const stale = path.join(ROOT, "plan", "no-such-stack.md");
+        const stale = path.join(FIXTURES, "plan", "no-such-stack.md");
         fs.mkdirSync(path.dirname(stale), { recursive: true });
         fs.writeFileSync(stale, "an earlier plan");
         const run = planCommand("--stack", "no-such-stack");
         assert.strictEqual(run.status, 1);
-        assert.match(run.stderr, /no stack file Pulumi\.no-such-stack\.yaml/);
+        assert.match(run.stderr, /no stack file \S*Pulumi\.no-such-stack\.yaml; the stacks there: dev, prod$/m);
         assert.ok(!/^\s+at /m.test(run.stderr), run.stderr);
         assert.ok(!fs.existsSync(stale));
     });
 });
 
-/** `npm run plan` as a user runs it (from source here; `npm run plan` runs the compiled copy). */
+/** `npm run plan` as a user runs it (from source here; `npm run plan` runs the compiled copy), on the stack files of `stacks`. */
 function planCommand(...args: string[]) {
-    return spawnSync(process.execPath, ["-r", "ts-node/register", path.join(ROOT, "scripts/plan.ts"), ...args],
-        { cwd: ROOT, env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true", npm_config_stack: undefined }, encoding: "utf8" });
+    return spawnSync(process.execPath, ["-r", "ts-node/register", path.join(ROOT, "scripts/plan.ts"), ...args], {
+        cwd: ROOT, encoding: "utf8",
+        env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true", npm_config_stack: undefined, [STACKS_ENV]: FIXTURES },
+    });
 }
 
 describe("plan: the command line", () => {
@@ -274,11 +278,11 @@ describe("plan: stacks that name what exists instead of creating it", () => {
             assert.ok(row.decisions.every(d => d.verdict === "expected"));
         }
         assert.match(text, /^ {2}CodeDeploy service role \(staging\): not in this stack \(the stack does not create the codeDeploy role\)$/m);
-        assert.match(text, /^ {4}n\/a +sts:AssumeRole on task role \(staging\), for the target's account {2}\(task role \(staging\): arn:aws:iam::444444444444:role\/legacy-task is named by config: its trust policy is not this stack's\)$/m);
+        assert.match(text, /^ {4}n\/a +sts:AssumeRole on task role \(staging\), for the target's account {2}\(task role \(staging\): arn:aws:iam::454545454545:role\/legacy-task is named by config: its trust policy is not this stack's\)$/m);
     });
 
     it("an existing VPC", async () => {
-        const config = readStackConfig("prod");
+        const config = fixture("prod");
         targetsOf(config)[1].create.network = {
             vpcId: "vpc-0123456789abcdef0",
             publicSubnetIds: ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"],
@@ -295,8 +299,8 @@ describe("plan: stacks that name what exists instead of creating it", () => {
     });
 
     it("a connection named by config, and one another account shares with AWS RAM: rows about it resolve from its ARN", async () => {
-        for (const [owner, prefix] of [["111111111111", "codestar-connections"], ["333333333333", "codeconnections"]]) {
-            const config = readStackConfig("prod");
+        for (const [owner, prefix] of [["121212121212", "codestar-connections"], ["343434343434", "codeconnections"]]) {
+            const config = fixture("prod");
             block(config, "source").connectionArn = `arn:aws:${prefix}:us-east-1:${owner}:connection/0a1b2c3d-4e5f-4a6b-8c9d-0e1f2a3b4c5d`;
             const { text, access } = await cleanPlan(config, "prod");
             const rows = access!.filter(r => r.row.resource.startsWith("source connection") && r.row.principal === "pipeline role");
@@ -308,11 +312,14 @@ describe("plan: stacks that name what exists instead of creating it", () => {
     it("docs/target.md's own existing-target example", async () => {
         const docs = fs.readFileSync(path.join(ROOT, "docs/target.md"), "utf8");
         const example = /## Using an existing target[\s\S]*?```yaml\n([\s\S]*?)```/.exec(docs)![1];
-        const config = { ...readStackConfig("prod"), ...yaml.load(example) as RawConfig };
+        const config = { ...fixture("prod"), ...yaml.load(example) as RawConfig };
         assert.ok(targetsOf(config).some(t => t.existing));
         await cleanPlan(config, "prod");
     });
 });
+
+/** The fixture's account ids -> the README's (those of the example Pulumi.prod.yaml). */
+const README_IDS = { "121212121212": "111111111111", "565656565656": "555555555555", "232323232323": "222222222222" };
 
 describe("plan: the README", () => {
     /** An excerpt of a plan as a pattern: `...` in a line stands for the rest of a generated part, a line of `...` for lines left out. */
@@ -320,11 +327,11 @@ describe("plan: the README", () => {
         ? "(?:[^\n]*\n)*?[^\n]*"
         : line.split("...").map(part => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("[^\n]*?")).join("\n");
 
-    it("shows the committed prod stack's plan as the plan prints it, in each excerpt", async () => {
+    it("shows the example prod stack's plan as the plan prints it, in each excerpt (the fixture with the README's placeholder ids)", async () => {
         const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
         const excerpts = [...readme.matchAll(/```text\n([^`]*?Release path [\s\S]*?)```/g)].map(m => m[1]);
         assert.strictEqual(excerpts.length, 2);
-        const { text } = await planned("prod");
+        const { text } = await plan("prod", rewrittenConfig(FIXTURES, "prod", README_IDS));
         for (const excerpt of excerpts) {
             assert.match(text, new RegExp(excerptPattern(excerpt)), excerpt);
         }
