@@ -38,7 +38,8 @@ async function main() {
         console.error(result.text);
         process.exit(result.exitCode);
     }
-    console.log(result.text);
+    // --full is checked by parsePlanArgs with the other options.
+    console.log(process.argv.includes("--full") ? result.text : result.brief);
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, result.markdown);
     console.log(`\nWritten to ${path.relative(process.cwd(), file)}`);

@@ -12,6 +12,8 @@ import { stackNames } from "../stacks/names";
 import { parsePlanArgs } from "../scripts/planArgs";
 import { STACKS_ENV } from "../offline/root";
 import { configuredAbsence } from "./support/absence";
+import { expectedExceptions } from "./support/securityHub";
+import { ELB_LOG_DELIVERY_ACCOUNTS } from "../components/policies/logDelivery";
 import { rewrittenConfig } from "./support/rewrite";
 import { block, evaluated, existingTargetConfig, planned, targetsOf, fixture, FIXTURES, FIXTURE_STACKS } from "./support/stacks";
 
@@ -117,12 +119,14 @@ for (const [name, shared] of PLANNED) {
             stackNames(config).targets.forEach((names, i) => {
                 const t = config.targets[i];
                 const store = t.region === config.region ? "artifacts" : `artifacts-${t.region}`;
+                // A target's account is named with the targets it holds.
+                const account = `target account ${t.account.accountId} (${config.targets.filter(o => o.account.accountId === t.account.accountId).map(o => o.name).join(", ")})`;
                 const expectations = [
-                    `pipeline account ${config.pipelineAccount.accountId} -> target account ${t.account.accountId}`,
+                    `pipeline account ${config.pipelineAccount.accountId} -> ${account}`,
                     `Role pipeline-pipeline.arn  ->  Role ${names.logical.deploy}.assumeRolePolicy`,
                     `Key ${store}-key.arn  ->  RolePolicy ${names.logical.deploy}-permissions.policy`,
                     `Bucket ${store}-bucket.arn  ->  RolePolicy ${names.logical.deploy}-permissions.policy`,
-                    `target account ${t.account.accountId} -> pipeline account ${config.pipelineAccount.accountId}`,
+                    `${account} -> pipeline account ${config.pipelineAccount.accountId}`,
                     `Role ${names.logical.deploy}.arn  ->  Key ${store}-key.policy`,
                     `Role ${names.logical.deploy}.arn  ->  BucketPolicy ${store}-policy.policy`,
                     `Role ${names.logical.deploy}.arn  ->  Pipeline pipeline-pipeline.stages[`,
@@ -192,6 +196,62 @@ for (const [name, shared] of PLANNED) {
             const { result: { text, markdown } } = await stackPlan();
             assert.ok(markdown?.includes("```mermaid\nflowchart LR"));
             assert.ok(markdown?.includes(text));
+        });
+
+        it("opens with a verdict in the terminal's first 40 lines: what the stack is, what it allows across accounts, what needs a person", async () => {
+            const { result: { brief, text }, config } = await stackPlan();
+            const e = await evaluated(shared);
+            const head = brief!.split("\n").slice(0, 40).join("\n");
+            const resources = e.resources.filter(r => r.custom && r.type !== "pulumi:providers:aws");
+            // Each account and region, with the number of resources there.
+            for (const place of new Set(resources.map(r => `${r.account} ${r.region}`))) {
+                const [account, region] = place.split(" ");
+                const n = resources.filter(r => r.account === account && r.region === region).length;
+                assert.match(head, new RegExp(`^ +${n} in (pipeline|target) account ${account}\\b.*, ${region}$`, "m"), place);
+            }
+            // The access table's answers, counted from the rows the plan prints in full.
+            const rows = [...accessGroups(text).values()].flat();
+            const answers = (word: RegExp) => rows.filter(line => word.test(line)).length;
+            const counts = /Access \(the access table, decided by the IAM policy simulator\): (\d+) allowed, (\d+) denied, (\d+) not applicable; none differs from what the program expects$/m.exec(head);
+            assert.ok(counts, head);
+            // A principal the stack has nothing of is one line in the table: its requests are counted, not printed.
+            assert.deepEqual(counts.slice(1, 3).map(Number), [answers(/^Allowed /), answers(/^\w+Denied /)]);
+            assert.ok(Number(counts[3]) >= answers(/^n\/a /));
+            assert.ok(head.includes(`Security Hub exceptions (declared by this configuration; SECURITY.md says why each is allowed): ` +
+                expectedExceptions(config).map(x => x.replace("@", " on ")).join(", ")), head);
+            const steps = text.includes("\nOne-time steps of a person:\n") ? text.split("\nOne-time steps of a person:\n")[1].split("\n\n")[0].split("\n").length : 0;
+            assert.match(head, new RegExp(`^ {2}Steps a person takes once: ${steps ? `${steps} \\(listed below\\)` : "none"}$`, "m"));
+            assert.match(head, new RegExp(`^ {2}Kept on destroy: ${text.split("[kept on destroy]").length - 1} resources?`, "m"));
+            assert.match(head, /^ {2}Imported instead of created \(adopt\): nothing$/m);
+        });
+
+        it("shows the whole access table only with --full or in the file; the terminal sums it up", async () => {
+            const { result: { brief, text } } = await stackPlan();
+            assert.ok(!brief!.includes("Who can do what (each request"), "the terminal's plan has no full table");
+            assert.match(brief!, /^Who can do what: \d+ allowed, \d+ denied, \d+ not applicable; none differs from what the program expects\.$/m);
+            assert.ok(text.includes("Who can do what (each request"));
+        });
+
+        it("names a principal outside the stack's accounts for what it is, and says narrowed only where a condition narrows", async () => {
+            const { result: { text }, config } = await stackPlan();
+            const wiring = text.slice(text.indexOf("Cross-account wiring"), text.indexOf("\n\n", text.indexOf("Cross-account wiring"))).split("\n");
+            const accounts = new Set([config.pipelineAccount.accountId, ...config.targets.map(t => t.account.accountId)]);
+            for (const pair of wiring.filter(l => /^ {2}\S/.test(l))) {
+                const [from] = pair.trim().split(" -> ");
+                const account = /\d{12}/.exec(from)![0];
+                assert.equal(/^(pipeline|target) account/.test(from), accounts.has(account), pair);
+            }
+            // ELB's log delivery account (a regional account of AWS's) writes each created target's access logs.
+            const created = config.targets.filter(t => t.create && ELB_LOG_DELIVERY_ACCOUNTS[t.region]);
+            for (const t of created) {
+                assert.ok(wiring.some(l => l.startsWith(`  Elastic Load Balancing's log delivery account ${ELB_LOG_DELIVERY_ACCOUNTS[t.region]} `)), t.name);
+            }
+            // Its statement names no role: nothing narrows it. Every other account root is narrowed by aws:PrincipalArn.
+            const roots = wiring.filter(l => l.trim().startsWith("account root"));
+            const elbRoots = roots.filter(l => l.includes("network-logs-policy"));
+            assert.equal(elbRoots.length, new Set(created.map(t => `${t.account.accountId} ${t.region}`)).size === 0 ? 0 : elbRoots.length);
+            assert.ok(elbRoots.every(l => l.includes("account root, no condition narrows it")), elbRoots.join("\n"));
+            assert.ok(roots.filter(l => !elbRoots.includes(l)).every(l => /account root, narrowed to (one role|\d+ roles) by aws:PrincipalArn/.test(l)));
         });
     });
 }
@@ -329,11 +389,14 @@ describe("plan: the README", () => {
 
     it("shows the example prod stack's plan as the plan prints it, in each excerpt (the fixture with the README's placeholder ids)", async () => {
         const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
-        const excerpts = [...readme.matchAll(/```text\n([^`]*?Release path [\s\S]*?)```/g)].map(m => m[1]);
-        assert.strictEqual(excerpts.length, 2);
-        const { text } = await plan("prod", rewrittenConfig(FIXTURES, "prod", README_IDS));
-        for (const excerpt of excerpts) {
-            assert.match(text, new RegExp(excerptPattern(excerpt)), excerpt);
+        const excerpts = (start: string) => [...readme.matchAll(new RegExp(`\`\`\`text\\n([^\`]*?${start}[\\s\\S]*?)\`\`\``, "g"))].map(m => m[1]);
+        const { brief, text } = await plan("prod", rewrittenConfig(FIXTURES, "prod", README_IDS));
+        // What the terminal shows, and the whole table (--full, plan/<stack>.md).
+        for (const [start, shown, n] of [["Release path ", brief!, 2], ["Who can do what \\(each request", text, 1]] as const) {
+            assert.strictEqual(excerpts(start).length, n, start);
+            for (const excerpt of excerpts(start)) {
+                assert.match(shown, new RegExp(excerptPattern(excerpt)), excerpt);
+            }
         }
     });
 });
