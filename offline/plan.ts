@@ -8,6 +8,7 @@ import { evaluate, EvaluateOptions, Evaluation, RawConfig, Resource } from "./en
 import { Decision } from "./simulator";
 import { crossAccountWiring, Wire } from "./wiring";
 import { accountLabel, verdictLines } from "./verdict";
+import { adoptionLines } from "./adoption";
 
 const short = (type: string) => type.replace(/^aws:\w+\/(\w+):(\w+)$/, "$2").replace(/^cross-account-pipeline:\w+:/, "");
 const flag = (on: unknown, yes: string, no: string) => (on ? yes : no);
@@ -264,6 +265,7 @@ export function renderPlan(e: Evaluation, access: AccessResult[] = []): { text: 
     const places = sections(e, config);
     const wires = crossAccountWiring(e);
     const steps = manualSteps(e);
+    const adoption = adoptionLines(e);
     const unexpected = access.filter(r => r.decisions.some(d => d.verdict === "unexpected"));
     const table = access.length ? ["", ACCESS_TITLE, ...accessLines(access)] : [];
     const summary = access.length ? ["", `Who can do what: ${accessSummary(access)}.`,
@@ -277,6 +279,7 @@ export function renderPlan(e: Evaluation, access: AccessResult[] = []): { text: 
         ...notificationLines(e), "",
         ...rollbackLines(e, config), "",
         ...steps.length ? [...steps, ""] : [],
+        ...adoption.length ? [...adoption, ""] : [],
         ...places.flatMap(s => [
             `${s.title}, provider ${s.provider}${s.role ? `, provisioned as ${s.role}` : ", ambient credentials"}`,
             ...s.lines, ""]),

@@ -7,6 +7,7 @@ import { actionsOf, configOf, projectKeys } from "../offline/access";
 import { accessTable } from "../offline/accessTable";
 import { RawConfig, ROOT } from "../offline/engine";
 import { plan } from "../offline/plan";
+import { adoptionLines, fromCreated } from "../offline/adoption";
 import { parseConfig, StackConfig } from "../stacks/config";
 import { stackNames } from "../stacks/names";
 import { parsePlanArgs } from "../scripts/planArgs";
@@ -398,5 +399,49 @@ describe("plan: the README", () => {
                 assert.match(shown, new RegExp(excerptPattern(excerpt)), excerpt);
             }
         }
+    });
+});
+
+describe("plan: adoption (adopt keys) is visible", () => {
+    const ADOPTED = { imageRepository: "my-service", buildLogGroup: "/aws/codebuild/cross-account-pipeline-prod" };
+
+    it("shows per adopted resource the import id and the inputs Pulumi compares, in the verdict and a section of its own", async () => {
+        const config = fixture("prod");
+        config["cross-account-pipeline:adopt"] = ADOPTED;
+        targetsOf(config)[1].adopt = { taskLogGroup: "/ecs/my-service" };
+        const { brief, exitCode } = await plan("prod", config);
+        assert.equal(exitCode, 0, brief);
+        const lines = brief!.split("\n");
+        const verdict = lines.slice(0, 40).find(l => l.startsWith("  Imported instead of created (adopt): "))!;
+        for (const id of [...Object.values(ADOPTED), "/ecs/my-service"]) {
+            assert.ok(verdict.includes(`(id ${id})`), `${id} in the verdict: ${verdict}`);
+        }
+        const section = lines.slice(lines.findIndex(l => l.startsWith("Adoption (")));
+        for (const [type, id, inputs] of [["LogGroup", "/aws/codebuild/cross-account-pipeline-prod", ["name", "retentionInDays"]],
+            ["LogGroup", "/ecs/my-service", ["name", "retentionInDays"]], ["Repository", "my-service", ["name", "imageTagMutability", "imageScanningConfiguration"]]] as const) {
+            const line = section.find(l => l.startsWith(`  ${type} `) && l.includes(`: import id ${id}; compares `));
+            assert.ok(line, `${type} ${id}: ${section.join("\n")}`);
+            assert.ok(inputs.every(input => line.includes(`${input}=`)), line);
+        }
+        assert.match(section[0], /inputs to import do not match the existing resource/);
+    });
+
+    it("says nothing is imported without adopt keys", async () => {
+        const { brief } = await planned("prod");
+        assert.match(brief!, /^ {2}Imported instead of created \(adopt\): nothing$/m);
+        assert.ok(!brief!.includes("\nAdoption ("));
+    });
+
+    it("warns where an adopted resource's input comes from a resource this up creates anew (a new id the kept one cannot have)", () => {
+        const resource = (name: string, importId: string, propertyDependencies: Record<string, string[]> = {}) =>
+            ({ urn: `urn:${name}`, type: "aws:cloudwatch/logGroup:LogGroup", name, custom: true, importId, propertyDependencies, inputs: {} }) as any;
+        const key = { ...resource("key", ""), type: "aws:kms/key:Key" };
+        const keptKey = { ...resource("kept-key", "1234abcd-0000"), type: "aws:kms/key:Key" };
+        const logs = resource("logs", "/logs", { kmsKeyId: ["urn:key"], name: [] });
+        const other = resource("other", "/other", { kmsKeyId: ["urn:kept-key"] });
+        const e = { resources: [key, keptKey, logs, other] } as any;
+        assert.deepEqual(fromCreated(e, logs).map(w => `${w.input} ${w.source.name}`), ["kmsKeyId key"]);
+        assert.deepEqual(fromCreated(e, other), []);
+        assert.ok(adoptionLines(e).some(l => l.startsWith("    WARNING: kmsKeyId comes from Key key, which this `up` creates anew")));
     });
 });
