@@ -7,7 +7,7 @@ import { accessTable } from "./accessTable";
 import { evaluate, EvaluateOptions, Evaluation, RawConfig, Resource } from "./engine";
 import { Decision } from "./simulator";
 import { crossAccountWiring, Wire } from "./wiring";
-import { accountLabel, verdictLines } from "./verdict";
+import { accountLabel, count, verdictLines } from "./verdict";
 import { adoptionLines } from "./adoption";
 
 const short = (type: string) => type.replace(/^aws:\w+\/(\w+):(\w+)$/, "$2").replace(/^cross-account-pipeline:\w+:/, "");
@@ -15,7 +15,7 @@ const flag = (on: unknown, yes: string, no: string) => (on ? yes : no);
 
 /** The few properties that matter, per resource type. */
 const DETAILS: Record<string, (r: Resource) => string> = {
-    "aws:kms/key:Key": r => `rotation ${flag(r.inputs.enableKeyRotation, "on", "OFF")}, deletion window ${r.inputs.deletionWindowInDays} days`,
+    "aws:kms/key:Key": r => `rotation ${flag(r.inputs.enableKeyRotation, "on", "OFF")}, deletion window ${count(r.inputs.deletionWindowInDays, "day")}`,
     "aws:kms/alias:Alias": r => r.inputs.name,
     "aws:s3/bucket:Bucket": r => r.state.bucket,
     "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": r => {
@@ -24,13 +24,13 @@ const DETAILS: Record<string, (r: Resource) => string> = {
     },
     "aws:s3/bucketOwnershipControls:BucketOwnershipControls": r => r.inputs.rule.objectOwnership,
     "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": r =>
-        `${r.inputs.rules[0].id}: after ${r.inputs.rules[0].expiration.days} days`,
+        `${r.inputs.rules[0].id}: after ${count(r.inputs.rules[0].expiration.days, "day")}`,
     "aws:iam/role:Role": r => r.inputs.name,
     "aws:iam/rolePolicy:RolePolicy": r => JSON.parse(r.inputs.policy).Statement.map((s: any) => s.Sid).join(", "),
     "aws:codecommit/repository:Repository": r => r.inputs.repositoryName,
     "aws:codebuild/project:Project": r => `${r.inputs.name}, artifacts encrypted with ${r.inputs.encryptionKey}`,
     "aws:ecr/repository:Repository": r => `${r.inputs.name}, tags ${r.inputs.imageTagMutability}, scan on push ${flag(r.inputs.imageScanningConfiguration?.scanOnPush, "on", "OFF")}`,
-    "aws:ecs/service:Service": r => `${r.inputs.name}: ${r.inputs.desiredCount} tasks, ${r.inputs.launchType}, ${r.inputs.deploymentController.type} deployments`,
+    "aws:ecs/service:Service": r => `${r.inputs.name}: ${count(r.inputs.desiredCount, "task")}, ${r.inputs.launchType}, ${r.inputs.deploymentController.type} deployments`,
     "aws:lb/listener:Listener": r => `${r.inputs.protocol} port ${r.inputs.port}` +
         (r.inputs.defaultActions[0].type === "redirect" ? `, redirects to ${r.inputs.defaultActions[0].redirect.protocol}` : ""),
     "aws:lb/loadBalancer:LoadBalancer": r => `access logs ${flag(r.inputs.accessLogs?.enabled, "on", "OFF")}, ` +
@@ -71,7 +71,7 @@ function alarmWords(r: Resource): string {
     };
     const i = r.inputs;
     return `${i.extendedStatistic ?? i.statistic} of ${i.metricName} ${comparison[i.comparisonOperator]} ${i.threshold} ` +
-        `in ${i.datapointsToAlarm} of ${i.evaluationPeriods} periods of ${i.period} s`;
+        `in ${i.datapointsToAlarm} of ${count(i.evaluationPeriods, "period")} of ${i.period} s`;
 }
 
 /** A push filter in words: `tags v* but not *-rc*`, `branches main changing app/**`. */
@@ -183,8 +183,8 @@ function rollbackLines(e: Evaluation, config: StackConfig): string[] {
         "Rollback (what undoes a bad release by itself):",
         `  a failed stage (${stages.map(s => s.name).join(", ")}) rolls back to the artifacts of the last execution that succeeded in it, ` +
             "in this structure of the pipeline: a `pulumi up` that changes the pipeline disarms it until each stage's next success",
-        `  artifacts live ${lifecycle.inputs.rules[0].expiration.days} days; a rollback may read them up to ${minimumArtifactRetentionDays(config)} ` +
-            "days after their build (README: A release that rolls back by itself)",
+        `  artifacts live ${count(lifecycle.inputs.rules[0].expiration.days, "day")}; a rollback may read them up to ${count(minimumArtifactRetentionDays(config), "day")} ` +
+            "after their build (README: A release that rolls back by itself)",
         ...config.targets.map((t, i) => {
             if (t.existing) {
                 return `  ${t.name}: alarms not wired: its deployment group ${t.existing.applicationName}/${t.existing.deploymentGroupName} ` +

@@ -226,6 +226,11 @@ for (const [name, shared] of PLANNED) {
             assert.match(head, /^ {2}Imported instead of created \(adopt\): nothing$/m);
         });
 
+        it("counts in words that agree: 1 task, 1 day, 1 period, never 1 tasks", async () => {
+            const { result: { text } } = await stackPlan();
+            assert.deepEqual(text.match(/(?<![\d.])1 (tasks|days|periods|resources|roles|requests|steps)\b/g) ?? [], []);
+        });
+
         it("shows the whole access table only with --full or in the file; the terminal sums it up", async () => {
             const { result: { brief, text } } = await stackPlan();
             assert.ok(!brief!.includes("Who can do what (each request"), "the terminal's plan has no full table");
