@@ -76,47 +76,43 @@ const stackFileTests = (dir: string) =>
     run(dir, [require.resolve("mocha/bin/mocha.js"), "--no-config", "--require", "ts-node/register", "--timeout", "600000", "tests/stackFiles.test.ts"]);
 
 describe("your stacks, your tests", function () {
-    // Child processes that load Pulumi and evaluate three stacks each.
+    // Child processes that load Pulumi: one runs the stack-file checks on four files, two plan.
     this.timeout(600_000);
 
-    it("with other account ids and region in the example stack files and a stack file of one's own, the stack-file checks pass and every stack plans", () => {
-        const dir = folderWith({ ...rewrittenStackFiles(), "Pulumi.payments.yaml": OWN_STACK });
-        try {
-            const stacks = stacksIn(dir);
-            for (const stack of stacksIn(ROOT)) {
-                const [before, after] = [ROOT, dir].map(d => fs.readFileSync(path.join(d, `Pulumi.${stack}.yaml`), "utf8"));
-                const kept = before.match(ACCOUNT_ID)!.filter(id => after.includes(id));
-                assert.deepEqual(kept, [], `${stack}: every account id rewritten`);
-            }
-            const tests = stackFileTests(dir);
-            assert.equal(tests.status, 0, tests.stdout + tests.stderr);
-            assert.match(tests.stdout, new RegExp(`${stacks.length} passing`));
-            for (const stack of stacks) {
-                const plan = run(dir, ["-r", "ts-node/register", "scripts/plan.ts", "--stack", stack]);
-                assert.equal(plan.status, 0, plan.stdout + plan.stderr);
-                assert.ok(fs.existsSync(path.join(dir, "plan", `${stack}.md`)));
-            }
-        } finally {
-            fs.rmSync(dir, { recursive: true, force: true });
+    const broken = OWN_STACK.replace("region: eu-west-1", "region: ireland").replace("      approval: true", "      aproval: true");
+    let dir: string;
+    let tests: ReturnType<typeof run>;
+    before(() => {
+        dir = folderWith({ ...rewrittenStackFiles(), "Pulumi.payments.yaml": OWN_STACK, "Pulumi.payments-typo.yaml": broken });
+        tests = stackFileTests(dir);
+    });
+    after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+    it("with other account ids and region in the example stack files and a stack file of one's own, every one passes the stack-file checks and plans", () => {
+        for (const stack of stacksIn(ROOT)) {
+            const [before, after] = [ROOT, dir].map(d => fs.readFileSync(path.join(d, `Pulumi.${stack}.yaml`), "utf8"));
+            const kept = before.match(ACCOUNT_ID)!.filter(id => after.includes(id));
+            assert.deepEqual(kept, [], `${stack}: every account id rewritten`);
         }
+        const valid = stacksIn(dir).filter(stack => stack !== "payments-typo");
+        for (const stack of valid) {
+            assert.match(tests.stdout, new RegExp(`[✔✓] Pulumi\\.${stack}\\.yaml: validates`), tests.stdout + tests.stderr);
+        }
+        assert.match(tests.stdout, new RegExp(`\\b${valid.length} passing`));
+        const plan = run(dir, ["-r", "ts-node/register", "scripts/plan.ts", "--stack", "payments"]);
+        assert.equal(plan.status, 0, plan.stdout + plan.stderr);
+        assert.ok(fs.existsSync(path.join(dir, "plan", "payments.md")));
     });
 
     it("an invalid stack file fails the stack-file checks with the plan's message, which names the file", () => {
-        const broken = OWN_STACK.replace("region: eu-west-1", "region: ireland").replace("      approval: true", "      aproval: true");
-        const dir = folderWith({ "Pulumi.payments.yaml": broken });
-        try {
-            const tests = stackFileTests(dir);
-            assert.notEqual(tests.status, 0);
-            assert.match(tests.stdout, /1 failing/);
-            const plan = run(dir, ["-r", "ts-node/register", "scripts/plan.ts", "payments"]);
-            assert.equal(plan.status, 1);
-            const message = plan.stderr.trim();
-            assert.match(message, /^invalid stack configuration \(2 problems\):\n {2}- Pulumi\.payments\.yaml: cross-account-pipeline:region: /);
-            assert.match(message, /Pulumi\.payments\.yaml: cross-account-pipeline:targets\[1\]\.aproval: /);
-            assert.ok(tests.stdout.includes("Pulumi.payments.yaml does not plan:"), tests.stdout);
-            assert.ok(message.split("\n").every(line => tests.stdout.includes(line.trim())), tests.stdout);
-        } finally {
-            fs.rmSync(dir, { recursive: true, force: true });
-        }
+        assert.notEqual(tests.status, 0);
+        assert.match(tests.stdout, /\b1 failing/);
+        const plan = run(dir, ["-r", "ts-node/register", "scripts/plan.ts", "payments-typo"]);
+        assert.equal(plan.status, 1);
+        const message = plan.stderr.trim();
+        assert.match(message, /^invalid stack configuration \(2 problems\):\n {2}- Pulumi\.payments-typo\.yaml: cross-account-pipeline:region: /);
+        assert.match(message, /Pulumi\.payments-typo\.yaml: cross-account-pipeline:targets\[1\]\.aproval: /);
+        assert.ok(tests.stdout.includes("Pulumi.payments-typo.yaml does not plan:"), tests.stdout);
+        assert.ok(message.split("\n").every(line => tests.stdout.includes(line.trim())), tests.stdout);
     });
 });
