@@ -9,6 +9,7 @@ import { Decision } from "./simulator";
 import { crossAccountWiring, Wire } from "./wiring";
 import { accountLabel, count, verdictLines } from "./verdict";
 import { adoptionLines } from "./adoption";
+import { stackReport } from "./securityDoc";
 
 const short = (type: string) => type.replace(/^aws:\w+\/(\w+):(\w+)$/, "$2").replace(/^cross-account-pipeline:\w+:/, "");
 const flag = (on: unknown, yes: string, no: string) => (on ? yes : no);
@@ -300,7 +301,8 @@ export function renderPlan(e: Evaluation, access: AccessResult[] = []): { text: 
         ...[...new Set(wires.filter(w => w.source).map(w => `  ${node(w.source!)} -->|${w.path.split(/[.[]/)[0]}| ${node(w.target)}`))],
         "```",
     ].join("\n");
-    return { text, brief: body(summary), markdown: `# Plan: stack \`${e.stack}\`\n\n${mermaid}\n\n\`\`\`text\n${text}\n\`\`\`\n` };
+    return { text, brief: body(summary),
+        markdown: `# Plan: stack \`${e.stack}\`\n\n${mermaid}\n\n\`\`\`text\n${text}\n\`\`\`\n\n${stackReport(e)}` };
 }
 
 export interface Plan {

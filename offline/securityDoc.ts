@@ -3,7 +3,7 @@
 // check. The examples are the tests' fixtures (tests/fixtures), not the project's stack files,
 // so a user's stacks never make the document stale: their own report is the plan's.
 // `npm run security-doc` rewrites it; a test fails when the committed file differs.
-import { actionsOf, stackConfig } from "./access";
+import { actionsOf, configOf, stackConfig } from "./access";
 import { accessTable, MUTATION_EXCEPTIONS } from "./accessTable";
 import { evaluate, Evaluation, readStackConfig } from "./engine";
 import { FIXTURES, stacksIn } from "./root";
@@ -36,7 +36,7 @@ function accessTableLines(): string[] {
 }
 
 function statements(evaluation: Evaluation): string[] {
-    const config = stackConfig(STACK, FIXTURES);
+    const config = configOf(evaluation);
     const lines = ["| Policy | Account | Sid | Effect | Actions |", "|---|---|---|---|---|"];
     for (const { kind, resource, document } of registeredPolicies(evaluation)) {
         const target = config.targets.find(t => t.account.accountId === resource.account);
@@ -102,6 +102,17 @@ export async function generatedSection(): Promise<string> {
         ...MUTATION_EXCEPTIONS.map(e => `- ${e.sid}, ${code(e.widening)}: ${e.why}`),
         "",
         END,
+    ].join("\n");
+}
+
+/** SECURITY.md's per-stack tables for one stack, for its plan's report (`plan/<stack>.md`): its controls, its policy statements. */
+export function stackReport(evaluation: Evaluation): string {
+    return [
+        "## Security Hub controls (AWS Foundational Security Best Practices)", "",
+        "How this stack stands against each control that applies (the policy pack's rule for it, `policy/securityHub.ts`).", "",
+        ...controlsTables([evaluation]), "",
+        `## Policy statements (stack \`${evaluation.stack}\`)`, "",
+        ...statements(evaluation), "",
     ].join("\n");
 }
 
