@@ -3,10 +3,14 @@
 // its values. Adding, removing or editing a valid stack file keeps `npm test` passing; an invalid
 // one fails with the message `npm run plan` prints, which names the file.
 import { strict as assert } from "assert";
-import { evaluate, readStackConfig } from "../offline/engine";
+import { evaluate, RawConfig, readStackConfig } from "../offline/engine";
 import { planOf } from "../offline/plan";
 import { stacksIn } from "../offline/root";
 import { checkEvaluation } from "./properties/invariants";
+
+/** Whether a value holds a `secure:` one somewhere: only the Pulumi CLI can decrypt it (with the stack's secrets provider). */
+const holdsSecret = (value: unknown): boolean => typeof value === "object" && value !== null &&
+    ("secure" in value || Object.values(value).some(holdsSecret));
 
 describe("your stack files", function () {
     // An evaluation, the plan's access table and every invariant, per stack file.
@@ -14,13 +18,19 @@ describe("your stack files", function () {
 
     for (const stack of stacksIn()) {
         const file = `Pulumi.${stack}.yaml`;
+        let config: RawConfig | undefined;
+        let problem = "";
+        try {
+            config = readStackConfig(stack);
+        } catch (e) {
+            problem = (e as Error).message;
+        }
+        if (holdsSecret(config)) {
+            it.skip(`${file}: holds secure: values, which only the Pulumi CLI decrypts: \`pulumi preview\` checks it, not this test`);
+            continue;
+        }
         it(`${file}: validates, evaluates and plans, keeps every invariant, and meets Security Hub's controls but the exceptions its configuration declares`, async () => {
-            let config;
-            try {
-                config = readStackConfig(stack);
-            } catch (e) {
-                assert.fail(`${file} does not plan:\n${(e as Error).message}`);
-            }
+            assert.ok(config, `${file} does not plan:\n${problem}`);
             const e = await evaluate(stack, config);
             const plan = await planOf(e);
             assert.equal(plan.exitCode, 0, `${file} does not plan:\n${plan.text}`);
