@@ -17,7 +17,7 @@ describe("offline engine: errors end the evaluation at once, with their message"
     this.timeout(15_000);
 
     it("an error while a resource registers (a provider the mocks refuse)", async () => {
-        const e = await evaluate("dev", undefined, {
+        const e = await evaluate("dev", fixture("dev"), {
             program: () => {
                 const role = new aws.iam.Role("planted", { assumeRolePolicy: "{}" }, { provider: provider([]) });
                 return { roleArn: role.arn };
@@ -30,7 +30,7 @@ describe("offline engine: errors end the evaluation at once, with their message"
     });
 
     it("an error inside an apply whose value a resource needs", async () => {
-        const e = await evaluate("dev", undefined, {
+        const e = await evaluate("dev", fixture("dev"), {
             program: () => {
                 const p = provider(["121212121212"]);
                 const role = new aws.iam.Role("planted", { assumeRolePolicy: "{}" }, { provider: p });
@@ -43,7 +43,7 @@ describe("offline engine: errors end the evaluation at once, with their message"
     });
 
     it("an error inside an apply whose value nothing uses", async () => {
-        const e = await evaluate("dev", undefined, {
+        const e = await evaluate("dev", fixture("dev"), {
             program: () => {
                 const role = new aws.iam.Role("planted", { assumeRolePolicy: "{}" }, { provider: provider(["121212121212"]) });
                 role.arn.apply(() => { throw new Error("planted in an unused apply"); });
@@ -66,7 +66,7 @@ describe("offline engine: errors end the evaluation at once, with their message"
 
 describe("offline engine: warnings", () => {
     it("collects what the Pulumi runtime warns about", async () => {
-        const e = await evaluate("dev", undefined, {
+        const e = await evaluate("dev", fixture("dev"), {
             program: () => {
                 pulumi.log.warn("planted warning");
                 return { missing: undefined };

@@ -82,14 +82,17 @@ describe("your stacks, your tests", function () {
     const broken = OWN_STACK.replace("region: eu-west-1", "region: ireland").replace("      approval: true", "      aproval: true");
     let dir: string;
     let tests: ReturnType<typeof run>;
+    /** The user's own files, beside the copies (named so they replace none). */
+    const own = { "Pulumi.payments.yaml": OWN_STACK, "Pulumi.payments-typo.yaml": broken };
+    const copied = () => stacksIn(ROOT).filter(stack => !(`Pulumi.${stack}.yaml` in own));
     before(() => {
-        dir = folderWith({ ...rewrittenStackFiles(), "Pulumi.payments.yaml": OWN_STACK, "Pulumi.payments-typo.yaml": broken });
+        dir = folderWith({ ...rewrittenStackFiles(), ...own });
         tests = stackFileTests(dir);
     });
     after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
     it("with other account ids and region in the example stack files and a stack file of one's own, every one passes the stack-file checks and plans", () => {
-        for (const stack of stacksIn(ROOT)) {
+        for (const stack of copied()) {
             const [before, after] = [ROOT, dir].map(d => fs.readFileSync(path.join(d, `Pulumi.${stack}.yaml`), "utf8"));
             const kept = before.match(ACCOUNT_ID)!.filter(id => after.includes(id));
             assert.deepEqual(kept, [], `${stack}: every account id rewritten`);
