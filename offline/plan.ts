@@ -435,5 +435,6 @@ export function accessSummary(results: AccessResult[]): string {
     const unexpected = counted(r => r.unexpected);
     return `${counted(r => r.answer === "Allowed")} allowed, ${counted(r => r.answer.endsWith("Denied"))} denied, ` +
         `${counted(r => r.answer === "n/a")} not applicable; ` +
-        (unexpected === 0 ? "none differs from what the program expects" : `${unexpected} DIFFER from what the program expects`);
+        (unexpected === 0 ? "none differs from what the program expects"
+            : `${count(unexpected, "request")} ${unexpected === 1 ? "DIFFERS" : "DIFFER"} from what the program expects`);
 }

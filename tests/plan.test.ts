@@ -6,7 +6,7 @@ import * as yaml from "js-yaml";
 import { actionsOf, configOf, projectKeys } from "../offline/access";
 import { accessTable } from "../offline/accessTable";
 import { RawConfig, ROOT } from "../offline/engine";
-import { plan } from "../offline/plan";
+import { plan, renderPlan } from "../offline/plan";
 import { adoptionLines, fromCreated } from "../offline/adoption";
 import { registeredPolicies } from "../offline/policies";
 import { parseConfig, StackConfig } from "../stacks/config";
@@ -418,6 +418,23 @@ describe("plan: the README", () => {
                 assert.match(shown, new RegExp(excerptPattern(excerpt)), excerpt);
             }
         }
+    });
+});
+
+describe("plan: a request that differs from what the program expects", () => {
+    it("is counted in the verdict and printed in the terminal's plan, with what was expected", async () => {
+        const e = await evaluated("prod");
+        const { access } = await planned("prod");
+        // One decision turned around, as a widened policy would (the policies' own tests plant real widenings).
+        const flipped = access!.map((r, i) => i !== access!.findIndex(x => x.row.expect === "ImplicitlyDenied" && x.decisions.length) ? r
+            : { ...r, decisions: r.decisions.map(d => ({ ...d, decision: "Allowed" as const, verdict: "unexpected" as const })) });
+        const row = flipped.find(r => r.decisions.some(d => d.verdict === "unexpected"))!;
+        const { brief } = renderPlan(e, flipped);
+        const head = brief.split("\n").slice(0, 40).join("\n");
+        assert.match(head, new RegExp(`; ${row.decisions.length === 1 ? "1 request DIFFERS" : `${row.decisions.length} requests DIFFER`} from what the program expects$`, "m"));
+        const shown = brief.slice(brief.indexOf("  The requests that differ:"));
+        assert.ok(shown.includes(`  ${row.row.principal}\n`), shown);
+        assert.match(shown, new RegExp(`^ {4}Allowed +${row.decisions[0].action} on .*\\(EXPECTED ImplicitlyDenied\\)$`, "m"));
     });
 });
 
