@@ -231,13 +231,17 @@ function principalConditions(target: Resource, path: string, principal: string):
 
 /** An account root in a policy, named for what its statements do with it: narrowed by aws:PrincipalArn only where a condition says so. */
 function rootWords(w: Wire): string {
-    const conditions = principalConditions(w.target, w.path, w.value) ?? [];
-    const roles = [...new Set(conditions.flatMap(c => [c["aws:PrincipalArn"] ?? []].flat()))];
-    if (conditions.length && conditions.every(c => "aws:PrincipalArn" in c)) {
-        return `account root, narrowed to ${roles.length === 1 ? "one role" : `${roles.length} roles`} by aws:PrincipalArn`;
+    const conditions = principalConditions(w.target, w.path, w.value);
+    if (!conditions?.length) {
+        return conditions ? "account root, named by no statement's Principal" : "account root (not in a policy)";
+    }
+    if (conditions.every(c => "aws:PrincipalArn" in c)) {
+        const roles = new Set(conditions.flatMap(c => [c["aws:PrincipalArn"]].flat()));
+        return `account root, narrowed to ${roles.size === 1 ? "one role" : `${roles.size} roles`} by aws:PrincipalArn`;
     }
     const keys = [...new Set(conditions.flatMap(c => Object.keys(c)))];
-    return keys.length ? `account root, with conditions on ${keys.join(", ")} (no role named)` : "account root, no condition narrows it";
+    return keys.length === 0 ? "account root, no condition narrows it"
+        : `account root, not narrowed to roles in every statement (conditions on ${keys.join(", ")})`;
 }
 
 const wireSource = (w: Wire) => w.source ? `${short(w.source.type)} ${w.source.name}.arn` :
