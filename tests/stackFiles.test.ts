@@ -6,6 +6,7 @@ import { strict as assert } from "assert";
 import { evaluate, RawConfig, readStackConfig } from "../offline/engine";
 import { planOf } from "../offline/plan";
 import { stacksIn } from "../offline/root";
+import { USER_STACKS } from "./support/isolate";
 import { checkEvaluation } from "./properties/invariants";
 
 /** Whether a value holds a `secure:` one somewhere: only the Pulumi CLI can decrypt it (with the stack's secrets provider). */
@@ -16,12 +17,12 @@ describe("your stack files", function () {
     // An evaluation, the plan's access table and every invariant, per stack file.
     this.timeout(300_000);
 
-    for (const stack of stacksIn()) {
+    for (const stack of stacksIn(USER_STACKS)) {
         const file = `Pulumi.${stack}.yaml`;
         let config: RawConfig | undefined;
         let problem = "";
         try {
-            config = readStackConfig(stack);
+            config = readStackConfig(stack, USER_STACKS);
         } catch (e) {
             problem = (e as Error).message;
         }
