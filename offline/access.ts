@@ -157,14 +157,14 @@ export function projectKeys(project: string, raw: RawConfig): Record<string, unk
     return Object.fromEntries(Object.entries(raw).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
 }
 
-/** A committed stack's keys of this project's namespace, without the prefix. */
-export function projectConfig(stack: string): Record<string, unknown> {
-    return projectKeys(projectName(), readStackConfig(stack));
+/** A stack file's keys of this project's namespace, without the prefix (the file in `dir`, by default the project's). */
+export function projectConfig(stack: string, dir?: string): Record<string, unknown> {
+    return projectKeys(projectName(), readStackConfig(stack, dir));
 }
 
-/** The committed stack's validated config, as the program reads it. */
-export function stackConfig(stack: string): StackConfig {
-    return parseConfig(projectName(), stack, projectConfig(stack));
+/** A stack file's validated config, as the program reads it. */
+export function stackConfig(stack: string, dir?: string): StackConfig {
+    return parseConfig(projectName(), stack, projectConfig(stack, dir));
 }
 
 const configs = new WeakMap<Evaluation, StackConfig>();

@@ -7,7 +7,7 @@ import { apiViolations } from "./apiRules";
 import { AliasSpec, engineUrn, engineViolations, PriorState, Registration } from "./engineRules";
 import { AccountMocks, MockedInvoke, MockedResource, Placement } from "./mocks";
 import { EngineRuleError } from "./violations";
-import { ROOT, stackFile } from "./root";
+import { ROOT, stackFile, stacksIn } from "./root";
 
 export { ROOT };
 
@@ -68,8 +68,9 @@ export function projectName(): string {
     return (yaml.load(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as { name: string }).name;
 }
 
-export function readStackConfig(stack: string): RawConfig {
-    const file = stackFile(stack);
+/** A stack file's config: `Pulumi.<stack>.yaml` of the project's stack files, or of another folder (the tests' fixtures). */
+export function readStackConfig(stack: string, dir?: string): RawConfig {
+    const file = stackFile(stack, dir);
     return stackFileConfig(path.basename(file), fs.readFileSync(file, "utf8"), projectName());
 }
 
@@ -279,7 +280,5 @@ function registrationOf(req: any, res: any): Omit<Resource, "inputs" | "state" |
     };
 }
 
-/** The committed stacks: every `Pulumi.<stack>.yaml` beside the program. */
-export function committedStacks(): string[] {
-    return fs.readdirSync(ROOT).map(f => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1]).filter((s): s is string => !!s).sort();
-}
+/** The user's stacks: every `Pulumi.<stack>.yaml` of the project (or of the folder CROSS_ACCOUNT_PIPELINE_STACKS names). */
+export const committedStacks = (): string[] => stacksIn();

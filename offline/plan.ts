@@ -7,13 +7,16 @@ import { accessTable } from "./accessTable";
 import { evaluate, EvaluateOptions, Evaluation, RawConfig, Resource } from "./engine";
 import { Decision } from "./simulator";
 import { crossAccountWiring, Wire } from "./wiring";
+import { accountLabel, count, verdictLines } from "./verdict";
+import { adoptionLines } from "./adoption";
+import { stackReport } from "./securityDoc";
 
 const short = (type: string) => type.replace(/^aws:\w+\/(\w+):(\w+)$/, "$2").replace(/^cross-account-pipeline:\w+:/, "");
 const flag = (on: unknown, yes: string, no: string) => (on ? yes : no);
 
 /** The few properties that matter, per resource type. */
 const DETAILS: Record<string, (r: Resource) => string> = {
-    "aws:kms/key:Key": r => `rotation ${flag(r.inputs.enableKeyRotation, "on", "OFF")}, deletion window ${r.inputs.deletionWindowInDays} days`,
+    "aws:kms/key:Key": r => `rotation ${flag(r.inputs.enableKeyRotation, "on", "OFF")}, deletion window ${count(r.inputs.deletionWindowInDays, "day")}`,
     "aws:kms/alias:Alias": r => r.inputs.name,
     "aws:s3/bucket:Bucket": r => r.state.bucket,
     "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": r => {
@@ -22,13 +25,13 @@ const DETAILS: Record<string, (r: Resource) => string> = {
     },
     "aws:s3/bucketOwnershipControls:BucketOwnershipControls": r => r.inputs.rule.objectOwnership,
     "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": r =>
-        `${r.inputs.rules[0].id}: after ${r.inputs.rules[0].expiration.days} days`,
+        `${r.inputs.rules[0].id}: after ${count(r.inputs.rules[0].expiration.days, "day")}`,
     "aws:iam/role:Role": r => r.inputs.name,
     "aws:iam/rolePolicy:RolePolicy": r => JSON.parse(r.inputs.policy).Statement.map((s: any) => s.Sid).join(", "),
     "aws:codecommit/repository:Repository": r => r.inputs.repositoryName,
     "aws:codebuild/project:Project": r => `${r.inputs.name}, artifacts encrypted with ${r.inputs.encryptionKey}`,
     "aws:ecr/repository:Repository": r => `${r.inputs.name}, tags ${r.inputs.imageTagMutability}, scan on push ${flag(r.inputs.imageScanningConfiguration?.scanOnPush, "on", "OFF")}`,
-    "aws:ecs/service:Service": r => `${r.inputs.name}: ${r.inputs.desiredCount} tasks, ${r.inputs.launchType}, ${r.inputs.deploymentController.type} deployments`,
+    "aws:ecs/service:Service": r => `${r.inputs.name}: ${count(r.inputs.desiredCount, "task")}, ${r.inputs.launchType}, ${r.inputs.deploymentController.type} deployments`,
     "aws:lb/listener:Listener": r => `${r.inputs.protocol} port ${r.inputs.port}` +
         (r.inputs.defaultActions[0].type === "redirect" ? `, redirects to ${r.inputs.defaultActions[0].redirect.protocol}` : ""),
     "aws:lb/loadBalancer:LoadBalancer": r => `access logs ${flag(r.inputs.accessLogs?.enabled, "on", "OFF")}, ` +
@@ -69,7 +72,7 @@ function alarmWords(r: Resource): string {
     };
     const i = r.inputs;
     return `${i.extendedStatistic ?? i.statistic} of ${i.metricName} ${comparison[i.comparisonOperator]} ${i.threshold} ` +
-        `in ${i.datapointsToAlarm} of ${i.evaluationPeriods} periods of ${i.period} s`;
+        `in ${i.datapointsToAlarm} of ${count(i.evaluationPeriods, "period")} of ${i.period} s`;
 }
 
 /** A push filter in words: `tags v* but not *-rc*`, `branches main changing app/**`. */
@@ -181,8 +184,8 @@ function rollbackLines(e: Evaluation, config: StackConfig): string[] {
         "Rollback (what undoes a bad release by itself):",
         `  a failed stage (${stages.map(s => s.name).join(", ")}) rolls back to the artifacts of the last execution that succeeded in it, ` +
             "in this structure of the pipeline: a `pulumi up` that changes the pipeline disarms it until each stage's next success",
-        `  artifacts live ${lifecycle.inputs.rules[0].expiration.days} days; a rollback may read them up to ${minimumArtifactRetentionDays(config)} ` +
-            "days after their build (README: A release that rolls back by itself)",
+        `  artifacts live ${count(lifecycle.inputs.rules[0].expiration.days, "day")}; a rollback may read them up to ${count(minimumArtifactRetentionDays(config), "day")} ` +
+            "after their build (README: A release that rolls back by itself)",
         ...config.targets.map((t, i) => {
             if (t.existing) {
                 return `  ${t.name}: alarms not wired: its deployment group ${t.existing.applicationName}/${t.existing.deploymentGroupName} ` +
@@ -214,42 +217,83 @@ function manualSteps(e: Evaluation): string[] {
     return steps.length ? ["One-time steps of a person:", ...steps] : [];
 }
 
+/** The condition keys of the statements of a policy input that name `principal`; undefined when the input is no policy. */
+function principalConditions(target: Resource, path: string, principal: string): Record<string, unknown>[] | undefined {
+    const text = path.split(/\.|\[(\d+)\]/).filter(Boolean).reduce((v: any, k) => v?.[k], target.inputs);
+    try {
+        const statements = [JSON.parse(text).Statement].flat();
+        return statements.filter((s: any) => JSON.stringify(s.Principal ?? "").includes(`"${principal}"`))
+            .map((s: any) => Object.assign({}, ...Object.values(s.Condition ?? {}) as object[]));
+    } catch {
+        return undefined;
+    }
+}
+
+/** An account root in a policy, named for what its statements do with it: narrowed by aws:PrincipalArn only where a condition says so. */
+function rootWords(w: Wire): string {
+    const conditions = principalConditions(w.target, w.path, w.value);
+    if (!conditions?.length) {
+        return conditions ? "account root, named by no statement's Principal" : "account root (not in a policy)";
+    }
+    if (conditions.every(c => "aws:PrincipalArn" in c)) {
+        const roles = new Set(conditions.flatMap(c => [c["aws:PrincipalArn"]].flat()));
+        return `account root, narrowed to ${roles.size === 1 ? "one role" : `${roles.size} roles`} by aws:PrincipalArn`;
+    }
+    const keys = [...new Set(conditions.flatMap(c => Object.keys(c)))];
+    return keys.length === 0 ? "account root, no condition narrows it"
+        : `account root, not narrowed to roles in every statement (conditions on ${keys.join(", ")})`;
+}
+
 const wireSource = (w: Wire) => w.source ? `${short(w.source.type)} ${w.source.name}.arn` :
-    w.value.endsWith(":root") ? "account root (narrowed to one role by aws:PrincipalArn)" : `${w.value} (from config)`;
+    w.value.endsWith(":root") ? rootWords(w) : `${w.value} (from config)`;
 
 /** The wires grouped by the pair of accounts they cross, in the order they first appear. */
 function wiringLines(config: StackConfig, wires: Wire[]): string[] {
-    const side = (account: string) => `${account === config.pipelineAccount.accountId ? "pipeline" : "target"} account ${account}`;
     return [...new Set(wires.map(w => `${w.fromAccount} ${w.target.account}`))].flatMap(pair => {
         const [from, to] = pair.split(" ");
         const own = wires.filter(w => w.fromAccount === from && w.target.account === to);
         const width = Math.max(0, ...own.map(w => wireSource(w).length));
-        return [`  ${side(from)} -> ${side(to)}`,
+        return [`  ${accountLabel(config, from)} -> ${accountLabel(config, to)}`,
             ...own.map(w => `    ${wireSource(w).padEnd(width)}  ->  ${short(w.target.type)} ${w.target.name}.${w.path}`)];
     });
 }
 
-/** The plan of an evaluated stack: as text for the terminal, and as Markdown with a Mermaid diagram. */
-export function renderPlan(e: Evaluation, access: string[] = []): { text: string; markdown: string } {
+const ACCESS_TITLE = "Who can do what (each request evaluated by the IAM policy simulator against the policies above):";
+
+/**
+ * The plan of an evaluated stack: the whole of it as text (`text`, what `--full` prints), the
+ * terminal's (`brief`: the access table as its summary and any row that differs from what the
+ * program expects), and the whole as Markdown with a Mermaid diagram.
+ */
+export function renderPlan(e: Evaluation, access: AccessResult[] = []): { text: string; brief: string; markdown: string } {
     const config = configOf(e);
     const places = sections(e, config);
     const wires = crossAccountWiring(e);
     const steps = manualSteps(e);
-    const text = [
+    const adoption = adoptionLines(e);
+    const unexpected = access.filter(r => r.decisions.some(d => d.verdict === "unexpected"));
+    const table = access.length ? ["", ACCESS_TITLE, ...accessLines(access)] : [];
+    const summary = access.length ? ["", `Who can do what: ${accessSummary(access)}.`,
+        `  The whole access table: plan/${e.stack}.md, or npm run plan -- --stack ${e.stack} --full`,
+        ...unexpected.length ? ["  The requests that differ:", ...accessLines(unexpected)] : []] : [];
+    const body = (accessPart: string[]) => [
         `Plan for stack ${e.stack} (Pulumi.${e.stack}.yaml), evaluated offline: nothing is created.`, "",
+        ...verdictLines(e, config, access.length ? accessSummary(access) : undefined, Math.max(0, steps.length - 1)), "",
         "Release path (the pipeline's stages in order; in a stage, | runs in parallel and -> waits for success):",
         ...releasePath(e), "",
         ...notificationLines(e), "",
         ...rollbackLines(e, config), "",
         ...steps.length ? [...steps, ""] : [],
+        ...adoption.length ? [...adoption, ""] : [],
         ...places.flatMap(s => [
             `${s.title}, provider ${s.provider}${s.role ? `, provisioned as ${s.role}` : ", ambient credentials"}`,
             ...s.lines, ""]),
         "Cross-account wiring (computed from the registered inputs):",
         ...wiringLines(config, wires),
-        ...(access.length ? ["", "Who can do what (each request evaluated by the IAM policy simulator against the policies above):", ...access] : []),
+        ...accessPart,
         ...(e.warnings.length ? ["", "Warnings from the Pulumi runtime (pulumi up prints them too):", ...e.warnings.map(w => `  ${w}`)] : []),
     ].join("\n");
+    const text = body(table);
     const ids = new Map(e.resources.map((r, i) => [r.urn, `n${i}`]));
     const node = (r: Resource) => ids.get(r.urn)!;
     const mermaid = [
@@ -261,13 +305,17 @@ export function renderPlan(e: Evaluation, access: string[] = []): { text: string
         ...[...new Set(wires.filter(w => w.source).map(w => `  ${node(w.source!)} -->|${w.path.split(/[.[]/)[0]}| ${node(w.target)}`))],
         "```",
     ].join("\n");
-    return { text, markdown: `# Plan: stack \`${e.stack}\`\n\n${mermaid}\n\n\`\`\`text\n${text}\n\`\`\`\n` };
+    return { text, brief: body(summary),
+        markdown: `# Plan: stack \`${e.stack}\`\n\n${mermaid}\n\n\`\`\`text\n${text}\n\`\`\`\n\n${stackReport(e)}` };
 }
 
 export interface Plan {
     /** 0: planned; 1: the program stopped (a bad config, an error while it ran), `text` says why. */
     exitCode: number;
+    /** The whole plan (or, for exit code 1, why it failed). */
     text: string;
+    /** What the terminal shows: the plan with the access table summed up (see `renderPlan`). */
+    brief?: string;
     markdown?: string;
     /** Each row of the access table as this stack's policies decide it. */
     access?: AccessResult[];
@@ -291,7 +339,7 @@ export async function planOf(e: Evaluation): Promise<Plan> {
         return { exitCode: 1, text: e.error.message };
     }
     const access = await decideAccess(e);
-    return { exitCode: 0, ...renderPlan(e, accessLines(access)), access };
+    return { exitCode: 0, ...renderPlan(e, access), access };
 }
 
 /** The access table's rows as this stack's policies decide them, computed, not copied. */
@@ -346,28 +394,51 @@ export function contextWords(row: AccessRow): string {
     return [...known, ...other].join(", ");
 }
 
+/** A request of the access table as printed, with its answer ("n/a" when the stack has nothing it is about). */
+interface PrintedRequest {
+    answer: Decision | "n/a";
+    unexpected: boolean;
+}
+
+/** Each principal's requests as printed, each once (two rows may ask the same for different reasons), with their answers. */
+function printedRequests(results: AccessResult[]): Map<string, Map<string, PrintedRequest>> {
+    const byPrincipal = new Map<string, Map<string, PrintedRequest>>();
+    for (const { row, absence, decisions } of results) {
+        const requests = byPrincipal.get(row.principal) ?? new Map<string, PrintedRequest>();
+        byPrincipal.set(row.principal, requests);
+        const context = contextWords(row);
+        const request = (action: string) => `${action} on ${row.resource}${context ? `, ${context}` : ""}`;
+        if (absence) {
+            actionsOf(row).forEach(action => requests.set(`    ${"n/a".padEnd(16)}  ${request(action)}  (${absence})`, { answer: "n/a", unexpected: false }));
+        }
+        decisions.forEach(({ action, decision, verdict }) => requests.set(`    ${decision.padEnd(16)}  ${request(action)}` +
+            (verdict === "own administrators" ? "  [the account's own administrators keep this right]" :
+                verdict === "unexpected" ? `  (EXPECTED ${row.expect})` : ""), { answer: decision, unexpected: verdict === "unexpected" }));
+    }
+    return byPrincipal;
+}
+
 /**
  * The access table as text: grouped by principal, each row with the context that decides it,
  * rows about what the stack neither creates nor names marked "n/a" with the reason.
  */
 function accessLines(results: AccessResult[]): string[] {
-    const principals = [...new Set(results.map(r => r.row.principal))];
-    return principals.flatMap(principal => {
+    return [...printedRequests(results)].flatMap(([principal, requests]) => {
         const own = results.filter(r => r.row.principal === principal);
         if (own.every(r => r.absence?.startsWith(`${principal}:`))) {
             return [`  ${principal}: not in this stack (${own[0].absence!.slice(principal.length + 2)})`];
         }
-        const lines = own.flatMap(({ row, absence, decisions }) => {
-            const context = contextWords(row);
-            const request = (action: string) => `${action} on ${row.resource}${context ? `, ${context}` : ""}`;
-            if (absence) {
-                return actionsOf(row).map(action => `    ${"n/a".padEnd(16)}  ${request(action)}  (${absence})`);
-            }
-            return decisions.map(({ action, decision, verdict }) => `    ${decision.padEnd(16)}  ${request(action)}` +
-                (verdict === "own administrators" ? "  [the account's own administrators keep this right]" :
-                    verdict === "unexpected" ? `  (EXPECTED ${row.expect})` : ""));
-        });
-        // Two rows may ask the same for different reasons: the answer is printed once.
-        return [`  ${principal}`, ...new Set(lines)];
+        return [`  ${principal}`, ...requests.keys()];
     });
+}
+
+/** The access table's answers in one line, counted over its requests as printed. */
+export function accessSummary(results: AccessResult[]): string {
+    const answers = [...printedRequests(results).values()].flatMap(requests => [...requests.values()]);
+    const counted = (test: (r: PrintedRequest) => boolean) => answers.filter(test).length;
+    const unexpected = counted(r => r.unexpected);
+    return `${counted(r => r.answer === "Allowed")} allowed, ${counted(r => r.answer.endsWith("Denied"))} denied, ` +
+        `${counted(r => r.answer === "n/a")} not applicable; ` +
+        (unexpected === 0 ? "none differs from what the program expects"
+            : `${count(unexpected, "request")} ${unexpected === 1 ? "DIFFERS" : "DIFFER"} from what the program expects`);
 }

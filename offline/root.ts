@@ -7,11 +7,32 @@ export const ROOT = (function findRoot(dir: string): string {
     return fs.existsSync(path.join(dir, "Pulumi.yaml")) || dir === path.dirname(dir) ? dir : findRoot(path.dirname(dir));
 })(__dirname);
 
-/** A stack's file, `Pulumi.<stack>.yaml` beside the program; a stack without one fails with the file's name. */
-export function stackFile(stack: string): string {
-    const file = path.join(ROOT, `Pulumi.${stack}.yaml`);
+/** The tests' stack files (copies of the examples with ids of their own): the tests and SECURITY.md's tables read these. */
+export const FIXTURES = path.join(ROOT, "tests", "fixtures");
+
+/**
+ * The environment variable naming another folder of stack files than the project's: the tests
+ * plan copies of the user's stack files there (a user never needs it).
+ */
+export const STACKS_ENV = "CROSS_ACCOUNT_PIPELINE_STACKS";
+
+/** The folder of the stack files the plan and the stack-file checks read, and where plan/ is written: the project's. */
+export function stacksDir(): string {
+    return path.resolve(process.env[STACKS_ENV] || ROOT);
+}
+
+/** Every stack with a file `Pulumi.<stack>.yaml` in `dir`, sorted. */
+export function stacksIn(dir = stacksDir()): string[] {
+    return fs.readdirSync(dir).map(f => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1]).filter((s): s is string => !!s).sort();
+}
+
+/** A stack's file, `Pulumi.<stack>.yaml` in `dir`; a stack without one fails with the file's name and the stacks there are. */
+export function stackFile(stack: string, dir = stacksDir()): string {
+    const file = path.join(dir, `Pulumi.${stack}.yaml`);
     if (!fs.existsSync(file)) {
-        throw new Error(`no stack file ${path.relative(process.cwd(), file)}`);
+        const there = stacksIn(dir);
+        throw new Error(`no stack file ${path.relative(process.cwd(), file) || file}; ` +
+            (there.length ? `the stacks there: ${there.join(", ")}` : "there is no Pulumi.<stack>.yaml there"));
     }
     return file;
 }

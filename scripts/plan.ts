@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { ROOT, stackFile } from "../offline/root";
+import { stackFile, stacksDir } from "../offline/root";
 import { recompiledAndRan } from "./build";
 import { parsePlanArgs, USAGE, UsageError } from "./planArgs";
 
@@ -28,7 +28,7 @@ async function main() {
         return;
     }
     // Whatever happens next, no earlier plan of this stack is left to be mistaken for this one.
-    const file = path.join(ROOT, "plan", `${stack}.md`);
+    const file = path.join(stacksDir(), "plan", `${stack}.md`);
     fs.rmSync(file, { force: true });
     // Loaded only now: a usage error, --help or a stack without a stack file answers without loading Pulumi.
     stackFile(stack);
@@ -38,7 +38,8 @@ async function main() {
         console.error(result.text);
         process.exit(result.exitCode);
     }
-    console.log(result.text);
+    // --full is checked by parsePlanArgs with the other options.
+    console.log(process.argv.includes("--full") ? result.text : result.brief);
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, result.markdown);
     console.log(`\nWritten to ${path.relative(process.cwd(), file)}`);

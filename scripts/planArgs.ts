@@ -1,12 +1,14 @@
 import { parseArgs } from "util";
 
-export const USAGE = `Usage: npm run plan -- [--stack NAME | -s NAME | NAME]
+export const USAGE = `Usage: npm run plan -- [--stack NAME | -s NAME | NAME] [--full]
 
 Evaluates the program offline with the stack file Pulumi.<NAME>.yaml (default: dev) and
-prints what \`pulumi up\` would create in each account, the cross-account wiring, and who can
-do what; writes the same with a diagram to plan/<NAME>.md.
+prints a verdict, then what \`pulumi up\` would create in each account, the cross-account
+wiring, and who can do what (summed up, with any request that differs from what the program
+expects); writes all of it, the whole access table included, with a diagram to plan/<NAME>.md.
 
   -s, --stack NAME   the stack to plan (a stack name alone works too)
+      --full         print the whole access table too
   -h, --help         this text
 
 Exit codes: 0 planned, 1 the stack does not plan (its problems are printed), 2 bad arguments.`;
@@ -26,7 +28,7 @@ export function parsePlanArgs(args: string[], npmStack = process.env.npm_config_
     try {
         parsed = parseArgs({
             args, allowPositionals: true, strict: true,
-            options: { stack: { type: "string", short: "s" }, help: { type: "boolean", short: "h" } },
+            options: { stack: { type: "string", short: "s" }, help: { type: "boolean", short: "h" }, full: { type: "boolean" } },
         });
     } catch (e) {
         throw new UsageError((e as Error).message);

@@ -24,6 +24,8 @@ declare module "zod" {
         expected?: string;
         /** A default computed from other keys, in words (a JSON Schema `default` must be a value). */
         derivedDefault?: string;
+        /** Keys of a block of which exactly one is given: its refinement checks it, the JSON Schema says it too. */
+        exactlyOne?: [string, string];
     }
 }
 
@@ -456,7 +458,7 @@ const CheckSchema = z.strictObject({
     url: matching(/^https?:\/\/[\x21-\x7e]+$/, "an http:// or https:// URL").optional()
         .describe("GET this URL (a created target's own domain, or an existing target's).")
         .meta({ examples: ["https://staging.example.com/health"], derivedDefault: "none: give path instead" }),
-}).superRefine(exactlyOneOfPathAndUrl, ALWAYS).meta({ examples: [{ path: "/health" }] });
+}).superRefine(exactlyOneOfPathAndUrl, ALWAYS).meta({ examples: [{ path: "/health" }], exactlyOne: ["path", "url"] });
 
 /**
  * Kept resources of a target with fixed names, adopted by their import ids (their names) instead
@@ -495,6 +497,7 @@ const TargetSchema = z.strictObject({
     adopt: TargetAdoptSchema.prefault({}).describe("After `pulumi destroy`: the target's kept resources to adopt instead of creating them."),
 }).superRefine(exactlyOneTarget, ALWAYS).meta({
     examples: [{ name: "staging", account: { accountId: "555555555555" }, create: { serviceName: "my-service-staging" } }],
+    exactlyOne: ["create", "existing"],
 });
 
 const ImagesSchema = z.strictObject({

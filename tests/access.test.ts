@@ -1,11 +1,11 @@
 import { strict as assert } from "assert";
 import { AccessRow, AccessTable, AccessWorld, actionsOf, configOf } from "../offline/access";
 import { accessTable, MUTATION_EXCEPTIONS, Widening } from "../offline/accessTable";
-import { committedStacks, evaluate, RawConfig, readStackConfig } from "../offline/engine";
+import { evaluate, RawConfig } from "../offline/engine";
 import { asList, registeredPolicies } from "../offline/policies";
 import { PolicyDocument, PolicyStatement } from "../offline/simulator";
 import { parseConfig } from "../stacks/config";
-import { evaluated, key, releasePathConfig } from "./support/stacks";
+import { evaluated, key, releasePathConfig, fixture, FIXTURE_STACKS } from "./support/stacks";
 import { configuredAbsence } from "./support/absence";
 
 const label = (row: AccessRow) => `${row.principal} | ${actionsOf(row).join(", ")} | ${row.resource} -> ${row.expect}`;
@@ -15,7 +15,7 @@ const label = (row: AccessRow) => `${row.principal} | ${actionsOf(row).join(", "
  * organization. `shared`: the evaluation other test files share (tests/support/stacks.ts).
  */
 const STACKS: { name: string; stack: string; config: RawConfig; mutations: boolean; shared?: string }[] = [
-    ...committedStacks().map(stack => ({ name: stack, stack, config: readStackConfig(stack), mutations: true, shared: stack })),
+    ...FIXTURE_STACKS.map(stack => ({ name: stack, stack, config: fixture(stack), mutations: true, shared: stack })),
     { name: "prod's grown release path", stack: "prod", config: releasePathConfig(), mutations: true, shared: "path" },
     { name: "prod, granting by organization", stack: "prod",
         config: { ...releasePathConfig(), [key("grants")]: "organization", [key("organizationId")]: "o-a1b2c3d4e5" }, mutations: false },
@@ -149,7 +149,7 @@ describe("access table", function () {
 });
 
 describe("policy statements", () => {
-    for (const [name, shared] of [...committedStacks().map(st => [st, st] as const), ["prod's grown release path", "path"] as const]) {
+    for (const [name, shared] of [...FIXTURE_STACKS.map(st => [st, st] as const), ["prod's grown release path", "path"] as const]) {
         it(`${name}: every statement of every registered policy has a descriptive Sid, unique in its document`, async () => {
             const policies = registeredPolicies(await evaluated(shared));
             assert.ok(policies.length >= 9, "the program registers trust, identity, key and bucket policies");

@@ -1,13 +1,13 @@
 import * as assert from "assert";
 import { configOf } from "../offline/access";
-import { committedStacks, readStackConfig } from "../offline/engine";
-import { expectedPlacement } from "./support/placement";
-import { block, evaluated, evaluateWith, key, one, targetsOf, VARIANTS } from "./support/stacks";
 
-for (const stack of [...committedStacks(), "path"]) {
+import { expectedPlacement } from "./support/placement";
+import { block, evaluated, evaluateWith, key, one, targetsOf, VARIANTS, fixture, FIXTURE_STACKS } from "./support/stacks";
+
+for (const stack of [...FIXTURE_STACKS, "path"]) {
     describe(`stack ${stack}: accounts and regions`, () => {
         const name = stack in VARIANTS ? VARIANTS[stack]()[0] : stack;
-        const config = stack in VARIANTS ? VARIANTS[stack]()[1] : readStackConfig(stack);
+        const config = stack in VARIANTS ? VARIANTS[stack]()[1] : fixture(stack);
 
         it("evaluates offline without errors", async () => {
             const e = await evaluated(stack);
@@ -63,15 +63,15 @@ describe("accounts: config changes", () => {
         const e = await evaluateWith("prod", c => { delete targetsOf(c)[1].account.provisioningRoleArn; });
         assert.ifError(e.error);
         const target = one(e, "pulumi:providers:aws", "target-account");
-        assert.strictEqual(target.inputs.allowedAccountIds, '["222222222222"]');
+        assert.strictEqual(target.inputs.allowedAccountIds, '["232323232323"]');
         assert.strictEqual(target.inputs.assumeRoles, undefined);
     });
 
     it("refuses two provisioning roles for one account: the account and region has one provider", async () => {
         const e = await evaluateWith("prod", c => {
-            targetsOf(c)[0].account = { ...targetsOf(c)[1].account, provisioningRoleArn: "arn:aws:iam::222222222222:role/other" };
+            targetsOf(c)[0].account = { ...targetsOf(c)[1].account, provisioningRoleArn: "arn:aws:iam::232323232323:role/other" };
         });
-        assert.match(e.error?.message ?? "", /targets\[1\]\.account\.provisioningRoleArn: expected the provisioning role targets\[0\]\.account names for account 222222222222/);
+        assert.match(e.error?.message ?? "", /targets\[1\]\.account\.provisioningRoleArn: expected the provisioning role targets\[0\]\.account names for account 232323232323/);
     });
 
     it("looks up an existing repository through the pipeline account instead of creating one", async () => {
@@ -80,10 +80,10 @@ describe("accounts: config changes", () => {
         assert.strictEqual(e.resources.filter(r => r.type === "aws:codecommit/repository:Repository").length, 0);
         const lookup = e.invokes.find(i => i.token === "aws:codecommit/getRepository:getRepository");
         assert.ok(lookup);
-        assert.strictEqual(lookup.account, "111111111111");
+        assert.strictEqual(lookup.account, "121212121212");
         assert.strictEqual(lookup.inputs.repositoryName, "my-service");
         const pipelinePolicy = JSON.parse(one(e, "aws:iam/rolePolicy:RolePolicy", "pipeline-pipeline-permissions").inputs.policy);
         const source = pipelinePolicy.Statement.find((s: any) => s.Sid === "ArchiveSourceBranch");
-        assert.strictEqual(source.Resource, "arn:aws:codecommit:ap-northeast-2:111111111111:my-service");
+        assert.strictEqual(source.Resource, "arn:aws:codecommit:ap-northeast-2:121212121212:my-service");
     });
 });

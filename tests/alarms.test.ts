@@ -38,7 +38,7 @@ describe("rollback alarms", () => {
         it("watches what users feel: the load balancer's 5xx, and 5xx and unhealthy hosts of both target groups (blue and green swap), and slow answers", () => {
             assert.deepEqual(alarms.map(a => a.inputs.name).sort(), ["my-service-blue-target-5xx", "my-service-blue-unhealthy-hosts", "my-service-elb-5xx",
                 "my-service-green-target-5xx", "my-service-green-unhealthy-hosts", "my-service-p99-latency"]);
-            assert.ok(alarms.every(a => a.account === "222222222222" && a.region === "ap-northeast-2"), "in PROD's account and region");
+            assert.ok(alarms.every(a => a.account === "232323232323" && a.region === "ap-northeast-2"), "in PROD's account and region");
             assert.ok(alarms.every(a => a.inputs.treatMissingData === "notBreaching"), "no traffic (an idle target group) is no alarm");
         });
 
@@ -75,7 +75,7 @@ describe("rollback alarms", () => {
             const policy = policyOf(named(e, "target-codedeploy-permissions"));
             const read = policy.Statement.find((s: any) => s.Sid === "ReadOwnRollbackAlarms");
             assert.deepEqual(read, { Sid: "ReadOwnRollbackAlarms", Effect: "Allow", Action: "cloudwatch:DescribeAlarms",
-                Resource: group(e).inputs.alarmConfiguration.alarms.map((n: string) => `arn:aws:cloudwatch:ap-northeast-2:222222222222:alarm:${n}`) });
+                Resource: group(e).inputs.alarmConfiguration.alarms.map((n: string) => `arn:aws:cloudwatch:ap-northeast-2:232323232323:alarm:${n}`) });
             assert.deepEqual(policy.Statement.map((s: any) => s.Sid), ["ReplaceTaskSetsOfThisService", "MoveTrafficOnTheseListeners",
                 "ReadListenersAndTargetGroups", "PassOnlyTaskRolesOnlyToEcsTasks", "ReadOwnRollbackAlarms"]);
         });
@@ -104,7 +104,7 @@ describe("rollback alarms", () => {
         const group = named(e, "target-group");
         assert.equal(group.inputs.alarmConfiguration.alarms.at(-1), "checkout errors");
         const read = policyOf(named(e, "target-codedeploy-permissions")).Statement.find((s: any) => s.Sid === "ReadOwnRollbackAlarms");
-        assert.equal(read.Resource.at(-1), "arn:aws:cloudwatch:ap-northeast-2:222222222222:alarm:checkout errors");
+        assert.equal(read.Resource.at(-1), "arn:aws:cloudwatch:ap-northeast-2:232323232323:alarm:checkout errors");
         checkRollback(e, configOf(e));
     });
 

@@ -13,9 +13,9 @@ import { unmappedInputs } from "./support/apiCoverage";
 import { evaluated, key, targetsOf, VARIANTS } from "./support/stacks";
 
 const FIXTURE = "Pulumi.apimodels.yaml";
-/** The fixture stack of these tests (tests/fixtures/Pulumi.apimodels.yaml), as the CLI reads it. */
+/** The fixture stack of these tests (tests/fixtures/models/Pulumi.apimodels.yaml), as the CLI reads it. */
 const fixture = (project = "cross-account-pipeline"): RawConfig => stackFileConfig(FIXTURE,
-    fs.readFileSync(path.join(__dirname, "fixtures", FIXTURE), "utf8").replace(/^(\s*)cross-account-pipeline:/gm, `$1${project}:`), project);
+    fs.readFileSync(path.join(__dirname, "fixtures", "models", FIXTURE), "utf8").replace(/^(\s*)cross-account-pipeline:/gm, `$1${project}:`), project);
 
 /** The fixture with a CodeCommit repository it creates and a created target in a VPC of its own: the inputs the GitHub path does not register. */
 function codeCommitFixture(): RawConfig {

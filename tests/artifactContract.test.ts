@@ -1,11 +1,11 @@
 import * as assert from "assert";
 import * as yaml from "js-yaml";
 import { configOf } from "../offline/access";
-import { committedStacks, Evaluation, evaluate, readStackConfig } from "../offline/engine";
+import { Evaluation, evaluate } from "../offline/engine";
 import { TargetConfig } from "../stacks/config";
 import { stackNames } from "../stacks/names";
 import { BuildRun, inArtifact, projectOf, runBuildspec } from "./support/buildspec";
-import { all, block, evaluated, key, one } from "./support/stacks";
+import { all, block, evaluated, key, one, fixture, FIXTURE_STACKS } from "./support/stacks";
 
 /** What Docker accepts as a tag: a word character first, then up to 127 of [\w.-]. */
 const DOCKER_TAG = "[\\w][\\w.-]{0,127}";
@@ -39,7 +39,7 @@ function expected(e: Evaluation, t: TargetConfig, i: number) {
     };
 }
 
-for (const name of [...committedStacks(), "existing", "path"]) {
+for (const name of [...FIXTURE_STACKS, "existing", "path"]) {
     describe(`build/deploy artifact contract (${name === "existing" ? "existing target" : `${name} stack`})`, function () {
         let e: Evaluation;
         let build: BuildRun;
@@ -206,7 +206,7 @@ describe("the check after a target (prod's staging)", () => {
 
 describe("build/deploy artifact contract (a buildspec from the repository)", () => {
     it("uses the named file and still gives the build what it must write for every target", async () => {
-        const config = readStackConfig("prod");
+        const config = fixture("prod");
         config[key("build")] = { ...block<object>(config, "build"), buildspec: "ci/buildspec.yml" };
         const e = await evaluate("prod", config);
         assert.ifError(e.error);

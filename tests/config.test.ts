@@ -1,9 +1,9 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { evaluate, RawConfig, readStackConfig, ROOT, stackFileConfig } from "../offline/engine";
+import { evaluate, RawConfig, stackFileConfig } from "../offline/engine";
 import { ConfigError } from "../stacks/config";
-import { block, evaluated, evaluateWith, targetsOf } from "./support/stacks";
+import { block, evaluated, evaluateWith, targetsOf, fixture, FIXTURES } from "./support/stacks";
 
 const P = "cross-account-pipeline";
 
@@ -37,8 +37,8 @@ const setIn = (key: string, field: string, value: unknown) => (c: RawConfig) => 
 /** Bad stack files, each with every problem the user must be told about: key, expectation, finding, example. */
 const CASES: Case[] = [{
     what: "an account id written as a number",
-    change: setIn("pipelineAccount", "accountId", 111111111111),
-    problems: [{ key: "pipelineAccount.accountId", expected: "12-digit AWS account id, quoted", found: "number 111111111111", example: '"111111111111"' }],
+    change: setIn("pipelineAccount", "accountId", 121212121212),
+    problems: [{ key: "pipelineAccount.accountId", expected: "12-digit AWS account id, quoted", found: "number 121212121212", example: '"111111111111"' }],
 }, {
     what: "an account id with 11 digits",
     change: c => { prod(c).account.accountId = "22222222222"; },
@@ -54,15 +54,15 @@ const CASES: Case[] = [{
     problems: [{ key: "pipelineAccount.provisioningRoleArn", expected: "an IAM role ARN", found: '"pulumi-provisioner"', example: "arn:aws:iam::111111111111:role/" }],
 }, {
     what: "a provisioning role in the other account",
-    change: setIn("pipelineAccount", "provisioningRoleArn", "arn:aws:iam::222222222222:role/pulumi-provisioner"),
-    problems: [{ key: "pipelineAccount.provisioningRoleArn", expected: "a role in account 111111111111", found: "arn:aws:iam::222222222222:role/", example: "arn:aws:iam::111111111111:role/pulumi-provisioner" }],
+    change: setIn("pipelineAccount", "provisioningRoleArn", "arn:aws:iam::232323232323:role/pulumi-provisioner"),
+    problems: [{ key: "pipelineAccount.provisioningRoleArn", expected: "a role in account 121212121212", found: "arn:aws:iam::232323232323:role/", example: "arn:aws:iam::121212121212:role/pulumi-provisioner" }],
 }, {
     what: "an existing target's task role in the pipeline account",
     change: c => { delete prod(c).create; prod(c).existing = {
         applicationName: "my-service", deploymentGroupName: "my-service-prod", taskFamily: "my-service", containerName: "app", containerPort: 8080,
-        taskRoleArn: "arn:aws:iam::111111111111:role/my-service-task", executionRoleArn: "arn:aws:iam::222222222222:role/my-service-task-execution",
+        taskRoleArn: "arn:aws:iam::121212121212:role/my-service-task", executionRoleArn: "arn:aws:iam::232323232323:role/my-service-task-execution",
     }; },
-    problems: [{ key: "targets[1].existing.taskRoleArn", expected: "a role in the target account 222222222222", found: "arn:aws:iam::111111111111:role/my-service-task", example: "arn:aws:iam::222222222222:role/" }],
+    problems: [{ key: "targets[1].existing.taskRoleArn", expected: "a role in the target account 232323232323", found: "arn:aws:iam::121212121212:role/my-service-task", example: "arn:aws:iam::232323232323:role/" }],
 }, {
     what: "a region written as a city",
     change: set("region", "seoul"),
@@ -73,10 +73,10 @@ const CASES: Case[] = [{
     problems: [{ key: "source.branch", expected: "a git branch name", found: '"release..1"', example: "main" }],
 }, {
     what: "a target in the pipeline account",
-    change: c => { prod(c).account.accountId = "111111111111"; },
-    problems: [{ key: "targets[1].account.accountId", expected: "an account other than pipelineAccount.accountId", found: '"111111111111"', example: '"222222222222"' },
-        { key: "targets[1].account.provisioningRoleArn", expected: "a role in account 111111111111", found: "arn:aws:iam::222222222222", example: "arn:aws:iam::111111111111:role/" },
-        { key: "targets[1].create.certificateArn", expected: "an ACM certificate ARN in the target account 111111111111", found: "arn:aws:acm:ap-northeast-2:222222222222:certificate/", example: "arn:aws:acm:ap-northeast-2:111111111111:certificate/" }],
+    change: c => { prod(c).account.accountId = "121212121212"; },
+    problems: [{ key: "targets[1].account.accountId", expected: "an account other than pipelineAccount.accountId", found: '"121212121212"', example: '"222222222222"' },
+        { key: "targets[1].account.provisioningRoleArn", expected: "a role in account 121212121212", found: "arn:aws:iam::232323232323", example: "arn:aws:iam::121212121212:role/" },
+        { key: "targets[1].create.certificateArn", expected: "an ACM certificate ARN in the target account 121212121212", found: "arn:aws:acm:ap-northeast-2:232323232323:certificate/", example: "arn:aws:acm:ap-northeast-2:121212121212:certificate/" }],
 }, {
     what: "a misspelt top-level key",
     change: set("targts", []),
@@ -141,14 +141,14 @@ const CASES: Case[] = [{
         found: '"my-org/team/my-service"', example: "my-org/my-service" }],
 }, {
     what: "a connection of another account under the old prefix (AWS RAM shares only codeconnections connections)",
-    change: setIn("source", "connectionArn", "arn:aws:codestar-connections:us-east-1:333333333333:connection/0a1b2c3d-4e5f-4a6b-8c9d-0e1f2a3b4c5d"),
-    problems: [{ key: "source.connectionArn", expected: "a connection of the pipeline account 111111111111, or a codeconnections one shared into it",
-        found: "arn:aws:codestar-connections:us-east-1:333333333333", example: "arn:aws:codeconnections:ap-northeast-2:111111111111:connection/" }],
+    change: setIn("source", "connectionArn", "arn:aws:codestar-connections:us-east-1:343434343434:connection/0a1b2c3d-4e5f-4a6b-8c9d-0e1f2a3b4c5d"),
+    problems: [{ key: "source.connectionArn", expected: "a connection of the pipeline account 121212121212, or a codeconnections one shared into it",
+        found: "arn:aws:codestar-connections:us-east-1:343434343434", example: "arn:aws:codeconnections:ap-northeast-2:121212121212:connection/" }],
 }, {
     what: "a connection of another partition than the region's",
-    change: setIn("source", "connectionArn", "arn:aws-cn:codeconnections:cn-north-1:111111111111:connection/0a1b2c3d-4e5f-4a6b-8c9d-0e1f2a3b4c5d"),
+    change: setIn("source", "connectionArn", "arn:aws-cn:codeconnections:cn-north-1:121212121212:connection/0a1b2c3d-4e5f-4a6b-8c9d-0e1f2a3b4c5d"),
     problems: [{ key: "source.connectionArn", expected: "a connection of the aws partition, the region ap-northeast-2's",
-        found: "arn:aws-cn:codeconnections:cn-north-1:", example: "arn:aws:codeconnections:ap-northeast-2:111111111111:connection/" }],
+        found: "arn:aws-cn:codeconnections:cn-north-1:", example: "arn:aws:codeconnections:ap-northeast-2:121212121212:connection/" }],
 }, {
     what: "a connection that is not an ARN",
     change: setIn("source", "connectionArn", "my-github-connection"),
@@ -200,7 +200,7 @@ const CASES: Case[] = [{
     change: c => {
         setIn("source", "provider", "GitLabSelfManaged")(c);
         setIn("source", "repository", "my-group/my-subgroup/my-service")(c);
-        setIn("source", "host", { arn: "arn:aws:codeconnections:ap-northeast-2:111111111111:host/gitlab-0a1b2c3d", endpoint: "https://gitlab.example.com" })(c);
+        setIn("source", "host", { arn: "arn:aws:codeconnections:ap-northeast-2:121212121212:host/gitlab-0a1b2c3d", endpoint: "https://gitlab.example.com" })(c);
     },
     problems: [{ key: "source.host", expected: "a block with exactly one of arn (an existing host) or endpoint (a host to create)",
         found: '"endpoint":"https://gitlab.example.com"', example: "{ endpoint: https://github.example.com }" }],
@@ -208,10 +208,10 @@ const CASES: Case[] = [{
     what: "an existing host of another region (hosts are regional)",
     change: c => {
         setIn("source", "provider", "GitHubEnterpriseServer")(c);
-        setIn("source", "host", { arn: "arn:aws:codeconnections:us-east-1:111111111111:host/ghes-0a1b2c3d" })(c);
+        setIn("source", "host", { arn: "arn:aws:codeconnections:us-east-1:121212121212:host/ghes-0a1b2c3d" })(c);
     },
-    problems: [{ key: "source.host.arn", expected: "a host of the pipeline account 111111111111 in the region ap-northeast-2",
-        found: "arn:aws:codeconnections:us-east-1:", example: "arn:aws:codeconnections:ap-northeast-2:111111111111:host/" }],
+    problems: [{ key: "source.host.arn", expected: "a host of the pipeline account 121212121212 in the region ap-northeast-2",
+        found: "arn:aws:codeconnections:us-east-1:", example: "arn:aws:codeconnections:ap-northeast-2:121212121212:host/" }],
 }, {
     what: "a created host's VPC without subnets, and a certificate that is not PEM",
     change: c => {
@@ -225,7 +225,7 @@ const CASES: Case[] = [{
     what: "a host beside an existing connection",
     change: c => {
         setIn("source", "provider", "GitHubEnterpriseServer")(c);
-        setIn("source", "connectionArn", "arn:aws:codeconnections:ap-northeast-2:111111111111:connection/0a1b2c3d-4e5f-4a6b-8c9d-0e1f2a3b4c5d")(c);
+        setIn("source", "connectionArn", "arn:aws:codeconnections:ap-northeast-2:121212121212:connection/0a1b2c3d-4e5f-4a6b-8c9d-0e1f2a3b4c5d")(c);
         setIn("source", "host", { endpoint: "https://github.example.com" })(c);
     },
     problems: [{ key: "source.host", expected: "no host with connectionArn", found: "https://github.example.com", example: "(remove source.host)" }],
@@ -240,11 +240,11 @@ const CASES: Case[] = [{
 }, {
     what: "a China region: role ARNs and a certificate of another partition, and no source through a connection there",
     change: set("region", "cn-north-1"),
-    problems: [{ key: "pipelineAccount.provisioningRoleArn", expected: "an ARN of the aws-cn partition", found: "arn:aws:iam::111111111111", example: "arn:aws-cn:iam::111111111111:role/pulumi-provisioner" },
-        { key: "targets[0].account.provisioningRoleArn", expected: "an ARN of the aws-cn partition", found: "arn:aws:iam::555555555555", example: "arn:aws-cn:iam::555555555555:role/pulumi-provisioner" },
-        { key: "targets[1].account.provisioningRoleArn", expected: "an ARN of the aws-cn partition", found: "arn:aws:iam::222222222222", example: "arn:aws-cn:iam::222222222222:role/pulumi-provisioner" },
-        { key: "targets[0].create.certificateArn", expected: "in the target account 555555555555 and the region cn-north-1", found: "arn:aws:acm:ap-northeast-2:", example: "arn:aws-cn:acm:cn-north-1:555555555555:certificate/" },
-        { key: "targets[1].create.certificateArn", expected: "in the target account 222222222222 and the region cn-north-1", found: "arn:aws:acm:ap-northeast-2:", example: "arn:aws-cn:acm:cn-north-1:222222222222:certificate/" },
+    problems: [{ key: "pipelineAccount.provisioningRoleArn", expected: "an ARN of the aws-cn partition", found: "arn:aws:iam::121212121212", example: "arn:aws-cn:iam::121212121212:role/pulumi-provisioner" },
+        { key: "targets[0].account.provisioningRoleArn", expected: "an ARN of the aws-cn partition", found: "arn:aws:iam::565656565656", example: "arn:aws-cn:iam::565656565656:role/pulumi-provisioner" },
+        { key: "targets[1].account.provisioningRoleArn", expected: "an ARN of the aws-cn partition", found: "arn:aws:iam::232323232323", example: "arn:aws-cn:iam::232323232323:role/pulumi-provisioner" },
+        { key: "targets[0].create.certificateArn", expected: "in the target account 565656565656 and the region cn-north-1", found: "arn:aws:acm:ap-northeast-2:", example: "arn:aws-cn:acm:cn-north-1:565656565656:certificate/" },
+        { key: "targets[1].create.certificateArn", expected: "in the target account 232323232323 and the region cn-north-1", found: "arn:aws:acm:ap-northeast-2:", example: "arn:aws-cn:acm:cn-north-1:232323232323:certificate/" },
         { key: "source.provider", expected: "CodeCommit: CodePipeline has no CodeStarSourceConnection action in cn-north-1", found: '"GitHub"', example: "CodeCommit" }],
 }, {
     what: "a Fargate CPU and memory pair that Fargate does not offer",
@@ -316,8 +316,8 @@ const CASES: Case[] = [{
 }, {
     what: "two created targets with one service name in one account and region",
     change: c => { config(c, "targets", [targetsOf(c)[1], { ...targetsOf(c)[1], name: "prod2", legacyNames: false }]); },
-    problems: [{ key: "targets[1].create.serviceName", expected: "a name of its own in account 222222222222 and ap-northeast-2 (targets[0] has the service my-service)", found: '"my-service"', example: "my-service-2" },
-        { key: "targets[1].create.taskFamily", expected: "a name of its own in account 222222222222 and ap-northeast-2 (targets[0] has the family my-service)", found: "nothing", example: "my-service-2" }],
+    problems: [{ key: "targets[1].create.serviceName", expected: "a name of its own in account 232323232323 and ap-northeast-2 (targets[0] has the service my-service)", found: '"my-service"', example: "my-service-2" },
+        { key: "targets[1].create.taskFamily", expected: "a name of its own in account 232323232323 and ap-northeast-2 (targets[0] has the family my-service)", found: "nothing", example: "my-service-2" }],
 }, {
     what: "a target in a region of another partition",
     change: setTarget({ region: "cn-north-1" }),
@@ -325,7 +325,7 @@ const CASES: Case[] = [{
 }, {
     what: "a check by path of an existing target (the program knows no address of it)",
     change: c => { delete prod(c).create; prod(c).existing = { applicationName: "a", deploymentGroupName: "g", taskFamily: "f", containerName: "app", containerPort: 8080,
-        taskRoleArn: "arn:aws:iam::222222222222:role/t", executionRoleArn: "arn:aws:iam::222222222222:role/x" }; prod(c).check = { path: "/health" }; },
+        taskRoleArn: "arn:aws:iam::232323232323:role/t", executionRoleArn: "arn:aws:iam::232323232323:role/x" }; prod(c).check = { path: "/health" }; },
     problems: [{ key: "targets[1].check.path", expected: "with existing, a url", found: '"/health"', example: "https://my-service.example.com/health" }],
 }, {
     what: "a check with both a path and a url",
@@ -388,13 +388,13 @@ describe("config validation", () => {
 
 describe("stack files, read as the Pulumi CLI reads them", () => {
     const file = "Pulumi.prod.yaml";
-    const text = fs.readFileSync(path.join(ROOT, file), "utf8");
+    const text = fs.readFileSync(path.join(FIXTURES, file), "utf8");
 
     it("reads a key without a namespace as the project's", async () => {
         const plain = text.replace(new RegExp(`^  ${P}:`, "gm"), "  ");
         assert.ok(!plain.includes(`${P}:region`) && /^ {2}region: /m.test(plain));
         const config = stackFileConfig(file, plain, P);
-        assert.deepStrictEqual(config, readStackConfig("prod"));
+        assert.deepStrictEqual(config, fixture("prod"));
         const e = await evaluate("prod", config);
         assert.ifError(e.error);
         assert.strictEqual(e.resources.length, (await evaluated("prod")).resources.length);
@@ -402,7 +402,7 @@ describe("stack files, read as the Pulumi CLI reads them", () => {
 
     it("reads the old <project>:config:<key> form as <project>:<key>", () => {
         const old = text.replace(`${P}:region:`, `${P}:config:region:`);
-        assert.deepStrictEqual(stackFileConfig(file, old, P), readStackConfig("prod"));
+        assert.deepStrictEqual(stackFileConfig(file, old, P), fixture("prod"));
     });
 
     it("refuses a key written twice, naming both spellings", () => {

@@ -4,32 +4,41 @@ import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
 import { BEGIN, END, renderReadme, SCHEMA_FILE, SCHEMA_LINE, stackFileSchema } from "../offline/configSchema";
-import { committedStacks, projectName, ROOT } from "../offline/engine";
+import { projectName, ROOT } from "../offline/engine";
+import { FIXTURE_STACKS, FIXTURES } from "./support/stacks";
 
 const P = "cross-account-pipeline";
 const read = (file: string) => fs.readFileSync(path.join(ROOT, file), "utf8");
 const committed = JSON.parse(read(SCHEMA_FILE));
-const validate = new Ajv({ allErrors: true, strict: true }).compile(committed);
+// Strict, but for strictRequired: the rules (exactly one of create and existing, the required top-level keys) name
+// properties the block defines beside them, and ajv looks for them only inside the rule's own subschema.
+const validate = new Ajv({ allErrors: true, strict: true, strictRequired: false }).compile(committed);
 
-/** A committed stack file, parsed as YAML, changed. */
+/** A fixture's stack file, parsed as YAML, changed. */
 function stackFile(stack: string, change: (file: any) => void = () => undefined): unknown {
-    const file = yaml.load(read(`Pulumi.${stack}.yaml`)) as any;
+    const file = yaml.load(fs.readFileSync(path.join(FIXTURES, `Pulumi.${stack}.yaml`), "utf8")) as any;
     change(file);
     return file;
 }
 
 const errorsOf = (file: unknown) => validate(file) ? [] : validate.errors!.map(e => `${e.instancePath} ${e.message}`);
 
+/** A value's schema without its `secure:` alternative (and a top-level key's text form). */
+const valueOf = (node: any): any => node.then?.$ref === "#/definitions/secure" ? valueOf(node.else) : node.if?.type === "string" ? valueOf(node.else) : node;
+/** The kinds of a block, chosen by if/then/else. */
+const kindsOf = (node: any): any[] => node.if && node.then && !node.then.not ? [node.then, ...kindsOf(node.else)] : node.if ? [] : [node].filter(n => n.properties);
+
 describe("the stack files' JSON Schema", () => {
     it(`is up to date with stacks/config.ts (run \`npm run schema\`): ${SCHEMA_FILE}`, () => {
         assert.strictEqual(read(SCHEMA_FILE), `${JSON.stringify(stackFileSchema(projectName()), null, 2)}\n`);
     });
 
-    for (const stack of committedStacks()) {
+    for (const stack of FIXTURE_STACKS) {
         it(`is referenced by Pulumi.${stack}.yaml's first line, by a path that resolves from the file`, () => {
-            const first = read(`Pulumi.${stack}.yaml`).split("\n")[0];
-            assert.strictEqual(first, SCHEMA_LINE);
-            const target = path.resolve(ROOT, first.slice(first.indexOf("$schema=") + "$schema=".length));
+            const first = fs.readFileSync(path.join(FIXTURES, `Pulumi.${stack}.yaml`), "utf8").split("\n")[0];
+            // The examples' line, with the path from the fixtures' folder.
+            assert.strictEqual(first.replace("../../", "./"), SCHEMA_LINE);
+            const target = path.resolve(FIXTURES, first.slice(first.indexOf("$schema=") + "$schema=".length));
             assert.strictEqual(target, path.join(ROOT, SCHEMA_FILE));
         });
 
@@ -67,7 +76,7 @@ describe("the stack files' JSON Schema", () => {
         ["an unknown key of the project's namespace", f => { f.config[`${P}:targts`] = []; }, /must NOT have additional properties/],
         ["an unknown key without a namespace (it is the project's)", f => { f.config.targts = []; }, /must NOT have additional properties/],
         ["an unknown key inside a target's block", f => { f.config[`${P}:targets`][0].create.netwrk = {}; }, /create .*additional properties/],
-        ["an account id written as a number", f => { f.config[`${P}:pipelineAccount`].accountId = 111111111111; }, /accountId must be string/],
+        ["an account id written as a number", f => { f.config[`${P}:pipelineAccount`].accountId = 121212121212; }, /accountId must be string/],
         ["a region that does not exist", f => { f.config[`${P}:region`] = "eu-wset-1"; }, /region must be equal to one of the allowed values/],
         ["a region of an unsupported partition", f => { f.config[`${P}:region`] = "us-iso-east-1"; }, /region must be equal to one of/],
         ["a CIDR prefix out of range", f => { f.config[`${P}:targets`][1].create.network = { cidrBlock: "10.0.0.0/33" }; }, /cidrBlock must match pattern/],
@@ -78,9 +87,9 @@ describe("the stack files' JSON Schema", () => {
         ["a block given as a plain value", f => { f.config[`${P}:source`] = "my-service"; }, /source must be object/],
         ["an unknown top-level key of the stack file", f => { f.confg = {}; }, /must NOT have additional properties/],
         ["a yes/no answered with a word", f => { f.config[`${P}:allowSameAccount`] = "yes"; }, /allowSameAccount must be equal to one of/],
-        ["a source of no provider", f => { f.config[`${P}:source`].provider = "Github"; }, /source must match exactly one schema in oneOf/],
+        ["a source of no provider", f => { f.config[`${P}:source`].provider = "Github"; }, /source\/provider must be equal to one of the allowed values/],
         ["a connection source with CodeCommit's keys", f => { f.config[`${P}:source`].repositoryName = "my-service"; },
-            /source must match exactly one schema in oneOf/],
+            /source must NOT have additional properties/],
         ["a trigger with 9 include patterns", f => {
             f.config[`${P}:source`].triggers[0].tags.includes = Array.from({ length: 9 }, (_, i) => `v${i}*`);
         }, /triggers\/0\/tags\/includes must NOT have more than 8 items/],
@@ -91,6 +100,41 @@ describe("the stack files' JSON Schema", () => {
         it(`rejects ${what}`, () => {
             const errors = errorsOf(stackFile("prod", change));
             assert.ok(errors.some(e => error.test(e)), errors.join("\n"));
+        });
+    }
+
+    // Hand-made bad files: each mistake is reported where it is, once, whatever alternatives (the secure: form, the
+    // kinds of a source) surround it; ajv adds one line per if/then/else it passed through (keyword "if"), which
+    // editors do not show as problems of their own.
+    const EXISTING = { applicationName: "a", deploymentGroupName: "g", taskRoleArn: "arn:aws:iam::232323232323:role/t",
+        executionRoleArn: "arn:aws:iam::232323232323:role/x", taskFamily: "f", containerName: "c", containerPort: 80 };
+    const mistakes: [string, (file: any) => void, RegExp[]][] = [
+        ["a file without a source", f => { delete f.config[`${P}:source`]; }, [/^\/config must have required property 'cross-account-pipeline:source'$/]],
+        ["a file without targets, keys without the namespace", f => {
+            f.config = Object.fromEntries(Object.entries(f.config).map(([k, v]) => [k.replace(`${P}:`, ""), v]));
+            delete f.config.targets;
+        }, [/^\/config must have required property 'cross-account-pipeline:targets'$/]],
+        ["a target with neither create nor existing", f => { delete f.config[`${P}:targets`][0].create; },
+            [/targets\/0 must have required property 'existing'$/]],
+        ["a target with both create and existing", f => { f.config[`${P}:targets`][0].existing = EXISTING; }, [/targets\/0 must NOT be valid$/]],
+        ["a misspelt key in a target", f => { f.config[`${P}:targets`][1].aproval = true; }, [/targets\/1 must NOT have additional properties$/]],
+        ["a misspelt key in a target's create block", f => { f.config[`${P}:targets`][1].create.netwrk = {}; },
+            [/targets\/1\/create must NOT have additional properties$/]],
+        ["a misspelt key in a connection source", f => { f.config[`${P}:source`].brnch = "main"; }, [/source must NOT have additional properties$/]],
+        ["a misspelt top-level key", f => { f.config[`${P}:sorce`] = f.config[`${P}:source`]; delete f.config[`${P}:source`]; },
+            [/^\/config must have required property 'cross-account-pipeline:source'$/, /^\/config must NOT have additional properties$/]],
+        ["a value out of its set, deep in a block", f => { f.config[`${P}:targets`][1].create.cpu = 300; }, [/create\/cpu must be equal to one of the allowed values$/]],
+        ["a yes/no answered with a word, in a block", f => { f.config[`${P}:targets`][1].approval = "yes"; }, [/targets\/1\/approval must be boolean$/]],
+    ];
+    for (const [what, change, expected] of mistakes) {
+        it(`reports ${what} as that problem alone (no error per alternative)`, () => {
+            validate(stackFile("prod", change));
+            const errors = validate.errors ?? [];
+            const problems = errors.filter(e => e.keyword !== "if").map(e => `${e.instancePath} ${e.message}`);
+            assert.equal(problems.length, expected.length, problems.join("\n"));
+            expected.forEach((pattern, i) => assert.match(problems[i], pattern));
+            // The breadcrumbs: one per alternative passed through (a secure: form at each level), at most 4 deep here.
+            assert.ok(errors.length - problems.length <= 4, errors.map(e => `${e.instancePath} ${e.message}`).join("\n"));
         });
     }
 
@@ -106,12 +150,12 @@ describe("the stack files' JSON Schema", () => {
                 for (const example of property.examples) {
                     assert.ok(valid(example), `${at}'s example ${JSON.stringify(example)}: ${ajv.errorsText(valid.errors)}`);
                 }
-                const inner = property.anyOf?.[0] ?? property;
+                const inner = valueOf(property);
                 check(inner, at);
                 // The kinds of a block (the source), and the blocks of a list (its triggers), are described too.
-                inner.oneOf?.forEach((kind: any) => check(kind, at));
+                kindsOf(inner).forEach((kind: any) => check(kind, at));
                 if (inner.items) {
-                    check(inner.items.anyOf?.[0] ?? inner.items, `${at}[]`);
+                    check(valueOf(inner.items), `${at}[]`);
                 }
             }
         };

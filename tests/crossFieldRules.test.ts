@@ -5,14 +5,14 @@ import { stackFileConfig } from "../offline/engine";
 import { ConfigError, parseConfig } from "../stacks/config";
 
 // Rules between keys of a stack file, each at the case that breaks it and the case beside it that
-// holds, on a fixture of these tests' own (tests/fixtures/Pulumi.apimodels.yaml).
+// holds, on a fixture of these tests' own (tests/fixtures/models/Pulumi.apimodels.yaml).
 
 const P = "cross-account-pipeline";
 const FIXTURE = "Pulumi.apimodels.yaml";
 
 /** The fixture's project keys, unprefixed as parseConfig takes them, changed by `change`. */
 function keys(change: (c: Record<string, any>) => void): Record<string, any> {
-    const raw = stackFileConfig(FIXTURE, fs.readFileSync(path.join(__dirname, "fixtures", FIXTURE), "utf8"), P);
+    const raw = stackFileConfig(FIXTURE, fs.readFileSync(path.join(__dirname, "fixtures", "models", FIXTURE), "utf8"), P);
     const c: Record<string, any> = Object.fromEntries(Object.entries(raw).filter(([k]) => k.startsWith(`${P}:`)).map(([k, v]) => [k.slice(P.length + 1), v]));
     change(c);
     return c;

@@ -1,10 +1,10 @@
 import { strict as assert } from "assert";
 import * as yaml from "js-yaml";
-import { committedStacks, evaluate, Evaluation, RawConfig, readStackConfig, Resource } from "../offline/engine";
+import { evaluate, Evaluation, RawConfig, Resource } from "../offline/engine";
 import { projectOf, runBuildspec } from "./support/buildspec";
 import { configOf } from "../offline/access";
 import { stackNames } from "../stacks/names";
-import { block, evaluated, evaluateWith, guardsOf, key, one, targetsOf } from "./support/stacks";
+import { block, evaluated, evaluateWith, guardsOf, key, one, targetsOf, fixture, FIXTURE_STACKS } from "./support/stacks";
 
 // Day 2: what a destroy, a re-create and a config change do to what is already there.
 
@@ -31,7 +31,7 @@ function keptWithFixedNames(resources: Resource[]): Resource[] {
 const physicalName = (r: Resource) => NAME_INPUTS.map(i => r.inputs[i]).find(n => typeof n === "string") as string;
 
 describe("day 2: re-create after destroy, adopting what the destroy kept", () => {
-    for (const stack of committedStacks()) {
+    for (const stack of FIXTURE_STACKS) {
         describe(`stack ${stack}`, () => {
             let original: Evaluation;
             let adopted: Evaluation;
@@ -40,7 +40,7 @@ describe("day 2: re-create after destroy, adopting what the destroy kept", () =>
             before(async () => {
                 original = await evaluated(stack);
                 kept = keptWithFixedNames(original.resources);
-                config = readStackConfig(stack);
+                config = fixture(stack);
                 const names = stackNames(configOf(original)).targets;
                 config[key("adopt")] = Object.fromEntries(kept.filter(r => r.name in ADOPT_KEYS).map(r => [ADOPT_KEYS[r.name], physicalName(r)]));
                 for (const r of kept.filter(r => !(r.name in ADOPT_KEYS))) {
@@ -54,7 +54,7 @@ describe("day 2: re-create after destroy, adopting what the destroy kept", () =>
 
             it("has an adoption key for every kept resource with a fixed name (the repositories, the build's and every created target's log group)", () => {
                 // A source through a connection has no repository of its own: the code is the provider's.
-                const codeCommit = block(readStackConfig(stack), "source").provider === undefined;
+                const codeCommit = block(fixture(stack), "source").provider === undefined;
                 const expected = Object.keys(ADOPT_KEYS).filter(name => codeCommit || name !== "pipeline-repository");
                 const targets = configOf(original).targets.filter(t => t.create).length;
                 assert.deepEqual(kept.filter(r => r.name in ADOPT_KEYS).map(r => r.name).sort(), expected.sort());

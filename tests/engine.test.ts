@@ -3,7 +3,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { evaluate } from "../offline/engine";
 import { planOf } from "../offline/plan";
-import { block, existingTargetConfig } from "./support/stacks";
+import { block, existingTargetConfig, fixture } from "./support/stacks";
 
 // As this process began, before any evaluation.
 const STACK_TRACE_LIMIT = Error.stackTraceLimit;
@@ -17,7 +17,7 @@ describe("offline engine: errors end the evaluation at once, with their message"
     this.timeout(15_000);
 
     it("an error while a resource registers (a provider the mocks refuse)", async () => {
-        const e = await evaluate("dev", undefined, {
+        const e = await evaluate("dev", fixture("dev"), {
             program: () => {
                 const role = new aws.iam.Role("planted", { assumeRolePolicy: "{}" }, { provider: provider([]) });
                 return { roleArn: role.arn };
@@ -30,22 +30,22 @@ describe("offline engine: errors end the evaluation at once, with their message"
     });
 
     it("an error inside an apply whose value a resource needs", async () => {
-        const e = await evaluate("dev", undefined, {
+        const e = await evaluate("dev", fixture("dev"), {
             program: () => {
-                const p = provider(["111111111111"]);
+                const p = provider(["121212121212"]);
                 const role = new aws.iam.Role("planted", { assumeRolePolicy: "{}" }, { provider: p });
                 const policy = role.arn.apply((arn): string => { throw new Error(`planted in an apply on ${arn}`); });
                 new aws.iam.RolePolicy("planted", { role: role.name, policy }, { provider: p });
                 return {};
             },
         });
-        assert.match(e.error?.message ?? "", /planted in an apply on arn:aws:iam::111111111111:role\//);
+        assert.match(e.error?.message ?? "", /planted in an apply on arn:aws:iam::121212121212:role\//);
     });
 
     it("an error inside an apply whose value nothing uses", async () => {
-        const e = await evaluate("dev", undefined, {
+        const e = await evaluate("dev", fixture("dev"), {
             program: () => {
-                const role = new aws.iam.Role("planted", { assumeRolePolicy: "{}" }, { provider: provider(["111111111111"]) });
+                const role = new aws.iam.Role("planted", { assumeRolePolicy: "{}" }, { provider: provider(["121212121212"]) });
                 role.arn.apply(() => { throw new Error("planted in an unused apply"); });
                 return {};
             },
@@ -54,7 +54,7 @@ describe("offline engine: errors end the evaluation at once, with their message"
     });
 
     it("leaves nothing behind: the next evaluation of a committed stack is clean, and Pulumi's stack traces are back on", async () => {
-        const e = await evaluate("prod");
+        const e = await evaluate("prod", fixture("prod"));
         assert.ifError(e.error);
         assert.deepEqual(e.warnings, []);
         assert.ok(e.resources.length > 50);
@@ -66,7 +66,7 @@ describe("offline engine: errors end the evaluation at once, with their message"
 
 describe("offline engine: warnings", () => {
     it("collects what the Pulumi runtime warns about", async () => {
-        const e = await evaluate("dev", undefined, {
+        const e = await evaluate("dev", fixture("dev"), {
             program: () => {
                 pulumi.log.warn("planted warning");
                 return { missing: undefined };

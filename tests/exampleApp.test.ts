@@ -12,9 +12,9 @@ const APP = path.resolve(__dirname, "..", "examples", "app");
 function defaults() {
     return parseConfig("cross-account-pipeline", "t", {
         region: "ap-northeast-2",
-        pipelineAccount: { accountId: "111111111111" },
+        pipelineAccount: { accountId: "121212121212" },
         source: { repositoryName: "app" },
-        targets: [{ name: "prod", account: { accountId: "222222222222" }, create: {} }],
+        targets: [{ name: "prod", account: { accountId: "232323232323" }, create: {} }],
     }).targets[0].create!;
 }
 

@@ -10,7 +10,7 @@ import { evaluate, Evaluation, Resource, stackFileConfig } from "../offline/engi
 import { APPROVAL_MESSAGE_MAX, approvalMessage } from "../components/CrossAccountPipeline";
 import { ConfigError, parseConfig } from "../stacks/config";
 import { checkNotifications } from "./properties/invariants";
-import { all, block, evaluated, evaluateWith, key, one, policyOf, targetsOf } from "./support/stacks";
+import { all, block, evaluated, evaluateWith, key, one, policyOf, targetsOf, FIXTURES } from "./support/stacks";
 
 const P = "cross-account-pipeline";
 const statement = (doc: { Statement: any[] }, sid: string) => {
@@ -63,9 +63,9 @@ describe("notifications", () => {
                 Condition: { StringEquals: { "kms:ViaService": "sns.ap-northeast-2.amazonaws.com" } },
             });
             assert.deepEqual(statement(policy, "PublishApprovalRequestsThroughSnsByPipelineRole"), {
-                Sid: "PublishApprovalRequestsThroughSnsByPipelineRole", Effect: "Allow", Principal: { AWS: ["arn:aws:iam::111111111111:root"] },
+                Sid: "PublishApprovalRequestsThroughSnsByPipelineRole", Effect: "Allow", Principal: { AWS: ["arn:aws:iam::121212121212:root"] },
                 Action: ["kms:GenerateDataKey*", "kms:Decrypt"], Resource: "*",
-                Condition: { ArnEquals: { "aws:PrincipalArn": ["arn:aws:iam::111111111111:role/cross-account-pipeline-prod-pipeline"] },
+                Condition: { ArnEquals: { "aws:PrincipalArn": ["arn:aws:iam::121212121212:role/cross-account-pipeline-prod-pipeline"] },
                     StringEquals: { "kms:ViaService": "sns.ap-northeast-2.amazonaws.com" } },
             });
         });
@@ -75,11 +75,11 @@ describe("notifications", () => {
             assert.equal(one(e, "aws:sns/topicPolicy:TopicPolicy").inputs.arn, topic.state.arn);
             assert.deepEqual(policy.Statement, [{
                 Sid: "PublishByCodeStarNotificationsForThisAccount", Effect: "Allow", Principal: { Service: "codestar-notifications.amazonaws.com" },
-                Action: "sns:Publish", Resource: topic.state.arn, Condition: { StringEquals: { "aws:SourceAccount": "111111111111" } },
+                Action: "sns:Publish", Resource: topic.state.arn, Condition: { StringEquals: { "aws:SourceAccount": "121212121212" } },
             }, {
                 Sid: "DenyPublishByRolesButThePipelineRole", Effect: "Deny", Principal: "*", Action: "sns:Publish", Resource: topic.state.arn,
                 Condition: { StringEquals: { "aws:PrincipalIsAWSService": "false" },
-                    ArnNotEquals: { "aws:PrincipalArn": "arn:aws:iam::111111111111:role/cross-account-pipeline-prod-pipeline" } },
+                    ArnNotEquals: { "aws:PrincipalArn": "arn:aws:iam::121212121212:role/cross-account-pipeline-prod-pipeline" } },
             }]);
         });
 
@@ -127,7 +127,7 @@ describe("notifications", () => {
             assert.equal(approval.configuration.NotificationArn, one(e, "aws:sns/topic:Topic").state.arn);
             assert.equal(approval.configuration.CustomData, "Approve stage prod of cross-account-pipeline-prod: deploy execution " +
                 "#{codepipeline.PipelineExecutionId}, commit #{SourceVariables.CommitId}, image #{BuildVariables.IMAGE_URI} to prod " +
-                "(222222222222, ap-northeast-2). It passed stage staging.");
+                "(232323232323, ap-northeast-2). It passed stage staging.");
             // The review link is staging's own URL, where the same image runs.
             assert.equal(approval.configuration.ExternalEntityLink, (e.outputs.targets as any).staging.applicationUrl);
             assert.equal(approval.timeoutInMinutes, 4320);
@@ -160,7 +160,7 @@ describe("notifications", () => {
         });
 
         it("stays within what CodePipeline takes for a wave of many targets, counting them instead of naming them", () => {
-            const targets = Array.from({ length: 48 }, (_, i) => ({ name: `prod-eu-west-${i}`, account: "222222222222", region: "eu-west-1" }));
+            const targets = Array.from({ length: 48 }, (_, i) => ({ name: `prod-eu-west-${i}`, account: "232323232323", region: "eu-west-1" }));
             const message = approvalMessage({ pipelineName: "p".repeat(100), stage: "wave", targets, imageVariable: true, previousStage: "staging" });
             assert.ok(message.length <= APPROVAL_MESSAGE_MAX, `${message.length} characters`);
             assert.match(message, / to 48 targets\. It passed stage staging\.$/);
@@ -171,10 +171,10 @@ describe("notifications", () => {
         it("makes the channel's configuration where Chatbot's API runs, through the pipeline account's provider there", async () => {
             const e = await evaluated("path");
             const slack = one(e, "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration");
-            assert.deepEqual([slack.account, slack.region], ["111111111111", "us-east-2"], "ap-northeast-2 has no Chatbot API: us-east-2");
+            assert.deepEqual([slack.account, slack.region], ["121212121212", "us-east-2"], "ap-northeast-2 has no Chatbot API: us-east-2");
             const provider = e.resources.find(r => r.type === "pulumi:providers:aws" && slack.provider.startsWith(`${r.urn}::`))!;
             assert.deepEqual([JSON.parse(provider.inputs.allowedAccountIds), provider.inputs.region, provider.name],
-                [["111111111111"], "us-east-2", "pipeline-account-us-east-2"]);
+                [["121212121212"], "us-east-2", "pipeline-account-us-east-2"]);
             assert.deepEqual([slack.inputs.slackTeamId, slack.inputs.slackChannelId, slack.inputs.snsTopicArns, slack.inputs.userAuthorizationRequired,
                 slack.inputs.loggingLevel], ["T0123456789", "C0123456789", [one(e, "aws:sns/topic:Topic").state.arn], true, "ERROR"]);
         });
@@ -184,7 +184,7 @@ describe("notifications", () => {
             const slack = one(e, "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration");
             const guardrail = one(e, "aws:iam/policy:Policy");
             assert.deepEqual(slack.inputs.guardrailPolicyArns, [guardrail.state.arn]);
-            assert.match(guardrail.state.arn, /^arn:aws:iam::111111111111:policy\//);
+            assert.match(guardrail.state.arn, /^arn:aws:iam::121212121212:policy\//);
             assert.deepEqual(policyOf(guardrail).Statement, [{ Sid: "DenyEveryActionFromTheChannel", Effect: "Deny", Action: "*", Resource: "*" }]);
             const role = byName(e, "aws:iam/role:Role", "notifications-chatbot");
             assert.equal(slack.inputs.iamRoleArn, role.state.arn);
@@ -209,8 +209,8 @@ describe("notifications", () => {
         });
 
         it("is refused outside the aws partition, where AWS Chatbot's API does not run", () => {
-            const raw = { ...projectConfig("dev"), region: "cn-north-1", pipelineAccount: { accountId: "333333333333" },
-                targets: [{ name: "staging", account: { accountId: "444444444444" }, create: { serviceName: "s" } }],
+            const raw = { ...projectConfig("dev", FIXTURES), region: "cn-north-1", pipelineAccount: { accountId: "343434343434" },
+                targets: [{ name: "staging", account: { accountId: "454545454545" }, create: { serviceName: "s" } }],
                 notifications: { slack: { workspaceId: "T1", channelId: "C1" } } };
             assert.throws(() => parseConfig(P, "dev", raw), (err: unknown) => err instanceof ConfigError &&
                 /cross-account-pipeline:notifications\.slack: expected no Slack channel in the aws-cn partition/.test(err.message));
@@ -218,7 +218,7 @@ describe("notifications", () => {
     });
 
     describe("config", () => {
-        const raw = (notifications: unknown) => ({ ...projectConfig("prod"), notifications });
+        const raw = (notifications: unknown) => ({ ...projectConfig("prod", FIXTURES), notifications });
         const problem = (notifications: unknown) => {
             try {
                 parseConfig(P, "prod", raw(notifications));
@@ -246,7 +246,7 @@ describe("notifications: an address whose case changes keeps its subscription", 
     this.timeout(30_000);
     const FIXTURE = "Pulumi.apimodels.yaml";
     const withEmails = (emails: string[]) => {
-        const config = stackFileConfig(FIXTURE, fs.readFileSync(path.join(__dirname, "fixtures", FIXTURE), "utf8"), "cross-account-pipeline");
+        const config = stackFileConfig(FIXTURE, fs.readFileSync(path.join(__dirname, "fixtures", "models", FIXTURE), "utf8"), "cross-account-pipeline");
         config[key("notifications")] = { ...block<object>(config, "notifications"), emails };
         return config;
     };

@@ -5,13 +5,19 @@ import * as fs from "fs";
 import * as yaml from "js-yaml";
 import { actionsOf, configOf, projectKeys } from "../offline/access";
 import { accessTable } from "../offline/accessTable";
-import { committedStacks, readStackConfig, RawConfig, ROOT } from "../offline/engine";
-import { plan } from "../offline/plan";
+import { RawConfig, ROOT } from "../offline/engine";
+import { plan, renderPlan } from "../offline/plan";
+import { adoptionLines, fromCreated } from "../offline/adoption";
+import { registeredPolicies } from "../offline/policies";
 import { parseConfig, StackConfig } from "../stacks/config";
 import { stackNames } from "../stacks/names";
 import { parsePlanArgs } from "../scripts/planArgs";
+import { STACKS_ENV } from "../offline/root";
 import { configuredAbsence } from "./support/absence";
-import { block, evaluated, existingTargetConfig, planned, targetsOf } from "./support/stacks";
+import { expectedExceptions } from "./support/securityHub";
+import { ELB_LOG_DELIVERY_ACCOUNTS } from "../components/policies/logDelivery";
+import { rewrittenConfig } from "./support/rewrite";
+import { block, evaluated, existingTargetConfig, planned, targetsOf, fixture, FIXTURES, FIXTURE_STACKS } from "./support/stacks";
 
 /** The access table of a plan's text: each principal's lines, without their indentation. */
 function accessGroups(text: string): Map<string, string[]> {
@@ -30,7 +36,7 @@ function accessGroups(text: string): Map<string, string[]> {
 }
 
 /** The planned stacks, by the name tests/support/stacks.ts evaluates them under. */
-const PLANNED: [string, string][] = [...committedStacks().map(s => [s, s] as [string, string]), ["prod's grown release path", "path"]];
+const PLANNED: [string, string][] = [...FIXTURE_STACKS.map(s => [s, s] as [string, string]), ["prod's grown release path", "path"]];
 
 for (const [name, shared] of PLANNED) {
     describe(`plan: stack ${name}`, () => {
@@ -115,12 +121,14 @@ for (const [name, shared] of PLANNED) {
             stackNames(config).targets.forEach((names, i) => {
                 const t = config.targets[i];
                 const store = t.region === config.region ? "artifacts" : `artifacts-${t.region}`;
+                // A target's account is named with the targets it holds.
+                const account = `target account ${t.account.accountId} (${config.targets.filter(o => o.account.accountId === t.account.accountId).map(o => o.name).join(", ")})`;
                 const expectations = [
-                    `pipeline account ${config.pipelineAccount.accountId} -> target account ${t.account.accountId}`,
+                    `pipeline account ${config.pipelineAccount.accountId} -> ${account}`,
                     `Role pipeline-pipeline.arn  ->  Role ${names.logical.deploy}.assumeRolePolicy`,
                     `Key ${store}-key.arn  ->  RolePolicy ${names.logical.deploy}-permissions.policy`,
                     `Bucket ${store}-bucket.arn  ->  RolePolicy ${names.logical.deploy}-permissions.policy`,
-                    `target account ${t.account.accountId} -> pipeline account ${config.pipelineAccount.accountId}`,
+                    `${account} -> pipeline account ${config.pipelineAccount.accountId}`,
                     `Role ${names.logical.deploy}.arn  ->  Key ${store}-key.policy`,
                     `Role ${names.logical.deploy}.arn  ->  BucketPolicy ${store}-policy.policy`,
                     `Role ${names.logical.deploy}.arn  ->  Pipeline pipeline-pipeline.stages[`,
@@ -191,12 +199,86 @@ for (const [name, shared] of PLANNED) {
             assert.ok(markdown?.includes("```mermaid\nflowchart LR"));
             assert.ok(markdown?.includes(text));
         });
+
+        it("opens with a verdict in the terminal's first 40 lines: what the stack is, what it allows across accounts, what needs a person", async () => {
+            const { result: { brief, text }, config } = await stackPlan();
+            const e = await evaluated(shared);
+            const head = brief!.split("\n").slice(0, 40).join("\n");
+            const resources = e.resources.filter(r => r.custom && r.type !== "pulumi:providers:aws");
+            // Each account and region, with the number of resources there.
+            for (const place of new Set(resources.map(r => `${r.account} ${r.region}`))) {
+                const [account, region] = place.split(" ");
+                const n = resources.filter(r => r.account === account && r.region === region).length;
+                assert.match(head, new RegExp(`^ +${n} in (pipeline|target) account ${account}\\b.*, ${region}$`, "m"), place);
+            }
+            // The access table's answers, counted from the rows the plan prints in full.
+            const rows = [...accessGroups(text).values()].flat();
+            const answers = (word: RegExp) => rows.filter(line => word.test(line)).length;
+            const counts = /Access \(the access table, decided by the IAM policy simulator\): (\d+) allowed, (\d+) denied, (\d+) not applicable; none differs from what the program expects$/m.exec(head);
+            assert.ok(counts, head);
+            // A principal the stack has nothing of is one line in the table: its requests are counted, not printed.
+            assert.deepEqual(counts.slice(1, 3).map(Number), [answers(/^Allowed /), answers(/^\w+Denied /)]);
+            assert.ok(Number(counts[3]) >= answers(/^n\/a /));
+            assert.ok(head.includes(`Security Hub exceptions (declared by this configuration; SECURITY.md says why each is allowed): ` +
+                expectedExceptions(config).map(x => x.replace("@", " on ")).join(", ")), head);
+            const steps = text.includes("\nOne-time steps of a person:\n") ? text.split("\nOne-time steps of a person:\n")[1].split("\n\n")[0].split("\n").length : 0;
+            assert.match(head, new RegExp(`^ {2}Steps a person takes once: ${steps ? `${steps} \\(listed below\\)` : "none"}$`, "m"));
+            assert.match(head, new RegExp(`^ {2}Kept on destroy: ${text.split("[kept on destroy]").length - 1} resources?`, "m"));
+            assert.match(head, /^ {2}Imported instead of created \(adopt\): nothing$/m);
+        });
+
+        it("writes the stack's own Security Hub results and policy statements to its report (SECURITY.md has the examples')", async () => {
+            const { result: { markdown }, config } = await stackPlan();
+            const e = await evaluated(shared);
+            const report = markdown!.slice(markdown!.indexOf("## Security Hub controls"));
+            const rows = report.split("\n").filter(l => l.startsWith("| "));
+            for (const id of new Set(expectedExceptions(config).map(x => x.split("@")[0]))) {
+                assert.ok(rows.some(l => l.startsWith(`| ${id} |`) && l.endsWith("| exception |")), id);
+            }
+            assert.ok(!report.includes("**FAIL**"));
+            const statements = registeredPolicies(e).flatMap(p => (p.document.Statement as { Sid: string }[]).map(st => `| ${st.Sid} |`));
+            assert.ok(statements.length > 0 && statements.every(sid => report.includes(sid)));
+        });
+
+        it("counts in words that agree: 1 task, 1 day, 1 period, never 1 tasks", async () => {
+            const { result: { text } } = await stackPlan();
+            assert.deepEqual(text.match(/(?<![\d.])1 (tasks|days|periods|resources|roles|requests|steps)\b/g) ?? [], []);
+        });
+
+        it("shows the whole access table only with --full or in the file; the terminal sums it up", async () => {
+            const { result: { brief, text } } = await stackPlan();
+            assert.ok(!brief!.includes("Who can do what (each request"), "the terminal's plan has no full table");
+            assert.match(brief!, /^Who can do what: \d+ allowed, \d+ denied, \d+ not applicable; none differs from what the program expects\.$/m);
+            assert.ok(text.includes("Who can do what (each request"));
+        });
+
+        it("names a principal outside the stack's accounts for what it is, and says narrowed only where a condition narrows", async () => {
+            const { result: { text }, config } = await stackPlan();
+            const wiring = text.slice(text.indexOf("Cross-account wiring"), text.indexOf("\n\n", text.indexOf("Cross-account wiring"))).split("\n");
+            const accounts = new Set([config.pipelineAccount.accountId, ...config.targets.map(t => t.account.accountId)]);
+            for (const pair of wiring.filter(l => /^ {2}\S/.test(l))) {
+                const [from] = pair.trim().split(" -> ");
+                const account = /\d{12}/.exec(from)![0];
+                assert.equal(/^(pipeline|target) account/.test(from), accounts.has(account), pair);
+            }
+            // ELB's log delivery account (a regional account of AWS's) writes each created target's access logs.
+            const created = config.targets.filter(t => t.create && ELB_LOG_DELIVERY_ACCOUNTS[t.region]);
+            for (const t of created) {
+                assert.ok(wiring.some(l => l.startsWith(`  Elastic Load Balancing's log delivery account ${ELB_LOG_DELIVERY_ACCOUNTS[t.region]} `)), t.name);
+            }
+            // Its statement names no role: nothing narrows it. Every other account root is narrowed by aws:PrincipalArn.
+            const roots = wiring.filter(l => l.trim().startsWith("account root"));
+            const elbRoots = roots.filter(l => l.includes("network-logs-policy"));
+            assert.equal(elbRoots.length > 0, created.length > 0, "a root line for ELB's log delivery wherever a created target logs");
+            assert.ok(elbRoots.every(l => l.includes("account root, no condition narrows it")), elbRoots.join("\n"));
+            assert.ok(roots.filter(l => !elbRoots.includes(l)).every(l => /account root, narrowed to (one role|\d+ roles) by aws:PrincipalArn/.test(l)));
+        });
     });
 }
 
 describe("plan: bad input", () => {
     it("prints the validation message and exits non-zero for a bad config", async () => {
-        const config = readStackConfig("prod");
+        const config = fixture("prod");
         config["cross-account-pipeline:region"] = "seoul";
         const { exitCode, text, markdown } = await plan("prod", config);
         assert.strictEqual(exitCode, 1);
@@ -205,21 +287,23 @@ describe("plan: bad input", () => {
     });
 
     it("exits 1 from the command line for a stack without a stack file, and leaves no stale plan of it", () => {
-        const stale = path.join(ROOT, "plan", "no-such-stack.md");
+        const stale = path.join(FIXTURES, "plan", "no-such-stack.md");
         fs.mkdirSync(path.dirname(stale), { recursive: true });
         fs.writeFileSync(stale, "an earlier plan");
         const run = planCommand("--stack", "no-such-stack");
         assert.strictEqual(run.status, 1);
-        assert.match(run.stderr, /no stack file Pulumi\.no-such-stack\.yaml/);
+        assert.match(run.stderr, /no stack file \S*Pulumi\.no-such-stack\.yaml; the stacks there: dev, prod$/m);
         assert.ok(!/^\s+at /m.test(run.stderr), run.stderr);
         assert.ok(!fs.existsSync(stale));
     });
 });
 
-/** `npm run plan` as a user runs it (from source here; `npm run plan` runs the compiled copy). */
+/** `npm run plan` as a user runs it (from source here; `npm run plan` runs the compiled copy), on the stack files of `stacks`. */
 function planCommand(...args: string[]) {
-    return spawnSync(process.execPath, ["-r", "ts-node/register", path.join(ROOT, "scripts/plan.ts"), ...args],
-        { cwd: ROOT, env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true", npm_config_stack: undefined }, encoding: "utf8" });
+    return spawnSync(process.execPath, ["-r", "ts-node/register", path.join(ROOT, "scripts/plan.ts"), ...args], {
+        cwd: ROOT, encoding: "utf8",
+        env: { ...process.env, TS_NODE_TRANSPILE_ONLY: "true", npm_config_stack: undefined, [STACKS_ENV]: FIXTURES },
+    });
 }
 
 describe("plan: the command line", () => {
@@ -274,11 +358,11 @@ describe("plan: stacks that name what exists instead of creating it", () => {
             assert.ok(row.decisions.every(d => d.verdict === "expected"));
         }
         assert.match(text, /^ {2}CodeDeploy service role \(staging\): not in this stack \(the stack does not create the codeDeploy role\)$/m);
-        assert.match(text, /^ {4}n\/a +sts:AssumeRole on task role \(staging\), for the target's account {2}\(task role \(staging\): arn:aws:iam::444444444444:role\/legacy-task is named by config: its trust policy is not this stack's\)$/m);
+        assert.match(text, /^ {4}n\/a +sts:AssumeRole on task role \(staging\), for the target's account {2}\(task role \(staging\): arn:aws:iam::454545454545:role\/legacy-task is named by config: its trust policy is not this stack's\)$/m);
     });
 
     it("an existing VPC", async () => {
-        const config = readStackConfig("prod");
+        const config = fixture("prod");
         targetsOf(config)[1].create.network = {
             vpcId: "vpc-0123456789abcdef0",
             publicSubnetIds: ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"],
@@ -295,8 +379,8 @@ describe("plan: stacks that name what exists instead of creating it", () => {
     });
 
     it("a connection named by config, and one another account shares with AWS RAM: rows about it resolve from its ARN", async () => {
-        for (const [owner, prefix] of [["111111111111", "codestar-connections"], ["333333333333", "codeconnections"]]) {
-            const config = readStackConfig("prod");
+        for (const [owner, prefix] of [["121212121212", "codestar-connections"], ["343434343434", "codeconnections"]]) {
+            const config = fixture("prod");
             block(config, "source").connectionArn = `arn:aws:${prefix}:us-east-1:${owner}:connection/0a1b2c3d-4e5f-4a6b-8c9d-0e1f2a3b4c5d`;
             const { text, access } = await cleanPlan(config, "prod");
             const rows = access!.filter(r => r.row.resource.startsWith("source connection") && r.row.principal === "pipeline role");
@@ -308,11 +392,14 @@ describe("plan: stacks that name what exists instead of creating it", () => {
     it("docs/target.md's own existing-target example", async () => {
         const docs = fs.readFileSync(path.join(ROOT, "docs/target.md"), "utf8");
         const example = /## Using an existing target[\s\S]*?```yaml\n([\s\S]*?)```/.exec(docs)![1];
-        const config = { ...readStackConfig("prod"), ...yaml.load(example) as RawConfig };
+        const config = { ...fixture("prod"), ...yaml.load(example) as RawConfig };
         assert.ok(targetsOf(config).some(t => t.existing));
         await cleanPlan(config, "prod");
     });
 });
+
+/** The fixture's account ids -> the README's (those of the example Pulumi.prod.yaml). */
+const README_IDS = { "121212121212": "111111111111", "565656565656": "555555555555", "232323232323": "222222222222" };
 
 describe("plan: the README", () => {
     /** An excerpt of a plan as a pattern: `...` in a line stands for the rest of a generated part, a line of `...` for lines left out. */
@@ -320,13 +407,77 @@ describe("plan: the README", () => {
         ? "(?:[^\n]*\n)*?[^\n]*"
         : line.split("...").map(part => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("[^\n]*?")).join("\n");
 
-    it("shows the committed prod stack's plan as the plan prints it, in each excerpt", async () => {
+    it("shows the example prod stack's plan as the plan prints it, in each excerpt (the fixture with the README's placeholder ids)", async () => {
         const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
-        const excerpts = [...readme.matchAll(/```text\n([^`]*?Release path [\s\S]*?)```/g)].map(m => m[1]);
-        assert.strictEqual(excerpts.length, 2);
-        const { text } = await planned("prod");
-        for (const excerpt of excerpts) {
-            assert.match(text, new RegExp(excerptPattern(excerpt)), excerpt);
+        const excerpts = (start: string) => [...readme.matchAll(new RegExp(`\`\`\`text\\n([^\`]*?${start}[\\s\\S]*?)\`\`\``, "g"))].map(m => m[1]);
+        const { brief, text } = await plan("prod", rewrittenConfig(FIXTURES, "prod", README_IDS));
+        // What the terminal shows, and the whole table (--full, plan/<stack>.md).
+        for (const [start, shown, n] of [["Release path ", brief!, 2], ["Who can do what \\(each request", text, 1]] as const) {
+            assert.strictEqual(excerpts(start).length, n, start);
+            for (const excerpt of excerpts(start)) {
+                assert.match(shown, new RegExp(excerptPattern(excerpt)), excerpt);
+            }
         }
+    });
+});
+
+describe("plan: a request that differs from what the program expects", () => {
+    it("is counted in the verdict and printed in the terminal's plan, with what was expected", async () => {
+        const e = await evaluated("prod");
+        const { access } = await planned("prod");
+        // One decision turned around, as a widened policy would (the policies' own tests plant real widenings).
+        const flipped = access!.map((r, i) => i !== access!.findIndex(x => x.row.expect === "ImplicitlyDenied" && x.decisions.length) ? r
+            : { ...r, decisions: r.decisions.map(d => ({ ...d, decision: "Allowed" as const, verdict: "unexpected" as const })) });
+        const row = flipped.find(r => r.decisions.some(d => d.verdict === "unexpected"))!;
+        const { brief } = renderPlan(e, flipped);
+        const head = brief.split("\n").slice(0, 40).join("\n");
+        assert.match(head, new RegExp(`; ${row.decisions.length === 1 ? "1 request DIFFERS" : `${row.decisions.length} requests DIFFER`} from what the program expects$`, "m"));
+        const shown = brief.slice(brief.indexOf("  The requests that differ:"));
+        assert.ok(shown.includes(`  ${row.row.principal}\n`), shown);
+        assert.match(shown, new RegExp(`^ {4}Allowed +${row.decisions[0].action} on .*\\(EXPECTED ImplicitlyDenied\\)$`, "m"));
+    });
+});
+
+describe("plan: adoption (adopt keys) is visible", () => {
+    const ADOPTED = { imageRepository: "my-service", buildLogGroup: "/aws/codebuild/cross-account-pipeline-prod" };
+
+    it("shows per adopted resource the import id and the inputs Pulumi compares, in the verdict and a section of its own", async () => {
+        const config = fixture("prod");
+        config["cross-account-pipeline:adopt"] = ADOPTED;
+        targetsOf(config)[1].adopt = { taskLogGroup: "/ecs/my-service" };
+        const { brief, exitCode } = await plan("prod", config);
+        assert.equal(exitCode, 0, brief);
+        const lines = brief!.split("\n");
+        const verdict = lines.slice(0, 40).find(l => l.startsWith("  Imported instead of created (adopt): "))!;
+        for (const id of [...Object.values(ADOPTED), "/ecs/my-service"]) {
+            assert.ok(verdict.includes(`(id ${id})`), `${id} in the verdict: ${verdict}`);
+        }
+        const section = lines.slice(lines.findIndex(l => l.startsWith("Adoption (")));
+        for (const [type, id, inputs] of [["LogGroup", "/aws/codebuild/cross-account-pipeline-prod", ["name", "retentionInDays"]],
+            ["LogGroup", "/ecs/my-service", ["name", "retentionInDays"]], ["Repository", "my-service", ["name", "imageTagMutability", "imageScanningConfiguration"]]] as const) {
+            const line = section.find(l => l.startsWith(`  ${type} `) && l.includes(`: import id ${id}; compares `));
+            assert.ok(line, `${type} ${id}: ${section.join("\n")}`);
+            assert.ok(inputs.every(input => line.includes(`${input}=`)), line);
+        }
+        assert.match(section[0], /inputs to import do not match the existing resource/);
+    });
+
+    it("says nothing is imported without adopt keys", async () => {
+        const { brief } = await planned("prod");
+        assert.match(brief!, /^ {2}Imported instead of created \(adopt\): nothing$/m);
+        assert.ok(!brief!.includes("\nAdoption ("));
+    });
+
+    it("warns where an adopted resource's input comes from a resource this up creates anew (a new id the kept one cannot have)", () => {
+        const resource = (name: string, importId: string, propertyDependencies: Record<string, string[]> = {}) =>
+            ({ urn: `urn:${name}`, type: "aws:cloudwatch/logGroup:LogGroup", name, custom: true, importId, propertyDependencies, inputs: {} }) as any;
+        const key = { ...resource("key", ""), type: "aws:kms/key:Key" };
+        const keptKey = { ...resource("kept-key", "1234abcd-0000"), type: "aws:kms/key:Key" };
+        const logs = resource("logs", "/logs", { kmsKeyId: ["urn:key"], name: [] });
+        const other = resource("other", "/other", { kmsKeyId: ["urn:kept-key"] });
+        const e = { resources: [key, keptKey, logs, other] } as any;
+        assert.deepEqual(fromCreated(e, logs).map(w => `${w.input} ${w.source.name}`), ["kmsKeyId key"]);
+        assert.deepEqual(fromCreated(e, other), []);
+        assert.ok(adoptionLines(e).some(l => l.startsWith("    WARNING: kmsKeyId comes from Key key, which this `up` creates anew")));
     });
 });

@@ -2,8 +2,8 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
-import { committedStacks, readStackConfig, ROOT } from "../offline/engine";
-import { block, evaluated, targetsOf } from "./support/stacks";
+import { ROOT } from "../offline/engine";
+import { block, evaluated, targetsOf, fixture, FIXTURE_STACKS } from "./support/stacks";
 
 // Pulumi's own reader of the tsconfig it is pointed at; `noCheck` there means ts-node transpiles only.
 const { loadTypeScriptCompilerOptions } = require("@pulumi/pulumi/tsutils");
@@ -45,7 +45,7 @@ describe("docs/ci.md, the provisioning roles", () => {
 
     it("lists every service the program provisions in each account (created and existing targets)", async () => {
         const needed = { pipeline: new Set<string>(), target: new Set<string>() };
-        for (const e of await Promise.all([...committedStacks(), "existing", "path"].map(evaluated))) {
+        for (const e of await Promise.all([...FIXTURE_STACKS, "existing", "path"].map(evaluated))) {
             const accounts = { pipeline: e.resources.find(r => r.name === "pipeline-account")!.account! };
             // Resources, and remote components (awsx): not providers, not this program's own components.
             for (const r of e.resources.filter(r => r.account && (r.custom || !r.type.startsWith("cross-account-pipeline:")) && !r.type.startsWith("pulumi:"))) {
@@ -61,8 +61,8 @@ describe("docs/ci.md, the provisioning roles", () => {
     });
 
     it("names the provisioning roles the stack files name", () => {
-        const named = committedStacks().flatMap(stack => {
-            const config = readStackConfig(stack);
+        const named = FIXTURE_STACKS.flatMap(stack => {
+            const config = fixture(stack);
             return [block(config, "pipelineAccount"), ...targetsOf(config).map(t => t.account)].map(a => a.provisioningRoleArn?.split("/").pop());
         });
         const documented = [...ci.matchAll(/:role\/([\w+=,.@-]+)/g)].map(m => m[1]).filter(r => r !== "github-ci-cross-account-pipeline");

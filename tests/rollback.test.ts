@@ -11,7 +11,7 @@ import { DEPLOYMENT_GRACE_DAYS } from "../components/ImageRepository";
 import { ConfigError, MAX_TERMINATION_WAIT_MINUTES, minimumArtifactRetentionDays, parseConfig, rollbackWindowMinutes,
     TRAFFIC_SHIFT_MINUTES } from "../stacks/config";
 import { checkRollback } from "./properties/invariants";
-import { all, evaluated, evaluateWith, key, one } from "./support/stacks";
+import { all, evaluated, evaluateWith, key, one, fixture, FIXTURES } from "./support/stacks";
 
 const DAY = 24 * 60;
 const P = "cross-account-pipeline";
@@ -103,7 +103,7 @@ describe("stage rollback", () => {
     });
 
     it("refuses artifacts that a rollback would miss, naming the minimum, and a shorter approval timeout lowers it", () => {
-        const raw = (keys: Record<string, unknown>) => ({ ...projectConfig("prod"), ...keys });
+        const raw = (keys: Record<string, unknown>) => ({ ...projectConfig("prod", FIXTURES), ...keys });
         assert.throws(() => parseConfig(P, "prod", raw({ artifactRetentionDays: 13 })), (err: unknown) => err instanceof ConfigError &&
             /artifactRetentionDays: expected at least 14 days: .*found number 13; for example 14$/.test(err.problems[0]));
         assert.equal(parseConfig(P, "prod", raw({ artifactRetentionDays: 14 })).artifactRetentionDays, 14);
@@ -117,7 +117,7 @@ describe("stage rollback", () => {
         const e = await evaluateWith("prod", c => { c[key("approvalTimeoutMinutes")] = 1440; });
         const approvals = (one(e, "aws:codepipeline/pipeline:Pipeline").inputs.stages as any[]).flatMap(s => s.actions).filter((a: any) => a.provider === "Manual");
         assert.deepEqual(approvals.map((a: any) => a.timeoutInMinutes), [1440]);
-        const { text } = await plan("prod");
+        const { text } = await plan("prod", fixture("prod"));
         assert.match(text, /a failed stage \(staging, prod\) rolls back to the artifacts of the last execution that succeeded in it, in this structure of the pipeline: a `pulumi up` that changes the pipeline disarms it until each stage's next success/);
         assert.match(text, /artifacts live 30 days; a rollback may read them up to 14 days after their build/);
     });

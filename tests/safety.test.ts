@@ -1,9 +1,9 @@
 import { strict as assert } from "assert";
 import { projectConfig, stackConfig } from "../offline/access";
-import { committedStacks, evaluate, readStackConfig, Resource } from "../offline/engine";
+import { evaluate, Resource } from "../offline/engine";
 import { parseConfig, StackConfig } from "../stacks/config";
 import { stackNames } from "../stacks/names";
-import { evaluated, guardsOf } from "./support/stacks";
+import { evaluated, guardsOf, fixture, FIXTURE_STACKS, FIXTURES } from "./support/stacks";
 
 /**
  * What holds code, keys, artifacts, images or the record of what was built and ran: it must
@@ -39,7 +39,7 @@ const one = (resources: Resource[], type: string) => {
 };
 
 describe("safety rails", () => {
-    for (const stack of committedStacks()) {
+    for (const stack of FIXTURE_STACKS) {
         describe(`stack ${stack}`, () => {
             let resources: Resource[];
             before(async () => {
@@ -49,7 +49,7 @@ describe("safety rails", () => {
             it("retains the source repository, the key, the buckets, the image repository and the log groups on delete", () => {
                 const kept = resources.filter(r => KEPT_TYPES.includes(r.type));
                 // A source through a connection keeps its code at the provider: there is no repository to keep.
-                const config = stackConfig(stack);
+                const config = stackConfig(stack, FIXTURES);
                 const codeCommit = config.source.provider === "CodeCommit";
                 const types = KEPT_TYPES.filter(t => codeCommit || t !== "aws:codecommit/repository:Repository");
                 assert.deepEqual([...new Set(kept.map(r => r.type))].sort(), [...types].sort());
@@ -90,7 +90,7 @@ describe("safety rails", () => {
             });
 
             it("keeps artifacts and network logs as long as configured (what a rollback needs of artifacts: rollback.test.ts)", () => {
-                const config = stackConfig(stack);
+                const config = stackConfig(stack, FIXTURES);
                 const expiry = (name: string) => named(resources, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", name).inputs.rules;
                 const [artifacts] = expiry("artifacts-lifecycle");
                 assert.equal(artifacts.expiration.days, config.artifactRetentionDays);
@@ -103,7 +103,7 @@ describe("safety rails", () => {
             });
 
             it("protects a production target's load balancer from `pulumi destroy` (Pulumi's protect) and from deletion (AWS's), a staging one from neither", () => {
-                const balancers = createdTargets(stackConfig(stack)).map(t => {
+                const balancers = createdTargets(stackConfig(stack, FIXTURES)).map(t => {
                     const lb = named(resources, "aws:lb/loadBalancer:LoadBalancer", `${t.logical}-alb`);
                     assert.equal(lb.protect, t.create.deletionProtection);
                     assert.equal(lb.inputs.enableDeletionProtection, t.create.deletionProtection);
@@ -114,7 +114,7 @@ describe("safety rails", () => {
             });
 
             it("lets `retainOnDelete: false` turn retention off, and only retention", async () => {
-                const raw = { ...readStackConfig(stack), "cross-account-pipeline:retainOnDelete": false };
+                const raw = { ...fixture(stack), "cross-account-pipeline:retainOnDelete": false };
                 const { resources: off, error } = await evaluate(stack, raw);
                 assert.equal(error, undefined);
                 const retained = resources.filter(r => r.retainOnDelete).map(r => `${r.type} ${r.name}`);
@@ -128,7 +128,7 @@ describe("safety rails", () => {
     }
 
     describe("retainOnDelete", () => {
-        const raw = (days: unknown): Record<string, unknown> => ({ ...projectConfig("prod"), artifactRetentionDays: days });
+        const raw = (days: unknown): Record<string, unknown> => ({ ...projectConfig("prod", FIXTURES), artifactRetentionDays: days });
 
         it("defaults to retaining", () => {
             const { retainOnDelete, ...rest } = raw(30);

@@ -1,23 +1,24 @@
 import { strict as assert } from "assert";
 import { configOf, projectKeys } from "../offline/access";
 import { accessTable } from "../offline/accessTable";
-import { evaluate, Evaluation, readStackConfig } from "../offline/engine";
+import { evaluate, Evaluation } from "../offline/engine";
 import { scaledPath, WAVE_SIZE } from "../offline/scale";
 import { ConfigError, MAX_STAGES, parseConfig } from "../stacks/config";
 import { growingDocuments } from "../stacks/limits";
 import { checkApiModels, checkNames, checkPlacement, checkPolicySizes } from "./properties/invariants";
+import { fixture } from "./support/stacks";
 
 
 // The release path at scale: the bench (`npm run bench`) plans paths of 1, 3, 10 and 50 targets;
 // here one path of 50 is evaluated, and longer ones are validated without evaluating them.
 
 const P = "cross-account-pipeline";
-const keysOf = (n: number, extra: Record<string, unknown> = {}) => ({ ...projectKeys(P, scaledPath(readStackConfig("prod"), n)), ...extra });
+const keysOf = (n: number, extra: Record<string, unknown> = {}) => ({ ...projectKeys(P, scaledPath(fixture("prod"), n)), ...extra });
 
 describe("a release path at scale", function () {
     let e: Evaluation;
     before(async () => {
-        e = await evaluate("prod", scaledPath(readStackConfig("prod"), 50));
+        e = await evaluate("prod", scaledPath(fixture("prod"), 50));
     });
 
     it("50 targets in waves of ten evaluate: one stage per wave, within CodePipeline's limits", () => {

@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
-import { Evaluation, RawConfig, readStackConfig } from "../offline/engine";
-import { all, block, evaluateWith, key, one, policyOf } from "./support/stacks";
+import { Evaluation, RawConfig } from "../offline/engine";
+import { all, block, evaluateWith, key, one, policyOf, fixture } from "./support/stacks";
 
 // The kinds of source a stack may have, beyond the committed ones (dev: CodeCommit; prod: GitHub
 // through a created connection, started by a tag trigger).
@@ -26,7 +26,7 @@ describe("sources through a connection", () => {
         assert.ifError(e.error);
         const host = one(e, HOST);
         assert.deepEqual([host.inputs.providerType, host.inputs.providerEndpoint, host.inputs.vpcConfiguration, host.account],
-            ["GitHubEnterpriseServer", "https://github.example.com", vpc, "111111111111"]);
+            ["GitHubEnterpriseServer", "https://github.example.com", vpc, "121212121212"]);
         const connection = one(e, CONNECTION);
         // A connection names either its provider or the host that stands for the server.
         assert.deepEqual([connection.inputs.hostArn, connection.inputs.providerType], [host.state.arn, undefined]);
@@ -34,40 +34,40 @@ describe("sources through a connection", () => {
     });
 
     it("GitLab self-managed through an existing host: the host is named, not created", async () => {
-        const arn = "arn:aws:codeconnections:ap-northeast-2:111111111111:host/gitlab-0a1b2c3d";
+        const arn = "arn:aws:codeconnections:ap-northeast-2:121212121212:host/gitlab-0a1b2c3d";
         const e = await withSource({ provider: "GitLabSelfManaged", repository: "group/subgroup/my-service", host: { arn } });
         assert.ifError(e.error);
         assert.deepEqual([all(e, HOST).length, one(e, CONNECTION).inputs.hostArn], [0, arn]);
     });
 
     it("an existing connection of the pipeline account: nothing created, its status looked up there, the grant on it alone", async () => {
-        const arn = `arn:aws:codestar-connections:us-east-1:111111111111:connection/${ID}`;
+        const arn = `arn:aws:codestar-connections:us-east-1:121212121212:connection/${ID}`;
         const e = await withSource({ provider: "Bitbucket", repository: "my-workspace/my-service", connectionArn: arn });
         assert.ifError(e.error);
         assert.equal(all(e, CONNECTION).length, 0);
         assert.equal(sourceAction(e).configuration.ConnectionArn, arn);
         const lookups = e.invokes.filter(i => i.token === LOOKUP);
-        assert.deepEqual(lookups.map(i => [i.account, i.inputs.arn]), [["111111111111", arn]]);
+        assert.deepEqual(lookups.map(i => [i.account, i.inputs.arn]), [["121212121212", arn]]);
         assert.equal(e.outputs.sourceConnectionArn, arn);
         assert.equal(e.outputs.sourceConnectionStatus, "UNKNOWN OFFLINE", "the output is what the lookup answers");
         // Under each prefix, the same connection (connections are global: the ARN's region is where it was made).
         assert.deepEqual(connectionGrants(e, "pipeline-pipeline"), [
-            `codeconnections:UseConnection arn:aws:codeconnections:us-east-1:111111111111:connection/${ID}`,
+            `codeconnections:UseConnection arn:aws:codeconnections:us-east-1:121212121212:connection/${ID}`,
             `codestar-connections:UseConnection ${arn}`,
         ]);
     });
 
     it("a connection another account shares with AWS RAM: used by ARN, not looked up (its status is its owner's to see)", async () => {
-        const arn = `arn:aws:codeconnections:us-east-1:333333333333:connection/${ID}`;
+        const arn = `arn:aws:codeconnections:us-east-1:343434343434:connection/${ID}`;
         const e = await withSource({ provider: "GitHub", repository: "my-org/my-service", connectionArn: arn });
         assert.ifError(e.error);
         assert.deepEqual([all(e, CONNECTION).length, e.invokes.filter(i => i.token === LOOKUP).length], [0, 0]);
-        assert.match(String(e.outputs.sourceConnectionStatus), /^shared by account 333333333333 with AWS RAM/);
+        assert.match(String(e.outputs.sourceConnectionStatus), /^shared by account 343434343434 with AWS RAM/);
         assert.equal(connectionGrants(e, "pipeline-pipeline").length, 2);
     });
 
     it("a full clone: the build gets a clone reference and may use the connection (under both prefixes), and only then", async () => {
-        const github = block(readStackConfig("prod"), "source");
+        const github = block(fixture("prod"), "source");
         const [archive, clone] = await Promise.all([withSource(github), withSource({ ...github, fullClone: true })]);
         assert.deepEqual([archive, clone].map(e => sourceAction(e).configuration.OutputArtifactFormat), ["CODE_ZIP", "CODEBUILD_CLONE_REF"]);
         assert.deepEqual(connectionGrants(archive, "pipeline-build"), []);

@@ -3,12 +3,12 @@ import * as os from "os";
 import * as path from "path";
 import { spawn, spawnSync } from "child_process";
 import { configOf, projectConfig } from "../offline/access";
-import { committedStacks, Evaluation, readStackConfig, Resource } from "../offline/engine";
+import { Evaluation, Resource } from "../offline/engine";
 import { ConfigError, parseConfig } from "../stacks/config";
 import { stackNames } from "../stacks/names";
 import { freePort, getWhenUp } from "./support/http";
 import { READ_ONLY } from "./support/readOnly";
-import { asList, descendants, evaluated, EXISTING_TARGET, one, policyOf, targetsOf, VARIANTS } from "./support/stacks";
+import { asList, descendants, evaluated, EXISTING_TARGET, one, policyOf, targetsOf, VARIANTS, fixture, FIXTURE_STACKS, FIXTURES } from "./support/stacks";
 
 const TARGET_TYPES = /^(aws:(ecs|lb|codedeploy|ec2|vpc)\/|awsx:)/;
 
@@ -19,8 +19,8 @@ function statement(doc: { Statement: any[] }, sid: string) {
 }
 
 /** Every created target of the committed stacks and of the grown release path: the stack, its place, its name. */
-const CREATED = [...committedStacks(), "path"].flatMap(stack => {
-    const config = stack in VARIANTS ? VARIANTS[stack]()[1] : readStackConfig(stack);
+const CREATED = [...FIXTURE_STACKS, "path"].flatMap(stack => {
+    const config = stack in VARIANTS ? VARIANTS[stack]()[1] : fixture(stack);
     return targetsOf(config).map((t, i) => ({ stack, i, name: t.name as string, raw: t })).filter(t => t.raw.create);
 });
 
@@ -401,7 +401,7 @@ describe("existing deploy target (dev's config with an existing target)", functi
 
         const doc = policyOf(one(e, "aws:iam/rolePolicy:RolePolicy", "deploy-permissions"));
         assert.deepStrictEqual(asList(statement(doc, "StartAndWatchDeploymentOnTargetGroup").Resource),
-            [`arn:aws:codedeploy:ap-northeast-2:444444444444:deploymentgroup:${EXISTING_TARGET.applicationName}/${EXISTING_TARGET.deploymentGroupName}`]);
+            [`arn:aws:codedeploy:ap-northeast-2:454545454545:deploymentgroup:${EXISTING_TARGET.applicationName}/${EXISTING_TARGET.deploymentGroupName}`]);
         assert.deepStrictEqual(asList(statement(doc, "PassOnlyTaskRolesOnlyToEcsTasks").Resource),
             [EXISTING_TARGET.taskRoleArn, EXISTING_TARGET.executionRoleArn]);
 
@@ -411,7 +411,7 @@ describe("existing deploy target (dev's config with an existing target)", functi
 });
 
 describe("a target's config", () => {
-    const dev = () => projectConfig("dev");
+    const dev = () => projectConfig("dev", FIXTURES);
     const problems = (change: (raw: Record<string, any>) => void): string[] => {
         const raw = structuredClone(dev());
         change(raw);
@@ -466,7 +466,7 @@ describe("a target's config", () => {
         const found = problems(raw => {
             delete raw.targets[0].create;
             raw.targets[0].existing = { applicationName: "a", deploymentGroupName: "g",
-                taskRoleArn: "arn:aws:iam::333333333333:role/t", executionRoleArn: "arn:aws:iam::444444444444:role/x" };
+                taskRoleArn: "arn:aws:iam::343434343434:role/t", executionRoleArn: "arn:aws:iam::454545454545:role/x" };
         });
         for (const k of ["taskFamily", "containerName", "containerPort", "taskRoleArn"]) {
             assert.ok(found.some(p => p.startsWith(`Pulumi.dev.yaml: cross-account-pipeline:targets[0].existing.${k}: expected `)), `${k}: ${found.join("\n")}`);
@@ -475,8 +475,8 @@ describe("a target's config", () => {
     });
 
     it("wants the certificate in the target account", () => {
-        const found = problems(raw => { raw.targets[0].create.certificateArn = "arn:aws:acm:ap-northeast-2:333333333333:certificate/abc"; });
+        const found = problems(raw => { raw.targets[0].create.certificateArn = "arn:aws:acm:ap-northeast-2:343434343434:certificate/abc"; });
         assert.strictEqual(found.length, 1);
-        assert.match(found[0], /targets\[0\]\.create\.certificateArn: expected an ACM certificate ARN in the target account 444444444444/);
+        assert.match(found[0], /targets\[0\]\.create\.certificateArn: expected an ACM certificate ARN in the target account 454545454545/);
     });
 });

@@ -493,7 +493,7 @@ describe("GitHub workflows", () => {
           ["write-all at workflow level", PR, /workflow-level permissions must be \{\}/, (wf) => { wf.permissions = "write-all"; }],
           ["hard-coded role ARN", DEPLOY, /role-to-assume must come from a variable/, (wf) => {
             (steps(wf.jobs["up-dev"]).find((s) => usesAction(s, "aws-actions/configure-aws-credentials")) as Step)
-              .with!["role-to-assume"] = "arn:aws:iam::111111111111:role/ci";
+              .with!["role-to-assume"] = "arn:aws:iam::121212121212:role/ci";
           }],
         ],
       },

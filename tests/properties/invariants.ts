@@ -376,7 +376,11 @@ export function checkRollback(e: Evaluation, config: StackConfig) {
 
 /** Every invariant, on one generated stack file. */
 export async function checkStack(file: StackFile): Promise<void> {
-    const e = await evaluate(file.stack, configAsRead(file), { project: file.project });
+    await checkEvaluation(await evaluate(file.stack, configAsRead(file), { project: file.project }));
+}
+
+/** Every invariant, on the evaluation of any stack file: a generated one, or one of the user's (tests/stackFiles.test.ts). */
+export async function checkEvaluation(e: Evaluation): Promise<void> {
     assert.equal(e.error?.message, undefined, "the evaluation failed");
     assert.deepEqual(e.warnings, [], "the Pulumi runtime warned");
     const config = configOf(e);

@@ -1,5 +1,14 @@
 import { Evaluation, evaluate, RawConfig, readStackConfig, Resource } from "../../offline/engine";
 import { Plan, planOf } from "../../offline/plan";
+import { FIXTURES, stacksIn } from "../../offline/root";
+
+export { FIXTURES };
+
+/** The tests' example stacks (tests/fixtures): the program is tested through these, never through the project's stack files. */
+export const FIXTURE_STACKS = stacksIn(FIXTURES);
+
+/** A fixture's config, as the Pulumi CLI would read the file. */
+export const fixture = (stack: string): RawConfig => readStackConfig(stack, FIXTURES);
 
 /** A config key of this project, as it appears in a stack file. */
 export const key = (name: string) => `cross-account-pipeline:${name}`;
@@ -16,8 +25,8 @@ export const targetsOf = (config: RawConfig): any[] => block(config, "targets");
 export const EXISTING_TARGET = {
     applicationName: "legacy-service",
     deploymentGroupName: "legacy-service-staging",
-    taskRoleArn: "arn:aws:iam::444444444444:role/legacy-task",
-    executionRoleArn: "arn:aws:iam::444444444444:role/legacy-task-execution",
+    taskRoleArn: "arn:aws:iam::454545454545:role/legacy-task",
+    executionRoleArn: "arn:aws:iam::454545454545:role/legacy-task-execution",
     taskFamily: "legacy-service",
     containerName: "web",
     containerPort: 3000,
@@ -25,7 +34,7 @@ export const EXISTING_TARGET = {
 
 /** dev's config, pointed at an existing target (the walkthrough's case) instead of a created one. */
 export function existingTargetConfig(): RawConfig {
-    const config = structuredClone(readStackConfig("dev"));
+    const config = structuredClone(fixture("dev"));
     const [target] = targetsOf(config);
     delete target.create;
     target.existing = EXISTING_TARGET;
@@ -38,7 +47,7 @@ export function existingTargetConfig(): RawConfig {
  * artifact store there), one created and one existing target in the wave; notifications to Slack as well.
  */
 export function releasePathConfig(): RawConfig {
-    const config = structuredClone(readStackConfig("prod"));
+    const config = structuredClone(fixture("prod"));
     const [staging, prod] = targetsOf(config);
     config[key("targets")] = [staging, { ...prod, wave: "prod" }, {
         name: "prod-eu", wave: "prod", account: prod.account, region: "eu-west-1",
@@ -72,15 +81,15 @@ function sharing(): boolean {
     }
     return !stryker || stryker.activeMutant !== undefined;
 }
-/** The stacks tests share besides the committed ones. */
+/** The stacks tests share besides the fixtures. */
 export const VARIANTS: Record<string, () => [string, RawConfig]> = {
     existing: () => ["dev", existingTargetConfig()],
     path: () => ["prod", releasePathConfig()],
 };
 
-/** A committed stack (or a variant: "existing", dev with an existing target; "path", prod's grown release path), evaluated once per test process. */
+/** A fixture stack (or a variant: "existing", dev with an existing target; "path", prod's grown release path), evaluated once per test process. */
 export function evaluated(name: string): Promise<Evaluation> {
-    const run = () => name in VARIANTS ? evaluate(...VARIANTS[name]()) : evaluate(name);
+    const run = () => name in VARIANTS ? evaluate(...VARIANTS[name]()) : evaluate(name, fixture(name));
     if (!sharing()) {
         return run();
     }
@@ -101,9 +110,9 @@ export function planned(name: string): Promise<Plan> {
     return plans.get(name)!;
 }
 
-/** A stack's committed config with a change, evaluated afresh. */
+/** A fixture's config with a change, evaluated afresh. */
 export function evaluateWith(stack: string, change: (config: RawConfig) => void): Promise<Evaluation> {
-    const config = structuredClone(readStackConfig(stack));
+    const config = structuredClone(fixture(stack));
     change(config);
     return evaluate(stack, config);
 }
