@@ -3,6 +3,7 @@ import * as path from "path";
 import * as yaml from "js-yaml";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../stacks/config";
+import { aliasUrn } from "./aliases";
 import { AccountMocks, MockedInvoke, Placement } from "./mocks";
 import { ROOT, stackFile } from "./root";
 
@@ -40,6 +41,8 @@ export interface Resource extends Partial<Placement> {
     importId: string;
     /** The `deleteBeforeReplace` option: a replacement deletes the old resource first (its fixed name is unique). */
     deleteBeforeReplace: boolean;
+    /** The URNs its `aliases` option names: what the resource was registered as before a rename. */
+    aliases: string[];
 }
 
 export interface Evaluation {
@@ -224,6 +227,7 @@ async function run(stack: string, config: RawConfig, options: EvaluateOptions, e
                     dependencies: req.getDependenciesList(), propertyDependencies, protect: req.getProtect() ?? false,
                     retainOnDelete: req.getRetainondelete() ?? false, ignoreChanges: req.getIgnorechangesList(),
                     importId: req.getImportid(), deleteBeforeReplace: req.getDeletebeforereplace() ?? false,
+                    aliases: req.getAliasesList().map((a: any) => aliasUrn(a, { type: req.getType(), name: req.getName(), parent: req.getParent() }, stack, project)),
                 });
             }
             callback(err, res);
