@@ -44,6 +44,9 @@ function main() {
     const plans: Record<string, number[]> = { dev: [], prod: [] };
     const paths = new Map<number, number[]>(PATHS.map(n => [n, []]));
     const properties: number[] = [];
+    // The diff of dev against the previous commit (README: Changes since a base): its base is built once, then reused.
+    const diff = [path.join(__dirname, "plan.js"), "--stack", "dev", "--base", "HEAD~1"];
+    const diffs: number[] = [];
     for (let i = 0; i < RUNS; i++) {
         baseline.push(seconds(["-e", "require('@pulumi/pulumi'); require('@pulumi/aws'); require('@pulumi/awsx')"]));
         for (const stack of Object.keys(plans)) {
@@ -53,6 +56,7 @@ function main() {
             times.push(seconds([__filename, "--path", String(n)]));
         }
         properties.push(seconds(PROPERTY_BATCH));
+        diffs.push(seconds(diff));
     }
     const test = seconds(["test", "--silent"], "npm");
     const floor = median(baseline);
@@ -67,12 +71,15 @@ function main() {
         row(`plan of a release path of ${n} target${n === 1 ? "" : "s"}`, median(times));
     }
     row("property tests: 20 generated stacks evaluated and planned, one process", median(properties));
+    row("npm run plan -- --stack dev --base HEAD~1", median(diffs));
     console.log(`| compile at install (npm run build, once) | ${compile.toFixed(2)} | - |`);
     row("npm test: type check and every test (once)", test);
     const at = (n: number) => median(paths.get(n)!);
     const early = (at(10) - at(1)) / 9;
     const late = (at(50) - at(10)) / 40;
-    console.log(`\ncost of an added target: ${early.toFixed(3)} s from 1 to 10 targets, ${late.toFixed(3)} s from 10 to 50 ` +
+    console.log(`\nthe diff of dev against HEAD~1 takes ${(median(diffs) / (2 * median(plans.dev))).toFixed(2)} times two plain plans of dev ` +
+        `(slowest run ${Math.max(...diffs).toFixed(2)} s: the base is built the first time its code is met, kept after)`);
+    console.log(`cost of an added target: ${early.toFixed(3)} s from 1 to 10 targets, ${late.toFixed(3)} s from 10 to 50 ` +
         `(${(late / early).toFixed(2)} times)`);
 }
 
