@@ -5,6 +5,7 @@
 import * as assert from "assert";
 import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
+import * as http from "http";
 import * as os from "os";
 import * as path from "path";
 import { ROOT } from "../offline/engine";
@@ -12,6 +13,7 @@ import { diffPlans, renderChanges } from "../offline/planDiff";
 import { PLAN_FORMAT_VERSION, PlanAccess, PlanJson } from "../offline/planJson";
 import { PolicyStatement } from "../offline/simulator";
 import { newest, SOURCES } from "../scripts/build";
+import { APPROVAL_LABEL, MARKER } from "../scripts/pullRequestReport";
 
 const STACK = "fixture";
 const FIXTURES = path.join(ROOT, "tests", "fixtures", "planDiff");
@@ -125,12 +127,45 @@ describe("plan --base: what a change does and what it newly allows", function ()
         // The first diff keeps the build for the bases; the others then run side by side.
         diffs.set("target", diff("target", "first", "--fail-on-broadening", "--json"));
         await diffs.get("target");
+        job = pullRequestJob(`${repo}-target`, commits.first);
         diffs.set("comment", diff("comment", "target", "--fail-on-broadening"));
         diffs.set("revert", diff("revert", "comment", "--fail-on-broadening"));
         diffs.set("rename", diff("rename", "revert", "--fail-on-broadening"));
         diffs.set("widen", diff("widen", "revert", "--fail-on-broadening"));
-        await Promise.all(diffs.values());
+        await Promise.all([...diffs.values(), job]);
     });
+
+    /** What the fake GitHub API was asked, and the job's run. */
+    const asked: string[] = [];
+    let job: Promise<Ran & { summary: string }>;
+    /**
+     * The pull request job's script (scripts/pullRequest.ts) in a checkout, against a fake GitHub
+     * API: the comment is refused (a fork's token), the approval label was added by the author.
+     */
+    async function pullRequestJob(dir: string, base: string) {
+        const api = http.createServer((req, res) => {
+            asked.push(`${req.method} ${req.url}`);
+            const reply = (status: number, body: unknown) => res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+            if (req.method === "POST") {
+                return reply(403, { message: "Resource not accessible by integration" });
+            }
+            return req.url!.includes("/events") ? reply(200, [{ event: "labeled", actor: { login: "author" }, created_at: "2026-01-02T00:00:00Z", label: { name: APPROVAL_LABEL } }])
+                : req.url!.includes("/actions/runs") ? reply(200, { workflow_runs: [{ created_at: "2026-01-01T00:00:00Z" }] }) : reply(200, []);
+        });
+        await new Promise<void>(resolve => api.listen(0, "127.0.0.1", resolve));
+        const event = path.join(dir, "event.json");
+        fs.writeFileSync(event, JSON.stringify({ pull_request: { number: 7, user: { login: "author" }, head: { sha: "abc" } } }));
+        const summary = path.join(dir, "summary.md");
+        try {
+            const run = await ran(process.execPath, ["scripts/run-compiled.js", "pullRequest"], dir, {
+                ...ENV, BASE_REF: base, GITHUB_EVENT_PATH: event, GITHUB_REPOSITORY: "o/r", GITHUB_TOKEN: "t", GITHUB_STEP_SUMMARY: summary,
+                GITHUB_API_URL: `http://127.0.0.1:${(api.address() as { port: number }).port}`,
+            });
+            return { ...run, summary: fs.existsSync(summary) ? fs.readFileSync(summary, "utf8") : "" };
+        } finally {
+            api.close();
+        }
+    }
 
     after(() => {
         if (repo) {
@@ -166,6 +201,16 @@ describe("plan --base: what a change does and what it newly allows", function ()
         const assume = json.access.filter(a => a.action === "sts:AssumeRole" && a.resource === `arn:aws:iam::${NEW_ACCOUNT}:role/${role.inputs.name}`);
         assert.ok(assume.some(a => a.decision === "Allowed" && /^arn:aws:iam::101010101010:role\//.test(a.principal) && a.decidedBy.length > 0), JSON.stringify(assume));
         assert.ok(json.access.every(a => a.principal !== a.label.principal || a.principal.startsWith("<") || a.principal.endsWith(".amazonaws.com")));
+    });
+
+    it("the pull request job: reports the broadening in the job summary where it may not comment, and fails without another's approval", async () => {
+        const run = await job;
+        assert.strictEqual(run.status, 1, run.stderr + run.stdout.slice(-3000));
+        assert.ok(asked.includes("POST /repos/o/r/issues/7/comments"), asked.join("\n"));
+        assert.ok(run.summary.startsWith(MARKER), run.summary);
+        assert.match(run.summary, /^- `fixture`: \*\*broadens access\*\*$/m);
+        assert.match(run.summary, /```text\nChanges since \S+, stack fixture:\n {2}BROADENING/);
+        assert.match(run.stderr, /::error::this change broadens access: someone other than the author adds the label access-change-approved/);
     });
 
     it("a comment-only change: exit 0, no changes", async () => {
