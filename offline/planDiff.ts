@@ -279,7 +279,8 @@ export const hasChanges = (c: PlanChanges) => !!c.stack || [c.accounts.added, c.
 
 /** The section "Changes since <ref>" of a plan. */
 export function renderChanges(ref: string, stack: string, c: PlanChanges): string[] {
-    const section = (title: string, lines: string[]) => lines.length ? [`  ${title} (${lines.length}):`, ...lines] : [];
+    /** A titled list; `count`: its entries, when an entry takes several lines. */
+    const section = (title: string, lines: string[], count = lines.length) => lines.length ? [`  ${title} (${count}):`, ...lines] : [];
     const head = `Changes since ${ref}, stack ${stack}`;
     if (!hasChanges(c)) {
         return [`${head}: no changes (the same resources, policies, rules and access as at ${ref}).`];
@@ -294,8 +295,8 @@ export function renderChanges(ref: string, stack: string, c: PlanChanges): strin
         ...section("resources removed", c.removed.map(r => `    - ${place(r)}`)),
         ...section("resources renamed through an alias (not replaced)", c.renamed.flatMap(r =>
             [`    ~ ${r.before.type} ${r.before.name} -> ${r.after.name} (${r.after.account}, ${r.after.region})${r.properties.length + r.statements.length ? "" : ": nothing else changes"}`,
-                ...changeLines(r)])),
-        ...section("resources changed", c.changed.flatMap(r => [`    ~ ${place(r.after)}`, ...changeLines(r)])),
+                ...changeLines(r)]), c.renamed.length),
+        ...section("resources changed", c.changed.flatMap(r => [`    ~ ${place(r.after)}`, ...changeLines(r)]), c.changed.length),
         ...section("security group rules added", c.rules.added.map(r => `    + ${urnWords(r.securityGroup)} ${r.direction} ${ruleWords(r)}`)),
         ...section("security group rules removed", c.rules.removed.map(r => `    - ${urnWords(r.securityGroup)} ${r.direction} ${ruleWords(r)}`)),
         ...section("listeners added", c.listeners.added.map(l => `    + ${listenerWords(l)}`)),

@@ -77,16 +77,22 @@ describe("plan --base: what a change does and what it newly allows", function ()
     const command = (compiled: boolean, args: string[]) =>
         [...compiled ? ["scripts/run-compiled.js", "plan"] : ["-r", "ts-node/register", "scripts/plan.ts"], ...args];
     const plan = (...args: string[]) => spawnSync(process.execPath, command(true, args), { cwd: repo, encoding: "utf8", env: ENV });
-    /** `plan --base <base> ...` in a worktree of `head`. */
-    const diff = (head: string, base: string, ...args: string[]) => {
-        const dir = `${repo}-${head}`;
-        git(repo, "worktree", "add", "-q", "--detach", dir, commits[head]);
+    /** A worktree `name` of a commit, with node_modules and, where the code is the first commit's, its build. */
+    const worktrees: string[] = [];
+    const checkout = (name: string, commit: string, compiled: boolean) => {
+        const dir = `${repo}-${name}`;
+        git(repo, "worktree", "add", "-q", "--detach", dir, commit);
+        worktrees.push(dir);
         fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
-        const compiled = !["rename", "widen"].includes(head);
         if (compiled) {
             fs.cpSync(path.join(repo, "dist"), path.join(dir, "dist"), { recursive: true });
         }
-        return ran(process.execPath, command(compiled, ["--stack", STACK, "--base", commits[base], ...args]), dir, ENV);
+        return dir;
+    };
+    /** `plan --base <base> ...` in a worktree of `head`. */
+    const diff = (head: string, base: string, ...args: string[]) => {
+        const compiled = !["rename", "widen"].includes(head);
+        return ran(process.execPath, command(compiled, ["--stack", STACK, "--base", commits[base], ...args]), checkout(head, commits[head], compiled), ENV);
     };
     const section = (stdout: string) => stdout.slice(stdout.indexOf("Changes since"));
 
@@ -114,6 +120,9 @@ describe("plan --base: what a change does and what it newly allows", function ()
             'Action: ["s3:GetBucketAcl", "s3:GetBucketLocation"],', 'Action: ["s3:GetBucketAcl", "s3:GetBucketLocation", "s3:GetBucketVersioning"],'));
         git(repo, "checkout", "-q", "--detach", commits.revert);
         commit("old", "a revision before --json", () => fs.rmSync(path.join(repo, "offline", "planJson.ts")));
+        // The base as the README names it.
+        git(repo, "branch", "-f", "main", commits.revert);
+        commits.main = "main";
         // Built once, at the first commit's code (this checkout's, so its own dist/ when current): every base reuses it.
         git(repo, "checkout", "-q", "--detach", commits.first);
         const dist = path.join(ROOT, "dist");
@@ -127,11 +136,11 @@ describe("plan --base: what a change does and what it newly allows", function ()
         // The first diff keeps the build for the bases; the others then run side by side.
         diffs.set("target", diff("target", "first", "--fail-on-broadening", "--json"));
         await diffs.get("target");
-        job = pullRequestJob(`${repo}-target`, commits.first);
+        job = pullRequestJob(checkout("job", commits.target, true), commits.first);
         diffs.set("comment", diff("comment", "target", "--fail-on-broadening"));
         diffs.set("revert", diff("revert", "comment", "--fail-on-broadening"));
         diffs.set("rename", diff("rename", "revert", "--fail-on-broadening"));
-        diffs.set("widen", diff("widen", "revert", "--fail-on-broadening"));
+        diffs.set("widen", diff("widen", "main", "--fail-on-broadening"));
         await Promise.all([...diffs.values(), job]);
     });
 
@@ -169,7 +178,7 @@ describe("plan --base: what a change does and what it newly allows", function ()
 
     after(() => {
         if (repo) {
-            for (const dir of [repo, ...[...diffs.keys()].map(head => `${repo}-${head}`)]) {
+            for (const dir of [repo, ...worktrees]) {
                 fs.unlinkSync(path.join(dir, "node_modules"));
                 fs.rmSync(dir, { recursive: true, force: true });
             }
@@ -240,6 +249,13 @@ describe("plan --base: what a change does and what it newly allows", function ()
         const run = await diffs.get("widen")!;
         assert.strictEqual(run.status, 3, run.stderr + section(run.stdout));
         assert.match(section(run.stdout), /^ {4}! policy of aws:iam\/rolePolicy:RolePolicy pipeline-build-permissions: statement CheckArtifactBucketLikeCodeBuildDoes gains action s3:GetBucketVersioning$/m);
+    });
+
+    it("is what the README shows", async () => {
+        const readme = fs.readFileSync(path.join(ROOT, "README.md"), "utf8");
+        const excerpt = /```text\n(Changes since main, stack fixture:\n[^`]*?)```/.exec(readme)?.[1];
+        const { stdout } = await diffs.get("widen")!;
+        assert.ok(excerpt && stdout.includes(excerpt), `README.md's excerpt is not the report:\n${section(stdout)}`);
     });
 
     it("a ref that does not resolve, or a base older than --json: exit 4, saying which", () => {
