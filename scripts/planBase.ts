@@ -51,6 +51,7 @@ function buildKey(commit: string, prefix: string): string {
 
 /** Where the bases' builds are kept: this project's npm cache folder (the base's node_modules is this one when it links it). */
 const BUILDS = path.join(ROOT, "node_modules", ".cache", "cross-account-pipeline", "base-builds");
+const KEPT_BUILDS = 5;
 
 /** The base's install: this node_modules when the lock files are the same, else its own `npm ci`. */
 async function install(dir: string) {
@@ -99,6 +100,10 @@ async function build(dir: string, key: string, prefix: string) {
         } catch {
             fs.rmSync(copy, { recursive: true, force: true });
         }
+        // The newest few are kept: each change of the code would add one more.
+        const builds = fs.readdirSync(BUILDS).filter(b => /^[0-9a-f]{16}$/.test(b)).map(b => path.join(BUILDS, b));
+        builds.sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs).slice(KEPT_BUILDS)
+            .forEach(b => fs.rmSync(b, { recursive: true, force: true }));
     }
     // Copied after the checkout, so newer than every source: the base's plan does not recompile.
     fs.cpSync(kept, path.join(dir, "dist"), { recursive: true });
