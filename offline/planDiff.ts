@@ -306,7 +306,7 @@ export function renderChanges(ref: string, stack: string, c: PlanChanges): strin
         ...section("requests newly allowed", c.newlyAllowed.map(a =>
             `    + ${requestWords(a)}; ${accountsWords(a)}; decided by ${decidedWords(a.decidedBy)}`)),
         ...section("requests no longer allowed", c.newlyDenied.map(({ before, after }) =>
-            `    - ${requestWords(before)}; ${accountsWords(before)}; ` + (after ? `now ${after.decision}${after.reason ? ` (${after.reason})` : ""}` +
-                `${after.decision === "ExplicitlyDenied" ? `, decided by ${decidedWords(after.decidedBy)}` : ""}` : "no longer asked: the stack no longer has it"))),
+            `    - ${requestWords(before)}; ${accountsWords(before)}; ` + (after ? `now ${after.decision}` + (after.reason ? ` (${after.reason})` : `: ${decidedWords(after.decidedBy)}`)
+                : "no longer asked: the stack no longer has it"))),
     ];
 }

@@ -344,6 +344,13 @@ describe("plan --base: what counts as broadening", () => {
             "new Security Hub exception ELB.1@alb",
             "newly allowed: arn:aws:iam::202020202020:role/deploy s3:GetObject on arn:aws:s3:::store/a",
         ]);
+        // The reverse is no broadening, and says what denies it now.
+        const allowed = plan([read], { access: [{ ...request, decision: "Allowed", decidedBy: [{ policy: POLICY, sid: "ReadByDeployRole" }] }] });
+        const denied = plan([read], { access: [{ ...request, decision: "ExplicitlyDenied", decidedBy: [{ policy: POLICY, sid: "DenyInsecureTransport" }] }] });
+        assert.deepStrictEqual(broadening(allowed, denied), []);
+        assert.match(renderChanges("main", "s", diffPlans(allowed, denied)).join("\n"), new RegExp("^ {4}- arn:aws:iam::202020202020:role/deploy s3:GetObject on " +
+            "arn:aws:s3:::store/a; accounts 202020202020 -> 101010101010; now ExplicitlyDenied: aws:s3/bucketPolicy:BucketPolicy store-policy statement DenyInsecureTransport$", "m"));
+        assert.match(renderChanges("main", "s", diffPlans(allowed, plan([read], { access: [request] }))).join("\n"), /now ImplicitlyDenied: no statement allows it$/m);
         assert.deepStrictEqual(broadening(undefined, plan([])), ["the stack is new", "account 101010101010 is new to the stack"]);
         assert.deepStrictEqual(broadening(base, undefined), []);
         assert.match(renderChanges("main", "s", diffPlans(base, undefined)).join("\n"), /the stack is removed: Pulumi\.s\.yaml is only at main/);
