@@ -11,7 +11,7 @@ do what; writes the same with a diagram to plan/<NAME>.md.
   --base REF              also plan the stack at git REF (a branch, tag or commit) with REF's own
                           code, in a temporary worktree, and print "Changes since REF": resources
                           added, removed, renamed and changed, policy statements added and removed,
-                          requests newly allowed and newly denied; writes plan/<NAME>.diff.md
+                          requests newly allowed and no longer allowed; writes plan/<NAME>.changes.md
   --fail-on-broadening    with --base: exit 3 when the change broadens access (a request newly
                           allowed; a policy statement that gains an action, resource or principal,
                           or loses a condition or a deny; a security group that admits more; a new
