@@ -62,7 +62,13 @@ export async function runPlan(o: PlanOptions): Promise<number> {
             const changes = diffPlans(based.json, head);
             const section = renderChanges(o.base!, o.stack, changes).join("\n");
             text = text ? `${text}\n\n${section}` : section;
-            files.push(["changes.md", `## Stack \`${o.stack}\`: changes since \`${o.base}\`\n\n\`\`\`text\n${section}\n\`\`\`\n`]);
+            const markdown = `## Stack \`${o.stack}\`: changes since \`${o.base}\`\n\n\`\`\`text\n${section}\n\`\`\`\n`;
+            // The plan's Markdown ends with the section too.
+            const plan = files.find(([ext]) => ext === "md");
+            if (plan) {
+                plan[1] += `\n${markdown}`;
+            }
+            files.push(["changes.md", markdown]);
             exitCode = o.failOnBroadening && changes.broadening.length > 0 ? 3 : 0;
         } catch (e) {
             exitCode = cannotPlanBase(e);
