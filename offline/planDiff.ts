@@ -92,7 +92,8 @@ function differences(before: unknown, after: unknown, path: string, statements: 
         }
         return differences(parsedBefore, parsedAfter, `${path} (JSON)`, statements);
     }
-    if (strings(before) && strings(after)) {
+    // A list of strings that only changed its order falls through: its order is what changed.
+    if (strings(before) && strings(after) && (gained(before, after).length || gained(after, before).length)) {
         return [{ path, added: gained(before, after), removed: gained(after, before) }];
     }
     const object = (v: unknown) => v !== null && typeof v === "object";

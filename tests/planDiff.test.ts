@@ -10,7 +10,7 @@ import * as os from "os";
 import * as path from "path";
 import { ROOT } from "../offline/engine";
 import { diffPlans, renderChanges } from "../offline/planDiff";
-import { PLAN_FORMAT_VERSION, PlanAccess, PlanJson } from "../offline/planJson";
+import { PLAN_FORMAT_VERSION, PlanAccess, PlanJson, PlanResource } from "../offline/planJson";
 import { PolicyStatement } from "../offline/simulator";
 import { newest, SOURCES } from "../scripts/build";
 import { APPROVAL_LABEL, MARKER } from "../scripts/pullRequestReport";
@@ -354,5 +354,32 @@ describe("plan --base: what counts as broadening", () => {
         assert.deepStrictEqual(broadening(undefined, plan([])), ["the stack is new", "account 101010101010 is new to the stack"]);
         assert.deepStrictEqual(broadening(base, undefined), []);
         assert.match(renderChanges("main", "s", diffPlans(base, undefined)).join("\n"), /the stack is removed: Pulumi\.s\.yaml is only at main/);
+    });
+});
+
+describe("plan --base: how a changed resource reads", () => {
+    const resource = (inputs: Record<string, unknown>): PlanResource => ({
+        urn: "urn:pulumi:s::p::aws:sns/topic:Topic::alerts", type: "aws:sns/topic:Topic", name: "alerts", account: "101010101010", region: "eu-west-1",
+        custom: true, inputs, options: { parent: "", provider: "", protect: false, retainOnDelete: false, ignoreChanges: [], import: "",
+            deleteBeforeReplace: false, aliases: [], dependencies: [] },
+    });
+    const changes = (before: Record<string, unknown>, after: Record<string, unknown>) => {
+        const plan = (inputs: Record<string, unknown>): PlanJson => ({ formatVersion: PLAN_FORMAT_VERSION, project: "p", stack: "s", accounts: ["101010101010"],
+            resources: [resource(inputs)], policies: [], securityGroupRules: [], listeners: [], access: [], securityHubExceptions: [] });
+        return renderChanges("main", "s", diffPlans(plan(before), plan(after))).filter(l => l.startsWith("      "));
+    };
+
+    it("a list of strings by the values it gains and loses, wherever they stand; one only reordered by its order", () => {
+        assert.deepStrictEqual(changes({ ids: ["a", "b"] }, { ids: ["b", "c"] }), ["      ids: + c; - a"]);
+        assert.deepStrictEqual(changes({ ids: ["a", "b"] }, { ids: ["b", "a"] }), ['      ids[0]: "a" -> "b"', '      ids[1]: "b" -> "a"']);
+    });
+
+    it("JSON text by its parts, a policy document by its statements", () => {
+        assert.deepStrictEqual(changes({ rules: '{"keep":30}' }, { rules: '{"keep":20}' }), ["      rules (JSON).keep: 30 -> 20"]);
+        const doc = (actions: string[]) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "Publish", Effect: "Allow", Action: actions, Resource: "*" }] });
+        assert.deepStrictEqual(changes({ policy: doc(["sns:Publish"]) }, { policy: doc(["sns:Publish", "sns:Subscribe"]) }), [
+            '      policy: statement added {"Sid":"Publish","Effect":"Allow","Action":["sns:Publish","sns:Subscribe"],"Resource":"*"}',
+            '      policy: statement removed {"Sid":"Publish","Effect":"Allow","Action":["sns:Publish"],"Resource":"*"}',
+        ]);
     });
 });
