@@ -81,6 +81,12 @@ export interface AccessRow {
     when?: { key: string; is: unknown };
 }
 
+/** A statement that decides a request: its Sid, in the registered policy of that URN (none: a policy the table assumes, not the stack's). */
+export interface DecidingStatement {
+    policy?: string;
+    sid?: string;
+}
+
 /** How a decision on a row reads (see `AccessWorld.verdict`). */
 export type Verdict = "expected" | "own administrators" | "unexpected";
 
@@ -434,7 +440,12 @@ export class AccessWorld {
     }
 
     /** The simulator's decision on each action of a row, with `documents` as they stand. */
-    decide(row: AccessRow): Promise<Decision[]> {
+    async decide(row: AccessRow): Promise<Decision[]> {
+        return (await this.decideWithStatements(row)).map(d => d.decision);
+    }
+
+    /** Each action's decision with the statements that decide it (those that allow it, or deny it; none for an implicit deny). */
+    decideWithStatements(row: AccessRow): Promise<{ decision: Decision; statements: DecidingStatement[] }[]> {
         return Promise.all(actionsOf(row).map(action => this.decideOne(row, action)));
     }
 
@@ -451,21 +462,29 @@ export class AccessWorld {
         return { ...(principal.account ? { "aws:PrincipalOrgID": of(principal.account) } : {}), "aws:ResourceOrgID": of(resource.account) };
     }
 
-    private async decideOne(row: AccessRow, action: string): Promise<Decision> {
+    private async decideOne(row: AccessRow, action: string): Promise<{ decision: Decision; statements: DecidingStatement[] }> {
         const principal = this.principal(row.principal);
         const resource = this.resource(row.resource);
         const context = { ...this.organization(principal, resource),
             ...Object.fromEntries(Object.entries(row.context ?? {}).map(([k, v]) => [k, this.resolveText(v)])) };
-        const { decision } = await simulate({
+        const identityPolicies = principal.identity.map(ref => this.document(ref, false));
+        const { decision, raw } = await simulate({
             principal: principal.arn,
             action,
             resource: resource.arn,
             resourceAccount: resource.account,
             context,
             absentContextKeys: [...row.absent ?? [], ...this.config.grants === "organization" && !principal.account ? ["aws:PrincipalOrgID"] : []],
-            identityPolicies: principal.identity.map(ref => this.document(ref, false)),
+            identityPolicies,
             resourcePolicy: resource.policy && this.document(resource.policy, /^sts:/.test(action)),
         });
-        return decision;
+        // The simulator names identity policies `identity-<index>` (offline/simulator.ts) and leaves the resource policy unnamed.
+        const policyOf = (id: string) => {
+            const ref = /^identity-(\d+)$/.exec(id) ? principal.identity[Number(id.split("-")[1])] : resource.policy;
+            return ref && "urn" in ref ? ref.urn : undefined;
+        };
+        const analyses = [raw.result.analysis.identityAnalysis, raw.result.analysis.resourceAnalysis];
+        const deciding = analyses.flatMap(a => decision === "Allowed" ? a?.allowStatements ?? [] : decision === "ExplicitlyDenied" ? a?.denyStatements ?? [] : []);
+        return { decision, statements: deciding.map(s => ({ policy: policyOf(s.policyId), sid: s.statement.sid() })) };
     }
 }

@@ -125,6 +125,11 @@ function collapseAlias(r: Registration, alias: AliasSpec, oldUrnOf: Map<string, 
         alias.type || r.type, alias.name || r.name);
 }
 
+/** The URNs a resource's aliases name, each collapsed as the engine does (for a resource whose parent kept its URN). */
+export function aliasUrns(r: Registration, stack: string, project: string): string[] {
+    return [...new Set(r.aliases.map(a => collapseAlias(r, a, new Map(), { stack, project, urns: [] })))];
+}
+
 /**
  * An alias the provider package adds on its own: a type-only spec (aws v7 adds the old type of each
  * renamed resource type, `aws:s3/bucketV2:BucketV2` for a Bucket). It names nothing in most stacks.

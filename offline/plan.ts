@@ -2,7 +2,7 @@ import { minimumArtifactRetentionDays, StackConfig } from "../stacks/config";
 import { PIPELINE_EVENTS } from "../components/PipelineNotifications";
 import { providerName } from "../stacks/accounts";
 import { stackNames } from "../stacks/names";
-import { AccessRow, AccessWorld, actionsOf, configOf, Verdict } from "./access";
+import { AccessRow, AccessWorld, actionsOf, configOf, DecidingStatement, Verdict } from "./access";
 import { accessTable } from "./accessTable";
 import { evaluate, EvaluateOptions, Evaluation, RawConfig, Resource } from "./engine";
 import { Decision } from "./simulator";
@@ -325,7 +325,7 @@ export interface Plan {
 export interface AccessResult {
     row: AccessRow;
     absence?: string;
-    decisions: { action: string; decision: Decision; verdict: Verdict }[];
+    decisions: { action: string; decision: Decision; verdict: Verdict; statements: DecidingStatement[] }[];
 }
 
 /** Evaluates a stack and renders its plan; a bad config gives its validation message and exit code 1. */
@@ -352,8 +352,8 @@ export async function decideAccess(e: Evaluation): Promise<AccessResult[]> {
         if (absence) {
             return { row, absence, decisions: [] };
         }
-        const decisions = await world.decide(row);
-        return { row, decisions: actionsOf(row).map((action, i) => ({ action, decision: decisions[i], verdict: world.verdict(row, decisions[i]) })) };
+        const decisions = await world.decideWithStatements(row);
+        return { row, decisions: actionsOf(row).map((action, i) => ({ action, ...decisions[i], verdict: world.verdict(row, decisions[i].decision) })) };
     }));
 }
 

@@ -56,6 +56,9 @@ function main() {
     const paths = new Map<number, number[]>(PATHS.map(n => [n, []]));
     const properties: number[] = [];
     const checked: Record<"with" | "without", number[]> = { with: [], without: [] };
+    // The diff of dev against the previous commit (README: Changes since a base): its base is built once, then reused.
+    const diff = [path.join(__dirname, "plan.js"), "--stack", "dev", "--base", "HEAD~1"];
+    const diffs: number[] = [];
     for (let i = 0; i < RUNS; i++) {
         checked.with.push(seconds([__filename, "--plan", "dev"]));
         checked.without.push(seconds([__filename, "--plan", "dev", "--no-checks"]));
@@ -67,6 +70,7 @@ function main() {
             times.push(seconds([__filename, "--path", String(n)]));
         }
         properties.push(seconds(PROPERTY_BATCH));
+        diffs.push(seconds(diff));
     }
     const test = seconds(["test", "--silent"], "npm");
     const floor = median(baseline);
@@ -83,6 +87,7 @@ function main() {
     row("property tests: 20 generated stacks evaluated and planned, one process", median(properties));
     row("plan of dev, engine rules and API models checked", median(checked.with));
     row("plan of dev, without those checks", median(checked.without));
+    row("npm run plan -- --stack dev --base HEAD~1", median(diffs));
     console.log(`| compile at install (npm run build, once) | ${compile.toFixed(2)} | - |`);
     row("npm test: type check and every test (once)", test);
     const at = (n: number) => median(paths.get(n)!);
@@ -91,7 +96,9 @@ function main() {
     const cost = median(checked.with.map((t, i) => t - checked.without[i]));
     console.log(`\nthe engine rules and API models cost ${cost.toFixed(3)} s of dev's plan (${(cost / median(checked.without)).toFixed(3)} of it; ` +
         "median of the paired differences)");
-    console.log(`\ncost of an added target: ${early.toFixed(3)} s from 1 to 10 targets, ${late.toFixed(3)} s from 10 to 50 ` +
+    console.log(`\nthe diff of dev against HEAD~1 takes ${(median(diffs) / (2 * median(plans.dev))).toFixed(2)} times two plain plans of dev ` +
+        `(slowest run ${Math.max(...diffs).toFixed(2)} s: the base is built the first time its code is met, kept after)`);
+    console.log(`cost of an added target: ${early.toFixed(3)} s from 1 to 10 targets, ${late.toFixed(3)} s from 10 to 50 ` +
         `(${(late / early).toFixed(2)} times)`);
 }
 

@@ -3,9 +3,11 @@ import * as fs from "fs";
 import * as path from "path";
 
 const ROOT = path.resolve(__dirname, "../..");
-const SOURCES = ["index.ts", "components", "stacks", "offline", "scripts"];
+/** What dist/ is compiled from. */
+export const SOURCES = ["index.ts", "components", "stacks", "offline", "scripts"];
 
-function newest(file: string): number {
+/** The last change to a file or to anything in a folder (ms). */
+export function newest(file: string): number {
     const stat = fs.statSync(file);
     return stat.isDirectory() ? Math.max(0, ...fs.readdirSync(file).map(f => newest(path.join(file, f)))) : stat.mtimeMs;
 }

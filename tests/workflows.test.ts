@@ -19,6 +19,8 @@ const WORKFLOWS_DIR = path.resolve(__dirname, "..", ".github", "workflows");
 const STACKS = ["dev", "prod"];
 const PROTECTED_ENVIRONMENT = "production";
 const POLICY_PACK_DIR = "policy/";
+/** The pull request's plan-changes job runs this (scripts/pullRequest.ts): it comments on the PR itself. */
+const PR_CHANGES_COMMAND = "node scripts/run-compiled.js pullRequest";
 
 type Step = {
   id?: string;
@@ -215,7 +217,7 @@ function checkOidcWhereAwsIsAssumed(all: Loaded[]): void {
     for (const [jobId, job] of Object.entries(wf.doc.jobs ?? {})) {
       const where = `${wf.file} job ${jobId}`;
       const perms = jobPermissions(job);
-      const commentsOnPr = steps(job).some((s) => String(s.with?.["comment-on-pr"]) === "true");
+      const commentsOnPr = steps(job).some((s) => String(s.with?.["comment-on-pr"]) === "true" || runsCommand(s, PR_CHANGES_COMMAND));
       for (const [scope, level] of Object.entries(perms)) {
         if (level === "read" || level === "none") continue;
         assert.ok(
@@ -398,12 +400,37 @@ function checkNodeSetup(all: Loaded[]): void {
   }
 }
 
+/**
+ * The plan-changes job: on every push and label event of a pull request, with the history to
+ * resolve the base, without AWS credentials or secrets (so forks run it too), after npm ci.
+ */
+function checkPullRequestChanges(all: Loaded[]): void {
+  const found = all.flatMap((wf) => Object.entries(wf.doc.jobs ?? {})
+    .filter(([, job]) => steps(job).some((s) => runsCommand(s, PR_CHANGES_COMMAND))).map(([jobId, job]) => ({ wf, jobId, job })));
+  assert.strictEqual(found.length, 1, `expected one job running ${PR_CHANGES_COMMAND}, found ${found.length}`);
+  const { wf, jobId, job } = found[0];
+  const where = `${wf.file} job ${jobId}`;
+  const on = triggers(wf.doc).pull_request as { types?: string[] } | null;
+  for (const type of ["opened", "synchronize", "reopened", "labeled", "unlabeled"]) {
+    assert.ok(on?.types?.includes(type), `${where}: not run on pull_request ${type} (the approval label is re-checked on label events)`);
+  }
+  const run = steps(job).findIndex((s) => runsCommand(s, PR_CHANGES_COMMAND));
+  const checkout = steps(job).slice(0, run).find((s) => usesAction(s, "actions/checkout"));
+  assert.strictEqual(String(checkout?.with?.["fetch-depth"]), "0", `${where}: a checkout of depth 1 cannot resolve the base`);
+  assert.ok(steps(job).slice(0, run).some((s) => runsCommand(s, "npm ci")), `${where}: runs the plan without npm ci`);
+  assert.ok(!steps(job).some((s) => usesAction(s, "aws-actions/configure-aws-credentials")) && !("id-token" in jobPermissions(job)),
+    `${where}: needs no AWS credentials`);
+  assert.ok(!/\bsecrets\./.test(yaml.dump(job)), `${where}: uses a secret (a fork's pull request has none)`);
+  assert.strictEqual(jobPermissions(job)["pull-requests"], "write", `${where}: cannot comment on the PR`);
+}
+
 // ---------------------------------------------------------------- tests
 
 describe("GitHub workflows", () => {
   const all = loadAll();
   const PR = "pull-request.yml";
   const DEPLOY = "deploy.yml";
+  const CHANGES = "pull-request-changes.yml";
 
   it("finds the pull-request and deploy workflows", () => {
     const files = all.map((l) => l.file);
@@ -548,6 +575,22 @@ describe("GitHub workflows", () => {
             delete (steps(wf.jobs.preview).find((s) => pulumiCommand(s)) as Step).with!.policyPacks;
           }],
           ["POLICY_PACK changed", PR, /env POLICY_PACK is not policy\//, (wf) => { wf.env!.POLICY_PACK = "policies/"; }],
+        ],
+      },
+      {
+        title: "the plan-changes job runs on pushes and label events, resolves the base, needs no AWS credentials",
+        check: checkPullRequestChanges,
+        breakages: [
+          ["no re-check on label events", CHANGES, /not run on pull_request labeled/, (wf) => {
+            (triggers(wf).pull_request as { types: string[] }).types = ["opened", "synchronize", "reopened"];
+          }],
+          ["a checkout of depth 1", CHANGES, /cannot resolve the base/, (wf) => { delete steps(wf.jobs.changes)[0].with!["fetch-depth"]; }],
+          ["AWS credentials", CHANGES, /needs no AWS credentials/, (wf) => {
+            steps(wf.jobs.changes).splice(1, 0, { uses: "aws-actions/configure-aws-credentials@v4", with: { "role-to-assume": "${{ vars.AWS_ROLE_ARN }}" } });
+          }],
+          ["a secret", CHANGES, /uses a secret/, (wf) => {
+            (steps(wf.jobs.changes).find((s) => runsCommand(s, PR_CHANGES_COMMAND)) as Step).env!.GITHUB_TOKEN = "${{ secrets.MY_TOKEN }}";
+          }],
         ],
       },
       {
