@@ -28,8 +28,11 @@ export interface DeployAction {
     deploymentGroupName: pulumi.Input<string>;
     /** The task definition and appspec the build wrote for this target. */
     files: { taskDefinition: string; appSpec: string };
-    /** A smoke test after the deploy (`check`): the URL it GETs; the next stage waits for its 2xx or 3xx. */
-    checkUrl?: pulumi.Input<string>;
+    /**
+     * A smoke test after the deploy (`check`): the URL it GETs (the next stage waits for its 2xx or 3xx),
+     * and where curl connects for it (`--connect-to`, see checkBuildspec), if not the URL's own host.
+     */
+    check?: pulumi.Input<{ url: string; connectTo?: string }>;
 }
 
 /** A manual approval before a stage's deploys, and what its request tells the approver. */
@@ -46,6 +49,9 @@ export interface ApprovalRequest {
  */
 export const APPROVAL_MESSAGE_MAX = 500;
 
+/** What a request adds when its review link is a load balancer's own name over HTTPS (see stacks/reach.ts). */
+export const REVIEW_LINK_WARNS = "The review link is the load balancer's own name: the browser will warn about its certificate.";
+
 /**
  * What an approval request says: the stage, where it deploys, and the build it deploys (CodePipeline
  * fills in the execution, the commit and, when the build exports it, the image URI), and where it ran
@@ -53,10 +59,13 @@ export const APPROVAL_MESSAGE_MAX = 500;
  */
 export function approvalMessage(a: { pipelineName: string; stage: string; targets: { name: string; account: string; region: string }[];
     /** The build exports IMAGE_URI (the generated buildspec does; one of the repository's may not). */
-    imageVariable: boolean; previousStage?: string }): string {
+    imageVariable: boolean; previousStage?: string;
+    /** The review link is a load balancer's own name over HTTPS (no DNS record of the user's points a domain at it). */
+    linkWarns?: boolean }): string {
     const build = `execution #{codepipeline.PipelineExecutionId}, commit #{SourceVariables.CommitId}` +
         (a.imageVariable ? `, image #{BuildVariables.IMAGE_URI}` : "");
-    const after = a.previousStage ? ` It passed stage ${a.previousStage}.` : "";
+    const after = (a.previousStage ? ` It passed stage ${a.previousStage}.` : "") +
+        (a.linkWarns ? ` ${REVIEW_LINK_WARNS}` : "");
     const head = `Approve stage ${a.stage} of ${a.pipelineName}: deploy ${build} to `;
     const all = a.targets.map(t => `${t.name} (${t.account}, ${t.region})`).join(", ");
     const list = head.length + all.length + after.length + 1 <= APPROVAL_MESSAGE_MAX ? all : `${a.targets.length} targets`;
@@ -243,7 +252,7 @@ export class CrossAccountPipeline extends pulumi.ComponentResource {
             helperProject(`${name}-${kind}`, kind, args, { description, buildspec, environment }, buildRole, logGroup, this);
         const marker = helper("release", `Tags each image ${args.pipelineName} releases, so the image lifecycle keeps it`,
             releaseMarkerBuildspec(), { IMAGE_REPOSITORY_URI: args.images.repositoryUrl });
-        const checks = args.stages.some(s => s.deploys.some(d => d.checkUrl))
+        const checks = args.stages.some(s => s.deploys.some(d => d.check))
             ? helper("check", `Smoke-tests each target ${args.pipelineName} deployed before the next stage`, checkBuildspec(), {})
             : undefined;
         const projectArns = [project.arn, marker.arn, ...checks ? [checks.arn] : []];
@@ -403,7 +412,7 @@ function startOnCodeCommitPush(name: string, args: CrossAccountPipelineArgs, rep
  */
 function deployStage(stage: DeployStage, approvals: { timeoutInMinutes: number; topicArn?: pulumi.Input<string> },
     markerName: pulumi.Input<string>, checkName?: pulumi.Input<string>): aws.types.input.codepipeline.PipelineStage {
-    const variables = (vars: Record<string, pulumi.Input<string>>) => pulumi.output(vars).apply(v =>
+    const variables = (vars: pulumi.Input<Record<string, pulumi.Input<string>>>) => pulumi.output(vars).apply(v =>
         JSON.stringify(Object.entries(v).map(([name, value]) => ({ name, value, type: "PLAINTEXT" }))));
     const mark = (name: string, prefix: string, runOrder: number) => ({
         name, category: "Build", owner: "AWS", provider: "CodeBuild", version: "1", runOrder, inputArtifacts: [BUILD_ARTIFACT],
@@ -448,10 +457,11 @@ function deployStage(stage: DeployStage, approvals: { timeoutInMinutes: number; 
             })),
             // Only after every deploy succeeded: a failed or rolled-back release is not marked (a check may fail: the image runs).
             mark("MarkReleased", stage.releaseTagPrefix, deploy + 1),
-            ...stage.deploys.filter(d => d.checkUrl).map(d => ({
+            ...stage.deploys.filter(d => d.check).map(d => ({
                 name: `${d.name}-check`, category: "Test", owner: "AWS", provider: "CodeBuild", version: "1", runOrder: deploy + 1,
                 inputArtifacts: [BUILD_ARTIFACT],
-                configuration: { ProjectName: checkName!, EnvironmentVariables: variables({ CHECK_URL: d.checkUrl! }) },
+                configuration: { ProjectName: checkName!, EnvironmentVariables: variables(pulumi.output(d.check!).apply(c =>
+                    ({ CHECK_URL: c.url, ...c.connectTo ? { CHECK_CONNECT_TO: c.connectTo } : {} }))) },
             })),
         ],
     };

@@ -1,5 +1,6 @@
 import { minimumArtifactRetentionDays, StackConfig } from "../stacks/config";
 import { PIPELINE_EVENTS } from "../components/PipelineNotifications";
+import { REVIEW_LINK_WARNS } from "../components/CrossAccountPipeline";
 import { providerName } from "../stacks/accounts";
 import { stackNames } from "../stacks/names";
 import { AccessRow, AccessWorld, actionsOf, configOf, Verdict } from "./access";
@@ -131,11 +132,13 @@ function action(a: any): string {
         .map((v: { name: string; value: string }) => [v.name, v.value]));
     switch (a.provider) {
         case "CodeDeployToECS": return `deploy ${a.name} as ${a.roleArn} in ${a.region}`;
-        case "Manual": return `manual approval${a.configuration?.NotificationArn ? " (its request to the notification topic)" : ""}`;
+        case "Manual": return `manual approval${a.configuration?.NotificationArn ? " (its request to the notification topic)" : ""}` +
+            (a.configuration?.CustomData?.includes(REVIEW_LINK_WARNS) ? ", its review link on the load balancer's own name (a browser warns)" : "");
         case "CodeCommit": return `source ${a.configuration.RepositoryName} ${a.configuration.BranchName}`;
         case "CodeStarSourceConnection": return `source ${a.configuration.FullRepositoryId} ${a.configuration.BranchName}`;
         default: return variables.RELEASE_TAG_PREFIX ? `tag the image ${variables.RELEASE_TAG_PREFIX}<build id>`
-            : variables.CHECK_URL ? `check ${variables.CHECK_URL}` : `build ${a.configuration.ProjectName}: one image for every target`;
+            : variables.CHECK_URL ? `check ${variables.CHECK_URL}${variables.CHECK_CONNECT_TO ? ` at ${variables.CHECK_CONNECT_TO.split(":")[2]}` : ""}`
+            : `build ${a.configuration.ProjectName}: one image for every target`;
     }
 }
 

@@ -12,6 +12,7 @@ import { CHATBOT_REGIONS, chatbotRegionFor } from "../components/PipelineNotific
 import { isSupportedRegion, partitionOf, SUPPORTED_PARTITIONS } from "../components/policies/document";
 import { isRootUser } from "../components/securityHub";
 import { keptNames } from "./names";
+import { unverifiableHttps, urlHost } from "./reach";
 import { ConfigError, isBlock, Path, problemLines, valueAt } from "./configIssues";
 import { oversizedPolicies } from "./limits";
 import { convertSingleTarget } from "./singleTarget";
@@ -108,6 +109,9 @@ const cidr = (min: number, max: number) =>
     z.string().regex(new RegExp(`^(${OCTET}\\.){3}${OCTET}\\/(${between(min, max).join("|")})$`))
         .superRefine(networkAddress, ALWAYS)
         .meta({ expected: `an IPv4 CIDR block (octets 0-255, prefix /${min} to /${max})` });
+
+/** A host name: dot-separated labels of letters, digits and inner hyphens, at most 253 characters (RFC 1123). */
+const DOMAIN_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
 /** Fargate task sizes (Linux): memory in MiB by CPU units, as AWS documents them. */
 const FARGATE_MEMORY: Record<number, number[]> = {
@@ -387,6 +391,15 @@ const CreatedTargetSchema = z.strictObject({
         .describe("An ACM certificate in the target account and region: the listeners speak HTTPS.")
         .meta({ examples: ["arn:aws:acm:ap-northeast-2:222222222222:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789"],
             derivedDefault: "none: HTTP" }),
+    domainName: matching(DOMAIN_NAME, "a DNS name of your own domain (lowercase), such as staging.example.com").optional()
+        .describe("With certificateArn: a name the certificate covers. The check calls it, connecting to the load balancer " +
+            "(curl --connect-to), so TLS verifies without a DNS record; the load balancer's own name (elb.amazonaws.com) is " +
+            "covered by no certificate.")
+        .meta({ examples: ["staging.example.com"], derivedDefault: "none: a check by path needs it with certificateArn" }),
+    domainResolves: yesNo().default(false)
+        .describe("DNS points domainName at the load balancer (a record you made): the approval after this target links to " +
+            "it. Without it the link is the load balancer's own name, which a browser warns about with HTTPS.")
+        .meta({ examples: [false] }),
     productionPort: port().optional().describe("The production listener's port.")
         .meta({ examples: [443], derivedDefault: "443 with certificateArn, else 80" }),
     testPort: port().default(9000)
@@ -420,7 +433,7 @@ const CreatedTargetSchema = z.strictObject({
         .describe("CloudWatch alarms in the target's account that stop a deployment and roll it back (`{}`: the defaults). " +
             "Without them a deployment rolls back only when it fails.")
         .meta({ derivedDefault: "none: roll back on a failed deployment only" }),
-}).superRefine(fargateTaskSize, ALWAYS).superRefine(portForUser, ALWAYS)
+}).superRefine(fargateTaskSize, ALWAYS).superRefine(portForUser, ALWAYS).superRefine(domainWithCertificate, ALWAYS)
     .meta({ examples: [{ serviceName: "my-service", cpu: 512, memory: 1024 }] });
 
 const ExistingTargetSchema = z.strictObject({
@@ -597,7 +610,8 @@ const ConfigShape = z.strictObject({
         .describe("After `pulumi destroy`: kept resources to adopt (Pulumi's `import`, by name) instead of creating them again."),
 });
 export const ConfigSchema = ConfigShape.superRefine(targetAccounts, ALWAYS).superRefine(targetResourcesInTargetAccount, ALWAYS)
-    .superRefine(rolesInRegionPartition, ALWAYS).superRefine(releasePath, ALWAYS).superRefine(organizationGrants, ALWAYS)
+    .superRefine(rolesInRegionPartition, ALWAYS)
+    .superRefine(checksCanPass, ALWAYS).superRefine(releasePath, ALWAYS).superRefine(organizationGrants, ALWAYS)
     .superRefine(connectionUsableFromPipelineAccount, ALWAYS).superRefine(artifactsOutliveRollback, ALWAYS)
     .superRefine(chatbotInPartition, ALWAYS);
 
@@ -798,9 +812,27 @@ function targetResourcesInTargetAccount(c: Config, ctx: Ctx) {
             problem(ctx, at("create", "certificateArn"), `an ACM certificate ARN in the target account ${account} and the region ${region}`,
                 `arn:${partition}:acm:${region}:${account}:certificate/0a1b2c3d-...`);
         }
-        if (t.check?.path && !t.create && valid(ctx, at("check"))) {
+    }
+}
+
+/**
+ * A check can pass: by path only on a created target (the program knows no other's address); over
+ * HTTPS only on a name a certificate can cover, never a load balancer's own (stacks/reach.ts).
+ */
+function checksCanPass(c: Config, ctx: Ctx) {
+    for (const { t, at } of targetsOf(c).filter(({ t, at }) => t.check && valid(ctx, at("check"), at("create"), at("existing")))) {
+        if (t.check!.path && !t.create) {
             problem(ctx, at("check", "path"), "with existing, a url (the program knows no address of a target it did not make)",
                 "https://my-service.example.com/health");
+        } else if (t.check!.path && t.create?.certificateArn && !t.create.domainName) {
+            problem(ctx, at("create", "domainName"), "with certificateArn and check.path, a name the certificate covers: the check " +
+                "would call https on the load balancer's own name (elb.amazonaws.com), which no certificate covers, and curl " +
+                "would refuse the handshake", "staging.example.com");
+        }
+        if (t.check!.url && unverifiableHttps(t.check!.url)) {
+            problem(ctx, at("check", "url"), `an https URL on a name of your own domain: ${urlHost(t.check!.url)} is a load balancer's ` +
+                "own name, which no certificate covers (ACM issues certificates only for domains you control), so curl would " +
+                "refuse the handshake", "https://staging.example.com/health", "value");
         }
     }
 }
@@ -1119,6 +1151,19 @@ function portForUser(t: { containerPort: number; containerUser: string }, ctx: C
     if (valid(ctx, ["containerPort"], ["containerUser"]) && t.containerPort < 1024 && !isRootUser(t.containerUser)) {
         problem(ctx, ["containerPort"], `a port from 1024, as containerUser ${t.containerUser} is not root ` +
             "(or containerUser: \"0\", a documented exception to Security Hub ECS.20)", "8080");
+    }
+}
+
+/** A domain is for TLS (a name the certificate covers); it resolves only when there is one. */
+function domainWithCertificate(t: { certificateArn?: string; domainName?: string; domainResolves: boolean }, ctx: Ctx) {
+    if (!valid(ctx, ["certificateArn"], ["domainName"], ["domainResolves"])) {
+        return;
+    }
+    if (t.domainName && !t.certificateArn) {
+        problem(ctx, ["domainName"], "no domainName without certificateArn: it names what the certificate covers (plain HTTP " +
+            "reaches the load balancer's own name)", "(remove domainName, or add certificateArn)");
+    } else if (t.domainResolves && !t.domainName) {
+        problem(ctx, ["domainResolves"], "domainResolves only with domainName, the name DNS resolves", "false");
     }
 }
 

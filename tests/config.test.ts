@@ -156,7 +156,7 @@ const CASES: Case[] = [{
         example: "arn:aws:codeconnections:us-east-1:111111111111:connection/" }],
 }, {
     what: "a source through a connection in a region without the CodeStarSourceConnection action",
-    change: c => { set("region", "ap-east-1")(c); targetsOf(c).forEach(t => delete t.create.certificateArn); },
+    change: c => { set("region", "ap-east-1")(c); targetsOf(c).forEach(t => { delete t.create.certificateArn; delete t.create.domainName; }); },
     problems: [{ key: "source.provider", expected: "CodeCommit: CodePipeline has no CodeStarSourceConnection action in ap-east-1", found: '"GitHub"',
         example: "CodeCommit" }],
 }, {
@@ -338,7 +338,7 @@ const CASES: Case[] = [{
 }, {
     what: "grants: organization with a target in the pipeline account",
     change: c => { set("grants", "organization")(c); set("organizationId", "o-a1b2c3d4e5")(c); set("allowSameAccount", true)(c);
-        targetsOf(c)[0].account = block(c, "pipelineAccount"); delete targetsOf(c)[0].create.certificateArn; },
+        targetsOf(c)[0].account = block(c, "pipelineAccount"); delete targetsOf(c)[0].create.certificateArn; delete targetsOf(c)[0].create.domainName; },
     problems: [{ key: "grants", expected: "roles while a target is in the pipeline account (targets[0])", found: '"organization"', example: "roles" }],
 }, {
     what: "more target stages than CodePipeline allows",

@@ -123,7 +123,8 @@ describe("notifications", () => {
             assert.equal(approval.configuration.NotificationArn, one(e, "aws:sns/topic:Topic").state.arn);
             assert.equal(approval.configuration.CustomData, "Approve stage prod of cross-account-pipeline-prod: deploy execution " +
                 "#{codepipeline.PipelineExecutionId}, commit #{SourceVariables.CommitId}, image #{BuildVariables.IMAGE_URI} to prod " +
-                "(222222222222, ap-northeast-2). It passed stage staging.");
+                "(222222222222, ap-northeast-2). It passed stage staging. The review link is the load balancer's own name: the browser " +
+                "will warn about its certificate.");
             // The review link is staging's own URL, where the same image runs.
             assert.equal(approval.configuration.ExternalEntityLink, (e.outputs.targets as any).staging.applicationUrl);
             assert.equal(approval.timeoutInMinutes, 4320);

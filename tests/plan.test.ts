@@ -49,8 +49,9 @@ for (const [name, shared] of PLANNED) {
             const tag = (prefix: string) => `tag the image ${prefix.replace(/\./g, "\\.")}<build id>`;
             stages.forEach((stage, i) => {
                 const deploys = stage.targets.map(t => `deploy ${t.name} as arn:aws:iam::${t.account.accountId}:role/\\S+ in ${t.region}`).join(" \\| ");
-                const checks = stage.targets.filter(t => t.check).map(() => " \\| check \\S+").join("");
-                const approval = `manual approval${config.notifications ? " \\(its request to the notification topic\\)" : ""} -> `;
+                const checks = stage.targets.filter(t => t.check).map(() => " \\| check \\S+(?: at \\S+)?").join("");
+                const approval = `manual approval${config.notifications ? " \\(its request to the notification topic\\)" : ""}` +
+                    "(?:, its review link on the load balancer's own name \\(a browser warns\\))? -> ";
                 const want = `^ +${i + 3}\\. ${stage.name}: ${stage.targets.some(t => t.approval) ? approval : ""}` +
                     `${stage.attemptTagPrefix ? `${tag(stage.attemptTagPrefix)} -> ` : ""}${deploys} -> ${tag(stage.releaseTagPrefix)}${checks}$`;
                 assert.match(path[i + 2], new RegExp(want));

@@ -21,6 +21,7 @@ import { CHATBOT_REGIONS, PIPELINE_EVENTS } from "../../components/PipelineNotif
 import { dnsSuffixOf } from "../../components/policies/document";
 import { MAX_TERMINATION_WAIT_MINUTES, RollbackPath, rollbackWindowMinutes } from "../../stacks/config";
 import { stackNames } from "../../stacks/names";
+import { unverifiableHttps } from "../../stacks/reach";
 
 /** The guarantees at the heart of the access table: for every target, they hold in every stack, never excused. */
 export function coreRows(config: StackConfig) {
@@ -380,6 +381,28 @@ export function checkRollback(e: Evaluation, config: StackConfig) {
     });
 }
 
+/**
+ * Every check can pass TLS: an https URL never names a load balancer's own name (no certificate
+ * covers it); a check that connects elsewhere keeps the URL's name and port and connects to its
+ * target's registered load balancer, on the same port.
+ */
+export function checkReach(e: Evaluation) {
+    const loadBalancers = e.resources.filter(r => r.type === "aws:lb/loadBalancer:LoadBalancer").map(r => r.state.dnsName);
+    const checks = (e.resources.find(r => r.type === "aws:codepipeline/pipeline:Pipeline")!.inputs.stages as any[])
+        .flatMap(s => s.actions).filter((a: any) => a.category === "Test");
+    for (const action of checks) {
+        const v = Object.fromEntries(JSON.parse(action.configuration.EnvironmentVariables).map((x: any) => [x.name, x.value]));
+        assert.ok(!unverifiableHttps(v.CHECK_URL), `${action.name}: ${v.CHECK_URL} is https on a load balancer's own name`);
+        if (v.CHECK_CONNECT_TO) {
+            const [name, port, to, toPort] = v.CHECK_CONNECT_TO.split(":");
+            const url = new URL(v.CHECK_URL);
+            assert.deepEqual([name, port], [url.hostname, url.port || (url.protocol === "https:" ? "443" : "80")], `${action.name}: its URL's name and port`);
+            assert.equal(toPort, port, `${action.name}: the load balancer's listener port`);
+            assert.ok(loadBalancers.includes(to), `${action.name}: connects to ${to}, no registered load balancer`);
+        }
+    }
+}
+
 /** Every invariant, on one generated stack file. */
 export async function checkStack(file: StackFile): Promise<void> {
     const e = await evaluate(file.stack, configAsRead(file), { project: file.project });
@@ -394,6 +417,7 @@ export async function checkStack(file: StackFile): Promise<void> {
     checkSource(e, config);
     checkNotifications(e, config);
     checkRollback(e, config);
+    checkReach(e);
     const plan = await planOf(e);
     assert.equal(plan.exitCode, 0, plan.text);
     checkAccess(plan.access!, config);

@@ -289,6 +289,8 @@ const createdTarget = (regionName: string, targetAccount: string) => fc.record({
     desiredCount: optional(fc.integer({ min: 1, max: 100 })),
     healthCheckPath: optional(joined("/", 100, joined("-_.", 20)).map(p => `/${p}`)),
     certificateArn: optional(text(HEX, 8, 8).map(id => `arn:${partitionName(regionName)}:acm:${regionName}:${targetAccount}:certificate/${id}-0000-4000-8000-000000000000`)),
+    // A name the certificate covers (never without one), and whether DNS points it at the load balancer.
+    domain: optional(fc.record({ domainName: fc.constantFrom("staging.example.com", "app-1.eu.example.org"), domainResolves: optional(fc.boolean()) })),
     ports: fc.tuple(optional(port), optional(port)),
     ingressCidrs: optional(fc.array(cidr(0, 32), { maxLength: 3 })),
     testCidrs: optional(fc.array(cidr(0, 32), { maxLength: 3 })),
@@ -303,7 +305,8 @@ const createdTarget = (regionName: string, targetAccount: string) => fc.record({
     // The two listeners of one load balancer need two ports.
     const production = t.ports[0] ?? (t.certificateArn ? 443 : 80);
     return production !== (t.ports[1] ?? 9000);
-}).map(({ task: keys, ports: [productionPort, testPort], ...rest }) => compact({ ...keys, ...rest, productionPort, testPort }) ?? {});
+}).map(({ task: keys, ports: [productionPort, testPort], domain, ...rest }) =>
+    compact({ ...keys, ...rest, ...rest.certificateArn ? domain : {}, productionPort, testPort }) ?? {});
 
 /** `existing`: an ECS blue/green target made elsewhere, named by config. */
 const existingTarget = (regionName: string, targetAccount: string) => fc.record({
@@ -340,7 +343,12 @@ const target = (regionName: string, pool: Record<string, any>[], i: number) => f
 }).chain(t => deployBlock(t.region ?? regionName, t.account.accountId).chain(block => fc.record({
     check: optional<object>(block.create && t.checkPath ? fc.record({ path: fc.constantFrom("/", "/health", "/ready?probe=check") })
         : fc.record({ url: fc.constantFrom("https://staging.example.com/health", "http://10.0.0.1:8080/") })),
-}).map(({ check }) => ({ ...t, ...block, name: `t${i}${t.name}`.slice(0, 24).replace(/-+$/, ""), check }))));
+}).map(({ check }) => ({ ...t, ...withCheckDomain(block, check), name: `t${i}${t.name}`.slice(0, 24).replace(/-+$/, ""), check }))));
+
+/** A check by path over HTTPS needs a name the certificate covers (the load balancer's own has none). */
+const withCheckDomain = (block: { create?: Record<string, any>; existing?: Record<string, any> }, check?: { path?: string }) =>
+    check?.path && block.create?.certificateArn && !block.create.domainName
+        ? { ...block, create: { ...block.create, domainName: "check.example.com" } } : block;
 
 /** A target or wave name: lowercase letters, digits and `-`, starting with a letter. */
 const stageName = fc.tuple(fc.constantFrom(...LOWER), text(`${LOWER}0123456789-`, 0, 20)).map(([first, rest]) => `${first}${rest}`.replace(/-+$/, ""));
@@ -534,6 +542,8 @@ export function features(file: StackFile, config: StackConfig): string[] {
                 `approval ${t.approval ? "on" : "off"}`,
                 `target provisioning role ${t.account.provisioningRoleArn ? "present" : "absent"}`,
                 ...(t.check ? [`check by ${t.check.path ? "path" : "url"}`] : []),
+                ...(t.check?.path && t.create?.domainName ? ["check through a domain name"] : []),
+                ...(t.create?.domainName ? [`domain ${t.create.domainResolves ? "resolves" : "not in DNS"}`] : []),
                 ...(t.region !== config.region ? ["target in another region"] : []),
                 ...(t.legacyNames ? ["legacy names"] : []),
                 ...(t.account.accountId === config.pipelineAccount.accountId ? ["target in the pipeline account"] : []),

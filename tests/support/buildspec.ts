@@ -62,9 +62,11 @@ export function runBuildspec({ spec, environment }: Project, inputs: Record<stri
     // Every variable the commands read is set by the project, by CodeBuild, or by the commands themselves.
     // Assigned: NAME=..., for NAME in ..., read -r NAME.
     const assigned = commands.flatMap(c => [...c.matchAll(/(?:^|;\s*|\bdo\s+|\bfor\s+|\bread\s+-r\s+)([A-Z_][A-Z0-9_]*)(?:=|\s+in\b|;)/g)].map(m => m[1]));
-    const read = new Set(commands.flatMap(c => [...c.matchAll(/\$\{?([A-Z_][A-Z0-9_]*)/g)].map(m => m[1])));
+    // A read with a default (${NAME:-...}) may find the variable unset; the buildspec's own variables are set, at the lowest precedence.
+    const read = new Set(commands.flatMap(c => [...c.matchAll(/\$\{?([A-Z_][A-Z0-9_]*)\b(?!:-)/g)].map(m => m[1])));
+    const declared: Record<string, string> = spec.env?.variables ?? {};
     for (const name of read) {
-        assert.ok(name in environment || name in CODEBUILD_VARIABLES || assigned.includes(name),
+        assert.ok(name in environment || name in declared || name in CODEBUILD_VARIABLES || assigned.includes(name),
             `the buildspec reads $${name}, which neither the project, CodeBuild nor the buildspec sets`);
     }
 
@@ -92,7 +94,7 @@ esac
     const flags = shell === "bash" ? ["-e", "-o", "pipefail"] : ["-e"];
     const run = spawnSync(shell, [...flags, "-c", commands.join("\n")], {
         cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"],
-        env: { PATH: `${bin}:${process.env.PATH}`, ...CODEBUILD_VARIABLES, ...environment },
+        env: { PATH: `${bin}:${process.env.PATH}`, ...CODEBUILD_VARIABLES, ...declared, ...environment },
     });
     const calls = fs.existsSync(log) ? fs.readFileSync(log, "utf8").trim().split("\n") : [];
     const files = Object.fromEntries(fs.readdirSync(dir).filter(f => !(f in inputs))
