@@ -37,6 +37,8 @@ export interface DeployAction {
 
 /** A manual approval before a stage's deploys, and what its request tells the approver. */
 export interface ApprovalRequest {
+    /** The approval's own stage, just before the deploys' (see approvalStage). */
+    stageName: string;
     /** What is approved (the action's CustomData, at most APPROVAL_MESSAGE_MAX characters): see `approvalMessage`. */
     message: string;
     /** A page to look at first (ExternalEntityLink): the previous stage's target, where there is one. */
@@ -75,7 +77,7 @@ export function approvalMessage(a: { pipelineName: string; stage: string; target
 /** One stage of the release path after the build: a target, or a wave of targets deployed in parallel. */
 export interface DeployStage {
     name: string;
-    /** A manual approval first, and what its request says. */
+    /** A manual approval first, in a stage of its own, and what its request says. */
     approval?: ApprovalRequest;
     /** The tag the release marker adds to the image once every deploy of the stage succeeded (see releaseMarkerBuildspec). */
     releaseTagPrefix: string;
@@ -287,7 +289,8 @@ export class CrossAccountPipeline extends pulumi.ComponentResource {
             }],
         }];
         const approvals = { timeoutInMinutes: args.approvalTimeoutMinutes, topicArn: args.notifications?.topicArn };
-        stages.push(...args.stages.map(stage => deployStage(stage, approvals, marker.name, checks?.name)));
+        stages.push(...args.stages.flatMap(stage => [...stage.approval ? [approvalStage(stage.approval, approvals)] : [],
+            deployStage(stage, marker.name, checks?.name)]));
 
         const pipeline = new aws.codepipeline.Pipeline(`${name}-pipeline`, {
             name: args.pipelineName,
@@ -405,36 +408,47 @@ function startOnCodeCommitPush(name: string, args: CrossAccountPipelineArgs, rep
 }
 
 /**
- * A stage of the release path: its approval (its request to the notification topic, if there is
- * one); a wave's attempt mark; the deploys, in parallel; then, once all succeeded, the release marker
- * and the checks. The next stage starts when all succeed. A failed stage rolls back by itself to the
- * artifacts of the last execution that succeeded in it (CodePipeline V2 stage rollback).
+ * A manual approval in a stage of its own, before the stage it approves, which does not roll back
+ * (no onFailure): a rejection or a timeout fails this stage only, so the execution stops here and
+ * nothing is redeployed. In the deploy stage it would fail that stage, and the stage's rollback
+ * would redeploy the release already running there.
  */
-function deployStage(stage: DeployStage, approvals: { timeoutInMinutes: number; topicArn?: pulumi.Input<string> },
-    markerName: pulumi.Input<string>, checkName?: pulumi.Input<string>): aws.types.input.codepipeline.PipelineStage {
+function approvalStage(approval: ApprovalRequest, approvals: { timeoutInMinutes: number; topicArn?: pulumi.Input<string> }):
+    aws.types.input.codepipeline.PipelineStage {
+    return {
+        name: approval.stageName,
+        actions: [{
+            name: "Approve", category: "Approval", owner: "AWS", provider: "Manual", version: "1", runOrder: 1,
+            timeoutInMinutes: approvals.timeoutInMinutes,
+            configuration: {
+                CustomData: approval.message,
+                ...approval.reviewUrl ? { ExternalEntityLink: approval.reviewUrl } : {},
+                ...approvals.topicArn ? { NotificationArn: approvals.topicArn } : {},
+            },
+        }],
+    };
+}
+
+/**
+ * A stage of the release path: a wave's attempt mark; the deploys, in parallel; then, once all
+ * succeeded, the release marker and the checks. The next stage starts when all succeed. A failed
+ * stage rolls back by itself to the artifacts of the last execution that succeeded in it
+ * (CodePipeline V2 stage rollback).
+ */
+function deployStage(stage: DeployStage, markerName: pulumi.Input<string>, checkName?: pulumi.Input<string>): aws.types.input.codepipeline.PipelineStage {
     const variables = (vars: pulumi.Input<Record<string, pulumi.Input<string>>>) => pulumi.output(vars).apply(v =>
         JSON.stringify(Object.entries(v).map(([name, value]) => ({ name, value, type: "PLAINTEXT" }))));
     const mark = (name: string, prefix: string, runOrder: number) => ({
         name, category: "Build", owner: "AWS", provider: "CodeBuild", version: "1", runOrder, inputArtifacts: [BUILD_ARTIFACT],
         configuration: { ProjectName: markerName, EnvironmentVariables: variables({ RELEASE_TAG_PREFIX: prefix }) },
     });
-    const approval = stage.approval ? 1 : 0;
-    const deploy = approval + (stage.attemptTagPrefix ? 2 : 1);
+    const deploy = stage.attemptTagPrefix ? 2 : 1;
     return {
         name: stage.name,
         // Rolls back to the last execution that succeeded in this stage, in this structure of the pipeline
         // (https://docs.aws.amazon.com/codepipeline/latest/userguide/stage-rollback.html); QUEUED mode allows it, PARALLEL would not.
         onFailure: { result: "ROLLBACK" },
         actions: [
-            ...stage.approval ? [{
-                name: "Approve", category: "Approval", owner: "AWS", provider: "Manual", version: "1", runOrder: 1,
-                timeoutInMinutes: approvals.timeoutInMinutes,
-                configuration: {
-                    CustomData: stage.approval.message,
-                    ...stage.approval.reviewUrl ? { ExternalEntityLink: stage.approval.reviewUrl } : {},
-                    ...approvals.topicArn ? { NotificationArn: approvals.topicArn } : {},
-                },
-            }] : [],
             ...stage.attemptTagPrefix ? [mark("MarkAttempt", stage.attemptTagPrefix, deploy - 1)] : [],
             ...stage.deploys.map(d => ({
                 name: d.name, category: "Deploy", owner: "AWS", provider: "CodeDeployToECS", version: "1", runOrder: deploy,

@@ -175,7 +175,9 @@ function notificationLines(e: Evaluation): string[] {
 
 /** What undoes a bad release by itself: stage rollback, and per target CodeDeploy's rollback and the alarms that stop a deployment. */
 function rollbackLines(e: Evaluation, config: StackConfig): string[] {
-    const stages = (ofType(e, "aws:codepipeline/pipeline:Pipeline")[0].inputs.stages as any[]).filter(s => s.onFailure?.result === "ROLLBACK");
+    const all = ofType(e, "aws:codepipeline/pipeline:Pipeline")[0].inputs.stages as any[];
+    const stages = all.filter(s => s.onFailure?.result === "ROLLBACK");
+    const approvals = all.filter(s => s.actions.some((a: any) => a.provider === "Manual"));
     const lifecycle = ofType(e, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").find(r => r.name === "artifacts-lifecycle")!;
     const alarms = ofType(e, "aws:cloudwatch/metricAlarm:MetricAlarm");
     const groups = ofType(e, "aws:codedeploy/deploymentGroup:DeploymentGroup");
@@ -184,6 +186,8 @@ function rollbackLines(e: Evaluation, config: StackConfig): string[] {
         "Rollback (what undoes a bad release by itself):",
         `  a failed stage (${stages.map(s => s.name).join(", ")}) rolls back to the artifacts of the last execution that succeeded in it, ` +
             "in this structure of the pipeline: a `pulumi up` that changes the pipeline disarms it until each stage's next success",
+        ...approvals.length ? [`  a rejected or timed-out approval (${approvals.map(s => s.name).join(", ")}) fails its own stage, which does not ` +
+            "roll back: the execution stops there and nothing is redeployed; the next release waits at that approval again"] : [],
         `  artifacts live ${lifecycle.inputs.rules[0].expiration.days} days; a rollback may read them up to ${minimumArtifactRetentionDays(config)} ` +
             "days after their build (README: A release that rolls back by itself)",
         ...config.targets.map((t, i) => {

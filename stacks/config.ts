@@ -51,8 +51,8 @@ export interface RollbackPath {
  * approval on the way at its timeout, each deployment a day of traffic shift plus its targets'
  * longest termination wait), the next one, started before the last one succeeded in s (releases back
  * to back), builds (up to the build's timeout) and fails in s at most 2 × P(s) + build timeout after
- * the last one's build; the rollback may wait at s's approval once more (AWS does not document
- * whether it does) before its deploys read the artifacts. The longest of these over the stages.
+ * the last one's build, when its rollback reads them at once: an approval is a stage of its own
+ * before s, which the rollback of s does not run again. The longest of these over the stages.
  */
 export function rollbackWindowMinutes(c: RollbackPath): number {
     let path = 0;
@@ -60,7 +60,7 @@ export function rollbackWindowMinutes(c: RollbackPath): number {
     for (const stage of pipelineStages(c.targets)) {
         const approval = stage.targets.some(t => t.approval) ? c.approvalTimeoutMinutes : 0;
         path += approval + TRAFFIC_SHIFT_MINUTES + Math.max(...stage.targets.map(t => t.create?.terminationWaitMinutes ?? MAX_TERMINATION_WAIT_MINUTES));
-        window = Math.max(window, 2 * path + approval);
+        window = Math.max(window, 2 * path);
     }
     return c.build.timeoutMinutes + window;
 }
@@ -600,7 +600,7 @@ const ConfigShape = z.strictObject({
     artifactRetentionDays: wholeNumber(1, 3650, "days").default(30)
         .describe("Days after which artifacts (and their old versions) expire. At least what a stage rollback needs: the build's " +
             "timeout plus, at the slowest stage, twice the longest way out of it (each approval at approvalTimeoutMinutes, each " +
-            "deployment a day plus its termination wait) and one more approval (README: A release that rolls back by itself).")
+            "deployment a day plus its termination wait) (README: A release that rolls back by itself).")
         .meta({ examples: [30] }),
     retainOnDelete: yesNo().default(true)
         .describe("Keep the source repository, keys, artifact buckets, image repository, log groups and created targets' " +
@@ -885,12 +885,14 @@ function releasePath(c: Config, ctx: Ctx) {
         }
         if (stage.actions > MAX_ACTIONS_PER_STAGE) {
             problem(ctx, at("wave"), `at most ${MAX_ACTIONS_PER_STAGE} actions in a stage, CodePipeline's limit (the wave ${stage.name} ` +
-                `has ${stage.actions}: its approval, markers, deploys and checks); split it into two waves`, `${stage.name}-2`);
+                `has ${stage.actions}: its markers, deploys and checks); split it into two waves`, `${stage.name}-2`);
         }
     });
-    if (stages.length + RESERVED_STAGES.length > MAX_STAGES) {
-        problem(ctx, ["targets"], `at most ${MAX_STAGES - RESERVED_STAGES.length} stages of targets (CodePipeline allows ${MAX_STAGES} ` +
-            `stages, Source and Build included; found ${stages.length}): deploy targets together in waves`, "wave: prod");
+    const approvals = stages.filter(s => s.targets.some(t => t.approval)).length;
+    if (RESERVED_STAGES.length + stages.length + approvals > MAX_STAGES) {
+        problem(ctx, ["targets"], `at most ${MAX_STAGES} stages, CodePipeline's limit: Source, Build, one per target or wave and one ` +
+            `per approval (found ${RESERVED_STAGES.length + stages.length + approvals}: ${stages.length} of targets, ${approvals} of ` +
+            "approvals); deploy targets together in waves", "wave: prod");
     }
     const legacy = targets.filter(({ t }) => t.legacyNames === true);
     legacy.slice(1).forEach(({ at }) => problem(ctx, at("legacyNames"), `legacyNames on one target at most (targets[${legacy[0].i}] has it)`, "false"));
@@ -922,9 +924,9 @@ export function pipelineStages<T extends { name: string; wave?: string; approval
             stages.push({ name: t.wave ?? t.name, wave: t.wave, targets: [t], actions: 0 });
         }
     }
-    // The approval (when a target asks for it), the release marker (and a wave's attempt marker), each deploy and each check.
+    // The release marker (and a wave's attempt marker), each deploy and each check; the approval has a stage of its own.
     stages.forEach(s => {
-        s.actions = (s.targets.some(t => t.approval) ? 1 : 0) + (s.targets.length > 1 ? 2 : 1) + s.targets.length + s.targets.filter(t => t.check).length;
+        s.actions = (s.targets.length > 1 ? 2 : 1) + s.targets.length + s.targets.filter(t => t.check).length;
     });
     return stages;
 }

@@ -103,7 +103,8 @@ export function buildStack(config: StackConfig) {
         artifactStores: stores.map(({ region, store }) => ({ region, bucketName: store.bucketName, bucketArn: store.bucketArn, keyArn: store.keyArn })),
         stages: names.stages.map((stage, i) => ({
             name: stage.name,
-            approval: stage.targets.some(t => t.approval) ? {
+            approval: stage.approvalStage ? {
+                stageName: stage.approvalStage,
                 message: approvalMessage({ pipelineName: names.pipeline, stage: stage.name, previousStage: names.stages[i - 1]?.name,
                     targets: stage.targets.map(t => ({ name: t.name, account: t.account.accountId, region: t.region })),
                     imageVariable: !config.build.buildspec, linkWarns: review(i)?.warns }),

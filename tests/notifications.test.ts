@@ -119,7 +119,7 @@ describe("notifications", () => {
         it("points at the topic and says what is approved: the stage, its targets, the execution, commit and image, and where it ran before", async () => {
             const e = await evaluated("prod");
             const [{ stage, approval }] = approvalsOf(e);
-            assert.equal(stage, "prod");
+            assert.equal(stage, "Approve_prod", "its own stage, before prod's");
             assert.equal(approval.configuration.NotificationArn, one(e, "aws:sns/topic:Topic").state.arn);
             assert.equal(approval.configuration.CustomData, "Approve stage prod of cross-account-pipeline-prod: deploy execution " +
                 "#{codepipeline.PipelineExecutionId}, commit #{SourceVariables.CommitId}, image #{BuildVariables.IMAGE_URI} to prod " +

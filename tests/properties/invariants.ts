@@ -311,17 +311,22 @@ function registeredRollbackPath(e: Evaluation, config: StackConfig): RollbackPat
     const [pipeline] = ofType(e, "aws:codepipeline/pipeline:Pipeline");
     const groups = ofType(e, "aws:codedeploy/deploymentGroup:DeploymentGroup");
     const timeouts = new Set<number>();
+    // An approval stands in a stage of its own, just before the stage it approves.
+    let approval: any;
     const targets = (pipeline.inputs.stages as any[]).slice(2).flatMap(stage => {
-        const approval = stage.actions.find((a: any) => a.provider === "Manual");
-        if (approval) {
+        if (stage.actions.some((a: any) => a.provider === "Manual")) {
+            approval = stage.actions[0];
             timeouts.add(approval.timeoutInMinutes);
+            return [];
         }
+        const approved = !!approval;
+        approval = undefined;
         return stage.actions.filter((a: any) => a.provider === "CodeDeployToECS").map((d: any) => {
             // A created target's group is registered; an existing one's wait is not known here: CodeDeploy's longest.
             const group = groups.find(g => g.state.deploymentGroupName === d.configuration.DeploymentGroupName &&
                 g.account === d.roleArn.split(":")[4] && g.region === d.region);
             const wait = group?.inputs.blueGreenDeploymentConfig.terminateBlueInstancesOnDeploymentSuccess.terminationWaitTimeInMinutes;
-            return { name: d.name, wave: stage.name, approval: !!approval, create: group && { terminationWaitMinutes: wait ?? MAX_TERMINATION_WAIT_MINUTES } };
+            return { name: d.name, wave: stage.name, approval: approved, create: group && { terminationWaitMinutes: wait ?? MAX_TERMINATION_WAIT_MINUTES } };
         });
     });
     assert.ok(timeouts.size <= 1, "one approval timeout");
@@ -339,8 +344,13 @@ function registeredRollbackPath(e: Evaluation, config: StackConfig): RollbackPat
 export function checkRollback(e: Evaluation, config: StackConfig) {
     const [pipeline] = ofType(e, "aws:codepipeline/pipeline:Pipeline");
     assert.deepEqual([pipeline.inputs.pipelineType, pipeline.inputs.executionMode], ["V2", "QUEUED"]);
-    assert.deepEqual((pipeline.inputs.stages as any[]).map(stage => stage.onFailure?.result),
-        [undefined, undefined, ...(pipeline.inputs.stages as any[]).slice(2).map(() => "ROLLBACK")], "every deploy stage, and only those, rolls back");
+    const stages = pipeline.inputs.stages as any[];
+    assert.deepEqual(stages.map(stage => stage.onFailure?.result), [undefined, undefined, ...stages.slice(2)
+        .map(stage => stage.actions.some((a: any) => a.provider === "CodeDeployToECS") ? "ROLLBACK" : undefined)],
+        "every deploy stage, and only those, rolls back");
+    for (const stage of stages.filter(st => st.actions.some((a: any) => a.provider === "Manual"))) {
+        assert.equal(stage.actions.length, 1, `${stage.name}: an approval alone in its stage, which a rejection fails without a rollback`);
+    }
     const window = rollbackWindowMinutes(registeredRollbackPath(e, config));
     for (const lifecycle of ofType(e, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").filter(r => r.name.startsWith("artifacts"))) {
         assert.ok(lifecycle.inputs.rules[0].expiration.days * 24 * 60 >= window, `${lifecycle.name} expires artifacts before a rollback may read them`);
