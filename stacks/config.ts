@@ -65,6 +65,9 @@ export function rollbackWindowMinutes(c: RollbackPath): number {
     return c.build.timeoutMinutes + window;
 }
 
+/** How long artifacts live when the stack file does not say (or longer: what a stage rollback needs). */
+export const DEFAULT_ARTIFACT_RETENTION_DAYS = 30;
+
 /** The fewest days artifacts may live: the rollback window, in whole days (S3 expires an object N days after its creation, or later). */
 export function minimumArtifactRetentionDays(c: RollbackPath): number {
     return Math.ceil(rollbackWindowMinutes(c) / (24 * 60));
@@ -597,11 +600,11 @@ const ConfigShape = z.strictObject({
     notifications: NotificationsSchema.optional()
         .describe("Tell people: failed executions, approvals needed (and succeeded executions), by email and Slack.")
         .meta({ derivedDefault: "none: nobody is told" }),
-    artifactRetentionDays: wholeNumber(1, 3650, "days").default(30)
+    artifactRetentionDays: wholeNumber(1, 3650, "days").optional()
         .describe("Days after which artifacts (and their old versions) expire. At least what a stage rollback needs: the build's " +
             "timeout plus, at the slowest stage, twice the longest way out of it (each approval at approvalTimeoutMinutes, each " +
             "deployment a day plus its termination wait) (README: A release that rolls back by itself).")
-        .meta({ examples: [30] }),
+        .meta({ examples: [30], derivedDefault: `${DEFAULT_ARTIFACT_RETENTION_DAYS}, or the least a stage rollback needs when that is more` }),
     retainOnDelete: yesNo().default(true)
         .describe("Keep the source repository, keys, artifact buckets, image repository, log groups and created targets' " +
             "network log buckets (and the buckets' and repository's guards) when they leave the stack.")
@@ -635,6 +638,8 @@ function withDerivedDefaults(project: string, stack: string, c: z.output<typeof 
         project,
         stack,
         ...c,
+        // The program knows what a rollback needs: an absent key is never too short.
+        artifactRetentionDays: c.artifactRetentionDays ?? Math.max(DEFAULT_ARTIFACT_RETENTION_DAYS, minimumArtifactRetentionDays(c)),
         targets: c.targets.map(t => ({ ...t, region: t.region ?? c.region, ...deployTarget(t, t.legacyNames ? prefix : `${prefix}-${t.name}`) })),
         images: { ...c.images, repositoryName: c.images.repositoryName ?? prefix.toLowerCase() },
         notifications: c.notifications && {
@@ -981,6 +986,10 @@ function adoptedNames(project: string, stack: string) {
     };
 }
 
+/** The keys the growing documents are computed from (stacks/limits.ts, through the derived defaults). */
+const DOCUMENT_KEYS = ["region", "pipelineAccount", "targets", "allowSameAccount", "source", "build", "images", "grants", "organizationId",
+    "approvalTimeoutMinutes", "notifications", "artifactRetentionDays"];
+
 /**
  * Resource and inline policies stay within AWS's size limits, computed on the documents the
  * program would register (stacks/limits.ts). A list that outgrows one names the opt-in
@@ -988,7 +997,8 @@ function adoptedNames(project: string, stack: string) {
  */
 function policySizes(project: string, stack: string) {
     return (c: Config, ctx: Ctx) => {
-        if (ctx.issues.length === 0) {
+        // Whatever else is wrong, as long as the keys the documents are made of are valid: every problem in one run.
+        if (isBlock(c) && valid(ctx, ...DOCUMENT_KEYS.map(k => [k]))) {
             for (const { document, size, limit, grants } of oversizedPolicies(withDerivedDefaults(project, stack, c as z.output<typeof ConfigSchema>))) {
                 const remedy = grants && c.grants !== "organization"
                     ? ["grants", "grant by organization instead (grants: organization, with organizationId)", "organization"]
@@ -1267,7 +1277,7 @@ function artifactsOutliveRollback(c: Config, ctx: Ctx) {
         return;
     }
     const minimum = minimumArtifactRetentionDays(c);
-    if (c.artifactRetentionDays < minimum) {
+    if (c.artifactRetentionDays !== undefined && c.artifactRetentionDays < minimum) {
         problem(ctx, ["artifactRetentionDays"], `at least ${minimum} days: a stage rollback may read an execution's artifacts that long ` +
             `after its build, with this path's approvals (${c.approvalTimeoutMinutes} minutes each), deployments and build ` +
             "(or a shorter approvalTimeoutMinutes)", String(minimum));

@@ -3,12 +3,10 @@
 // certificate a throwaway CA made with openssl signed. The load balancer stands at 127.0.0.1: curl's
 // --connect-to is pointed there, as AWS's DNS would point it at the load balancer.
 import { strict as assert } from "assert";
-import { projectKeys } from "../offline/access";
-import { Evaluation, projectName } from "../offline/engine";
+import { Evaluation } from "../offline/engine";
 import { REVIEW_LINK_WARNS } from "../components/CrossAccountPipeline";
-import { ConfigError, parseConfig } from "../stacks/config";
 import { projectOf, runBuildspec } from "./support/buildspec";
-import { evaluateFixture, fixtureConfig } from "./support/fixtures";
+import { evaluateFixture, fixtureConfig, problemsOf } from "./support/fixtures";
 import { one, targetsOf } from "./support/stacks";
 import { throwawayCa, ThrowawayCa, tlsServer } from "./support/tls";
 
@@ -21,17 +19,11 @@ const variablesOf = (action: any): Record<string, string> =>
 /** The registered load balancer of a target, by its logical name. */
 const loadBalancer = (e: Evaluation, target: string) => one(e, "aws:lb/loadBalancer:LoadBalancer", `${target}-target-alb`).state.dnsName as string;
 
-/** The problems of a fixture changed by `change`, as parseConfig reports them (none: []). */
+/** The problems of the fixture changed by `change` (none: []). */
 function problems(change: (targets: any[]) => void): string[] {
     const raw = fixtureConfig(FIXTURE);
     change(targetsOf(raw));
-    try {
-        parseConfig(projectName(), FIXTURE, projectKeys(projectName(), raw));
-        return [];
-    } catch (e) {
-        assert.ok(e instanceof ConfigError, String(e));
-        return e.problems;
-    }
+    return problemsOf(FIXTURE, raw);
 }
 
 describe("the check after a target, over HTTPS (a real TLS server, a throwaway CA)", function () {

@@ -29,7 +29,7 @@ const COVERED = [
     "default project", "other project", "keys without a namespace", "name with .", "name with _", "name with -", "long names",
     "no notifications", "email subscriptions", "a topic without subscriptions", "told of succeeded executions", "Slack channel",
     "Slack configuration in the stack's region", "Slack configuration in another region", "default approval timeout", "approval timeout set",
-    "artifact retention at its minimum", "rollback alarms", "no rollback alarms", "extra alarm on loadBalancer", "extra alarm on targetGroups",
+    "artifact retention at its minimum", "artifact retention derived", "artifact retention derived above the default", "rollback alarms", "no rollback alarms", "extra alarm on loadBalancer", "extra alarm on targetGroups",
     "extra alarm on service", "existing alarms", "alarms at CodeDeploy's limit", "tuned alarm",
 ];
 

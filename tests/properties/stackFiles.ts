@@ -391,12 +391,12 @@ export const images = fc.record({
 
 /**
  * `artifactRetentionDays`: from what a stage rollback of this path needs (its approvals, deployments
- * and build) to 3650, or left out when the default (30) covers it.
+ * and build) to 3650, or left out (the program derives it: 30, or that minimum when it is more).
  */
 const retention = (project: string, stack: string, keys: Record<string, any>) => {
     const minimum = minimumArtifactRetentionDays(parseConfig(project, stack, { ...keys, artifactRetentionDays: 3650 }));
     return fc.option(fc.integer({ min: minimum, max: 3650 }), { nil: undefined, freq: 2 }).map(days =>
-        days === undefined && minimum <= 30 ? keys : { ...keys, artifactRetentionDays: days ?? minimum });
+        days === undefined ? keys : { ...keys, artifactRetentionDays: days });
 };
 
 /**
@@ -557,6 +557,8 @@ export function features(file: StackFile, config: StackConfig): string[] {
         ...notificationFeatures(config),
         config.approvalTimeoutMinutes === 10080 ? "default approval timeout" : "approval timeout set",
         ...config.artifactRetentionDays === minimumArtifactRetentionDays(config) ? ["artifact retention at its minimum"] : [],
+        ...file.config[Object.keys(file.config).find(k => k.endsWith("artifactRetentionDays")) ?? ""] === undefined
+            ? [config.artifactRetentionDays > 30 ? "artifact retention derived above the default" : "artifact retention derived"] : [],
         ...sourceFeatures(config),
         config.build.buildspec ? "own buildspec" : "generated buildspec",
         `retain on delete ${config.retainOnDelete ? "on" : "off"}`,

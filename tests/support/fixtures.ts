@@ -1,6 +1,8 @@
 import * as fs from "fs";
 import * as path from "path";
+import { projectKeys } from "../../offline/access";
 import { evaluate, Evaluation, projectName, RawConfig, stackFileConfig } from "../../offline/engine";
+import { ConfigError, parseConfig } from "../../stacks/config";
 
 const FIXTURES = path.join(__dirname, "..", "fixtures");
 
@@ -15,4 +17,17 @@ export function evaluateFixture(name: string, change: (config: RawConfig) => voi
     const config = fixtureConfig(name);
     change(config);
     return evaluate(name, config);
+}
+
+/** The problems parseConfig reports for a fixture's stack file as changed (none: []). */
+export function problemsOf(name: string, raw: RawConfig): string[] {
+    try {
+        parseConfig(projectName(), name, projectKeys(projectName(), raw));
+        return [];
+    } catch (e) {
+        if (!(e instanceof ConfigError)) {
+            throw e;
+        }
+        return e.problems;
+    }
 }
