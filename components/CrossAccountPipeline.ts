@@ -11,6 +11,12 @@ import { exceptionTags } from "./securityHub";
 /** The release marker's and the check's image: CodeBuild's standard image, with the AWS CLI, jq and curl. */
 const HELPER_IMAGE = "aws/codebuild/amazonlinux2-x86_64-standard:5.0";
 
+/**
+ * A check action's name: this, then its target's. Every action name the pipeline gives itself has a
+ * `_`, which no target name has, so none is ever a target's deploy action's (even compared without case).
+ */
+export const CHECK_ACTION_PREFIX = "Check_";
+
 /** The source action, by name: a trigger names the action it starts. */
 const SOURCE_ACTION = "Source";
 /** The artifacts that pass between stages. */
@@ -449,7 +455,7 @@ function deployStage(stage: DeployStage, markerName: pulumi.Input<string>, check
         // (https://docs.aws.amazon.com/codepipeline/latest/userguide/stage-rollback.html); QUEUED mode allows it, PARALLEL would not.
         onFailure: { result: "ROLLBACK" },
         actions: [
-            ...stage.attemptTagPrefix ? [mark("MarkAttempt", stage.attemptTagPrefix, deploy - 1)] : [],
+            ...stage.attemptTagPrefix ? [mark("Mark_attempt", stage.attemptTagPrefix, deploy - 1)] : [],
             ...stage.deploys.map(d => ({
                 name: d.name, category: "Deploy", owner: "AWS", provider: "CodeDeployToECS", version: "1", runOrder: deploy,
                 // Runs in the target's account as its deploy role: the hand edit of get-pipeline/update-pipeline, declared.
@@ -470,9 +476,9 @@ function deployStage(stage: DeployStage, markerName: pulumi.Input<string>, check
                 },
             })),
             // Only after every deploy succeeded: a failed or rolled-back release is not marked (a check may fail: the image runs).
-            mark("MarkReleased", stage.releaseTagPrefix, deploy + 1),
+            mark("Mark_released", stage.releaseTagPrefix, deploy + 1),
             ...stage.deploys.filter(d => d.check).map(d => ({
-                name: `${d.name}-check`, category: "Test", owner: "AWS", provider: "CodeBuild", version: "1", runOrder: deploy + 1,
+                name: `${CHECK_ACTION_PREFIX}${d.name}`, category: "Test", owner: "AWS", provider: "CodeBuild", version: "1", runOrder: deploy + 1,
                 inputArtifacts: [BUILD_ARTIFACT],
                 configuration: { ProjectName: checkName!, EnvironmentVariables: variables(pulumi.output(d.check!).apply(c =>
                     ({ CHECK_URL: c.url, ...c.connectTo ? { CHECK_CONNECT_TO: c.connectTo } : {} }))) },

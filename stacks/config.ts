@@ -998,7 +998,8 @@ const DOCUMENT_KEYS = ["region", "pipelineAccount", "targets", "allowSameAccount
 function policySizes(project: string, stack: string) {
     return (c: Config, ctx: Ctx) => {
         // Whatever else is wrong, as long as the keys the documents are made of are valid: every problem in one run.
-        if (isBlock(c) && valid(ctx, ...DOCUMENT_KEYS.map(k => [k]))) {
+        // (A target with neither or both of create and existing is a problem of its own, and no document can be made of it.)
+        if (isBlock(c) && valid(ctx, ...DOCUMENT_KEYS.map(k => [k])) && targetsOf(c).every(({ t }) => !t.create !== !t.existing)) {
             for (const { document, size, limit, grants } of oversizedPolicies(withDerivedDefaults(project, stack, c as z.output<typeof ConfigSchema>))) {
                 const remedy = grants && c.grants !== "organization"
                     ? ["grants", "grant by organization instead (grants: organization, with organizationId)", "organization"]
@@ -1041,7 +1042,8 @@ interface ConnectionSourceKeys {
     provider: string;
     repository: string;
     connectionArn?: string;
-    host?: { arn?: string; endpoint?: string };
+    host?: { arn?: string; endpoint?: string; vpc?: object };
+    fullClone?: boolean;
 }
 
 /**
@@ -1107,6 +1109,13 @@ function connectionSourceComplete(s: ConnectionSourceKeys, ctx: Ctx) {
     } else if (!s.connectionArn && selfManaged && !s.host) {
         problem(ctx, ["host"], `with provider ${s.provider} and no connectionArn, the host of your server (its endpoint, or an existing host's arn)`,
             "{ endpoint: https://github.example.com }");
+    }
+    // With a full clone the build itself runs `git clone` against the server
+    // (https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-CodestarConnectionSource.html, "Full clone"),
+    // from CodeBuild's network: the build project has no VPC, so a server reachable only in a VPC is out of its reach.
+    if (s.host?.vpc && s.fullClone === true && valid(ctx, ["fullClone"])) {
+        problem(ctx, ["fullClone"], "false with host.vpc: a full clone is made by the build, which runs outside the server's VPC and " +
+            "cannot reach it (the source archive is fetched by CodeConnections, through the host's VPC)", "false");
     }
 }
 

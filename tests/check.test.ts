@@ -48,7 +48,7 @@ describe("the check after a target, over HTTPS (a real TLS server, a throwaway C
         vary: (v: Record<string, string>, lb: string) => Record<string, string> = v => v, trust = true) {
         const server = await tlsServer(identity, answers);
         try {
-            const registered = variablesOf(actions(e).find(a => a.name === "qa-check"));
+            const registered = variablesOf(actions(e).find(a => a.name === "Check_qa"));
             const [name, port, lb] = registered.CHECK_CONNECT_TO.split(":");
             const variables = vary({ ...registered, CHECK_CONNECT_TO: `${name}:${port}:127.0.0.1:${server.port}` }, lb);
             const project = projectOf(e, "pipeline-check");
@@ -61,7 +61,7 @@ describe("the check after a target, over HTTPS (a real TLS server, a throwaway C
     }
 
     it("calls the name the certificate covers, connecting to the target's own load balancer (no DNS record needed)", () => {
-        const variables = variablesOf(actions(e).find(a => a.name === "qa-check"));
+        const variables = variablesOf(actions(e).find(a => a.name === "Check_qa"));
         const lb = loadBalancer(e, "qa");
         assert.match(lb, /\.elb\.amazonaws\.com$/);
         assert.deepEqual(variables, { CHECK_URL: `https://${DOMAIN}/ready`, CHECK_CONNECT_TO: `${DOMAIN}:443:${lb}:443` });
@@ -143,7 +143,7 @@ describe("the approval's review link", () => {
         assert.equal(e.error?.message, undefined);
         assert.equal(approval(e).configuration.ExternalEntityLink, `http://${loadBalancer(e, "qa")}/`);
         assert.ok(!approval(e).configuration.CustomData.includes(REVIEW_LINK_WARNS));
-        assert.equal(variablesOf(actions(e).find(a => a.name === "qa-check")).CHECK_URL, `http://${loadBalancer(e, "qa")}/ready`);
+        assert.equal(variablesOf(actions(e).find(a => a.name === "Check_qa")).CHECK_URL, `http://${loadBalancer(e, "qa")}/ready`);
     });
 });
 

@@ -37,7 +37,7 @@ function registeredStages(e: Evaluation) {
             return marker && JSON.parse(marker.configuration.EnvironmentVariables).find((v: { name: string }) => v.name === "RELEASE_TAG_PREFIX").value as string;
         };
         return { name: stage.name as string, approval: approved(stage),
-            prefix: prefix("MarkReleased")!, attempt: prefix("MarkAttempt") };
+            prefix: prefix("Mark_released")!, attempt: prefix("Mark_attempt") };
     });
 }
 
@@ -280,7 +280,7 @@ for (const stack of ["dev", "prod", "path"]) {
             for (const stage of stages) {
                 const marks = stage.actions.filter((a: any) => a.configuration?.ProjectName === marker);
                 const deploys = stage.actions.filter((a: any) => a.provider === "CodeDeployToECS");
-                const released = marks.find((a: any) => a.name === "MarkReleased");
+                const released = marks.find((a: any) => a.name === "Mark_released");
                 assert.ok(deploys.every((d: any) => released.runOrder > d.runOrder), `${stage.name}: the release marker runs after the deploys`);
                 // A wave also marks its attempt first: the targets of a partly failed wave run an image the release marker never tagged.
                 assert.deepEqual(marks.filter((a: any) => a !== released).map((a: any) => a.runOrder < deploys[0].runOrder),

@@ -82,8 +82,8 @@ for (const stack of [...committedStacks(), "path"]) {
                     `${stage.name}: its approval alone in the stage before it, when a target asks`);
                 assert.ok(!before.some(a => a.provider === "Manual") || stages[at - 1].onFailure === undefined, `${stage.name}: its approval's stage does not roll back`);
                 assert.strictEqual(order(a => a.provider === "Manual").length, 0, `${stage.name}: no approval among the deploys`);
-                const attempt = order(a => a.name === "MarkAttempt");
-                const released = order(a => a.name === "MarkReleased");
+                const attempt = order(a => a.name === "Mark_attempt");
+                const released = order(a => a.name === "Mark_released");
                 const deploys = order(a => a.provider === "CodeDeployToECS");
                 const checks = order(a => a.category === "Test");
                 assert.strictEqual(attempt.length, stage.targets.length > 1 ? 1 : 0, `${stage.name}: an attempt marker in a wave`);

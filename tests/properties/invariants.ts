@@ -12,6 +12,7 @@ import { PolicyKind, registeredPolicies } from "../../offline/policies";
 import { ELB_LOG_DELIVERY_ACCOUNTS } from "../../components/policies/logDelivery";
 import { controlResults, DOCUMENTED_EXCEPTIONS, exceptionsOf, failuresOf } from "../../offline/securityHub";
 import { configuredAbsence } from "../support/absence";
+import { descendants } from "../support/stacks";
 import { expectedPlacement } from "../support/placement";
 import { expectedExceptions } from "../support/securityHub";
 import { configAsRead, partitionName, StackFile } from "./stackFiles";
@@ -358,7 +359,9 @@ export function checkRollback(e: Evaluation, config: StackConfig) {
     const names = stackNames(config);
     config.targets.forEach((t, i) => {
         const logical = names.targets[i].logical.target;
-        const own = e.resources.filter(r => r.name.startsWith(`${logical}-`));
+        // Its component's resources (by name prefix, `a-target-...` would also take target a-target's `a-target-target-...`).
+        const component = e.resources.find(r => r.type === "cross-account-pipeline:target:EcsBlueGreenTarget" && r.name === logical);
+        const own = component ? descendants(e, component) : [];
         const alarms = own.filter(r => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm");
         if (!t.create) {
             return;
@@ -413,6 +416,23 @@ export function checkReach(e: Evaluation) {
     }
 }
 
+/**
+ * Names derived from user input never collide: every URN once (the engine refuses a second
+ * registration), every stage name once and, in each stage, every action name once, and every
+ * variable namespace once. Names are compared without case: AWS does not document whether
+ * CodePipeline tells `MarkReleased` from `markreleased` (ASSUMED: it may not).
+ */
+export function checkUniqueNames(e: Evaluation) {
+    const twice = (names: string[]) => names.filter((n, i) => names.findIndex(m => m.toLowerCase() === n.toLowerCase()) !== i);
+    assert.deepEqual(twice(e.resources.map(r => r.urn)), [], "a URN registered twice");
+    const stages = e.resources.find(r => r.type === "aws:codepipeline/pipeline:Pipeline")!.inputs.stages as any[];
+    assert.deepEqual(twice(stages.map(s => s.name)), [], "a stage name twice");
+    for (const stage of stages) {
+        assert.deepEqual(twice(stage.actions.map((a: any) => a.name)), [], `an action name twice in stage ${stage.name}`);
+    }
+    assert.deepEqual(twice(stages.flatMap(s => s.actions).map((a: any) => a.namespace).filter((n: unknown) => n)), [], "a namespace twice");
+}
+
 /** Every invariant, on one generated stack file. */
 export async function checkStack(file: StackFile): Promise<void> {
     const e = await evaluate(file.stack, configAsRead(file), { project: file.project });
@@ -428,6 +448,7 @@ export async function checkStack(file: StackFile): Promise<void> {
     checkNotifications(e, config);
     checkRollback(e, config);
     checkReach(e);
+    checkUniqueNames(e);
     const plan = await planOf(e);
     assert.equal(plan.exitCode, 0, plan.text);
     checkAccess(plan.access!, config);

@@ -171,14 +171,19 @@ const connectionSource = (regionName: string, pipelineAccount: string, targetAcc
     host: host(regionName, pipelineAccount),
     fullClone: optional(fc.boolean()),
     triggers: optional(fc.array(pushFilter, { minLength: 1, maxLength: 3 })),
-}).map(({ provider, segments, host: server, ...keys }) => compact({
-    provider,
-    // GitHub and Bitbucket: owner/name; GitLab nests groups.
-    repository: (provider.startsWith("GitLab") ? segments : segments.slice(0, 2)).join("/"),
+}).map(({ provider, segments, host: server, ...keys }) => {
     // A created connection to a server of one's own goes through its host.
-    host: SELF_MANAGED_PROVIDERS.includes(provider) && !keys.connectionArn ? server : undefined,
-    ...keys,
-}));
+    const host = SELF_MANAGED_PROVIDERS.includes(provider) && !keys.connectionArn ? server : undefined;
+    return compact({
+        provider,
+        // GitHub and Bitbucket: owner/name; GitLab nests groups.
+        repository: (provider.startsWith("GitLab") ? segments : segments.slice(0, 2)).join("/"),
+        host,
+        ...keys,
+        // The build cannot reach a server in a VPC for a full clone (validation refuses it).
+        fullClone: host && "vpc" in host && host.vpc ? undefined : keys.fullClone,
+    });
+});
 
 /** `source`: CodeCommit, or (where the region has CodeStarSourceConnection) a repository through a connection. */
 export const source = (regionName: string, pipelineAccount: string, targetAccount: string) =>
@@ -340,6 +345,10 @@ const target = (regionName: string, pool: Record<string, any>[], i: number) => f
     joinsWave: i > 0 ? fc.boolean() : fc.constant(false),
     wave: optional(stageName),
     checkPath: fc.boolean(),
+    // Candidates for a collision: the name before's, followed by a tail the program derives names with;
+    // or the name of one of the pipeline's own actions, without case.
+    named: optional(i === 0 ? fc.constant({ literal: "markreleased" })
+        : fc.constantFrom<{ tail: string } | { literal: string }>(...DERIVED_TAILS.map(tail => ({ tail })), ...i === 1 ? [{ literal: "markattempt" }] : [])),
 }).chain(t => deployBlock(t.region ?? regionName, t.account.accountId).chain(block => fc.record({
     check: optional<object>(block.create && t.checkPath ? fc.record({ path: fc.constantFrom("/", "/health", "/ready?probe=check") })
         : fc.record({ url: fc.constantFrom("https://staging.example.com/health", "http://10.0.0.1:8080/") })),
@@ -349,6 +358,9 @@ const target = (regionName: string, pool: Record<string, any>[], i: number) => f
 const withCheckDomain = (block: { create?: Record<string, any>; existing?: Record<string, any> }, check?: { path?: string }) =>
     check?.path && block.create?.certificateArn && !block.create.domainName
         ? { ...block, create: { ...block.create, domainName: "check.example.com" } } : block;
+
+/** Tails the program appends to a target's name (actions, logical names, roles), and so a target's name may end with. */
+const DERIVED_TAILS = ["check", "target", "deploy", "task", "task-execution", "codedeploy", "approve"];
 
 /** A target or wave name: lowercase letters, digits and `-`, starting with a letter. */
 const stageName = fc.tuple(fc.constantFrom(...LOWER), text(`${LOWER}0123456789-`, 0, 20)).map(([first, rest]) => `${first}${rest}`.replace(/-+$/, ""));
@@ -370,7 +382,14 @@ export const targets = (regionName: string, pool: Record<string, any>[]) => fc.i
                 waves[i] = t.wave && `w${i}${t.wave}`.slice(0, 24).replace(/-+$/, "");
             }
         });
-        return list.map(({ joinsWave, checkPath, wave, ...t }, i) => {
+        // A name the one before has, with a tail (when it fits), or a literal one: both unique in the path.
+        list.forEach((t, i) => {
+            const name = t.named && ("literal" in t.named ? t.named.literal : `${list[i - 1].name}-${t.named.tail}`);
+            if (name && name.length <= 24) {
+                t.name = name;
+            }
+        });
+        return list.map(({ joinsWave, checkPath, wave, named, ...t }, i) => {
             const unique = (block: Record<string, any> | undefined, keys: string[]) => block &&
                 { ...block, ...Object.fromEntries(keys.filter(k => block[k] !== undefined).map(k => [k, `${block[k].slice(0, 90)}-${i}`])) };
             return compact({
@@ -543,6 +562,8 @@ export function features(file: StackFile, config: StackConfig): string[] {
                 `target provisioning role ${t.account.provisioningRoleArn ? "present" : "absent"}`,
                 ...(t.check ? [`check by ${t.check.path ? "path" : "url"}`] : []),
                 ...(t.check?.path && t.create?.domainName ? ["check through a domain name"] : []),
+                ...(config.targets.some(o => DERIVED_TAILS.some(tail => t.name === `${o.name}-${tail}`)) ? ["target named like another's derived name"] : []),
+                ...(/^mark(released|attempt)$/.test(t.name) ? ["target named like a pipeline action"] : []),
                 ...(t.create?.domainName ? [`domain ${t.create.domainResolves ? "resolves" : "not in DNS"}`] : []),
                 ...(t.region !== config.region ? ["target in another region"] : []),
                 ...(t.legacyNames ? ["legacy names"] : []),
