@@ -162,6 +162,12 @@ export interface CrossAccountPipelineArgs {
         environment?: Record<string, pulumi.Input<string>>;
         /** Security Hub controls that the task definitions the build renders fail by the stack's choice (ECS.5, ECS.20). */
         renderedExceptions?: string[];
+        /**
+         * A digest of what the build renders for the targets from the stack (roles, network, ...): the build action carries
+         * it, so a change of it changes the pipeline's declaration, and CodePipeline then rolls no stage back to an
+         * execution built before it (a rollback only targets executions of the current pipeline structure version).
+         */
+        renderedDigest?: pulumi.Input<string>;
     };
     /**
      * The image repository the build pushes to. In each stage the pipeline first runs a release
@@ -291,7 +297,8 @@ export class CrossAccountPipeline extends pulumi.ComponentResource {
                 inputArtifacts: [SOURCE_ARTIFACT],
                 outputArtifacts: [BUILD_ARTIFACT],
                 namespace: "BuildVariables",
-                configuration: { ProjectName: project.name },
+                configuration: { ProjectName: project.name,
+                    ...build.renderedDigest ? { EnvironmentVariables: plainVariables({ RENDERED_TARGETS_DIGEST: build.renderedDigest }) } : {} },
             }],
         }];
         const approvals = { timeoutInMinutes: args.approvalTimeoutMinutes, topicArn: args.notifications?.topicArn };
@@ -413,6 +420,11 @@ function startOnCodeCommitPush(name: string, args: CrossAccountPipelineArgs, rep
     }, { parent, dependsOn: [eventsRole.rolePolicy] });
 }
 
+/** A CodeBuild action's EnvironmentVariables: plain text ones, as the action's configuration takes them (JSON). */
+function plainVariables(vars: pulumi.Input<Record<string, pulumi.Input<string>>>): pulumi.Output<string> {
+    return pulumi.output(vars).apply(v => JSON.stringify(Object.entries(v).map(([name, value]) => ({ name, value, type: "PLAINTEXT" }))));
+}
+
 /**
  * A manual approval in a stage of its own, before the stage it approves, which does not roll back
  * (no onFailure): a rejection or a timeout fails this stage only, so the execution stops here and
@@ -442,11 +454,9 @@ function approvalStage(approval: ApprovalRequest, approvals: { timeoutInMinutes:
  * (CodePipeline V2 stage rollback).
  */
 function deployStage(stage: DeployStage, markerName: pulumi.Input<string>, checkName?: pulumi.Input<string>): aws.types.input.codepipeline.PipelineStage {
-    const variables = (vars: pulumi.Input<Record<string, pulumi.Input<string>>>) => pulumi.output(vars).apply(v =>
-        JSON.stringify(Object.entries(v).map(([name, value]) => ({ name, value, type: "PLAINTEXT" }))));
     const mark = (name: string, prefix: string, runOrder: number) => ({
         name, category: "Build", owner: "AWS", provider: "CodeBuild", version: "1", runOrder, inputArtifacts: [BUILD_ARTIFACT],
-        configuration: { ProjectName: markerName, EnvironmentVariables: variables({ RELEASE_TAG_PREFIX: prefix }) },
+        configuration: { ProjectName: markerName, EnvironmentVariables: plainVariables({ RELEASE_TAG_PREFIX: prefix }) },
     });
     const deploy = stage.attemptTagPrefix ? 2 : 1;
     return {
@@ -480,7 +490,7 @@ function deployStage(stage: DeployStage, markerName: pulumi.Input<string>, check
             ...stage.deploys.filter(d => d.check).map(d => ({
                 name: `${CHECK_ACTION_PREFIX}${d.name}`, category: "Test", owner: "AWS", provider: "CodeBuild", version: "1", runOrder: deploy + 1,
                 inputArtifacts: [BUILD_ARTIFACT],
-                configuration: { ProjectName: checkName!, EnvironmentVariables: variables(pulumi.output(d.check!).apply(c =>
+                configuration: { ProjectName: checkName!, EnvironmentVariables: plainVariables(pulumi.output(d.check!).apply(c =>
                     ({ CHECK_URL: c.url, ...c.connectTo ? { CHECK_CONNECT_TO: c.connectTo } : {} }))) },
             })),
         ],

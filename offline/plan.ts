@@ -185,7 +185,8 @@ function rollbackLines(e: Evaluation, config: StackConfig): string[] {
     return [
         "Rollback (what undoes a bad release by itself):",
         `  a failed stage (${stages.map(s => s.name).join(", ")}) rolls back to the artifacts of the last execution that succeeded in it, ` +
-            "in this structure of the pipeline: a `pulumi up` that changes the pipeline disarms it until each stage's next success",
+            "in this structure of the pipeline: a `pulumi up` that changes the pipeline disarms it until each stage's next success " +
+            "(a change of what the build renders for a target (its roles, its network) changes the pipeline too)",
         ...approvals.length ? [`  a rejected or timed-out approval (${approvals.map(s => s.name).join(", ")}) fails its own stage, which does not ` +
             "roll back: the execution stops there and nothing is redeployed; the next release waits at that approval again"] : [],
         `  artifacts live ${lifecycle.inputs.rules[0].expiration.days} days; a rollback may read them up to ${minimumArtifactRetentionDays(config)} ` +

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "crypto";
 import * as yaml from "js-yaml";
 import { buildEnvironment, ecsImageBuildspec, RenderedTarget } from "../components/buildspec";
 import { CrossAccountArtifactStore } from "../components/CrossAccountArtifactStore";
@@ -82,6 +83,8 @@ export function buildStack(config: StackConfig) {
         },
         retainOnDelete: config.retainOnDelete,
     }, { provider: inPipelineAccount(config.region) });
+    // What the build renders for every target, from the targets' accounts' outputs.
+    const rendered = pulumi.all(targets.map(t => t.rendered));
     // The first target of the stage before stage i with a page to review: a created one, or one with a check URL.
     const review = (i: number) => names.stages[i - 1]?.targets.map(t => targets[config.targets.indexOf(t)].review).find(r => r);
     const pipeline = new CrossAccountPipeline("pipeline", {
@@ -96,7 +99,8 @@ export function buildStack(config: StackConfig) {
             buildspec: config.build.buildspec ?? yaml.dump(ecsImageBuildspec(), { lineWidth: -1 }),
             logGroupName: kept.buildLogGroup,
             // Targets' accounts outputs -> the pipeline account's build: what each target's files say.
-            environment: buildEnvironment(images.repositoryUrl, pulumi.all(targets.map(t => t.rendered))),
+            environment: buildEnvironment(images.repositoryUrl, rendered),
+            renderedDigest: rendered.apply(r => createHash("sha256").update(JSON.stringify(r)).digest("hex").slice(0, 16)),
             renderedExceptions: [...new Set(config.targets.flatMap(t => taskExceptions(t.create ?? t.existing!)))],
         },
         images: { repositoryArn: images.repositoryArn, repositoryUrl: images.repositoryUrl },
