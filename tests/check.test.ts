@@ -5,7 +5,7 @@
 import { strict as assert } from "assert";
 import { Evaluation } from "../offline/engine";
 import { REVIEW_LINK_WARNS } from "../components/CrossAccountPipeline";
-import { projectOf, runBuildspec } from "./support/buildspec";
+import { actionVariables, projectOf, runCheckAction } from "./support/buildspec";
 import { evaluateFixture, fixtureConfig, problemsOf } from "./support/fixtures";
 import { one, targetsOf } from "./support/stacks";
 import { throwawayCa, ThrowawayCa, tlsServer } from "./support/tls";
@@ -14,8 +14,7 @@ const FIXTURE = "release-path-https";
 const DOMAIN = "qa.release.test";
 
 const actions = (e: Evaluation) => (one(e, "aws:codepipeline/pipeline:Pipeline").inputs.stages as any[]).flatMap(s => s.actions);
-const variablesOf = (action: any): Record<string, string> =>
-    Object.fromEntries(JSON.parse(action.configuration.EnvironmentVariables).map((v: any) => [v.name, v.value]));
+const variablesOf = actionVariables;
 /** The registered load balancer of a target, by its logical name. */
 const loadBalancer = (e: Evaluation, target: string) => one(e, "aws:lb/loadBalancer:LoadBalancer", `${target}-target-alb`).state.dnsName as string;
 
@@ -48,12 +47,7 @@ describe("the check after a target, over HTTPS (a real TLS server, a throwaway C
         vary: (v: Record<string, string>, lb: string) => Record<string, string> = v => v, trust = true) {
         const server = await tlsServer(identity, answers);
         try {
-            const registered = variablesOf(actions(e).find(a => a.name === "Check_qa"));
-            const [name, port, lb] = registered.CHECK_CONNECT_TO.split(":");
-            const variables = vary({ ...registered, CHECK_CONNECT_TO: `${name}:${port}:127.0.0.1:${server.port}` }, lb);
-            const project = projectOf(e, "pipeline-check");
-            const run = runBuildspec({ ...project, environment: { ...project.environment, ...variables, CHECK_PAUSE_SECONDS: "0",
-                ...trust ? { CURL_CA_BUNDLE: ca.caFile } : {} } }, {}, { mayFail: true });
+            const run = runCheckAction(e, actions(e).find(a => a.name === "Check_qa"), server.port, trust ? ca.caFile : undefined, vary);
             return { run, hosts: await server.hosts() };
         } finally {
             server.stop();

@@ -104,3 +104,24 @@ esac
     assert.ok(options.mayFail || run.status === 0, `buildspec commands failed in ${shell} (${run.status ?? run.signal}): ${run.stderr}`);
     return { files, artifactFiles: spec.artifacts?.files ?? [], calls, status: run.status, stderr: run.stderr };
 }
+
+/** A CodeBuild action's EnvironmentVariables, as the registered pipeline gives them. */
+export function actionVariables(action: any): Record<string, string> {
+    return Object.fromEntries(JSON.parse(action.configuration.EnvironmentVariables ?? "[]").map((v: any) => [v.name, v.value]));
+}
+
+/**
+ * Runs a registered check action as CodeBuild would: the check project's buildspec with the action's
+ * variables (changed by `vary`, given the load balancer's name), the load balancer standing at
+ * 127.0.0.1:`port` (curl's --connect-to pointed there, as DNS would point it at the load balancer),
+ * no pause between tries, and `caFile` trusted (curl's CURL_CA_BUNDLE) when given.
+ */
+export function runCheckAction(e: Evaluation, action: any, port: number, caFile?: string,
+    vary: (v: Record<string, string>, lb: string) => Record<string, string> = v => v): BuildRun {
+    const registered = actionVariables(action);
+    const [name, listener, lb] = registered.CHECK_CONNECT_TO.split(":");
+    const variables = vary({ ...registered, CHECK_CONNECT_TO: `${name}:${listener}:127.0.0.1:${port}` }, lb);
+    const project = projectOf(e, "pipeline-check");
+    return runBuildspec({ ...project, environment: { ...project.environment, ...variables, CHECK_PAUSE_SECONDS: "0",
+        ...caFile ? { CURL_CA_BUNDLE: caFile } : {} } }, {}, { mayFail: true });
+}
