@@ -375,14 +375,18 @@ const RollbackAlarmsSchema = z.strictObject({
         .default([]).describe("More alarms on the target's own metrics.")
         .meta({ examples: [[{ name: "p99-latency", metric: "TargetResponseTime", scope: "loadBalancer", statistic: "p99", threshold: 2 }]] }),
     existing: z.array(alarmName()).max(MAX_ALARMS_PER_GROUP).meta({ expected: "a list of CloudWatch alarm names" }).default([])
-        .describe("Alarms made elsewhere in the target's account and region (an application's own metrics), by name.")
+        .describe("Metric alarms made elsewhere in the target's account and region (an application's own metrics), by name. " +
+            "Not composite alarms: CodeDeploy's role may read only these alarms by ARN, and CloudWatch returns a composite alarm " +
+            "only to DescribeAlarms allowed on * and asked for composite alarms (AlarmTypes), which AWS does not document that " +
+            "CodeDeploy does (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeAlarms.html); a name " +
+            "does not say which kind an alarm is, so this is not checked.")
         .meta({ examples: [["my-service-checkout-errors"]] }),
 }).superRefine(alarmsWithinLimit, ALWAYS).meta({ examples: [{}, { target5xx: { threshold: 5 } }] });
 
 const CreatedTargetSchema = z.strictObject({
     serviceName: ecsName("an ECS service name").optional()
         .describe("Physical name of the ECS cluster and service, the CodeDeploy application and deployment group.")
-        .meta({ examples: ["my-service"], derivedDefault: "`<project>-<stack>`" }),
+        .meta({ examples: ["my-service"], derivedDefault: "`<project>-<stack>-<name>` (with legacyNames: `<project>-<stack>`)" }),
     ...taskFields,
     taskFamily: taskFields.taskFamily.optional().meta({ derivedDefault: "`serviceName`" }),
     containerName: taskFields.containerName.default("app"),
@@ -493,7 +497,9 @@ const TargetSchema = z.strictObject({
     approval: yesNo().default(false).describe("A manual approval before this target (for a wave: before the wave).")
         .meta({ examples: [true] }),
     wave: stageName("a wave name").optional()
-        .describe("Consecutive targets with the same wave deploy in parallel, in one stage named after the wave, behind one approval.")
+        .describe("Consecutive targets with the same wave deploy in parallel, in one stage named after the wave, behind one approval. " +
+            "The wave's name, not the targets', names the stage and its release tags (`release.<wave>.`, `attempt.<wave>.`): " +
+            "renaming a wave, or moving a target into or out of one, starts the stage's releases over.")
         .meta({ examples: ["prod"], derivedDefault: "none: a stage of its own" }),
     check: CheckSchema.optional().describe("A smoke test after the deploy: the next stage starts only when it answers 2xx or 3xx.")
         .meta({ derivedDefault: "none: no check" }),
