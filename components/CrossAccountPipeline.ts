@@ -421,9 +421,24 @@ function startOnCodeCommitPush(name: string, args: CrossAccountPipelineArgs, rep
 }
 
 /** A CodeBuild action's EnvironmentVariables: plain text ones, as the action's configuration takes them (JSON). */
-function plainVariables(vars: pulumi.Input<Record<string, pulumi.Input<string>>>): pulumi.Output<string> {
-    return pulumi.output(vars).apply(v => JSON.stringify(Object.entries(v).map(([name, value]) => ({ name, value, type: "PLAINTEXT" }))));
+export function variablesValue(vars: Record<string, string>): string {
+    return JSON.stringify(Object.entries(vars).map(([name, value]) => ({ name, value, type: "PLAINTEXT" })));
 }
+
+function plainVariables(vars: pulumi.Input<Record<string, pulumi.Input<string>>>): pulumi.Output<string> {
+    return pulumi.output(vars).apply(variablesValue);
+}
+
+/** A check action's variables: the URL it GETs, and where curl connects for it (see checkBuildspec). */
+export function checkVariables(c: { url: string; connectTo?: string }): Record<string, string> {
+    return { CHECK_URL: c.url, ...c.connectTo ? { CHECK_CONNECT_TO: c.connectTo } : {} };
+}
+
+/**
+ * CodePipeline's longest action configuration value (ActionConfigurationValue, 1 to 1,000 characters,
+ * in the API model aws/api-models-aws codepipeline-2015-07-09.json): a check's EnvironmentVariables must fit.
+ */
+export const ACTION_CONFIGURATION_VALUE_MAX = 1000;
 
 /**
  * A manual approval in a stage of its own, before the stage it approves, which does not roll back
@@ -490,8 +505,7 @@ function deployStage(stage: DeployStage, markerName: pulumi.Input<string>, check
             ...stage.deploys.filter(d => d.check).map(d => ({
                 name: `${CHECK_ACTION_PREFIX}${d.name}`, category: "Test", owner: "AWS", provider: "CodeBuild", version: "1", runOrder: deploy + 1,
                 inputArtifacts: [BUILD_ARTIFACT],
-                configuration: { ProjectName: checkName!, EnvironmentVariables: plainVariables(pulumi.output(d.check!).apply(c =>
-                    ({ CHECK_URL: c.url, ...c.connectTo ? { CHECK_CONNECT_TO: c.connectTo } : {} }))) },
+                configuration: { ProjectName: checkName!, EnvironmentVariables: plainVariables(pulumi.output(d.check!).apply(checkVariables)) },
             })),
         ],
     };

@@ -7,12 +7,13 @@ import { Region } from "@pulumi/aws/types/enums";
 import { z } from "zod";
 import { alarmCount, AlarmCondition, COMPARISONS, DEFAULT_ALARMS, MAX_ALARMS_PER_GROUP } from "../components/alarms";
 import { PLACEHOLDER_IMAGE } from "../components/buildspec";
+import { ACTION_CONFIGURATION_VALUE_MAX, checkVariables, variablesValue } from "../components/CrossAccountPipeline";
 import { CONNECTION_PROVIDERS, SELF_MANAGED_PROVIDERS } from "../components/SourceConnection";
 import { CHATBOT_REGIONS, chatbotRegionFor } from "../components/PipelineNotifications";
 import { isSupportedRegion, partitionOf, SUPPORTED_PARTITIONS } from "../components/policies/document";
 import { isRootUser } from "../components/securityHub";
 import { keptNames } from "./names";
-import { unverifiableHttps, urlHost } from "./reach";
+import { checkRequest, LOAD_BALANCER_STAND_IN, unverifiableHttps, urlHost } from "./reach";
 import { ConfigError, isBlock, Path, problemLines, valueAt } from "./configIssues";
 import { oversizedPolicies } from "./limits";
 import { convertSingleTarget } from "./singleTarget";
@@ -839,6 +840,15 @@ function checksCanPass(c: Config, ctx: Ctx) {
             problem(ctx, at("create", "domainName"), "with certificateArn and check.path, a name the certificate covers: the check " +
                 "would call https on the load balancer's own name (elb.amazonaws.com), which no certificate covers, and curl " +
                 "would refuse the handshake", "staging.example.com");
+        }
+        const request = t.check!.url ? { url: t.check!.url } : t.create && t.check!.path && valid(ctx, at("create", "productionPort"))
+            ? checkRequest({ ...t.create, productionPort: t.create.productionPort ?? (t.create.certificateArn ? 443 : 80) }, t.check!.path,
+                LOAD_BALANCER_STAND_IN) : undefined;
+        const size = request && variablesValue(checkVariables(request)).length;
+        if (size && size > ACTION_CONFIGURATION_VALUE_MAX) {
+            problem(ctx, at("check"), `a check whose variables fit CodePipeline's ${ACTION_CONFIGURATION_VALUE_MAX} characters for an action's ` +
+                `configuration value (its URL${request!.connectTo ? ", the domain" : ""} and the load balancer's name would take up to ${size})`,
+                "{ path: /health }");
         }
         if (t.check!.url && unverifiableHttps(t.check!.url)) {
             problem(ctx, at("check", "url"), `an https URL on a name of your own domain: ${urlHost(t.check!.url)} is a load balancer's ` +

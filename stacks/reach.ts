@@ -10,6 +10,12 @@
  */
 const LOAD_BALANCER_NAME = /\.elb\.amazonaws\.com(\.cn)?$/i;
 
+/**
+ * A stand-in for a load balancer's DNS name, as long as one can be: a name of at most 32 characters,
+ * `internal-` before it, a hyphen and its id, the region and `.elb.amazonaws.com.cn`; 100 is more.
+ */
+export const LOAD_BALANCER_STAND_IN = `${"x".repeat(79)}.elb.amazonaws.com.cn`;
+
 /** The host of an http(s) URL (no user info, no port). */
 export function urlHost(url: string): string {
     return url.replace(/^https?:\/\//i, "").split(/[\/?#]/)[0].replace(/^.*@/, "").replace(/:\d*$/, "");

@@ -171,3 +171,14 @@ describe("checks that could never pass are refused", () => {
         assert.deepEqual(problems(() => undefined), []);
     });
 });
+
+describe("a check's variables fit CodePipeline's limit on a configuration value", () => {
+    it("refuses a check whose URL, domain and load balancer name could outgrow 1,000 characters, at the check", () => {
+        const long = `/${"h".repeat(900)}`;
+        const lines = problems(([qa]) => { qa.check = { path: long }; });
+        assert.equal(lines.length, 1, lines.join("\n"));
+        assert.match(lines[0], /targets\[0\]\.check: expected a check whose variables fit CodePipeline's 1000 characters for an action's configuration value \(its URL, the domain and the load balancer's name would take up to \d+\)/);
+        assert.match(problems(([qa]) => { qa.check = { url: `https://qa.release.test${long}${"h".repeat(100)}` }; })[0], /targets\[0\]\.check: expected a check whose variables fit/);
+        assert.deepEqual(problems(([qa]) => { qa.check = { path: `/${"h".repeat(500)}` }; }), []);
+    });
+});
