@@ -11,6 +11,12 @@ import { exceptionTags } from "./securityHub";
 /** The release marker's and the check's image: CodeBuild's standard image, with the AWS CLI, jq and curl. */
 const HELPER_IMAGE = "aws/codebuild/amazonlinux2-x86_64-standard:5.0";
 
+/**
+ * A check action's name: this, then its target's. Every action name the pipeline gives itself has a
+ * `_`, which no target name has, so none is ever a target's deploy action's (even compared without case).
+ */
+export const CHECK_ACTION_PREFIX = "Check_";
+
 /** The source action, by name: a trigger names the action it starts. */
 const SOURCE_ACTION = "Source";
 /** The artifacts that pass between stages. */
@@ -28,12 +34,17 @@ export interface DeployAction {
     deploymentGroupName: pulumi.Input<string>;
     /** The task definition and appspec the build wrote for this target. */
     files: { taskDefinition: string; appSpec: string };
-    /** A smoke test after the deploy (`check`): the URL it GETs; the next stage waits for its 2xx or 3xx. */
-    checkUrl?: pulumi.Input<string>;
+    /**
+     * A smoke test after the deploy (`check`): the URL it GETs (the next stage waits for its 2xx or 3xx),
+     * and where curl connects for it (`--connect-to`, see checkBuildspec), if not the URL's own host.
+     */
+    check?: pulumi.Input<{ url: string; connectTo?: string }>;
 }
 
 /** A manual approval before a stage's deploys, and what its request tells the approver. */
 export interface ApprovalRequest {
+    /** The approval's own stage, just before the deploys' (see approvalStage). */
+    stageName: string;
     /** What is approved (the action's CustomData, at most APPROVAL_MESSAGE_MAX characters): see `approvalMessage`. */
     message: string;
     /** A page to look at first (ExternalEntityLink): the previous stage's target, where there is one. */
@@ -46,6 +57,9 @@ export interface ApprovalRequest {
  */
 export const APPROVAL_MESSAGE_MAX = 500;
 
+/** What a request adds when its review link is a load balancer's own name over HTTPS (see stacks/reach.ts). */
+export const REVIEW_LINK_WARNS = "The review link is the load balancer's own name: the browser will warn about its certificate.";
+
 /**
  * What an approval request says: the stage, where it deploys, and the build it deploys (CodePipeline
  * fills in the execution, the commit and, when the build exports it, the image URI), and where it ran
@@ -53,10 +67,13 @@ export const APPROVAL_MESSAGE_MAX = 500;
  */
 export function approvalMessage(a: { pipelineName: string; stage: string; targets: { name: string; account: string; region: string }[];
     /** The build exports IMAGE_URI (the generated buildspec does; one of the repository's may not). */
-    imageVariable: boolean; previousStage?: string }): string {
+    imageVariable: boolean; previousStage?: string;
+    /** The review link is a load balancer's own name over HTTPS (no DNS record of the user's points a domain at it). */
+    linkWarns?: boolean }): string {
     const build = `execution #{codepipeline.PipelineExecutionId}, commit #{SourceVariables.CommitId}` +
         (a.imageVariable ? `, image #{BuildVariables.IMAGE_URI}` : "");
-    const after = a.previousStage ? ` It passed stage ${a.previousStage}.` : "";
+    const after = (a.previousStage ? ` It passed stage ${a.previousStage}.` : "") +
+        (a.linkWarns ? ` ${REVIEW_LINK_WARNS}` : "");
     const head = `Approve stage ${a.stage} of ${a.pipelineName}: deploy ${build} to `;
     const all = a.targets.map(t => `${t.name} (${t.account}, ${t.region})`).join(", ");
     const list = head.length + all.length + after.length + 1 <= APPROVAL_MESSAGE_MAX ? all : `${a.targets.length} targets`;
@@ -66,7 +83,7 @@ export function approvalMessage(a: { pipelineName: string; stage: string; target
 /** One stage of the release path after the build: a target, or a wave of targets deployed in parallel. */
 export interface DeployStage {
     name: string;
-    /** A manual approval first, and what its request says. */
+    /** A manual approval first, in a stage of its own, and what its request says. */
     approval?: ApprovalRequest;
     /** The tag the release marker adds to the image once every deploy of the stage succeeded (see releaseMarkerBuildspec). */
     releaseTagPrefix: string;
@@ -145,6 +162,12 @@ export interface CrossAccountPipelineArgs {
         environment?: Record<string, pulumi.Input<string>>;
         /** Security Hub controls that the task definitions the build renders fail by the stack's choice (ECS.5, ECS.20). */
         renderedExceptions?: string[];
+        /**
+         * A digest of what the build renders for the targets from the stack (roles, network, ...): the build action carries
+         * it, so a change of it changes the pipeline's declaration, and CodePipeline then rolls no stage back to an
+         * execution built before it (a rollback only targets executions of the current pipeline structure version).
+         */
+        renderedDigest?: pulumi.Input<string>;
     };
     /**
      * The image repository the build pushes to. In each stage the pipeline first runs a release
@@ -243,7 +266,7 @@ export class CrossAccountPipeline extends pulumi.ComponentResource {
             helperProject(`${name}-${kind}`, kind, args, { description, buildspec, environment }, buildRole, logGroup, this);
         const marker = helper("release", `Tags each image ${args.pipelineName} releases, so the image lifecycle keeps it`,
             releaseMarkerBuildspec(), { IMAGE_REPOSITORY_URI: args.images.repositoryUrl });
-        const checks = args.stages.some(s => s.deploys.some(d => d.checkUrl))
+        const checks = args.stages.some(s => s.deploys.some(d => d.check))
             ? helper("check", `Smoke-tests each target ${args.pipelineName} deployed before the next stage`, checkBuildspec(), {})
             : undefined;
         const projectArns = [project.arn, marker.arn, ...checks ? [checks.arn] : []];
@@ -274,11 +297,13 @@ export class CrossAccountPipeline extends pulumi.ComponentResource {
                 inputArtifacts: [SOURCE_ARTIFACT],
                 outputArtifacts: [BUILD_ARTIFACT],
                 namespace: "BuildVariables",
-                configuration: { ProjectName: project.name },
+                configuration: { ProjectName: project.name,
+                    ...build.renderedDigest ? { EnvironmentVariables: plainVariables({ RENDERED_TARGETS_DIGEST: build.renderedDigest }) } : {} },
             }],
         }];
         const approvals = { timeoutInMinutes: args.approvalTimeoutMinutes, topicArn: args.notifications?.topicArn };
-        stages.push(...args.stages.map(stage => deployStage(stage, approvals, marker.name, checks?.name)));
+        stages.push(...args.stages.flatMap(stage => [...stage.approval ? [approvalStage(stage.approval, approvals)] : [],
+            deployStage(stage, marker.name, checks?.name)]));
 
         const pipeline = new aws.codepipeline.Pipeline(`${name}-pipeline`, {
             name: args.pipelineName,
@@ -395,38 +420,67 @@ function startOnCodeCommitPush(name: string, args: CrossAccountPipelineArgs, rep
     }, { parent, dependsOn: [eventsRole.rolePolicy] });
 }
 
+/** A CodeBuild action's EnvironmentVariables: plain text ones, as the action's configuration takes them (JSON). */
+export function variablesValue(vars: Record<string, string>): string {
+    return JSON.stringify(Object.entries(vars).map(([name, value]) => ({ name, value, type: "PLAINTEXT" })));
+}
+
+function plainVariables(vars: pulumi.Input<Record<string, pulumi.Input<string>>>): pulumi.Output<string> {
+    return pulumi.output(vars).apply(variablesValue);
+}
+
+/** A check action's variables: the URL it GETs, and where curl connects for it (see checkBuildspec). */
+export function checkVariables(c: { url: string; connectTo?: string }): Record<string, string> {
+    return { CHECK_URL: c.url, ...c.connectTo ? { CHECK_CONNECT_TO: c.connectTo } : {} };
+}
+
 /**
- * A stage of the release path: its approval (its request to the notification topic, if there is
- * one); a wave's attempt mark; the deploys, in parallel; then, once all succeeded, the release marker
- * and the checks. The next stage starts when all succeed. A failed stage rolls back by itself to the
- * artifacts of the last execution that succeeded in it (CodePipeline V2 stage rollback).
+ * CodePipeline's longest action configuration value (ActionConfigurationValue, 1 to 1,000 characters,
+ * in the API model aws/api-models-aws codepipeline-2015-07-09.json): a check's EnvironmentVariables must fit.
  */
-function deployStage(stage: DeployStage, approvals: { timeoutInMinutes: number; topicArn?: pulumi.Input<string> },
-    markerName: pulumi.Input<string>, checkName?: pulumi.Input<string>): aws.types.input.codepipeline.PipelineStage {
-    const variables = (vars: Record<string, pulumi.Input<string>>) => pulumi.output(vars).apply(v =>
-        JSON.stringify(Object.entries(v).map(([name, value]) => ({ name, value, type: "PLAINTEXT" }))));
+export const ACTION_CONFIGURATION_VALUE_MAX = 1000;
+
+/**
+ * A manual approval in a stage of its own, before the stage it approves, which does not roll back
+ * (no onFailure): a rejection or a timeout fails this stage only, so the execution stops here and
+ * nothing is redeployed. In the deploy stage it would fail that stage, and the stage's rollback
+ * would redeploy the release already running there.
+ */
+function approvalStage(approval: ApprovalRequest, approvals: { timeoutInMinutes: number; topicArn?: pulumi.Input<string> }):
+    aws.types.input.codepipeline.PipelineStage {
+    return {
+        name: approval.stageName,
+        actions: [{
+            name: "Approve", category: "Approval", owner: "AWS", provider: "Manual", version: "1", runOrder: 1,
+            timeoutInMinutes: approvals.timeoutInMinutes,
+            configuration: {
+                CustomData: approval.message,
+                ...approval.reviewUrl ? { ExternalEntityLink: approval.reviewUrl } : {},
+                ...approvals.topicArn ? { NotificationArn: approvals.topicArn } : {},
+            },
+        }],
+    };
+}
+
+/**
+ * A stage of the release path: a wave's attempt mark; the deploys, in parallel; then, once all
+ * succeeded, the release marker and the checks. The next stage starts when all succeed. A failed
+ * stage rolls back by itself to the artifacts of the last execution that succeeded in it
+ * (CodePipeline V2 stage rollback).
+ */
+function deployStage(stage: DeployStage, markerName: pulumi.Input<string>, checkName?: pulumi.Input<string>): aws.types.input.codepipeline.PipelineStage {
     const mark = (name: string, prefix: string, runOrder: number) => ({
         name, category: "Build", owner: "AWS", provider: "CodeBuild", version: "1", runOrder, inputArtifacts: [BUILD_ARTIFACT],
-        configuration: { ProjectName: markerName, EnvironmentVariables: variables({ RELEASE_TAG_PREFIX: prefix }) },
+        configuration: { ProjectName: markerName, EnvironmentVariables: plainVariables({ RELEASE_TAG_PREFIX: prefix }) },
     });
-    const approval = stage.approval ? 1 : 0;
-    const deploy = approval + (stage.attemptTagPrefix ? 2 : 1);
+    const deploy = stage.attemptTagPrefix ? 2 : 1;
     return {
         name: stage.name,
         // Rolls back to the last execution that succeeded in this stage, in this structure of the pipeline
         // (https://docs.aws.amazon.com/codepipeline/latest/userguide/stage-rollback.html); QUEUED mode allows it, PARALLEL would not.
         onFailure: { result: "ROLLBACK" },
         actions: [
-            ...stage.approval ? [{
-                name: "Approve", category: "Approval", owner: "AWS", provider: "Manual", version: "1", runOrder: 1,
-                timeoutInMinutes: approvals.timeoutInMinutes,
-                configuration: {
-                    CustomData: stage.approval.message,
-                    ...stage.approval.reviewUrl ? { ExternalEntityLink: stage.approval.reviewUrl } : {},
-                    ...approvals.topicArn ? { NotificationArn: approvals.topicArn } : {},
-                },
-            }] : [],
-            ...stage.attemptTagPrefix ? [mark("MarkAttempt", stage.attemptTagPrefix, deploy - 1)] : [],
+            ...stage.attemptTagPrefix ? [mark("Mark_attempt", stage.attemptTagPrefix, deploy - 1)] : [],
             ...stage.deploys.map(d => ({
                 name: d.name, category: "Deploy", owner: "AWS", provider: "CodeDeployToECS", version: "1", runOrder: deploy,
                 // Runs in the target's account as its deploy role: the hand edit of get-pipeline/update-pipeline, declared.
@@ -447,11 +501,11 @@ function deployStage(stage: DeployStage, approvals: { timeoutInMinutes: number; 
                 },
             })),
             // Only after every deploy succeeded: a failed or rolled-back release is not marked (a check may fail: the image runs).
-            mark("MarkReleased", stage.releaseTagPrefix, deploy + 1),
-            ...stage.deploys.filter(d => d.checkUrl).map(d => ({
-                name: `${d.name}-check`, category: "Test", owner: "AWS", provider: "CodeBuild", version: "1", runOrder: deploy + 1,
+            mark("Mark_released", stage.releaseTagPrefix, deploy + 1),
+            ...stage.deploys.filter(d => d.check).map(d => ({
+                name: `${CHECK_ACTION_PREFIX}${d.name}`, category: "Test", owner: "AWS", provider: "CodeBuild", version: "1", runOrder: deploy + 1,
                 inputArtifacts: [BUILD_ARTIFACT],
-                configuration: { ProjectName: checkName!, EnvironmentVariables: variables({ CHECK_URL: d.checkUrl! }) },
+                configuration: { ProjectName: checkName!, EnvironmentVariables: plainVariables(pulumi.output(d.check!).apply(checkVariables)) },
             })),
         ],
     };

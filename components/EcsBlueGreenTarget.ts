@@ -125,6 +125,8 @@ export class EcsBlueGreenTarget extends pulumi.ComponentResource {
     public readonly taskNetwork: TaskNetwork;
     /** Where users reach the service (the production listener). */
     public readonly url: pulumi.Output<string>;
+    /** The load balancer's own DNS name (what a check connects to). */
+    public readonly dnsName: pulumi.Output<string>;
 
     constructor(name: string, args: EcsBlueGreenTargetArgs, opts?: pulumi.ComponentResourceOptions) {
         super("cross-account-pipeline:target:EcsBlueGreenTarget", name, {}, opts);
@@ -301,12 +303,13 @@ export class EcsBlueGreenTarget extends pulumi.ComponentResource {
         this.networkLogBucketName = logs.bucket.bucket;
         this.taskNetwork = taskNetwork;
         this.url = pulumi.interpolate`${https ? "https" : "http"}://${alb.dnsName}${args.productionPort === defaultPort ? "" : `:${args.productionPort}`}/`;
+        this.dnsName = alb.dnsName;
         this.registerOutputs({
             applicationName: this.applicationName, applicationArn: this.applicationArn,
             deploymentGroupName: this.deploymentGroupName, deploymentGroupArn: this.deploymentGroupArn,
             clusterName: this.clusterName, serviceArn: this.serviceArn, taskRoleArn: this.taskRoleArn,
             executionRoleArn: this.executionRoleArn, logGroupName: this.logGroupName,
-            networkLogBucketName: this.networkLogBucketName, taskNetwork: this.taskNetwork, url: this.url,
+            networkLogBucketName: this.networkLogBucketName, taskNetwork: this.taskNetwork, url: this.url, dnsName: this.dnsName,
         });
     }
 }

@@ -31,17 +31,35 @@ export interface TaskNetwork {
 export const RELEASE_TAG_PREFIX = "release-";
 
 /**
- * The smoke test after a target's deploy (`check`): GET $CHECK_URL until it answers 2xx or 3xx, for
- * up to 5 minutes (a new deployment's tasks may still be registering); otherwise the action fails
- * and the next stage does not start. It reads no artifact and calls no AWS API.
+ * The smoke test after a target's deploy (`check`): GET $CHECK_URL until it answers 2xx or 3xx, up
+ * to $CHECK_ATTEMPTS tries $CHECK_PAUSE_SECONDS apart (a new deployment's tasks may still be
+ * registering), each try given at most $CHECK_TRY_SECONDS (curl --max-time: a target that accepts
+ * and never answers costs one try, not the build's timeout); otherwise the action fails and the
+ * next stage does not start. curl verifies TLS (no --insecure): a certificate that does not cover
+ * the URL's name fails the try. $CHECK_CONNECT_TO, when set, is curl's --connect-to: the name
+ * stays the URL's (for TLS) while curl connects to the load balancer. A 3xx passes, not followed:
+ * it is the target's own answer (a redirect to a login page or a trailing slash), and following
+ * it could test another host. It reads no artifact and calls no AWS API.
  */
 export function checkBuildspec(): Record<string, unknown> {
     const ok = '[[ "$STATUS" =~ ^[23][0-9][0-9]$ ]]';
-    return bashBuildspec([
-        `for ATTEMPT in $(seq 1 20); do STATUS="$(curl --silent --output /dev/null --write-out '%{http_code}' --max-time 10 "$CHECK_URL" || true)"; ` +
-            `${ok} && break; echo "$CHECK_URL answered \${STATUS:-nothing} (attempt $ATTEMPT of 20)"; sleep 15; done`,
-        `${ok} || { echo "$CHECK_URL did not answer 2xx or 3xx" >&2; exit 1; }`,
-    ]);
+    return {
+        version: 0.2,
+        // Defaults of the project; the lowest of CodeBuild's precedences (https://docs.aws.amazon.com/codebuild/latest/userguide/build-spec-ref.html).
+        env: { shell: "bash", variables: { CHECK_ATTEMPTS: "20", CHECK_PAUSE_SECONDS: "15", CHECK_TRY_SECONDS: "10" } },
+        phases: {
+            build: {
+                commands: [
+                    'CONNECT=(); if [[ -n "${CHECK_CONNECT_TO:-}" ]]; then CONNECT=(--connect-to "$CHECK_CONNECT_TO"); fi',
+                    `for ATTEMPT in $(seq 1 "$CHECK_ATTEMPTS"); do STATUS="$(curl --silent --output /dev/null --write-out '%{http_code}' ` +
+                        `--max-time "$CHECK_TRY_SECONDS" "\${CONNECT[@]}" "$CHECK_URL" || true)"; ` +
+                        `${ok} && break; echo "$CHECK_URL answered \${STATUS:-nothing} (attempt $ATTEMPT of $CHECK_ATTEMPTS)"; ` +
+                        `[[ "$ATTEMPT" == "$CHECK_ATTEMPTS" ]] || sleep "$CHECK_PAUSE_SECONDS"; done`,
+                    `${ok} || { echo "$CHECK_URL did not answer 2xx or 3xx" >&2; exit 1; }`,
+                ],
+            },
+        },
+    };
 }
 
 /** A buildspec of one build phase, its commands in one bash shell (they use bash expansions; CodeBuild's default shell is sh). */

@@ -230,7 +230,7 @@ const notificationsPart: Part = {
         "another DEV topic": { arn: dev("sns", "other-topic"), account: "<pipeline account>" },
         "Chatbot channel role (trust)": { role: "chatbot", onlyIf: SLACK },
         // PutApprovalResult acts on an action of a stage: `<pipeline ARN>/<stage>/<action>`.
-        "an approval of the pipeline": { type: "aws:codepipeline/pipeline:Pipeline", derive: (arn: string) => `${arn}/prod/Approve` },
+        "an approval of the pipeline": { type: "aws:codepipeline/pipeline:Pipeline", derive: (arn: string) => `${arn}/Approve_prod/Approve` },
     },
     rows: [
         { principal: "CodeStar Notifications", action: "sns:Publish", resource: "notification topic", context: FOR_DEV, absent: SERVICE_REQUEST, expect: allowed, why: "the pipeline's rule tells: failed executions, approvals needed (and succeeded ones)" },

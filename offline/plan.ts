@@ -1,5 +1,6 @@
 import { minimumArtifactRetentionDays, StackConfig } from "../stacks/config";
 import { PIPELINE_EVENTS } from "../components/PipelineNotifications";
+import { REVIEW_LINK_WARNS } from "../components/CrossAccountPipeline";
 import { providerName } from "../stacks/accounts";
 import { stackNames } from "../stacks/names";
 import { AccessRow, AccessWorld, actionsOf, configOf, DecidingStatement, Verdict } from "./access";
@@ -134,11 +135,13 @@ function action(a: any): string {
         .map((v: { name: string; value: string }) => [v.name, v.value]));
     switch (a.provider) {
         case "CodeDeployToECS": return `deploy ${a.name} as ${a.roleArn} in ${a.region}`;
-        case "Manual": return `manual approval${a.configuration?.NotificationArn ? " (its request to the notification topic)" : ""}`;
+        case "Manual": return `manual approval${a.configuration?.NotificationArn ? " (its request to the notification topic)" : ""}` +
+            (a.configuration?.CustomData?.includes(REVIEW_LINK_WARNS) ? ", its review link on the load balancer's own name (a browser warns)" : "");
         case "CodeCommit": return `source ${a.configuration.RepositoryName} ${a.configuration.BranchName}`;
         case "CodeStarSourceConnection": return `source ${a.configuration.FullRepositoryId} ${a.configuration.BranchName}`;
         default: return variables.RELEASE_TAG_PREFIX ? `tag the image ${variables.RELEASE_TAG_PREFIX}<build id>`
-            : variables.CHECK_URL ? `check ${variables.CHECK_URL}` : `build ${a.configuration.ProjectName}: one image for every target`;
+            : variables.CHECK_URL ? `check ${variables.CHECK_URL}${variables.CHECK_CONNECT_TO ? ` at ${variables.CHECK_CONNECT_TO.split(":")[2]}` : ""}`
+            : `build ${a.configuration.ProjectName}: one image for every target`;
     }
 }
 
@@ -175,7 +178,9 @@ function notificationLines(e: Evaluation): string[] {
 
 /** What undoes a bad release by itself: stage rollback, and per target CodeDeploy's rollback and the alarms that stop a deployment. */
 function rollbackLines(e: Evaluation, config: StackConfig): string[] {
-    const stages = (ofType(e, "aws:codepipeline/pipeline:Pipeline")[0].inputs.stages as any[]).filter(s => s.onFailure?.result === "ROLLBACK");
+    const all = ofType(e, "aws:codepipeline/pipeline:Pipeline")[0].inputs.stages as any[];
+    const stages = all.filter(s => s.onFailure?.result === "ROLLBACK");
+    const approvals = all.filter(s => s.actions.some((a: any) => a.provider === "Manual"));
     const lifecycle = ofType(e, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").find(r => r.name === "artifacts-lifecycle")!;
     const alarms = ofType(e, "aws:cloudwatch/metricAlarm:MetricAlarm");
     const groups = ofType(e, "aws:codedeploy/deploymentGroup:DeploymentGroup");
@@ -183,7 +188,10 @@ function rollbackLines(e: Evaluation, config: StackConfig): string[] {
     return [
         "Rollback (what undoes a bad release by itself):",
         `  a failed stage (${stages.map(s => s.name).join(", ")}) rolls back to the artifacts of the last execution that succeeded in it, ` +
-            "in this structure of the pipeline: a `pulumi up` that changes the pipeline disarms it until each stage's next success",
+            "in this structure of the pipeline: a `pulumi up` that changes the pipeline disarms it until each stage's next success " +
+            "(a change of what the build renders for a target (its roles, its network) changes the pipeline too)",
+        ...approvals.length ? [`  a rejected or timed-out approval (${approvals.map(s => s.name).join(", ")}) fails its own stage, which does not ` +
+            "roll back: the execution stops there and nothing is redeployed; the next release waits at that approval again"] : [],
         `  artifacts live ${count(lifecycle.inputs.rules[0].expiration.days, "day")}; a rollback may read them up to ${count(minimumArtifactRetentionDays(config), "day")} ` +
             "after their build (README: A release that rolls back by itself)",
         ...config.targets.map((t, i) => {

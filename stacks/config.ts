@@ -7,11 +7,13 @@ import { Region } from "@pulumi/aws/types/enums";
 import { z } from "zod";
 import { alarmCount, AlarmCondition, COMPARISONS, DEFAULT_ALARMS, MAX_ALARMS_PER_GROUP } from "../components/alarms";
 import { PLACEHOLDER_IMAGE } from "../components/buildspec";
+import { ACTION_CONFIGURATION_VALUE_MAX, checkVariables, variablesValue } from "../components/CrossAccountPipeline";
 import { CONNECTION_PROVIDERS, SELF_MANAGED_PROVIDERS } from "../components/SourceConnection";
 import { CHATBOT_REGIONS, chatbotRegionFor } from "../components/PipelineNotifications";
 import { isSupportedRegion, partitionOf, SUPPORTED_PARTITIONS } from "../components/policies/document";
 import { isRootUser } from "../components/securityHub";
 import { keptNames } from "./names";
+import { checkRequest, LOAD_BALANCER_STAND_IN, unverifiableHttps, urlHost } from "./reach";
 import { ConfigError, isBlock, Path, problemLines, valueAt } from "./configIssues";
 import { oversizedPolicies } from "./limits";
 import { convertSingleTarget } from "./singleTarget";
@@ -52,8 +54,8 @@ export interface RollbackPath {
  * approval on the way at its timeout, each deployment a day of traffic shift plus its targets'
  * longest termination wait), the next one, started before the last one succeeded in s (releases back
  * to back), builds (up to the build's timeout) and fails in s at most 2 × P(s) + build timeout after
- * the last one's build; the rollback may wait at s's approval once more (AWS does not document
- * whether it does) before its deploys read the artifacts. The longest of these over the stages.
+ * the last one's build, when its rollback reads them at once: an approval is a stage of its own
+ * before s, which the rollback of s does not run again. The longest of these over the stages.
  */
 export function rollbackWindowMinutes(c: RollbackPath): number {
     let path = 0;
@@ -61,10 +63,13 @@ export function rollbackWindowMinutes(c: RollbackPath): number {
     for (const stage of pipelineStages(c.targets)) {
         const approval = stage.targets.some(t => t.approval) ? c.approvalTimeoutMinutes : 0;
         path += approval + TRAFFIC_SHIFT_MINUTES + Math.max(...stage.targets.map(t => t.create?.terminationWaitMinutes ?? MAX_TERMINATION_WAIT_MINUTES));
-        window = Math.max(window, 2 * path + approval);
+        window = Math.max(window, 2 * path);
     }
     return c.build.timeoutMinutes + window;
 }
+
+/** How long artifacts live when the stack file does not say (or longer: what a stage rollback needs). */
+export const DEFAULT_ARTIFACT_RETENTION_DAYS = 30;
 
 /** The fewest days artifacts may live: the rollback window, in whole days (S3 expires an object N days after its creation, or later). */
 export function minimumArtifactRetentionDays(c: RollbackPath): number {
@@ -110,6 +115,9 @@ const cidr = (min: number, max: number) =>
     z.string().regex(new RegExp(`^(${OCTET}\\.){3}${OCTET}\\/(${between(min, max).join("|")})$`))
         .superRefine(networkAddress, ALWAYS)
         .meta({ expected: `an IPv4 CIDR block (octets 0-255, prefix /${min} to /${max})` });
+
+/** A host name: dot-separated labels of letters, digits and inner hyphens, at most 253 characters (RFC 1123). */
+const DOMAIN_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
 /** Fargate task sizes (Linux): memory in MiB by CPU units, as AWS documents them. */
 const FARGATE_MEMORY: Record<number, number[]> = {
@@ -371,14 +379,18 @@ const RollbackAlarmsSchema = z.strictObject({
         .default([]).describe("More alarms on the target's own metrics.")
         .meta({ examples: [[{ name: "p99-latency", metric: "TargetResponseTime", scope: "loadBalancer", statistic: "p99", threshold: 2 }]] }),
     existing: z.array(alarmName()).max(MAX_ALARMS_PER_GROUP).meta({ expected: "a list of CloudWatch alarm names" }).default([])
-        .describe("Alarms made elsewhere in the target's account and region (an application's own metrics), by name.")
+        .describe("Metric alarms made elsewhere in the target's account and region (an application's own metrics), by name. " +
+            "Not composite alarms: CodeDeploy's role may read only these alarms by ARN, and CloudWatch returns a composite alarm " +
+            "only to DescribeAlarms allowed on * and asked for composite alarms (AlarmTypes), which AWS does not document that " +
+            "CodeDeploy does (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeAlarms.html); a name " +
+            "does not say which kind an alarm is, so this is not checked.")
         .meta({ examples: [["my-service-checkout-errors"]] }),
 }).superRefine(alarmsWithinLimit, ALWAYS).meta({ examples: [{}, { target5xx: { threshold: 5 } }] });
 
 const CreatedTargetSchema = z.strictObject({
     serviceName: ecsName("an ECS service name").optional()
         .describe("Physical name of the ECS cluster and service, the CodeDeploy application and deployment group.")
-        .meta({ examples: ["my-service"], derivedDefault: "`<project>-<stack>`" }),
+        .meta({ examples: ["my-service"], derivedDefault: "`<project>-<stack>-<name>` (with legacyNames: `<project>-<stack>`)" }),
     ...taskFields,
     taskFamily: taskFields.taskFamily.optional().meta({ derivedDefault: "`serviceName`" }),
     containerName: taskFields.containerName.default("app"),
@@ -390,6 +402,15 @@ const CreatedTargetSchema = z.strictObject({
         .describe("An ACM certificate in the target account and region: the listeners speak HTTPS.")
         .meta({ examples: ["arn:aws:acm:ap-northeast-2:222222222222:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789"],
             derivedDefault: "none: HTTP" }),
+    domainName: matching(DOMAIN_NAME, "a DNS name of your own domain (lowercase), such as staging.example.com").optional()
+        .describe("With certificateArn: a name the certificate covers. The check calls it, connecting to the load balancer " +
+            "(curl --connect-to), so TLS verifies without a DNS record; the load balancer's own name (elb.amazonaws.com) is " +
+            "covered by no certificate.")
+        .meta({ examples: ["staging.example.com"], derivedDefault: "none: a check by path needs it with certificateArn" }),
+    domainResolves: yesNo().default(false)
+        .describe("DNS points domainName at the load balancer (a record you made): the approval after this target links to " +
+            "it. Without it the link is the load balancer's own name, which a browser warns about with HTTPS.")
+        .meta({ examples: [false] }),
     productionPort: port().optional().describe("The production listener's port.")
         .meta({ examples: [443], derivedDefault: "443 with certificateArn, else 80" }),
     testPort: port().default(9000)
@@ -423,7 +444,7 @@ const CreatedTargetSchema = z.strictObject({
         .describe("CloudWatch alarms in the target's account that stop a deployment and roll it back (`{}`: the defaults). " +
             "Without them a deployment rolls back only when it fails.")
         .meta({ derivedDefault: "none: roll back on a failed deployment only" }),
-}).superRefine(fargateTaskSize, ALWAYS).superRefine(portForUser, ALWAYS)
+}).superRefine(fargateTaskSize, ALWAYS).superRefine(portForUser, ALWAYS).superRefine(domainWithCertificate, ALWAYS)
     .meta({ examples: [{ serviceName: "my-service", cpu: 512, memory: 1024 }] });
 
 const ExistingTargetSchema = z.strictObject({
@@ -481,7 +502,9 @@ const TargetSchema = z.strictObject({
     approval: yesNo().default(false).describe("A manual approval before this target (for a wave: before the wave).")
         .meta({ examples: [true] }),
     wave: stageName("a wave name").optional()
-        .describe("Consecutive targets with the same wave deploy in parallel, in one stage named after the wave, behind one approval.")
+        .describe("Consecutive targets with the same wave deploy in parallel, in one stage named after the wave, behind one approval. " +
+            "The wave's name, not the targets', names the stage and its release tags (`release.<wave>.`, `attempt.<wave>.`): " +
+            "renaming a wave, or moving a target into or out of one, starts the stage's releases over.")
         .meta({ examples: ["prod"], derivedDefault: "none: a stage of its own" }),
     check: CheckSchema.optional().describe("A smoke test after the deploy: the next stage starts only when it answers 2xx or 3xx.")
         .meta({ derivedDefault: "none: no check" }),
@@ -589,11 +612,11 @@ const ConfigShape = z.strictObject({
     notifications: NotificationsSchema.optional()
         .describe("Tell people: failed executions, approvals needed (and succeeded executions), by email and Slack.")
         .meta({ derivedDefault: "none: nobody is told" }),
-    artifactRetentionDays: wholeNumber(1, 3650, "days").default(30)
+    artifactRetentionDays: wholeNumber(1, 3650, "days").optional()
         .describe("Days after which artifacts (and their old versions) expire. At least what a stage rollback needs: the build's " +
             "timeout plus, at the slowest stage, twice the longest way out of it (each approval at approvalTimeoutMinutes, each " +
-            "deployment a day plus its termination wait) and one more approval (README: A release that rolls back by itself).")
-        .meta({ examples: [30] }),
+            "deployment a day plus its termination wait) (README: A release that rolls back by itself).")
+        .meta({ examples: [30], derivedDefault: `${DEFAULT_ARTIFACT_RETENTION_DAYS}, or the least a stage rollback needs when that is more` }),
     retainOnDelete: yesNo().default(true)
         .describe("Keep the source repository, keys, artifact buckets, image repository, log groups and created targets' " +
             "network log buckets (and the buckets' and repository's guards) when they leave the stack.")
@@ -602,7 +625,8 @@ const ConfigShape = z.strictObject({
         .describe("After `pulumi destroy`: kept resources to adopt (Pulumi's `import`, by name) instead of creating them again."),
 });
 export const ConfigSchema = ConfigShape.superRefine(targetAccounts, ALWAYS).superRefine(targetResourcesInTargetAccount, ALWAYS)
-    .superRefine(rolesInRegionPartition, ALWAYS).superRefine(releasePath, ALWAYS).superRefine(organizationGrants, ALWAYS)
+    .superRefine(rolesInRegionPartition, ALWAYS)
+    .superRefine(checksCanPass, ALWAYS).superRefine(releasePath, ALWAYS).superRefine(organizationGrants, ALWAYS)
     .superRefine(connectionUsableFromPipelineAccount, ALWAYS).superRefine(artifactsOutliveRollback, ALWAYS)
     .superRefine(chatbotInPartition, ALWAYS);
 
@@ -626,6 +650,8 @@ function withDerivedDefaults(project: string, stack: string, c: z.output<typeof 
         project,
         stack,
         ...c,
+        // The program knows what a rollback needs: an absent key is never too short.
+        artifactRetentionDays: c.artifactRetentionDays ?? Math.max(DEFAULT_ARTIFACT_RETENTION_DAYS, minimumArtifactRetentionDays(c)),
         targets: c.targets.map(t => ({ ...t, region: t.region ?? c.region, ...deployTarget(t, t.legacyNames ? prefix : `${prefix}-${t.name}`) })),
         images: { ...c.images, repositoryName: c.images.repositoryName ?? prefix.toLowerCase() },
         notifications: c.notifications && {
@@ -803,9 +829,36 @@ function targetResourcesInTargetAccount(c: Config, ctx: Ctx) {
             problem(ctx, at("create", "certificateArn"), `an ACM certificate ARN in the target account ${account} and the region ${region}`,
                 `arn:${partition}:acm:${region}:${account}:certificate/0a1b2c3d-...`);
         }
-        if (t.check?.path && !t.create && valid(ctx, at("check"))) {
+    }
+}
+
+/**
+ * A check can pass: by path only on a created target (the program knows no other's address); over
+ * HTTPS only on a name a certificate can cover, never a load balancer's own (stacks/reach.ts).
+ */
+function checksCanPass(c: Config, ctx: Ctx) {
+    for (const { t, at } of targetsOf(c).filter(({ t, at }) => t.check && valid(ctx, at("check"), at("create"), at("existing")))) {
+        if (t.check!.path && !t.create) {
             problem(ctx, at("check", "path"), "with existing, a url (the program knows no address of a target it did not make)",
                 "https://my-service.example.com/health");
+        } else if (t.check!.path && t.create?.certificateArn && !t.create.domainName) {
+            problem(ctx, at("create", "domainName"), "with certificateArn and check.path, a name the certificate covers: the check " +
+                "would call https on the load balancer's own name (elb.amazonaws.com), which no certificate covers, and curl " +
+                "would refuse the handshake", "staging.example.com");
+        }
+        const request = t.check!.url ? { url: t.check!.url } : t.create && t.check!.path && valid(ctx, at("create", "productionPort"))
+            ? checkRequest({ ...t.create, productionPort: t.create.productionPort ?? (t.create.certificateArn ? 443 : 80) }, t.check!.path,
+                LOAD_BALANCER_STAND_IN) : undefined;
+        const size = request && variablesValue(checkVariables(request)).length;
+        if (size && size > ACTION_CONFIGURATION_VALUE_MAX) {
+            problem(ctx, at("check"), `a check whose variables fit CodePipeline's ${ACTION_CONFIGURATION_VALUE_MAX} characters for an action's ` +
+                `configuration value (its URL${request!.connectTo ? ", the domain" : ""} and the load balancer's name would take up to ${size})`,
+                "{ path: /health }");
+        }
+        if (t.check!.url && unverifiableHttps(t.check!.url)) {
+            problem(ctx, at("check", "url"), `an https URL on a name of your own domain: ${urlHost(t.check!.url)} is a load balancer's ` +
+                "own name, which no certificate covers (ACM issues certificates only for domains you control), so curl would " +
+                "refuse the handshake", "https://staging.example.com/health", "value");
         }
     }
 }
@@ -858,12 +911,14 @@ function releasePath(c: Config, ctx: Ctx) {
         }
         if (stage.actions > MAX_ACTIONS_PER_STAGE) {
             problem(ctx, at("wave"), `at most ${MAX_ACTIONS_PER_STAGE} actions in a stage, CodePipeline's limit (the wave ${stage.name} ` +
-                `has ${stage.actions}: its approval, markers, deploys and checks); split it into two waves`, `${stage.name}-2`);
+                `has ${stage.actions}: its markers, deploys and checks); split it into two waves`, `${stage.name}-2`);
         }
     });
-    if (stages.length + RESERVED_STAGES.length > MAX_STAGES) {
-        problem(ctx, ["targets"], `at most ${MAX_STAGES - RESERVED_STAGES.length} stages of targets (CodePipeline allows ${MAX_STAGES} ` +
-            `stages, Source and Build included; found ${stages.length}): deploy targets together in waves`, "wave: prod");
+    const approvals = stages.filter(s => s.targets.some(t => t.approval)).length;
+    if (RESERVED_STAGES.length + stages.length + approvals > MAX_STAGES) {
+        problem(ctx, ["targets"], `at most ${MAX_STAGES} stages, CodePipeline's limit: Source, Build, one per target or wave and one ` +
+            `per approval (found ${RESERVED_STAGES.length + stages.length + approvals}: ${stages.length} of targets, ${approvals} of ` +
+            "approvals); deploy targets together in waves", "wave: prod");
     }
     const legacy = targets.filter(({ t }) => t.legacyNames === true);
     legacy.slice(1).forEach(({ at }) => problem(ctx, at("legacyNames"), `legacyNames on one target at most (targets[${legacy[0].i}] has it)`, "false"));
@@ -895,9 +950,9 @@ export function pipelineStages<T extends { name: string; wave?: string; approval
             stages.push({ name: t.wave ?? t.name, wave: t.wave, targets: [t], actions: 0 });
         }
     }
-    // The approval (when a target asks for it), the release marker (and a wave's attempt marker), each deploy and each check.
+    // The release marker (and a wave's attempt marker), each deploy and each check; the approval has a stage of its own.
     stages.forEach(s => {
-        s.actions = (s.targets.some(t => t.approval) ? 1 : 0) + (s.targets.length > 1 ? 2 : 1) + s.targets.length + s.targets.filter(t => t.check).length;
+        s.actions = (s.targets.length > 1 ? 2 : 1) + s.targets.length + s.targets.filter(t => t.check).length;
     });
     return stages;
 }
@@ -952,6 +1007,10 @@ function adoptedNames(project: string, stack: string) {
     };
 }
 
+/** The keys the growing documents are computed from (stacks/limits.ts, through the derived defaults). */
+const DOCUMENT_KEYS = ["region", "pipelineAccount", "targets", "allowSameAccount", "source", "build", "images", "grants", "organizationId",
+    "approvalTimeoutMinutes", "notifications", "artifactRetentionDays"];
+
 /**
  * Resource and inline policies stay within AWS's size limits, computed on the documents the
  * program would register (stacks/limits.ts). A list that outgrows one names the opt-in
@@ -959,7 +1018,9 @@ function adoptedNames(project: string, stack: string) {
  */
 function policySizes(project: string, stack: string) {
     return (c: Config, ctx: Ctx) => {
-        if (ctx.issues.length === 0) {
+        // Whatever else is wrong, as long as the keys the documents are made of are valid: every problem in one run.
+        // (A target with neither or both of create and existing is a problem of its own, and no document can be made of it.)
+        if (isBlock(c) && valid(ctx, ...DOCUMENT_KEYS.map(k => [k])) && targetsOf(c).every(({ t }) => !t.create !== !t.existing)) {
             for (const { document, size, limit, grants } of oversizedPolicies(withDerivedDefaults(project, stack, c as z.output<typeof ConfigSchema>))) {
                 const remedy = grants && c.grants !== "organization"
                     ? ["grants", "grant by organization instead (grants: organization, with organizationId)", "organization"]
@@ -1002,7 +1063,8 @@ interface ConnectionSourceKeys {
     provider: string;
     repository: string;
     connectionArn?: string;
-    host?: { arn?: string; endpoint?: string };
+    host?: { arn?: string; endpoint?: string; vpc?: object };
+    fullClone?: boolean;
 }
 
 /**
@@ -1069,6 +1131,13 @@ function connectionSourceComplete(s: ConnectionSourceKeys, ctx: Ctx) {
         problem(ctx, ["host"], `with provider ${s.provider} and no connectionArn, the host of your server (its endpoint, or an existing host's arn)`,
             "{ endpoint: https://github.example.com }");
     }
+    // With a full clone the build itself runs `git clone` against the server
+    // (https://docs.aws.amazon.com/codepipeline/latest/userguide/action-reference-CodestarConnectionSource.html, "Full clone"),
+    // from CodeBuild's network: the build project has no VPC, so a server reachable only in a VPC is out of its reach.
+    if (s.host?.vpc && s.fullClone === true && valid(ctx, ["fullClone"])) {
+        problem(ctx, ["fullClone"], "false with host.vpc: a full clone is made by the build, which runs outside the server's VPC and " +
+            "cannot reach it (the source archive is fetched by CodeConnections, through the host's VPC)", "false");
+    }
 }
 
 /** CodePipeline's valid push filters: tags alone, branches, or branches with file paths. */
@@ -1124,6 +1193,19 @@ function portForUser(t: { containerPort: number; containerUser: string }, ctx: C
     if (valid(ctx, ["containerPort"], ["containerUser"]) && t.containerPort < 1024 && !isRootUser(t.containerUser)) {
         problem(ctx, ["containerPort"], `a port from 1024, as containerUser ${t.containerUser} is not root ` +
             "(or containerUser: \"0\", a documented exception to Security Hub ECS.20)", "8080");
+    }
+}
+
+/** A domain is for TLS (a name the certificate covers); it resolves only when there is one. */
+function domainWithCertificate(t: { certificateArn?: string; domainName?: string; domainResolves: boolean }, ctx: Ctx) {
+    if (!valid(ctx, ["certificateArn"], ["domainName"], ["domainResolves"])) {
+        return;
+    }
+    if (t.domainName && !t.certificateArn) {
+        problem(ctx, ["domainName"], "no domainName without certificateArn: it names what the certificate covers (plain HTTP " +
+            "reaches the load balancer's own name)", "(remove domainName, or add certificateArn)");
+    } else if (t.domainResolves && !t.domainName) {
+        problem(ctx, ["domainResolves"], "domainResolves only with domainName, the name DNS resolves", "false");
     }
 }
 
@@ -1225,7 +1307,7 @@ function artifactsOutliveRollback(c: Config, ctx: Ctx) {
         return;
     }
     const minimum = minimumArtifactRetentionDays(c);
-    if (c.artifactRetentionDays < minimum) {
+    if (c.artifactRetentionDays !== undefined && c.artifactRetentionDays < minimum) {
         problem(ctx, ["artifactRetentionDays"], `at least ${minimum} days: a stage rollback may read an execution's artifacts that long ` +
             `after its build, with this path's approvals (${c.approvalTimeoutMinutes} minutes each), deployments and build ` +
             "(or a shorter approvalTimeoutMinutes)", String(minimum));

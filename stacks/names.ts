@@ -96,9 +96,17 @@ export function stackNames(config: StackConfig) {
              * release marker (after all deploys) does not run.
              */
             attemptTagPrefix: stage.targets.length > 1 ? `attempt.${stage.name}.` : undefined,
+            /**
+             * The stage of its approval, if a target asks for one (see CrossAccountPipeline's approvalStage). `_` is in no
+             * target or wave name, so it is never another stage's name, even compared without case.
+             */
+            approvalStage: stage.targets.some(t => t.approval) ? `${APPROVAL_STAGE_PREFIX}${stage.name}` : undefined,
         })),
     };
 }
+
+/** What an approval's own stage is named: this, then the name of the stage it approves. */
+export const APPROVAL_STAGE_PREFIX = "Approve_";
 
 export type StackNames = ReturnType<typeof stackNames>;
 export type TargetNames = ReturnType<typeof targetNames>;

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { createHash } from "crypto";
 import * as yaml from "js-yaml";
 import { buildEnvironment, ecsImageBuildspec, RenderedTarget } from "../components/buildspec";
 import { CrossAccountArtifactStore } from "../components/CrossAccountArtifactStore";
@@ -13,6 +14,7 @@ import { SourceConnection } from "../components/SourceConnection";
 import { accountProviders } from "./accounts";
 import { arnAccount, ConnectionSourceConfig, ExistingTargetConfig, StackConfig, TargetConfig } from "./config";
 import { pathGrants, PathGrants } from "./grants";
+import { checkRequest, reviewLink, reviewLinkWarns } from "./reach";
 import { storeName } from "./limits";
 import { keptNames, StackNames, stackNames, TargetNames } from "./names";
 
@@ -81,6 +83,10 @@ export function buildStack(config: StackConfig) {
         },
         retainOnDelete: config.retainOnDelete,
     }, { provider: inPipelineAccount(config.region) });
+    // What the build renders for every target, from the targets' accounts' outputs.
+    const rendered = pulumi.all(targets.map(t => t.rendered));
+    // The first target of the stage before stage i with a page to review: a created one, or one with a check URL.
+    const review = (i: number) => names.stages[i - 1]?.targets.map(t => targets[config.targets.indexOf(t)].review).find(r => r);
     const pipeline = new CrossAccountPipeline("pipeline", {
         accountId: pipelineAccountId,
         region: config.region,
@@ -93,19 +99,21 @@ export function buildStack(config: StackConfig) {
             buildspec: config.build.buildspec ?? yaml.dump(ecsImageBuildspec(), { lineWidth: -1 }),
             logGroupName: kept.buildLogGroup,
             // Targets' accounts outputs -> the pipeline account's build: what each target's files say.
-            environment: buildEnvironment(images.repositoryUrl, pulumi.all(targets.map(t => t.rendered))),
+            environment: buildEnvironment(images.repositoryUrl, rendered),
+            renderedDigest: rendered.apply(r => createHash("sha256").update(JSON.stringify(r)).digest("hex").slice(0, 16)),
             renderedExceptions: [...new Set(config.targets.flatMap(t => taskExceptions(t.create ?? t.existing!)))],
         },
         images: { repositoryArn: images.repositoryArn, repositoryUrl: images.repositoryUrl },
         artifactStores: stores.map(({ region, store }) => ({ region, bucketName: store.bucketName, bucketArn: store.bucketArn, keyArn: store.keyArn })),
         stages: names.stages.map((stage, i) => ({
             name: stage.name,
-            approval: stage.targets.some(t => t.approval) ? {
+            approval: stage.approvalStage ? {
+                stageName: stage.approvalStage,
                 message: approvalMessage({ pipelineName: names.pipeline, stage: stage.name, previousStage: names.stages[i - 1]?.name,
                     targets: stage.targets.map(t => ({ name: t.name, account: t.account.accountId, region: t.region })),
-                    imageVariable: !config.build.buildspec }),
+                    imageVariable: !config.build.buildspec, linkWarns: review(i)?.warns }),
                 // The previous stage's target, to look at before approving (targets' accounts outputs -> the approval).
-                reviewUrl: names.stages[i - 1]?.targets.map(t => targets[config.targets.indexOf(t)].target.url ?? t.check?.url).find(u => u),
+                reviewUrl: review(i)?.url,
             } : undefined,
             releaseTagPrefix: stage.releaseTagPrefix,
             attemptTagPrefix: stage.attemptTagPrefix,
@@ -181,7 +189,9 @@ function deployTarget(config: StackConfig, t: TargetConfig, names: TargetNames, 
         passRoleArns: [target.taskRoleArn, target.executionRoleArn],
     }, { provider: shared.provider });
 
-    const check = t.check?.url ?? (t.check?.path && target.url!.apply(url => `${url.replace(/\/$/, "")}${t.check!.path}`));
+    const check = t.check?.url ? { url: t.check.url } : t.check?.path ? target.dnsName!.apply(dns => checkRequest(t.create!, t.check!.path!, dns)) : undefined;
+    const review = t.create ? { url: target.dnsName!.apply(dns => reviewLink(t.create!, dns)), warns: reviewLinkWarns(t.create) }
+        : t.check?.url ? { url: pulumi.output(t.check.url), warns: false } : undefined;
     const action: DeployAction = {
         name: t.name,
         roleArn: deployRole.roleArn,                      // the target's account output -> the pipeline's deploy action
@@ -189,7 +199,7 @@ function deployTarget(config: StackConfig, t: TargetConfig, names: TargetNames, 
         applicationName: target.applicationName,
         deploymentGroupName: target.deploymentGroupName,
         files: names.files,
-        checkUrl: check,
+        check,
     };
     const network = target.taskNetwork;
     const rendered: pulumi.Output<RenderedTarget> = pulumi.all([network?.subnets ?? [], network?.securityGroups ?? []])
@@ -199,7 +209,7 @@ function deployTarget(config: StackConfig, t: TargetConfig, names: TargetNames, 
             readonlyRootFilesystem: task.readonlyRootFilesystem, containerUser: task.containerUser, logGroupName, region: t.region,
             network: network && { subnets, securityGroups, assignPublicIp: network.assignPublicIp },
         }));
-    return { target, deployRole, action, rendered };
+    return { target, deployRole, action, rendered, review };
 }
 
 /**
@@ -237,5 +247,6 @@ function existingTarget(t: ExistingTargetConfig, codedeployArn: (resource: strin
         networkLogBucketName: undefined,
         taskNetwork: undefined,
         url: undefined,
+        dnsName: undefined,
     };
 }

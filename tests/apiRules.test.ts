@@ -22,7 +22,7 @@ function codeCommitFixture(): RawConfig {
     const config = fixture();
     config[key("source")] = { provider: "CodeCommit", repositoryName: "shop-source", create: true, branch: "trunk" };
     const [qa] = targetsOf(config);
-    config[key("targets")] = [{ ...qa, create: { ...qa.create, certificateArn: undefined, network: { subnets: "public" } } }];
+    config[key("targets")] = [{ ...qa, create: { ...qa.create, certificateArn: undefined, domainName: undefined, network: { subnets: "public" } } }];
     delete config[key("notifications")];
     return config;
 }

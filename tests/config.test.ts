@@ -100,10 +100,10 @@ const CASES: Case[] = [{
     problems: [{ key: "build.computeType", expected: "a CodeBuild compute type", found: '"SMALL"', example: "BUILD_GENERAL1_SMALL" }],
 }, {
     what: "artifacts that would expire before a stage rollback reads them",
-    change: set("artifactRetentionDays", 13),
-    problems: [{ key: "artifactRetentionDays", expected: "at least 14 days: a stage rollback may read an execution's artifacts that long " +
+    change: set("artifactRetentionDays", 10),
+    problems: [{ key: "artifactRetentionDays", expected: "at least 11 days: a stage rollback may read an execution's artifacts that long " +
         "after its build, with this path's approvals (4320 minutes each), deployments and build (or a shorter approvalTimeoutMinutes)",
-    found: "number 13", example: "14" }],
+    found: "number 10", example: "11" }],
 }, {
     what: "no artifact retention at all",
     change: set("artifactRetentionDays", 0),
@@ -156,7 +156,7 @@ const CASES: Case[] = [{
         example: "arn:aws:codeconnections:us-east-1:111111111111:connection/" }],
 }, {
     what: "a source through a connection in a region without the CodeStarSourceConnection action",
-    change: c => { set("region", "ap-east-1")(c); targetsOf(c).forEach(t => delete t.create.certificateArn); },
+    change: c => { set("region", "ap-east-1")(c); targetsOf(c).forEach(t => { delete t.create.certificateArn; delete t.create.domainName; }); },
     problems: [{ key: "source.provider", expected: "CodeCommit: CodePipeline has no CodeStarSourceConnection action in ap-east-1", found: '"GitHub"',
         example: "CodeCommit" }],
 }, {
@@ -338,18 +338,18 @@ const CASES: Case[] = [{
 }, {
     what: "grants: organization with a target in the pipeline account",
     change: c => { set("grants", "organization")(c); set("organizationId", "o-a1b2c3d4e5")(c); set("allowSameAccount", true)(c);
-        targetsOf(c)[0].account = block(c, "pipelineAccount"); delete targetsOf(c)[0].create.certificateArn; },
+        targetsOf(c)[0].account = block(c, "pipelineAccount"); delete targetsOf(c)[0].create.certificateArn; delete targetsOf(c)[0].create.domainName; },
     problems: [{ key: "grants", expected: "roles while a target is in the pipeline account (targets[0])", found: '"organization"', example: "roles" }],
 }, {
     what: "more target stages than CodePipeline allows",
     change: c => { config(c, "targets", Array.from({ length: 49 }, (_, i) => ({ ...targetsOf(c)[0], name: `t${i}`, check: undefined,
         create: { serviceName: `s${i}` } }))); config(c, "artifactRetentionDays", 365); },
-    problems: [{ key: "targets", expected: "at most 48 stages of targets (CodePipeline allows 50 stages, Source and Build included; found 49)", found: "a list", example: "wave: prod" }],
+    problems: [{ key: "targets", expected: "at most 50 stages, CodePipeline's limit: Source, Build, one per target or wave and one per approval (found 51: 49 of targets, 0 of approvals)", found: "a list", example: "wave: prod" }],
 }, {
     what: "more actions in a wave than CodePipeline allows in a stage",
     change: c => { config(c, "targets", Array.from({ length: 25 }, (_, i) => ({ ...targetsOf(c)[0], name: `t${i}`, wave: "all", approval: true,
         create: { serviceName: `s${i}` } }))); },
-    problems: [{ key: "targets[0].wave", expected: "at most 50 actions in a stage, CodePipeline's limit (the wave all has 53", found: '"all"', example: "all-2" }],
+    problems: [{ key: "targets[0].wave", expected: "at most 50 actions in a stage, CodePipeline's limit (the wave all has 52", found: '"all"', example: "all-2" }],
 }];
 
 describe("config validation", () => {

@@ -27,15 +27,17 @@ function markerCalls(e: Evaluation, imageUri: string, prefix: string, buildId = 
         { "imageDetail.json": JSON.stringify({ ImageURI: imageUri }) }).calls;
 }
 
-/** The registered path after the build: each stage's approval, and the tag prefixes its marker actions set (a wave's attempt one too). */
+/** The registered path after the build: each stage's approval (a stage of its own before it), and the tag prefixes its marker actions set (a wave's attempt one too). */
 function registeredStages(e: Evaluation) {
-    return (one(e, "aws:codepipeline/pipeline:Pipeline").inputs.stages as any[]).slice(2).map(stage => {
+    const stages = (one(e, "aws:codepipeline/pipeline:Pipeline").inputs.stages as any[]);
+    const approved = (stage: any) => stages[stages.indexOf(stage) - 1].actions.some((a: any) => a.provider === "Manual");
+    return stages.slice(2).filter(stage => stage.actions.some((a: any) => a.provider === "CodeDeployToECS")).map(stage => {
         const prefix = (name: string) => {
             const marker = stage.actions.find((a: any) => a.name === name);
             return marker && JSON.parse(marker.configuration.EnvironmentVariables).find((v: { name: string }) => v.name === "RELEASE_TAG_PREFIX").value as string;
         };
-        return { name: stage.name as string, approval: stage.actions.some((a: any) => a.provider === "Manual"),
-            prefix: prefix("MarkReleased")!, attempt: prefix("MarkAttempt") };
+        return { name: stage.name as string, approval: approved(stage),
+            prefix: prefix("Mark_released")!, attempt: prefix("Mark_attempt") };
     });
 }
 
@@ -272,12 +274,13 @@ for (const stack of ["dev", "prod", "path"]) {
         });
 
         it("in each stage the pipeline runs the marker, as the build role, on the deployed build's output, only after every deploy succeeded", () => {
-            const stages = (one(e, "aws:codepipeline/pipeline:Pipeline").inputs.stages as any[]).slice(2);
+            const stages = (one(e, "aws:codepipeline/pipeline:Pipeline").inputs.stages as any[]).slice(2)
+                .filter(stage => stage.actions.some((a: any) => a.provider === "CodeDeployToECS"));
             const marker = one(e, "aws:codebuild/project:Project", "pipeline-release").state.name;
             for (const stage of stages) {
                 const marks = stage.actions.filter((a: any) => a.configuration?.ProjectName === marker);
                 const deploys = stage.actions.filter((a: any) => a.provider === "CodeDeployToECS");
-                const released = marks.find((a: any) => a.name === "MarkReleased");
+                const released = marks.find((a: any) => a.name === "Mark_released");
                 assert.ok(deploys.every((d: any) => released.runOrder > d.runOrder), `${stage.name}: the release marker runs after the deploys`);
                 // A wave also marks its attempt first: the targets of a partly failed wave run an image the release marker never tagged.
                 assert.deepEqual(marks.filter((a: any) => a !== released).map((a: any) => a.runOrder < deploys[0].runOrder),

@@ -123,11 +123,12 @@ describe("notifications", () => {
         it("points at the topic and says what is approved: the stage, its targets, the execution, commit and image, and where it ran before", async () => {
             const e = await evaluated("prod");
             const [{ stage, approval }] = approvalsOf(e);
-            assert.equal(stage, "prod");
+            assert.equal(stage, "Approve_prod", "its own stage, before prod's");
             assert.equal(approval.configuration.NotificationArn, one(e, "aws:sns/topic:Topic").state.arn);
             assert.equal(approval.configuration.CustomData, "Approve stage prod of cross-account-pipeline-prod: deploy execution " +
                 "#{codepipeline.PipelineExecutionId}, commit #{SourceVariables.CommitId}, image #{BuildVariables.IMAGE_URI} to prod " +
-                "(232323232323, ap-northeast-2). It passed stage staging.");
+                "(232323232323, ap-northeast-2). It passed stage staging. The review link is the load balancer's own name: the browser " +
+                "will warn about its certificate.");
             // The review link is staging's own URL, where the same image runs.
             assert.equal(approval.configuration.ExternalEntityLink, (e.outputs.targets as any).staging.applicationUrl);
             assert.equal(approval.timeoutInMinutes, 4320);

@@ -62,28 +62,33 @@ for (const stack of [...FIXTURE_STACKS, "path"]) {
             assert.deepStrictEqual(projects.map(p => p.inputs.encryptionKey), projects.map(() => stores[0].key.state.arn));
         });
 
-        it("builds once, then has one stage per target or wave, in the path's order", () => {
+        it("builds once, then has one stage per target or wave (after its approval's own), in the path's order", () => {
             const stages = one(e, PIPELINE).inputs.stages as any[];
-            assert.deepStrictEqual(stages.map(s => s.name), ["Source", "Build", ...names.stages.map(s => s.name)]);
+            assert.deepStrictEqual(stages.map(s => s.name), ["Source", "Build",
+                ...names.stages.flatMap(s => [...s.targets.some(t => t.approval) ? [`Approve_${s.name}`] : [], s.name])]);
             assert.deepStrictEqual(stages.flatMap(s => s.actions).filter((a: any) => a.category === "Build" && a.configuration.ProjectName ===
                 one(e, "aws:codebuild/project:Project", "pipeline-build").state.name).length, 1, "one build");
             assert.strictEqual(one(e, PIPELINE).inputs.pipelineType, "V2");
         });
 
-        it("in each stage: its approval first, then (a wave's) attempt marker, its deploys together, then the release marker and the checks", () => {
+        it("an approval alone in its stage, which does not roll back; in each stage (a wave's) attempt marker, its deploys together, then the release marker and the checks", () => {
             const stages = one(e, PIPELINE).inputs.stages as any[];
-            names.stages.forEach((stage, s) => {
-                const actions = stages[s + 2].actions as any[];
+            names.stages.forEach(stage => {
+                const at = stages.findIndex(st => st.name === stage.name);
+                const actions = stages[at].actions as any[];
                 const order = (kind: (a: any) => boolean) => [...new Set(actions.filter(kind).map(a => a.runOrder))];
-                const approval = order(a => a.provider === "Manual");
-                const attempt = order(a => a.name === "MarkAttempt");
-                const released = order(a => a.name === "MarkReleased");
+                const before = stages[at - 1].actions as any[];
+                assert.deepStrictEqual(before.map(a => a.provider === "Manual"), stage.targets.some(t => t.approval) ? [true] : before.map(() => false),
+                    `${stage.name}: its approval alone in the stage before it, when a target asks`);
+                assert.ok(!before.some(a => a.provider === "Manual") || stages[at - 1].onFailure === undefined, `${stage.name}: its approval's stage does not roll back`);
+                assert.strictEqual(order(a => a.provider === "Manual").length, 0, `${stage.name}: no approval among the deploys`);
+                const attempt = order(a => a.name === "Mark_attempt");
+                const released = order(a => a.name === "Mark_released");
                 const deploys = order(a => a.provider === "CodeDeployToECS");
                 const checks = order(a => a.category === "Test");
-                assert.deepStrictEqual(approval.length, stage.targets.some(t => t.approval) ? 1 : 0, `${stage.name}: one approval when a target asks`);
                 assert.strictEqual(attempt.length, stage.targets.length > 1 ? 1 : 0, `${stage.name}: an attempt marker in a wave`);
                 assert.strictEqual(deploys.length, 1, `${stage.name}: the deploys run together`);
-                assert.ok((approval[0] ?? 0) < (attempt[0] ?? deploys[0]) && (attempt[0] ?? 0) < deploys[0], `${stage.name}: approval, attempt, deploys`);
+                assert.ok((attempt[0] ?? 0) < deploys[0], `${stage.name}: attempt, deploys`);
                 assert.deepStrictEqual(released, [deploys[0] + 1], `${stage.name}: the release marker once the deploys succeeded`);
                 assert.ok(checks.every(c => c === deploys[0] + 1), `${stage.name}: checks after the deploys`);
                 assert.deepStrictEqual(actions.filter(a => a.provider === "CodeDeployToECS").map(a => a.name), stage.targets.map(t => t.name));

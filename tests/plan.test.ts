@@ -49,17 +49,26 @@ for (const [name, shared] of PLANNED) {
             assert.strictEqual(exitCode, 0);
             const path = text.slice(text.indexOf("Release path"), text.indexOf("\n\n", text.indexOf("Release path"))).split("\n").slice(1);
             const stages = stackNames(config).stages;
-            assert.strictEqual(path.length, 2 + stages.length);
+            const approved = (stage: typeof stages[number]) => stage.targets.some(t => t.approval);
+            assert.strictEqual(path.length, 2 + stages.length + stages.filter(approved).length);
             assert.match(path[0], /^ {3}1\. Source: source \S+ \S+$/);
             assert.match(path[1], /^ {3}2\. Build: build \S+: one image for every target$/);
             const tag = (prefix: string) => `tag the image ${prefix.replace(/\./g, "\\.")}<build id>`;
-            stages.forEach((stage, i) => {
+            let line = 2;
+            stages.forEach(stage => {
+                if (approved(stage)) {
+                    // The approval alone in its own stage, before the stage it approves.
+                    const approval = `manual approval${config.notifications ? " \\(its request to the notification topic\\)" : ""}` +
+                        "(?:, its review link on the load balancer's own name \\(a browser warns\\))?";
+                    assert.match(path[line], new RegExp(`^ +${line + 1}\\. Approve_${stage.name}: ${approval}$`));
+                    line++;
+                }
                 const deploys = stage.targets.map(t => `deploy ${t.name} as arn:aws:iam::${t.account.accountId}:role/\\S+ in ${t.region}`).join(" \\| ");
-                const checks = stage.targets.filter(t => t.check).map(() => " \\| check \\S+").join("");
-                const approval = `manual approval${config.notifications ? " \\(its request to the notification topic\\)" : ""} -> `;
-                const want = `^ +${i + 3}\\. ${stage.name}: ${stage.targets.some(t => t.approval) ? approval : ""}` +
+                const checks = stage.targets.filter(t => t.check).map(() => " \\| check \\S+(?: at \\S+)?").join("");
+                const want = `^ +${line + 1}\\. ${stage.name}: ` +
                     `${stage.attemptTagPrefix ? `${tag(stage.attemptTagPrefix)} -> ` : ""}${deploys} -> ${tag(stage.releaseTagPrefix)}${checks}$`;
-                assert.match(path[i + 2], new RegExp(want));
+                assert.match(path[line], new RegExp(want));
+                line++;
             });
         });
 
@@ -72,7 +81,7 @@ for (const [name, shared] of PLANNED) {
             } else {
                 const events = `execution failed, approval needed${n.succeeded ? ", execution succeeded" : ""}`;
                 assert.deepEqual(told.slice(1), [...n.emails.map(a => `  ${a} (email, once confirmed): ${events}; each approval's request ` +
-                    `(${stackNames(config).stages.filter(st => st.targets.some(t => t.approval)).map(st => st.name).join(", ")}), with its review link`),
+                    `(${stackNames(config).stages.filter(st => st.targets.some(t => t.approval)).map(st => st.approvalStage).join(", ")}), with its review link`),
                 ...n.slack ? [`  Slack channel ${n.slack.channelId} of workspace ${n.slack.workspaceId} (AWS Chatbot, configured in ${n.slack.region}): ${events}`] : []]);
             }
             const names = stackNames(config);

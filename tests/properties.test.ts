@@ -27,7 +27,7 @@ const COVERED = [
     "private subnets", "public subnets", "created VPC", "existing VPC", "HTTP", "HTTPS",
     "deletion protection on", "deletion protection off", "root file system read-only", "root file system writable",
     "root user", "non-root user",
-    "approval on", "approval off", "check by path", "check by url", "wave", "target in another region", "legacy names",
+    "approval on", "approval off", "check by path", "check by url", "check through a domain name", "target named like another's derived name", "target named like a pipeline action", "domain resolves", "domain not in DNS", "wave", "target in another region", "legacy names",
     "pipeline provisioning role present", "pipeline provisioning role absent",
     "target provisioning role present", "target provisioning role absent", "target in the pipeline account",
     "targets sharing an account", "targets in several accounts", "grants by roles", "grants by organization",
@@ -36,7 +36,7 @@ const COVERED = [
     "default project", "other project", "keys without a namespace", "name with .", "name with _", "name with -", "long names",
     "no notifications", "email subscriptions", "a topic without subscriptions", "told of succeeded executions", "Slack channel",
     "Slack configuration in the stack's region", "Slack configuration in another region", "default approval timeout", "approval timeout set",
-    "artifact retention at its minimum", "rollback alarms", "no rollback alarms", "extra alarm on loadBalancer", "extra alarm on targetGroups",
+    "artifact retention at its minimum", "artifact retention derived", "artifact retention derived above the default", "rollback alarms", "no rollback alarms", "extra alarm on loadBalancer", "extra alarm on targetGroups",
     "extra alarm on service", "existing alarms", "alarms at CodeDeploy's limit", "tuned alarm",
 ];
 

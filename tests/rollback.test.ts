@@ -16,7 +16,10 @@ import { all, evaluated, evaluateWith, key, one, fixture, FIXTURES } from "./sup
 const DAY = 24 * 60;
 const P = "cross-account-pipeline";
 
-/** The registered pipeline's deploy stages: each approval's timeout, each deployment's longest time (its targets' termination waits). */
+/**
+ * The registered pipeline's stages after the build: an approval's own stage (its timeout; it does not
+ * roll back), or a deploy stage (each deployment's longest time: its targets' termination waits).
+ */
 function registeredStages(e: Evaluation) {
     const groups = all(e, "aws:codedeploy/deploymentGroup:DeploymentGroup");
     return (one(e, "aws:codepipeline/pipeline:Pipeline").inputs.stages as any[]).slice(2).map(stage => {
@@ -26,7 +29,7 @@ function registeredStages(e: Evaluation) {
             return group?.inputs.blueGreenDeploymentConfig.terminateBlueInstancesOnDeploymentSuccess.terminationWaitTimeInMinutes ?? MAX_TERMINATION_WAIT_MINUTES;
         });
         return { name: stage.name as string, approval: approval ? approval.timeoutInMinutes as number : 0,
-            deploy: TRAFFIC_SHIFT_MINUTES + Math.max(...waits) };
+            deploy: waits.length ? TRAFFIC_SHIFT_MINUTES + Math.max(...waits) : 0, rollsBack: stage.onFailure?.result === "ROLLBACK" };
     });
 }
 
@@ -34,8 +37,9 @@ function registeredStages(e: Evaluation) {
  * Two executions, played through the registered stages in QUEUED mode (one execution in a stage at a
  * time, in order), every approval waiting its full timeout and every deployment its longest: the last
  * one to succeed in stage s (A, built at 0), and the next (B), started just before A left s. B fails
- * in s at the end of its deployment; the rollback waits at s's approval once more, then reads A's
- * artifacts. Returns, for each stage, when that read happens (minutes after A's build).
+ * in s at the end of its deployment, and the rollback reads A's artifacts then (the approval is a
+ * stage of its own, which the rollback does not run again). Returns, for each stage that rolls back,
+ * when that read happens (minutes after A's build).
  */
 function worstRollbackReads(stages: ReturnType<typeof registeredStages>, buildMinutes: number): number[] {
     const run = (start: number, ahead: number[] | undefined, upTo: number) => {
@@ -48,10 +52,7 @@ function worstRollbackReads(stages: ReturnType<typeof registeredStages>, buildMi
         return exits;
     };
     const a = run(-buildMinutes, undefined, stages.length - 1);
-    return stages.map((stage, s) => {
-        const b = run(a[s], a, s);
-        return b[s] + stage.approval;
-    });
+    return stages.flatMap((stage, s) => stage.rollsBack ? [run(a[s], a, s)[s]] : []);
 }
 
 describe("stage rollback", () => {
@@ -85,29 +86,29 @@ describe("stage rollback", () => {
         });
     }
 
-    it("the rule, by hand: the build, twice the way out of the slowest stage, and its approval once more", () => {
+    it("the rule, by hand: the build and twice the way out of the slowest stage", () => {
         const path = (targets: any[], approvalTimeoutMinutes = 7 * DAY, build = 30) => ({ targets, approvalTimeoutMinutes, build: { timeoutMinutes: build } });
         const created = (name: string, approval = false, wait = 5) => ({ name, approval, create: { terminationWaitMinutes: wait } });
         // No approval, a quick deployment: the build and two deployments.
         assert.equal(rollbackWindowMinutes(path([created("staging", false, 0)])), 30 + 2 * DAY);
         assert.equal(minimumArtifactRetentionDays(path([created("staging", false, 0)])), 3);
-        // staging, then PROD behind a 7-day approval: 30 + 2 × (DAY + 5 + 7 days + DAY + 30) + 7 days.
+        // staging, then PROD behind a 7-day approval: 30 + 2 × (DAY + 5 + 7 days + DAY + 30).
         const prod = path([created("staging"), created("prod", true, 30)]);
-        assert.equal(rollbackWindowMinutes(prod), 30 + 2 * (DAY + 5 + 7 * DAY + DAY + 30) + 7 * DAY);
-        assert.equal(minimumArtifactRetentionDays(prod), 26);
+        assert.equal(rollbackWindowMinutes(prod), 30 + 2 * (DAY + 5 + 7 * DAY + DAY + 30));
+        assert.equal(minimumArtifactRetentionDays(prod), 19);
         // An existing target's termination wait is not known: CodeDeploy's longest, two days.
         assert.equal(rollbackWindowMinutes(path([{ name: "legacy" }])), 30 + 2 * (DAY + 2 * DAY));
         // A wave is one stage: its slowest target counts, its one approval once.
         assert.equal(rollbackWindowMinutes(path([created("a", true, 0), { ...created("b", true, 60), wave: "w" }, { ...created("c", false, 5), wave: "w" }], 60)),
-            30 + 2 * (60 + DAY + 0 + 60 + DAY + 60) + 60);
+            30 + 2 * (60 + DAY + 0 + 60 + DAY + 60));
     });
 
     it("refuses artifacts that a rollback would miss, naming the minimum, and a shorter approval timeout lowers it", () => {
         const raw = (keys: Record<string, unknown>) => ({ ...projectConfig("prod", FIXTURES), ...keys });
-        assert.throws(() => parseConfig(P, "prod", raw({ artifactRetentionDays: 13 })), (err: unknown) => err instanceof ConfigError &&
-            /artifactRetentionDays: expected at least 14 days: .*found number 13; for example 14$/.test(err.problems[0]));
-        assert.equal(parseConfig(P, "prod", raw({ artifactRetentionDays: 14 })).artifactRetentionDays, 14);
-        assert.throws(() => parseConfig(P, "prod", raw({ approvalTimeoutMinutes: 10080, artifactRetentionDays: 25 })), /expected at least 26 days/);
+        assert.throws(() => parseConfig(P, "prod", raw({ artifactRetentionDays: 10 })), (err: unknown) => err instanceof ConfigError &&
+            /artifactRetentionDays: expected at least 11 days: .*found number 10; for example 11$/.test(err.problems[0]));
+        assert.equal(parseConfig(P, "prod", raw({ artifactRetentionDays: 11 })).artifactRetentionDays, 11);
+        assert.throws(() => parseConfig(P, "prod", raw({ approvalTimeoutMinutes: 10080, artifactRetentionDays: 18 })), /expected at least 19 days/);
         assert.equal(parseConfig(P, "prod", raw({ approvalTimeoutMinutes: 60, artifactRetentionDays: 6 })).artifactRetentionDays, 6);
         assert.throws(() => parseConfig(P, "prod", raw({ approvalTimeoutMinutes: 4 })), /approvalTimeoutMinutes: expected a whole number of minutes from 5 to 86400/);
         assert.throws(() => parseConfig(P, "prod", raw({ approvalTimeoutMinutes: 86401 })), /approvalTimeoutMinutes: expected a whole number of minutes from 5 to 86400/);
@@ -119,6 +120,6 @@ describe("stage rollback", () => {
         assert.deepEqual(approvals.map((a: any) => a.timeoutInMinutes), [1440]);
         const { text } = await plan("prod", fixture("prod"));
         assert.match(text, /a failed stage \(staging, prod\) rolls back to the artifacts of the last execution that succeeded in it, in this structure of the pipeline: a `pulumi up` that changes the pipeline disarms it until each stage's next success/);
-        assert.match(text, /artifacts live 30 days; a rollback may read them up to 14 days after their build/);
+        assert.match(text, /artifacts live 30 days; a rollback may read them up to 11 days after their build/);
     });
 });

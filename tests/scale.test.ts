@@ -21,10 +21,10 @@ describe("a release path at scale", function () {
         e = await evaluate("prod", scaledPath(fixture("prod"), 50));
     });
 
-    it("50 targets in waves of ten evaluate: one stage per wave, within CodePipeline's limits", () => {
+    it("50 targets in waves of ten evaluate: one stage per wave and one per approval, within CodePipeline's limits", () => {
         assert.ifError(e.error);
         const stages = e.resources.find(r => r.type === "aws:codepipeline/pipeline:Pipeline")!.inputs.stages as any[];
-        assert.deepEqual(stages.map(s => s.name), ["Source", "Build", "w0", "w1", "w2", "w3", "w4"]);
+        assert.deepEqual(stages.map(s => s.name), ["Source", "Build", ...[0, 1, 2, 3, 4].flatMap(w => [`Approve_w${w}`, `w${w}`])]);
         assert.ok(stages.length <= MAX_STAGES && stages.every(s => s.actions.length <= 50));
         assert.equal(stages.flatMap(s => s.actions).filter((a: any) => a.provider === "CodeDeployToECS").length, 50);
     });

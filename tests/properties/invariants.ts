@@ -14,6 +14,7 @@ import { apiViolations } from "../../offline/apiRules";
 import { describeViolation } from "../../offline/violations";
 import { unmappedInputs } from "../support/apiCoverage";
 import { configuredAbsence } from "../support/absence";
+import { descendants } from "../support/stacks";
 import { expectedPlacement } from "../support/placement";
 import { expectedExceptions } from "../support/securityHub";
 import { configAsRead, partitionName, StackFile } from "./stackFiles";
@@ -23,6 +24,7 @@ import { CHATBOT_REGIONS, PIPELINE_EVENTS } from "../../components/PipelineNotif
 import { dnsSuffixOf } from "../../components/policies/document";
 import { MAX_TERMINATION_WAIT_MINUTES, RollbackPath, rollbackWindowMinutes } from "../../stacks/config";
 import { stackNames } from "../../stacks/names";
+import { unverifiableHttps } from "../../stacks/reach";
 
 /** The guarantees at the heart of the access table: for every target, they hold in every stack, never excused. */
 export function coreRows(config: StackConfig) {
@@ -304,17 +306,22 @@ function registeredRollbackPath(e: Evaluation, config: StackConfig): RollbackPat
     const [pipeline] = ofType(e, "aws:codepipeline/pipeline:Pipeline");
     const groups = ofType(e, "aws:codedeploy/deploymentGroup:DeploymentGroup");
     const timeouts = new Set<number>();
+    // An approval stands in a stage of its own, just before the stage it approves.
+    let approval: any;
     const targets = (pipeline.inputs.stages as any[]).slice(2).flatMap(stage => {
-        const approval = stage.actions.find((a: any) => a.provider === "Manual");
-        if (approval) {
+        if (stage.actions.some((a: any) => a.provider === "Manual")) {
+            approval = stage.actions[0];
             timeouts.add(approval.timeoutInMinutes);
+            return [];
         }
+        const approved = !!approval;
+        approval = undefined;
         return stage.actions.filter((a: any) => a.provider === "CodeDeployToECS").map((d: any) => {
             // A created target's group is registered; an existing one's wait is not known here: CodeDeploy's longest.
             const group = groups.find(g => g.state.deploymentGroupName === d.configuration.DeploymentGroupName &&
                 g.account === d.roleArn.split(":")[4] && g.region === d.region);
             const wait = group?.inputs.blueGreenDeploymentConfig.terminateBlueInstancesOnDeploymentSuccess.terminationWaitTimeInMinutes;
-            return { name: d.name, wave: stage.name, approval: !!approval, create: group && { terminationWaitMinutes: wait ?? MAX_TERMINATION_WAIT_MINUTES } };
+            return { name: d.name, wave: stage.name, approval: approved, create: group && { terminationWaitMinutes: wait ?? MAX_TERMINATION_WAIT_MINUTES } };
         });
     });
     assert.ok(timeouts.size <= 1, "one approval timeout");
@@ -332,8 +339,13 @@ function registeredRollbackPath(e: Evaluation, config: StackConfig): RollbackPat
 export function checkRollback(e: Evaluation, config: StackConfig) {
     const [pipeline] = ofType(e, "aws:codepipeline/pipeline:Pipeline");
     assert.deepEqual([pipeline.inputs.pipelineType, pipeline.inputs.executionMode], ["V2", "QUEUED"]);
-    assert.deepEqual((pipeline.inputs.stages as any[]).map(stage => stage.onFailure?.result),
-        [undefined, undefined, ...(pipeline.inputs.stages as any[]).slice(2).map(() => "ROLLBACK")], "every deploy stage, and only those, rolls back");
+    const stages = pipeline.inputs.stages as any[];
+    assert.deepEqual(stages.map(stage => stage.onFailure?.result), [undefined, undefined, ...stages.slice(2)
+        .map(stage => stage.actions.some((a: any) => a.provider === "CodeDeployToECS") ? "ROLLBACK" : undefined)],
+        "every deploy stage, and only those, rolls back");
+    for (const stage of stages.filter(st => st.actions.some((a: any) => a.provider === "Manual"))) {
+        assert.equal(stage.actions.length, 1, `${stage.name}: an approval alone in its stage, which a rejection fails without a rollback`);
+    }
     const window = rollbackWindowMinutes(registeredRollbackPath(e, config));
     for (const lifecycle of ofType(e, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").filter(r => r.name.startsWith("artifacts"))) {
         assert.ok(lifecycle.inputs.rules[0].expiration.days * 24 * 60 >= window, `${lifecycle.name} expires artifacts before a rollback may read them`);
@@ -341,7 +353,9 @@ export function checkRollback(e: Evaluation, config: StackConfig) {
     const names = stackNames(config);
     config.targets.forEach((t, i) => {
         const logical = names.targets[i].logical.target;
-        const own = e.resources.filter(r => r.name.startsWith(`${logical}-`));
+        // Its component's resources (by name prefix, `a-target-...` would also take target a-target's `a-target-target-...`).
+        const component = e.resources.find(r => r.type === "cross-account-pipeline:target:EcsBlueGreenTarget" && r.name === logical);
+        const own = component ? descendants(e, component) : [];
         const alarms = own.filter(r => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm");
         if (!t.create) {
             return;
@@ -374,6 +388,45 @@ export function checkRollback(e: Evaluation, config: StackConfig) {
     });
 }
 
+/**
+ * Every check can pass TLS: an https URL never names a load balancer's own name (no certificate
+ * covers it); a check that connects elsewhere keeps the URL's name and port and connects to its
+ * target's registered load balancer, on the same port.
+ */
+export function checkReach(e: Evaluation) {
+    const loadBalancers = e.resources.filter(r => r.type === "aws:lb/loadBalancer:LoadBalancer").map(r => r.state.dnsName);
+    const checks = (e.resources.find(r => r.type === "aws:codepipeline/pipeline:Pipeline")!.inputs.stages as any[])
+        .flatMap(s => s.actions).filter((a: any) => a.category === "Test");
+    for (const action of checks) {
+        const v = Object.fromEntries(JSON.parse(action.configuration.EnvironmentVariables).map((x: any) => [x.name, x.value]));
+        assert.ok(!unverifiableHttps(v.CHECK_URL), `${action.name}: ${v.CHECK_URL} is https on a load balancer's own name`);
+        if (v.CHECK_CONNECT_TO) {
+            const [name, port, to, toPort] = v.CHECK_CONNECT_TO.split(":");
+            const url = new URL(v.CHECK_URL);
+            assert.deepEqual([name, port], [url.hostname, url.port || (url.protocol === "https:" ? "443" : "80")], `${action.name}: its URL's name and port`);
+            assert.equal(toPort, port, `${action.name}: the load balancer's listener port`);
+            assert.ok(loadBalancers.includes(to), `${action.name}: connects to ${to}, no registered load balancer`);
+        }
+    }
+}
+
+/**
+ * Names derived from user input never collide: every URN once (the engine refuses a second
+ * registration), every stage name once and, in each stage, every action name once, and every
+ * variable namespace once. Names are compared without case: AWS does not document whether
+ * CodePipeline tells `MarkReleased` from `markreleased` (ASSUMED: it may not).
+ */
+export function checkUniqueNames(e: Evaluation) {
+    const twice = (names: string[]) => names.filter((n, i) => names.findIndex(m => m.toLowerCase() === n.toLowerCase()) !== i);
+    assert.deepEqual(twice(e.resources.map(r => r.urn)), [], "a URN registered twice");
+    const stages = e.resources.find(r => r.type === "aws:codepipeline/pipeline:Pipeline")!.inputs.stages as any[];
+    assert.deepEqual(twice(stages.map(s => s.name)), [], "a stage name twice");
+    for (const stage of stages) {
+        assert.deepEqual(twice(stage.actions.map((a: any) => a.name)), [], `an action name twice in stage ${stage.name}`);
+    }
+    assert.deepEqual(twice(stages.flatMap(s => s.actions).map((a: any) => a.namespace).filter((n: unknown) => n)), [], "a namespace twice");
+}
+
 /** Every invariant, on one generated stack file. */
 export async function checkStack(file: StackFile): Promise<void> {
     await checkEvaluation(await evaluate(file.stack, configAsRead(file), { project: file.project }));
@@ -393,6 +446,8 @@ export async function checkEvaluation(e: Evaluation): Promise<void> {
     checkSource(e, config);
     checkNotifications(e, config);
     checkRollback(e, config);
+    checkReach(e);
+    checkUniqueNames(e);
     const plan = await planOf(e);
     assert.equal(plan.exitCode, 0, plan.text);
     checkAccess(plan.access!, config);

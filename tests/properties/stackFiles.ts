@@ -171,14 +171,19 @@ const connectionSource = (regionName: string, pipelineAccount: string, targetAcc
     host: host(regionName, pipelineAccount),
     fullClone: optional(fc.boolean()),
     triggers: optional(fc.array(pushFilter, { minLength: 1, maxLength: 3 })),
-}).map(({ provider, segments, host: server, ...keys }) => compact({
-    provider,
-    // GitHub and Bitbucket: owner/name; GitLab nests groups.
-    repository: (provider.startsWith("GitLab") ? segments : segments.slice(0, 2)).join("/"),
+}).map(({ provider, segments, host: server, ...keys }) => {
     // A created connection to a server of one's own goes through its host.
-    host: SELF_MANAGED_PROVIDERS.includes(provider) && !keys.connectionArn ? server : undefined,
-    ...keys,
-}));
+    const host = SELF_MANAGED_PROVIDERS.includes(provider) && !keys.connectionArn ? server : undefined;
+    return compact({
+        provider,
+        // GitHub and Bitbucket: owner/name; GitLab nests groups.
+        repository: (provider.startsWith("GitLab") ? segments : segments.slice(0, 2)).join("/"),
+        host,
+        ...keys,
+        // The build cannot reach a server in a VPC for a full clone (validation refuses it).
+        fullClone: host && "vpc" in host && host.vpc ? undefined : keys.fullClone,
+    });
+});
 
 /** `source`: CodeCommit, or (where the region has CodeStarSourceConnection) a repository through a connection. */
 export const source = (regionName: string, pipelineAccount: string, targetAccount: string) =>
@@ -289,6 +294,8 @@ const createdTarget = (regionName: string, targetAccount: string) => fc.record({
     desiredCount: optional(fc.integer({ min: 1, max: 100 })),
     healthCheckPath: optional(joined("/", 100, joined("-_.", 20)).map(p => `/${p}`)),
     certificateArn: optional(text(HEX, 8, 8).map(id => `arn:${partitionName(regionName)}:acm:${regionName}:${targetAccount}:certificate/${id}-0000-4000-8000-000000000000`)),
+    // A name the certificate covers (never without one), and whether DNS points it at the load balancer.
+    domain: optional(fc.record({ domainName: fc.constantFrom("staging.example.com", "app-1.eu.example.org"), domainResolves: optional(fc.boolean()) })),
     ports: fc.tuple(optional(port), optional(port)),
     ingressCidrs: optional(fc.array(cidr(0, 32), { maxLength: 3 })),
     testCidrs: optional(fc.array(cidr(0, 32), { maxLength: 3 })),
@@ -303,7 +310,8 @@ const createdTarget = (regionName: string, targetAccount: string) => fc.record({
     // The two listeners of one load balancer need two ports.
     const production = t.ports[0] ?? (t.certificateArn ? 443 : 80);
     return production !== (t.ports[1] ?? 9000);
-}).map(({ task: keys, ports: [productionPort, testPort], ...rest }) => compact({ ...keys, ...rest, productionPort, testPort }) ?? {});
+}).map(({ task: keys, ports: [productionPort, testPort], domain, ...rest }) =>
+    compact({ ...keys, ...rest, ...rest.certificateArn ? domain : {}, productionPort, testPort }) ?? {});
 
 /** `existing`: an ECS blue/green target made elsewhere, named by config. */
 const existingTarget = (regionName: string, targetAccount: string) => fc.record({
@@ -337,10 +345,22 @@ const target = (regionName: string, pool: Record<string, any>[], i: number) => f
     joinsWave: i > 0 ? fc.boolean() : fc.constant(false),
     wave: optional(stageName),
     checkPath: fc.boolean(),
+    // Candidates for a collision: the name before's, followed by a tail the program derives names with;
+    // or the name of one of the pipeline's own actions, without case.
+    named: optional(i === 0 ? fc.constant({ literal: "markreleased" })
+        : fc.constantFrom<{ tail: string } | { literal: string }>(...DERIVED_TAILS.map(tail => ({ tail })), ...i === 1 ? [{ literal: "markattempt" }] : [])),
 }).chain(t => deployBlock(t.region ?? regionName, t.account.accountId).chain(block => fc.record({
     check: optional<object>(block.create && t.checkPath ? fc.record({ path: fc.constantFrom("/", "/health", "/ready?probe=check") })
         : fc.record({ url: fc.constantFrom("https://staging.example.com/health", "http://10.0.0.1:8080/") })),
-}).map(({ check }) => ({ ...t, ...block, name: `t${i}${t.name}`.slice(0, 24).replace(/-+$/, ""), check }))));
+}).map(({ check }) => ({ ...t, ...withCheckDomain(block, check), name: `t${i}${t.name}`.slice(0, 24).replace(/-+$/, ""), check }))));
+
+/** A check by path over HTTPS needs a name the certificate covers (the load balancer's own has none). */
+const withCheckDomain = (block: { create?: Record<string, any>; existing?: Record<string, any> }, check?: { path?: string }) =>
+    check?.path && block.create?.certificateArn && !block.create.domainName
+        ? { ...block, create: { ...block.create, domainName: "check.example.com" } } : block;
+
+/** Tails the program appends to a target's name (actions, logical names, roles), and so a target's name may end with. */
+const DERIVED_TAILS = ["check", "target", "deploy", "task", "task-execution", "codedeploy", "approve"];
 
 /** A target or wave name: lowercase letters, digits and `-`, starting with a letter. */
 const stageName = fc.tuple(fc.constantFrom(...LOWER), text(`${LOWER}0123456789-`, 0, 20)).map(([first, rest]) => `${first}${rest}`.replace(/-+$/, ""));
@@ -362,7 +382,14 @@ export const targets = (regionName: string, pool: Record<string, any>[]) => fc.i
                 waves[i] = t.wave && `w${i}${t.wave}`.slice(0, 24).replace(/-+$/, "");
             }
         });
-        return list.map(({ joinsWave, checkPath, wave, ...t }, i) => {
+        // A name the one before has, with a tail (when it fits), or a literal one: both unique in the path.
+        list.forEach((t, i) => {
+            const name = t.named && ("literal" in t.named ? t.named.literal : `${list[i - 1].name}-${t.named.tail}`);
+            if (name && name.length <= 24) {
+                t.name = name;
+            }
+        });
+        return list.map(({ joinsWave, checkPath, wave, named, ...t }, i) => {
             const unique = (block: Record<string, any> | undefined, keys: string[]) => block &&
                 { ...block, ...Object.fromEntries(keys.filter(k => block[k] !== undefined).map(k => [k, `${block[k].slice(0, 90)}-${i}`])) };
             return compact({
@@ -383,12 +410,12 @@ export const images = fc.record({
 
 /**
  * `artifactRetentionDays`: from what a stage rollback of this path needs (its approvals, deployments
- * and build) to 3650, or left out when the default (30) covers it.
+ * and build) to 3650, or left out (the program derives it: 30, or that minimum when it is more).
  */
 const retention = (project: string, stack: string, keys: Record<string, any>) => {
     const minimum = minimumArtifactRetentionDays(parseConfig(project, stack, { ...keys, artifactRetentionDays: 3650 }));
     return fc.option(fc.integer({ min: minimum, max: 3650 }), { nil: undefined, freq: 2 }).map(days =>
-        days === undefined && minimum <= 30 ? keys : { ...keys, artifactRetentionDays: days ?? minimum });
+        days === undefined ? keys : { ...keys, artifactRetentionDays: days });
 };
 
 /**
@@ -534,6 +561,10 @@ export function features(file: StackFile, config: StackConfig): string[] {
                 `approval ${t.approval ? "on" : "off"}`,
                 `target provisioning role ${t.account.provisioningRoleArn ? "present" : "absent"}`,
                 ...(t.check ? [`check by ${t.check.path ? "path" : "url"}`] : []),
+                ...(t.check?.path && t.create?.domainName ? ["check through a domain name"] : []),
+                ...(config.targets.some(o => DERIVED_TAILS.some(tail => t.name === `${o.name}-${tail}`)) ? ["target named like another's derived name"] : []),
+                ...(/^mark(released|attempt)$/.test(t.name) ? ["target named like a pipeline action"] : []),
+                ...(t.create?.domainName ? [`domain ${t.create.domainResolves ? "resolves" : "not in DNS"}`] : []),
                 ...(t.region !== config.region ? ["target in another region"] : []),
                 ...(t.legacyNames ? ["legacy names"] : []),
                 ...(t.account.accountId === config.pipelineAccount.accountId ? ["target in the pipeline account"] : []),
@@ -547,6 +578,8 @@ export function features(file: StackFile, config: StackConfig): string[] {
         ...notificationFeatures(config),
         config.approvalTimeoutMinutes === 10080 ? "default approval timeout" : "approval timeout set",
         ...config.artifactRetentionDays === minimumArtifactRetentionDays(config) ? ["artifact retention at its minimum"] : [],
+        ...file.config[Object.keys(file.config).find(k => k.endsWith("artifactRetentionDays")) ?? ""] === undefined
+            ? [config.artifactRetentionDays > 30 ? "artifact retention derived above the default" : "artifact retention derived"] : [],
         ...sourceFeatures(config),
         config.build.buildspec ? "own buildspec" : "generated buildspec",
         `retain on delete ${config.retainOnDelete ? "on" : "off"}`,

@@ -62,9 +62,11 @@ export function runBuildspec({ spec, environment }: Project, inputs: Record<stri
     // Every variable the commands read is set by the project, by CodeBuild, or by the commands themselves.
     // Assigned: NAME=..., for NAME in ..., read -r NAME.
     const assigned = commands.flatMap(c => [...c.matchAll(/(?:^|;\s*|\bdo\s+|\bfor\s+|\bread\s+-r\s+)([A-Z_][A-Z0-9_]*)(?:=|\s+in\b|;)/g)].map(m => m[1]));
-    const read = new Set(commands.flatMap(c => [...c.matchAll(/\$\{?([A-Z_][A-Z0-9_]*)/g)].map(m => m[1])));
+    // A read with a default (${NAME:-...}) may find the variable unset; the buildspec's own variables are set, at the lowest precedence.
+    const read = new Set(commands.flatMap(c => [...c.matchAll(/\$\{?([A-Z_][A-Z0-9_]*)\b(?!:-)/g)].map(m => m[1])));
+    const declared: Record<string, string> = spec.env?.variables ?? {};
     for (const name of read) {
-        assert.ok(name in environment || name in CODEBUILD_VARIABLES || assigned.includes(name),
+        assert.ok(name in environment || name in declared || name in CODEBUILD_VARIABLES || assigned.includes(name),
             `the buildspec reads $${name}, which neither the project, CodeBuild nor the buildspec sets`);
     }
 
@@ -92,7 +94,7 @@ esac
     const flags = shell === "bash" ? ["-e", "-o", "pipefail"] : ["-e"];
     const run = spawnSync(shell, [...flags, "-c", commands.join("\n")], {
         cwd: dir, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"],
-        env: { PATH: `${bin}:${process.env.PATH}`, ...CODEBUILD_VARIABLES, ...environment },
+        env: { PATH: `${bin}:${process.env.PATH}`, ...CODEBUILD_VARIABLES, ...declared, ...environment },
     });
     const calls = fs.existsSync(log) ? fs.readFileSync(log, "utf8").trim().split("\n") : [];
     const files = Object.fromEntries(fs.readdirSync(dir).filter(f => !(f in inputs))
@@ -101,4 +103,25 @@ esac
     fs.rmSync(bin, { recursive: true, force: true });
     assert.ok(options.mayFail || run.status === 0, `buildspec commands failed in ${shell} (${run.status ?? run.signal}): ${run.stderr}`);
     return { files, artifactFiles: spec.artifacts?.files ?? [], calls, status: run.status, stderr: run.stderr };
+}
+
+/** A CodeBuild action's EnvironmentVariables, as the registered pipeline gives them. */
+export function actionVariables(action: any): Record<string, string> {
+    return Object.fromEntries(JSON.parse(action.configuration.EnvironmentVariables ?? "[]").map((v: any) => [v.name, v.value]));
+}
+
+/**
+ * Runs a registered check action as CodeBuild would: the check project's buildspec with the action's
+ * variables (changed by `vary`, given the load balancer's name), the load balancer standing at
+ * 127.0.0.1:`port` (curl's --connect-to pointed there, as DNS would point it at the load balancer),
+ * no pause between tries, and `caFile` trusted (curl's CURL_CA_BUNDLE) when given.
+ */
+export function runCheckAction(e: Evaluation, action: any, port: number, caFile?: string,
+    vary: (v: Record<string, string>, lb: string) => Record<string, string> = v => v): BuildRun {
+    const registered = actionVariables(action);
+    const [name, listener, lb] = registered.CHECK_CONNECT_TO.split(":");
+    const variables = vary({ ...registered, CHECK_CONNECT_TO: `${name}:${listener}:127.0.0.1:${port}` }, lb);
+    const project = projectOf(e, "pipeline-check");
+    return runBuildspec({ ...project, environment: { ...project.environment, ...variables, CHECK_PAUSE_SECONDS: "0",
+        ...caFile ? { CURL_CA_BUNDLE: caFile } : {} } }, {}, { mayFail: true });
 }

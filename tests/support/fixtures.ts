@@ -1,0 +1,33 @@
+import * as fs from "fs";
+import * as path from "path";
+import { projectKeys } from "../../offline/access";
+import { evaluate, Evaluation, projectName, RawConfig, stackFileConfig } from "../../offline/engine";
+import { ConfigError, parseConfig } from "../../stacks/config";
+
+const FIXTURES = path.join(__dirname, "..", "fixtures");
+
+/** A stack file of the tests' own (tests/fixtures/<name>.yaml), read as the Pulumi CLI reads it. */
+export function fixtureConfig(name: string): RawConfig {
+    const file = `${name}.yaml`;
+    return stackFileConfig(file, fs.readFileSync(path.join(FIXTURES, file), "utf8"), projectName());
+}
+
+/** A fixture evaluated as a stack named after it, optionally changed first. */
+export function evaluateFixture(name: string, change: (config: RawConfig) => void = () => undefined): Promise<Evaluation> {
+    const config = fixtureConfig(name);
+    change(config);
+    return evaluate(name, config);
+}
+
+/** The problems parseConfig reports for a fixture's stack file as changed (none: []). */
+export function problemsOf(name: string, raw: RawConfig): string[] {
+    try {
+        parseConfig(projectName(), name, projectKeys(projectName(), raw));
+        return [];
+    } catch (e) {
+        if (!(e instanceof ConfigError)) {
+            throw e;
+        }
+        return e.problems;
+    }
+}
