@@ -159,7 +159,7 @@ export interface CrossAccountPipelineArgs {
         logGroupName: string;
         logRetentionDays?: number;
         /** Plain environment variables of the build: what it renders for the targets. */
-        environment?: Record<string, pulumi.Input<string>>;
+        environment?: pulumi.Input<Record<string, string>>;
         /** Security Hub controls that the task definitions the build renders fail by the stack's choice (ECS.5, ECS.20). */
         renderedExceptions?: string[];
         /**
@@ -256,7 +256,7 @@ export class CrossAccountPipeline extends pulumi.ComponentResource {
                 // The build runs `docker build`, which needs the Docker daemon: a declared exception to
                 // Security Hub CodeBuild.5, with its compensating controls in SECURITY.md.
                 privilegedMode: true,
-                environmentVariables: Object.entries(build.environment ?? {}).map(([name, value]) => ({ name, value, type: "PLAINTEXT" })),
+                environmentVariables: pulumi.output(build.environment ?? {}).apply(plainText),
             },
             logsConfig: { cloudwatchLogs: { status: "ENABLED", groupName: logGroup.name } },
             tags: exceptionTags(["CodeBuild.5", ...build.renderedExceptions ?? []]),
@@ -422,7 +422,12 @@ function startOnCodeCommitPush(name: string, args: CrossAccountPipelineArgs, rep
 
 /** A CodeBuild action's EnvironmentVariables: plain text ones, as the action's configuration takes them (JSON). */
 export function variablesValue(vars: Record<string, string>): string {
-    return JSON.stringify(Object.entries(vars).map(([name, value]) => ({ name, value, type: "PLAINTEXT" })));
+    return JSON.stringify(plainText(vars));
+}
+
+/** Environment variables as CodeBuild takes them, in a project or an action: plain text. */
+function plainText(vars: Record<string, string>) {
+    return Object.entries(vars).map(([name, value]) => ({ name, value, type: "PLAINTEXT" }));
 }
 
 function plainVariables(vars: pulumi.Input<Record<string, pulumi.Input<string>>>): pulumi.Output<string> {
@@ -532,7 +537,7 @@ function helperProject(name: string, kind: "release" | "check", args: CrossAccou
             type: "LINUX_CONTAINER",
             computeType: "BUILD_GENERAL1_SMALL",
             image: HELPER_IMAGE,
-            environmentVariables: Object.entries(environment).map(([name, value]) => ({ name, value, type: "PLAINTEXT" })),
+            environmentVariables: pulumi.output(environment).apply(plainText),
         },
         logsConfig: { cloudwatchLogs: { status: "ENABLED", groupName: logGroup.name, streamName: kind } },
     }, { parent, dependsOn: [buildRole.rolePolicy] });

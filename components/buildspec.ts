@@ -87,7 +87,7 @@ export function placeholderCommand(): string[] {
 
 /**
  * What the build knows of one target: the files its deploy action reads, and the values the build
- * renders into them. Plain values; the build gets every target's in DEPLOY_TARGETS.
+ * renders into them. Plain values; the build gets every target's in DEPLOY_TARGETS (in parts).
  */
 export interface RenderedTarget {
     files: { taskDefinition: string; appSpec: string };
@@ -110,13 +110,28 @@ export interface RenderedTarget {
     network?: { subnets: string[]; securityGroups: string[]; assignPublicIp: boolean };
 }
 
-/** The environment variables of the build project: the contract with any buildspec, generated or not. */
-export function buildEnvironment(imageRepositoryUrl: pulumi.Input<string>, targets: pulumi.Input<RenderedTarget[]>): Record<string, pulumi.Input<string>> {
-    return {
-        IMAGE_REPOSITORY_URI: imageRepositoryUrl,
-        DEPLOY_TARGETS: pulumi.output(targets).apply(t => JSON.stringify(t)),
-    };
+/**
+ * The environment variables of the build project: the contract with any buildspec, generated or not.
+ * The targets' list (JSON) is cut into DEPLOY_TARGETS_1 .. DEPLOY_TARGETS_<DEPLOY_TARGETS_PARTS>, each
+ * within CodeBuild's limit on one variable (stacks/limits.ts), so a path of any length reaches the
+ * build; a buildspec joins them in order (JOIN_DEPLOY_TARGETS).
+ */
+export function buildEnvironment(imageRepositoryUrl: pulumi.Input<string>, targets: pulumi.Input<RenderedTarget[]>,
+    partMax: number): pulumi.Output<Record<string, string>> {
+    return pulumi.all([imageRepositoryUrl, targets]).apply(([url, t]): Record<string, string> =>
+        ({ IMAGE_REPOSITORY_URI: url, ...deployTargetsVariables(JSON.stringify(t), partMax) }));
 }
+
+/** The list's JSON text in parts of at most `partMax` characters (whole code points), and their count. */
+export function deployTargetsVariables(json: string, partMax: number): Record<string, string> {
+    const chars = Array.from(json);
+    const parts = Array.from({ length: Math.ceil(chars.length / partMax) }, (_, i) => chars.slice(i * partMax, (i + 1) * partMax).join(""));
+    return { DEPLOY_TARGETS_PARTS: String(parts.length), ...Object.fromEntries(parts.map((part, i) => [`DEPLOY_TARGETS_${i + 1}`, part])) };
+}
+
+/** The bash that puts the targets' list back together in DEPLOY_TARGETS: what every buildspec runs first. */
+export const JOIN_DEPLOY_TARGETS =
+    'DEPLOY_TARGETS=""; for i in $(seq 1 "$DEPLOY_TARGETS_PARTS"); do part="DEPLOY_TARGETS_$i"; DEPLOY_TARGETS+="${!part}"; done';
 
 /**
  * The jq filter that renders a target's taskdef from its DEPLOY_TARGETS entry: the task definition
@@ -241,6 +256,7 @@ export function ecsImageBuildspec(): Record<string, unknown> {
                     'docker push "$IMAGE_URI"',
                     `printf '{"ImageURI":"%s"}\\n' "$IMAGE_URI" > ${IMAGE_DETAIL_FILE}`,
                     // Every target's task definition and appspec, from its entry in DEPLOY_TARGETS.
+                    JOIN_DEPLOY_TARGETS,
                     `jq -c '.[]' <<< "$DEPLOY_TARGETS" | while read -r TARGET; do ` +
                         `jq '${taskDefinitionFilter()}' <<< "$TARGET" > "$(jq -r .files.taskDefinition <<< "$TARGET")"; ` +
                         `jq -r '${appSpecFilter()}' <<< "$TARGET" > "$(jq -r .files.appSpec <<< "$TARGET")"; done`,

@@ -277,8 +277,9 @@ export const DOCUMENTED_RULES: DocumentedRule[] = [
         },
     },
     {
+        // No AWS page states it: CodeBuild's own error, as a public report quotes it (stacks/limits.ts).
         rule: `a build environment variable of at most ${SIZE_LIMITS.environmentVariable} characters`,
-        doc: "https://man7.org/linux/man-pages/man2/execve.2.html (MAX_ARG_STRLEN: the build's shell gets each variable)",
+        doc: "https://github.com/wolfeidau/buildkite-serverless-agent/issues/35 (InvalidInputException: EnvironmentVariable should be at most 4096 characters)",
         find: resources => ofType(resources, "aws:codebuild/project:Project").flatMap(r =>
             ((sent(r).environment?.environmentVariables ?? []) as { value: string }[]).flatMap((v, i) => typeof v.value === "string" &&
                 v.value.length > SIZE_LIMITS.environmentVariable

@@ -437,11 +437,16 @@ const taskSetsNoPublicIps: FsbpControl = {
         : when(assignsPublicIp(r), v => v === true, r.type === SERVICE ? "the task sets of its deployments get public IPs" : "it assigns public IPs"),
 };
 
-/** A build that renders task definitions: one per entry of DEPLOY_TARGETS in its project's environment. */
-const renders = (r: PolicyResource) => r.type === PROJECT && "DEPLOY_TARGETS" in environmentOf(r);
-/** The targets a build renders task definitions for, as DEPLOY_TARGETS lists them; none while the value is not known (a preview). */
+/** A build that renders task definitions: one per entry of the targets' list in its project's environment. */
+const renders = (r: PolicyResource) => r.type === PROJECT && "DEPLOY_TARGETS_PARTS" in environmentOf(r);
+/**
+ * The targets a build renders task definitions for: the list's parts DEPLOY_TARGETS_1 ..
+ * DEPLOY_TARGETS_<DEPLOY_TARGETS_PARTS> joined in order; none while a part is not known (a preview).
+ */
 function rendered(r: PolicyResource): Record<string, any>[] {
-    const value = environmentOf(r).DEPLOY_TARGETS?.value;
+    const environment = environmentOf(r);
+    const parts = Array.from({ length: Number(environment.DEPLOY_TARGETS_PARTS?.value) || 0 }, (_, i) => environment[`DEPLOY_TARGETS_${i + 1}`]?.value);
+    const value = parts.every(p => typeof p === "string") ? parts.join("") : undefined;
     try {
         const targets = typeof value === "string" ? JSON.parse(value) : [];
         return Array.isArray(targets) ? targets : [];
@@ -481,7 +486,7 @@ const noHostNetwork = taskDefinitionRule("ECS.17", "ECS task definitions should 
 const readOnlyRoot: FsbpControl = {
     id: "ECS.5", title: "ECS containers should be limited to read-only access to root filesystems",
     checks: "every container of a task definition sets readonlyRootFilesystem: true, and so does every task definition a build " +
-        "renders (each DEPLOY_TARGETS entry of the project's environment has readonlyRootFilesystem: true).",
+        "renders (each entry of the targets' list in the project's environment, DEPLOY_TARGETS_<n>, has readonlyRootFilesystem: true).",
     types: [TASK_DEFINITION, PROJECT],
     appliesTo: r => r.type !== PROJECT || renders(r),
     failures: r => r.type === PROJECT
@@ -492,7 +497,7 @@ const readOnlyRoot: FsbpControl = {
 const nonRootUser: FsbpControl = {
     id: "ECS.20", title: "ECS Task Definitions should configure non-root users in Linux container definitions",
     checks: "every container of a Linux task definition names a user that is not root, and so does every task definition a build " +
-        "renders (each DEPLOY_TARGETS entry's containerUser).",
+        "renders (each entry's containerUser in the targets' list, DEPLOY_TARGETS_<n>).",
     types: [TASK_DEFINITION, PROJECT],
     appliesTo: r => r.type !== PROJECT || renders(r),
     failures: r => {

@@ -2,7 +2,6 @@
 // the program would register, before anything is registered. Values only known once created (a
 // bucket's generated name, a key's id) stand in at their real length, so the sizes are exact;
 // the property tests compare them with the registered documents.
-import { RenderedTarget } from "../components/buildspec";
 import { artifactBucketPolicy, artifactKeyPolicy } from "../components/policies/artifactStore";
 import { partitionOf, PolicyDocument } from "../components/policies/document";
 import { imageLifecyclePolicy, imageRepositoryPolicy } from "../components/policies/images";
@@ -33,8 +32,13 @@ export const SIZE_LIMITS = {
     managedPolicy: 6_144,
     /** https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html: a role's trust policy (the default quota). */
     trustPolicy: 2_048,
-    /** Linux's limit on one environment variable (MAX_ARG_STRLEN), which the build's shell gets. */
-    environmentVariable: 131_072,
+    /**
+     * One CodeBuild environment variable's value. AWS documents no limit; CodeBuild has refused a longer
+     * one ("InvalidInputException: EnvironmentVariable should be at most 4096 characters", reported in
+     * github wolfeidau/buildkite-serverless-agent#35): a conservative rule, kept by every variable the
+     * program sets (the targets' list goes to the build in parts of at most this size).
+     */
+    environmentVariable: 4_096,
 } as const;
 
 /** A bucket's generated name: Pulumi's `<logical name>-<7 hex>`. */
@@ -45,7 +49,7 @@ const keyArn = (partition: string, region: string, account: string) =>
 export const storeName = (config: Pick<StackConfig, "region">, region: string) => region === config.region ? "artifacts" : `artifacts-${region}`;
 
 /** Which registered document an entry stands for: the key or bucket policy of the store in `region`, or the one of each other kind. */
-export type GrowingKind = "key" | "bucket" | "repository" | "lifecycle" | "pipelineRole" | "deployTargets";
+export type GrowingKind = "key" | "bucket" | "repository" | "lifecycle" | "pipelineRole";
 
 /** The documents that grow with the path, as the program would register them, each with its limit. */
 export function growingDocuments(config: StackConfig): { kind: GrowingKind; region: string; document: string; text: string; limit: number }[] {
@@ -83,29 +87,7 @@ export function growingDocuments(config: StackConfig): { kind: GrowingKind; regi
                 notifications: config.notifications && { topicArn: arn("sns", names.notifications.topic), keyArn: keyArn(partition, config.region, account) },
             })),
         },
-        {
-            kind: "deployTargets", region: config.region, document: "build's DEPLOY_TARGETS variable", limit: SIZE_LIMITS.environmentVariable,
-            text: JSON.stringify(config.targets.map((t, i) => standInTarget(t, i, names, grants))),
-        },
     ];
-}
-
-/** A target as the build renders it, with stand-ins (of their real length) for the subnets and security group a created target makes. */
-function standInTarget(t: StackConfig["targets"][number], i: number, names: ReturnType<typeof stackNames>,
-    grants: ReturnType<typeof pathGrants>): RenderedTarget {
-    const task = t.create ?? t.existing!;
-    const own = names.targets[i];
-    const id = (kind: string) => `${kind}-00000000000000000`;
-    const zones = t.create ? t.create.network.existing
-        ? (t.create.network.subnets === "private" ? t.create.network.existing.privateSubnetIds : t.create.network.existing.publicSubnetIds)
-        : Array.from({ length: t.create.network.availabilityZones }, () => id("subnet")) : [];
-    return {
-        files: own.files, taskFamily: own.created?.taskFamily ?? task.taskFamily,
-        taskRoleArn: grants.targets[i].taskRoleArn, executionRoleArn: grants.targets[i].executionRoleArn,
-        containerName: task.containerName, containerPort: task.containerPort, cpu: String(task.cpu), memory: String(task.memory),
-        readonlyRootFilesystem: task.readonlyRootFilesystem, containerUser: task.containerUser, logGroupName: t.create ? `/ecs/${own.created!.taskFamily}` : t.existing!.logGroupName, region: t.region,
-        network: t.create && { subnets: zones, securityGroups: [id("sg")], assignPublicIp: t.create.network.subnets === "public" },
-    };
 }
 
 /** The growing documents over their limits. */

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { createHash } from "crypto";
 import * as yaml from "js-yaml";
 import { buildEnvironment, ecsImageBuildspec, RenderedTarget } from "../components/buildspec";
+import { SIZE_LIMITS } from "./limits";
 import { CrossAccountArtifactStore } from "../components/CrossAccountArtifactStore";
 import { approvalMessage, CrossAccountPipeline, DeployAction } from "../components/CrossAccountPipeline";
 import { EcsBlueGreenTarget, taskExceptions } from "../components/EcsBlueGreenTarget";
@@ -99,7 +100,7 @@ export function buildStack(config: StackConfig) {
             buildspec: config.build.buildspec ?? yaml.dump(ecsImageBuildspec(), { lineWidth: -1 }),
             logGroupName: kept.buildLogGroup,
             // Targets' accounts outputs -> the pipeline account's build: what each target's files say.
-            environment: buildEnvironment(images.repositoryUrl, rendered),
+            environment: buildEnvironment(images.repositoryUrl, rendered, SIZE_LIMITS.environmentVariable),
             renderedDigest: rendered.apply(r => createHash("sha256").update(JSON.stringify(r)).digest("hex").slice(0, 16)),
             renderedExceptions: [...new Set(config.targets.flatMap(t => taskExceptions(t.create ?? t.existing!)))],
         },

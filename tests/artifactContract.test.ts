@@ -4,7 +4,8 @@ import { configOf } from "../offline/access";
 import { Evaluation, evaluate } from "../offline/engine";
 import { TargetConfig } from "../stacks/config";
 import { stackNames } from "../stacks/names";
-import { BuildRun, inArtifact, projectOf, runBuildspec } from "./support/buildspec";
+import { deployTargetsVariables } from "../components/buildspec";
+import { BuildRun, deployTargetsOf, inArtifact, projectOf, runBuildspec, withDeployTargets } from "./support/buildspec";
 import { all, block, evaluated, key, one, fixture, FIXTURE_STACKS } from "./support/stacks";
 
 /** What Docker accepts as a tag: a word character first, then up to 127 of [\w.-]. */
@@ -142,11 +143,23 @@ for (const name of [...FIXTURE_STACKS, "existing", "path"]) {
             });
         });
 
+        it("the build joins the targets' list from its parts in order: cut into parts of 50 characters, it renders the same files", () => {
+            const project = projectOf(e, "pipeline-build");
+            const whole = runBuildspec(project);
+            const json = deployTargetsOf(project.environment);
+            const others = Object.fromEntries(Object.entries(project.environment).filter(([name]) => !name.startsWith("DEPLOY_TARGETS_")));
+            const cut = runBuildspec({ ...project, environment: { ...others, ...deployTargetsVariables(json, 50) } });
+            assert.ok(Math.ceil(json.length / 50) > 2);
+            const rendered = (run: BuildRun) => Object.fromEntries(Object.entries(run.files).filter(([file]) => /^(taskdef|appspec)-/.test(file)));
+            assert.deepStrictEqual(rendered(cut), rendered(whole));
+            assert.equal(Object.keys(rendered(whole)).length, 2 * deployActions(e).length);
+        });
+
         it("each target's taskdef renders its root file system and user as configured: a JSON boolean and a string", () => {
             const project = projectOf(e, "pipeline-build");
             const render = (readonly: boolean, user: string) => {
-                const targets = JSON.parse(project.environment.DEPLOY_TARGETS).map((t: object) => ({ ...t, readonlyRootFilesystem: readonly, containerUser: user }));
-                const run = runBuildspec({ ...project, environment: { ...project.environment, DEPLOY_TARGETS: JSON.stringify(targets) } });
+                const targets = JSON.parse(deployTargetsOf(project.environment)).map((t: object) => ({ ...t, readonlyRootFilesystem: readonly, containerUser: user }));
+                const run = runBuildspec({ ...project, environment: withDeployTargets(project.environment, JSON.stringify(targets)) });
                 return deployActions(e).map((a: any) => JSON.parse(run.files[a.configuration.TaskDefinitionTemplatePath]).containerDefinitions[0]);
             };
             for (const [readonly, user] of [[false, "0"], [true, "app:app"]] as const) {
@@ -213,8 +226,8 @@ describe("build/deploy artifact contract (a buildspec from the repository)", () 
         const project = one(e, "aws:codebuild/project:Project", "pipeline-build");
         assert.strictEqual(project.inputs.source.buildspec, "ci/buildspec.yml");
         const variables = Object.fromEntries(project.inputs.environment.environmentVariables.map((v: any) => [v.name, v.value]));
-        assert.deepStrictEqual(Object.keys(variables).sort(), ["DEPLOY_TARGETS", "IMAGE_REPOSITORY_URI"]);
-        assert.deepStrictEqual(JSON.parse(variables.DEPLOY_TARGETS).map((t: any) => t.files),
+        assert.deepStrictEqual(Object.keys(variables).sort(), ["DEPLOY_TARGETS_1", "DEPLOY_TARGETS_PARTS", "IMAGE_REPOSITORY_URI"]);
+        assert.deepStrictEqual(JSON.parse(deployTargetsOf(variables)).map((t: any) => t.files),
             [{ taskDefinition: "taskdef-staging.json", appSpec: "appspec-staging.yaml" }, { taskDefinition: "taskdef-prod.json", appSpec: "appspec-prod.yaml" }]);
         assert.strictEqual(all(e, "aws:ecs/service:Service").length, 2);
     });

@@ -8,6 +8,7 @@ import { Evaluation, RawConfig } from "../offline/engine";
 import { planOf } from "../offline/plan";
 import { evaluateFixture } from "./support/fixtures";
 import { PipelinePlayer } from "./support/pipelinePlayer";
+import { deployTargetsOf, projectOf } from "./support/buildspec";
 import { one, targetsOf } from "./support/stacks";
 
 const FIXTURE = "release-path-https";
@@ -15,8 +16,7 @@ const pipelineOf = (e: Evaluation) => one(e, "aws:codepipeline/pipeline:Pipeline
 /** qa's tasks moved from public to private subnets: the appspec the build renders for qa changes. */
 const privateTasks = (c: RawConfig) => { targetsOf(c)[0].create.network = { subnets: "private" }; };
 const publicTasks = (c: RawConfig) => { targetsOf(c)[0].create.network = { subnets: "public" }; };
-const deployTargets = (e: Evaluation) => one(e, "aws:codebuild/project:Project", "pipeline-build").inputs.environment.environmentVariables
-    .find((v: any) => v.name === "DEPLOY_TARGETS").value as string;
+const deployTargets = (e: Evaluation) => deployTargetsOf(projectOf(e, "pipeline-build").environment);
 
 describe("a network change disarms stage rollback to executions built before it", () => {
     let earlier: Evaluation;

@@ -11,6 +11,7 @@ import { Evaluation, Resource, ROOT } from "../offline/engine";
 import { registeredPolicies } from "../offline/policies";
 import { policies, policyDocuments, resourcePolicies, stackPolicies } from "../policy/rules";
 import { resourceArgs, stackArgs, violations } from "../offline/policyArgs";
+import { deployTargetsOf, withDeployTargets } from "./support/buildspec";
 import { evaluated, FIXTURE_STACKS } from "./support/stacks";
 
 type Policy = ResourceValidationPolicy | StackValidationPolicy;
@@ -327,10 +328,11 @@ function editContainer(e: Evaluation, change: (container: any) => void) {
 /** Changes each target the build renders task definitions for (its DEPLOY_TARGETS entries). */
 function editRendered(e: Evaluation, change: (target: any) => void) {
     edit(e, "codebuild/project:Project", "pipeline-build", p => {
-        const variable = p.environment.environmentVariables.find((v: any) => v.name === "DEPLOY_TARGETS");
-        const targets = JSON.parse(variable.value);
+        const environment = Object.fromEntries(p.environment.environmentVariables.map((v: any) => [v.name, v.value]));
+        const targets = JSON.parse(deployTargetsOf(environment));
         targets.forEach(change);
-        variable.value = JSON.stringify(targets);
+        p.environment.environmentVariables = Object.entries(withDeployTargets(environment, JSON.stringify(targets)))
+            .map(([name, value]) => ({ name, value, type: "PLAINTEXT" }));
     });
 }
 

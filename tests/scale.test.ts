@@ -6,6 +6,7 @@ import { scaledPath, WAVE_SIZE } from "../offline/scale";
 import { ConfigError, MAX_STAGES, parseConfig } from "../stacks/config";
 import { growingDocuments } from "../stacks/limits";
 import { checkApiModels, checkNames, checkPlacement, checkPolicySizes } from "./properties/invariants";
+import { deployTargetsOf, projectOf } from "./support/buildspec";
 import { fixture } from "./support/stacks";
 
 
@@ -35,6 +36,15 @@ describe("a release path at scale", function () {
         checkNames(e.resources);
         checkPolicySizes(e, config);
         checkApiModels(e.resources);
+    });
+
+    it("the 50 targets reach the build in variables of at most 4,096 characters each, which join to one entry per target", () => {
+        assert.ifError(e.error);
+        const { environment } = projectOf(e, "pipeline-build");
+        assert.ok(Object.values(environment).every(v => v.length <= 4096), "a variable over 4,096 characters");
+        assert.ok(Number(environment.DEPLOY_TARGETS_PARTS) > 1, "one part only: the join is not exercised");
+        assert.deepEqual(JSON.parse(deployTargetsOf(environment)).map((t: { files: object }) => t.files),
+            configOf(e).targets.map(t => ({ taskDefinition: `taskdef-${t.name}.json`, appSpec: `appspec-${t.name}.yaml` })));
     });
 
     it("refuses a path whose grants would outgrow a policy size limit, naming the organization-wide grant; with it the path validates", () => {

@@ -160,8 +160,6 @@ const REGISTERED: Record<GrowingKind, (e: Evaluation, region: string) => string>
     repository: e => one(e, "aws:ecr/repositoryPolicy:RepositoryPolicy").inputs.policy,
     lifecycle: e => one(e, "aws:ecr/lifecyclePolicy:LifecyclePolicy").inputs.policy,
     pipelineRole: e => e.resources.find(r => r.name === "pipeline-pipeline-permissions")!.inputs.policy,
-    deployTargets: e => e.resources.find(r => r.type === "aws:codebuild/project:Project" && r.name === "pipeline-build")!.inputs.environment.environmentVariables
-        .find((v: { name: string }) => v.name === "DEPLOY_TARGETS").value,
 };
 
 /** The one resource of a type (in a region, with a logical name that starts so: an artifact store's, not a target's network log bucket's). */

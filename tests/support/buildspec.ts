@@ -4,7 +4,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as yaml from "js-yaml";
+import { deployTargetsVariables } from "../../components/buildspec";
 import { Evaluation } from "../../offline/engine";
+import { SIZE_LIMITS } from "../../stacks/limits";
 import { one } from "./stacks";
 
 /** Variables CodeBuild sets in every build; anything else a buildspec reads must come from the project. */
@@ -47,6 +49,17 @@ export function projectOf(e: Evaluation, name?: string): Project {
         spec: yaml.load(project.inputs.source.buildspec),
         environment: Object.fromEntries(project.inputs.environment.environmentVariables.map((v: any) => [v.name, v.value])),
     };
+}
+
+/** The targets' list a project's environment carries: its DEPLOY_TARGETS_<n> parts joined in order. */
+export function deployTargetsOf(environment: Record<string, string>): string {
+    return Array.from({ length: Number(environment.DEPLOY_TARGETS_PARTS) }, (_, i) => environment[`DEPLOY_TARGETS_${i + 1}`]).join("");
+}
+
+/** A project's environment with another targets' list, in parts as the program cuts them. */
+export function withDeployTargets(environment: Record<string, string>, json: string): Record<string, string> {
+    const others = Object.entries(environment).filter(([name]) => !name.startsWith("DEPLOY_TARGETS_"));
+    return { ...Object.fromEntries(others), ...deployTargetsVariables(json, SIZE_LIMITS.environmentVariable) };
 }
 
 /**
