@@ -7,7 +7,7 @@ import { apiViolations } from "./apiRules";
 import { AliasSpec, engineUrn, engineViolations, PriorState, Registration } from "./engineRules";
 import { AccountMocks, MockedInvoke, MockedResource, Placement } from "./mocks";
 import { EngineRuleError } from "./violations";
-import { ROOT, stackFile, stacksIn } from "./root";
+import { ROOT, stackFile } from "./root";
 
 export { ROOT };
 
@@ -279,6 +279,3 @@ function registrationOf(req: any, res: any): Omit<Resource, "inputs" | "state" |
         importId: req.getImportid(), deleteBeforeReplace: req.getDeletebeforereplace() ?? false,
     };
 }
-
-/** The user's stacks: every `Pulumi.<stack>.yaml` of the project (or of the folder CROSS_ACCOUNT_PIPELINE_STACKS names). */
-export const committedStacks = (): string[] => stacksIn();

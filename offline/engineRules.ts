@@ -125,9 +125,27 @@ function collapseAlias(r: Registration, alias: AliasSpec, oldUrnOf: Map<string, 
         alias.type || r.type, alias.name || r.name);
 }
 
-/** The URNs a resource's aliases name, each collapsed as the engine does (for a resource whose parent kept its URN). */
-export function aliasUrns(r: Registration, stack: string, project: string): string[] {
-    return [...new Set(r.aliases.map(a => collapseAlias(r, a, new Map(), { stack, project, urns: [] })))];
+/**
+ * Every URN each resource may have had before, as the engine would look for it: its aliases
+ * collapsed, and, for each such URN of its parent, the alias the parent's gives it
+ * (`inheritedChildAlias`) and its own aliases under that parent. What a diff matches against
+ * the URNs of a previous plan.
+ */
+export function aliasUrnsOf(registrations: Registration[], stack: string, project: string): Map<string, string[]> {
+    const prior = { stack, project, urns: [] };
+    const urns = new Map<string, string[]>();
+    for (const r of registrations) {
+        const viaParent = (urns.get(r.parent) ?? []).flatMap(old => [inheritedAlias(r, old, prior),
+            ...r.aliases.map(a => collapseAlias(r, a, new Map([[r.parent, old]]), prior))]);
+        urns.set(r.urn, [...new Set([...r.aliases.map(a => collapseAlias(r, a, new Map(), prior)), ...viaParent])]);
+    }
+    return urns;
+}
+
+/** The alias a child gets from its parent's old URN: a name that starts with the parent's is renamed with it (step_generator.go `inheritedChildAlias`). */
+function inheritedAlias(r: Registration, parentOld: string, prior: PriorState): string {
+    return engineUrn(prior.stack, prior.project, parentOld, r.type,
+        r.name.startsWith(nameOf(r.parent)) ? nameOf(parentOld) + r.name.slice(nameOf(r.parent).length) : r.name);
 }
 
 /**
@@ -161,10 +179,7 @@ export function matchAliases(registrations: Registration[], prior: PriorState): 
             continue;
         }
         const parentOld = renamed.get(r.parent);
-        const inherited = parentOld
-            ? [engineUrn(prior.stack, prior.project, parentOld, r.type,
-                r.name.startsWith(nameOf(r.parent)) ? nameOf(parentOld) + r.name.slice(nameOf(r.parent).length) : r.name)]
-            : [];
+        const inherited = parentOld ? [inheritedAlias(r, parentOld, prior)] : [];
         const match = [...aliases.map(a => a.urn), ...inherited].find(u => olds.has(u));
         if (!match) {
             continue;

@@ -5,7 +5,7 @@
 import { AccessWorld, actionsOf, configOf, DecidingStatement, Missing } from "./access";
 import { accessTable } from "./accessTable";
 import { Evaluation, Resource } from "./engine";
-import { aliasUrns } from "./engineRules";
+import { aliasUrnsOf } from "./engineRules";
 import { asList, registeredPolicies } from "./policies";
 import type { AccessResult } from "./plan";
 import { controlResults, exceptionsOf } from "./securityHub";
@@ -115,13 +115,13 @@ function withoutSecrets(value: unknown): unknown {
 /** A provider reference without its id: the mocks number providers in the order they register, which says nothing of a change. */
 const providerUrn = (ref: string) => ref.includes("::") ? ref.slice(0, ref.lastIndexOf("::")) : ref;
 
-function resourceOf(r: Resource, e: Evaluation): PlanResource {
+function resourceOf(r: Resource, aliases: Map<string, string[]>): PlanResource {
     return {
         urn: r.urn, type: r.type, name: r.name, account: r.account, region: r.region, custom: r.custom,
         inputs: withoutSecrets(r.inputs) as Record<string, unknown>,
         options: {
             parent: r.parent, provider: providerUrn(r.provider), protect: r.protect, retainOnDelete: r.retainOnDelete, ignoreChanges: r.ignoreChanges,
-            import: r.importId, deleteBeforeReplace: r.deleteBeforeReplace, aliases: aliasUrns(r, e.stack, e.project), dependencies: r.dependencies,
+            import: r.importId, deleteBeforeReplace: r.deleteBeforeReplace, aliases: aliases.get(r.urn) ?? [], dependencies: r.dependencies,
         },
     };
 }
@@ -211,13 +211,14 @@ export function accessKey(a: Pick<PlanAccess, "principal" | "action" | "resource
 
 /** The plan of an evaluation that planned (no error), as data. */
 export function planJson(e: Evaluation, access: AccessResult[]): PlanJson {
+    const aliases = aliasUrnsOf(e.resources, e.stack, e.project);
     return {
         formatVersion: PLAN_FORMAT_VERSION,
         project: e.project,
         stack: e.stack,
         accounts: [...new Set(e.resources.map(r => r.account).filter((a): a is string => !!a))].sort(),
-        resources: e.resources.map(r => resourceOf(r, e)),
-        policies: registeredPolicies(e).map(p => ({ urn: p.resource.urn, kind: p.kind, statements: p.document.Statement as PolicyStatement[] })),
+        resources: e.resources.map(r => resourceOf(r, aliases)),
+        policies: registeredPolicies(e).map(p => ({ urn: p.resource.urn, kind: p.kind, statements: asList(p.document.Statement as PolicyStatement[] | undefined) })),
         securityGroupRules: securityGroupRules(e),
         listeners: listeners(e),
         access: accessOf(e, access),

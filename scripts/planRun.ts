@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import type { PlanJson } from "../offline/planJson";
-import { stackFile, stacksDir } from "../offline/root";
+import { stackFile, stacksDir, STACKS_ENV } from "../offline/root";
 import { Base, BaseError, checkBase, planAtBase } from "./planBase";
 import { PlanOptions } from "./planArgs";
 
@@ -11,6 +11,11 @@ import { PlanOptions } from "./planArgs";
  * --json, .changes.md with --base) and returns the exit code (scripts/planArgs.ts's USAGE).
  */
 export async function runPlan(o: PlanOptions): Promise<number> {
+    if (o.base !== undefined && process.env[STACKS_ENV]) {
+        // The base plans the project's own stack file at REF: against a file of another folder it would compare two files.
+        console.error(`--base compares the project's Pulumi.${o.stack}.yaml with itself at a git ref; ${STACKS_ENV} names another folder of stack files`);
+        return 2;
+    }
     const out = (ext: string) => path.join(stacksDir(), "plan", `${o.stack}.${ext}`);
     // Whatever happens next, no earlier plan of this stack is left to be mistaken for this one.
     for (const ext of ["md", "json", "changes.md"]) {

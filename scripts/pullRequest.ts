@@ -6,7 +6,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { ROOT } from "../offline/root";
-import { APPROVAL_LABEL, approver, commentBody, LabelEvent, MARKER, needsApproval, StackDiff, stacksOf } from "./pullRequestReport";
+import { APPROVAL_LABEL, approver, commentBody, failedStacks, LabelEvent, MARKER, needsApproval, StackDiff, stacksOf } from "./pullRequestReport";
 
 /** One stack planned against the base by the plan command, as a user runs it. */
 function diffStack(stack: string, base: string): StackDiff {
@@ -75,7 +75,7 @@ async function main() {
     if (!await postComment(repo, pr.number, body) && process.env.GITHUB_STEP_SUMMARY) {
         fs.appendFileSync(process.env.GITHUB_STEP_SUMMARY, body);
     }
-    const failed = diffs.filter(d => d.exitCode === 1).map(d => d.stack);
+    const failed = failedStacks(diffs);
     if (failed.length > 0) {
         console.error(`::error::stacks that do not plan: ${failed.join(", ")}`);
     }

@@ -47,6 +47,13 @@ const broadens = (d: StackDiff) => d.exitCode === 3;
 /** A base that cannot be planned (4) cannot show that nothing broadens: it needs the approval too. */
 export const needsApproval = (diffs: StackDiff[]) => diffs.some(d => broadens(d) || d.exitCode === 4);
 
+/**
+ * The stacks whose diff failed the job whatever the approval: any exit but a plan (0), broadening
+ * (3) or a base that cannot be planned (4, which needs the approval): one that does not plan (1),
+ * arguments the plan refuses (2, a stack file's name).
+ */
+export const failedStacks = (diffs: StackDiff[]) => diffs.filter(d => ![0, 3, 4].includes(d.exitCode)).map(d => d.stack);
+
 /** The comment: a verdict per stack, then each stack's report, cut to what GitHub accepts. */
 export function commentBody(diffs: StackDiff[], base: string, approvedBy: string | undefined): string {
     const verdict = (d: StackDiff) => d.exitCode === 0 ? "no broadening" : broadens(d) ? "**broadens access**"

@@ -4,7 +4,7 @@ import * as path from "path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { evaluate, RawConfig, stackFileConfig } from "../offline/engine";
-import { engineUrn, matchAliases } from "../offline/engineRules";
+import { aliasUrnsOf, engineUrn, matchAliases } from "../offline/engineRules";
 import { planOf } from "../offline/plan";
 import { EngineRuleError } from "../offline/violations";
 
@@ -189,6 +189,36 @@ describe("offline engine: aliases as the engine reads them, against a previous d
         });
         assert.deepEqual(violations, []);
         assert.deepEqual(renamed, { "renamed-by-urn": urn(ROLE, "by-urn"), home: urn(HOME, "house"), "home-role": urn(`${HOME}$${ROLE}`, "house-role") });
+    });
+
+    it("a component whose type changed (an alias to its old type) carries its child's own alias under its old URN", async () => {
+        const { violations, renamed } = await against([urn(HOME, "home"), urn(`${HOME}$${ROLE}`, "was-called")], () => {
+            const p = provider();
+            new Planted("home", parent => { role("now-called", { parent, provider: p, aliases: [{ name: "was-called" }] }); },
+                { aliases: [{ type: HOME }] }, "Shelter");
+        });
+        assert.deepEqual(violations, []);
+        assert.deepEqual(renamed, { home: urn(HOME, "home"), "now-called": urn(`${HOME}$${ROLE}`, "was-called") });
+    });
+
+    it("names every URN a resource may have had, for a diff against an earlier plan: the parent's old URNs carry the child's", async () => {
+        const e = await evaluate("planted", SHARED_REGION(), {
+            program: () => {
+                const p = provider();
+                new Planted("home", parent => {
+                    role("home-role", { parent, provider: p });
+                    role("now-called", { parent, provider: p, aliases: [{ name: "was-called" }] });
+                }, { aliases: [{ name: "house" }] });
+                return {};
+            },
+        });
+        assert.ifError(e.error);
+        const aliases = aliasUrnsOf(e.resources, "planted", P);
+        const of = (name: string) => aliases.get(e.resources.find(r => r.name === name)!.urn);
+        assert.deepEqual(of("home"), [urn(HOME, "house")]);
+        assert.deepEqual(of("home-role"), [urn(`${HOME}$${ROLE}`, "house-role")]);
+        // Its own alias, and its name under the parent's old URN (the parents' types are alike: its URN as it is).
+        assert.deepEqual([...of("now-called")!].sort(), [urn(`${HOME}$${ROLE}`, "now-called"), urn(`${HOME}$${ROLE}`, "was-called")]);
     });
 
     it("refuses an alias of the program that names nothing of the previous deployment (the resource would be replaced); the package's own type aliases may", async () => {

@@ -55,12 +55,14 @@ function folderWith(files: Record<string, string>): string {
 
 /** The project's stack files with each account id (any 12 digits) and the region rewritten to other valid values. */
 function rewrittenStackFiles(): Record<string, string> {
+    let next = 0;
     return Object.fromEntries(stacksIn(ROOT).map(stack => {
         const text = fs.readFileSync(path.join(ROOT, `Pulumi.${stack}.yaml`), "utf8");
         const ids = [...new Set(text.match(ACCOUNT_ID) ?? [])];
         const region = /^ {2}(?:cross-account-pipeline:)?region: (\S+)$/m.exec(text)![1];
         // One other id per id; another region (its certificates' ARNs follow).
-        const rewrites = Object.fromEntries([...ids.map((id, i) => [id, `7${stack.length}${String(i + 1).padStart(10, "0")}`]),
+        // Twelve digits whatever the stack's name, each other id its own: 7 and a counter over every file.
+        const rewrites = Object.fromEntries([...ids.map(id => [id, `7${String(++next).padStart(11, "0")}`]),
             [region, region === "us-west-2" ? "eu-west-1" : "us-west-2"]]);
         return [`Pulumi.${stack}.yaml`, rewrite(text, rewrites)];
     }));
@@ -97,7 +99,9 @@ describe("your stacks, your tests", function () {
             const kept = before.match(ACCOUNT_ID)!.filter(id => after.includes(id));
             assert.deepEqual(kept, [], `${stack}: every account id rewritten`);
         }
-        const valid = stacksIn(dir).filter(stack => stack !== "payments-typo");
+        // A file holding `secure:` values is skipped by the checks (only the Pulumi CLI decrypts them): not counted here.
+        const secure = (stack: string) => /(^|\s)secure:\s/m.test(fs.readFileSync(path.join(dir, `Pulumi.${stack}.yaml`), "utf8"));
+        const valid = stacksIn(dir).filter(stack => stack !== "payments-typo" && !secure(stack));
         for (const stack of valid) {
             assert.match(tests.stdout, new RegExp(`[✔✓] Pulumi\\.${stack}\\.yaml: validates`), tests.stdout + tests.stderr);
         }

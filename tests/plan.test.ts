@@ -11,7 +11,7 @@ import { adoptionLines, fromCreated } from "../offline/adoption";
 import { registeredPolicies } from "../offline/policies";
 import { parseConfig, StackConfig } from "../stacks/config";
 import { stackNames } from "../stacks/names";
-import { parsePlanArgs } from "../scripts/planArgs";
+import { parsePlanArgs, parsePlanOptions } from "../scripts/planArgs";
 import { STACKS_ENV } from "../offline/root";
 import { configuredAbsence } from "./support/absence";
 import { expectedExceptions } from "./support/securityHub";
@@ -336,6 +336,19 @@ describe("plan: the command line", () => {
         ] as [string[], RegExp][]) {
             assert.throws(() => parsePlanArgs(args, undefined), message, args.join(" "));
         }
+    });
+
+    it("reads --full and --json beside the stack, and --base with --fail-on-broadening", () => {
+        assert.deepEqual(parsePlanOptions(["--stack", "prod", "--full", "--json"], undefined),
+            { stack: "prod", full: true, json: true, base: undefined, failOnBroadening: false });
+        assert.deepEqual(parsePlanOptions(["prod", "--base", "main", "--fail-on-broadening"], undefined),
+            { stack: "prod", full: false, json: false, base: "main", failOnBroadening: true });
+    });
+
+    it("exits 2 for --base on stack files of another folder (the base would plan the project's own file)", () => {
+        const run = planCommand("--stack", "prod", "--base", "HEAD");
+        assert.strictEqual(run.status, 2);
+        assert.match(run.stderr, /--base compares the project's Pulumi\.prod\.yaml with itself at a git ref; CROSS_ACCOUNT_PIPELINE_STACKS names another folder/);
     });
 
     it("exits 2 with the usage for bad arguments, without a stack trace or a plan", () => {

@@ -1,7 +1,7 @@
 // The plan-changes job's script (scripts/pullRequest.ts), offline: which stacks it compares,
 // who may approve a broadening change, and the comment it posts.
 import * as assert from "assert";
-import { APPROVAL_LABEL, approver, commentBody, LabelEvent, MARKER, needsApproval, StackDiff, stacksOf } from "../scripts/pullRequestReport";
+import { APPROVAL_LABEL, approver, commentBody, failedStacks, LabelEvent, MARKER, needsApproval, StackDiff, stacksOf } from "../scripts/pullRequestReport";
 
 const PUSHED = "2026-01-10T10:00:00Z";
 const labeled = (login: string, at: string, event = "labeled", name = APPROVAL_LABEL): LabelEvent =>
@@ -44,6 +44,11 @@ describe("pull request changes: what it compares and what it posts", () => {
         assert.strictEqual(needsApproval([diff("dev", 0), diff("prod", 0)]), false);
         assert.strictEqual(needsApproval([diff("dev", 0), diff("prod", 3)]), true);
         assert.strictEqual(needsApproval([diff("dev", 4)]), true);
+    });
+
+    it("fails the job for a stack that does not plan or whose name the plan refuses, approval or not", () => {
+        const diff = (stack: string, exitCode: number): StackDiff => ({ stack, exitCode, report: "" });
+        assert.deepEqual(failedStacks([diff("ok", 0), diff("wider", 3), diff("nobase", 4), diff("broken", 1), diff("bad name", 2)]), ["broken", "bad name"]);
     });
 
     it("one comment of its own: marked, a verdict per stack, the gate, each report", () => {
