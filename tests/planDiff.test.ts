@@ -188,6 +188,23 @@ describe("plan --base: what a change does and what it newly allows", function ()
         }
     });
 
+    it("a resource appended to index.ts that AWS would refuse, and a provider registered twice: npm run plan exits 1 naming both", async () => {
+        const dir = checkout("appended", commits.first, false);
+        fs.appendFileSync(path.join(dir, "index.ts"), [
+            "",
+            'import * as aws from "@pulumi/aws";',
+            'const planted = new aws.Provider("pipeline-account", { region: "eu-west-1", allowedAccountIds: ["101010101010"] });',
+            'new aws.iam.Role("planted", { name: "r".repeat(70), assumeRolePolicy: "{}" }, { provider: planted });',
+            "",
+        ].join("\n"));
+        const run = await ran(process.execPath, command(false, ["--stack", STACK]), dir, ENV);
+        assert.strictEqual(run.status, 1, run.stdout + run.stderr);
+        assert.match(run.stderr, /the Pulumi engine or AWS would refuse 2 registrations/);
+        assert.match(run.stderr, /pipeline-account \(pulumi:providers:aws\): expected a URN no other registration has .*step_generator\.go generateURN/);
+        assert.match(run.stderr, /planted \(aws:iam\/role:Role\) name: expected length at most 64; found "r{70}" \(70 characters\) \[iam-2010-05-08 CreateRoleRequest\.RoleName/);
+        assert.ok(!/^\s+at /m.test(run.stderr), run.stderr);
+    });
+
     it("a target added: exit 3, the new account, its resources and the requests it newly allows; the plan as JSON", async () => {
         const run = await diffs.get("target")!;
         assert.strictEqual(run.status, 3, run.stderr + section(run.stdout));
