@@ -70,6 +70,8 @@ describe("plan --base: what a change does and what it newly allows", function ()
         commits[name] = git(repo, "rev-parse", "HEAD");
     };
     const stackFile = () => path.join(repo, `Pulumi.${STACK}.yaml`);
+    /** The example prod stack (its tests' copy): the scenarios hold for it as for the fixture. */
+    const prodFile = () => path.join(repo, "Pulumi.prod.yaml");
     // The temporary repository's own stack files, not the empty folder the other tests see (tests/support/isolate.ts).
     const ENV = { ...process.env, TS_NODE_TRANSPILE_ONLY: "true", npm_config_stack: undefined, [STACKS_ENV]: undefined };
     /**
@@ -91,11 +93,12 @@ describe("plan --base: what a change does and what it newly allows", function ()
         }
         return dir;
     };
-    /** `plan --base <base> ...` in a worktree of `head`. */
-    const diff = (head: string, base: string, ...args: string[]) => {
+    /** `plan --stack <stack> --base <base> ...` in a worktree of `head`. */
+    const diffOf = (stack: string, head: string, base: string, ...args: string[]) => {
         const compiled = !["rename", "widen"].includes(head);
-        return ran(process.execPath, command(compiled, ["--stack", STACK, "--base", commits[base], ...args]), checkout(head, commits[head], compiled), ENV);
+        return ran(process.execPath, command(compiled, ["--stack", stack, "--base", commits[base], ...args]), checkout(head, commits[head], compiled), ENV);
     };
+    const diff = (head: string, base: string, ...args: string[]) => diffOf(STACK, head, base, ...args);
     const section = (stdout: string) => stdout.slice(stdout.indexOf("Changes since"));
 
     before(async () => {
@@ -107,7 +110,10 @@ describe("plan --base: what a change does and what it newly allows", function ()
         git(repo, "init", "-q");
         // The link to node_modules is no directory: .gitignore's `node_modules/` does not keep it out.
         fs.appendFileSync(path.join(repo, ".git", "info", "exclude"), "node_modules\n");
-        commit("first", "the program and the fixture stack", () => fs.copyFileSync(path.join(FIXTURES, `Pulumi.${STACK}.yaml`), stackFile()));
+        commit("first", "the program, the fixture stack and the example prod stack's copy", () => {
+            fs.copyFileSync(path.join(FIXTURES, `Pulumi.${STACK}.yaml`), stackFile());
+            fs.copyFileSync(path.join(ROOT, "tests", "fixtures", "Pulumi.prod.yaml"), prodFile());
+        });
         commit("target", "add a target in a new account", () =>
             fs.writeFileSync(stackFile(), fs.readFileSync(stackFile(), "utf8").replace("  cross-account-pipeline:images:",
                 `${fs.readFileSync(path.join(FIXTURES, "target.yaml"), "utf8")}  cross-account-pipeline:images:`)));
@@ -120,6 +126,11 @@ describe("plan --base: what a change does and what it newly allows", function ()
         git(repo, "checkout", "-q", "--detach", commits.revert);
         commit("widen", "the build may read the artifact bucket's versioning too", () => edit(repo, "components/policies/pipeline.ts",
             'Action: ["s3:GetBucketAcl", "s3:GetBucketLocation"],', 'Action: ["s3:GetBucketAcl", "s3:GetBucketLocation", "s3:GetBucketVersioning"],'));
+        git(repo, "checkout", "-q", "--detach", commits.revert);
+        commit("prodTarget", "add a target in a new account to prod", () =>
+            fs.writeFileSync(prodFile(), fs.readFileSync(prodFile(), "utf8").replace("  cross-account-pipeline:images:",
+                `${fs.readFileSync(path.join(FIXTURES, "target.yaml"), "utf8")}  cross-account-pipeline:images:`)));
+        commit("prodComment", "a comment only, in prod", () => fs.appendFileSync(prodFile(), "# reviewed\n"));
         git(repo, "checkout", "-q", "--detach", commits.revert);
         commit("old", "a revision before --json", () => fs.rmSync(path.join(repo, "offline", "planJson.ts")));
         // The base as the README names it.
@@ -144,6 +155,8 @@ describe("plan --base: what a change does and what it newly allows", function ()
         await diffs.get("target");
         diffs.set("rename", diff("rename", "revert", "--fail-on-broadening"));
         diffs.set("widen", diff("widen", "main", "--fail-on-broadening"));
+        diffs.set("prodTarget", diffOf("prod", "prodTarget", "revert", "--fail-on-broadening"));
+        diffs.set("prodComment", diffOf("prod", "prodComment", "prodTarget", "--fail-on-broadening"));
         await Promise.all([...diffs.values(), job]);
     });
 
@@ -240,6 +253,15 @@ describe("plan --base: what a change does and what it newly allows", function ()
         assert.match(run.summary, /^- `fixture`: \*\*broadens access\*\*$/m);
         assert.match(run.summary, /```text\nChanges since \S+, stack fixture:\n {2}BROADENING/);
         assert.match(run.stderr, /::error::this change broadens access: someone other than the author adds the label access-change-approved/);
+    });
+
+    it("on the example prod stack too: a target added exits 3 naming the new account, a comment only exits 0 with no changes", async () => {
+        const added = await diffs.get("prodTarget")!;
+        assert.strictEqual(added.status, 3, added.stderr + section(added.stdout));
+        assert.match(section(added.stdout), new RegExp(`^ {4}! account ${NEW_ACCOUNT} is new to the stack$`, "m"));
+        const comment = await diffs.get("prodComment")!;
+        assert.strictEqual(comment.status, 0, comment.stderr + section(comment.stdout));
+        assert.match(section(comment.stdout), /^Changes since \S+, stack prod: no changes/);
     });
 
     it("a comment-only change: exit 0, no changes", async () => {
