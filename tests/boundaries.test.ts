@@ -1,0 +1,35 @@
+import { strict as assert } from "assert";
+import { evaluate, RawConfig } from "../offline/engine";
+import { scaledPath } from "../offline/scale";
+import { ConfigError, parseConfig } from "../stacks/config";
+import { fixture } from "./support/stacks";
+
+// Limits the program enforces, at the limit and one past it (the limit's value written out: a
+// changed constant fails here instead of moving the boundary with it).
+
+const P = "cross-account-pipeline";
+
+/** prod's fixture with one wave of `n` created targets, the first `checked` of them checked after their deploy. */
+function oneWave(n: number, checked: number): RawConfig {
+    const config = scaledPath(fixture("prod"), n);
+    config[`${P}:targets`] = (config[`${P}:targets`] as any[]).map((t, i) => ({ ...t, wave: "all", approval: i === 0,
+        ...i < checked ? { check: { path: "/health" } } : {} }));
+    return config;
+}
+
+const unprefixed = (c: RawConfig) => Object.fromEntries(Object.entries(c).filter(([k]) => k.startsWith(`${P}:`)).map(([k, v]) => [k.slice(P.length + 1), v]));
+
+describe("limits at the limit and one past it", function () {
+    this.timeout(60_000);
+
+    it("a stage of exactly 50 actions (CodePipeline's limit) registers; 51 are refused, naming the wave", async () => {
+        // 24 targets, each checked: 2 markers + 24 deploys + 24 checks = 50 actions in the wave's stage.
+        const e = await evaluate("prod", oneWave(24, 24));
+        assert.ifError(e.error);
+        const stages = e.resources.find(r => r.type === "aws:codepipeline/pipeline:Pipeline")!.inputs.stages as { name: string; actions: unknown[] }[];
+        assert.equal(stages.find(s => s.name === "all")!.actions.length, 50);
+        // One more target without a check: 51.
+        assert.throws(() => parseConfig(P, "prod", unprefixed(oneWave(25, 24))), (err: unknown) => err instanceof ConfigError &&
+            err.problems.some(p => /wave: expected at most 50 actions in a stage, CodePipeline's limit \(the wave all has 51/.test(p)));
+    });
+});
