@@ -441,22 +441,30 @@ const taskSetsNoPublicIps: FsbpControl = {
 const renders = (r: PolicyResource) => r.type === PROJECT && "DEPLOY_TARGETS_PARTS" in environmentOf(r);
 /**
  * The targets a build renders task definitions for: the list's parts DEPLOY_TARGETS_1 ..
- * DEPLOY_TARGETS_<DEPLOY_TARGETS_PARTS> joined in order; none while a part is not known (a preview).
+ * DEPLOY_TARGETS_<DEPLOY_TARGETS_PARTS> joined in order; undefined while a part is not known (a
+ * preview); "unreadable" when the parts do not join to one JSON list (a part missing, cut wrong).
  */
-function rendered(r: PolicyResource): Record<string, any>[] {
+function rendered(r: PolicyResource): Record<string, any>[] | "unreadable" | undefined {
     const environment = environmentOf(r);
-    const parts = Array.from({ length: Number(environment.DEPLOY_TARGETS_PARTS?.value) || 0 }, (_, i) => environment[`DEPLOY_TARGETS_${i + 1}`]?.value);
-    const value = parts.every(p => typeof p === "string") ? parts.join("") : undefined;
+    const count = environment.DEPLOY_TARGETS_PARTS?.value;
+    const parts = count === UNKNOWN ? [UNKNOWN] : Array.from({ length: Number(count) || 0 }, (_, i) => environment[`DEPLOY_TARGETS_${i + 1}`]?.value);
+    if (parts.includes(UNKNOWN)) {
+        return undefined;
+    }
     try {
-        const targets = typeof value === "string" ? JSON.parse(value) : [];
-        return Array.isArray(targets) ? targets : [];
+        const targets = parts.length > 0 && parts.every(p => typeof p === "string") ? JSON.parse(parts.join("")) : undefined;
+        return Array.isArray(targets) ? targets : "unreadable";
     } catch {
-        return [];
+        return "unreadable";
     }
 }
-/** Each rendered task definition that `bad` finds, as a failure. */
-const eachRendered = (bad: (t: Record<string, any>) => boolean, failure: string) => (r: PolicyResource) =>
-    rendered(r).filter(bad).map(t => `the task definition it renders in ${t.files?.taskDefinition} ${failure}`);
+/** Each rendered task definition that `bad` finds, as a failure; a list that does not read fails too (the build would not render). */
+const eachRendered = (bad: (t: Record<string, any>) => boolean, failure: string) => (r: PolicyResource) => {
+    const targets = rendered(r);
+    return targets === undefined ? [] : targets === "unreadable"
+        ? ["its targets' list (DEPLOY_TARGETS_1 .. DEPLOY_TARGETS_<DEPLOY_TARGETS_PARTS>) does not join to one JSON list"]
+        : targets.filter(bad).map(t => `the task definition it renders in ${t.files?.taskDefinition} ${failure}`);
+};
 const eachContainer = (check: (c: Record<string, any>) => string | undefined) => (r: PolicyResource) =>
     containers(r).map(check).filter((f): f is string => !!f);
 

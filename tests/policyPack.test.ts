@@ -11,7 +11,8 @@ import { Evaluation, Resource, ROOT } from "../offline/engine";
 import { registeredPolicies } from "../offline/policies";
 import { policies, policyDocuments, resourcePolicies, stackPolicies } from "../policy/rules";
 import { resourceArgs, stackArgs, violations } from "../offline/policyArgs";
-import { deployTargetsOf, withDeployTargets } from "./support/buildspec";
+import { deployTargetsVariables } from "../components/buildspec";
+import { deployTargetsOf } from "./support/buildspec";
 import { evaluated, FIXTURE_STACKS } from "./support/stacks";
 
 type Policy = ResourceValidationPolicy | StackValidationPolicy;
@@ -302,6 +303,8 @@ const BREAKAGES: Breakage[] = [
     ["security-hub-ecs-20", "a container that runs as root", "target-task", e => editContainer(e, c => { c.user = "0:0"; })],
     ["security-hub-ecs-20", "a container without a user", "target-task", e => editContainer(e, c => { delete c.user; })],
     ["security-hub-ecs-20", "a build that renders a root user", "pipeline-build", e => editRendered(e, t => { t.containerUser = "root"; })],
+    ["security-hub-ecs-20", "a build whose targets' list does not join (a part missing)", "pipeline-build", e => editRendered(e, () => undefined, true)],
+    ["security-hub-ecs-5", "a build whose targets' list does not join (a part missing)", "pipeline-build", e => editRendered(e, () => undefined, true)],
     ["security-hub-elb-1", "plain HTTP without its declaration", "target-alb", e =>
         edit(e, "lb/loadBalancer:LoadBalancer", undefined, p => { p.tags = { "security-hub-exceptions": "ELB.6" }; })],
     ["security-hub-elb-4", "invalid headers passed on", "target-alb", e =>
@@ -325,15 +328,30 @@ function editContainer(e: Evaluation, change: (container: any) => void) {
     });
 }
 
-/** Changes each target the build renders task definitions for (its DEPLOY_TARGETS entries). */
-function editRendered(e: Evaluation, change: (target: any) => void) {
+/**
+ * Changes the last target the build renders task definitions for, and sends the list in parts of 50
+ * characters (the rule must join them all: the change is in the last part), less its last part with `lose`.
+ */
+function editRendered(e: Evaluation, change: (target: any) => void, lose = false) {
+    // Inputs and outputs may share the environment: the new variables are made once.
+    let variables: unknown[] | undefined;
     edit(e, "codebuild/project:Project", "pipeline-build", p => {
-        const environment = Object.fromEntries(p.environment.environmentVariables.map((v: any) => [v.name, v.value]));
-        const targets = JSON.parse(deployTargetsOf(environment));
-        targets.forEach(change);
-        p.environment.environmentVariables = Object.entries(withDeployTargets(environment, JSON.stringify(targets)))
-            .map(([name, value]) => ({ name, value, type: "PLAINTEXT" }));
+        variables ??= renderedVariables(p, change, lose);
+        p.environment.environmentVariables = variables;
     });
+}
+
+/** The project's variables with the last target changed, in parts of 50 characters (less the last part with `lose`). */
+function renderedVariables(p: Record<string, any>, change: (target: any) => void, lose: boolean) {
+    const environment = Object.fromEntries(p.environment.environmentVariables.map((v: any) => [v.name, v.value]));
+    const targets = JSON.parse(deployTargetsOf(environment));
+    change(targets[targets.length - 1]);
+    const parts = deployTargetsVariables(JSON.stringify(targets), 50);
+    if (lose) {
+        delete parts[`DEPLOY_TARGETS_${parts.DEPLOY_TARGETS_PARTS}`];
+    }
+    const others = Object.entries(environment).filter(([name]) => !name.startsWith("DEPLOY_TARGETS_"));
+    return [...others, ...Object.entries(parts)].map(([name, value]) => ({ name, value, type: "PLAINTEXT" }));
 }
 
 // ---------------------------------------------------------------- tests
