@@ -36,4 +36,18 @@ describe("one failed deployment, one rollback of the stage", () => {
         // The rollback marks r1 released again in the stage (Mark_released), and no approval is asked again.
         assert.deepEqual(player.played.filter(p => p.kind === "rollback" && p.provider !== "CodeDeployToECS").map(p => p.action), ["Mark_attempt", "Mark_released"]);
     });
+
+    it("a second failure in the stage rolls back to the last standard execution that succeeded, never to the rollback execution", async () => {
+        const e = await evaluateFixture("release-path-https", wave);
+        assert.equal(e.error?.message, undefined);
+        const player = new PipelinePlayer(one(e, "aws:codepipeline/pipeline:Pipeline"));
+        player.release("r1");
+        const failEu = (run: { kind: string }, _stage: any, action: any) => run.kind === "standard" && action.name === "live-eu" ? "Failed" : "Succeeded";
+        player.release("r2", failEu);
+        player.release("r3", failEu);
+        // stage-rollback.html: the target is a source-triggered execution that succeeded in the stage, not a rollback
+        // execution (rollback-3 succeeded in the stage too, with r1's artifacts).
+        assert.deepEqual(player.rollbacks.map(r => r.to), ["execution-1", "execution-1"]);
+        assert.equal(player.rollbacks[1].failed, "execution-4");
+    });
 });
