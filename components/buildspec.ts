@@ -113,8 +113,8 @@ export interface RenderedTarget {
 /**
  * The environment variables of the build project: the contract with any buildspec, generated or not.
  * The targets' list (JSON) is cut into DEPLOY_TARGETS_1 .. DEPLOY_TARGETS_<DEPLOY_TARGETS_PARTS>, each
- * within CodeBuild's limit on one variable (stacks/limits.ts), so a path of any length reaches the
- * build; a buildspec joins them in order (JOIN_DEPLOY_TARGETS).
+ * within CodeBuild's limit on one variable (stacks/limits.ts), so a long path reaches the build
+ * (50 targets: 8 parts); a buildspec joins them in order (JOIN_DEPLOY_TARGETS).
  */
 export function buildEnvironment(imageRepositoryUrl: pulumi.Input<string>, targets: pulumi.Input<RenderedTarget[]>,
     partMax: number): pulumi.Output<Record<string, string>> {
