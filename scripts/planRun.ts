@@ -34,8 +34,9 @@ export async function runPlan(o: PlanOptions): Promise<number> {
     // The base plans in processes of its own while this one plans the working tree.
     const base = checked && planAtBase(checked, o.stack).then(json => ({ json }), (error: unknown) => ({ error }));
     // Loaded only now: a stack without a stack file answers without loading Pulumi.
-    const [{ evaluate }, { planOf }, { PLAN_FORMAT_VERSION, planJson }, { diffPlans, renderChanges }] = await Promise.all(
-        [import("../offline/engine"), import("../offline/plan"), import("../offline/planJson"), import("../offline/planDiff")]);
+    // The plan as data and the diff only when asked for: a plain plan neither loads nor computes them.
+    const [{ evaluate }, { planOf }, data] = await Promise.all([import("../offline/engine"), import("../offline/plan"),
+        o.json || o.base !== undefined ? Promise.all([import("../offline/planJson"), import("../offline/planDiff")]) : undefined]);
     const files: [string, string][] = [];
     let text = "";
     let head: PlanJson | undefined;
@@ -48,12 +49,13 @@ export async function runPlan(o: PlanOptions): Promise<number> {
             return result.exitCode;
         }
         text = o.full ? result.text : result.brief!;
-        head = planJson(e, result.access!);
+        head = data?.[0].planJson(e, result.access!);
         files.push(["md", result.markdown], ...o.json ? [["json", `${JSON.stringify(head, null, 2)}\n`] as [string, string]] : []);
     }
     let exitCode = 0;
     const based = await base;
-    if (based) {
+    if (based && data) {
+        const [{ PLAN_FORMAT_VERSION }, { diffPlans, renderChanges }] = data;
         try {
             if ("error" in based) {
                 throw based.error;
