@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
-import { alarmArn, isPercentile, RollbackAlarm, SCOPE_NAMESPACES } from "./alarms";
+import { alarmArn, isPercentile, metricAlarmsOnly, RollbackAlarm, SCOPE_NAMESPACES } from "./alarms";
 import { guardedBucket } from "./bucket";
 import { PLACEHOLDER_IMAGE, placeholderCommand, TaskNetwork, taskDefinitionDocument } from "./buildspec";
 import { codeDeployRolePolicy, executionRolePolicy } from "./policies/ecsTarget";
@@ -253,6 +253,7 @@ export class EcsBlueGreenTarget extends pulumi.ComponentResource {
 
         const alarms = (args.rollbackAlarms?.alarms ?? []).map(a => rollbackAlarm(name, args, a, { alb, blue, green, cluster, service }, this));
         const partition = partitionOf(args.region);
+        const existingAlarms = metricAlarmsOnly(args.rollbackAlarms?.existing ?? [], this);
         const alarmNames = [...args.rollbackAlarms?.alarms.map(a => a.alarmName) ?? [], ...args.rollbackAlarms?.existing ?? []];
         const codeDeploy = roleWithPolicy(`${name}-codedeploy`, args.roleNames.codeDeploy,
             serviceTrustPolicy("codedeploy.amazonaws.com", args.accountId),
@@ -278,7 +279,10 @@ export class EcsBlueGreenTarget extends pulumi.ComponentResource {
             },
             // When a rollback alarm fires during a deployment, CodeDeploy stops it and moves traffic back (the alarms are polled
             // as the CodeDeploy role); set off explicitly without alarms, so removing them from config disarms them.
-            alarmConfiguration: alarmNames.length ? { enabled: true, alarms: alarmNames, ignorePollAlarmFailure: false } : { enabled: false },
+            alarmConfiguration: alarmNames.length ? {
+                enabled: true, ignorePollAlarmFailure: false,
+                alarms: existingAlarms.apply(existing => [...args.rollbackAlarms!.alarms.map(a => a.alarmName), ...existing]),
+            } : { enabled: false },
             autoRollbackConfiguration: { enabled: true, events: ["DEPLOYMENT_FAILURE", ...alarmNames.length ? ["DEPLOYMENT_STOP_ON_ALARM"] : []] },
             ecsService: { clusterName: cluster.name, serviceName: service.name },
             loadBalancerInfo: {

@@ -2,6 +2,8 @@
 // (the load balancer's 5xx responses; unhealthy hosts and 5xx on both target groups, as blue and
 // green swap at every deployment), tunable, plus alarms of the stack's own choosing. Data here;
 // EcsBlueGreenTarget registers them and wires them to its deployment group.
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
 
 /** CodeDeploy's limit on alarms per deployment group (https://docs.aws.amazon.com/codedeploy/latest/userguide/limits.html). */
 export const MAX_ALARMS_PER_GROUP = 10;
@@ -110,3 +112,22 @@ export const isPercentile = (statistic: string) => /^p\d/.test(statistic);
 /** An alarm's ARN, from its name (CloudWatch alarms are named within an account and region). */
 export const alarmArn = (partition: string, region: string, account: string, name: string) =>
     `arn:${partition}:cloudwatch:${region}:${account}:alarm:${name}`;
+
+/**
+ * The existing alarms a deployment group names, each looked up in the target's account and region
+ * when the stack is previewed or updated (AWS Cloud Control's GetResource of an
+ * `AWS::CloudWatch::Alarm`, through the target's provider): CodeDeploy documents alarms that watch
+ * one metric (https://docs.aws.amazon.com/codedeploy/latest/userguide/monitoring-create-alarms.html),
+ * and its role reads them by ARN. A composite alarm (an `AWS::CloudWatch::CompositeAlarm`), or none
+ * of that name, is refused with the reason instead of stopping every deployment when CodeDeploy
+ * cannot poll it (CloudWatch returns a composite alarm only to DescribeAlarms allowed on `*`).
+ */
+export function metricAlarmsOnly(names: string[], parent: pulumi.Resource): pulumi.Output<string[]> {
+    return pulumi.output(Promise.all(names.map(name =>
+        aws.cloudcontrol.getResource({ typeName: "AWS::CloudWatch::Alarm", identifier: name }, { parent }).then(() => name, (e: Error) => {
+            throw new Error(`rollbackAlarms.existing: ${name} is no metric alarm of the target's account and region (a composite alarm, ` +
+                "or none of that name): CodeDeploy polls alarms that watch one metric, and reads a composite alarm only with " +
+                "cloudwatch:DescribeAlarms on * (https://docs.aws.amazon.com/codedeploy/latest/userguide/monitoring-create-alarms.html)" +
+                (e?.message ? `; Cloud Control: ${e.message}` : ""));
+        }))));
+}

@@ -380,10 +380,11 @@ const RollbackAlarmsSchema = z.strictObject({
         .meta({ examples: [[{ name: "p99-latency", metric: "TargetResponseTime", scope: "loadBalancer", statistic: "p99", threshold: 2 }]] }),
     existing: z.array(alarmName()).max(MAX_ALARMS_PER_GROUP).meta({ expected: "a list of CloudWatch alarm names" }).default([])
         .describe("Metric alarms made elsewhere in the target's account and region (an application's own metrics), by name. " +
-            "Not composite alarms: CodeDeploy's role may read only these alarms by ARN, and CloudWatch returns a composite alarm " +
-            "only to DescribeAlarms allowed on * and asked for composite alarms (AlarmTypes), which AWS does not document that " +
-            "CodeDeploy does (https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeAlarms.html); a name " +
-            "does not say which kind an alarm is, so this is not checked.")
+            "Not composite alarms: CodeDeploy documents alarms that watch one metric, its role may read only these alarms by ARN, " +
+            "and CloudWatch returns a composite alarm only to DescribeAlarms allowed on * and asked for composite alarms " +
+            "(https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_DescribeAlarms.html). A name does not say which " +
+            "kind an alarm is: each is looked up when the stack is previewed or updated (AWS Cloud Control, as an " +
+            "AWS::CloudWatch::Alarm, in the target's account), and one that is not a metric alarm there stops it with the reason.")
         .meta({ examples: [["my-service-checkout-errors"]] }),
 }).superRefine(alarmsWithinLimit, ALWAYS).meta({ examples: [{}, { target5xx: { threshold: 5 } }] });
 

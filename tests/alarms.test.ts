@@ -3,7 +3,8 @@
 // CodeDeploy's role may read, CodeDeploy's limit, and what changes when config does.
 import { strict as assert } from "assert";
 import { configOf } from "../offline/access";
-import { Evaluation, Resource } from "../offline/engine";
+import { Evaluation, RawConfig, Resource } from "../offline/engine";
+import { AccountMocks } from "../offline/mocks";
 import { plan } from "../offline/plan";
 import { stackNames } from "../stacks/names";
 import { checkRollback } from "./properties/invariants";
@@ -106,6 +107,30 @@ describe("rollback alarms", () => {
         const read = policyOf(named(e, "target-codedeploy-permissions")).Statement.find((s: any) => s.Sid === "ReadOwnRollbackAlarms");
         assert.equal(read.Resource.at(-1), "arn:aws:cloudwatch:ap-northeast-2:232323232323:alarm:checkout errors");
         checkRollback(e, configOf(e));
+    });
+
+    it("an existing alarm is looked up as a metric alarm in the target's account and region; one that is not ends the preview naming it", async () => {
+        const withExisting = (c: RawConfig) => { targetsOf(c)[1].create.rollbackAlarms = { existing: ["checkout errors", "composite health"] }; };
+        const e = await evaluateWith("prod", withExisting);
+        assert.ifError(e.error);
+        const lookups = e.invokes.filter(i => i.token === "aws:cloudcontrol/getResource:getResource");
+        assert.deepEqual(lookups.map(i => [i.inputs.typeName, i.inputs.identifier, i.account, i.region]), [
+            ["AWS::CloudWatch::Alarm", "checkout errors", "232323232323", "ap-northeast-2"],
+            ["AWS::CloudWatch::Alarm", "composite health", "232323232323", "ap-northeast-2"]]);
+        // Cloud Control finds no AWS::CloudWatch::Alarm of a composite alarm's name (it is an AWS::CloudWatch::CompositeAlarm).
+        const call = AccountMocks.prototype.call;
+        AccountMocks.prototype.call = function (args) {
+            if (args.token === "aws:cloudcontrol/getResource:getResource" && args.inputs.identifier === "composite health") {
+                throw new Error("ResourceNotFoundException: AWS::CloudWatch::Alarm with identifier composite health not found");
+            }
+            return call.call(this, args);
+        };
+        try {
+            const refused = await evaluateWith("prod", withExisting);
+            assert.match(refused.error?.message ?? "", /rollbackAlarms\.existing: composite health is no metric alarm of the target's account and region \(a composite alarm, or none of that name\).*monitoring-create-alarms\.html\)/);
+        } finally {
+            AccountMocks.prototype.call = call;
+        }
     });
 
     describe("config", () => {
