@@ -40,11 +40,6 @@ export interface PlanOptions {
     failOnBroadening: boolean;
 }
 
-/** The stack to plan, or undefined for --help. Throws a UsageError for anything else. */
-export function parsePlanArgs(args: string[], npmStack = process.env.npm_config_stack): string | undefined {
-    return parsePlanOptions(args, npmStack)?.stack;
-}
-
 /**
  * What to plan, or undefined for --help. Throws a UsageError for anything else.
  * `npmStack`: what npm took for its own option when `--stack=NAME` came without `--` before

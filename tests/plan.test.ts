@@ -11,13 +11,16 @@ import { adoptionLines, fromCreated } from "../offline/adoption";
 import { registeredPolicies } from "../offline/policies";
 import { parseConfig, StackConfig } from "../stacks/config";
 import { stackNames } from "../stacks/names";
-import { parsePlanArgs, parsePlanOptions } from "../scripts/planArgs";
+import { parsePlanOptions } from "../scripts/planArgs";
 import { STACKS_ENV } from "../offline/root";
 import { configuredAbsence } from "./support/absence";
 import { expectedExceptions } from "./support/securityHub";
 import { ELB_LOG_DELIVERY_ACCOUNTS } from "../components/policies/logDelivery";
 import { rewrittenConfig } from "./support/rewrite";
 import { block, evaluated, existingTargetConfig, planned, targetsOf, fixture, FIXTURES, FIXTURE_STACKS } from "./support/stacks";
+
+/** The stack a command line plans, or undefined for --help. */
+const parsePlanArgs = (args: string[], npmStack: string | undefined) => parsePlanOptions(args, npmStack)?.stack;
 
 /** The access table of a plan's text: each principal's lines, without their indentation. */
 function accessGroups(text: string): Map<string, string[]> {
