@@ -281,7 +281,8 @@ export class EcsBlueGreenTarget extends pulumi.ComponentResource {
             // as the CodeDeploy role); set off explicitly without alarms, so removing them from config disarms them.
             alarmConfiguration: alarmNames.length ? {
                 enabled: true, ignorePollAlarmFailure: false,
-                alarms: existingAlarms.apply(existing => [...args.rollbackAlarms!.alarms.map(a => a.alarmName), ...existing]),
+                // Registered once every existing alarm is known to be a metric alarm.
+                alarms: existingAlarms.apply(() => alarmNames),
             } : { enabled: false },
             autoRollbackConfiguration: { enabled: true, events: ["DEPLOYMENT_FAILURE", ...alarmNames.length ? ["DEPLOYMENT_STOP_ON_ALARM"] : []] },
             ecsService: { clusterName: cluster.name, serviceName: service.name },

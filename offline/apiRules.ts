@@ -8,6 +8,7 @@
 // is skipped: what is known is checked, and the offline engine runs the program as an update, in
 // which every value is known. Inputs of the awsx VPC's children never reach the engine (the VPC
 // is one remote component offline), so no rule here sees them.
+import { specialSigKey, unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import { APPROVAL_MESSAGE_MAX } from "../components/CrossAccountPipeline";
 import { ApiMember, apiMember, codePoints } from "../stacks/apiModels";
 import { LOG_RETENTION_DAYS, MAX_ACTIONS_PER_STAGE, MAX_STAGES } from "../stacks/config";
@@ -17,12 +18,8 @@ import { BINDINGS, Conversion } from "./apiBindings";
 import { Resource } from "./engine";
 import { Violation } from "./violations";
 
-/** Pulumi's marker of a value unknown during a preview (sdk/nodejs/runtime/rpc.ts, unknownValue). */
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-/** Pulumi's marker of a secret value: `{ [SECRET]: <sig>, value }` (sdk/nodejs/runtime/rpc.ts, specialSigKey). */
-const SECRET = "4dabf18193072939515e22adb298388d";
-
-const unwrap = (v: any) => v && typeof v === "object" && SECRET in v ? v.value : v;
+/** A secret's plain value (Pulumi marks one `{ [specialSigKey]: ..., value }` on the wire). */
+const unwrap = (v: any) => v && typeof v === "object" && specialSigKey in v ? v.value : v;
 
 interface Segment { key: string; json: boolean; each: boolean }
 
@@ -48,7 +45,7 @@ function valuesAt(value: any, path: Segment[], property = "", out: Found[] = [],
         return out;
     }
     let v = unwrap(value[name]);
-    if (json && typeof v === "string" && v !== UNKNOWN) {
+    if (json && typeof v === "string" && v !== unknownValue) {
         v = JSON.parse(v);
     }
     const at = property ? `${property}.${name}` : name;
@@ -76,7 +73,7 @@ const shown = (v: unknown) => {
 /** What a value breaks of a member's traits, as [rule, found]. */
 function traitProblems(value: unknown, m: ApiMember): [string, string][] {
     const { shape } = m;
-    if (value === UNKNOWN) {
+    if (value === unknownValue) {
         return [];
     }
     const text = typeof value === "number" || typeof value === "boolean" ? String(value) : value;
@@ -188,7 +185,7 @@ const documentedPattern = (l: NameLimit) => !l.model || l.ownPattern;
 function nameRule(l: NameLimit): DocumentedRule[] {
     const names = (r: Resource) => (l.read?.(sent(r)) ?? [sent(r)[l.field]]).map((name, i) => ({ name, property: l.read ? l.field.replace("[]", `[${i}]`) : l.field }));
     const find = (broken: (name: string) => boolean) => (resources: Resource[]) => ofType(resources, l.type).flatMap(r => names(r)
-        .filter(({ name }) => typeof name === "string" && name !== UNKNOWN && broken(name))
+        .filter(({ name }) => typeof name === "string" && name !== unknownValue && broken(name))
         .map(({ name, property }) => ({ name: r.name, type: r.type, property, found: `${shown(name)} (${codePoints(name)} characters)` })));
     return [
         ...l.model ? [] : [{ rule: `length ${l.min} to ${l.max}`, doc: l.doc, find: find(n => codePoints(n) < l.min || codePoints(n) > l.max) }],

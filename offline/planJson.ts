@@ -7,6 +7,7 @@ import { accessTable } from "./accessTable";
 import { Evaluation, Resource } from "./engine";
 import { aliasUrnsOf } from "./engineRules";
 import { asList, registeredPolicies } from "./policies";
+import { replaceSecrets } from "./policyArgs";
 import type { AccessResult } from "./plan";
 import { controlResults, exceptionsOf } from "./securityHub";
 import { Decision, PolicyStatement } from "./simulator";
@@ -99,26 +100,14 @@ export interface PlanAccess {
     label: { principal: string; resource: string };
 }
 
-const SECRET_SIG = "4dabf18193072939515e22adb298388d";
-
-/** A value with its secrets replaced by "[secret]": the JSON may be posted where secrets must not go. */
-function withoutSecrets(value: unknown): unknown {
-    if (Array.isArray(value)) {
-        return value.map(withoutSecrets);
-    }
-    if (value && typeof value === "object") {
-        return SECRET_SIG in value ? "[secret]" : Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withoutSecrets(v)]));
-    }
-    return value;
-}
-
 /** A provider reference without its id: the mocks number providers in the order they register, which says nothing of a change. */
 const providerUrn = (ref: string) => ref.includes("::") ? ref.slice(0, ref.lastIndexOf("::")) : ref;
 
 function resourceOf(r: Resource, aliases: Map<string, string[]>): PlanResource {
     return {
         urn: r.urn, type: r.type, name: r.name, account: r.account, region: r.region, custom: r.custom,
-        inputs: withoutSecrets(r.inputs) as Record<string, unknown>,
+        // The JSON may be posted where secrets must not go.
+        inputs: replaceSecrets(r.inputs, () => "[secret]"),
         options: {
             parent: r.parent, provider: providerUrn(r.provider), protect: r.protect, retainOnDelete: r.retainOnDelete, ignoreChanges: r.ignoreChanges,
             import: r.importId, deleteBeforeReplace: r.deleteBeforeReplace, aliases: aliases.get(r.urn) ?? [], dependencies: r.dependencies,

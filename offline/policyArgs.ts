@@ -5,23 +5,26 @@ import type {
     PolicyProviderResource, PolicyResource, PolicyResourceOptions, ReportViolation, ResourceValidationArgs,
     ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy,
 } from "@pulumi/policy";
+import { specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 import { Evaluation, Resource } from "./engine";
 
-/** What `@pulumi/pulumi` marks a secret with on the wire; policies see the plain value. */
-const SECRET_SIG = "4dabf18193072939515e22adb298388d";
-
-function unwrapSecrets(value: any): any {
+/**
+ * `value` with each secret Pulumi marks on the wire (`{ [specialSigKey]: ..., value }`) replaced by
+ * what `secret` makes of its plain value, at any depth.
+ */
+export function replaceSecrets(value: any, secret: (plain: unknown) => unknown): any {
     if (Array.isArray(value)) {
-        return value.map(unwrapSecrets);
+        return value.map(v => replaceSecrets(v, secret));
     }
     if (value && typeof value === "object") {
-        if (SECRET_SIG in value) {
-            return unwrapSecrets(value.value);
-        }
-        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapSecrets(v)]));
+        return specialSigKey in value ? secret(value.value)
+            : Object.fromEntries(Object.entries(value).map(([k, v]) => [k, replaceSecrets(v, secret)]));
     }
     return value;
 }
+
+/** Policies see a secret's plain value. */
+const unwrapSecrets = (value: any): any => replaceSecrets(value, unwrapSecrets);
 
 function options(r: Resource): PolicyResourceOptions {
     return {
