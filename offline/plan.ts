@@ -281,12 +281,14 @@ export function renderPlan(e: Evaluation, access: AccessResult[] = []): { text: 
     const adoption = adoptionLines(e);
     const unexpected = access.filter(r => r.decisions.some(d => d.verdict === "unexpected"));
     const table = access.length ? ["", ACCESS_TITLE, ...accessLines(access)] : [];
-    const summary = access.length ? ["", `Who can do what: ${accessSummary(access)}.`,
+    const answers = access.length ? accessSummary(access) : undefined;
+    const summary = answers ? ["", `Who can do what: ${answers}.`,
         `  The whole access table: plan/${e.stack}.md, or npm run plan -- --stack ${e.stack} --full`,
         ...unexpected.length ? ["  The requests that differ:", ...accessLines(unexpected)] : []] : [];
-    const body = (accessPart: string[]) => [
+    // The terminal's plan and the file's differ only in the access part: the rest is computed once.
+    const opening = [
         `Plan for stack ${e.stack} (Pulumi.${e.stack}.yaml), evaluated offline: nothing is created.`, "",
-        ...verdictLines(e, config, access.length ? accessSummary(access) : undefined, Math.max(0, steps.length - 1)), "",
+        ...verdictLines(e, config, answers, Math.max(0, steps.length - 1)), "",
         "Release path (the pipeline's stages in order; in a stage, | runs in parallel and -> waits for success):",
         ...releasePath(e), "",
         ...notificationLines(e), "",
@@ -298,9 +300,9 @@ export function renderPlan(e: Evaluation, access: AccessResult[] = []): { text: 
             ...s.lines, ""]),
         "Cross-account wiring (computed from the registered inputs):",
         ...wiringLines(config, wires),
-        ...accessPart,
-        ...(e.warnings.length ? ["", "Warnings from the Pulumi runtime (pulumi up prints them too):", ...e.warnings.map(w => `  ${w}`)] : []),
-    ].join("\n");
+    ];
+    const warnings = e.warnings.length ? ["", "Warnings from the Pulumi runtime (pulumi up prints them too):", ...e.warnings.map(w => `  ${w}`)] : [];
+    const body = (accessPart: string[]) => [...opening, ...accessPart, ...warnings].join("\n");
     const text = body(table);
     const ids = new Map(e.resources.map((r, i) => [r.urn, `n${i}`]));
     const node = (r: Resource) => ids.get(r.urn)!;
