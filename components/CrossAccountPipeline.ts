@@ -15,7 +15,7 @@ const HELPER_IMAGE = "aws/codebuild/amazonlinux2-x86_64-standard:5.0";
  * A check action's name: this, then its target's. Every action name the pipeline gives itself has a
  * `_`, which no target name has, so none is ever a target's deploy action's (even compared without case).
  */
-export const CHECK_ACTION_PREFIX = "Check_";
+const CHECK_ACTION_PREFIX = "Check_";
 
 /** The source action, by name: a trigger names the action it starts. */
 const SOURCE_ACTION = "Source";

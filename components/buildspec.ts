@@ -130,7 +130,7 @@ export function deployTargetsVariables(json: string, partMax: number): Record<st
 }
 
 /** The bash that puts the targets' list back together in DEPLOY_TARGETS: what every buildspec runs first. */
-export const JOIN_DEPLOY_TARGETS =
+const JOIN_DEPLOY_TARGETS =
     'DEPLOY_TARGETS=""; for i in $(seq 1 "$DEPLOY_TARGETS_PARTS"); do part="DEPLOY_TARGETS_$i"; DEPLOY_TARGETS+="${!part}"; done';
 
 /**

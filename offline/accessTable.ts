@@ -9,7 +9,7 @@
 // another account, another region's store): the table grows linearly with the path.
 import { StackConfig } from "../stacks/config";
 import { storeName } from "../stacks/limits";
-import { stackNames } from "../stacks/names";
+import { APPROVAL_STAGE_PREFIX, stackNames } from "../stacks/names";
 import { AccessRow, AccessTable, PrincipalSpec, ResourceSpec } from "./access";
 
 const ARTIFACTS = { type: "aws:s3/bucket:Bucket", name: "artifacts-bucket" } as const;
@@ -230,7 +230,7 @@ const notificationsPart: Part = {
         "another DEV topic": { arn: dev("sns", "other-topic"), account: "<pipeline account>" },
         "Chatbot channel role (trust)": { role: "chatbot", onlyIf: SLACK },
         // PutApprovalResult acts on an action of a stage: `<pipeline ARN>/<stage>/<action>`.
-        "an approval of the pipeline": { type: "aws:codepipeline/pipeline:Pipeline", derive: (arn: string) => `${arn}/Approve_prod/Approve` },
+        "an approval of the pipeline": { type: "aws:codepipeline/pipeline:Pipeline", derive: (arn: string) => `${arn}/${APPROVAL_STAGE_PREFIX}prod/Approve` },
     },
     rows: [
         { principal: "CodeStar Notifications", action: "sns:Publish", resource: "notification topic", context: FOR_DEV, absent: SERVICE_REQUEST, expect: allowed, why: "the pipeline's rule tells: failed executions, approvals needed (and succeeded ones)" },

@@ -4,7 +4,8 @@
 // to import do not match the existing resource": https://www.pulumi.com/docs/iac/concepts/resources/options/import/).
 import { Evaluation, Resource } from "./engine";
 
-const short = (type: string) => type.replace(/^aws:\w+\/(\w+):(\w+)$/, "$2");
+/** A type token as a reader knows it: `Role` of `aws:iam/role:Role`, `EcsBlueGreenTarget` of `cross-account-pipeline:target:EcsBlueGreenTarget`. */
+export const short = (type: string) => type.replace(/^aws:\w+\/(\w+):(\w+)$/, "$2").replace(/^cross-account-pipeline:\w+:/, "");
 const words = (value: unknown) => typeof value === "string" ? value : JSON.stringify(value);
 
 /**

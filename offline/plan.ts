@@ -9,10 +9,9 @@ import { evaluate, EvaluateOptions, Evaluation, RawConfig, Resource } from "./en
 import { Decision } from "./simulator";
 import { crossAccountWiring, Wire } from "./wiring";
 import { accountLabel, count, verdictLines } from "./verdict";
-import { adoptionLines } from "./adoption";
+import { adoptionLines, short } from "./adoption";
 import { stackReport } from "./securityDoc";
 
-const short = (type: string) => type.replace(/^aws:\w+\/(\w+):(\w+)$/, "$2").replace(/^cross-account-pipeline:\w+:/, "");
 const flag = (on: unknown, yes: string, no: string) => (on ? yes : no);
 
 /** The few properties that matter, per resource type. */

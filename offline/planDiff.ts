@@ -182,7 +182,7 @@ function addedAndRemoved<T>(before: T[], after: T[], key: (t: T) => string): { a
 }
 
 /** `<type> <name>` of a URN: `aws:iam/rolePolicy:RolePolicy deploy-permissions`. */
-export const urnWords = (urn: string) => {
+const urnWords = (urn: string) => {
     const [, , qualified, name] = urn.split("::");
     return qualified === undefined ? urn : `${qualified.split("$").pop()} ${name}`;
 };
@@ -245,7 +245,7 @@ const ruleWords = (r: PlanRule) => `${r.protocol}${r.fromPort === undefined ? ""
 const listenerWords = (l: PlanListener) => `${l.protocol} port ${l.port} on ${l.loadBalancer.startsWith("urn:") ? urnWords(l.loadBalancer) : l.loadBalancer}`;
 
 /** A request in words: who, what, on which resource, in which context. */
-export function requestWords(a: PlanAccess): string {
+function requestWords(a: PlanAccess): string {
     const context = [...Object.entries(a.context).map(([k, v]) => `${k}=${v}`), ...a.absent.map(k => `no ${k}`)];
     return `${a.principal} ${a.action} on ${a.resource}${context.length ? ` (${context.join(", ")})` : ""}`;
 }
@@ -274,7 +274,7 @@ function changeLines(c: ResourceChange): string[] {
 }
 
 /** Whether anything differs at all. */
-export const hasChanges = (c: PlanChanges) => !!c.stack || [c.accounts.added, c.accounts.removed, c.added, c.removed, c.renamed, c.changed,
+const hasChanges = (c: PlanChanges) => !!c.stack || [c.accounts.added, c.accounts.removed, c.added, c.removed, c.renamed, c.changed,
     c.rules.added, c.rules.removed, c.listeners.added, c.listeners.removed, c.exceptions.added, c.exceptions.removed, c.newlyAllowed, c.newlyDenied]
     .some(list => list.length > 0);
 

@@ -21,14 +21,20 @@ export function stacksDir(): string {
     return path.resolve(process.env[STACKS_ENV] || ROOT);
 }
 
+/** The stack a file `Pulumi.<stack>.yaml` is of (a path or a name), or undefined for any other file. */
+export const stackOfFile = (file: string) => /^Pulumi\.(.+)\.yaml$/.exec(path.basename(file))?.[1];
+
 /** Every stack with a file `Pulumi.<stack>.yaml` in `dir`, sorted. */
 export function stacksIn(dir = stacksDir()): string[] {
-    return fs.readdirSync(dir).map(f => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1]).filter((s): s is string => !!s).sort();
+    return fs.readdirSync(dir).map(stackOfFile).filter((s): s is string => !!s).sort();
 }
+
+/** Where a stack's file is, or would be: `Pulumi.<stack>.yaml` in `dir`. */
+export const stackFilePath = (stack: string, dir = stacksDir()) => path.join(dir, `Pulumi.${stack}.yaml`);
 
 /** A stack's file, `Pulumi.<stack>.yaml` in `dir`; a stack without one fails with the file's name and the stacks there are. */
 export function stackFile(stack: string, dir = stacksDir()): string {
-    const file = path.join(dir, `Pulumi.${stack}.yaml`);
+    const file = stackFilePath(stack, dir);
     if (!fs.existsSync(file)) {
         const there = stacksIn(dir);
         throw new Error(`no stack file ${path.relative(process.cwd(), file) || file}; ` +

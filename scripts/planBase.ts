@@ -14,7 +14,7 @@ import type { PlanJson } from "../offline/planJson";
 export class BaseError extends Error {}
 
 /** The file a plan that writes JSON has: a base without it predates `--json`. */
-export const JSON_SOURCE = "offline/planJson.ts";
+const JSON_SOURCE = "offline/planJson.ts";
 
 function git(args: string[], cwd = ROOT): { ok: boolean; out: string; err: string } {
     const run = spawnSync("git", args, { cwd, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
@@ -35,7 +35,7 @@ function run(command: string, args: string[], cwd: string): Promise<{ status: nu
 }
 
 /** The commit a ref names, and where the project is inside the repository. */
-export function resolveBase(ref: string): { commit: string; prefix: string } {
+function resolveBase(ref: string): { commit: string; prefix: string } {
     const commit = git(["rev-parse", "--verify", "--quiet", `${ref}^{commit}`]);
     if (!commit.ok) {
         throw new BaseError(`--base ${ref}: not a commit of this repository (git rev-parse found none; in a shallow clone, ` +

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import type { PlanJson } from "../offline/planJson";
-import { stackFile, stacksDir, STACKS_ENV } from "../offline/root";
+import { stackFile, stackFilePath, stacksDir, STACKS_ENV } from "../offline/root";
 import { Base, BaseError, checkBase, planAtBase } from "./planBase";
 import { PlanOptions } from "./planArgs";
 
@@ -21,7 +21,7 @@ export async function runPlan(o: PlanOptions): Promise<number> {
     for (const ext of ["md", "json", "changes.md"]) {
         fs.rmSync(out(ext), { force: true });
     }
-    const here = fs.existsSync(path.join(stacksDir(), `Pulumi.${o.stack}.yaml`));
+    const here = fs.existsSync(stackFilePath(o.stack));
     if (!here && o.base === undefined) {
         stackFile(o.stack);
     }

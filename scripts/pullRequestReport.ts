@@ -1,6 +1,6 @@
 // What the pull request's plan-changes job decides and posts (scripts/pullRequest.ts runs it):
 // which stacks it compares, who may approve a broadening change, and its one comment.
-import * as path from "path";
+import { stackOfFile } from "../offline/root";
 
 /** The label that approves a broadening change, when someone other than the author adds it after the last push. */
 export const APPROVAL_LABEL = "access-change-approved";
@@ -26,7 +26,7 @@ export interface LabelEvent {
 
 /** The stacks to compare: every stack file of the head and of the base (one side only: added or removed). */
 export function stacksOf(headFiles: string[], baseFiles: string[]): string[] {
-    return [...new Set([...headFiles, ...baseFiles].map(f => /^Pulumi\.(.+)\.yaml$/.exec(path.basename(f))?.[1]).filter((s): s is string => !!s))].sort();
+    return [...new Set([...headFiles, ...baseFiles].map(stackOfFile).filter((s): s is string => !!s))].sort();
 }
 
 /**

@@ -69,7 +69,7 @@ export function rollbackWindowMinutes(c: RollbackPath): number {
 }
 
 /** How long artifacts live when the stack file does not say (or longer: what a stage rollback needs). */
-export const DEFAULT_ARTIFACT_RETENTION_DAYS = 30;
+const DEFAULT_ARTIFACT_RETENTION_DAYS = 30;
 
 /** The fewest days artifacts may live: the rollback window, in whole days (S3 expires an object N days after its creation, or later). */
 export function minimumArtifactRetentionDays(c: RollbackPath): number {
