@@ -100,6 +100,9 @@ export interface EcsBlueGreenTargetArgs {
  */
 export const CODE_DEPLOY_OWNED = ["taskDefinition", "loadBalancers", "networkConfiguration", "platformVersion"];
 
+/** The production listener's port when the stack names none: HTTPS's with a certificate, else HTTP's. */
+export const defaultListenerPort = (https: boolean) => https ? 443 : 80;
+
 /**
  * Target (PROD) account: an ECS Fargate service behind an Application Load Balancer, deployed
  * blue/green by CodeDeploy. Two target groups take turns behind the production and test
@@ -295,7 +298,7 @@ export class EcsBlueGreenTarget extends pulumi.ComponentResource {
             },
         }, { parent: this, dependsOn: [codeDeploy.rolePolicy, ...alarms] });
 
-        const defaultPort = https ? 443 : 80;
+        const defaultPort = defaultListenerPort(https);
         this.applicationName = application.name;
         this.applicationArn = application.arn;
         this.deploymentGroupName = group.deploymentGroupName;

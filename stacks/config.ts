@@ -8,6 +8,7 @@ import { z } from "zod";
 import { alarmCount, AlarmCondition, COMPARISONS, DEFAULT_ALARMS, MAX_ALARMS_PER_GROUP } from "../components/alarms";
 import { PLACEHOLDER_IMAGE } from "../components/buildspec";
 import { ACTION_CONFIGURATION_VALUE_MAX, checkVariables, variablesValue } from "../components/CrossAccountPipeline";
+import { defaultListenerPort } from "../components/EcsBlueGreenTarget";
 import { CONNECTION_PROVIDERS, SELF_MANAGED_PROVIDERS } from "../components/SourceConnection";
 import { CHATBOT_REGIONS, chatbotRegionFor } from "../components/PipelineNotifications";
 import { isSupportedRegion, partitionOf, SUPPORTED_PARTITIONS } from "../components/policies/document";
@@ -61,7 +62,7 @@ export function rollbackWindowMinutes(c: RollbackPath): number {
     let path = 0;
     let window = 0;
     for (const stage of pipelineStages(c.targets)) {
-        const approval = stage.targets.some(t => t.approval) ? c.approvalTimeoutMinutes : 0;
+        const approval = stage.approval ? c.approvalTimeoutMinutes : 0;
         path += approval + TRAFFIC_SHIFT_MINUTES + Math.max(...stage.targets.map(t => t.create?.terminationWaitMinutes ?? MAX_TERMINATION_WAIT_MINUTES));
         window = Math.max(window, 2 * path);
     }
@@ -674,7 +675,7 @@ function deployTarget({ create, existing }: z.output<typeof TargetSchema>, servi
         create: {
             ...t,
             taskFamily: t.taskFamily ?? t.serviceName,
-            productionPort: t.productionPort ?? (t.certificateArn ? 443 : 80),
+            productionPort: t.productionPort ?? defaultListenerPort(t.certificateArn !== undefined),
             network: {
                 ...network,
                 existing: vpcId ? { vpcId, publicSubnetIds: publicSubnetIds!, privateSubnetIds: privateSubnetIds ?? [] } : undefined,
@@ -848,7 +849,7 @@ function checksCanPass(c: Config, ctx: Ctx) {
                 "would refuse the handshake", "staging.example.com");
         }
         const request = t.check!.url ? { url: t.check!.url } : t.create && t.check!.path && valid(ctx, at("create", "productionPort"))
-            ? checkRequest({ ...t.create, productionPort: t.create.productionPort ?? (t.create.certificateArn ? 443 : 80) }, t.check!.path,
+            ? checkRequest({ ...t.create, productionPort: t.create.productionPort ?? defaultListenerPort(t.create.certificateArn !== undefined) }, t.check!.path,
                 LOAD_BALANCER_STAND_IN) : undefined;
         const size = request && variablesValue(checkVariables(request)).length;
         if (size && size > ACTION_CONFIGURATION_VALUE_MAX) {
@@ -915,7 +916,7 @@ function releasePath(c: Config, ctx: Ctx) {
                 `has ${stage.actions}: its markers, deploys and checks); split it into two waves`, `${stage.name}-2`);
         }
     });
-    const approvals = stages.filter(s => s.targets.some(t => t.approval)).length;
+    const approvals = stages.filter(s => s.approval).length;
     if (RESERVED_STAGES.length + stages.length + approvals > MAX_STAGES) {
         problem(ctx, ["targets"], `at most ${MAX_STAGES} stages, CodePipeline's limit: Source, Build, one per target or wave and one ` +
             `per approval (found ${RESERVED_STAGES.length + stages.length + approvals}: ${stages.length} of targets, ${approvals} of ` +
@@ -942,18 +943,20 @@ function releasePath(c: Config, ctx: Ctx) {
 
 /** The pipeline's stages after Build: consecutive targets of one wave share one; each target without a wave has its own. */
 export function pipelineStages<T extends { name: string; wave?: string; approval?: boolean; check?: object }>(targets: T[]) {
-    const stages: { name: string; wave?: string; targets: T[]; actions: number }[] = [];
+    /** `approval`: a target of the stage asks for one, which is a stage of its own before it. */
+    const stages: { name: string; wave?: string; targets: T[]; actions: number; approval: boolean }[] = [];
     for (const t of targets) {
         const last = stages[stages.length - 1];
         if (t.wave !== undefined && last?.wave === t.wave) {
             last.targets.push(t);
         } else {
-            stages.push({ name: t.wave ?? t.name, wave: t.wave, targets: [t], actions: 0 });
+            stages.push({ name: t.wave ?? t.name, wave: t.wave, targets: [t], actions: 0, approval: false });
         }
     }
     // The release marker (and a wave's attempt marker), each deploy and each check; the approval has a stage of its own.
     stages.forEach(s => {
         s.actions = (s.targets.length > 1 ? 2 : 1) + s.targets.length + s.targets.filter(t => t.check).length;
+        s.approval = s.targets.some(t => t.approval);
     });
     return stages;
 }

@@ -100,7 +100,7 @@ export function stackNames(config: StackConfig) {
              * The stage of its approval, if a target asks for one (see CrossAccountPipeline's approvalStage). `_` is in no
              * target or wave name, so it is never another stage's name, even compared without case.
              */
-            approvalStage: stage.targets.some(t => t.approval) ? `${APPROVAL_STAGE_PREFIX}${stage.name}` : undefined,
+            approvalStage: stage.approval ? `${APPROVAL_STAGE_PREFIX}${stage.name}` : undefined,
         })),
     };
 }

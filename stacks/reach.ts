@@ -1,6 +1,7 @@
 // How the pipeline reaches a created target over the network: the URL its check GETs (and where
 // curl connects for it), and the link an approval's request shows a person. Both must work with
 // the target's TLS certificate, which covers only names of the user's own domain.
+import { defaultListenerPort } from "../components/EcsBlueGreenTarget";
 
 /**
  * A load balancer's own DNS name, which ELB generates under `elb.amazonaws.com` (`.cn` in China).
@@ -37,7 +38,7 @@ export interface Reachable {
 /** The scheme and the `:port` part of the production listener's URLs (none on the scheme's default port). */
 function listener(t: Reachable) {
     const https = t.certificateArn !== undefined;
-    return { scheme: https ? "https" : "http", port: t.productionPort === (https ? 443 : 80) ? "" : `:${t.productionPort}` };
+    return { scheme: https ? "https" : "http", port: t.productionPort === defaultListenerPort(https) ? "" : `:${t.productionPort}` };
 }
 
 /**
