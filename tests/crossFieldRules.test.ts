@@ -1,8 +1,9 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { stackFileConfig } from "../offline/engine";
-import { ConfigError, parseConfig } from "../stacks/config";
+import { projectKeys } from "../offline/access";
+import { RawConfig, stackFileConfig } from "../offline/engine";
+import { problemsOf } from "./support/fixtures";
 
 // Rules between keys of a stack file, each at the case that breaks it and the case beside it that
 // holds, on a fixture of these tests' own (tests/fixtures/models/Pulumi.apimodels.yaml).
@@ -10,24 +11,15 @@ import { ConfigError, parseConfig } from "../stacks/config";
 const P = "cross-account-pipeline";
 const FIXTURE = "Pulumi.apimodels.yaml";
 
-/** The fixture's project keys, unprefixed as parseConfig takes them, changed by `change`. */
-function keys(change: (c: Record<string, any>) => void): Record<string, any> {
-    const raw = stackFileConfig(FIXTURE, fs.readFileSync(path.join(__dirname, "fixtures", "models", FIXTURE), "utf8"), P);
-    const c: Record<string, any> = Object.fromEntries(Object.entries(raw).filter(([k]) => k.startsWith(`${P}:`)).map(([k, v]) => [k.slice(P.length + 1), v]));
-    change(c);
-    return c;
+/** The fixture's stack file with its project's keys (unprefixed) changed by `change`. */
+function keys(change: (c: Record<string, any>) => void): RawConfig {
+    const keys = projectKeys(P, stackFileConfig(FIXTURE, fs.readFileSync(path.join(__dirname, "fixtures", "models", FIXTURE), "utf8"), P));
+    change(keys);
+    return Object.fromEntries(Object.entries(keys).map(([k, v]) => [`${P}:${k}`, v]));
 }
 
 /** The problem lines parseConfig reports, [] when it accepts the keys. */
-function problems(c: Record<string, any>): string[] {
-    try {
-        parseConfig(P, "apimodels", c);
-        return [];
-    } catch (e) {
-        assert.ok(e instanceof ConfigError, String(e));
-        return e.problems;
-    }
-}
+const problems = (c: RawConfig) => problemsOf("apimodels", c);
 
 const TOOLING = "123456789012";
 const role = (account: string, name = "pulumi-provisioner") => `arn:aws:iam::${account}:role/${name}`;
@@ -55,7 +47,7 @@ describe("config: rules between keys", () => {
             c.targets[1].existing.taskRoleArn = role(account, "shop-task");
             c.targets[1].existing.executionRoleArn = role(account, "shop-task-execution");
         });
-        const account = keys(() => undefined).targets[0].account.accountId;
+        const account = (keys(() => undefined)[`${P}:targets`] as any[])[0].account.accountId;
         assert.deepEqual(problems(shared(role(account), role(account))), []);
         assert.deepEqual(problems(shared()), []);
         for (const [first, second] of [[role(account), undefined], [undefined, role(account)], [role(account), role(account, "other")]]) {

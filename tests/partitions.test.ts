@@ -3,7 +3,7 @@ import { Region } from "@pulumi/aws/types/enums";
 import { artifactKeyPolicy } from "../components/policies/artifactStore";
 import { dnsSuffixOf, partitionOf } from "../components/policies/document";
 import { evaluate, RawConfig } from "../offline/engine";
-import { ConfigError, parseConfig } from "../stacks/config";
+import { problemsOf } from "./support/fixtures";
 import { awsPartitions as aws, partitionOfRegion, SUPPORTED } from "./support/partitions";
 import { asList, key, policyOf, fixture } from "./support/stacks";
 
@@ -16,16 +16,7 @@ function devIn(region: string): RawConfig {
     return { ...JSON.parse(JSON.stringify(fixture("dev")).replace(/arn:aws:/g, `arn:${partition}:`)), [key("region")]: region };
 }
 
-function problemsIn(region: string): string[] {
-    const raw = Object.fromEntries(Object.entries(devIn(region)).filter(([k]) => k.startsWith(`${P}:`)).map(([k, v]) => [k.slice(P.length + 1), v]));
-    try {
-        parseConfig(P, "dev", raw);
-        return [];
-    } catch (e) {
-        assert.ok(e instanceof ConfigError, String(e));
-        return e.problems;
-    }
-}
+const problemsIn = (region: string): string[] => problemsOf("dev", devIn(region));
 
 /** Every string in a value, at any depth. */
 const strings = (value: unknown): string[] => typeof value === "string" ? [value]
