@@ -1,5 +1,5 @@
 // Regenerates stacks/apiModelExtract.json: the shapes of AWS's API models (github aws/api-models-aws,
-// Smithy JSON, Apache-2.0) that the program's resources reach (offline/apiBindings.ts), with only
+// Smithy JSON, Apache-2.0) that the program's resources reach (offline/engine/apiBindings.ts), with only
 // the traits the offline engine checks (length, pattern, range, enum, required).
 //
 //   git clone https://github.com/aws/api-models-aws <dir> && git -C <dir> checkout <COMMIT>
@@ -9,7 +9,7 @@
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { BINDINGS } from "../offline/apiBindings";
+import { BINDINGS } from "../offline/engine/apiBindings";
 import { ApiShape, ApiModels, memberSteps } from "../stacks/apiModels";
 
 /** aws/api-models-aws at the commit the extract is made from. */

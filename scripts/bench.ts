@@ -3,7 +3,7 @@ import * as path from "path";
 
 const ROOT = path.resolve(__dirname, "../..");
 const RUNS = 5;
-/** Release paths of these lengths (offline/scale.ts: waves of ten over five accounts and three regions) are planned too. */
+/** Release paths of these lengths (offline/engine/scale.ts: waves of ten over five accounts and three regions) are planned too. */
 const PATHS = [1, 3, 10, 50];
 
 function seconds(args: string[], command = process.execPath): number {
@@ -23,9 +23,9 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 /** `bench.js --path N`: what `npm run plan` does for prod's stack grown to a path of N targets, in this process. */
 async function planPath(n: number) {
     Error.stackTraceLimit = 0;
-    const { evaluate, readStackConfig } = await import("../offline/engine");
-    const { planOf } = await import("../offline/plan");
-    const { scaledPath } = await import("../offline/scale");
+    const { evaluate, readStackConfig } = await import("../offline/engine/engine");
+    const { planOf } = await import("../offline/report/plan");
+    const { scaledPath } = await import("../offline/engine/scale");
     const plan = await planOf(await evaluate("prod", scaledPath(readStackConfig("prod"), n)));
     if (plan.exitCode !== 0 || plan.text.includes("EXPECTED")) {
         throw new Error(`the path of ${n} targets did not plan cleanly:\n${plan.text.slice(0, 2000)}`);
@@ -35,8 +35,8 @@ async function planPath(n: number) {
 /** `bench.js --plan STACK [--no-checks]`: what `npm run plan` does, in this process, with or without the engine's rules and AWS's API models. */
 async function planStack(stack: string, checks: boolean) {
     Error.stackTraceLimit = 0;
-    const { evaluate, readStackConfig } = await import("../offline/engine");
-    const { planOf } = await import("../offline/plan");
+    const { evaluate, readStackConfig } = await import("../offline/engine/engine");
+    const { planOf } = await import("../offline/report/plan");
     const plan = await planOf(await evaluate(stack, readStackConfig(stack), { checks }));
     if (plan.exitCode !== 0) {
         throw new Error(`${stack} did not plan:\n${plan.text.slice(0, 2000)}`);

@@ -7,14 +7,14 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { ROOT, STACKS_ENV } from "../offline/root";
-import type { PlanJson } from "../offline/planJson";
+import { ROOT, STACKS_ENV } from "../offline/engine/root";
+import type { PlanJson } from "../offline/report/planJson";
 
 /** The base cannot be planned: the command exits 4 with this message. */
 export class BaseError extends Error {}
 
-/** The file a plan that writes JSON has: a base without it predates `--json`. */
-const JSON_SOURCE = "offline/planJson.ts";
+/** The file a plan that writes JSON has, where it has been: a base with neither predates `--json`. */
+const JSON_SOURCES = ["offline/report/planJson.ts", "offline/planJson.ts"];
 
 function git(args: string[], cwd = ROOT): { ok: boolean; out: string; err: string } {
     const run = spawnSync("git", args, { cwd, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
@@ -122,8 +122,8 @@ export interface Base {
 export function checkBase(ref: string, stack: string): Base {
     const { commit, prefix } = resolveBase(ref);
     const at = (file: string) => git(["cat-file", "-e", `${commit}:${prefix}${file}`]).ok;
-    if (!at(JSON_SOURCE)) {
-        throw new BaseError(`--base ${ref} (${commit.slice(0, 12)}) is older than \`npm run plan -- --json\` (it has no ${JSON_SOURCE}): ` +
+    if (!JSON_SOURCES.some(at)) {
+        throw new BaseError(`--base ${ref} (${commit.slice(0, 12)}) is older than \`npm run plan -- --json\` (it has no ${JSON_SOURCES[0]}): ` +
             "its plan cannot be compared; choose a later base");
     }
     return { ref, commit, prefix, hasStack: at(`Pulumi.${stack}.yaml`) };

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
-import type { PlanJson } from "../offline/planJson";
-import { stackFile, stackFilePath, stacksDir, STACKS_ENV } from "../offline/root";
+import type { PlanJson } from "../offline/report/planJson";
+import { stackFile, stackFilePath, stacksDir, STACKS_ENV } from "../offline/engine/root";
 import { Base, BaseError, checkBase, planAtBase } from "./planBase";
 import { PlanOptions } from "./planArgs";
 
@@ -35,8 +35,8 @@ export async function runPlan(o: PlanOptions): Promise<number> {
     const base = checked && planAtBase(checked, o.stack).then(json => ({ json }), (error: unknown) => ({ error }));
     // Loaded only now: a stack without a stack file answers without loading Pulumi.
     // The plan as data and the diff only when asked for: a plain plan neither loads nor computes them.
-    const [{ evaluate }, { planOf }, data] = await Promise.all([import("../offline/engine"), import("../offline/plan"),
-        o.json || o.base !== undefined ? Promise.all([import("../offline/planJson"), import("../offline/planDiff")]) : undefined]);
+    const [{ evaluate }, { planOf }, data] = await Promise.all([import("../offline/engine/engine"), import("../offline/report/plan"),
+        o.json || o.base !== undefined ? Promise.all([import("../offline/report/planJson"), import("../offline/report/planDiff")]) : undefined]);
     const files: [string, string][] = [];
     let text = "";
     let head: PlanJson | undefined;

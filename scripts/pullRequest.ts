@@ -5,7 +5,7 @@
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { ROOT } from "../offline/root";
+import { ROOT } from "../offline/engine/root";
 import { APPROVAL_LABEL, approver, commentBody, failedStacks, LabelEvent, MARKER, needsApproval, StackDiff, stacksOf } from "./pullRequestReport";
 
 /** One stack planned against the base by the plan command, as a user runs it. */

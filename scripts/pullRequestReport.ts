@@ -1,6 +1,6 @@
 // What the pull request's plan-changes job decides and posts (scripts/pullRequest.ts runs it):
 // which stacks it compares, who may approve a broadening change, and its one comment.
-import { stackOfFile } from "../offline/root";
+import { stackOfFile } from "../offline/engine/root";
 
 /** The label that approves a broadening change, when someone other than the author adds it after the last push. */
 export const APPROVAL_LABEL = "access-change-approved";

@@ -2,7 +2,7 @@
 // the config schema in stacks/config.ts.
 import * as fs from "fs";
 import * as path from "path";
-import { projectName, ROOT } from "../offline/engine";
+import { projectName, ROOT } from "../offline/engine/engine";
 import { renderReadme, SCHEMA_FILE, stackFileSchema } from "../offline/configSchema";
 
 const schemaFile = path.join(ROOT, SCHEMA_FILE);

@@ -1,8 +1,8 @@
 // Rewrites the generated section of SECURITY.md from the access table and the registered policies.
 import * as fs from "fs";
 import * as path from "path";
-import { ROOT } from "../offline/engine";
-import { generatedSection, render } from "../offline/securityDoc";
+import { ROOT } from "../offline/engine/engine";
+import { generatedSection, render } from "../offline/report/securityDoc";
 
 const file = path.join(ROOT, "SECURITY.md");
 generatedSection().then(section => {

@@ -1,7 +1,7 @@
 // AWS's API models as the program reads them: the extract stacks/apiModelExtract.json (made by
 // scripts/api-models.ts from github aws/api-models-aws at the commit it names), indexed by
 // shape, each member's traits compiled once. The names the program derives (stacks/nameLimits.ts)
-// and the checks of what it registers (offline/apiRules.ts) read their numbers from here.
+// and the checks of what it registers (offline/engine/apiRules.ts) read their numbers from here.
 import extract from "./apiModelExtract.json";
 
 /** One Smithy shape, reduced to the traits checked; `members` only those the program reaches. */

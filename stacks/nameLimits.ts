@@ -1,7 +1,7 @@
 // AWS's limits on physical names: one row per name the program sets or lets Pulumi generate,
 // each with the AWS reference that states it. The program fits the names it derives to these
 // rows (stacks/names.ts); the offline engine checks every registered name against them
-// (offline/apiRules.ts). A new resource type with a physical name gets a row here; one without a
+// (offline/engine/apiRules.ts). A new resource type with a physical name gets a row here; one without a
 // name goes in UNNAMED_TYPES. Where AWS's API model states a name's length and pattern, the row
 // takes them from the model (`modelled`), so each number has one source; the documentation's
 // rule stays where it is stricter than the model (a KMS alias's prefix) or where the model states none.

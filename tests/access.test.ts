@@ -1,9 +1,9 @@
 import { strict as assert } from "assert";
-import { AccessRow, AccessTable, AccessWorld, actionsOf, configOf } from "../offline/access";
-import { accessTable, MUTATION_EXCEPTIONS, Widening } from "../offline/accessTable";
-import { evaluate, RawConfig } from "../offline/engine";
-import { asList, registeredPolicies } from "../offline/policies";
-import { PolicyDocument, PolicyStatement } from "../offline/simulator";
+import { AccessRow, AccessTable, AccessWorld, actionsOf, configOf } from "../offline/access/access";
+import { accessTable, MUTATION_EXCEPTIONS, Widening } from "../offline/report/accessTable";
+import { evaluate, RawConfig } from "../offline/engine/engine";
+import { asList, registeredPolicies } from "../offline/access/policies";
+import { PolicyDocument, PolicyStatement } from "../offline/access/simulator";
 import { parseConfig } from "../stacks/config";
 import { evaluated, key, releasePathConfig, fixture, FIXTURE_STACKS } from "./support/stacks";
 import { configuredAbsence } from "./support/absence";

@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { configOf } from "../offline/access";
+import { configOf } from "../offline/access/access";
 
 import { expectedPlacement } from "./support/placement";
 import { block, evaluated, evaluateWith, key, one, targetsOf, VARIANTS, fixture, FIXTURE_STACKS } from "./support/stacks";

@@ -2,10 +2,10 @@
 // their dimensions from the registered resources, their wiring to the deployment group, what
 // CodeDeploy's role may read, CodeDeploy's limit, and what changes when config does.
 import { strict as assert } from "assert";
-import { configOf } from "../offline/access";
-import { Evaluation, RawConfig, Resource } from "../offline/engine";
-import { AccountMocks } from "../offline/mocks";
-import { plan } from "../offline/plan";
+import { configOf } from "../offline/access/access";
+import { Evaluation, RawConfig, Resource } from "../offline/engine/engine";
+import { AccountMocks } from "../offline/engine/mocks";
+import { plan } from "../offline/report/plan";
 import { stackNames } from "../stacks/names";
 import { checkRollback } from "./properties/invariants";
 import { all, evaluated, evaluateWith, existingTargetConfig, policyOf, targetsOf } from "./support/stacks";

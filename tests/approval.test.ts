@@ -3,9 +3,9 @@
 // registered pipeline of a fixture of the prod path's shape, and by playing releases through its
 // registered stages (tests/support/pipelinePlayer.ts: AWS's rollback rules, the rest marked ASSUMED).
 import { strict as assert } from "assert";
-import { projectKeys } from "../offline/access";
-import { Evaluation, projectName } from "../offline/engine";
-import { planOf } from "../offline/plan";
+import { projectKeys } from "../offline/access/access";
+import { Evaluation, projectName } from "../offline/engine/engine";
+import { planOf } from "../offline/report/plan";
 import { ConfigError, parseConfig } from "../stacks/config";
 import { evaluateFixture, fixtureConfig } from "./support/fixtures";
 import { PipelinePlayer } from "./support/pipelinePlayer";

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import * as yaml from "js-yaml";
-import { configOf } from "../offline/access";
-import { Evaluation, evaluate } from "../offline/engine";
+import { configOf } from "../offline/access/access";
+import { Evaluation, evaluate } from "../offline/engine/engine";
 import { TargetConfig } from "../stacks/config";
 import { stackNames } from "../stacks/names";
 import { deployTargetsVariables } from "../components/buildspec";

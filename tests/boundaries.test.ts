@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
-import { evaluate, RawConfig } from "../offline/engine";
-import { scaledPath } from "../offline/scale";
+import { evaluate, RawConfig } from "../offline/engine/engine";
+import { scaledPath } from "../offline/engine/scale";
 import { problemsOf } from "./support/fixtures";
 import { fixture } from "./support/stacks";
 

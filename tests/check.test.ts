@@ -3,7 +3,7 @@
 // certificate a throwaway CA made with openssl signed. The load balancer stands at 127.0.0.1: curl's
 // --connect-to is pointed there, as AWS's DNS would point it at the load balancer.
 import { strict as assert } from "assert";
-import { Evaluation } from "../offline/engine";
+import { Evaluation } from "../offline/engine/engine";
 import { REVIEW_LINK_WARNS } from "../components/CrossAccountPipeline";
 import { actionVariables, projectOf, runCheckAction } from "./support/buildspec";
 import { evaluateFixture, fixtureConfig, problemsOf } from "./support/fixtures";

@@ -3,7 +3,7 @@
 // like the pipeline's own actions, in one wave. The invariant (tests/properties/invariants.ts) is
 // also checked on every generated stack, whose generator proposes such names.
 import { strict as assert } from "assert";
-import { RawConfig } from "../offline/engine";
+import { RawConfig } from "../offline/engine/engine";
 import { checkUniqueNames } from "./properties/invariants";
 import { evaluateFixture } from "./support/fixtures";
 import { key, targetsOf } from "./support/stacks";

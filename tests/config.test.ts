@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { evaluate, RawConfig, stackFileConfig } from "../offline/engine";
+import { evaluate, RawConfig, stackFileConfig } from "../offline/engine/engine";
 import { ConfigError } from "../stacks/config";
 import { block, evaluated, evaluateWith, targetsOf, fixture, FIXTURES } from "./support/stacks";
 

@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
 import { BEGIN, END, renderReadme, SCHEMA_FILE, SCHEMA_LINE, stackFileSchema } from "../offline/configSchema";
-import { projectName, ROOT } from "../offline/engine";
+import { projectName, ROOT } from "../offline/engine/engine";
 import { FIXTURE_STACKS, FIXTURES } from "./support/stacks";
 
 const P = "cross-account-pipeline";

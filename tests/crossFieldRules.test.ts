@@ -1,8 +1,8 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { projectKeys } from "../offline/access";
-import { RawConfig, stackFileConfig } from "../offline/engine";
+import { projectKeys } from "../offline/access/access";
+import { RawConfig, stackFileConfig } from "../offline/engine/engine";
 import { problemsOf } from "./support/fixtures";
 
 // Rules between keys of a stack file, each at the case that breaks it and the case beside it that

@@ -1,8 +1,8 @@
 import { strict as assert } from "assert";
 import * as yaml from "js-yaml";
-import { evaluate, Evaluation, RawConfig, Resource } from "../offline/engine";
+import { evaluate, Evaluation, RawConfig, Resource } from "../offline/engine/engine";
 import { projectOf, runBuildspec } from "./support/buildspec";
-import { configOf } from "../offline/access";
+import { configOf } from "../offline/access/access";
 import { stackNames } from "../stacks/names";
 import { block, evaluated, evaluateWith, guardsOf, key, one, targetsOf, fixture, FIXTURE_STACKS } from "./support/stacks";
 

@@ -1,9 +1,9 @@
 // Derived defaults instead of errors where the program knows the answer, and every problem of a
 // stack file in one run (derived ones too, whenever the keys they are computed from are valid).
 import { strict as assert } from "assert";
-import { projectKeys } from "../offline/access";
-import { evaluate, projectName, RawConfig } from "../offline/engine";
-import { scaledPath } from "../offline/scale";
+import { projectKeys } from "../offline/access/access";
+import { evaluate, projectName, RawConfig } from "../offline/engine/engine";
+import { scaledPath } from "../offline/engine/scale";
 import { DEPLOYMENT_GRACE_DAYS } from "../components/ImageRepository";
 import { minimumArtifactRetentionDays, parseConfig } from "../stacks/config";
 import { fixtureConfig, problemsOf } from "./support/fixtures";
@@ -11,7 +11,7 @@ import { all, key, one } from "./support/stacks";
 
 const FIXTURE = "release-path-https";
 
-/** The fixture grown to `n` targets in waves (offline/scale.ts), its approvals waiting 7 days, without artifactRetentionDays. */
+/** The fixture grown to `n` targets in waves (offline/engine/scale.ts), its approvals waiting 7 days, without artifactRetentionDays. */
 function grown(n: number, keys: RawConfig = {}): RawConfig {
     const raw: RawConfig = { ...scaledPath(fixtureConfig(FIXTURE), n), [key("approvalTimeoutMinutes")]: 10080 };
     delete raw[key("artifactRetentionDays")];

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { expiredImages, Image, LifecyclePolicy, LifecycleRule, lifecycleProblems } from "../offline/ecrLifecycle";
+import { expiredImages, Image, LifecyclePolicy, LifecycleRule, lifecycleProblems } from "../offline/access/ecrLifecycle";
 
 // The evaluator against the examples of ECR's own documentation ("Examples of lifecycle policies
 // in Amazon ECR", Amazon ECR User Guide): the repository contents, policies and results there.

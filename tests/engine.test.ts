@@ -1,8 +1,8 @@
 import { strict as assert } from "assert";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { evaluate } from "../offline/engine";
-import { planOf } from "../offline/plan";
+import { evaluate } from "../offline/engine/engine";
+import { planOf } from "../offline/report/plan";
 import { block, existingTargetConfig, fixture } from "./support/stacks";
 
 // As this process began, before any evaluation.

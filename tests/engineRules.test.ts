@@ -3,13 +3,13 @@ import * as fs from "fs";
 import * as path from "path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { evaluate, RawConfig, stackFileConfig } from "../offline/engine";
-import { aliasUrnsOf, engineUrn, matchAliases } from "../offline/engineRules";
-import { planOf } from "../offline/plan";
-import { EngineRuleError } from "../offline/violations";
+import { evaluate, RawConfig, stackFileConfig } from "../offline/engine/engine";
+import { aliasUrnsOf, engineUrn, matchAliases } from "../offline/engine/engineRules";
+import { planOf } from "../offline/report/plan";
+import { EngineRuleError } from "../offline/engine/violations";
 
 // The Pulumi engine's registration rules, enforced by the offline engine on every registration
-// call (offline/engineRules.ts). Fixtures are this file's own: tests/fixtures/engine-*.yaml and
+// call (offline/engine/engineRules.ts). Fixtures are this file's own: tests/fixtures/engine-*.yaml and
 // planted programs.
 
 const P = "cross-account-pipeline";

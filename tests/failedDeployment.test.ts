@@ -5,7 +5,7 @@
 // stage: the only way back for the wave's targets that deployed, and for the failed target a second
 // deployment of the release it already runs again (the same files), which changes nothing.
 import { strict as assert } from "assert";
-import { RawConfig } from "../offline/engine";
+import { RawConfig } from "../offline/engine/engine";
 import { evaluateFixture } from "./support/fixtures";
 import { PipelinePlayer } from "./support/pipelinePlayer";
 import { all, one, targetsOf } from "./support/stacks";

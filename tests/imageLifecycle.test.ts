@@ -1,12 +1,12 @@
 import { strict as assert } from "assert";
-import { configOf } from "../offline/access";
-import { expiredImages, Image, LifecyclePolicy } from "../offline/ecrLifecycle";
-import { Evaluation } from "../offline/engine";
+import { configOf } from "../offline/access/access";
+import { expiredImages, Image, LifecyclePolicy } from "../offline/access/ecrLifecycle";
+import { Evaluation } from "../offline/engine/engine";
 import { CODEBUILD_VARIABLES, projectOf, runBuildspec, STUB_MANIFEST, STUB_MEDIA_TYPE } from "./support/buildspec";
 import { evaluated, one } from "./support/stacks";
 
 // Images a target runs or may roll back to are never expired, whatever the ratio of builds to
-// releases. The registered lifecycle rules are evaluated (offline/ecrLifecycle.ts, checked against
+// releases. The registered lifecycle rules are evaluated (offline/access/ecrLifecycle.ts, checked against
 // ECR's documented examples) over histories of pushes, rejected approvals, failed deployments,
 // releases and rollbacks, with the tags the registered build and release marker really write.
 

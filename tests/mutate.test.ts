@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { ROOT } from "../offline/engine";
+import { ROOT } from "../offline/engine/engine";
 import { evaluated } from "./support/stacks";
 
 // `npm run mutate` (StrykerJS): what makes its scores mean something.

@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import fc from "fast-check";
-import { evaluate, Evaluation } from "../offline/engine";
+import { evaluate, Evaluation } from "../offline/engine/engine";
 import { StackConfig } from "../stacks/config";
 import { NAME_LIMITS, NameLimit, nameProblem } from "../stacks/nameLimits";
 import { fitName, stackNames } from "../stacks/names";

@@ -4,8 +4,8 @@
 // rolls no stage back to an execution built before it. Planned before and after the change, and
 // played through the registered stages (tests/support/pipelinePlayer.ts).
 import { strict as assert } from "assert";
-import { Evaluation, RawConfig } from "../offline/engine";
-import { planOf } from "../offline/plan";
+import { Evaluation, RawConfig } from "../offline/engine/engine";
+import { planOf } from "../offline/report/plan";
 import { evaluateFixture } from "./support/fixtures";
 import { PipelinePlayer } from "./support/pipelinePlayer";
 import { deployTargetsOf, projectOf } from "./support/buildspec";

@@ -7,8 +7,8 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { ROOT } from "../offline/engine";
-import { STACKS_ENV, stacksIn } from "../offline/root";
+import { ROOT } from "../offline/engine/engine";
+import { STACKS_ENV, stacksIn } from "../offline/engine/root";
 import { rewrite } from "./support/rewrite";
 
 /** A stack file a user might write: their own accounts, another region, a Bitbucket source, a sandbox target and an approval. */

@@ -2,7 +2,7 @@ import * as assert from "assert";
 import { Region } from "@pulumi/aws/types/enums";
 import { artifactKeyPolicy } from "../components/policies/artifactStore";
 import { dnsSuffixOf, partitionOf } from "../components/policies/document";
-import { evaluate, RawConfig } from "../offline/engine";
+import { evaluate, RawConfig } from "../offline/engine/engine";
 import { problemsOf } from "./support/fixtures";
 import { awsPartitions as aws, partitionOfRegion, SUPPORTED } from "./support/partitions";
 import { asList, key, policyOf, fixture } from "./support/stacks";

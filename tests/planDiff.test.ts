@@ -4,15 +4,15 @@
 // reused (scripts/planBase.ts keeps builds by code).
 import * as assert from "assert";
 import { spawn, spawnSync } from "child_process";
-import { STACKS_ENV } from "../offline/root";
+import { STACKS_ENV } from "../offline/engine/root";
 import * as fs from "fs";
 import * as http from "http";
 import * as os from "os";
 import * as path from "path";
-import { ROOT } from "../offline/engine";
-import { diffPlans, renderChanges } from "../offline/planDiff";
-import { PLAN_FORMAT_VERSION, PlanAccess, PlanJson, PlanResource } from "../offline/planJson";
-import { PolicyStatement } from "../offline/simulator";
+import { ROOT } from "../offline/engine/engine";
+import { diffPlans, renderChanges } from "../offline/report/planDiff";
+import { PLAN_FORMAT_VERSION, PlanAccess, PlanJson, PlanResource } from "../offline/report/planJson";
+import { PolicyStatement } from "../offline/access/simulator";
 import { newest, SOURCES } from "../scripts/build";
 import { APPROVAL_LABEL, MARKER } from "../scripts/pullRequestReport";
 
@@ -132,7 +132,7 @@ describe("plan --base: what a change does and what it newly allows", function ()
                 `${fs.readFileSync(path.join(FIXTURES, "target.yaml"), "utf8")}  cross-account-pipeline:images:`)));
         commit("prodComment", "a comment only, in prod", () => fs.appendFileSync(prodFile(), "# reviewed\n"));
         git(repo, "checkout", "-q", "--detach", commits.revert);
-        commit("old", "a revision before --json", () => fs.rmSync(path.join(repo, "offline", "planJson.ts")));
+        commit("old", "a revision before --json", () => fs.rmSync(path.join(repo, "offline", "report", "planJson.ts")));
         // The base as the README names it.
         git(repo, "branch", "-f", "main", commits.revert);
         commits.main = "main";
@@ -306,7 +306,7 @@ describe("plan --base: what a change does and what it newly allows", function ()
         assert.match(unresolved.stderr, /--base no-such-branch: not a commit of this repository/);
         const old = plan("--stack", STACK, "--base", commits.old);
         assert.strictEqual(old.status, 4);
-        assert.match(old.stderr, /is older than `npm run plan -- --json` \(it has no offline\/planJson\.ts\)/);
+        assert.match(old.stderr, /is older than `npm run plan -- --json` \(it has no offline\/report\/planJson\.ts\)/);
     });
 
     it("--fail-on-broadening without --base: exit 2, with the usage", () => {

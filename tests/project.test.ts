@@ -2,7 +2,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
-import { ROOT } from "../offline/engine";
+import { ROOT } from "../offline/engine/engine";
 import { block, evaluated, targetsOf, fixture, FIXTURE_STACKS } from "./support/stacks";
 
 // Pulumi's own reader of the tsconfig it is pointed at; `noCheck` there means ts-node transpiles only.
@@ -24,7 +24,7 @@ describe("project setup", () => {
         assert.strictEqual(pkg.scripts.test, "node scripts/test.js");
         assert.strictEqual(pkg.scripts.typecheck, "tsc --noEmit");
         assert.strictEqual(pkg.scripts.mocha, "TS_NODE_TRANSPILE_ONLY=true mocha");
-        const { runBoth } = require("../scripts/test.js");
+        const { runBoth } = require("../scripts/test");
         const exit = (code: number) => `"${process.execPath}" -e "process.exitCode = ${code}"`;
         assert.deepStrictEqual(await Promise.all([[0, 0], [2, 0], [0, 3]].map(([a, b]) => runBoth(exit(a), exit(b)))), [0, 2, 3]);
     });

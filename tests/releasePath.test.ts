@@ -7,7 +7,7 @@
 // same play, a rejected approval redeploys nothing, and a network change disarms rollback to the
 // executions built before it.
 import { strict as assert } from "assert";
-import { Evaluation, RawConfig } from "../offline/engine";
+import { Evaluation, RawConfig } from "../offline/engine/engine";
 import { actionVariables, BuildRun, projectOf, runBuildspec, runCheckAction } from "./support/buildspec";
 import { evaluateFixture } from "./support/fixtures";
 import { Decide, PipelinePlayer } from "./support/pipelinePlayer";

@@ -4,9 +4,9 @@
 // the path read back from the registered pipeline; and by playing the worst back-to-back releases
 // through the registered stages, queued as CodePipeline's QUEUED mode queues them.
 import { strict as assert } from "assert";
-import { configOf, projectConfig } from "../offline/access";
-import { Evaluation } from "../offline/engine";
-import { plan } from "../offline/plan";
+import { configOf, projectConfig } from "../offline/access/access";
+import { Evaluation } from "../offline/engine/engine";
+import { plan } from "../offline/report/plan";
 import { DEPLOYMENT_GRACE_DAYS } from "../components/ImageRepository";
 import { ConfigError, MAX_TERMINATION_WAIT_MINUTES, minimumArtifactRetentionDays, parseConfig, rollbackWindowMinutes,
     TRAFFIC_SHIFT_MINUTES } from "../stacks/config";

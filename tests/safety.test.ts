@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
-import { projectConfig, stackConfig } from "../offline/access";
-import { evaluate, Resource } from "../offline/engine";
+import { projectConfig, stackConfig } from "../offline/access/access";
+import { evaluate, Resource } from "../offline/engine/engine";
 import { parseConfig, StackConfig } from "../stacks/config";
 import { stackNames } from "../stacks/names";
 import { evaluated, guardsOf, fixture, FIXTURE_STACKS, FIXTURES } from "./support/stacks";

@@ -1,8 +1,8 @@
 import { strict as assert } from "assert";
-import { configOf, projectKeys } from "../offline/access";
-import { accessTable } from "../offline/accessTable";
-import { evaluate, Evaluation } from "../offline/engine";
-import { scaledPath, WAVE_SIZE } from "../offline/scale";
+import { configOf, projectKeys } from "../offline/access/access";
+import { accessTable } from "../offline/report/accessTable";
+import { evaluate, Evaluation } from "../offline/engine/engine";
+import { scaledPath, WAVE_SIZE } from "../offline/engine/scale";
 import { ConfigError, MAX_STAGES, parseConfig } from "../stacks/config";
 import { growingDocuments } from "../stacks/limits";
 import { checkApiModels, checkNames, checkPlacement, checkPolicySizes } from "./properties/invariants";

@@ -1,10 +1,10 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { ROOT } from "../offline/engine";
-import { stackConfig } from "../offline/access";
-import { accessTable } from "../offline/accessTable";
-import { BEGIN, END, generatedSection, render } from "../offline/securityDoc";
+import { ROOT } from "../offline/engine/engine";
+import { stackConfig } from "../offline/access/access";
+import { accessTable } from "../offline/report/accessTable";
+import { BEGIN, END, generatedSection, render } from "../offline/report/securityDoc";
 import { FIXTURES } from "./support/stacks";
 
 describe("SECURITY.md", () => {

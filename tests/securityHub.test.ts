@@ -2,9 +2,9 @@
 // control that applies passes, or fails as a documented exception that the stack's configuration
 // makes and the failing resource declares; nothing else fails and nothing else is declared.
 import { strict as assert } from "assert";
-import { configOf } from "../offline/access";
-import { evaluate, Evaluation, RawConfig } from "../offline/engine";
-import { controlResults, DOCUMENTED_EXCEPTIONS, exceptionsOf, failuresOf } from "../offline/securityHub";
+import { configOf } from "../offline/access/access";
+import { evaluate, Evaluation, RawConfig } from "../offline/engine/engine";
+import { controlResults, DOCUMENTED_EXCEPTIONS, exceptionsOf, failuresOf } from "../offline/report/securityHub";
 import { EXCEPTION_TAG } from "../components/securityHub";
 import { FSBP_CONTROLS } from "../policy/securityHub";
 import { expectedExceptions } from "./support/securityHub";

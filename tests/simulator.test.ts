@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import type * as aws from "@pulumi/aws";
-import { decideAccess } from "../offline/plan";
-import { asPublished, evaluate, type AccessRequest, type Decision, type PolicyDocument, type PolicyStatement } from "../offline/simulator";
+import { decideAccess } from "../offline/report/plan";
+import { asPublished, evaluate, type AccessRequest, type Decision, type PolicyDocument, type PolicyStatement } from "../offline/access/simulator";
 import { evaluated, planned, FIXTURE_STACKS } from "./support/stacks";
 
 const DEV = "121212121212";

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { Evaluation, RawConfig } from "../offline/engine";
+import { Evaluation, RawConfig } from "../offline/engine/engine";
 import { all, block, evaluateWith, key, one, policyOf, fixture } from "./support/stacks";
 
 // The kinds of source a stack may have, beyond the committed ones (dev: CodeCommit; prod: GitHub

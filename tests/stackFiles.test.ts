@@ -3,9 +3,9 @@
 // its values. Adding, removing or editing a valid stack file keeps `npm test` passing; an invalid
 // one fails with the message `npm run plan` prints, which names the file.
 import { strict as assert } from "assert";
-import { evaluate, RawConfig, readStackConfig } from "../offline/engine";
-import { planOf } from "../offline/plan";
-import { stacksIn } from "../offline/root";
+import { evaluate, RawConfig, readStackConfig } from "../offline/engine/engine";
+import { planOf } from "../offline/report/plan";
+import { stacksIn } from "../offline/engine/root";
 import { USER_STACKS } from "./support/isolate";
 import { checkEvaluation } from "./properties/invariants";
 

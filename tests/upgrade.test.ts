@@ -2,8 +2,8 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
-import { projectKeys } from "../offline/access";
-import { evaluate, Evaluation, RawConfig, ROOT } from "../offline/engine";
+import { projectKeys } from "../offline/access/access";
+import { evaluate, Evaluation, RawConfig, ROOT } from "../offline/engine/engine";
 import { convertSingleTarget } from "../stacks/singleTarget";
 import { physicalNames } from "./properties/invariants";
 import { evaluated } from "./support/stacks";
@@ -64,7 +64,7 @@ for (const [name, snapshot] of Object.entries(SNAPSHOTS)) {
         it("the converted stack keeps every URN, provider and physical name it had, and adds nothing", async () => {
             const others = Object.fromEntries(Object.entries(snapshot.config).filter(([k]) => !k.startsWith(`${P}:`)));
             const converted = { ...others, ...Object.fromEntries(Object.entries(conversion.converted).map(([k, v]) => [`${P}:${k}`, v])) };
-            // Aliases, were the program to use any, must claim URNs of this previous deployment (offline/engineRules.ts).
+            // Aliases, were the program to use any, must claim URNs of this previous deployment (offline/engine/engineRules.ts).
             const e = await evaluate(snapshot.stack, converted, { prior: { stack: snapshot.stack, project: P, urns: snapshot.resources.map(r => r.urn) } });
             assert.ifError(e.error);
             const now = identities(e);

@@ -1,17 +1,17 @@
 // What must hold for every stack the schema accepts, checked on the real program under the
 // offline engine. Each check throws an AssertionError that says what broke.
 import { strict as assert } from "assert";
-import { actionsOf, configOf } from "../../offline/access";
-import { accessTable } from "../../offline/accessTable";
-import { evaluate, Evaluation, Resource } from "../../offline/engine";
-import { AccessResult, planOf } from "../../offline/plan";
+import { actionsOf, configOf } from "../../offline/access/access";
+import { accessTable } from "../../offline/report/accessTable";
+import { evaluate, Evaluation, Resource } from "../../offline/engine/engine";
+import { AccessResult, planOf } from "../../offline/report/plan";
 import { StackConfig } from "../../stacks/config";
 import { NAME_LIMITS, NameLimit, nameProblem, UNNAMED_TYPES } from "../../stacks/nameLimits";
 import { growingDocuments, GrowingKind } from "../../stacks/limits";
 import { ELB_LOG_DELIVERY_ACCOUNTS } from "../../components/policies/logDelivery";
-import { controlResults, DOCUMENTED_EXCEPTIONS, exceptionsOf, failuresOf } from "../../offline/securityHub";
-import { apiViolations } from "../../offline/apiRules";
-import { describeViolation } from "../../offline/violations";
+import { controlResults, DOCUMENTED_EXCEPTIONS, exceptionsOf, failuresOf } from "../../offline/report/securityHub";
+import { apiViolations } from "../../offline/engine/apiRules";
+import { describeViolation } from "../../offline/engine/violations";
 import { unmappedInputs } from "../support/apiCoverage";
 import { configuredAbsence } from "../support/absence";
 import { descendants } from "../support/stacks";
@@ -91,11 +91,11 @@ export function checkNames(resources: Resource[]) {
 
 /**
  * Nothing an AWS API would refuse (its model's traits, the rules AWS documents beyond them), and
- * every registered input mapped to a model member or exempt with a reason (offline/apiBindings.ts).
+ * every registered input mapped to a model member or exempt with a reason (offline/engine/apiBindings.ts).
  */
 export function checkApiModels(resources: Resource[]) {
     assert.deepEqual(apiViolations(resources).map(describeViolation), [], "an AWS API would refuse a registration");
-    assert.deepEqual(unmappedInputs(resources), [], "inputs neither mapped to an API model member nor exempt (offline/apiBindings.ts)");
+    assert.deepEqual(unmappedInputs(resources), [], "inputs neither mapped to an API model member nor exempt (offline/engine/apiBindings.ts)");
 }
 
 /**

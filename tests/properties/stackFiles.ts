@@ -6,7 +6,7 @@
 import * as aws from "@pulumi/aws";
 import fc from "fast-check";
 import * as yaml from "js-yaml";
-import { RawConfig, stackFileConfig } from "../../offline/engine";
+import { RawConfig, stackFileConfig } from "../../offline/engine/engine";
 import { CONNECTION_PROVIDERS, SELF_MANAGED_PROVIDERS } from "../../components/SourceConnection";
 import { alarmCount, COMPARISONS, MAX_ALARMS_PER_GROUP } from "../../components/alarms";
 import { CHATBOT_REGIONS } from "../../components/PipelineNotifications";

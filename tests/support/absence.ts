@@ -1,4 +1,4 @@
-import { AccessRow, AccessTable, sourceKindOf } from "../../offline/access";
+import { AccessRow, AccessTable, sourceKindOf } from "../../offline/access/access";
 import { StackConfig } from "../../stacks/config";
 import { valueAt } from "../../stacks/configIssues";
 

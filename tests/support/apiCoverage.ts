@@ -1,8 +1,8 @@
 // Which registered inputs the API-model check maps to no request member and exempts for no reason.
-import { BINDINGS, EXEMPT } from "../../offline/apiBindings";
-import { Resource } from "../../offline/engine";
+import { BINDINGS, EXEMPT } from "../../offline/engine/apiBindings";
+import { Resource } from "../../offline/engine/engine";
 
-/** A path of offline/apiBindings.ts as a pattern over concrete paths (`a[].b.KEY`). */
+/** A path of offline/engine/apiBindings.ts as a pattern over concrete paths (`a[].b.KEY`). */
 const pattern = (input: string) => new RegExp(`^${input.replace(/#/g, "").replace(/[.[\]]/g, c => `\\${c}`).replace(/\*/g, "[^.]+")}$`);
 
 /** Inputs a JSON text holds, decoded by some row (`a#`): their paths are checked one by one. */

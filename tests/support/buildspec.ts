@@ -5,7 +5,7 @@ import * as os from "os";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import { deployTargetsVariables } from "../../components/buildspec";
-import { Evaluation } from "../../offline/engine";
+import { Evaluation } from "../../offline/engine/engine";
 import { SIZE_LIMITS } from "../../stacks/limits";
 import { one } from "./stacks";
 

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
-import { projectKeys } from "../../offline/access";
-import { evaluate, Evaluation, projectName, RawConfig, stackFileConfig } from "../../offline/engine";
+import { projectKeys } from "../../offline/access/access";
+import { evaluate, Evaluation, projectName, RawConfig, stackFileConfig } from "../../offline/engine/engine";
 import { ConfigError, parseConfig } from "../../stacks/config";
 
 const FIXTURES = path.join(__dirname, "..", "fixtures");

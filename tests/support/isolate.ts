@@ -6,7 +6,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { STACKS_ENV, stacksDir } from "../../offline/root";
+import { STACKS_ENV, stacksDir } from "../../offline/engine/root";
 
 /** The folder of the user's stack files: the project's, or the one CROSS_ACCOUNT_PIPELINE_STACKS named. */
 export const USER_STACKS = stacksDir();

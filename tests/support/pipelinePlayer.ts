@@ -14,7 +14,7 @@
 //     one runOrder all run;
 //   - ASSUMED: a rejected (or timed-out) approval fails its stage like a failed action (AWS documents
 //     that it fails the execution: approvals-approve-or-reject.html).
-import { Resource } from "../../offline/engine";
+import { Resource } from "../../offline/engine/engine";
 
 export type Outcome = "Succeeded" | "Failed" | "Rejected";
 

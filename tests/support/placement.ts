@@ -1,4 +1,4 @@
-import { Resource } from "../../offline/engine";
+import { Resource } from "../../offline/engine/engine";
 import { StackConfig } from "../../stacks/config";
 import { stackNames } from "../../stacks/names";
 

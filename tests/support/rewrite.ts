@@ -1,7 +1,7 @@
 // Stack files with other values: a user's copy of the examples, or a fixture with the README's placeholders.
 import * as fs from "fs";
 import * as path from "path";
-import { stackFileConfig, projectName, RawConfig } from "../../offline/engine";
+import { stackFileConfig, projectName, RawConfig } from "../../offline/engine/engine";
 
 /** Old value -> new value: account ids (12 digits) and region names. */
 export type Rewrites = Record<string, string>;

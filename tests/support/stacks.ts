@@ -1,6 +1,6 @@
-import { Evaluation, evaluate, RawConfig, readStackConfig, Resource } from "../../offline/engine";
-import { Plan, planOf } from "../../offline/plan";
-import { FIXTURES, stacksIn } from "../../offline/root";
+import { Evaluation, evaluate, RawConfig, readStackConfig, Resource } from "../../offline/engine/engine";
+import { Plan, planOf } from "../../offline/report/plan";
+import { FIXTURES, stacksIn } from "../../offline/engine/root";
 
 export { FIXTURES };
 
@@ -165,4 +165,4 @@ export function guardsOf(resources: Resource[], kept: Resource[]): Resource[] {
     return resources.filter(r => r.custom && IDENTITY_INPUTS.some(input => names.has(r.inputs[input])));
 }
 
-export { asList } from "../../offline/policies";
+export { asList } from "../../offline/access/policies";

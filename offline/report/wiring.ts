@@ -1,4 +1,4 @@
-import { Evaluation, Resource } from "./engine";
+import { Evaluation, Resource } from "../engine/engine";
 
 /** One value that crosses the account boundary: an output (or name) of one account in an input of the other. */
 export interface Wire {

@@ -1,5 +1,5 @@
 // Which member of which AWS API request each input of a registered resource becomes: what
-// offline/apiRules.ts checks against AWS's API models, and what scripts/api-models.ts extracts
+// offline/engine/apiRules.ts checks against AWS's API models, and what scripts/api-models.ts extracts
 // from them. Pure data (no model loaded), so the script can read it before an extract exists.
 //
 // Input paths are the Pulumi inputs (camelCase of the provider's schema): `a.b` a nested block,

@@ -2,7 +2,7 @@
 // imports by, and the inputs Pulumi compares with what it reads. Pulumi's `import` option reads
 // the existing resource and refuses the import when the program's inputs differ from it ("inputs
 // to import do not match the existing resource": https://www.pulumi.com/docs/iac/concepts/resources/options/import/).
-import { Evaluation, Resource } from "./engine";
+import { Evaluation, Resource } from "../engine/engine";
 
 /** A type token as a reader knows it: `Role` of `aws:iam/role:Role`, `EcsBlueGreenTarget` of `cross-account-pipeline:target:EcsBlueGreenTarget`. */
 export const short = (type: string) => type.replace(/^aws:\w+\/(\w+):(\w+)$/, "$2").replace(/^cross-account-pipeline:\w+:/, "");

@@ -1,12 +1,12 @@
 // Access rows evaluated against the policy documents a stack really registers. The table
 // names principals and resources; this file finds them in an evaluation and asks the
 // simulator. Used by the access tests and by the security doc generator.
-import { dnsSuffixOf, partitionOf } from "../components/policies/document";
-import { ELB_LOG_DELIVERY_ACCOUNTS, ELB_LOG_DELIVERY_SERVICE } from "../components/policies/logDelivery";
-import { parseConfig, StackConfig } from "../stacks/config";
-import { valueAt } from "../stacks/configIssues";
-import { StackNames, stackNames } from "../stacks/names";
-import { Evaluation, projectName, RawConfig, readStackConfig, Resource } from "./engine";
+import { dnsSuffixOf, partitionOf } from "../../components/policies/document";
+import { ELB_LOG_DELIVERY_ACCOUNTS, ELB_LOG_DELIVERY_SERVICE } from "../../components/policies/logDelivery";
+import { parseConfig, StackConfig } from "../../stacks/config";
+import { valueAt } from "../../stacks/configIssues";
+import { StackNames, stackNames } from "../../stacks/names";
+import { Evaluation, projectName, RawConfig, readStackConfig, Resource } from "../engine/engine";
 import { registeredPolicies } from "./policies";
 import { Decision, evaluate as simulate, PolicyDocument, PolicyStatement } from "./simulator";
 
@@ -478,7 +478,7 @@ export class AccessWorld {
             identityPolicies,
             resourcePolicy: resource.policy && this.document(resource.policy, /^sts:/.test(action)),
         });
-        // The simulator names identity policies `identity-<index>` (offline/simulator.ts) and leaves the resource policy unnamed.
+        // The simulator names identity policies `identity-<index>` (offline/access/simulator.ts) and leaves the resource policy unnamed.
         const policyOf = (id: string) => {
             const ref = /^identity-(\d+)$/.exec(id) ? principal.identity[Number(id.split("-")[1])] : resource.policy;
             return ref && "urn" in ref ? ref.urn : undefined;

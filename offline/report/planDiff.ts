@@ -2,10 +2,10 @@
 // resources, and what it newly allows. A side without the stack is `undefined`. Broadening is
 // what a reviewer must look at before the change widens anyone's access (README: Changes
 // since a base).
-import { DecidingStatement } from "./access";
-import { asList } from "./policies";
+import { DecidingStatement } from "../access/access";
+import { asList } from "../access/policies";
 import { accessKey, PlanAccess, PlanJson, PlanListener, PlanResource, PlanRule } from "./planJson";
-import { PolicyStatement } from "./simulator";
+import { PolicyStatement } from "../access/simulator";
 
 export interface PropertyChange {
     path: string;

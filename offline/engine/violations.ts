@@ -1,5 +1,5 @@
 // What the offline engine refuses, in one shape for every rule: the Pulumi engine's registration
-// rules (offline/engineRules.ts) and AWS's API models and documented limits (offline/apiRules.ts).
+// rules (offline/engine/engineRules.ts) and AWS's API models and documented limits (offline/engine/apiRules.ts).
 
 /** One thing the real engine or an AWS API would refuse, on one resource. */
 export interface Violation {

@@ -1,16 +1,16 @@
 // The access table: who may do what to which resource, and who may not. The access tests
 // run every row against the policies each committed stack registers; `npm run security-doc`
 // prints it into SECURITY.md. Names stand for roles and resources found in the evaluation
-// (see offline/access.ts); `<...>` in an ARN or a context value is filled in per stack.
+// (see offline/access/access.ts); `<...>` in an ARN or a context value is filled in per stack.
 //
 // A stack's table has three parts: the pipeline account's rows; a few rows per artifact store in
 // another region; and per target the rows of its deploy role, its target and its grants, named
 // `(<target>)`, with rows against fixed neighbours (another target in the target's account, one in
 // another account, another region's store): the table grows linearly with the path.
-import { StackConfig } from "../stacks/config";
-import { storeName } from "../stacks/limits";
-import { APPROVAL_STAGE_PREFIX, stackNames } from "../stacks/names";
-import { AccessRow, AccessTable, PrincipalSpec, ResourceSpec } from "./access";
+import { StackConfig } from "../../stacks/config";
+import { storeName } from "../../stacks/limits";
+import { APPROVAL_STAGE_PREFIX, stackNames } from "../../stacks/names";
+import { AccessRow, AccessTable, PrincipalSpec, ResourceSpec } from "../access/access";
 
 const ARTIFACTS = { type: "aws:s3/bucket:Bucket", name: "artifacts-bucket" } as const;
 const KEY = { type: "aws:kms/key:Key", name: "artifacts-key" } as const;

@@ -1,5 +1,5 @@
-import { PolicyDocument } from "../components/policies/document";
-import { Evaluation, Resource } from "./engine";
+import { PolicyDocument } from "../../components/policies/document";
+import { Evaluation, Resource } from "../engine/engine";
 
 /** A policy field (Action, Resource, ...) as a list: IAM allows one value or several. */
 export const asList = <T>(v: T | T[] | undefined): T[] => v === undefined ? [] : Array.isArray(v) ? v : [v];

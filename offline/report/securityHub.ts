@@ -1,9 +1,9 @@
 // Security Hub's FSBP controls over one evaluation, with the policy pack's own checks
 // (policy/securityHub.ts): how each resource stands against each control. The tests and
 // SECURITY.md's control table read the same results.
-import { applies, FSBP_CONTROLS, FsbpControl, Status, verdict } from "../policy/securityHub";
-import { Evaluation } from "./engine";
-import { stackArgs } from "./policyArgs";
+import { applies, FSBP_CONTROLS, FsbpControl, Status, verdict } from "../../policy/securityHub";
+import { Evaluation } from "../engine/engine";
+import { stackArgs } from "../engine/policyArgs";
 
 export interface ControlResult {
     control: FsbpControl;

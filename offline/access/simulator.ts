@@ -36,7 +36,7 @@ function replaceInternal<F extends (...args: any[]) => any>(pkg: string, file: s
   const location = path.join(path.dirname(require.resolve(pkg)), file);
   const exports = require(location) as Record<string, F>;
   if (typeof exports[name] !== "function") {
-    throw new Error(`${location} no longer exports ${name}: update offline/simulator.ts`);
+    throw new Error(`${location} no longer exports ${name}: update offline/access/simulator.ts`);
   }
   replaced.push({ exports, name, original: exports[name], faster: exports[name] = faster(exports[name]) });
 }

@@ -1,16 +1,16 @@
 // The plan as data (`npm run plan -- --json`, plan/<stack>.json): what a stack registers and
 // who may do what, in a versioned shape another revision's plan can be compared with
-// (offline/planDiff.ts). Things are identified by what they are (URNs, ARNs, actions,
+// (offline/report/planDiff.ts). Things are identified by what they are (URNs, ARNs, actions,
 // request context), never by the words the text plan prints for them.
-import { AccessWorld, actionsOf, configOf, DecidingStatement, Missing } from "./access";
+import { AccessWorld, actionsOf, configOf, DecidingStatement, Missing } from "../access/access";
 import { accessTable } from "./accessTable";
-import { Evaluation, Resource } from "./engine";
-import { aliasUrnsOf } from "./engineRules";
-import { asList, registeredPolicies } from "./policies";
-import { replaceSecrets } from "./policyArgs";
+import { Evaluation, Resource } from "../engine/engine";
+import { aliasUrnsOf } from "../engine/engineRules";
+import { asList, registeredPolicies } from "../access/policies";
+import { replaceSecrets } from "../engine/policyArgs";
 import type { AccessResult } from "./plan";
 import { controlResults, exceptionsOf } from "./securityHub";
-import { Decision, PolicyStatement } from "./simulator";
+import { Decision, PolicyStatement } from "../access/simulator";
 
 /** Raised when the shape changes: a reader refuses a version it does not know rather than misread it. */
 export const PLAN_FORMAT_VERSION = 1;

@@ -1,7 +1,7 @@
 import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { dnsSuffixOf, partitionOf } from "../components/policies/document";
-import { NAME_LIMITS } from "../stacks/nameLimits";
+import { dnsSuffixOf, partitionOf } from "../../components/policies/document";
+import { NAME_LIMITS } from "../../stacks/nameLimits";
 
 /** Where a resource lands: the account and region of its provider. */
 export interface Placement {
@@ -283,7 +283,7 @@ export class AccountMocks implements pulumi.runtime.Mocks {
 
     /**
      * A reference to no AWS provider of this evaluation (an unregistered one, another package's) is
-     * refused with every other violation once the program ends (offline/engineRules.ts); meanwhile the
+     * refused with every other violation once the program ends (offline/engine/engineRules.ts); meanwhile the
      * resource gets outputs of an account no stack has, so the program runs on.
      */
     private placementFor(what: string, providerRef: string): Placement {
@@ -319,7 +319,7 @@ export class AccountMocks implements pulumi.runtime.Mocks {
             }
             const remote = REMOTE_COMPONENTS[args.type];
             if (!remote) {
-                throw new Error(`the offline engine has no outputs for the remote component ${args.type}: add them to offline/mocks.ts`);
+                throw new Error(`the offline engine has no outputs for the remote component ${args.type}: add them to offline/engine/mocks.ts`);
             }
             const state = { ...args.inputs, ...remote(args.name, args.inputs) };
             this.record(args, state);
@@ -327,7 +327,7 @@ export class AccountMocks implements pulumi.runtime.Mocks {
         }
         const outputs = OUTPUTS[args.type];
         if (!outputs) {
-            throw new Error(`the offline engine has no outputs for ${args.type}: add them to offline/mocks.ts`);
+            throw new Error(`the offline engine has no outputs for ${args.type}: add them to offline/engine/mocks.ts`);
         }
         const placement = this.placementFor(`${args.type} "${args.name}"`, args.provider ?? "");
         const physicalName = args.inputs.name ?? args.inputs.bucket ?? args.inputs.family ?? args.inputs.deploymentGroupName ??
@@ -346,7 +346,7 @@ export class AccountMocks implements pulumi.runtime.Mocks {
     call(args: pulumi.runtime.MockCallArgs): Record<string, any> {
         const answer = INVOKES[args.token];
         if (!answer) {
-            throw new Error(`the offline engine does not know the invoke ${args.token}: add it to offline/mocks.ts`);
+            throw new Error(`the offline engine does not know the invoke ${args.token}: add it to offline/engine/mocks.ts`);
         }
         const placement = this.placementFor(`invoke ${args.token}`, args.provider ?? "");
         this.invokes.push({ token: args.token, inputs: args.inputs, ...placement });

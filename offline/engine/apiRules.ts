@@ -1,5 +1,5 @@
 // What AWS's APIs would refuse in what the program registers: each input of each AWS resource,
-// as the member of the API request the provider sends (offline/apiBindings.ts), against the
+// as the member of the API request the provider sends (offline/engine/apiBindings.ts), against the
 // traits of AWS's API models (stacks/apiModels.ts: length, pattern, range, enum, list and map
 // sizes, required members); then the rules AWS documents and the models do not state
 // (DOCUMENTED_RULES), each with its documentation link.
@@ -9,11 +9,11 @@
 // which every value is known. Inputs of the awsx VPC's children never reach the engine (the VPC
 // is one remote component offline), so no rule here sees them.
 import { specialSigKey, unknownValue } from "@pulumi/pulumi/runtime/rpc";
-import { APPROVAL_MESSAGE_MAX } from "../components/CrossAccountPipeline";
-import { ApiMember, apiMember, codePoints } from "../stacks/apiModels";
-import { LOG_RETENTION_DAYS, MAX_ACTIONS_PER_STAGE, MAX_STAGES } from "../stacks/config";
-import { SIZE_LIMITS } from "../stacks/limits";
-import { NAME_LIMITS, NameLimit } from "../stacks/nameLimits";
+import { APPROVAL_MESSAGE_MAX } from "../../components/CrossAccountPipeline";
+import { ApiMember, apiMember, codePoints } from "../../stacks/apiModels";
+import { LOG_RETENTION_DAYS, MAX_ACTIONS_PER_STAGE, MAX_STAGES } from "../../stacks/config";
+import { SIZE_LIMITS } from "../../stacks/limits";
+import { NAME_LIMITS, NameLimit } from "../../stacks/nameLimits";
 import { BINDINGS, Conversion } from "./apiBindings";
 import { Resource } from "./engine";
 import { Violation } from "./violations";

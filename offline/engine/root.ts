@@ -2,7 +2,7 @@
 import * as fs from "fs";
 import * as path from "path";
 
-/** The project folder: where Pulumi.yaml is (this file also runs compiled, from dist/offline). */
+/** The project folder: where Pulumi.yaml is (this file also runs compiled, from dist/offline/engine). */
 export const ROOT = (function findRoot(dir: string): string {
     return fs.existsSync(path.join(dir, "Pulumi.yaml")) || dir === path.dirname(dir) ? dir : findRoot(path.dirname(dir));
 })(__dirname);

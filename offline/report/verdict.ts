@@ -1,9 +1,9 @@
 // The plan's opening verdict: what a reviewer must know before reading the sections, in a few
 // lines: where the resources go, what the access table allows and whether any row surprised the
 // program, the Security Hub exceptions, what needs a person, what outlives a destroy, what is adopted.
-import { ELB_LOG_DELIVERY_ACCOUNTS } from "../components/policies/logDelivery";
-import { StackConfig } from "../stacks/config";
-import { Evaluation, Resource } from "./engine";
+import { ELB_LOG_DELIVERY_ACCOUNTS } from "../../components/policies/logDelivery";
+import { StackConfig } from "../../stacks/config";
+import { Evaluation, Resource } from "../engine/engine";
 import { controlResults, exceptionsOf } from "./securityHub";
 
 /** `n thing` or `n things`. */

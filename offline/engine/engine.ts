@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError } from "../stacks/config";
+import { ConfigError } from "../../stacks/config";
 import { apiViolations } from "./apiRules";
 import { AliasSpec, engineUrn, engineViolations, PriorState, Registration } from "./engineRules";
 import { AccountMocks, MockedInvoke, MockedResource, Placement } from "./mocks";
@@ -16,8 +16,8 @@ const { waitForRPCs } = require("@pulumi/pulumi/runtime/settings") as { waitForR
 // Pulumi's log module: its runtime reports warnings (an undefined stack output, a deprecation) through it.
 const pulumiLog = require("@pulumi/pulumi/log") as { warn: (msg: string, ...rest: unknown[]) => unknown; error: (msg: string, ...rest: unknown[]) => unknown };
 
-// index.ts under ts-node, index.js when compiled: the program beside this folder either way.
-const PROGRAM = path.join(__dirname, "..", "index");
+// index.ts under ts-node, index.js when compiled: the program two folders up (offline/engine/) either way.
+const PROGRAM = path.join(__dirname, "..", "..", "index");
 
 /** A registered resource: what the program asked for, and where it landed. */
 export interface Resource extends Partial<Placement>, Registration {
@@ -55,7 +55,7 @@ export interface EvaluateOptions {
     project?: string;
     /** A program to run instead of index.ts, returning its stack outputs (tests plant errors with it). */
     program?: () => Record<string, unknown>;
-    /** The URNs of a previous deployment of the stack: aliases are checked against it (offline/engineRules.ts). */
+    /** The URNs of a previous deployment of the stack: aliases are checked against it (offline/engine/engineRules.ts). */
     prior?: PriorState;
     /** `false` skips the engine's rules and AWS's API models: only `npm run bench` does, to measure what they cost. */
     checks?: boolean;
@@ -203,7 +203,7 @@ async function run(stack: string, config: RawConfig, options: EvaluateOptions, e
     const mocks = new AccountMocks();
     await pulumi.runtime.setMocks(mocks, project, stack, false);
 
-    // URNs as the engine computes them, not as the mock SDK does (offline/engineRules.ts).
+    // URNs as the engine computes them, not as the mock SDK does (offline/engine/engineRules.ts).
     monitorOf().newUrn = (parent: string, type: string, name: string) => engineUrn(stack, project, parent, type, name);
     // Resource options, providers maps and aliases never reach the mocks: read them off every
     // registration call, a second call of one URN included.
