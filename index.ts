@@ -1,4 +1,4 @@
-import { loadConfig } from "./stacks/config";
+import { loadConfig } from "./stacks/validation/parse";
 import { buildStack } from "./stacks/pipelineStack";
 
 // The stack outputs. An object, not named exports: some exist only for some stacks (`applicationUrl`

@@ -1,9 +1,9 @@
 // Writes the stack files' JSON Schema and rewrites the README's config reference, both from
-// the config schema in stacks/config.ts.
+// the config schema in stacks/config/ (stacks/config/jsonSchema.ts).
 import * as fs from "fs";
 import * as path from "path";
 import { projectName, ROOT } from "../offline/engine/engine";
-import { renderReadme, SCHEMA_FILE, stackFileSchema } from "../offline/configSchema";
+import { renderReadme, SCHEMA_FILE, stackFileSchema } from "../stacks/config/jsonSchema";
 
 const schemaFile = path.join(ROOT, SCHEMA_FILE);
 fs.mkdirSync(path.dirname(schemaFile), { recursive: true });

@@ -1,5 +1,5 @@
 import * as aws from "@pulumi/aws";
-import { AccountConfig, StackConfig } from "./config";
+import { AccountConfig, StackConfig } from "./config/stackConfig";
 import { roleSessionName } from "./names";
 
 export { roleArn } from "./grants";

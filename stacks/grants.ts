@@ -1,5 +1,5 @@
 import { Grantees, partitionOf } from "../components/policies/document";
-import { StackConfig } from "./config";
+import { StackConfig } from "./config/stackConfig";
 import { StackNames } from "./names";
 
 export function roleArn(config: Pick<StackConfig, "region">, accountId: string, roleName: string): string {

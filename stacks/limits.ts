@@ -7,7 +7,7 @@ import { partitionOf, PolicyDocument } from "../components/policies/document";
 import { imageLifecyclePolicy, imageRepositoryPolicy } from "../components/policies/images";
 import { pipelineRolePolicy } from "../components/policies/pipeline";
 import { DEPLOYMENT_GRACE_DAYS } from "../components/ImageRepository";
-import { StackConfig } from "./config";
+import { StackConfig } from "./config/stackConfig";
 import { pathGrants } from "./grants";
 import { stackNames } from "./names";
 import { apiMember } from "./apiModels";

@@ -1,7 +1,8 @@
 import * as crypto from "crypto";
 import { alarmDefinitions, alarmSuffixes } from "../components/alarms";
 import { RELEASE_TAG_PREFIX } from "../components/buildspec";
-import { pipelineStages, StackConfig, TargetConfig } from "./config";
+import { pipelineStages } from "./config/releasePath";
+import { StackConfig, TargetConfig } from "./config/stackConfig";
 import { CHATBOT_TOPIC, NAME_LIMITS, NameLimit, nameProblem } from "./nameLimits";
 
 /** A name in parts: only `body` (made of project and stack names, or taken from config) is cleaned and cut. */

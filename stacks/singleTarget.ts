@@ -2,7 +2,7 @@
 // manualApproval, adopt.taskLogGroup) are refused with their conversion, which the error shows:
 // one target with `legacyNames`, so the converted stack keeps every name and URN it had.
 import * as yaml from "js-yaml";
-import { isBlock } from "./configIssues";
+import { isBlock } from "./config/issues";
 
 /** The keys only the single-target shape has. */
 const OLD_KEYS = ["targetAccount", "deployTarget", "manualApproval"];

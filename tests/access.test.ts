@@ -4,7 +4,7 @@ import { accessTable, MUTATION_EXCEPTIONS, Widening } from "../offline/report/ac
 import { evaluate, RawConfig } from "../offline/engine/engine";
 import { asList, registeredPolicies } from "../offline/access/policies";
 import { PolicyDocument, PolicyStatement } from "../offline/access/simulator";
-import { parseConfig } from "../stacks/config";
+import { parseConfig } from "../stacks/validation/parse";
 import { evaluated, key, releasePathConfig, fixture, FIXTURE_STACKS } from "./support/stacks";
 import { configuredAbsence } from "./support/absence";
 

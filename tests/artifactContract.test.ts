@@ -2,7 +2,7 @@ import * as assert from "assert";
 import * as yaml from "js-yaml";
 import { configOf } from "../offline/access/access";
 import { Evaluation, evaluate } from "../offline/engine/engine";
-import { TargetConfig } from "../stacks/config";
+import { TargetConfig } from "../stacks/config/stackConfig";
 import { stackNames } from "../stacks/names";
 import { deployTargetsVariables } from "../components/buildspec";
 import { BuildRun, deployTargetsOf, inArtifact, projectOf, runBuildspec, withDeployTargets } from "./support/buildspec";

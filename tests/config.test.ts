@@ -2,7 +2,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { evaluate, RawConfig, stackFileConfig } from "../offline/engine/engine";
-import { ConfigError } from "../stacks/config";
+import { ConfigError } from "../stacks/config/issues";
 import { block, evaluated, evaluateWith, targetsOf, fixture, FIXTURES } from "./support/stacks";
 
 const P = "cross-account-pipeline";

@@ -3,7 +3,7 @@ import Ajv from "ajv";
 import * as fs from "fs";
 import * as yaml from "js-yaml";
 import * as path from "path";
-import { BEGIN, END, renderReadme, SCHEMA_FILE, SCHEMA_LINE, stackFileSchema } from "../offline/configSchema";
+import { BEGIN, END, renderReadme, SCHEMA_FILE, SCHEMA_LINE, stackFileSchema } from "../stacks/config/jsonSchema";
 import { projectName, ROOT } from "../offline/engine/engine";
 import { FIXTURE_STACKS, FIXTURES } from "./support/stacks";
 

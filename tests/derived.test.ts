@@ -5,7 +5,8 @@ import { projectKeys } from "../offline/access/access";
 import { evaluate, projectName, RawConfig } from "../offline/engine/engine";
 import { scaledPath } from "../offline/engine/scale";
 import { DEPLOYMENT_GRACE_DAYS } from "../components/ImageRepository";
-import { minimumArtifactRetentionDays, parseConfig } from "../stacks/config";
+import { minimumArtifactRetentionDays } from "../stacks/config/releasePath";
+import { parseConfig } from "../stacks/validation/parse";
 import { fixtureConfig, problemsOf } from "./support/fixtures";
 import { all, key, one } from "./support/stacks";
 

@@ -2,7 +2,7 @@ import * as assert from "assert";
 import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { parseConfig } from "../stacks/config";
+import { parseConfig } from "../stacks/validation/parse";
 import { get } from "./support/http";
 import { READ_ONLY } from "./support/readOnly";
 

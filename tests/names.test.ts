@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import fc from "fast-check";
 import { evaluate, Evaluation } from "../offline/engine/engine";
-import { StackConfig } from "../stacks/config";
+import { StackConfig } from "../stacks/config/stackConfig";
 import { NAME_LIMITS, NameLimit, nameProblem } from "../stacks/nameLimits";
 import { fitName, stackNames } from "../stacks/names";
 import { checkNames, physicalNames } from "./properties/invariants";

@@ -8,7 +8,8 @@ import * as yaml from "js-yaml";
 import { configOf, projectConfig } from "../offline/access/access";
 import { evaluate, Evaluation, Resource, stackFileConfig } from "../offline/engine/engine";
 import { APPROVAL_MESSAGE_MAX, approvalMessage } from "../components/CrossAccountPipeline";
-import { ConfigError, parseConfig } from "../stacks/config";
+import { ConfigError } from "../stacks/config/issues";
+import { parseConfig } from "../stacks/validation/parse";
 import { checkNotifications } from "./properties/invariants";
 import { all, block, evaluated, evaluateWith, key, one, policyOf, targetsOf, FIXTURES } from "./support/stacks";
 

@@ -2,7 +2,7 @@ import * as assert from "assert";
 import { configOf } from "../offline/access/access";
 import { Evaluation, Resource } from "../offline/engine/engine";
 import { registeredPolicies } from "../offline/access/policies";
-import { StackConfig } from "../stacks/config";
+import { StackConfig } from "../stacks/config/stackConfig";
 import { StackNames, stackNames } from "../stacks/names";
 import { all, asList, evaluated, one, FIXTURE_STACKS } from "./support/stacks";
 

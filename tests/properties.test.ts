@@ -6,7 +6,7 @@ import * as yaml from "js-yaml";
 import { projectKeys } from "../offline/access/access";
 import { RawConfig } from "../offline/engine/engine";
 import { checkStack } from "./properties/invariants";
-import { parseConfig } from "../stacks/config";
+import { parseConfig } from "../stacks/validation/parse";
 import { runProperty } from "./properties/property";
 import { configAsRead, features, stackFiles, stackFileText } from "./properties/stackFiles";
 

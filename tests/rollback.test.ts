@@ -1,5 +1,5 @@
 // Stage rollback: every deploy stage rolls back to the last execution that succeeded in it, and the
-// artifacts it redeploys are still there. The rule (stacks/config.ts, rollbackWindowMinutes) is
+// artifacts it redeploys are still there. The rule (stacks/config/releasePath.ts, rollbackWindowMinutes) is
 // checked three ways: by hand on small paths; against the registered lifecycle configuration, with
 // the path read back from the registered pipeline; and by playing the worst back-to-back releases
 // through the registered stages, queued as CodePipeline's QUEUED mode queues them.
@@ -8,8 +8,9 @@ import { configOf, projectConfig } from "../offline/access/access";
 import { Evaluation } from "../offline/engine/engine";
 import { plan } from "../offline/report/plan";
 import { DEPLOYMENT_GRACE_DAYS } from "../components/ImageRepository";
-import { ConfigError, MAX_TERMINATION_WAIT_MINUTES, minimumArtifactRetentionDays, parseConfig, rollbackWindowMinutes,
-    TRAFFIC_SHIFT_MINUTES } from "../stacks/config";
+import { ConfigError } from "../stacks/config/issues";
+import { MAX_TERMINATION_WAIT_MINUTES, minimumArtifactRetentionDays, rollbackWindowMinutes, TRAFFIC_SHIFT_MINUTES } from "../stacks/config/releasePath";
+import { parseConfig } from "../stacks/validation/parse";
 import { checkRollback } from "./properties/invariants";
 import { all, evaluated, evaluateWith, key, one, fixture, FIXTURES } from "./support/stacks";
 

@@ -1,7 +1,8 @@
 import { strict as assert } from "assert";
 import { projectConfig, stackConfig } from "../offline/access/access";
 import { evaluate, Resource } from "../offline/engine/engine";
-import { parseConfig, StackConfig } from "../stacks/config";
+import { StackConfig } from "../stacks/config/stackConfig";
+import { parseConfig } from "../stacks/validation/parse";
 import { stackNames } from "../stacks/names";
 import { evaluated, guardsOf, fixture, FIXTURE_STACKS, FIXTURES } from "./support/stacks";
 

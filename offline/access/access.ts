@@ -3,8 +3,9 @@
 // simulator. Used by the access tests and by the security doc generator.
 import { dnsSuffixOf, partitionOf } from "../../components/policies/document";
 import { ELB_LOG_DELIVERY_ACCOUNTS, ELB_LOG_DELIVERY_SERVICE } from "../../components/policies/logDelivery";
-import { parseConfig, StackConfig } from "../../stacks/config";
-import { valueAt } from "../../stacks/configIssues";
+import { StackConfig } from "../../stacks/config/stackConfig";
+import { parseConfig } from "../../stacks/validation/parse";
+import { valueAt } from "../../stacks/config/issues";
 import { StackNames, stackNames } from "../../stacks/names";
 import { Evaluation, projectName, RawConfig, readStackConfig, Resource } from "../engine/engine";
 import { registeredPolicies } from "./policies";

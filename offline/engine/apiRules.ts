@@ -11,7 +11,8 @@
 import { specialSigKey, unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import { APPROVAL_MESSAGE_MAX } from "../../components/CrossAccountPipeline";
 import { ApiMember, apiMember, codePoints } from "../../stacks/apiModels";
-import { LOG_RETENTION_DAYS, MAX_ACTIONS_PER_STAGE, MAX_STAGES } from "../../stacks/config";
+import { MAX_ACTIONS_PER_STAGE, MAX_STAGES } from "../../stacks/config/releasePath";
+import { LOG_RETENTION_DAYS } from "../../stacks/config/values";
 import { SIZE_LIMITS } from "../../stacks/limits";
 import { NAME_LIMITS, NameLimit } from "../../stacks/nameLimits";
 import { BINDINGS, Conversion } from "./apiBindings";

@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError } from "../../stacks/config";
+import { ConfigError } from "../../stacks/config/issues";
 import { apiViolations } from "./apiRules";
 import { AliasSpec, engineUrn, engineViolations, PriorState, Registration } from "./engineRules";
 import { AccountMocks, MockedInvoke, MockedResource, Placement } from "./mocks";

@@ -1,7 +1,7 @@
 // A release path of any length, for the scale test and `npm run bench`: prod's stack file with its
 // targets replaced by n created targets in waves of ten (each wave behind an approval), spread
 // over five accounts and three regions. Artifacts live a year: a path of many approvals needs long
-// for a stage rollback (stacks/config.ts, rollbackWindowMinutes).
+// for a stage rollback (stacks/config/releasePath.ts, rollbackWindowMinutes).
 import { RawConfig } from "./engine";
 
 const ACCOUNTS = ["200000000001", "200000000002", "200000000003", "200000000004", "200000000005"];

@@ -7,7 +7,7 @@
 // another region; and per target the rows of its deploy role, its target and its grants, named
 // `(<target>)`, with rows against fixed neighbours (another target in the target's account, one in
 // another account, another region's store): the table grows linearly with the path.
-import { StackConfig } from "../../stacks/config";
+import { StackConfig } from "../../stacks/config/stackConfig";
 import { storeName } from "../../stacks/limits";
 import { APPROVAL_STAGE_PREFIX, stackNames } from "../../stacks/names";
 import { AccessRow, AccessTable, PrincipalSpec, ResourceSpec } from "../access/access";

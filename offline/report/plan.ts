@@ -1,4 +1,5 @@
-import { minimumArtifactRetentionDays, StackConfig } from "../../stacks/config";
+import { minimumArtifactRetentionDays } from "../../stacks/config/releasePath";
+import { StackConfig } from "../../stacks/config/stackConfig";
 import { PIPELINE_EVENTS } from "../../components/PipelineNotifications";
 import { REVIEW_LINK_WARNS } from "../../components/CrossAccountPipeline";
 import { providerName } from "../../stacks/accounts";

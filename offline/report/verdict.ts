@@ -2,7 +2,7 @@
 // lines: where the resources go, what the access table allows and whether any row surprised the
 // program, the Security Hub exceptions, what needs a person, what outlives a destroy, what is adopted.
 import { ELB_LOG_DELIVERY_ACCOUNTS } from "../../components/policies/logDelivery";
-import { StackConfig } from "../../stacks/config";
+import { StackConfig } from "../../stacks/config/stackConfig";
 import { Evaluation, Resource } from "../engine/engine";
 import { controlResults, exceptionsOf } from "./securityHub";
 

@@ -5,7 +5,7 @@ import { actionsOf, configOf } from "../../offline/access/access";
 import { accessTable } from "../../offline/report/accessTable";
 import { evaluate, Evaluation, Resource } from "../../offline/engine/engine";
 import { AccessResult, planOf } from "../../offline/report/plan";
-import { StackConfig } from "../../stacks/config";
+import { StackConfig } from "../../stacks/config/stackConfig";
 import { NAME_LIMITS, NameLimit, nameProblem, UNNAMED_TYPES } from "../../stacks/nameLimits";
 import { growingDocuments, GrowingKind } from "../../stacks/limits";
 import { ELB_LOG_DELIVERY_ACCOUNTS } from "../../components/policies/logDelivery";
@@ -22,7 +22,7 @@ import { alarmArn, MAX_ALARMS_PER_GROUP } from "../../components/alarms";
 import { APPROVAL_MESSAGE_MAX } from "../../components/CrossAccountPipeline";
 import { CHATBOT_REGIONS, PIPELINE_EVENTS } from "../../components/PipelineNotifications";
 import { dnsSuffixOf } from "../../components/policies/document";
-import { MAX_TERMINATION_WAIT_MINUTES, RollbackPath, rollbackWindowMinutes } from "../../stacks/config";
+import { MAX_TERMINATION_WAIT_MINUTES, RollbackPath, rollbackWindowMinutes } from "../../stacks/config/releasePath";
 import { stackNames } from "../../stacks/names";
 import { unverifiableHttps } from "../../stacks/reach";
 

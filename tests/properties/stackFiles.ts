@@ -10,7 +10,10 @@ import { RawConfig, stackFileConfig } from "../../offline/engine/engine";
 import { CONNECTION_PROVIDERS, SELF_MANAGED_PROVIDERS } from "../../components/SourceConnection";
 import { alarmCount, COMPARISONS, MAX_ALARMS_PER_GROUP } from "../../components/alarms";
 import { CHATBOT_REGIONS } from "../../components/PipelineNotifications";
-import { minimumArtifactRetentionDays, NO_CONNECTION_SOURCE_REGIONS, parseConfig, StackConfig } from "../../stacks/config";
+import { minimumArtifactRetentionDays } from "../../stacks/config/releasePath";
+import { StackConfig } from "../../stacks/config/stackConfig";
+import { parseConfig } from "../../stacks/validation/parse";
+import { NO_CONNECTION_SOURCE_REGIONS } from "../../stacks/validation/rules";
 import { keptNames, stackNames } from "../../stacks/names";
 import { partitionOfRegion, SUPPORTED } from "../support/partitions";
 

@@ -1,6 +1,6 @@
 import { AccessRow, AccessTable, sourceKindOf } from "../../offline/access/access";
-import { StackConfig } from "../../stacks/config";
-import { valueAt } from "../../stacks/configIssues";
+import { StackConfig } from "../../stacks/config/stackConfig";
+import { valueAt } from "../../stacks/config/issues";
 
 /**
  * Why config says a row of the table does not apply to a stack, if it says so: the row is about

@@ -2,7 +2,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { projectKeys } from "../../offline/access/access";
 import { evaluate, Evaluation, projectName, RawConfig, stackFileConfig } from "../../offline/engine/engine";
-import { ConfigError, parseConfig } from "../../stacks/config";
+import { ConfigError } from "../../stacks/config/issues";
+import { parseConfig } from "../../stacks/validation/parse";
 
 const FIXTURES = path.join(__dirname, "..", "fixtures");
 

@@ -1,5 +1,5 @@
 import { Resource } from "../../offline/engine/engine";
-import { StackConfig } from "../../stacks/config";
+import { StackConfig } from "../../stacks/config/stackConfig";
 import { stackNames } from "../../stacks/names";
 
 export type Side = "pipeline" | "target";

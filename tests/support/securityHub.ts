@@ -2,7 +2,7 @@
 // alone (not from the program): a test compares them with what the program declares and what the
 // controls' checks find.
 import { AUTHORIZED_PUBLIC_PORTS, HIGH_RISK_PORTS } from "../../components/securityHub";
-import { StackConfig } from "../../stacks/config";
+import { StackConfig } from "../../stacks/config/stackConfig";
 import { stackNames } from "../../stacks/names";
 
 const internet = (cidrs: string[]) => cidrs.includes("0.0.0.0/0");

@@ -1,7 +1,8 @@
 // The stack files' JSON Schema and the README's config reference, both generated from the
-// config schema in stacks/config.ts by `npm run schema`; tests fail when the committed ones differ.
+// config schema (schema.ts) by `npm run schema`; tests fail when the committed ones differ.
 import { z } from "zod";
-import { ConfigSchema, exampleOf, fieldOf, flow } from "../stacks/config";
+import { exampleOf, fieldOf, flow } from "./issues";
+import { ConfigSchema } from "./schema";
 
 /** Where the JSON Schema is committed, relative to the project folder (and so to the stack files). */
 export const SCHEMA_FILE = "schemas/stack-config.schema.json";
