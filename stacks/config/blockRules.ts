@@ -4,7 +4,7 @@ import { alarmCount, AlarmCondition, DEFAULT_ALARMS, MAX_ALARMS_PER_GROUP } from
 import { SELF_MANAGED_PROVIDERS } from "../../components/SourceConnection";
 import { isRootUser } from "../../components/securityHub";
 import { isBlock } from "./issues";
-import { Ctx, problem, valid } from "./problems";
+import { Ctx, problem, valid } from "./rule";
 import { arnAccount, FARGATE_MEMORY } from "./values";
 
 export function roleInOwnAccount(a: { accountId: string; provisioningRoleArn?: string }, ctx: Ctx) {

@@ -1,7 +1,7 @@
 // Rules that read what the program derives from a stack's config: the names it gives kept
 // resources (stacks/names.ts) and the size of the policies it writes (stacks/limits.ts).
 import { isBlock, Path } from "../config/issues";
-import { Ctx, problem, valid } from "../config/problems";
+import { Ctx, problem, valid } from "../config/rule";
 import { Config } from "../config/schema";
 import { withDerivedDefaults } from "../config/stackConfig";
 import { oversizedPolicies } from "../limits";

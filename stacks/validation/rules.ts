@@ -8,7 +8,7 @@ import { CHATBOT_REGIONS } from "../../components/PipelineNotifications";
 import { partitionOf } from "../../components/policies/document";
 import { ConnectionSourceKeys } from "../config/blockRules";
 import { isBlock, Path, valueAt } from "../config/issues";
-import { Ctx, problem, valid } from "../config/problems";
+import { Ctx, problem, valid } from "../config/rule";
 import { MAX_ACTIONS_PER_STAGE, MAX_STAGES, minimumArtifactRetentionDays, pipelineStages } from "../config/releasePath";
 import { Config } from "../config/schema";
 import { arnAccount } from "../config/values";
@@ -125,21 +125,23 @@ function checksCanPass(c: Config, ctx: Ctx) {
 /** Stage names the pipeline itself uses before the targets' stages. */
 const RESERVED_STAGES = ["source", "build"];
 
-/**
- * The path as a pipeline: unique target names; a wave's targets consecutive; stage names (waves,
- * and targets without one) unique and not Source or Build; at most one target with legacy names;
- * no physical name twice in one account and region; within CodePipeline's limits.
- */
-function releasePath(c: Config, ctx: Ctx) {
-    const targets = targetsOf(c);
+/** Each target has a name of its own: it names the target's stage, roles, files and release tags. */
+function uniqueTargetNames(c: Config, ctx: Ctx) {
     const named = new Map<string, number>();
-    for (const { t, i, at } of targets.filter(({ at }) => valid(ctx, at("name")))) {
+    for (const { t, i, at } of targetsOf(c).filter(({ at }) => valid(ctx, at("name")))) {
         if (named.has(t.name)) {
             problem(ctx, at("name"), `a name no other target has (targets[${named.get(t.name)}] is ${t.name})`, `${t.name}-2`);
         }
         named.set(t.name, named.get(t.name) ?? i);
     }
-    const stages = pipelineStages(targets.filter(({ at }) => valid(ctx, at("name"), at("wave"))).map(({ t, i }) => ({ ...t, i })));
+}
+
+/**
+ * The path as a pipeline: a wave's targets consecutive; stage names (waves, and targets without
+ * one) unique and not Source or Build; within CodePipeline's limits on actions and stages.
+ */
+function pipelineStagesFit(c: Config, ctx: Ctx) {
+    const stages = pipelineStages(targetsOf(c).filter(({ at }) => valid(ctx, at("name"), at("wave"))).map(({ t, i }) => ({ ...t, i })));
     stages.forEach((stage, s) => {
         const at = (...path: Path) => ["targets", stage.targets[0].i, ...path] as Path;
         const earlier = stages.slice(0, s);
@@ -160,10 +162,18 @@ function releasePath(c: Config, ctx: Ctx) {
             `per approval (found ${RESERVED_STAGES.length + stages.length + approvals}: ${stages.length} of targets, ${approvals} of ` +
             "approvals); deploy targets together in waves", "wave: prod");
     }
-    const legacy = targets.filter(({ t }) => t.legacyNames === true);
+}
+
+/** At most one target keeps the names of a stack from before `targets`: there was one target then. */
+function oneLegacyTarget(c: Config, ctx: Ctx) {
+    const legacy = targetsOf(c).filter(({ t }) => t.legacyNames === true);
     legacy.slice(1).forEach(({ at }) => problem(ctx, at("legacyNames"), `legacyNames on one target at most (targets[${legacy[0].i}] has it)`, "false"));
+}
+
+/** No physical name twice in one account and region: a service, a task family, a deployment group. */
+function physicalNamesOfTheirOwn(c: Config, ctx: Ctx) {
     const claimed = new Map<string, number>();
-    for (const { t, i, at } of targets.filter(({ at }) => valid(ctx, at("account", "accountId"), at("region"), at("create"), at("existing")))) {
+    for (const { t, i, at } of targetsOf(c).filter(({ at }) => valid(ctx, at("account", "accountId"), at("region"), at("create"), at("existing")))) {
         const where = `account ${t.account.accountId} and ${t.region ?? c.region}`;
         const claims: [Path, string | undefined][] = t.create
             ? [[at("create", "serviceName"), t.create.serviceName && `the service ${t.create.serviceName}`],
@@ -277,5 +287,6 @@ function chatbotInPartition(c: Config, ctx: Ctx) {
 
 
 /** The rules across blocks, in the order they report their problems. */
-export const CONFIG_RULES = [targetAccounts, targetResourcesInTargetAccount, rolesInRegionPartition, checksCanPass, releasePath,
-    organizationGrants, connectionUsableFromPipelineAccount, artifactsOutliveRollback, chatbotInPartition];
+export const CONFIG_RULES = [targetAccounts, targetResourcesInTargetAccount, rolesInRegionPartition, checksCanPass,
+    uniqueTargetNames, pipelineStagesFit, oneLegacyTarget, physicalNamesOfTheirOwn, organizationGrants,
+    connectionUsableFromPipelineAccount, artifactsOutliveRollback, chatbotInPartition];
