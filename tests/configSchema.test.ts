@@ -29,7 +29,7 @@ const valueOf = (node: any): any => node.then?.$ref === "#/definitions/secure" ?
 const kindsOf = (node: any): any[] => node.if && node.then && !node.then.not ? [node.then, ...kindsOf(node.else)] : node.if ? [] : [node].filter(n => n.properties);
 
 describe("the stack files' JSON Schema", () => {
-    it(`is up to date with stacks/config.ts (run \`npm run schema\`): ${SCHEMA_FILE}`, () => {
+    it(`is up to date with stacks/config/ (run \`npm run schema\`): ${SCHEMA_FILE}`, () => {
         assert.strictEqual(read(SCHEMA_FILE), `${JSON.stringify(stackFileSchema(projectName()), null, 2)}\n`);
     });
 
@@ -169,7 +169,7 @@ describe("the stack files' JSON Schema", () => {
 });
 
 describe("README.md's config reference", () => {
-    it("is up to date with stacks/config.ts (run `npm run schema`)", () => {
+    it("is up to date with stacks/config/ (run `npm run schema`)", () => {
         const current = read("README.md");
         assert.strictEqual(renderReadme(current), current);
     });
