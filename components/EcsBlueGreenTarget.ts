@@ -17,7 +17,7 @@ export { CODE_DEPLOY_OWNED, taskExceptions } from "./target/service";
  * The load balancer's access logs and a created VPC's flow logs go to a network log bucket here.
  * Resources that fail a Security Hub FSBP control by the stack's choice say so in their
  * `security-hub-exceptions` tag (see securityHub.ts).
- * Needs `opts.provider`: it is passed on explicitly to the remote awsx VPC, which does not inherit it.
+ * Needs `opts.provider`: it is passed on explicitly to every child (the remote awsx VPC would not inherit it).
  */
 export class EcsBlueGreenTarget extends pulumi.ComponentResource {
     public readonly applicationName: pulumi.Output<string>;
