@@ -13,7 +13,7 @@ import { SOURCE_ARTIFACT } from "./source";
 /** The release marker's and the check's image: CodeBuild's standard image, with the AWS CLI, jq and curl. */
 const HELPER_IMAGE = "aws/codebuild/amazonlinux2-x86_64-standard:5.0";
 
-/** The artifacts that pass between stages. */
+/** The build's output artifact: what every deploy, marker and check of the release path reads. */
 export const BUILD_ARTIFACT = "BuildOutput";
 
 type BuildRole = ReturnType<typeof roleWithPolicy>;

@@ -8,7 +8,7 @@ import { CodeCommitSource, ConnectionSource, CrossAccountPipelineArgs } from "./
 
 /** The source action, by name: a trigger names the action it starts. */
 const SOURCE_ACTION = "Source";
-/** The artifacts that pass between stages. */
+/** The source action's output artifact, the build's input. */
 export const SOURCE_ARTIFACT = "SourceOutput";
 
 /** Where the pipeline reads the source: a CodeCommit repository, or a repository through a connection. */
