@@ -15,7 +15,7 @@ import { LOG_RETENTION_DAYS, MAX_ACTIONS_PER_STAGE, MAX_STAGES } from "../../sta
 import { SIZE_LIMITS } from "../../stacks/limits";
 import { NAME_LIMITS, NameLimit } from "../../stacks/nameLimits";
 import { BINDINGS, Conversion } from "./apiBindings";
-import { Resource } from "./engine";
+import { Resource } from "./resource";
 import { Violation } from "./violations";
 
 /** A secret's plain value (Pulumi marks one `{ [specialSigKey]: ..., value }` on the wire). */
