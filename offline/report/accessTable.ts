@@ -6,7 +6,8 @@
 // A stack's table has three parts: the pipeline account's rows; a few rows per artifact store in
 // another region; and per target the rows of its deploy role, its target and its grants, named
 // `(<target>)`, with rows against fixed neighbours (another target in the target's account, one in
-// another account, another region's store): the table grows linearly with the path.
+// another account, another region's store): the table grows linearly with the path. A target's
+// rows are in offline/report/accessTargetRows.ts.
 import { StackConfig } from "../../stacks/config";
 import { storeName } from "../../stacks/limits";
 import { APPROVAL_STAGE_PREFIX, stackNames } from "../../stacks/names";

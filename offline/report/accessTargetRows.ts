@@ -76,7 +76,7 @@ function targetPrincipals({ t, ACCOUNT, REGION, EXECUTION_ROLE }: TargetTerms): 
     };
 }
 
-/** Who may assume the deploy role: the pipeline role alone, whatever else either account grants. */
+/** Who may assume the deploy role (the pipeline role alone, AssumeRole only), and no other role of the target's account for the pipeline role. */
 function deployRoleTrust({ t, ACCOUNT }: TargetTerms): Concern {
     return {
         resources: {
@@ -218,7 +218,7 @@ function blueGreenSwap({ t, ACCOUNT, own }: TargetTerms): Concern {
     };
 }
 
-/** The rollback alarms: CodeDeploy reads them, nobody on the pipeline's side silences them. */
+/** The rollback alarms: CodeDeploy's role reads them, nobody on the pipeline's side silences them, the account's administrators manage them. */
 function rollbackAlarms({ t, ACCOUNT, own }: TargetTerms): Concern {
     const ALARMS = {
         test: (config: StackConfig) => !!config.targets[t.index].create?.rollbackAlarms,
@@ -281,7 +281,7 @@ function serviceRoleTrust({ t, FOR_TARGET }: TargetTerms): Concern {
     };
 }
 
-/** The image pull from the pipeline account, the one thing of DEV's the target's account reaches. */
+/** What the execution role pulls: the pipeline's image repository only; and no role of the target's account uses the source connection. */
 function imagePulls({ ACCOUNT, own }: TargetTerms): Concern {
     return {
         resources: {
