@@ -55,19 +55,8 @@ export async function runPlan(o: PlanOptions): Promise<number> {
     let exitCode = 0;
     const based = await base;
     if (based && data) {
-        const [{ PLAN_FORMAT_VERSION }, { diffPlans, renderChanges }] = data;
         try {
-            if ("error" in based) {
-                throw based.error;
-            }
-            if (based.json && based.json.formatVersion !== PLAN_FORMAT_VERSION) {
-                throw new BaseError(`the plan at ${o.base} has formatVersion ${based.json.formatVersion}; this code reads ${PLAN_FORMAT_VERSION}`);
-            }
-            if (!head && !based.json) {
-                stackFile(o.stack);
-            }
-            const changes = diffPlans(based.json, head);
-            const section = renderChanges(o.base!, o.stack, changes).join("\n");
+            const { section, broadening } = changesSinceBase(o, based, head, data);
             text = text ? `${text}\n\n${section}` : section;
             const markdown = `## Stack \`${o.stack}\`: changes since \`${o.base}\`\n\n\`\`\`text\n${section}\n\`\`\`\n`;
             // The plan's Markdown ends with the section too.
@@ -76,7 +65,7 @@ export async function runPlan(o: PlanOptions): Promise<number> {
                 plan[1] += `\n${markdown}`;
             }
             files.push(["changes.md", markdown]);
-            exitCode = o.failOnBroadening && changes.broadening.length > 0 ? 3 : 0;
+            exitCode = o.failOnBroadening && broadening ? 3 : 0;
         } catch (e) {
             exitCode = cannotPlanBase(e);
         }
@@ -90,6 +79,28 @@ export async function runPlan(o: PlanOptions): Promise<number> {
         console.log(`\nWritten to ${files.map(([ext]) => path.relative(process.cwd(), out(ext))).join(", ")}`);
     }
     return exitCode;
+}
+
+/** The modules a plan as data and its diff need: loaded only when asked for. */
+type PlanDataModules = [typeof import("../offline/report/planJson"), typeof import("../offline/report/planDiff")];
+
+/**
+ * The changes since the base: the section that reports them, and whether they broaden access.
+ * Throws (a BaseError) when the base could not be planned or its plan is of another format.
+ */
+function changesSinceBase(o: PlanOptions, based: { json: PlanJson | undefined } | { error: unknown }, head: PlanJson | undefined,
+    [{ PLAN_FORMAT_VERSION }, { diffPlans, renderChanges }]: PlanDataModules) {
+    if ("error" in based) {
+        throw based.error;
+    }
+    if (based.json && based.json.formatVersion !== PLAN_FORMAT_VERSION) {
+        throw new BaseError(`the plan at ${o.base} has formatVersion ${based.json.formatVersion}; this code reads ${PLAN_FORMAT_VERSION}`);
+    }
+    if (!head && !based.json) {
+        stackFile(o.stack);
+    }
+    const changes = diffPlans(based.json, head);
+    return { section: renderChanges(o.base!, o.stack, changes).join("\n"), broadening: changes.broadening.length > 0 };
 }
 
 /** Exit 4 for a base that cannot be planned, saying why; anything else is not the base's fault. */

@@ -27,20 +27,48 @@ import { keptNames, StackNames, stackNames, TargetNames } from "./names";
  * accounts are wired together.
  */
 export function buildStack(config: StackConfig) {
+    const path = releasePath(config);
+    const stores = artifactStores(path);
+    const images = imageRepository(path);
+    const targets = deployTargets(path, images, stores);
+    const source = pipelineSource(path);
+    const notifications = pipelineNotifications(path);
+    const pipeline = releasePipeline(path, { stores, images, targets, source, notifications });
+    return stackOutputs(config, { pipeline, source, notifications, stores, images, targets });
+}
+
+/** What every part of the path is built from: the config, its names, the grants between the accounts and their providers. */
+interface ReleasePath {
+    config: StackConfig;
+    names: StackNames;
+    kept: ReturnType<typeof keptNames>;
+    grants: PathGrants;
+    provider: ReturnType<typeof accountProviders>;
+    /** The pipeline account's provider in a region. */
+    inPipelineAccount: (region: string) => aws.Provider;
+}
+
+function releasePath(config: StackConfig): ReleasePath {
     const provider = accountProviders(config);
     const names = stackNames(config);
-    const kept = keptNames(config);
-    // Role ARNs come from config, so each account's policies can name the other's roles
-    // before either exists: no dependency cycle between the accounts.
-    const grants = pathGrants(config, names);
-    const pipelineAccountId = config.pipelineAccount.accountId;
-    const inPipelineAccount = (region: string) => provider({ accountId: pipelineAccountId, region });
+    return {
+        config,
+        names,
+        kept: keptNames(config),
+        // Role ARNs come from config, so each account's policies can name the other's roles
+        // before either exists: no dependency cycle between the accounts.
+        grants: pathGrants(config, names),
+        provider,
+        inPipelineAccount: (region: string) => provider({ accountId: config.pipelineAccount.accountId, region }),
+    };
+}
 
-    // One artifact store per region: CodePipeline copies the build's output into the store of each region a deploy acts in.
-    const stores = grants.stores.map((s, i) => ({
+/** One artifact store per region: CodePipeline copies the build's output into the store of each region a deploy acts in. */
+function artifactStores({ config, names, grants, inPipelineAccount }: ReleasePath) {
+    return grants.stores.map((s, i) => ({
         region: s.region,
         store: new CrossAccountArtifactStore(storeName(config, s.region), {
-            accountId: pipelineAccountId,
+            accountId: config.pipelineAccount.accountId,
             region: s.region,
             keyAlias: names.keyAlias,
             // The build writes in the pipeline's region only; the pipeline copies artifacts into the others.
@@ -50,9 +78,11 @@ export function buildStack(config: StackConfig) {
             retainOnDelete: config.retainOnDelete,
         }, { provider: inPipelineAccount(s.region) }),
     }));
+}
 
-    // The image repository is the pipeline account's, in its region; every target's execution role pulls from it.
-    const images = new ImageRepository("images", {
+/** The image repository is the pipeline account's, in its region; every target's execution role pulls from it. */
+function imageRepository({ config, names, grants, inPipelineAccount }: ReleasePath) {
+    return new ImageRepository("images", {
         repositoryName: names.imageRepository,
         pullers: grants.pullers,                         // targets' execution roles -> the pipeline account's repository policy
         adoptId: config.adopt.imageRepository,
@@ -61,16 +91,26 @@ export function buildStack(config: StackConfig) {
         unreleasedImageDays: config.artifactRetentionDays + DEPLOYMENT_GRACE_DAYS,
         retainOnDelete: config.retainOnDelete,
     }, { provider: inPipelineAccount(config.region) });
+}
 
-    const targets = config.targets.map((t, i) => deployTarget(config, t, names.targets[i], grants, {
+/** Each target in its account and region, with its region's artifact store and the pipeline account's image repository. */
+function deployTargets({ config, names, grants, provider }: ReleasePath, images: ImageRepository, stores: ReturnType<typeof artifactStores>) {
+    return config.targets.map((t, i) => deployTarget(config, t, names.targets[i], grants, {
         images,
         store: stores.find(s => s.region === t.region)!.store,
         provider: provider({ accountId: t.account.accountId, region: t.region }),
     }));
+}
 
-    const source = config.source.provider === "CodeCommit" ? config.source : connectionSource(config, config.source, names, inPipelineAccount(config.region));
-    const notifications = config.notifications && new PipelineNotifications("notifications", {
-        accountId: pipelineAccountId,
+/** Where the pipeline's source comes from: a CodeCommit repository, or a CodeConnections connection. */
+function pipelineSource({ config, names, inPipelineAccount }: ReleasePath) {
+    return config.source.provider === "CodeCommit" ? config.source : connectionSource(config, config.source, names, inPipelineAccount(config.region));
+}
+
+/** The pipeline's notifications (a topic, e-mails, a Slack channel), if config asks for them. */
+function pipelineNotifications({ config, names, grants, inPipelineAccount }: ReleasePath) {
+    return config.notifications && new PipelineNotifications("notifications", {
+        accountId: config.pipelineAccount.accountId,
         region: config.region,
         topicName: names.notifications.topic,
         keyAlias: names.notifications.keyAlias,
@@ -85,12 +125,24 @@ export function buildStack(config: StackConfig) {
         },
         retainOnDelete: config.retainOnDelete,
     }, { provider: inPipelineAccount(config.region) });
+}
+
+/** What the pipeline is wired to: the stores, the repository, the targets, the source and the notifications built before it. */
+interface PipelineParts {
+    stores: ReturnType<typeof artifactStores>;
+    images: ImageRepository;
+    targets: ReturnType<typeof deployTarget>[];
+    source: ReturnType<typeof pipelineSource>;
+    notifications: ReturnType<typeof pipelineNotifications>;
+}
+
+/** The pipeline in the pipeline account: its build (with what it renders for every target), its stages and its notification rule. */
+function releasePipeline(path: ReleasePath, { stores, images, targets, source, notifications }: PipelineParts) {
+    const { config, names, kept, grants } = path;
     // What the build renders for every target, from the targets' accounts' outputs.
     const rendered = pulumi.all(targets.map(t => t.rendered));
-    // The first target of the stage before stage i with a page to review: a created one, or one with a check URL.
-    const review = (i: number) => names.stages[i - 1]?.targets.map(t => targets[config.targets.indexOf(t)].review).find(r => r);
-    const pipeline = new CrossAccountPipeline("pipeline", {
-        accountId: pipelineAccountId,
+    return new CrossAccountPipeline("pipeline", {
+        accountId: config.pipelineAccount.accountId,
         region: config.region,
         pipelineName: names.pipeline,
         buildProjectNames: { build: names.buildProject, release: names.releaseProject, check: names.checkProject },
@@ -107,20 +159,7 @@ export function buildStack(config: StackConfig) {
         },
         images: { repositoryArn: images.repositoryArn, repositoryUrl: images.repositoryUrl },
         artifactStores: stores.map(({ region, store }) => ({ region, bucketName: store.bucketName, bucketArn: store.bucketArn, keyArn: store.keyArn })),
-        stages: names.stages.map((stage, i) => ({
-            name: stage.name,
-            approval: stage.approvalStage ? {
-                stageName: stage.approvalStage,
-                message: approvalMessage({ pipelineName: names.pipeline, stage: stage.name, previousStage: names.stages[i - 1]?.name,
-                    targets: stage.targets.map(t => ({ name: t.name, account: t.account.accountId, region: t.region })),
-                    imageVariable: !config.build.buildspec, linkWarns: review(i)?.warns }),
-                // The previous stage's target, to look at before approving (targets' accounts outputs -> the approval).
-                reviewUrl: review(i)?.url,
-            } : undefined,
-            releaseTagPrefix: stage.releaseTagPrefix,
-            attemptTagPrefix: stage.attemptTagPrefix,
-            deploys: stage.targets.map(t => targets[config.targets.indexOf(t)].action),   // targets' accounts outputs -> deploy actions
-        })),
+        stages: pipelineStages(path, targets),
         deployRoles: grants.deployRoles,
         approvalTimeoutMinutes: config.approvalTimeoutMinutes,
         notifications: notifications && {
@@ -133,8 +172,31 @@ export function buildStack(config: StackConfig) {
         dependsOn: targets.map(t => t.deployRole),
         retainOnDelete: config.retainOnDelete,
         adopt: { sourceRepository: config.adopt.sourceRepository, buildLogGroup: config.adopt.buildLogGroup },
-    }, { provider: inPipelineAccount(config.region) });
+    }, { provider: path.inPipelineAccount(config.region) });
+}
 
+/** The pipeline's stages in path order: each one's approval (with the previous stage's page to review) and its targets' deploy actions. */
+function pipelineStages({ config, names }: ReleasePath, targets: ReturnType<typeof deployTarget>[]) {
+    // The first target of the stage before stage i with a page to review: a created one, or one with a check URL.
+    const review = (i: number) => names.stages[i - 1]?.targets.map(t => targets[config.targets.indexOf(t)].review).find(r => r);
+    return names.stages.map((stage, i) => ({
+        name: stage.name,
+        approval: stage.approvalStage ? {
+            stageName: stage.approvalStage,
+            message: approvalMessage({ pipelineName: names.pipeline, stage: stage.name, previousStage: names.stages[i - 1]?.name,
+                targets: stage.targets.map(t => ({ name: t.name, account: t.account.accountId, region: t.region })),
+                imageVariable: !config.build.buildspec, linkWarns: review(i)?.warns }),
+            // The previous stage's target, to look at before approving (targets' accounts outputs -> the approval).
+            reviewUrl: review(i)?.url,
+        } : undefined,
+        releaseTagPrefix: stage.releaseTagPrefix,
+        attemptTagPrefix: stage.attemptTagPrefix,
+        deploys: stage.targets.map(t => targets[config.targets.indexOf(t)].action),   // targets' accounts outputs -> deploy actions
+    }));
+}
+
+/** The stack's outputs: the pipeline, where a developer pushes, the artifact store and repository, and per target where it runs. */
+function stackOutputs(config: StackConfig, { pipeline, source, notifications, stores, images, targets }: PipelineParts & { pipeline: CrossAccountPipeline }) {
     return {
         pipelineName: pipeline.pipelineName,
         pipelineConsoleUrl: pipeline.consoleUrl,

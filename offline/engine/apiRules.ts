@@ -16,7 +16,7 @@ import { LOG_RETENTION_DAYS } from "../../stacks/config/values";
 import { SIZE_LIMITS } from "../../stacks/limits";
 import { NAME_LIMITS, NameLimit } from "../../stacks/nameLimits";
 import { BINDINGS, Conversion } from "./apiBindings";
-import { Resource } from "./engine";
+import { Resource } from "./resource";
 import { Violation } from "./violations";
 
 /** A secret's plain value (Pulumi marks one `{ [specialSigKey]: ..., value }` on the wire). */

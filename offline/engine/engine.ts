@@ -4,12 +4,14 @@ import * as yaml from "js-yaml";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../../stacks/config/issues";
 import { apiViolations } from "./apiRules";
-import { AliasSpec, engineUrn, engineViolations, PriorState, Registration } from "./engineRules";
-import { AccountMocks, MockedInvoke, MockedResource, Placement } from "./mocks";
+import { AliasSpec, engineUrn, engineViolations, PriorState } from "./engineRules";
+import { AccountMocks, MockedInvoke, MockedResource } from "./mocks";
+import { Resource } from "./resource";
 import { EngineRuleError } from "./violations";
 import { ROOT, stackFile } from "./root";
 
 export { ROOT };
+export type { Resource } from "./resource";
 
 // Internal to @pulumi/pulumi, and the only way to know that every registration has been answered.
 const { waitForRPCs } = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
@@ -18,20 +20,6 @@ const pulumiLog = require("@pulumi/pulumi/log") as { warn: (msg: string, ...rest
 
 // index.ts under ts-node, index.js when compiled: the program two folders up (offline/engine/) either way.
 const PROGRAM = path.join(__dirname, "..", "..", "index");
-
-/** A registered resource: what the program asked for, and where it landed. */
-export interface Resource extends Partial<Placement>, Registration {
-    inputs: Record<string, any>;
-    /** Outputs, as the mocks answered them (inputs included). */
-    state: Record<string, any>;
-    protect: boolean;
-    retainOnDelete: boolean;
-    ignoreChanges: string[];
-    /** The `import` option: the id of an existing resource to adopt; "" when the resource is created. */
-    importId: string;
-    /** The `deleteBeforeReplace` option: a replacement deletes the old resource first (its fixed name is unique). */
-    deleteBeforeReplace: boolean;
-}
 
 export interface Evaluation {
     project: string;
