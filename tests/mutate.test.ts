@@ -2,7 +2,9 @@ import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { ROOT } from "../offline/engine/engine";
+import Mocha from "mocha";
 import { evaluated } from "./support/stacks";
+import { creditBeforeHooks, StrykerContext } from "./support/strykerCoverage";
 
 // `npm run mutate` (StrykerJS): what makes its scores mean something.
 
@@ -41,5 +43,48 @@ describe("mutation testing: shared evaluations under StrykerJS", () => {
         const ignored = fs.readFileSync(path.join(ROOT, ".gitignore"), "utf8").split("\n");
         assert.ok(ignored.includes("reports/") && ignored.includes(".stryker-tmp/"));
         assert.ok(config.incrementalFile.startsWith("reports/") && config.htmlReporter.fileName.startsWith("reports/"));
+    });
+});
+
+describe("mutation testing: what a suite's before hook runs, under StrykerJS's first run", () => {
+    /** A mocha run of two suites, the second with a before hook, its coverage recorded the way StrykerJS's instrumented code records it. */
+    async function coverage(suiteClass: typeof Mocha.Suite, stryker: StrykerContext): Promise<Record<string, Record<string, number>>> {
+        const covered = stryker.mutantCoverage = { static: {}, perTest: {} as Record<string, Record<string, number>> };
+        const reached = (mutant: string) => {
+            const hits = stryker.currentTestId === undefined ? covered.static : (covered.perTest[stryker.currentTestId] ??= {});
+            hits[mutant] = (hits[mutant] ?? 0) + 1;
+        };
+        const root = new suiteClass("", new Mocha.Context());
+        root.root = true;
+        // What StrykerJS's mocha runner does: the test about to run is the one credited.
+        root.beforeEach(function () { stryker.currentTestId = this.currentTest!.fullTitle(); });
+        const suite = (title: string) => root.addSuite(new suiteClass(title, root.ctx)) && root.suites[root.suites.length - 1];
+        suite("first").addTest(new Mocha.Test("a", () => reached("1")));
+        const second = suite("second");
+        second.beforeAll(async () => reached("2"));
+        second.addTest(new Mocha.Test("b", () => undefined));
+        second.addTest(new Mocha.Test("c", () => reached("3")));
+        await new Promise(resolve => new Mocha.Runner(root, {}).run(resolve));
+        return covered.perTest;
+    }
+
+    it("is credited to each test of its suite, not to the test that ran before it", async () => {
+        // Without the credit, the hook's code counts as covered by the first suite's test only.
+        assert.deepEqual(await coverage(Mocha.Suite, {}), { "first a": { 1: 1, 2: 1 }, "second c": { 3: 1 } });
+        class Suite extends Mocha.Suite {}
+        const stryker: StrykerContext = {};
+        const credit = creditBeforeHooks(Suite, stryker);
+        const perTest = await coverage(Suite, stryker);
+        credit();
+        assert.deepEqual(perTest, { "first a": { 1: 1 }, "second b": { 2: 1 }, "second c": { 2: 1, 3: 1 } });
+    });
+
+    it("changes nothing in a mutant's run (the coverage is StrykerJS's first run's only)", async () => {
+        class Suite extends Mocha.Suite {}
+        const stryker: StrykerContext = { activeMutant: "7" };
+        const credit = creditBeforeHooks(Suite, stryker);
+        const perTest = await coverage(Suite, stryker);
+        credit();
+        assert.deepEqual(perTest, { "first a": { 1: 1, 2: 1 }, "second c": { 3: 1 } });
     });
 });
