@@ -40,15 +40,20 @@ export function longFunctions(file: string, text: string, max = MAX_FUNCTION_LIN
     return found;
 }
 
-/** The relative modules a file imports: import and export declarations (type-only ones too), `import()` and `require()`. */
+/** The relative modules a file imports: import and export declarations (type-only ones too), `import x = require()`, `import()` as a call or a type, and `require()`. */
 export function importsOf(file: string, text: string): string[] {
     const specifiers: string[] = [];
+    const literal = (node: ts.Node | undefined) => node && ts.isStringLiteral(node) ? [node.text] : [];
     const visit = (node: ts.Node): void => {
-        if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
-            specifiers.push(node.moduleSpecifier.text);
-        } else if (ts.isCallExpression(node) && node.arguments.length > 0 && ts.isStringLiteral(node.arguments[0]) &&
+        if (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) {
+            specifiers.push(...literal(node.moduleSpecifier));
+        } else if (ts.isImportEqualsDeclaration(node) && ts.isExternalModuleReference(node.moduleReference)) {
+            specifiers.push(...literal(node.moduleReference.expression));
+        } else if (ts.isImportTypeNode(node) && ts.isLiteralTypeNode(node.argument)) {
+            specifiers.push(...literal(node.argument.literal));
+        } else if (ts.isCallExpression(node) &&
             (node.expression.kind === ts.SyntaxKind.ImportKeyword || (ts.isIdentifier(node.expression) && node.expression.text === "require"))) {
-            specifiers.push(node.arguments[0].text);
+            specifiers.push(...literal(node.arguments[0]));
         }
         ts.forEachChild(node, visit);
     };
@@ -56,10 +61,10 @@ export function importsOf(file: string, text: string): string[] {
     return specifiers.filter(s => s.startsWith("."));
 }
 
-/** A relative import resolved to a source file of the graph (a .ts file or a folder's index.ts), or undefined (JSON, a package). */
+/** A relative import resolved to a measured source file (a .ts file or a folder's index.ts), "data" for JSON, or undefined: a file the measures do not see. */
 function resolveImport(from: string, specifier: string, files: Set<string>): string | undefined {
     const base = path.join(path.dirname(from), specifier);
-    return [`${base}.ts`, path.join(base, "index.ts"), base].find(candidate => files.has(candidate));
+    return specifier.endsWith(".json") ? "data" : [`${base}.ts`, path.join(base, "index.ts"), base].find(candidate => files.has(candidate));
 }
 
 /** Every cycle in a graph of modules, each once (from its first module in the graph's order). */
@@ -83,27 +88,36 @@ export function importCycles(graph: Map<string, string[]>): string[][] {
 
 /**
  * The layers, bottom up (README: Architecture): a file may import its own layer and those below.
- * The policy pack stands beside them: it imports only itself and components (their shared tags and
- * accounts), and only the offline tools read it.
+ * Every measured file is in exactly one; a new file in stacks/ is placed here on purpose.
  */
-const LAYERS: [string, RegExp][] = [
-    ["components", /^components\//],
-    ["config schema", /^stacks\/config\//],
-    ["validation", /^stacks\/validation\//],
-    ["wiring", /^(stacks\/(pipelineStack|accounts)\.ts|index\.ts)$/],
-    ["derived names, grants and limits", /^stacks\//],
-    ["offline tools and scripts", /^(offline|scripts)\//],
+const LAYERS: { name: string; files: RegExp }[] = [
+    { name: "components", files: /^components\// },
+    { name: "config schema", files: /^stacks\/config\// },
+    { name: "derived names, grants and limits", files: /^stacks\/(names|nameLimits|grants|limits|apiModels|reach|singleTarget)\.ts$/ },
+    { name: "validation", files: /^stacks\/validation\// },
+    { name: "wiring", files: /^(stacks\/(pipelineStack|accounts)\.ts|index\.ts)$/ },
+    { name: "offline engine", files: /^offline\/engine\// },
+    { name: "access proof", files: /^offline\/access\// },
+    { name: "plan report", files: /^offline\/report\// },
+    { name: "scripts", files: /^scripts\// },
 ];
-const RANK = ["components", "config schema", "derived names, grants and limits", "validation", "wiring", "offline tools and scripts"];
+/** The policy pack stands beside the layers: it reads itself and components (their shared tags and accounts), and only the plan report reads it. */
+const POLICY_PACK = { name: "policy pack", files: /^policy\//, reads: ["policy pack", "components"], readBy: ["policy pack", "plan report"] };
 
-/** A file's layer: the first pattern it matches (the policy pack has none). */
-const layerOf = (file: string) => LAYERS.find(([, pattern]) => pattern.test(file.split(path.sep).join("/")))?.[0] ?? "policy pack";
+/** A file's layer (or the policy pack); a file in none is an error. */
+function layerOf(file: string): string {
+    const posix = file.split(path.sep).join("/");
+    const found = [...LAYERS, POLICY_PACK].filter(layer => layer.files.test(posix));
+    if (found.length !== 1) throw new Error(`${file} is in ${found.length} layers (${found.map(l => l.name).join(", ")}): place it in exactly one (tests/architecture.test.ts LAYERS)`);
+    return found[0].name;
+}
 
 /** Imports that point up the layers, or into or out of the policy pack other than those it may have. */
 export function upwardImports(graph: Map<string, string[]>): string[] {
-    const allowed = (from: string, to: string) => from === "policy pack" ? ["policy pack", "components"].includes(to)
-        : to === "policy pack" ? from === "offline tools and scripts"
-        : RANK.indexOf(to) <= RANK.indexOf(from);
+    const rank = (layer: string) => LAYERS.findIndex(l => l.name === layer);
+    const allowed = (from: string, to: string) => from === POLICY_PACK.name ? POLICY_PACK.reads.includes(to)
+        : to === POLICY_PACK.name ? POLICY_PACK.readBy.includes(from)
+        : rank(to) <= rank(from);
     return [...graph].flatMap(([file, imports]) => imports
         .filter(imported => !allowed(layerOf(file), layerOf(imported)))
         .map(imported => `${file} (${layerOf(file)}) imports ${imported} (${layerOf(imported)})`));
@@ -113,15 +127,15 @@ describe("architecture: files, functions and imports keep their shape", () => {
     const files = [...SOURCE_FOLDERS.flatMap(sourcesIn), "index.ts"];
     const texts = new Map(files.map(file => [file, fs.readFileSync(path.join(ROOT, file), "utf8")]));
     const fileSet = new Set(files);
-    const graph = new Map(files.map(file => [file, importsOf(file, texts.get(file)!)
-        .map(specifier => resolveImport(file, specifier, fileSet))
-        .filter((f): f is string => f !== undefined)]));
+    const resolved = files.flatMap(file => importsOf(file, texts.get(file)!).map(specifier => ({ file, specifier, to: resolveImport(file, specifier, fileSet) })));
+    const graph = new Map(files.map(file => [file, resolved.filter(i => i.file === file && i.to !== undefined && i.to !== "data").map(i => i.to!)]));
 
     it(`finds every part of the program (${files.length} files)`, () => {
         for (const expected of ["index.ts", "components/CrossAccountPipeline.ts", "stacks/pipelineStack.ts", "offline/engine/engine.ts", "policy/index.ts", "scripts/plan.ts"]) {
             assert.ok(fileSet.has(expected), `${expected} not among the measured files`);
         }
         assert.ok(graph.get("index.ts")!.length > 0, "index.ts's imports were not resolved");
+        assert.deepEqual(resolved.filter(i => i.to === undefined).map(i => `${i.file}: ${i.specifier}`), [], "imports of files the measures do not see");
     });
 
     it(`no source file is over ${MAX_FILE_LINES} lines`, () => {
@@ -137,7 +151,7 @@ describe("architecture: files, functions and imports keep their shape", () => {
         assert.deepEqual(importCycles(graph).map(cycle => cycle.join(" -> ")), []);
     });
 
-    it("imports point down the layers: components know nothing of config, the program nothing of the offline tools", () => {
+    it("imports point down the layers: components know nothing of config, the program nothing of the offline tools, the engine nothing of the report", () => {
         assert.deepEqual(upwardImports(graph), []);
     });
 
@@ -151,8 +165,9 @@ describe("architecture: files, functions and imports keep their shape", () => {
         });
 
         it("see type-only, re-exported, dynamic and required imports, not packages", () => {
-            const text = `import type { A } from "./a";\nexport { B } from "../b";\nconst c = import("./c");\nconst d = require("./d");\nimport * as fs from "fs";\n`;
-            assert.deepEqual(importsOf("x.ts", text), ["./a", "../b", "./c", "./d"]);
+            const text = `import type { A } from "./a";\nexport { B } from "../b";\nconst c = import("./c");\nconst d = require("./d");\n` +
+                `import e = require("./e");\ntype F = typeof import("./f");\ntype G = import("./g").G;\nimport * as fs from "fs";\n`;
+            assert.deepEqual(importsOf("x.ts", text), ["./a", "../b", "./c", "./d", "./e", "./f", "./g"]);
         });
 
         it("find a cycle of any length once, and none in a chain", () => {
@@ -169,8 +184,11 @@ describe("architecture: files, functions and imports keep their shape", () => {
             assert.deepEqual(imports([["components/X.ts", "stacks/config/schema.ts"]]), ["components/X.ts (components) imports stacks/config/schema.ts (config schema)"]);
             assert.deepEqual(imports([["stacks/config/target.ts", "stacks/names.ts"]]), ["stacks/config/target.ts (config schema) imports stacks/names.ts (derived names, grants and limits)"]);
             assert.deepEqual(imports([["stacks/limits.ts", "stacks/validation/rules.ts"]]), ["stacks/limits.ts (derived names, grants and limits) imports stacks/validation/rules.ts (validation)"]);
-            assert.deepEqual(imports([["stacks/names.ts", "offline/engine/engine.ts"]]), ["stacks/names.ts (derived names, grants and limits) imports offline/engine/engine.ts (offline tools and scripts)"]);
+            assert.deepEqual(imports([["stacks/names.ts", "offline/engine/engine.ts"]]), ["stacks/names.ts (derived names, grants and limits) imports offline/engine/engine.ts (offline engine)"]);
             assert.deepEqual(imports([["policy/rules.ts", "stacks/names.ts"]]), ["policy/rules.ts (policy pack) imports stacks/names.ts (derived names, grants and limits)"]);
+            assert.deepEqual(imports([["offline/engine/engine.ts", "offline/report/plan.ts"]]), ["offline/engine/engine.ts (offline engine) imports offline/report/plan.ts (plan report)"]);
+            assert.deepEqual(imports([["scripts/plan.ts", "policy/rules.ts"]]), ["scripts/plan.ts (scripts) imports policy/rules.ts (policy pack)"]);
+            assert.throws(() => imports([["stacks/new.ts", "components/X.ts"]]), /stacks\/new\.ts is in 0 layers/);
             assert.deepEqual(imports([["components/X.ts", "policy/rules.ts"]]), ["components/X.ts (components) imports policy/rules.ts (policy pack)"]);
         });
     });

@@ -49,7 +49,7 @@ describe("mutation testing: shared evaluations under StrykerJS", () => {
 describe("mutation testing: what a suite's before hook runs, under StrykerJS's first run", () => {
     /** A mocha run of two suites, the second with a before hook, its coverage recorded the way StrykerJS's instrumented code records it. */
     async function coverage(suiteClass: typeof Mocha.Suite, stryker: StrykerContext): Promise<Record<string, Record<string, number>>> {
-        const covered = stryker.mutantCoverage = { static: {}, perTest: {} as Record<string, Record<string, number>> };
+        const covered: NonNullable<StrykerContext["mutantCoverage"]> = stryker.mutantCoverage = { static: {}, perTest: {} };
         const reached = (mutant: string) => {
             const hits = stryker.currentTestId === undefined ? covered.static : (covered.perTest[stryker.currentTestId] ??= {});
             hits[mutant] = (hits[mutant] ?? 0) + 1;
