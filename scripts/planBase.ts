@@ -123,7 +123,7 @@ export function checkBase(ref: string, stack: string): Base {
     const { commit, prefix } = resolveBase(ref);
     const at = (file: string) => git(["cat-file", "-e", `${commit}:${prefix}${file}`]).ok;
     if (!JSON_SOURCES.some(at)) {
-        throw new BaseError(`--base ${ref} (${commit.slice(0, 12)}) is older than \`npm run plan -- --json\` (it has no ${JSON_SOURCES[0]}): ` +
+        throw new BaseError(`--base ${ref} (${commit.slice(0, 12)}) is older than \`npm run plan -- --json\` (it has no ${JSON_SOURCES.join(" or ")}): ` +
             "its plan cannot be compared; choose a later base");
     }
     return { ref, commit, prefix, hasStack: at(`Pulumi.${stack}.yaml`) };

@@ -2,8 +2,6 @@ import * as aws from "@pulumi/aws";
 import { AccountConfig, StackConfig } from "./config/stackConfig";
 import { roleSessionName } from "./names";
 
-export { roleArn } from "./grants";
-
 /** Which side of the pipeline an account is on; also the value of its providers' `pipeline-side` tag. */
 export type Side = "pipeline" | "target";
 

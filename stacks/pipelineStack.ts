@@ -27,18 +27,18 @@ import { keptNames, StackNames, stackNames, TargetNames } from "./names";
  * accounts are wired together.
  */
 export function buildStack(config: StackConfig) {
-    const path = releasePath(config);
-    const stores = artifactStores(path);
-    const images = imageRepository(path);
-    const targets = deployTargets(path, images, stores);
-    const source = pipelineSource(path);
-    const notifications = pipelineNotifications(path);
-    const pipeline = releasePipeline(path, { stores, images, targets, source, notifications });
+    const wiring = wiringOf(config);
+    const stores = artifactStores(wiring);
+    const images = imageRepository(wiring);
+    const targets = deployTargets(wiring, images, stores);
+    const source = stackSource(wiring);
+    const notifications = stackNotifications(wiring);
+    const pipeline = stackPipeline(wiring, { stores, images, targets, source, notifications });
     return stackOutputs(config, { pipeline, source, notifications, stores, images, targets });
 }
 
 /** What every part of the path is built from: the config, its names, the grants between the accounts and their providers. */
-interface ReleasePath {
+interface Wiring {
     config: StackConfig;
     names: StackNames;
     kept: ReturnType<typeof keptNames>;
@@ -48,7 +48,7 @@ interface ReleasePath {
     inPipelineAccount: (region: string) => aws.Provider;
 }
 
-function releasePath(config: StackConfig): ReleasePath {
+function wiringOf(config: StackConfig): Wiring {
     const provider = accountProviders(config);
     const names = stackNames(config);
     return {
@@ -64,7 +64,7 @@ function releasePath(config: StackConfig): ReleasePath {
 }
 
 /** One artifact store per region: CodePipeline copies the build's output into the store of each region a deploy acts in. */
-function artifactStores({ config, names, grants, inPipelineAccount }: ReleasePath) {
+function artifactStores({ config, names, grants, inPipelineAccount }: Wiring) {
     return grants.stores.map((s, i) => ({
         region: s.region,
         store: new CrossAccountArtifactStore(storeName(config, s.region), {
@@ -81,7 +81,7 @@ function artifactStores({ config, names, grants, inPipelineAccount }: ReleasePat
 }
 
 /** The image repository is the pipeline account's, in its region; every target's execution role pulls from it. */
-function imageRepository({ config, names, grants, inPipelineAccount }: ReleasePath) {
+function imageRepository({ config, names, grants, inPipelineAccount }: Wiring) {
     return new ImageRepository("images", {
         repositoryName: names.imageRepository,
         pullers: grants.pullers,                         // targets' execution roles -> the pipeline account's repository policy
@@ -94,8 +94,8 @@ function imageRepository({ config, names, grants, inPipelineAccount }: ReleasePa
 }
 
 /** Each target in its account and region, with its region's artifact store and the pipeline account's image repository. */
-function deployTargets({ config, names, grants, provider }: ReleasePath, images: ImageRepository, stores: ReturnType<typeof artifactStores>) {
-    return config.targets.map((t, i) => deployTarget(config, t, names.targets[i], grants, {
+function deployTargets({ config, names, kept, grants, provider }: Wiring, images: ImageRepository, stores: ReturnType<typeof artifactStores>) {
+    return config.targets.map((t, i) => targetResources(config, t, names.targets[i], grants, kept, {
         images,
         store: stores.find(s => s.region === t.region)!.store,
         provider: provider({ accountId: t.account.accountId, region: t.region }),
@@ -103,12 +103,12 @@ function deployTargets({ config, names, grants, provider }: ReleasePath, images:
 }
 
 /** Where the pipeline's source comes from: a CodeCommit repository, or a CodeConnections connection. */
-function pipelineSource({ config, names, inPipelineAccount }: ReleasePath) {
+function stackSource({ config, names, inPipelineAccount }: Wiring) {
     return config.source.provider === "CodeCommit" ? config.source : connectionSource(config, config.source, names, inPipelineAccount(config.region));
 }
 
 /** The pipeline's notifications (a topic, e-mails, a Slack channel), if config asks for them. */
-function pipelineNotifications({ config, names, grants, inPipelineAccount }: ReleasePath) {
+function stackNotifications({ config, names, grants, inPipelineAccount }: Wiring) {
     return config.notifications && new PipelineNotifications("notifications", {
         accountId: config.pipelineAccount.accountId,
         region: config.region,
@@ -131,14 +131,14 @@ function pipelineNotifications({ config, names, grants, inPipelineAccount }: Rel
 interface PipelineParts {
     stores: ReturnType<typeof artifactStores>;
     images: ImageRepository;
-    targets: ReturnType<typeof deployTarget>[];
-    source: ReturnType<typeof pipelineSource>;
-    notifications: ReturnType<typeof pipelineNotifications>;
+    targets: ReturnType<typeof targetResources>[];
+    source: ReturnType<typeof stackSource>;
+    notifications: ReturnType<typeof stackNotifications>;
 }
 
 /** The pipeline in the pipeline account: its build (with what it renders for every target), its stages and its notification rule. */
-function releasePipeline(path: ReleasePath, { stores, images, targets, source, notifications }: PipelineParts) {
-    const { config, names, kept, grants } = path;
+function stackPipeline(wiring: Wiring, { stores, images, targets, source, notifications }: PipelineParts) {
+    const { config, names, kept, grants } = wiring;
     // What the build renders for every target, from the targets' accounts' outputs.
     const rendered = pulumi.all(targets.map(t => t.rendered));
     return new CrossAccountPipeline("pipeline", {
@@ -159,7 +159,7 @@ function releasePipeline(path: ReleasePath, { stores, images, targets, source, n
         },
         images: { repositoryArn: images.repositoryArn, repositoryUrl: images.repositoryUrl },
         artifactStores: stores.map(({ region, store }) => ({ region, bucketName: store.bucketName, bucketArn: store.bucketArn, keyArn: store.keyArn })),
-        stages: pipelineStages(path, targets),
+        stages: targetStages(wiring, targets),
         deployRoles: grants.deployRoles,
         approvalTimeoutMinutes: config.approvalTimeoutMinutes,
         notifications: notifications && {
@@ -172,11 +172,11 @@ function releasePipeline(path: ReleasePath, { stores, images, targets, source, n
         dependsOn: targets.map(t => t.deployRole),
         retainOnDelete: config.retainOnDelete,
         adopt: { sourceRepository: config.adopt.sourceRepository, buildLogGroup: config.adopt.buildLogGroup },
-    }, { provider: path.inPipelineAccount(config.region) });
+    }, { provider: wiring.inPipelineAccount(config.region) });
 }
 
 /** The pipeline's stages in path order: each one's approval (with the previous stage's page to review) and its targets' deploy actions. */
-function pipelineStages({ config, names }: ReleasePath, targets: ReturnType<typeof deployTarget>[]) {
+function targetStages({ config, names }: Wiring, targets: ReturnType<typeof targetResources>[]) {
     // The first target of the stage before stage i with a page to review: a created one, or one with a check URL.
     const review = (i: number) => names.stages[i - 1]?.targets.map(t => targets[config.targets.indexOf(t)].review).find(r => r);
     return names.stages.map((stage, i) => ({
@@ -221,13 +221,13 @@ function stackOutputs(config: StackConfig, { pipeline, source, notifications, st
 }
 
 /** One target in its account and region: the ECS blue/green target (created or named), its deploy role, and what the pipeline needs of it. */
-function deployTarget(config: StackConfig, t: TargetConfig, names: TargetNames, grants: PathGrants,
+function targetResources(config: StackConfig, t: TargetConfig, names: TargetNames, grants: PathGrants, kept: Wiring["kept"],
     shared: { images: ImageRepository; store: CrossAccountArtifactStore; provider: aws.Provider }) {
     const codedeployArn = (resource: string) => `arn:${partitionOf(t.region)}:codedeploy:${t.region}:${t.account.accountId}:${resource}`;
     const roles = grants.targets[config.targets.indexOf(t)];
     const created = t.create && { ...t.create, ...names.created! };
     const task = created ?? t.existing!;
-    const logGroupName = created ? keptNames(config).taskLogGroups[t.name]! : t.existing!.logGroupName;
+    const logGroupName = created ? kept.taskLogGroups[t.name]! : t.existing!.logGroupName;
     const target = created
         ? new EcsBlueGreenTarget(names.logical.target, {
             ...created,

@@ -45,9 +45,19 @@ export function targetPart(t: TargetRef): Part {
         serviceRoleTrust, imagePulls, networkLogs].map(concern => concern(terms));
     return {
         principals: targetPrincipals(terms),
-        resources: Object.assign({}, ...concerns.map(c => c.resources)),
+        resources: mergeResources(concerns.map(c => c.resources)),
         rows: concerns.flatMap(c => c.rows),
     };
+}
+
+/** The concerns' resources in one record; two concerns naming one resource differently would be a defect. */
+function mergeResources(records: Part["resources"][]): Part["resources"] {
+    const merged: Part["resources"] = {};
+    for (const [name, resource] of records.flatMap(Object.entries)) {
+        if (name in merged && JSON.stringify(merged[name]) !== JSON.stringify(resource)) throw new Error(`two concerns define the target's resource "${name}" differently`);
+        merged[name] = resource;
+    }
+    return merged;
 }
 
 function targetTerms(t: TargetRef): TargetTerms {

@@ -1,7 +1,8 @@
 // An AWS account of the stack: the pipeline's, a target's.
 import { z } from "zod";
 import { roleInOwnAccount } from "./blockRules";
-import { accountId, ALWAYS, roleArn } from "./values";
+import { accountId, roleArn } from "./values";
+import { ALWAYS } from "./rule";
 
 export const AccountSchema = z.strictObject({
     accountId: accountId().describe("The account's id; its provider refuses to act in any other account.")

@@ -2,7 +2,8 @@
 import { z } from "zod";
 import { AlarmCondition, COMPARISONS, DEFAULT_ALARMS, MAX_ALARMS_PER_GROUP } from "../../components/alarms";
 import { alarmsWithinLimit, alarmWindow } from "./blockRules";
-import { ALWAYS, matching, wholeNumber } from "./values";
+import { matching, wholeNumber } from "./values";
+import { ALWAYS } from "./rule";
 
 /** A CloudWatch alarm name (in the target's account and region). */
 const alarmName = () => z.string().regex(/^[\x20-\x7e]{1,255}$/).meta({ expected: "a CloudWatch alarm name (printable characters, at most 255)" });

@@ -2,7 +2,7 @@
 // config schema (schema.ts) by `npm run schema`; tests fail when the committed ones differ.
 import { z } from "zod";
 import { exampleOf, fieldOf, flow } from "./issues";
-import { ConfigSchema } from "./schema";
+import { ConfigShape } from "./schema";
 
 /** Where the JSON Schema is committed, relative to the project folder (and so to the stack files). */
 export const SCHEMA_FILE = "schemas/stack-config.schema.json";
@@ -28,7 +28,7 @@ const SECURE = {
  * of our namespace checked by type, range and pattern. Cross-field rules stay runtime-only.
  */
 export function stackFileSchema(project: string): Json {
-    const generated = z.toJSONSchema(ConfigSchema, { target: "draft-7", io: "input" }) as Json;
+    const generated = z.toJSONSchema(ConfigShape, { target: "draft-7", io: "input" }) as Json;
     const definitions: Json = { secure: SECURE };
     const properties: Json = {};
     for (const [key, schema] of Object.entries<Json>(generated.properties)) {
@@ -151,7 +151,7 @@ export function renderReadme(current: string): string {
     if (start < 0 || end < start) {
         throw new Error(`README.md has no generated config reference (${BEGIN} ... ${END})`);
     }
-    const table = ["| Key | Meaning | Value | Default | Example |", "|---|---|---|---|---|", ...rows(fieldOf(ConfigSchema).shape!, "")];
+    const table = ["| Key | Meaning | Value | Default | Example |", "|---|---|---|---|---|", ...rows(fieldOf(ConfigShape).shape!, "")];
     return `${current.slice(0, start)}${BEGIN}\n${table.join("\n")}\n${current.slice(end)}`;
 }
 

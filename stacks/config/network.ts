@@ -1,7 +1,8 @@
 // Where a created target's tasks and load balancer run, and who may reach it.
 import { z } from "zod";
 import { existingVpcComplete, networkAddress } from "./blockRules";
-import { ALWAYS, between, matching, wholeNumber } from "./values";
+import { between, matching, wholeNumber } from "./values";
+import { ALWAYS } from "./rule";
 
 const OCTET = "(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)";
 /** An IPv4 CIDR block with a prefix from `min` to `max` whose host bits are zero (as AWS requires). */

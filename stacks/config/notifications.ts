@@ -2,7 +2,8 @@
 import { z } from "zod";
 import { CHATBOT_REGIONS } from "../../components/PipelineNotifications";
 import { uniqueEmails } from "./blockRules";
-import { ALWAYS, matching, yesNo } from "./values";
+import { matching, yesNo } from "./values";
+import { ALWAYS } from "./rule";
 
 const email = () => z.string().max(254)
     .regex(/^[A-Za-z0-9.!#$%&'*+\/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/)

@@ -9,6 +9,9 @@ import { Path } from "./issues";
 
 export type Ctx = z.core.$RefinementCtx;
 
+/** A rule's option: it runs whatever else failed. */
+export const ALWAYS = { when: () => true };
+
 /** False when a value's issue (not an unknown key, not another rule's mismatch) is at, below or above one of these keys. */
 export function valid(ctx: Ctx, ...paths: Path[]): boolean {
     const overlaps = (a: PropertyKey[], b: Path) => a.slice(0, b.length).every((k, i) => k === b[i]) ||

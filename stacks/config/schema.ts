@@ -27,8 +27,8 @@ const AdoptSchema = z.strictObject({
         .meta({ examples: ["/aws/codebuild/cross-account-pipeline-prod"], derivedDefault: "none: create it" }),
 }).meta({ examples: [{ imageRepository: "my-service", buildLogGroup: "/aws/codebuild/cross-account-pipeline-prod" }] });
 
-/** The project's config namespace: every key a stack file may set under `cross-account-pipeline:`. */
-export const ConfigSchema = z.strictObject({
+/** The project's config namespace: every key a stack file may set under `cross-account-pipeline:`, with each block's own rules (the rules across blocks are added in stacks/validation/parse.ts). */
+export const ConfigShape = z.strictObject({
     region: z.enum(SUPPORTED_REGIONS)
         .meta({ expected: "an AWS region name" })
         .describe(`The pipeline's region (and its targets' unless they name another): a region of the ${SUPPORTED_PARTITIONS.join(", ")} ` +
@@ -72,4 +72,4 @@ export const ConfigSchema = z.strictObject({
 });
 
 /** A config as the schema parsed it, before the derived defaults. */
-export type Config = z.output<typeof ConfigSchema>;
+export type Config = z.output<typeof ConfigShape>;

@@ -2,7 +2,8 @@
 import { z } from "zod";
 import { CONNECTION_PROVIDERS } from "../../components/SourceConnection";
 import { connectionSourceComplete, includesOrExcludes, isGitBranchName, oneHost, pushFilterCombination } from "./blockRules";
-import { ALWAYS, CONNECTIONS_ARN, matching, resourceName, UUID, yesNo } from "./values";
+import { CONNECTIONS_ARN, matching, resourceName, UUID, yesNo } from "./values";
+import { ALWAYS } from "./rule";
 
 const branchName = () => z.string().regex(/^[\w.\/-]{1,100}$/).refine(isGitBranchName).meta({ expected: "a git branch name" });
 

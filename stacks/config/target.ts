@@ -6,7 +6,8 @@ import { AccountSchema } from "./account";
 import { RollbackAlarmsSchema } from "./alarms";
 import { domainWithCertificate, exactlyOneOfPathAndUrl, exactlyOneTarget, fargateTaskSize, portForUser } from "./blockRules";
 import { cidrs, NetworkSchema } from "./network";
-import { ALWAYS, CPU_UNITS, ecsName, image, LOG_RETENTION_DAYS, logGroupName, matching, port, resourceName, roleArn, SUPPORTED_REGIONS,
+import { ALWAYS } from "./rule";
+import { CPU_UNITS, ecsName, image, LOG_RETENTION_DAYS, logGroupName, matching, port, resourceName, roleArn, SUPPORTED_REGIONS,
     wholeNumber, yesNo } from "./values";
 
 /** A host name: dot-separated labels of letters, digits and inner hyphens, at most 253 characters (RFC 1123). */

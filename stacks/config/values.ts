@@ -15,8 +15,6 @@ declare module "zod" {
     }
 }
 
-/** Rules (blockRules.ts, stacks/validation/rules.ts) decide for themselves, with `valid`, what they can read. */
-export const ALWAYS = { when: () => true };
 
 export const matching = (pattern: RegExp, expected: string) => z.string().regex(pattern).meta({ expected });
 export const wholeNumber = (min: number, max: number, unit: string) =>

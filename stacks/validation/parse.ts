@@ -2,9 +2,9 @@
 // the raw keys; every problem reported together, or the config with its derived defaults.
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, problemLines } from "../config/issues";
-import { ConfigSchema } from "../config/schema";
+import { ConfigShape } from "../config/schema";
+import { ALWAYS } from "../config/rule";
 import { StackConfig, withDerivedDefaults } from "../config/stackConfig";
-import { ALWAYS } from "../config/values";
 import { convertSingleTarget } from "../singleTarget";
 import { adoptedNames, policySizes } from "./derivedRules";
 import { CONFIG_RULES } from "./rules";
@@ -13,7 +13,7 @@ import { CONFIG_RULES } from "./rules";
  * The schema with its rules across blocks, in order; each runs whatever else failed (ALWAYS). The
  * rules that read a stack's derived names and policies follow, for the stack being read.
  */
-const CHECKED = CONFIG_RULES.reduce((schema, rule) => schema.superRefine(rule, ALWAYS), ConfigSchema);
+const CHECKED = CONFIG_RULES.reduce((schema, rule) => schema.superRefine(rule, ALWAYS), ConfigShape);
 
 /**
  * Validates raw config (the project's namespace, keys without the `project:` prefix) for one
@@ -29,7 +29,7 @@ export function parseConfig(project: string, stack: string, raw: Record<string, 
     const input = old?.converted ?? raw;
     const result = CHECKED.superRefine(adoptedNames(project, stack), ALWAYS).superRefine(policySizes(project, stack), ALWAYS)
         .safeParse(input);
-    const problems = result.success ? [] : problemLines(file, project, ConfigSchema, result.error.issues, input, otherKeys);
+    const problems = result.success ? [] : problemLines(file, project, ConfigShape, result.error.issues, input, otherKeys);
     if (old) {
         throw new ConfigError([...old.keys.map(key => `${file}: ${project}:${key}: expected the targets list, which replaced ` +
             `targetAccount, deployTarget and manualApproval; found the single-target key; for example the targets block below`),
