@@ -4,6 +4,7 @@ import * as path from "path";
 import { ROOT } from "../offline/engine/engine";
 import Mocha from "mocha";
 import { evaluated } from "./support/stacks";
+import { countsOf, scores, sourcesToMutate } from "../scripts/mutate";
 import { creditBeforeHooks, StrykerContext } from "./support/strykerCoverage";
 
 // `npm run mutate` (StrykerJS): what makes its scores mean something.
@@ -86,5 +87,33 @@ describe("mutation testing: what a suite's before hook runs, under StrykerJS's f
         const perTest = await coverage(Suite, stryker);
         credit();
         assert.deepEqual(perTest, { "first a": { 1: 1, 2: 1 }, "second c": { 3: 1 } });
+    });
+});
+
+describe("npm run mutate: a file per run, scores per folder", () => {
+    const report = (...statuses: string[]) => ({ files: { "x.ts": { mutants: statuses.map(status => ({ status })) } } });
+
+    it("counts as StrykerJS scores: killed and timed out detected, survived and uncovered not, ignored and errors left out", () => {
+        assert.deepEqual(countsOf(report("Killed", "Timeout", "Survived", "NoCoverage", "Ignored", "CompileError", "RuntimeError", "Killed")),
+            { detected: 3, undetected: 2, ignored: 3 });
+    });
+
+    it("scores each folder over the files run so far, and says how many are not", () => {
+        const reports: Record<string, ReturnType<typeof report>> = {
+            "stacks/a.ts": report("Killed", "Killed", "Killed", "Survived"), "stacks/b.ts": report("Killed", "Ignored"),
+            "components/c.ts": report("NoCoverage"),
+        };
+        assert.deepEqual(scores(["stacks/a.ts", "stacks/b.ts", "components/c.ts", "components/d.ts", "offline/e.ts"], f => reports[f]), [
+            "stacks/: 80.0% (4 of 5 mutants detected, 1 ignored; 2 of 2 files run)",
+            "components/: 0.0% (0 of 1 mutants detected, 0 ignored; 1 of 2 files run)",
+            "offline/: n/a (0 of 0 mutants detected, 0 ignored; 0 of 1 files run)",
+        ]);
+    });
+
+    it("mutates every TypeScript source of the three folders, nothing else", () => {
+        const files = sourcesToMutate([]);
+        assert.ok(files.includes(path.join("stacks", "config", "schema.ts")) && files.includes(path.join("offline", "engine", "engine.ts")));
+        assert.deepEqual(files.filter(f => !/^(stacks|components|offline)[\\/].*\.ts$/.test(f)), []);
+        assert.deepEqual(sourcesToMutate([path.join("stacks", "config")]).filter(f => !f.startsWith(path.join("stacks", "config"))), []);
     });
 });
