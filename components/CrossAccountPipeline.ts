@@ -1,9 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ChildOptions } from "./options";
+import { ChildOptions, requireProvider } from "./options";
 import { serviceTrustPolicy } from "./policies/document";
 import { pipelineRolePolicy } from "./policies/pipeline";
-import { requireProvider, roleWithPolicy } from "./role";
+import { roleWithPolicy } from "./role";
 import { CrossAccountPipelineArgs } from "./pipeline/args";
 import { BuildProjects, buildProjects, buildStage } from "./pipeline/build";
 import { releaseStages } from "./pipeline/releasePath";
@@ -35,8 +35,7 @@ export class CrossAccountPipeline extends pulumi.ComponentResource {
 
     constructor(name: string, args: CrossAccountPipelineArgs, opts?: pulumi.ComponentResourceOptions) {
         super("cross-account-pipeline:pipeline:CrossAccountPipeline", name, {}, opts);
-        requireProvider("CrossAccountPipeline", opts);
-        const children = { parent: this, provider: opts?.provider };
+        const children = { parent: this, provider: requireProvider("CrossAccountPipeline", opts) };
         const source = pipelineSource(name, args, children);
         const build = buildProjects(name, args, source.connection, children);
         const role = pipelineRole(name, args, source, build, children);
@@ -75,7 +74,7 @@ function pipelineRole(name: string, args: CrossAccountPipelineArgs, source: Pipe
                 source: repositoryArn ? { repositoryArn } : { connectionArn: connectionArn! },
                 notifications: topicArn ? { topicArn, keyArn: topicKeyArn! } : undefined,
             })),
-        opts.parent);
+        opts);
 }
 
 /**

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { TaskNetwork } from "./buildspec";
+import { requireProvider } from "./options";
 import { EcsBlueGreenTargetArgs } from "./target/args";
 import { deploymentGroup } from "./target/deployment";
 import { httpRedirectPort, listeners, loadBalancer, productionUrl } from "./target/loadBalancer";
@@ -40,11 +41,7 @@ export class EcsBlueGreenTarget extends pulumi.ComponentResource {
 
     constructor(name: string, args: EcsBlueGreenTargetArgs, opts?: pulumi.ComponentResourceOptions) {
         super("cross-account-pipeline:target:EcsBlueGreenTarget", name, {}, opts);
-        const provider = opts?.provider;
-        if (!provider) {
-            throw new Error("EcsBlueGreenTarget needs the provider of the target account (opts.provider)");
-        }
-        const children = { parent: this, provider };
+        const children = { parent: this, provider: requireProvider("EcsBlueGreenTarget", opts, "the target account") };
         const logs = networkLogBucket(name, args, children);
         const { vpcId, albSubnetIds, taskSubnetIds } = network(name, args.network, logs, children);
         const redirectPort = httpRedirectPort(args);

@@ -34,7 +34,7 @@ export function buildProjects(name: string, args: CrossAccountPipelineArgs, conn
         pulumi.all([main.bucketArn, main.keyArn, logGroup.arn, args.images.repositoryArn,
             connection?.fullClone ? connection.connectionArn : undefined])
             .apply(([bucket, key, logs, images, clone]) => buildRolePolicy(bucket, key, logs, images, clone)),
-        opts.parent);
+        opts);
     const project = new aws.codebuild.Project(`${name}-build`, {
         name: args.buildProjectNames.build,
         serviceRole: role.role.arn,

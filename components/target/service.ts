@@ -38,7 +38,7 @@ export function taskDefinition(name: string, args: EcsBlueGreenTargetArgs, opts:
     }, opts);
     const execution = roleWithPolicy(`${name}-execution`, args.roleNames.execution, tasksTrust,
         pulumi.all([args.imageRepositoryArn, logGroup.arn]).apply(([repository, logs]) => executionRolePolicy(repository, logs)),
-        opts.parent);
+        opts);
 
     const first = taskDefinitionDocument({
         family: args.taskFamily, taskRoleArn: taskRole.arn, executionRoleArn: execution.role.arn,
