@@ -10,8 +10,8 @@ export type {
     ApprovalRequest, ArtifactStoreRef, CodeCommitSource, ConnectionSource, CrossAccountPipelineArgs, DeployAction, DeployStage,
     FilterCriteria, PushFilter,
 } from "./pipeline/args";
-export { BUILD_ARTIFACT, variablesValue } from "./pipeline/build";
-export { ACTION_CONFIGURATION_VALUE_MAX, APPROVAL_MESSAGE_MAX, approvalMessage, checkVariables, REVIEW_LINK_WARNS } from "./pipeline/releasePath";
+export { BUILD_ARTIFACT } from "./pipeline/build";
+export { APPROVAL_MESSAGE_MAX, approvalMessage, REVIEW_LINK_WARNS } from "./pipeline/releasePath";
 export { SOURCE_ARTIFACT } from "./pipeline/source";
 
 /**

@@ -8,7 +8,6 @@ import { network, networkLogBucket, securityGroups } from "./target/network";
 import { ecsService, taskDefinition } from "./target/service";
 
 export type { EcsBlueGreenTargetArgs } from "./target/args";
-export { defaultListenerPort } from "./target/loadBalancer";
 export { CODE_DEPLOY_OWNED, taskExceptions } from "./target/service";
 
 /**
