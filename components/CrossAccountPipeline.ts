@@ -10,9 +10,7 @@ export type {
     ApprovalRequest, ArtifactStoreRef, CodeCommitSource, ConnectionSource, CrossAccountPipelineArgs, DeployAction, DeployStage,
     FilterCriteria, PushFilter,
 } from "./pipeline/args";
-export { BUILD_ARTIFACT } from "./pipeline/build";
 export { APPROVAL_MESSAGE_MAX, approvalMessage, REVIEW_LINK_WARNS } from "./pipeline/releasePath";
-export { SOURCE_ARTIFACT } from "./pipeline/source";
 
 /**
  * Pipeline account: the source (a CodeCommit repository, or a connection to another provider), the

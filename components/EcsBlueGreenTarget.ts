@@ -8,7 +8,7 @@ import { network, networkLogBucket, securityGroups } from "./target/network";
 import { ecsService, taskDefinition } from "./target/service";
 
 export type { EcsBlueGreenTargetArgs } from "./target/args";
-export { CODE_DEPLOY_OWNED, taskExceptions } from "./target/service";
+export { taskExceptions } from "./target/service";
 
 /**
  * Target (PROD) account: an ECS Fargate service behind an Application Load Balancer, deployed
@@ -31,7 +31,7 @@ export class EcsBlueGreenTarget extends pulumi.ComponentResource {
     public readonly logGroupName: pulumi.Output<string>;
     /** Where the load balancer's access logs (and a created VPC's flow logs) are kept. */
     public readonly networkLogBucketName: pulumi.Output<string>;
-    /** Where the tasks run: every deployment's appspec.yaml must say it (the service ignores it: see `CODE_DEPLOY_OWNED`). */
+    /** Where the tasks run: every deployment's appspec.yaml must say it (the service ignores it: see `CODE_DEPLOY_OWNED` in target/service.ts). */
     public readonly taskNetwork: TaskNetwork;
     /** Where users reach the service (the production listener). */
     public readonly url: pulumi.Output<string>;

@@ -14,7 +14,7 @@ import { Listeners } from "./loadBalancer";
  * may change: UpdateService accepts only the desired count, deployment configuration, health check
  * grace period, placement, managed tags and tag propagation for such a service.
  */
-export const CODE_DEPLOY_OWNED = ["taskDefinition", "loadBalancers", "networkConfiguration", "platformVersion"];
+const CODE_DEPLOY_OWNED = ["taskDefinition", "loadBalancers", "networkConfiguration", "platformVersion"];
 
 /** The FSBP controls a task definition of this target fails by the stack's choice (the build's renderings too). */
 export function taskExceptions(t: { readonlyRootFilesystem: boolean; containerUser: string }): string[] {
