@@ -21,7 +21,9 @@ export interface DeploymentTargets extends LoadBalancer {
  * The CodeDeploy application and its blue/green deployment group, run as CodeDeploy's role, with the
  * rollback alarms: those created here and those of the account it checks (metric alarms only) first.
  */
-export function deploymentGroup(name: string, args: EcsBlueGreenTargetArgs, on: DeploymentTargets, opts: ChildOptions) {
+export function deploymentGroup(name: string, args: Pick<EcsBlueGreenTargetArgs,
+    "accountId" | "region" | "serviceName" | "roleNames" | "deploymentConfigName" | "terminationWaitMinutes" | "rollbackAlarms">,
+    on: DeploymentTargets, opts: ChildOptions) {
     const alarms = (args.rollbackAlarms?.alarms ?? []).map(a => rollbackAlarm(name, args.serviceName, a, on, opts));
     const existing = args.rollbackAlarms?.existing ?? [];
     const existingAlarms = metricAlarmsOnly(existing, opts);

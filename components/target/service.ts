@@ -26,7 +26,9 @@ export function taskExceptions(t: { readonlyRootFilesystem: boolean; containerUs
  * container's log group, the task role (the application's own permissions belong there; it starts
  * with none) and the execution role (image pulls, logs).
  */
-export function taskDefinition(name: string, args: EcsBlueGreenTargetArgs, opts: ChildOptions) {
+export function taskDefinition(name: string, args: Pick<EcsBlueGreenTargetArgs, "accountId" | "region" | "roleNames" | "imageRepositoryArn" |
+    "logGroupName" | "logRetentionDays" | "retainOnDelete" | "adoptLogGroupId" | "taskFamily" | "cpu" | "memory" | "containerName" |
+    "containerPort" | "initialImage" | "readonlyRootFilesystem" | "containerUser">, opts: ChildOptions) {
     const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, {
         name: args.logGroupName,
         retentionInDays: args.logRetentionDays,
