@@ -1,7 +1,7 @@
 // The CloudWatch alarms that stop a created target's deployment and roll it back: what users feel
 // (the load balancer's 5xx responses; unhealthy hosts and 5xx on both target groups, as blue and
 // green swap at every deployment), tunable, plus alarms of the stack's own choosing. Data here;
-// EcsBlueGreenTarget registers them and wires them to its deployment group.
+// EcsBlueGreenTarget registers them and wires them to its deployment group (target/deployment.ts).
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ChildOptions } from "./options";

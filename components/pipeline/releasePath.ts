@@ -106,7 +106,7 @@ function deployStage(stage: DeployStage, markerName: pulumi.Input<string>, check
                 configuration: {
                     ApplicationName: d.applicationName,
                     DeploymentGroupName: d.deploymentGroupName,
-                    // What the build writes for this target: see buildspec.ts.
+                    // What the build writes for this target: see ../buildspec.ts.
                     TaskDefinitionTemplateArtifact: BUILD_ARTIFACT,
                     TaskDefinitionTemplatePath: d.files.taskDefinition,
                     AppSpecTemplateArtifact: BUILD_ARTIFACT,
