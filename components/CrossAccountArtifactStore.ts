@@ -1,9 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { guardedBucket } from "./bucket";
+import { requireProvider } from "./options";
 import { artifactBucketPolicy, artifactKeyPolicy } from "./policies/artifactStore";
 import { Grantees, partitionOf } from "./policies/document";
-import { requireProvider } from "./role";
 
 export interface CrossAccountArtifactStoreArgs {
     /** The account the store lives in (the pipeline account). Its root administers the key. */
@@ -41,7 +41,7 @@ export class CrossAccountArtifactStore extends pulumi.ComponentResource {
 
     constructor(name: string, args: CrossAccountArtifactStoreArgs, opts?: pulumi.ComponentResourceOptions) {
         super("cross-account-pipeline:artifacts:CrossAccountArtifactStore", name, {}, opts);
-        requireProvider("CrossAccountArtifactStore", opts);
+        const provider = requireProvider("CrossAccountArtifactStore", opts);
 
         const key = new aws.kms.Key(`${name}-key`, {
             description: `Pipeline artifacts shared with the target account (${name})`,
@@ -62,7 +62,7 @@ export class CrossAccountArtifactStore extends pulumi.ComponentResource {
             policy: bucketArn => pulumi.all([bucketArn, key.arn]).apply(([arn, keyArn]) =>
                 JSON.stringify(artifactBucketPolicy(arn, keyArn, args.readers))),
             retainOnDelete: args.retainOnDelete,
-        }, this);
+        }, { parent: this, provider });
 
         this.bucketName = bucket.bucket;
         this.bucketArn = bucket.arn;

@@ -1,21 +1,16 @@
-import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ChildOptions } from "./options";
-import { serviceTrustPolicy } from "./policies/document";
-import { pipelineRolePolicy } from "./policies/pipeline";
-import { requireProvider, roleWithPolicy } from "./role";
+import { requireProvider } from "./options";
 import { CrossAccountPipelineArgs } from "./pipeline/args";
-import { BuildProjects, buildProjects, buildStage } from "./pipeline/build";
-import { releaseStages } from "./pipeline/releasePath";
-import { connectionTriggers, PipelineSource, pipelineSource, sourceStage, startOnCodeCommitPush } from "./pipeline/source";
+import { buildProjects } from "./pipeline/build";
+import { notificationRule } from "./pipeline/notifications";
+import { pipelineRole, releasePipeline } from "./pipeline/pipeline";
+import { pipelineSource, startOnCodeCommitPush } from "./pipeline/source";
 
 export type {
     ApprovalRequest, ArtifactStoreRef, CodeCommitSource, ConnectionSource, CrossAccountPipelineArgs, DeployAction, DeployStage,
     FilterCriteria, PushFilter,
 } from "./pipeline/args";
-export { BUILD_ARTIFACT, variablesValue } from "./pipeline/build";
-export { ACTION_CONFIGURATION_VALUE_MAX, APPROVAL_MESSAGE_MAX, approvalMessage, checkVariables, REVIEW_LINK_WARNS } from "./pipeline/releasePath";
-export { SOURCE_ARTIFACT } from "./pipeline/source";
+export { APPROVAL_MESSAGE_MAX, approvalMessage, REVIEW_LINK_WARNS } from "./pipeline/releasePath";
 
 /**
  * Pipeline account: the source (a CodeCommit repository, or a connection to another provider), the
@@ -35,8 +30,7 @@ export class CrossAccountPipeline extends pulumi.ComponentResource {
 
     constructor(name: string, args: CrossAccountPipelineArgs, opts?: pulumi.ComponentResourceOptions) {
         super("cross-account-pipeline:pipeline:CrossAccountPipeline", name, {}, opts);
-        requireProvider("CrossAccountPipeline", opts);
-        const children = { parent: this, provider: opts?.provider };
+        const children = { parent: this, provider: requireProvider("CrossAccountPipeline", opts) };
         const source = pipelineSource(name, args, children);
         const build = buildProjects(name, args, source.connection, children);
         const role = pipelineRole(name, args, source, build, children);
@@ -61,61 +55,4 @@ export class CrossAccountPipeline extends pulumi.ComponentResource {
             pipelineRoleArn: this.pipelineRoleArn, buildRoleArn: this.buildRoleArn,
         });
     }
-}
-
-/** The pipeline's role: it may use the artifact stores, the source, the build projects, the deploy roles and the topic. */
-function pipelineRole(name: string, args: CrossAccountPipelineArgs, source: PipelineSource, build: BuildProjects, opts: ChildOptions) {
-    const projectArns = [build.project.arn, build.marker.arn, ...build.checks ? [build.checks.arn] : []];
-    return roleWithPolicy(`${name}-pipeline`, args.roleNames.pipeline,
-        serviceTrustPolicy("codepipeline.amazonaws.com", args.accountId),
-        pulumi.all([pulumi.all(args.artifactStores.map(s => pulumi.all([s.bucketArn, s.keyArn]))),
-            source.repository?.arn, source.connection?.connectionArn, projectArns, args.notifications?.topicArn, args.notifications?.keyArn])
-            .apply(([stores, repositoryArn, connectionArn, buildProjectArns, topicArn, topicKeyArn]) => pipelineRolePolicy({
-                stores: stores.map(([bucketArn, keyArn]) => ({ bucketArn, keyArn })), buildProjectArns, deployRoles: args.deployRoles,
-                source: repositoryArn ? { repositoryArn } : { connectionArn: connectionArn! },
-                notifications: topicArn ? { topicArn, keyArn: topicKeyArn! } : undefined,
-            })),
-        opts.parent);
-}
-
-/**
- * The pipeline: the source, the build, then the release path; one artifact store per region it acts in,
- * started by a connection's triggers when there are any. Registered once its role may act and the deploy roles
- * are ready: CodePipeline checks at creation that it can assume each action role.
- */
-function releasePipeline(name: string, args: CrossAccountPipelineArgs,
-    on: { source: PipelineSource; build: BuildProjects; role: ReturnType<typeof pipelineRole> }, opts: ChildOptions) {
-    return new aws.codepipeline.Pipeline(`${name}-pipeline`, {
-        name: args.pipelineName,
-        pipelineType: "V2",
-        executionMode: "QUEUED",
-        roleArn: on.role.role.arn,
-        // One store per region the pipeline acts in; CodePipeline wants the region named only when there are several.
-        artifactStores: args.artifactStores.map(s => ({
-            type: "S3",
-            location: s.bucketName,
-            encryptionKey: { type: "KMS", id: s.keyArn },
-            region: args.artifactStores.length > 1 ? s.region : undefined,
-        })),
-        stages: [
-            sourceStage(on.source, args.source.branch),
-            buildStage(on.build.project, args.build.renderedDigest),
-            ...releaseStages(args.stages, { timeoutInMinutes: args.approvalTimeoutMinutes, topicArn: args.notifications?.topicArn },
-                { markerName: on.build.marker.name, checkName: on.build.checks?.name }),
-        ],
-        triggers: connectionTriggers(on.source.connection),
-    }, { ...opts, dependsOn: [on.role.rolePolicy, ...args.dependsOn] });
-}
-
-/** https://docs.aws.amazon.com/dtconsole/latest/userguide/notification-rule-create.html: FULL details carry a failed action's error. */
-function notificationRule(name: string, notifications: NonNullable<CrossAccountPipelineArgs["notifications"]>,
-    pipeline: aws.codepipeline.Pipeline, opts: ChildOptions) {
-    new aws.codestarnotifications.NotificationRule(`${name}-notifications`, {
-        name: notifications.ruleName,
-        resource: pipeline.arn,
-        detailType: "FULL",
-        eventTypeIds: notifications.events,
-        targets: [{ type: "SNS", address: notifications.topicArn }],
-        status: "ENABLED",
-    }, { ...opts, dependsOn: notifications.dependsOn });
 }

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { TaskNetwork } from "./buildspec";
+import { requireProvider } from "./options";
 import { EcsBlueGreenTargetArgs } from "./target/args";
 import { deploymentGroup } from "./target/deployment";
 import { httpRedirectPort, listeners, loadBalancer, productionUrl } from "./target/loadBalancer";
@@ -7,8 +8,7 @@ import { network, networkLogBucket, securityGroups } from "./target/network";
 import { ecsService, taskDefinition } from "./target/service";
 
 export type { EcsBlueGreenTargetArgs } from "./target/args";
-export { defaultListenerPort } from "./target/loadBalancer";
-export { CODE_DEPLOY_OWNED, taskExceptions } from "./target/service";
+export { taskExceptions } from "./target/service";
 
 /**
  * Target (PROD) account: an ECS Fargate service behind an Application Load Balancer, deployed
@@ -31,7 +31,7 @@ export class EcsBlueGreenTarget extends pulumi.ComponentResource {
     public readonly logGroupName: pulumi.Output<string>;
     /** Where the load balancer's access logs (and a created VPC's flow logs) are kept. */
     public readonly networkLogBucketName: pulumi.Output<string>;
-    /** Where the tasks run: every deployment's appspec.yaml must say it (the service ignores it: see `CODE_DEPLOY_OWNED`). */
+    /** Where the tasks run: every deployment's appspec.yaml must say it (the service ignores it: see `CODE_DEPLOY_OWNED` in target/service.ts). */
     public readonly taskNetwork: TaskNetwork;
     /** Where users reach the service (the production listener). */
     public readonly url: pulumi.Output<string>;
@@ -40,11 +40,7 @@ export class EcsBlueGreenTarget extends pulumi.ComponentResource {
 
     constructor(name: string, args: EcsBlueGreenTargetArgs, opts?: pulumi.ComponentResourceOptions) {
         super("cross-account-pipeline:target:EcsBlueGreenTarget", name, {}, opts);
-        const provider = opts?.provider;
-        if (!provider) {
-            throw new Error("EcsBlueGreenTarget needs the provider of the target account (opts.provider)");
-        }
-        const children = { parent: this, provider };
+        const children = { parent: this, provider: requireProvider("EcsBlueGreenTarget", opts, "the target account") };
         const logs = networkLogBucket(name, args, children);
         const { vpcId, albSubnetIds, taskSubnetIds } = network(name, args.network, logs, children);
         const redirectPort = httpRedirectPort(args);

@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { requireProvider } from "./options";
 import { Grantees } from "./policies/document";
 import { imageLifecyclePolicy, imageRepositoryPolicy, StageTags } from "./policies/images";
-import { requireProvider } from "./role";
 
 export interface ImageRepositoryArgs {
     /** Physical repository name; part of every image URI. */

@@ -1,9 +1,9 @@
 import * as crypto from "crypto";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { requireProvider } from "./options";
 import { partitionOf, serviceTrustPolicy } from "./policies/document";
 import { chatbotGuardrailPolicy, notificationKeyPolicy, notificationTopicPolicy } from "./policies/notifications";
-import { requireProvider } from "./role";
 
 /**
  * Where AWS Chatbot's API runs (https://docs.aws.amazon.com/chatbot/latest/APIReference/Welcome.html);

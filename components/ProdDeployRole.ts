@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
+import { requireProvider } from "./options";
 import { deployRolePolicy, deployRoleTrustPolicy } from "./policies/deployRole";
-import { requireProvider, roleWithPolicy } from "./role";
+import { roleWithPolicy } from "./role";
 
 export interface ProdDeployRoleArgs {
     /** Physical role name, known before the role exists so the pipeline account can name it in its policies. */
@@ -29,7 +30,7 @@ export class ProdDeployRole extends pulumi.ComponentResource {
 
     constructor(name: string, args: ProdDeployRoleArgs, opts?: pulumi.ComponentResourceOptions) {
         super("cross-account-pipeline:deploy:ProdDeployRole", name, {}, opts);
-        requireProvider("ProdDeployRole", opts);
+        const provider = requireProvider("ProdDeployRole", opts);
 
         const { role } = roleWithPolicy(name, args.roleName,
             pulumi.output(args.pipelineRoleArn).apply(deployRoleTrustPolicy),
@@ -37,7 +38,7 @@ export class ProdDeployRole extends pulumi.ComponentResource {
                 args.deploymentConfigArn, args.passRoleArns])
                 .apply(([artifactBucketArn, artifactKeyArn, applicationArn, deploymentGroupArn, deploymentConfigArn, passRoleArns]) =>
                     deployRolePolicy({ artifactBucketArn, artifactKeyArn, applicationArn, deploymentGroupArn, deploymentConfigArn, passRoleArns })),
-            this);
+            { parent: this, provider });
 
         this.roleArn = role.arn;
         this.roleName = role.name;

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { requireProvider } from "./role";
+import { requireProvider } from "./options";
 
 /**
  * The providers CodeConnections connects CodePipeline's `CodeStarSourceConnection` action to

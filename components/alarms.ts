@@ -1,9 +1,10 @@
 // The CloudWatch alarms that stop a created target's deployment and roll it back: what users feel
 // (the load balancer's 5xx responses; unhealthy hosts and 5xx on both target groups, as blue and
 // green swap at every deployment), tunable, plus alarms of the stack's own choosing. Data here;
-// EcsBlueGreenTarget registers them and wires them to its deployment group.
+// EcsBlueGreenTarget registers them and wires them to its deployment group (target/deployment.ts).
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { ChildOptions } from "./options";
 
 /** CodeDeploy's limit on alarms per deployment group (https://docs.aws.amazon.com/codedeploy/latest/userguide/limits.html). */
 export const MAX_ALARMS_PER_GROUP = 10;
@@ -122,9 +123,9 @@ export const alarmArn = (partition: string, region: string, account: string, nam
  * of that name, is refused with the reason instead of stopping every deployment when CodeDeploy
  * cannot poll it (CloudWatch returns a composite alarm only to DescribeAlarms allowed on `*`).
  */
-export function metricAlarmsOnly(names: string[], parent: pulumi.Resource): pulumi.Output<string[]> {
+export function metricAlarmsOnly(names: string[], opts: ChildOptions): pulumi.Output<string[]> {
     return pulumi.output(Promise.all(names.map(name =>
-        aws.cloudcontrol.getResource({ typeName: "AWS::CloudWatch::Alarm", identifier: name }, { parent }).then(() => name, (e: Error) => {
+        aws.cloudcontrol.getResource({ typeName: "AWS::CloudWatch::Alarm", identifier: name }, opts).then(() => name, (e: Error) => {
             throw new Error(`rollbackAlarms.existing: ${name} is no metric alarm of the target's account and region (a composite alarm, ` +
                 "or none of that name): CodeDeploy polls alarms that watch one metric, and reads a composite alarm only with " +
                 "cloudwatch:DescribeAlarms on * (https://docs.aws.amazon.com/codedeploy/latest/userguide/monitoring-create-alarms.html)" +

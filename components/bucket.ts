@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { ChildOptions } from "./options";
 
 export interface GuardedBucketArgs {
     /** Default encryption: a customer-managed KMS key, or SSE-S3 where a service supports nothing else. */
@@ -15,12 +16,12 @@ export interface GuardedBucketArgs {
 }
 
 /**
- * An S3 bucket with its guards, children of `parent` named after `name`: ownership enforced (ACLs
+ * An S3 bucket with its guards, children of `opts.parent` named after `name`: ownership enforced (ACLs
  * off: whatever another account or service writes belongs to the bucket's account), public access
  * blocked, versioning, default encryption, expiry, and a policy. Never force-destroyed.
  */
-export function guardedBucket(name: string, args: GuardedBucketArgs, parent: pulumi.Resource) {
-    const keep = { parent, retainOnDelete: args.retainOnDelete };
+export function guardedBucket(name: string, args: GuardedBucketArgs, opts: ChildOptions) {
+    const keep = { ...opts, retainOnDelete: args.retainOnDelete };
     const bucket = new aws.s3.Bucket(`${name}-bucket`, { forceDestroy: false }, keep);
     const bucketArgs = { bucket: bucket.id };
     new aws.s3.BucketOwnershipControls(`${name}-ownership`, { ...bucketArgs, rule: { objectOwnership: "BucketOwnerEnforced" } }, keep);

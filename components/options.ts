@@ -7,5 +7,16 @@ import * as pulumi from "@pulumi/pulumi";
  */
 export interface ChildOptions {
     parent: pulumi.Resource;
-    provider?: pulumi.ProviderResource;
+    provider: pulumi.ProviderResource;
+}
+
+/**
+ * Components here are account-scoped: refuse to fall back to whatever the ambient provider is. Returns
+ * the provider, for the component to pass on to its children.
+ */
+export function requireProvider(type: string, opts?: pulumi.ComponentResourceOptions, account = "the account it belongs in"): pulumi.ProviderResource {
+    if (!opts?.provider) {
+        throw new Error(`${type} needs the provider of ${account} (opts.provider)`);
+    }
+    return opts.provider;
 }

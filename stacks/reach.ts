@@ -1,7 +1,7 @@
 // How the pipeline reaches a created target over the network: the URL its check GETs (and where
 // curl connects for it), and the link an approval's request shows a person. Both must work with
 // the target's TLS certificate, which covers only names of the user's own domain.
-import { defaultListenerPort } from "../components/EcsBlueGreenTarget";
+import { defaultListenerPort } from "../components/target/ports";
 
 /**
  * A load balancer's own DNS name, which ELB generates under `elb.amazonaws.com` (`.cn` in China).

@@ -9,6 +9,7 @@ import { roleWithPolicy } from "../role";
 import { exceptionTags } from "../securityHub";
 import { ConnectionSource, CrossAccountPipelineArgs } from "./args";
 import { SOURCE_ARTIFACT } from "./source";
+import { plainText, variablesValue } from "./variables";
 
 /** The release marker's and the check's image: CodeBuild's standard image, with the AWS CLI, jq and curl. */
 const HELPER_IMAGE = "aws/codebuild/amazonlinux2-x86_64-standard:5.0";
@@ -34,7 +35,7 @@ export function buildProjects(name: string, args: CrossAccountPipelineArgs, conn
         pulumi.all([main.bucketArn, main.keyArn, logGroup.arn, args.images.repositoryArn,
             connection?.fullClone ? connection.connectionArn : undefined])
             .apply(([bucket, key, logs, images, clone]) => buildRolePolicy(bucket, key, logs, images, clone)),
-        opts.parent);
+        opts);
     const project = new aws.codebuild.Project(`${name}-build`, {
         name: args.buildProjectNames.build,
         serviceRole: role.role.arn,
@@ -108,16 +109,6 @@ export function buildStage(project: aws.codebuild.Project, renderedDigest: pulum
                 ...renderedDigest ? { EnvironmentVariables: plainVariables({ RENDERED_TARGETS_DIGEST: renderedDigest }) } : {} },
         }],
     };
-}
-
-/** A CodeBuild action's EnvironmentVariables: plain text ones, as the action's configuration takes them (JSON). */
-export function variablesValue(vars: Record<string, string>): string {
-    return JSON.stringify(plainText(vars));
-}
-
-/** Environment variables as CodeBuild takes them, in a project or an action: plain text. */
-function plainText(vars: Record<string, string>) {
-    return Object.entries(vars).map(([name, value]) => ({ name, value, type: "PLAINTEXT" }));
 }
 
 export function plainVariables(vars: pulumi.Input<Record<string, pulumi.Input<string>>>): pulumi.Output<string> {

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { IMAGE_PLACEHOLDER } from "../buildspec";
 import { ApprovalRequest, DeployStage } from "./args";
 import { BUILD_ARTIFACT, plainVariables } from "./build";
+import { checkVariables } from "./variables";
 
 /**
  * A check action's name: this, then its target's. Every action name the pipeline gives itself has a
@@ -38,17 +39,6 @@ export function approvalMessage(a: { pipelineName: string; stage: string; target
     const list = head.length + all.length + after.length + 1 <= APPROVAL_MESSAGE_MAX ? all : `${a.targets.length} targets`;
     return `${head}${list}.${after}`.slice(0, APPROVAL_MESSAGE_MAX);
 }
-
-/** A check action's variables: the URL it GETs, and where curl connects for it (see checkBuildspec). */
-export function checkVariables(c: { url: string; connectTo?: string }): Record<string, string> {
-    return { CHECK_URL: c.url, ...c.connectTo ? { CHECK_CONNECT_TO: c.connectTo } : {} };
-}
-
-/**
- * CodePipeline's longest action configuration value (ActionConfigurationValue, 1 to 1,000 characters,
- * in the API model aws/api-models-aws codepipeline-2015-07-09.json): a check's EnvironmentVariables must fit.
- */
-export const ACTION_CONFIGURATION_VALUE_MAX = 1000;
 
 /** How every manual approval waits: its timeout, and the topic its request goes to, if any. */
 interface Approvals {
@@ -116,7 +106,7 @@ function deployStage(stage: DeployStage, markerName: pulumi.Input<string>, check
                 configuration: {
                     ApplicationName: d.applicationName,
                     DeploymentGroupName: d.deploymentGroupName,
-                    // What the build writes for this target: see buildspec.ts.
+                    // What the build writes for this target: see ../buildspec.ts.
                     TaskDefinitionTemplateArtifact: BUILD_ARTIFACT,
                     TaskDefinitionTemplatePath: d.files.taskDefinition,
                     AppSpecTemplateArtifact: BUILD_ARTIFACT,

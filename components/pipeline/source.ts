@@ -92,7 +92,7 @@ export function startOnCodeCommitPush(name: string, args: CrossAccountPipelineAr
     const eventsRole = roleWithPolicy(`${name}-source-events`, args.roleNames.events,
         serviceTrustPolicy("events.amazonaws.com", args.accountId),
         pipeline.arn.apply(sourceEventsRolePolicy),
-        opts.parent);
+        opts);
     const rule = new aws.cloudwatch.EventRule(`${name}-source-push`, {
         description: `Start ${args.pipelineName} on a push to ${args.source.branch}`,
         eventPattern: repository.arn.apply(arn => JSON.stringify({

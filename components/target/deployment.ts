@@ -21,10 +21,12 @@ export interface DeploymentTargets extends LoadBalancer {
  * The CodeDeploy application and its blue/green deployment group, run as CodeDeploy's role, with the
  * rollback alarms: those created here and those of the account it checks (metric alarms only) first.
  */
-export function deploymentGroup(name: string, args: EcsBlueGreenTargetArgs, on: DeploymentTargets, opts: ChildOptions) {
+export function deploymentGroup(name: string, args: Pick<EcsBlueGreenTargetArgs,
+    "accountId" | "region" | "serviceName" | "roleNames" | "deploymentConfigName" | "terminationWaitMinutes" | "rollbackAlarms">,
+    on: DeploymentTargets, opts: ChildOptions) {
     const alarms = (args.rollbackAlarms?.alarms ?? []).map(a => rollbackAlarm(name, args.serviceName, a, on, opts));
     const existing = args.rollbackAlarms?.existing ?? [];
-    const existingAlarms = metricAlarmsOnly(existing, opts.parent);
+    const existingAlarms = metricAlarmsOnly(existing, opts);
     const alarmNames = [...args.rollbackAlarms?.alarms.map(a => a.alarmName) ?? [], ...existing];
     const partition = partitionOf(args.region);
     const codeDeploy = roleWithPolicy(`${name}-codedeploy`, args.roleNames.codeDeploy,
@@ -35,7 +37,7 @@ export function deploymentGroup(name: string, args: EcsBlueGreenTargetArgs, on: 
                 serviceArn, listenerArns: [productionArn, testArn], passRoleArns: [taskRoleArn, executionRoleArn],
                 alarmArns: [...createdAlarmArns, ...existing.map(n => alarmArn(partition, args.region, args.accountId, n))],
             })),
-        opts.parent);
+        opts);
     const application = new aws.codedeploy.Application(`${name}-application`, {
         name: args.serviceName,
         computePlatform: "ECS",

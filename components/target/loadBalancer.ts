@@ -5,9 +5,7 @@ import { ACCESS_LOG_PREFIX } from "../policies/networkLogs";
 import { exceptionTags } from "../securityHub";
 import { EcsBlueGreenTargetArgs } from "./args";
 import { NetworkLogBucket } from "./network";
-
-/** The production listener's port when the stack names none: HTTPS's with a certificate, else HTTP's. */
-export const defaultListenerPort = (https: boolean) => https ? 443 : 80;
+import { defaultListenerPort } from "./ports";
 
 /** Where users reach the service: the production listener, its port in the URL unless it is the default. */
 export function productionUrl(args: Pick<EcsBlueGreenTargetArgs, "certificateArn" | "productionPort">, alb: aws.lb.LoadBalancer) {

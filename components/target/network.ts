@@ -24,7 +24,7 @@ export function networkLogBucket(name: string,
             flowLogs: !args.network.existing,
         }))),
         retainOnDelete: args.retainOnDelete,
-    }, opts.parent);
+    }, opts);
 }
 
 export type NetworkLogBucket = ReturnType<typeof networkLogBucket>;

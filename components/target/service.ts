@@ -14,7 +14,7 @@ import { Listeners } from "./loadBalancer";
  * may change: UpdateService accepts only the desired count, deployment configuration, health check
  * grace period, placement, managed tags and tag propagation for such a service.
  */
-export const CODE_DEPLOY_OWNED = ["taskDefinition", "loadBalancers", "networkConfiguration", "platformVersion"];
+const CODE_DEPLOY_OWNED = ["taskDefinition", "loadBalancers", "networkConfiguration", "platformVersion"];
 
 /** The FSBP controls a task definition of this target fails by the stack's choice (the build's renderings too). */
 export function taskExceptions(t: { readonlyRootFilesystem: boolean; containerUser: string }): string[] {
@@ -26,7 +26,9 @@ export function taskExceptions(t: { readonlyRootFilesystem: boolean; containerUs
  * container's log group, the task role (the application's own permissions belong there; it starts
  * with none) and the execution role (image pulls, logs).
  */
-export function taskDefinition(name: string, args: EcsBlueGreenTargetArgs, opts: ChildOptions) {
+export function taskDefinition(name: string, args: Pick<EcsBlueGreenTargetArgs, "accountId" | "region" | "roleNames" | "imageRepositoryArn" |
+    "logGroupName" | "logRetentionDays" | "retainOnDelete" | "adoptLogGroupId" | "taskFamily" | "cpu" | "memory" | "containerName" |
+    "containerPort" | "initialImage" | "readonlyRootFilesystem" | "containerUser">, opts: ChildOptions) {
     const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, {
         name: args.logGroupName,
         retentionInDays: args.logRetentionDays,
@@ -38,7 +40,7 @@ export function taskDefinition(name: string, args: EcsBlueGreenTargetArgs, opts:
     }, opts);
     const execution = roleWithPolicy(`${name}-execution`, args.roleNames.execution, tasksTrust,
         pulumi.all([args.imageRepositoryArn, logGroup.arn]).apply(([repository, logs]) => executionRolePolicy(repository, logs)),
-        opts.parent);
+        opts);
 
     const first = taskDefinitionDocument({
         family: args.taskFamily, taskRoleArn: taskRole.arn, executionRoleArn: execution.role.arn,

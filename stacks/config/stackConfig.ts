@@ -2,7 +2,7 @@
 // other keys or on the project and stack, and the types of its parts.
 import { z } from "zod";
 import { chatbotRegionFor } from "../../components/PipelineNotifications";
-import { defaultListenerPort } from "../../components/EcsBlueGreenTarget";
+import { defaultListenerPort } from "../../components/target/ports";
 import { DEFAULT_ARTIFACT_RETENTION_DAYS, minimumArtifactRetentionDays } from "./releasePath";
 import { Config } from "./schema";
 import { TargetSchema } from "./target";

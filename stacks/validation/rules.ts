@@ -1,8 +1,8 @@
 // Rules across the blocks of a stack's config, in the order the validator runs them (CONFIG_RULES);
 // the rules within one block are stacks/config/blockRules.ts, those that need the stack's derived
 // names and policies derivedRules.ts.
-import { ACTION_CONFIGURATION_VALUE_MAX, checkVariables, variablesValue } from "../../components/CrossAccountPipeline";
-import { defaultListenerPort } from "../../components/EcsBlueGreenTarget";
+import { ACTION_CONFIGURATION_VALUE_MAX, checkVariables, variablesValue } from "../../components/pipeline/variables";
+import { defaultListenerPort } from "../../components/target/ports";
 import { CONNECTION_PROVIDERS } from "../../components/SourceConnection";
 import { CHATBOT_REGIONS } from "../../components/PipelineNotifications";
 import { partitionOf } from "../../components/policies/document";
