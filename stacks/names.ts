@@ -98,7 +98,7 @@ export function stackNames(config: StackConfig) {
              */
             attemptTagPrefix: stage.targets.length > 1 ? `attempt.${stage.name}.` : undefined,
             /**
-             * The stage of its approval, if a target asks for one (see CrossAccountPipeline's approvalStage). `_` is in no
+             * The stage of its approval, if a target asks for one (see approvalStage in components/pipeline/releasePath.ts). `_` is in no
              * target or wave name, so it is never another stage's name, even compared without case.
              */
             approvalStage: stage.approval ? `${APPROVAL_STAGE_PREFIX}${stage.name}` : undefined,
