@@ -45,8 +45,9 @@ function mutateFile(file: string, extraArgs: string[]): number {
     fs.writeFileSync(config, JSON.stringify({
         ...base, $schema: undefined, mutate: [file],
         incrementalFile: path.relative(ROOT, path.join(REPORTS, "incremental", `${file}.json`)),
-        reporters: ["json", "clear-text", "progress-append-only"],
+        reporters: ["json", "html", "clear-text", "progress-append-only"],
         jsonReporter: { fileName: path.relative(ROOT, reportOf(file)) },
+        htmlReporter: { fileName: path.relative(ROOT, path.join(REPORTS, "html", `${file}.html`)) },
     }));
     const started = Date.now();
     // The package exports no bin path; its package.json is exported, and bin/ is beside it.
