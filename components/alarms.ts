@@ -129,6 +129,6 @@ export function metricAlarmsOnly(names: string[], opts: ChildOptions): pulumi.Ou
             throw new Error(`rollbackAlarms.existing: ${name} is no metric alarm of the target's account and region (a composite alarm, ` +
                 "or none of that name): CodeDeploy polls alarms that watch one metric, and reads a composite alarm only with " +
                 "cloudwatch:DescribeAlarms on * (https://docs.aws.amazon.com/codedeploy/latest/userguide/monitoring-create-alarms.html)" +
-                (e?.message ? `; Cloud Control: ${e.message}` : ""));
+                (e.message ? `; Cloud Control: ${e.message}` : ""));
         }))));
 }

@@ -102,6 +102,7 @@ describe("rollback alarms", () => {
         assert.ifError(e.error);
         assert.deepEqual(named(e, "target-alarm-cpu").inputs.dimensions, { ClusterName: "my-service", ServiceName: "my-service" });
         assert.equal(named(e, "target-alarm-cpu").inputs.namespace, "AWS/ECS");
+        assert.match(named(e, "target-alarm-cpu").inputs.alarmDescription, /: Average of CPUUtilization \(service\)/, "a user's alarm says what it watches");
         const group = named(e, "target-group");
         assert.equal(group.inputs.alarmConfiguration.alarms.at(-1), "checkout errors");
         const read = policyOf(named(e, "target-codedeploy-permissions")).Statement.find((s: any) => s.Sid === "ReadOwnRollbackAlarms");
@@ -127,7 +128,8 @@ describe("rollback alarms", () => {
         };
         try {
             const refused = await evaluateWith("prod", withExisting);
-            assert.match(refused.error?.message ?? "", /rollbackAlarms\.existing: composite health is no metric alarm of the target's account and region \(a composite alarm, or none of that name\).*monitoring-create-alarms\.html\)/);
+            assert.match(refused.error?.message ?? "", /rollbackAlarms\.existing: composite health is no metric alarm of the target's account and region \(a composite alarm, or none of that name\).*monitoring-create-alarms\.html\)$/,
+                "Cloud Control's reason is added when it gives one (offline, a mock's failed invoke reaches the program without a message)");
         } finally {
             AccountMocks.prototype.call = call;
         }

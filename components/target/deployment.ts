@@ -27,7 +27,8 @@ export function deploymentGroup(name: string, args: Pick<EcsBlueGreenTargetArgs,
     const alarms = (args.rollbackAlarms?.alarms ?? []).map(a => rollbackAlarm(name, args.serviceName, a, on, opts));
     const existing = args.rollbackAlarms?.existing ?? [];
     const existingAlarms = metricAlarmsOnly(existing, opts);
-    const alarmNames = [...args.rollbackAlarms?.alarms.map(a => a.alarmName) ?? [], ...existing];
+    const createdNames = args.rollbackAlarms?.alarms.map(a => a.alarmName) ?? [];
+    const alarmNames = [...createdNames, ...existing];
     const partition = partitionOf(args.region);
     const codeDeploy = roleWithPolicy(`${name}-codedeploy`, args.roleNames.codeDeploy,
         serviceTrustPolicy("codedeploy.amazonaws.com", args.accountId),
@@ -56,8 +57,8 @@ export function deploymentGroup(name: string, args: Pick<EcsBlueGreenTargetArgs,
         // as the CodeDeploy role); set off explicitly without alarms, so removing them from config disarms them.
         alarmConfiguration: alarmNames.length ? {
             enabled: true, ignorePollAlarmFailure: false,
-            // Registered once every existing alarm is known to be a metric alarm.
-            alarms: existingAlarms.apply(() => alarmNames),
+            // The existing alarms as Cloud Control found them: registered once each is known to be a metric alarm.
+            alarms: existingAlarms.apply(found => [...createdNames, ...found]),
         } : { enabled: false },
         autoRollbackConfiguration: { enabled: true, events: ["DEPLOYMENT_FAILURE", ...alarmNames.length ? ["DEPLOYMENT_STOP_ON_ALARM"] : []] },
         ecsService: { clusterName: on.cluster.name, serviceName: on.service.name },
