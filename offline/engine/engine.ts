@@ -206,6 +206,14 @@ async function run(stack: string, config: RawConfig, options: EvaluateOptions, e
             callback(err, res);
         });
 
+    // A component's state is what it registers as its outputs (registerOutputs), as the engine keeps it.
+    const componentOutputs = new Map<string, Record<string, unknown>>();
+    const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
+    monitor.registerResourceOutputs = (req: any, callback: (err: any, res: any) => void) => {
+        componentOutputs.set(req.getUrn(), req.getOutputs()?.toJavaScript() ?? {});
+        registerOutputs(req, callback);
+    };
+
     let outputs: Record<string, unknown> = {};
     let error: Error | undefined;
     const program = options.program ?? (() => {
@@ -236,7 +244,7 @@ async function run(stack: string, config: RawConfig, options: EvaluateOptions, e
         nth.set(key, index + 1);
         const mocked = mockedByKey.get(key)?.[index];
         const placement = mocked?.account ? mocked : mocks.placementOf(req.providers["aws"] ?? "");
-        return { ...req, inputs: mocked?.inputs ?? {}, state: mocked?.state ?? {}, account: placement?.account, region: placement?.region };
+        return { ...req, inputs: mocked?.inputs ?? {}, state: (req.custom ? mocked?.state : componentOutputs.get(req.urn)) ?? {}, account: placement?.account, region: placement?.region };
     });
     if (!error && options.checks !== false) {
         // The engine's rules on every registration, then what AWS's APIs would refuse of each resource.
