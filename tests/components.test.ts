@@ -8,7 +8,7 @@ import { PipelineNotifications } from "../components/PipelineNotifications";
 import { ProdDeployRole } from "../components/ProdDeployRole";
 import { SourceConnection } from "../components/SourceConnection";
 import { evaluate, Evaluation } from "../offline/engine/engine";
-import { fixture } from "./support/stacks";
+import { evaluated, fixture } from "./support/stacks";
 
 // Pulumi's conventions for a component, as a caller relies on them: it refuses to run without its
 // account's provider, and what it exposes is registered as its outputs (the engine keeps them as
@@ -86,6 +86,30 @@ describe("components: Pulumi's conventions", () => {
                 // An output that resolves to undefined is not kept (Pulumi serializes no undefined value).
                 assert.ok(kept.length > 0 && kept.every(k => passed.includes(k)), `${component}: kept ${kept.join(", ")} of ${passed.join(", ")}`);
             }
+        });
+    }
+
+    /** Every string input at a key ending in `description`, anywhere in a resource's inputs, with where it is. */
+    function descriptions(e: Evaluation): [string, string][] {
+        const found: [string, string][] = [];
+        const walk = (value: unknown, at: string): void => {
+            if (Array.isArray(value)) value.forEach((v, i) => walk(v, `${at}[${i}]`));
+            else if (value && typeof value === "object") {
+                for (const [k, v] of Object.entries(value)) {
+                    if (/description$/i.test(k) && typeof v === "string") found.push([`${at}.${k}`, v]);
+                    else walk(v, `${at}.${k}`);
+                }
+            }
+        };
+        for (const r of e.resources) walk(r.inputs, `${r.type.split(":").pop()} ${r.name}`);
+        return found;
+    }
+
+    for (const stack of ["dev", "prod"]) {
+        it(`every description a resource is given says what it is to a person reading the console (${stack})`, async () => {
+            const found = descriptions(await evaluated(stack));
+            assert.ok(found.length >= 5, `descriptions found: ${found.length}`);
+            assert.deepEqual(found.filter(([, text]) => text.trim().length < 10).map(([at]) => at), []);
         });
     }
 });
