@@ -206,7 +206,8 @@ async function run(stack: string, config: RawConfig, options: EvaluateOptions, e
             callback(err, res);
         });
 
-    // A component's state is what it registers as its outputs (registerOutputs), as the engine keeps it.
+    // A local component's state is what it registers as its outputs (registerOutputs), as the engine keeps it
+    // (a remote one, such as awsx's VPC, answers its registration with its outputs, as the mocks do).
     const componentOutputs = new Map<string, Record<string, unknown>>();
     const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
     monitor.registerResourceOutputs = (req: any, callback: (err: any, res: any) => void) => {
@@ -244,7 +245,7 @@ async function run(stack: string, config: RawConfig, options: EvaluateOptions, e
         nth.set(key, index + 1);
         const mocked = mockedByKey.get(key)?.[index];
         const placement = mocked?.account ? mocked : mocks.placementOf(req.providers["aws"] ?? "");
-        return { ...req, inputs: mocked?.inputs ?? {}, state: (req.custom ? mocked?.state : componentOutputs.get(req.urn)) ?? {}, account: placement?.account, region: placement?.region };
+        return { ...req, inputs: mocked?.inputs ?? {}, state: componentOutputs.get(req.urn) ?? mocked?.state ?? {}, account: placement?.account, region: placement?.region };
     });
     if (!error && options.checks !== false) {
         // The engine's rules on every registration, then what AWS's APIs would refuse of each resource.
