@@ -105,7 +105,8 @@ describe("components: Pulumi's conventions", () => {
         return found;
     }
 
-    for (const stack of ["dev", "prod"]) {
+    // "path" adds what the fixtures lack (a Slack channel, waves, approvals).
+    for (const stack of ["dev", "prod", "path"]) {
         it(`every description a resource is given says what it is to a person reading the console (${stack})`, async () => {
             const found = descriptions(await evaluated(stack));
             assert.ok(found.length >= 5, `descriptions found: ${found.length}`);

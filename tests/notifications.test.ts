@@ -104,6 +104,9 @@ describe("notifications", () => {
             const urn = (ev: Evaluation, address: string) => all(ev, "aws:sns/topicSubscription:TopicSubscription").find(s => s.inputs.endpoint === address)?.urn;
             assert.equal(urn(changed, "release-managers@example.com"), urn(e, "release-managers@example.com"), "an unchanged address keeps its subscription");
             assert.equal(urn(changed, "platform-team@example.com"), undefined);
+            // The names deployed stacks have: a version that named them otherwise would replace every
+            // subscription, and each address would have to confirm again.
+            assert.deepEqual(subscriptions.map(s => s.name), ["notifications-email-ef0d4fb7", "notifications-email-cb1e7e95"]);
         });
 
         it("puts a rule on the pipeline for failed executions, approvals needed and (prod asks) succeeded ones, after the topic admits it", () => {
