@@ -84,6 +84,16 @@ describe("safety rails", () => {
                 assert.deepEqual(ofType(resources, "aws:kms/alias:Alias").map(a => a.retainOnDelete), ofType(resources, "aws:kms/alias:Alias").map(() => false));
             });
 
+            it("keeps every version of what a bucket holds for its expiry, and ends incomplete uploads after 7 days", () => {
+                // An overwritten or deleted artifact or log stays as a noncurrent version until its expiry; the
+                // parts of an upload that never completed cost storage and no expiry reaches them.
+                const versioning = ofType(resources, "aws:s3/bucketVersioning:BucketVersioning");
+                assert.equal(versioning.length, ofType(resources, "aws:s3/bucket:Bucket").length);
+                assert.deepEqual(versioning.map(v => v.inputs.versioningConfiguration), versioning.map(() => ({ status: "Enabled" })));
+                const rules = ofType(resources, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").flatMap(l => l.inputs.rules);
+                assert.deepEqual(rules.map(r => r.abortIncompleteMultipartUpload), rules.map(() => ({ daysAfterInitiation: 7 })));
+            });
+
             it("gives the key the longest deletion window and force-destroys nothing", () => {
                 assert.deepEqual(ofType(resources, "aws:kms/key:Key").map(k => k.inputs.deletionWindowInDays), ofType(resources, "aws:kms/key:Key").map(() => 30));
                 assert.deepEqual(ofType(resources, "aws:s3/bucket:Bucket").map(b => b.inputs.forceDestroy), ofType(resources, "aws:s3/bucket:Bucket").map(() => false));
