@@ -109,6 +109,8 @@ for (const name of [...FIXTURE_STACKS, "existing", "path"]) {
             const tagOf = (variables: Record<string, string>) => tag(runBuildspec({ ...project, environment: { ...project.environment, ...variables } }));
             const unresolved = tagOf({ CODEBUILD_RESOLVED_SOURCE_VERSION: "" });
             assert.match(unresolved, new RegExp(`^${DOCKER_TAG}$`));
+            // A resolved commit names the image: its first 12 characters lead the tag.
+            assert.match(tagOf({ CODEBUILD_RESOLVED_SOURCE_VERSION: "0123456789abcdef0123456789abcdef01234567" }), /^0123456789ab-/);
             // A re-created build project counts builds from 1 again; the kept repository's tags are immutable.
             // `build` ran with another build id (CODEBUILD_VARIABLES').
             assert.notStrictEqual(tag(build), tagOf({ CODEBUILD_BUILD_ID: "project:00000000-0000-4000-8000-000000000002" }));
