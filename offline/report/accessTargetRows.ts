@@ -50,11 +50,11 @@ export function targetPart(t: TargetRef): Part {
     };
 }
 
-/** The concerns' resources in one record; two concerns naming one resource differently would be a defect. */
+/** The concerns' resources in one record: each concern names its own, so a name defined twice is a defect (one would hide the other). */
 function mergeResources(records: Part["resources"][]): Part["resources"] {
     const merged: Part["resources"] = {};
     for (const [name, resource] of records.flatMap(Object.entries)) {
-        if (name in merged && JSON.stringify(merged[name]) !== JSON.stringify(resource)) throw new Error(`two concerns define the target's resource "${name}" differently`);
+        if (name in merged) throw new Error(`two concerns define the target's resource "${name}"`);
         merged[name] = resource;
     }
     return merged;
