@@ -425,6 +425,41 @@ export function checkUniqueNames(e: Evaluation) {
     assert.deepEqual(twice(stages.flatMap(s => s.actions).map((a: any) => a.namespace).filter((n: unknown) => n)), [], "a namespace twice");
 }
 
+/**
+ * Every bucket keeps versions for its expiry and ends incomplete uploads after 7 days: an
+ * overwritten or deleted artifact or log stays as a noncurrent version until it expires, and the
+ * parts of an upload that never completed cost storage that no expiry reaches.
+ */
+export function checkBucketVersions(resources: Resource[]) {
+    const ofType = (type: string) => resources.filter(r => r.type === type);
+    const versioning = ofType("aws:s3/bucketVersioning:BucketVersioning");
+    assert.equal(versioning.length, ofType("aws:s3/bucket:Bucket").length, "a bucket without versioning");
+    assert.deepEqual(versioning.map(v => v.inputs.versioningConfiguration), versioning.map(() => ({ status: "Enabled" })));
+    const rules = ofType("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").flatMap(l => l.inputs.rules);
+    assert.deepEqual(rules.map(r => r.abortIncompleteMultipartUpload), rules.map(() => ({ daysAfterInitiation: 7 })));
+}
+
+/** Every string input at a key ending in `description`, anywhere in a resource's inputs, with where it is. */
+export function descriptionsOf(resources: Resource[]): [string, string][] {
+    const found: [string, string][] = [];
+    const walk = (value: unknown, at: string): void => {
+        if (Array.isArray(value)) value.forEach((v, i) => walk(v, `${at}[${i}]`));
+        else if (value && typeof value === "object") {
+            for (const [k, v] of Object.entries(value)) {
+                if (/description$/i.test(k) && typeof v === "string") found.push([`${at}.${k}`, v]);
+                else walk(v, `${at}.${k}`);
+            }
+        }
+    };
+    for (const r of resources) walk(r.inputs, `${r.type.split(":").pop()} ${r.name}`);
+    return found;
+}
+
+/** Every description a resource is given says what it is to a person reading the console. */
+export function checkDescriptions(resources: Resource[]) {
+    assert.deepEqual(descriptionsOf(resources).filter(([, text]) => text.trim().length < 10).map(([at]) => at), [], "a description that says nothing");
+}
+
 /** Every invariant, on one generated stack file. */
 export async function checkStack(file: StackFile): Promise<void> {
     await checkEvaluation(await evaluate(file.stack, configAsRead(file), { project: file.project }));
@@ -446,6 +481,8 @@ export async function checkEvaluation(e: Evaluation): Promise<void> {
     checkRollback(e, config);
     checkReach(e);
     checkUniqueNames(e);
+    checkBucketVersions(e.resources);
+    checkDescriptions(e.resources);
     const plan = await planOf(e);
     assert.equal(plan.exitCode, 0, plan.text);
     checkAccess(plan.access!, config);
