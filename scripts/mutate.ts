@@ -1,10 +1,11 @@
-// `npm run mutate`: StrykerJS over the program, one source file per run, so that a whole run can
-// be spread over several sittings. Each file keeps its own incremental file and report under
+// `npm run mutate`: StrykerJS over the program, a few source files per run, so that a whole run can
+// be spread over several sittings. Each file keeps its own incremental file, report and page under
 // reports/mutation/ (not committed); a file whose source, tests and settings are unchanged since
-// its report is skipped, so an interrupted run starts again at the file it stopped in. `--scores` prints the
+// its report is skipped, so an interrupted run starts again at the run it stopped in. `--scores` prints the
 // score per folder from the reports there. README: Mutation testing.
 import { spawnSync } from "child_process";
 import { createHash } from "crypto";
+import { createRequire } from "module";
 import * as fs from "fs";
 import * as path from "path";
 import { ROOT } from "../offline/engine/root";
@@ -35,26 +36,70 @@ function digestOf(files: string[]): string {
 
 const reportOf = (file: string) => path.join(REPORTS, "files", `${file}.json`);
 const digestFile = (file: string) => path.join(REPORTS, "files", `${file}.digest`);
+const incrementalOf = (file: string) => path.join(REPORTS, "incremental", `${file}.json`);
 
-/** Runs StrykerJS on one file with the project's settings, its report and incremental file its own. */
-function mutateFile(file: string, extraArgs: string[]): number {
+/** A StrykerJS report (mutation-testing-report-schema): its source files and the tests of the run. */
+interface Report { files: Record<string, unknown>; [key: string]: unknown }
+
+/**
+ * The StrykerJS runs for the files that need one. A file with an incremental file of its own runs
+ * alone, so that StrykerJS reuses its earlier results; files never run go `batch` to a run, so that
+ * they share one first run of the whole suite (about two minutes each) instead of paying it apiece.
+ */
+export function runsFor(files: string[], hasIncremental: (file: string) => boolean, batch: number): string[][] {
+    const fresh = files.filter(f => !hasIncremental(f));
+    const runs = files.filter(hasIncremental).map(f => [f]);
+    for (let i = 0; i < fresh.length; i += batch) runs.push(fresh.slice(i, i + batch));
+    return runs;
+}
+
+/** A run's report as one report per source file, each with the run's tests (its mutants name them by id). */
+export function splitReport(report: Report): Record<string, Report> {
+    return Object.fromEntries(Object.keys(report.files).map(f => [f, { ...report, files: { [f]: report.files[f] } }]));
+}
+
+/** mutation-testing-elements' page for a report, as StrykerJS's HTML reporter writes it. */
+function htmlOf(report: Report): string {
+    const fromCore = createRequire(require.resolve("@stryker-mutator/core/package.json"));
+    const script = fs.readFileSync(fromCore.resolve("mutation-testing-elements/dist/mutation-test-elements.js"), "utf8");
+    return `<!DOCTYPE html><html><head><meta charset="utf-8"><script>${script}</script></head><body>
+<mutation-test-report-app titlePostfix="Stryker"></mutation-test-report-app>
+<script>document.querySelector("mutation-test-report-app").report = ${JSON.stringify(report).replace(/</g, "\\u003c")};</script>
+</body></html>`;
+}
+
+function writeFile(file: string, text: string): void {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, text);
+}
+
+/** Runs StrykerJS on some files with the project's settings, then keeps a report, a page and an incremental file per file. */
+function mutateFiles(files: string[], extraArgs: string[]): number {
     const base = JSON.parse(fs.readFileSync(path.join(ROOT, "stryker.config.json"), "utf8"));
-    const config = path.join(REPORTS, "stryker.file.config.json");
-    fs.mkdirSync(path.dirname(config), { recursive: true });
-    fs.mkdirSync(path.dirname(reportOf(file)), { recursive: true });
-    fs.writeFileSync(config, JSON.stringify({
-        ...base, $schema: undefined, mutate: [file],
-        incrementalFile: path.relative(ROOT, path.join(REPORTS, "incremental", `${file}.json`)),
-        reporters: ["json", "html", "clear-text", "progress-append-only"],
-        jsonReporter: { fileName: path.relative(ROOT, reportOf(file)) },
-        htmlReporter: { fileName: path.relative(ROOT, path.join(REPORTS, "html", `${file}.html`)) },
+    const run = (name: string) => path.join(REPORTS, "run", name);
+    // One file reuses its own incremental file; a batch of files never run starts from none.
+    const incremental = files.length === 1 && fs.existsSync(incrementalOf(files[0])) ? incrementalOf(files[0]) : run("incremental.json");
+    fs.rmSync(path.join(REPORTS, "run"), { recursive: true, force: true });
+    fs.mkdirSync(path.join(REPORTS, "run"), { recursive: true });
+    fs.writeFileSync(run("stryker.config.json"), JSON.stringify({
+        ...base, $schema: undefined, mutate: files,
+        incrementalFile: path.relative(ROOT, incremental),
+        reporters: ["json", "clear-text", "progress-append-only"],
+        jsonReporter: { fileName: path.relative(ROOT, run("report.json")) },
     }));
     const started = Date.now();
     // The package exports no bin path; its package.json is exported, and bin/ is beside it.
     const stryker = path.join(path.dirname(require.resolve("@stryker-mutator/core/package.json")), "bin", "stryker.js");
-    const run = spawnSync(process.execPath, [stryker, "run", config, ...extraArgs], { cwd: ROOT, stdio: "inherit" });
-    console.log(`${file}: ${((Date.now() - started) / 60000).toFixed(1)} min`);
-    return run.status ?? 1;
+    const status = spawnSync(process.execPath, [stryker, "run", run("stryker.config.json"), ...extraArgs], { cwd: ROOT, stdio: "inherit" }).status ?? 1;
+    console.log(`${files.join(", ")}: ${((Date.now() - started) / 60000).toFixed(1)} min`);
+    if (status !== 0) return status;
+    const read = (file: string): Report => JSON.parse(fs.readFileSync(file, "utf8"));
+    for (const [file, report] of Object.entries(splitReport(read(run("report.json"))))) {
+        writeFile(reportOf(file), JSON.stringify(report));
+        writeFile(path.join(REPORTS, "html", `${file}.html`), htmlOf(report));
+    }
+    for (const [file, report] of Object.entries(splitReport(read(incremental)))) writeFile(incrementalOf(file), JSON.stringify(report));
+    return 0;
 }
 
 interface Counts { detected: number; undetected: number; ignored: number }
@@ -98,21 +143,24 @@ function main(args: string[]): number {
         console.log(scores(sourcesToMutate(args.filter(a => a !== "--scores" && fs.existsSync(path.join(ROOT, a)))), readReport).join("\n"));
         return 0;
     }
-    // Files and folders to mutate; every other argument goes to StrykerJS (`--concurrency 1`, `--force`).
+    // Files and folders to mutate; `--batch=N` files never run per StrykerJS run (6 by default);
+    // every other argument goes to StrykerJS (`--concurrency 1`, `--force`).
+    const batchArg = args.find(a => a.startsWith("--batch="));
+    const batch = batchArg ? Number(batchArg.slice("--batch=".length)) : 6;
+    if (!Number.isInteger(batch) || batch < 1) throw new Error(`--batch=N takes a whole number of files, at least 1; found ${batchArg}`);
     const isPath = (a: string) => !a.startsWith("-") && fs.existsSync(path.join(ROOT, a));
-    const [paths, extraArgs] = [args.filter(isPath), args.filter(a => !isPath(a))];
+    const [paths, extraArgs] = [args.filter(isPath), args.filter(a => !isPath(a) && a !== batchArg)];
     const force = extraArgs.includes("--force");
     // What every file's mutants are tested against, read once for the whole run.
     const inputs = digestOf(INPUTS.flatMap(filesUnder));
-    for (const file of sourcesToMutate(paths)) {
-        const digest = digestOf([file]) + inputs;
-        if (!force && fs.existsSync(digestFile(file)) && fs.readFileSync(digestFile(file), "utf8") === digest && readReport(file)) {
-            console.log(`${file}: unchanged since its report, skipped`);
-            continue;
-        }
-        const status = mutateFile(file, extraArgs);
+    const digest = (file: string) => digestOf([file]) + inputs;
+    const unchanged = (file: string) => !force && fs.existsSync(digestFile(file)) && fs.readFileSync(digestFile(file), "utf8") === digest(file) && readReport(file);
+    const files = sourcesToMutate(paths);
+    for (const file of files.filter(unchanged)) console.log(`${file}: unchanged since its report, skipped`);
+    for (const run of runsFor(files.filter(f => !unchanged(f)), f => fs.existsSync(incrementalOf(f)), batch)) {
+        const status = mutateFiles(run, extraArgs);
         if (status !== 0) return status;
-        fs.writeFileSync(digestFile(file), digest);
+        for (const file of run) fs.writeFileSync(digestFile(file), digest(file));
     }
     console.log(scores(sourcesToMutate(paths), readReport).join("\n"));
     return 0;

@@ -4,7 +4,7 @@ import * as path from "path";
 import { ROOT } from "../offline/engine/engine";
 import Mocha from "mocha";
 import { evaluated } from "./support/stacks";
-import { countsOf, scores, sourcesToMutate } from "../scripts/mutate";
+import { countsOf, runsFor, scores, sourcesToMutate, splitReport } from "../scripts/mutate";
 import { creditBeforeHooks, StrykerContext } from "./support/strykerCoverage";
 
 // `npm run mutate` (StrykerJS): what makes its scores mean something.
@@ -90,7 +90,23 @@ describe("mutation testing: what a suite's before hook runs, under StrykerJS's f
     });
 });
 
-describe("npm run mutate: a file per run, scores per folder", () => {
+describe("npm run mutate: files grouped into runs, a report per file, scores per folder", () => {
+    it("runs a file with earlier results alone (to reuse them) and files never run a batch at a time", () => {
+        const earlier = new Set(["b.ts", "e.ts"]);
+        assert.deepEqual(runsFor(["a.ts", "b.ts", "c.ts", "d.ts", "e.ts", "f.ts", "g.ts"], f => earlier.has(f), 2),
+            [["b.ts"], ["e.ts"], ["a.ts", "c.ts"], ["d.ts", "f.ts"], ["g.ts"]]);
+        assert.deepEqual(runsFor(["a.ts", "b.ts"], () => false, 6), [["a.ts", "b.ts"]]);
+    });
+
+    it("splits a run's report into one per file, each keeping the run's tests its mutants name", () => {
+        const run = { schemaVersion: "1", testFiles: { "t.ts": { tests: [{ id: "0", name: "t" }] } },
+            files: { "a.ts": { mutants: [{ coveredBy: ["0"] }] }, "b.ts": { mutants: [] } } };
+        assert.deepEqual(splitReport(run), {
+            "a.ts": { schemaVersion: "1", testFiles: run.testFiles, files: { "a.ts": run.files["a.ts"] } },
+            "b.ts": { schemaVersion: "1", testFiles: run.testFiles, files: { "b.ts": run.files["b.ts"] } },
+        });
+    });
+
     const report = (...statuses: string[]) => ({ files: { "x.ts": { mutants: statuses.map(status => ({ status })) } } });
 
     it("counts as StrykerJS scores: killed and timed out detected, survived and uncovered not, ignored and errors left out", () => {
