@@ -55,35 +55,27 @@ export interface ApiMember {
     required: boolean;
 }
 
-const members = new Map<string, ApiMember>();
-
 /** The member a path names (see memberSteps), from the extract; throws when the extract lacks it (rerun scripts/api-models.ts). */
 export function apiMember(request: string, member: string): ApiMember {
-    const key = `${request}|${member}`;
-    let found = members.get(key);
-    if (!found) {
-        const { modelName, shape: start, steps } = memberSteps(request, member);
-        const shapeOf = (name: string) => {
-            const shape = API_MODELS.shapes[`${modelName} ${name}`];
-            if (!shape) throw new Error(`stacks/apiModelExtract.json has no shape ${modelName} ${name}: rerun scripts/api-models.ts`);
-            return shape;
-        };
-        let shape = shapeOf(start);
-        let required = false;
-        for (const step of steps) {
-            const next = step === "[]" ? shape.member : step === "{}" ? shape.value : step === "<>" ? shape.key : shape.members?.[step];
-            if (!next) throw new Error(`stacks/apiModelExtract.json: ${modelName} ${start} has no ${steps.join(".")}: rerun scripts/api-models.ts`);
-            required = shape.required?.includes(step) ?? false;
-            shape = shapeOf(next);
-        }
-        const where = member.includes(" ") ? member : `${request}.${member}`;
-        found = {
-            source: `${where} (aws/api-models-aws@${API_MODELS.commit})`, shape, required,
-            regex: shape.pattern === undefined ? undefined : new RegExp(shape.pattern, shape.flags),
-        };
-        members.set(key, found);
+    const { modelName, shape: start, steps } = memberSteps(request, member);
+    const shapeOf = (name: string) => {
+        const shape = API_MODELS.shapes[`${modelName} ${name}`];
+        if (!shape) throw new Error(`stacks/apiModelExtract.json has no shape ${modelName} ${name}: rerun scripts/api-models.ts`);
+        return shape;
+    };
+    let shape = shapeOf(start);
+    let required = false;
+    for (const step of steps) {
+        const next = step === "[]" ? shape.member : step === "{}" ? shape.value : step === "<>" ? shape.key : shape.members?.[step];
+        if (!next) throw new Error(`stacks/apiModelExtract.json: ${modelName} ${start} has no ${steps.join(".")}: rerun scripts/api-models.ts`);
+        required = shape.required?.includes(step) ?? false;
+        shape = shapeOf(next);
     }
-    return found;
+    const where = member.includes(" ") ? member : `${request}.${member}`;
+    return {
+        source: `${where} (aws/api-models-aws@${API_MODELS.commit})`, shape, required,
+        regex: shape.pattern === undefined ? undefined : new RegExp(shape.pattern, shape.flags),
+    };
 }
 
 /** A string's length as Smithy counts it: in code points, not UTF-16 units. */

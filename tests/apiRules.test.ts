@@ -119,6 +119,19 @@ describe("AWS API models: what the APIs would refuse of what is registered", fun
         }]);
     });
 
+    it("a length counts code points as the models do: 256 letters outside the BMP (512 UTF-16 units) are a tag value at its limit", async () => {
+        // U+20000 is a letter (\p{L}) outside the Basic Multilingual Plane: two UTF-16 units each.
+        const e = await evaluate("apimodels", fixture(), {
+            program: () => {
+                new aws.Provider("tagged", { region: "eu-central-1", allowedAccountIds: ["123456789012"],
+                    defaultTags: { tags: { team: "\u{20000}".repeat(256), squad: "\u{20000}".repeat(257) } } });
+                return {};
+            },
+        });
+        assert.deepEqual(apiViolations(e.resources).map(v => [v.property, v.rule, v.found.replace(/^.*\(/, "(")]),
+            [["defaultTags.tags.squad", "length at most 256", "(257 characters)"]]);
+    });
+
     it("inside a pipeline: a stage name's pattern, a configuration value's length, a range, an unknown category", async () => {
         const e = await planted(provider => pipeline("shop", provider, [source, {
             name: "Build it", actions: [{ ...build("Build"), runOrder: 1000, category: "Compile", configuration: { ProjectName: "p".repeat(1001) } }],
@@ -243,6 +256,21 @@ describe("AWS API models: what the APIs would refuse of what is registered", fun
         const links = e.resources.filter(r => r.type === "aws:codepipeline/pipeline:Pipeline")
             .flatMap(r => r.inputs.stages.flatMap((s: any) => s.actions.map((a: any) => a.configuration?.ExternalEntityLink))).filter(Boolean);
         assert.deepEqual(links, [`https://${lb.state.dnsName}/`]);
+    });
+
+    it("a member path the extract lacks is refused, naming the model, the path and the script that rebuilds the extract", () => {
+        assert.throws(() => apiMember("iam-2010-05-08 CreateRoleRequest", "Tags[].Colour"),
+            { message: "stacks/apiModelExtract.json: iam-2010-05-08 CreateRoleRequest has no Tags.[].Colour: rerun scripts/api-models.ts" });
+        assert.throws(() => apiMember("iam-2010-05-08 CreateRoleRequest", "RoleName.Length"),
+            { message: "stacks/apiModelExtract.json: iam-2010-05-08 CreateRoleRequest has no RoleName.Length: rerun scripts/api-models.ts" });
+        assert.throws(() => apiMember("iam-2010-05-08 CreateRoleRequest", "iam-2010-05-08 CreateWidgetRequest.Name"),
+            { message: "stacks/apiModelExtract.json has no shape iam-2010-05-08 CreateWidgetRequest: rerun scripts/api-models.ts" });
+        // A path without a model continues the request; one with a model starts there.
+        assert.equal(apiMember("iam-2010-05-08 CreateRoleRequest", "RoleName").source, `iam-2010-05-08 CreateRoleRequest.RoleName ${MODEL}`);
+        assert.equal(apiMember("ecr-2015-09-21 CreateRepositoryRequest", "iam-2010-05-08 CreateRoleRequest.RoleName").shape.length?.max, 64);
+        // Required is said of a member by the structure that holds it; a request itself is held by none.
+        assert.deepEqual([apiMember("iam-2010-05-08 CreateRoleRequest", "RoleName").required, apiMember("iam-2010-05-08 CreateRoleRequest", "Tags").required,
+            apiMember("iam-2010-05-08 CreateRoleRequest", "iam-2010-05-08 CreateRoleRequest").required], [true, false, false]);
     });
 
     it("every row names a member of the extract, every exemption says why, and every documented rule links its source", () => {

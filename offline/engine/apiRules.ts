@@ -110,22 +110,16 @@ interface CompiledRow {
     required: boolean;
 }
 
-const compiled = new Map<string, CompiledRow[]>();
-/** A type's rows with their members' traits, compiled once. */
+/** A type's rows with their members' traits. */
 function rowsOf(type: string): CompiledRow[] {
-    let rows = compiled.get(type);
-    if (!rows) {
-        const binding = BINDINGS[type];
-        rows = (binding?.rows ?? []).map(([input, member, as]) => {
-            const traits = apiMember(binding.request, member);
-            return {
-                path: segments(input), member: traits, ofKey: member.endsWith("<>") || as === "key",
-                convert: as && as !== "key" ? CONVERSIONS[as] : undefined, required: traits.required && !member.includes(" "),
-            };
-        });
-        compiled.set(type, rows);
-    }
-    return rows;
+    const binding = BINDINGS[type];
+    return (binding?.rows ?? []).map(([input, member, as]) => {
+        const traits = apiMember(binding.request, member);
+        return {
+            path: segments(input), member: traits, ofKey: member.endsWith("<>") || as === "key",
+            convert: as && as !== "key" ? CONVERSIONS[as] : undefined, required: traits.required && !member.includes(" "),
+        };
+    });
 }
 
 /** What the provider sends of a resource: its registered state (its inputs, and the names Pulumi generates), else its inputs. */
