@@ -2,7 +2,7 @@
 // be spread over several sittings. Each file keeps its own incremental file, report and page under
 // reports/mutation/ (not committed); a file whose source, tests and settings are unchanged since
 // its report is skipped, so an interrupted run starts again at the run it stopped in. `--scores` prints the
-// score per folder from the reports there. README: Mutation testing.
+// score per folder from the reports there, `--survivors` each mutant no test detected. README: Mutation testing.
 import { spawnSync } from "child_process";
 import { createHash } from "crypto";
 import { createRequire } from "module";
@@ -137,10 +137,26 @@ export function scores(files: string[], readReport: (file: string) => Parameters
     });
 }
 
+interface ReportedMutant { status: string; mutatorName: string; replacement?: string; location: { start: { line: number; column: number } } }
+
+/** Each mutant no test detected, as `file:line:column status mutator: replacement` and the line it changed. */
+export function survivors(report: { files: Record<string, { source: string; mutants: ReportedMutant[] }> }): string[] {
+    return Object.entries(report.files).flatMap(([file, { source, mutants }]) => {
+        const lines = source.split("\n");
+        return mutants.filter(m => m.status === "Survived" || m.status === "NoCoverage").map(({ status, mutatorName, replacement, location: { start } }) =>
+            `${file}:${start.line}:${start.column} ${status} ${mutatorName}: ${JSON.stringify(replacement ?? "")}\n    ${lines[start.line - 1].trim()}`);
+    });
+}
+
 function main(args: string[]): number {
     const readReport = (file: string) => fs.existsSync(reportOf(file)) ? JSON.parse(fs.readFileSync(reportOf(file), "utf8")) : undefined;
+    const named = () => sourcesToMutate(args.filter(a => !a.startsWith("-") && fs.existsSync(path.join(ROOT, a))));
     if (args.includes("--scores")) {
-        console.log(scores(sourcesToMutate(args.filter(a => a !== "--scores" && fs.existsSync(path.join(ROOT, a)))), readReport).join("\n"));
+        console.log(scores(named(), readReport).join("\n"));
+        return 0;
+    }
+    if (args.includes("--survivors")) {
+        console.log(named().flatMap(f => readReport(f) ? survivors(readReport(f)) : []).join("\n"));
         return 0;
     }
     // Files and folders to mutate; `--batch=N` files never run per StrykerJS run (6 by default);

@@ -4,7 +4,7 @@ import * as path from "path";
 import { ROOT } from "../offline/engine/engine";
 import Mocha from "mocha";
 import { evaluated } from "./support/stacks";
-import { countsOf, runsFor, scores, sourcesToMutate, splitReport } from "../scripts/mutate";
+import { countsOf, runsFor, scores, sourcesToMutate, splitReport, survivors } from "../scripts/mutate";
 import { creditBeforeHooks, StrykerContext } from "./support/strykerCoverage";
 
 // `npm run mutate` (StrykerJS): what makes its scores mean something.
@@ -123,6 +123,19 @@ describe("npm run mutate: files grouped into runs, a report per file, scores per
             "stacks/: 80.0% (4 of 5 mutants detected, 1 ignored; 2 of 2 files run)",
             "components/: 0.0% (0 of 1 mutants detected, 0 ignored; 1 of 2 files run)",
             "offline/: n/a (0 of 0 mutants detected, 0 ignored; 0 of 1 files run)",
+        ]);
+    });
+
+    it("lists each mutant no test detected with its place, its change and the line it changed", () => {
+        const at = (line: number, column: number) => ({ start: { line, column } });
+        const report = { files: { "stacks/a.ts": { source: "const a = 1;\n  if (a > 0) go();\n", mutants: [
+            { status: "Killed", mutatorName: "BooleanLiteral", replacement: "false", location: at(1, 11) },
+            { status: "Survived", mutatorName: "EqualityOperator", replacement: "a >= 0", location: at(2, 7) },
+            { status: "NoCoverage", mutatorName: "BlockStatement", location: at(2, 14) },
+        ] } } };
+        assert.deepEqual(survivors(report), [
+            'stacks/a.ts:2:7 Survived EqualityOperator: "a >= 0"\n    if (a > 0) go();',
+            'stacks/a.ts:2:14 NoCoverage BlockStatement: ""\n    if (a > 0) go();',
         ]);
     });
 
