@@ -1,22 +1,12 @@
 import { strict as assert } from "assert";
-import * as fs from "fs";
-import * as path from "path";
-import { projectKeys } from "../offline/access/access";
-import { RawConfig, stackFileConfig } from "../offline/engine/engine";
-import { problemsOf } from "./support/fixtures";
+import { RawConfig } from "../offline/engine/engine";
+import { modelsStack, problemsOf } from "./support/fixtures";
 
 // Rules between keys of a stack file, each at the case that breaks it and the case beside it that
 // holds, on a fixture of these tests' own (tests/fixtures/models/Pulumi.apimodels.yaml).
 
 const P = "cross-account-pipeline";
-const FIXTURE = "Pulumi.apimodels.yaml";
-
-/** The fixture's stack file with its project's keys (unprefixed) changed by `change`. */
-function keys(change: (c: Record<string, any>) => void): RawConfig {
-    const keys = projectKeys(P, stackFileConfig(FIXTURE, fs.readFileSync(path.join(__dirname, "fixtures", "models", FIXTURE), "utf8"), P));
-    change(keys);
-    return Object.fromEntries(Object.entries(keys).map(([k, v]) => [`${P}:${k}`, v]));
-}
+const keys = modelsStack;
 
 /** The problem lines parseConfig reports, [] when it accepts the keys. */
 const problems = (c: RawConfig) => problemsOf("apimodels", c);

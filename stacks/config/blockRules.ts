@@ -151,7 +151,7 @@ export function existingVpcComplete(n: Network, ctx: Ctx) {
     if (n.vpcId && !n.publicSubnetIds) {
         problem(ctx, ["publicSubnetIds"], "with vpcId, a list of at least two public subnet ids for the load balancer", example);
     }
-    if (n.vpcId && !n.privateSubnetIds && valid(ctx, ["subnets"]) && n.subnets === "private") {
+    if (n.vpcId && !n.privateSubnetIds && n.subnets === "private") {
         problem(ctx, ["privateSubnetIds"], "with vpcId and subnets: private, a list of at least two private subnet ids", example);
     }
     if (!n.vpcId && (n.publicSubnetIds || n.privateSubnetIds)) {

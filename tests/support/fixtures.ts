@@ -32,3 +32,15 @@ export function problemsOf(name: string, raw: RawConfig): string[] {
         return e.problems;
     }
 }
+
+/**
+ * The API-model tests' stack (tests/fixtures/models/Pulumi.apimodels.yaml), its project's keys
+ * (unprefixed) changed by `change`, as a stack file's config again.
+ */
+export function modelsStack(change: (keys: Record<string, any>) => void): RawConfig {
+    const file = "Pulumi.apimodels.yaml";
+    const keys = projectKeys(projectName(), stackFileConfig(file, fs.readFileSync(path.join(FIXTURES, "models", file), "utf8"), projectName()));
+    change(keys);
+    return Object.fromEntries(Object.entries(keys).map(([k, v]) => [`${projectName()}:${k}`, v]));
+}
+
