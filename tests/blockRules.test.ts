@@ -129,6 +129,20 @@ const CASES: RuleCase[] = [
     { what: "an existing alarm named twice", beside: alarmsSlip,
       line: "targets[0].create.rollbackAlarms.existing: expected each alarm once; found a list [\"shop-errors\",\"shop-errors\"]; for example [my-service-checkout-errors]",
       change: c => { t0(c).rollbackAlarms = { existing: ["shop-errors", "shop-errors"] }; }, reads: [] },
+    { what: "an email address twice, in another case", beside: c => { c.notifications.slack.workspaceId = 5; },
+      line: "notifications.emails: expected each address once (releases@example.org is there twice); found a list [\"releases@example.org\",\"Releases@Example.org\"]; for example [releases@example.org]",
+      change: c => { c.notifications.emails = ["releases@example.org", "Releases@Example.org"]; },
+      reads: [["notifications.emails", c => { c.notifications.emails = "releases@example.org"; }]] },
+];
+
+/** Blocks given a value that is no block (null is a key left empty in YAML): the rules on them must not run (nor fail) on it. */
+const NOT_BLOCKS: [key: string, set: (c: Keys) => void][] = [
+    ["notifications", c => { c.notifications = 5; }], ["source", c => { c.source = 5; }], ["source.triggers[0]", c => { c.source.triggers = [5]; }],
+    ["source.triggers[0].branches", c => { c.source.triggers = [{ branches: null }]; }], ["source.host", c => { ghes(c); c.source.host = 5; }],
+    ["targets[0].check", c => { c.targets[0].check = 5; }], ["targets[1]", c => { c.targets[1] = 5; }],
+    ["targets[0].create.rollbackAlarms", c => { t0(c).rollbackAlarms = null; }],
+    ["targets[0].create.rollbackAlarms.target5xx", c => { t0(c).rollbackAlarms = { target5xx: 5 }; }],
+    ["targets[0].create.network", c => { t0(c).network = 5; }],
 ];
 
 const PREFIX = "Pulumi.apimodels.yaml: cross-account-pipeline:";
@@ -153,3 +167,23 @@ describe("config: rules within a block", () => {
         }
     }
 });
+
+describe("config: a block that is no block", () => {
+    it("is that block's problem (and its missing keys'), never a rule's", () => {
+        for (const [key, set] of NOT_BLOCKS) {
+            const found = problems(set);
+            assert.ok(found.length > 0 && found.every(l => l.startsWith(`${PREFIX}${key}`)), `${key}:\n${found.join("\n")}`);
+        }
+    });
+});
+
+describe("config: a git branch name, as git check-ref-format takes it", () => {
+    const refused = (branch: string) => problems(c => { c.source.branch = branch; }).some(l => l.startsWith(`${PREFIX}source.branch: `));
+    it("takes names with components, dots and .lock inside a component", () => {
+        for (const name of ["main", "release/1.2", "feature/a.lock.b", "fix-x_y", "v1.0.0-rc.1", "a/b/c"]) assert.equal(refused(name), false, name);
+    });
+    it("refuses a component beginning with . or ending with .lock, .., //, a leading / or -, a trailing / or .", () => {
+        for (const name of [".hidden", "feature/.x", "a.lock", "feature.lock/x", "a..b", "a//b", "/a", "-a", "a/", "a."]) assert.equal(refused(name), true, name);
+    });
+});
+

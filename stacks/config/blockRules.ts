@@ -73,7 +73,8 @@ export function connectionSourceComplete(s: ConnectionSourceKeys, ctx: Ctx) {
 
 /** CodePipeline's valid push filters: tags alone, branches, or branches with file paths. */
 export function pushFilterCombination(f: { tags?: object; branches?: object; filePaths?: object }, ctx: Ctx) {
-    if (!isBlock(f)) {
+    // It reads every key of the block: any mistake in it is reported at its own key, not as a combination.
+    if (!valid(ctx, [])) {
         return;
     }
     if (f.tags && (f.branches || f.filePaths)) {
@@ -173,9 +174,14 @@ export function networkAddress(block: string, ctx: Ctx) {
     }
 }
 
-// git check-ref-format rules that matter for a branch name typed into a stack file.
+/**
+ * git check-ref-format's rules (https://git-scm.com/docs/git-check-ref-format) that a name of
+ * letters, digits, `_`, `.`, `/` and `-` (the schema's characters) can break: no component that
+ * begins with `.` or ends with `.lock`, no `..`, no `//`, not beginning with `/` or (a branch) `-`,
+ * not ending with `/` or `.`.
+ */
 export function isGitBranchName(name: string): boolean {
-    return !/(^[.\/-])|(\/\/)|(\.\.)|([.\/]$)|(\.lock$)|@\{/.test(name);
+    return !/^[\/-]|(^|\/)\.|\.lock(\/|$)|\.\.|\/\/|[.\/]$/.test(name);
 }
 
 /** Memory sizes as AWS lists them: a few values, or a range in steps. */
@@ -200,7 +206,7 @@ export function alarmWindow(a: AlarmCondition, ctx: Ctx) {
 
 /** At most CodeDeploy's alarms per deployment group, each named once (a target group alarm counts twice: blue and green). */
 export function alarmsWithinLimit(a: { extra: { name: string; scope: "loadBalancer" | "targetGroups" | "service" }[]; existing: string[] }, ctx: Ctx) {
-    if (!isBlock(a) || !valid(ctx, ["extra"], ["existing"])) {
+    if (!valid(ctx, ["extra"], ["existing"])) {
         return;
     }
     const count = alarmCount(a);
@@ -223,7 +229,7 @@ export function alarmsWithinLimit(a: { extra: { name: string; scope: "loadBalanc
 }
 
 export function uniqueEmails(n: { emails: string[] }, ctx: Ctx) {
-    if (isBlock(n) && valid(ctx, ["emails"])) {
+    if (valid(ctx, ["emails"])) {
         const lower = n.emails.map(e => e.toLowerCase());
         const twice = lower.find((e, i) => lower.indexOf(e) !== i);
         if (twice) {
