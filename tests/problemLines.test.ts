@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { projectKeys } from "../offline/access/access";
-import { ConfigError } from "../stacks/config/issues";
+import { ConfigError, flow } from "../stacks/config/issues";
 import { parseConfig } from "../stacks/validation/parse";
 import { modelsStack } from "./support/fixtures";
 
@@ -105,3 +105,19 @@ describe("config problems, as the user reads them", () => {
         assert.match(lines[2], /^ {2}- …targets\[1\]\.existing: expected a target with exactly one of create .*"taskFamily":5.*; for example \(remove existing, or create\)$/);
     });
 });
+
+describe("config problems: the error and the values it quotes", () => {
+    it("counts its problems, lists one a line, and ends with what to write instead when there is more to say", () => {
+        assert.equal(new ConfigError(["a"]).message, "invalid stack configuration (1 problem):\n  - a");
+        assert.equal(new ConfigError(["a", "b"], "Write b as c.").message, "invalid stack configuration (2 problems):\n  - a\n  - b\nWrite b as c.");
+    });
+
+    it("writes a value as a stack file would, quoting only a string YAML would read otherwise", () => {
+        const plain = ["main", "my service", "a*b", "a|b", "x:y", "arn:aws:iam::111111111111:role/r", "app/**"];
+        assert.deepEqual(plain.map(flow), plain);
+        const quoted = ["a: b", "a, b", "x] y", "*star", "&anchor", "!tag", "|bar", ">x", "@home", "`x", "%x", "#tag", "[x", "{x}", " x", "'x", "true", "12", ""];
+        assert.deepEqual(quoted.map(flow), quoted.map(v => JSON.stringify(v)));
+        assert.equal(flow({ includes: ["main"], n: 2 }), '{ includes: ["main"], n: 2 }');
+    });
+});
+

@@ -165,10 +165,19 @@ function describe(value: unknown): string {
     return `${Array.isArray(value) ? "a list" : typeof value} ${JSON.stringify(value)}`;
 }
 
-/** A value as a stack file would say it, on one line; strings YAML would misread are quoted. */
+/** Whether YAML reads a string back as itself (`*x`, `@x`, `[x` are not even YAML). */
+function readsAsItself(value: string): boolean {
+    try {
+        return yaml.load(value) === value;
+    } catch {
+        return false;
+    }
+}
+
+/** A value as a stack file would say it, on one line; strings YAML would misread, alone or inside `[ ]` and `{ }`, are quoted. */
 export function flow(value: unknown): string {
     if (typeof value === "string") {
-        return yaml.load(value) === value && !/[:#{}\[\],]\s|^[\s"'&*!|>%@`]/.test(value) ? value : JSON.stringify(value);
+        return readsAsItself(value) && !/[:#{}\[\],]\s/.test(value) ? value : JSON.stringify(value);
     }
     if (Array.isArray(value)) {
         return `[${value.map(v => typeof v === "string" ? JSON.stringify(v) : flow(v)).join(", ")}]`;
