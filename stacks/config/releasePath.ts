@@ -53,21 +53,21 @@ export const MAX_ACTIONS_PER_STAGE = 50;
 
 /** The pipeline's stages after Build: consecutive targets of one wave share one; each target without a wave has its own. */
 export function pipelineStages<T extends { name: string; wave?: string; approval?: boolean; check?: object }>(targets: T[]) {
-    /** `approval`: a target of the stage asks for one, which is a stage of its own before it. */
-    const stages: { name: string; wave?: string; targets: T[]; actions: number; approval: boolean }[] = [];
+    const stages: { name: string; wave?: string; targets: T[] }[] = [];
     for (const t of targets) {
         const last = stages[stages.length - 1];
         if (t.wave !== undefined && last?.wave === t.wave) {
             last.targets.push(t);
         } else {
-            stages.push({ name: t.wave ?? t.name, wave: t.wave, targets: [t], actions: 0, approval: false });
+            stages.push({ name: t.wave ?? t.name, wave: t.wave, targets: [t] });
         }
     }
-    // The release marker (and a wave's attempt marker), each deploy and each check; the approval has a stage of its own.
-    stages.forEach(s => {
-        s.actions = (s.targets.length > 1 ? 2 : 1) + s.targets.length + s.targets.filter(t => t.check).length;
-        s.approval = s.targets.some(t => t.approval);
-    });
-    return stages;
+    return stages.map(s => ({
+        ...s,
+        // The release marker (and a wave's attempt marker), each deploy and each check; the approval has a stage of its own.
+        actions: (s.targets.length > 1 ? 2 : 1) + s.targets.length + s.targets.filter(t => t.check).length,
+        /** A target of the stage asks for an approval, which is a stage of its own before it. */
+        approval: s.targets.some(t => t.approval),
+    }));
 }
 

@@ -22,7 +22,7 @@ import { alarmArn, MAX_ALARMS_PER_GROUP } from "../../components/alarms";
 import { APPROVAL_MESSAGE_MAX } from "../../components/CrossAccountPipeline";
 import { CHATBOT_REGIONS, PIPELINE_EVENTS } from "../../components/PipelineNotifications";
 import { dnsSuffixOf } from "../../components/policies/document";
-import { MAX_TERMINATION_WAIT_MINUTES, RollbackPath, rollbackWindowMinutes } from "../../stacks/config/releasePath";
+import { MAX_TERMINATION_WAIT_MINUTES, pipelineStages, RollbackPath, rollbackWindowMinutes } from "../../stacks/config/releasePath";
 import { stackNames } from "../../stacks/names";
 import { unverifiableHttps } from "../../stacks/reach";
 
@@ -391,6 +391,17 @@ export function checkRollback(e: Evaluation, config: StackConfig) {
  * covers it); a check that connects elsewhere keeps the URL's name and port and connects to its
  * target's registered load balancer, on the same port.
  */
+/** The schema's stage limits count what is registered: each target stage's actions, and an approval stage where one is asked for. */
+export function checkStageActions(e: Evaluation, config: StackConfig) {
+    const [pipeline] = ofType(e, "aws:codepipeline/pipeline:Pipeline");
+    const registered = new Map((pipeline.inputs.stages as any[]).map(stage => [stage.name, stage.actions.length]));
+    for (const stage of pipelineStages(config.targets)) {
+        assert.equal(registered.get(stage.name), stage.actions, `stage ${stage.name}: the actions the limit counts`);
+        assert.equal(registered.has(stackNames(config).stages.find(s => s.name === stage.name)!.approvalStage ?? ""), stage.approval,
+            `stage ${stage.name}: an approval stage before it exactly when a target asks for one`);
+    }
+}
+
 export function checkReach(e: Evaluation) {
     const loadBalancers = e.resources.filter(r => r.type === "aws:lb/loadBalancer:LoadBalancer").map(r => r.state.dnsName);
     const checks = (e.resources.find(r => r.type === "aws:codepipeline/pipeline:Pipeline")!.inputs.stages as any[])
@@ -479,6 +490,7 @@ export async function checkEvaluation(e: Evaluation): Promise<void> {
     checkSource(e, config);
     checkNotifications(e, config);
     checkRollback(e, config);
+    checkStageActions(e, config);
     checkReach(e);
     checkUniqueNames(e);
     checkBucketVersions(e.resources);
