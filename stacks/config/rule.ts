@@ -14,8 +14,8 @@ export const ALWAYS = { when: () => true };
 
 /** False when a value's issue (not an unknown key, not another rule's mismatch) is at, below or above one of these keys. */
 export function valid(ctx: Ctx, ...paths: Path[]): boolean {
-    const overlaps = (a: PropertyKey[], b: Path) => a.slice(0, b.length).every((k, i) => k === b[i]) ||
-        b.slice(0, a.length).every((k, i) => k === a[i]);
+    // One is a prefix of the other: their common length is equal (slice stops at the shorter).
+    const overlaps = (a: PropertyKey[], b: Path) => a.slice(0, b.length).every((k, i) => k === b[i]);
     return !ctx.issues.some(i => i.code !== "unrecognized_keys" && !(i.code === "custom" && i.params?.kind !== "value") &&
         paths.some(p => overlaps(i.path ?? [], p)));
 }
