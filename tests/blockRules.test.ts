@@ -168,6 +168,19 @@ describe("config: rules within a block", () => {
     }
 });
 
+describe("config: rules within a block, at their limits", () => {
+    it("take what is just inside: port 1024 for a user that is not root, an alarm window of exactly a day", () => {
+        assert.deepEqual(problems(c => { t0(c).containerPort = 1024; t0(c).containerUser = "1000"; }), []);
+        assert.deepEqual(problems(c => { t0(c).rollbackAlarms = { target5xx: { periodSeconds: 3600, evaluationPeriods: 24 } }; }), []);
+    });
+
+    it("a host both existing and created hides what is wrong inside it (it must change anyway)", () => {
+        const found = problems(c => { ghes(c); c.source.host = { endpoint: "https://github.example.com",
+            arn: "arn:aws:codeconnections:eu-central-1:123456789012:host/abc-11111111", vpc: 5 }; });
+        assert.deepEqual(found.map(l => l.slice(PREFIX.length, l.indexOf(": expected"))), ["source.host"]);
+    });
+});
+
 describe("config: a block that is no block", () => {
     it("is that block's problem (and its missing keys'), never a rule's", () => {
         for (const [key, set] of NOT_BLOCKS) {
