@@ -150,13 +150,14 @@ export function survivors(report: { files: Record<string, { source: string; muta
 
 function main(args: string[]): number {
     const readReport = (file: string) => fs.existsSync(reportOf(file)) ? JSON.parse(fs.readFileSync(reportOf(file), "utf8")) : undefined;
-    const named = () => sourcesToMutate(args.filter(a => !a.startsWith("-") && fs.existsSync(path.join(ROOT, a))));
+    const isPath = (a: string) => !a.startsWith("-") && fs.existsSync(path.join(ROOT, a));
+    const named = () => sourcesToMutate(args.filter(isPath));
     if (args.includes("--scores")) {
         console.log(scores(named(), readReport).join("\n"));
         return 0;
     }
     if (args.includes("--survivors")) {
-        console.log(named().flatMap(f => readReport(f) ? survivors(readReport(f)) : []).join("\n"));
+        console.log(named().flatMap(f => { const report = readReport(f); return report ? survivors(report) : []; }).join("\n"));
         return 0;
     }
     // Files and folders to mutate; `--batch=N` files never run per StrykerJS run (6 by default);
@@ -164,16 +165,19 @@ function main(args: string[]): number {
     const batchArg = args.find(a => a.startsWith("--batch="));
     const batch = batchArg ? Number(batchArg.slice("--batch=".length)) : 6;
     if (!Number.isInteger(batch) || batch < 1) throw new Error(`--batch=N takes a whole number of files, at least 1; found ${batchArg}`);
-    const isPath = (a: string) => !a.startsWith("-") && fs.existsSync(path.join(ROOT, a));
     const [paths, extraArgs] = [args.filter(isPath), args.filter(a => !isPath(a) && a !== batchArg)];
     const force = extraArgs.includes("--force");
     // What every file's mutants are tested against, read once for the whole run.
     const inputs = digestOf(INPUTS.flatMap(filesUnder));
     const digest = (file: string) => digestOf([file]) + inputs;
-    const unchanged = (file: string) => !force && fs.existsSync(digestFile(file)) && fs.readFileSync(digestFile(file), "utf8") === digest(file) && readReport(file);
-    const files = sourcesToMutate(paths);
-    for (const file of files.filter(unchanged)) console.log(`${file}: unchanged since its report, skipped`);
-    for (const run of runsFor(files.filter(f => !unchanged(f)), f => fs.existsSync(incrementalOf(f)), batch)) {
+    const unchanged = (file: string) => !force && fs.existsSync(reportOf(file)) && fs.existsSync(digestFile(file)) &&
+        fs.readFileSync(digestFile(file), "utf8") === digest(file);
+    const stale: string[] = [];
+    for (const file of sourcesToMutate(paths)) {
+        if (unchanged(file)) console.log(`${file}: unchanged since its report, skipped`);
+        else stale.push(file);
+    }
+    for (const run of runsFor(stale, f => fs.existsSync(incrementalOf(f)), batch)) {
         const status = mutateFiles(run, extraArgs);
         if (status !== 0) return status;
         for (const file of run) fs.writeFileSync(digestFile(file), digest(file));

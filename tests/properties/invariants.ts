@@ -395,9 +395,10 @@ export function checkRollback(e: Evaluation, config: StackConfig) {
 export function checkStageActions(e: Evaluation, config: StackConfig) {
     const [pipeline] = ofType(e, "aws:codepipeline/pipeline:Pipeline");
     const registered = new Map((pipeline.inputs.stages as any[]).map(stage => [stage.name, stage.actions.length]));
-    for (const stage of pipelineStages(config.targets)) {
+    const named = stackNames(config).stages;
+    for (const [i, stage] of pipelineStages(config.targets).entries()) {
         assert.equal(registered.get(stage.name), stage.actions, `stage ${stage.name}: the actions the limit counts`);
-        assert.equal(registered.has(stackNames(config).stages.find(s => s.name === stage.name)!.approvalStage ?? ""), stage.approval,
+        assert.equal(registered.has(named[i].approvalStage ?? ""), stage.approval,
             `stage ${stage.name}: an approval stage before it exactly when a target asks for one`);
     }
 }
