@@ -27,8 +27,8 @@ const SECURE = {
  * not, other namespaces, `secure:` values, the keys `pulumi stack init` writes), with every key
  * of our namespace checked by type, range and pattern. Cross-field rules stay runtime-only.
  */
-export function stackFileSchema(project: string): Json {
-    const generated = z.toJSONSchema(ConfigShape, { target: "draft-7", io: "input" }) as Json;
+export function stackFileSchema(project: string, shape: z.ZodObject = ConfigShape): Json {
+    const generated = z.toJSONSchema(shape, { target: "draft-7", io: "input" }) as Json;
     const definitions: Json = { secure: SECURE };
     const properties: Json = {};
     for (const [key, schema] of Object.entries<Json>(generated.properties)) {
@@ -101,12 +101,10 @@ function oneOfKeys([first, second]: [string, string]): Json {
 /**
  * The kinds of a block as one choice, made by the key whose allowed values tell them apart (a
  * source's provider; absent, it takes the first kind's default): each kind's own rules apply.
+ * A discriminated union (the only kind of union the schema declares) has that key in each kind.
  */
 function byKind(kinds: Json[]): Json {
-    const key = Object.keys(kinds[0].properties).find(k => kinds.every(kind => kind.properties?.[k]?.const !== undefined || kind.properties?.[k]?.enum));
-    if (!key) {
-        throw new Error(`the kinds of a block have no key that tells them apart: ${JSON.stringify(kinds.map(k => Object.keys(k.properties)))}`);
-    }
+    const key = Object.keys(kinds[0].properties).find(k => kinds.every(kind => kind.properties[k]?.const !== undefined || kind.properties[k]?.enum))!;
     const values = (kind: Json) => { const { const: value, enum: values } = kind.properties[key]; return value !== undefined ? { const: value } : { enum: values }; };
     return kinds.slice(0, -1).reduceRight<Json>((otherwise, kind) =>
         ({ if: { type: "object", properties: { [key]: values(kind) } }, then: annotate(kind), else: otherwise }), annotate(kinds[kinds.length - 1]));
@@ -118,8 +116,8 @@ const SECURE_VALUE = { type: "object", required: ["secure"] };
 /** Any value may be a `secure:` one (`pulumi config set --secret`, with `--path` inside a block). */
 function secret(node: Json): Json {
     const { description, examples, default: fallback, ...type } = node;
-    const annotations = Object.entries({ description, examples, default: fallback }).filter(([, v]) => v !== undefined);
-    return { ...Object.fromEntries(annotations), if: SECURE_VALUE, then: { $ref: "#/definitions/secure" }, else: type };
+    // An annotation the node lacks stays undefined: JSON leaves it out.
+    return { description, examples, default: fallback, if: SECURE_VALUE, then: { $ref: "#/definitions/secure" }, else: type };
 }
 
 /**
@@ -145,13 +143,13 @@ function requiredKeys(project: string, keys: string[]): Json {
 }
 
 /** The README's config reference between BEGIN and END: one row per key, from the schema. */
-export function renderReadme(current: string): string {
+export function renderReadme(current: string, shape: z.ZodObject = ConfigShape): string {
     const start = current.indexOf(BEGIN);
     const end = current.indexOf(END);
     if (start < 0 || end < start) {
         throw new Error(`README.md has no generated config reference (${BEGIN} ... ${END})`);
     }
-    const table = ["| Key | Meaning | Value | Default | Example |", "|---|---|---|---|---|", ...rows(fieldOf(ConfigShape).shape!, "")];
+    const table = ["| Key | Meaning | Value | Default | Example |", "|---|---|---|---|---|", ...rows(fieldOf(shape).shape!, "")];
     return `${current.slice(0, start)}${BEGIN}\n${table.join("\n")}\n${current.slice(end)}`;
 }
 
