@@ -47,8 +47,8 @@ function problemsOf(root: z.ZodType, issue: z.core.$ZodIssue, raw: Record<string
     }
     const value = valueAt(raw, path);
     if (issue.code === "invalid_union" && "discriminator" in issue) {
-        // A block that is one of several kinds, by the value of one key: that value is none of the kinds'.
-        const kinds = ((issue as { options?: unknown[] }).options ?? []).filter((v): v is string => typeof v === "string");
+        // A block that is one of several kinds, by the value of one key: that value is none of the kinds' (zod lists them as `options`).
+        const kinds = (issue as { options: unknown[] }).options.filter((v): v is string => typeof v === "string");
         const near = typeof value === "string" ? nearest(value, kinds, 2) : undefined;
         return [{ path, expected: `one of ${kinds.join(", ")}`, found: `${describe(value)}${near ? ` (the nearest is ${near})` : ""}`,
             example: near ?? kinds[0] }];
