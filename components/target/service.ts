@@ -56,7 +56,7 @@ export function taskDefinition(name: string, args: Pick<EcsBlueGreenTargetArgs, 
         containerDefinitions: JSON.stringify(first.containerDefinitions),
         tags: exceptionTags(taskExceptions(args)),
     }, { ...opts, dependsOn: [logGroup] });
-    return { logGroup, taskRole, executionRole: execution.role, definition };
+    return { logGroup, taskRole, executionRole: execution.role, executionPolicy: execution.rolePolicy, definition };
 }
 
 export type Tasks = ReturnType<typeof taskDefinition>;
@@ -88,8 +88,9 @@ export function ecsService(name: string,
         tags: exceptionTags(on.taskNetwork.assignPublicIp ? ["ECS.2", "ECS.16"] : []),
     }, {
         ...opts,
-        // A target group must be behind a listener before a service can use it.
-        dependsOn: [on.listeners.production, on.listeners.test],
+        // A target group must be behind a listener before a service can use it; its first tasks write
+        // their logs (and pull a released image) with the execution role's permissions.
+        dependsOn: [on.listeners.production, on.listeners.test, on.tasks.executionPolicy],
         // The CODE_DEPLOY controller refuses UpdateService for these ("Unable to update network
         // parameters on services with a CODE_DEPLOY deployment controller"); each deployment sets
         // them (appspec.yaml), and after one the service runs CodeDeploy's revision on the other

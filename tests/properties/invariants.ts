@@ -451,6 +451,47 @@ export function checkBucketVersions(resources: Resource[]) {
     assert.deepEqual(rules.map(r => r.abortIncompleteMultipartUpload), rules.map(() => ({ daysAfterInitiation: 7 })));
 }
 
+/**
+ * A service acts with a role as soon as the resource that names it exists (a pipeline starts an
+ * execution, a project or target may run at once, a service starts its tasks): each waits for the
+ * role's permissions, so its first action is not refused while they are still being attached. A
+ * task definition only names its roles: the services that run it wait instead.
+ */
+export function checkPermissionsFirst(e: Evaluation) {
+    const byUrn = new Map(e.resources.map(r => [r.urn, r]));
+    const after = (r: Resource, seen = new Set<string>()): Set<string> => {
+        for (const urn of [...r.dependencies, ...Object.values(r.propertyDependencies).flat()]) {
+            if (!seen.has(urn)) {
+                seen.add(urn);
+                after(byUrn.get(urn)!, seen);
+            }
+        }
+        return seen;
+    };
+    const policies = e.resources.filter(r => r.type === "aws:iam/rolePolicy:RolePolicy");
+    for (const role of e.resources.filter(r => r.type === "aws:iam/role:Role")) {
+        const policy = policies.find(p => p.inputs.role === role.state.name && p.account === role.account);
+        if (!policy) continue;
+        for (const named of e.resources.filter(r => !r.type.startsWith("aws:iam/") && Object.values(r.inputs).includes(role.state.arn))) {
+            const users = named.type === "aws:ecs/taskDefinition:TaskDefinition"
+                ? e.resources.filter(r => r.type === "aws:ecs/service:Service" && r.inputs.taskDefinition === named.state.arn) : [named];
+            for (const user of users) {
+                assert.ok(after(user).has(policy.urn), `${user.type} ${user.name} does not wait for ${policy.name}, the permissions of the role it uses`);
+            }
+        }
+    }
+}
+
+/** Every build project logs to a log group the program registers (with its retention, kept on destroy), never CodeBuild's default group. */
+export function checkBuildLogs(resources: Resource[]) {
+    const groups = resources.filter(r => r.type === "aws:cloudwatch/logGroup:LogGroup").map(r => r.state.name);
+    for (const project of resources.filter(r => r.type === "aws:codebuild/project:Project")) {
+        const logs = project.inputs.logsConfig?.cloudwatchLogs;
+        assert.equal(logs?.status, "ENABLED", `${project.name}: logs to CloudWatch`);
+        assert.ok(groups.includes(logs.groupName), `${project.name}: logs to ${logs.groupName}, not a registered log group`);
+    }
+}
+
 /** Every string input at a key ending in `description`, anywhere in a resource's inputs, with where it is. */
 export function descriptionsOf(resources: Resource[]): [string, string][] {
     const found: [string, string][] = [];
@@ -496,6 +537,8 @@ export async function checkEvaluation(e: Evaluation): Promise<void> {
     checkUniqueNames(e);
     checkBucketVersions(e.resources);
     checkDescriptions(e.resources);
+    checkPermissionsFirst(e);
+    checkBuildLogs(e.resources);
     const plan = await planOf(e);
     assert.equal(plan.exitCode, 0, plan.text);
     checkAccess(plan.access!, config);
