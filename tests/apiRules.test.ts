@@ -185,6 +185,32 @@ describe("AWS API models: what the APIs would refuse of what is registered", fun
         assert.deepEqual(apiMember("cloudwatch-2010-08-01 PutMetricAlarmInput", "Statistic").shape.enum?.includes("p99.9"), false);
     });
 
+    it("an action's artifacts: as many as its type takes, each input an earlier action's output, each output name once", async () => {
+        const deploy = (name: string, inputArtifacts: string[], runOrder = 1) => ({ name, category: "Deploy", owner: "AWS", provider: "CodeDeployToECS",
+            version: "1", runOrder, inputArtifacts, configuration: { ApplicationName: "shop", DeploymentGroupName: "shop" } });
+        const approve = { name: "Approve", category: "Approval", owner: "AWS", provider: "Manual", version: "1" };
+        const e = await planted(provider => pipeline("shop", provider, [source, {
+            name: "Build", actions: [{ ...build("Build"), outputArtifacts: ["Out"] }, { ...build("Again"), outputArtifacts: ["Out"] },
+                { ...build("Empty"), inputArtifacts: [] }],
+        }, {
+            name: "Deploy", actions: [deploy("Late", ["Later"], 1), { ...deploy("Producer", ["Out"], 1), outputArtifacts: ["Later"] },
+                deploy("None", [], 2), deploy("Six", ["Src", "Out", "Src", "Out", "Src", "Out"], 2), deploy("Fine", ["Out", "Src"], 2),
+                { ...approve, runOrder: 3 }, { ...approve, name: "Approve-with-input", runOrder: 3, inputArtifacts: ["Src"] },
+                { ...deploy("Other", ["Out"], 3), provider: "ECS" }],
+        }]));
+        assert.deepEqual(apiViolations(e.resources).filter(v => v.source.startsWith("https://docs.aws.amazon.com/codepipeline/latest/userguide/reference-"))
+            .map(v => [v.property, v.found]), [
+            ["stages[1].actions[2].inputArtifacts", "0 for CodeBuild, which takes 1 to 5"],
+            ["stages[2].actions[1].outputArtifacts", "1 for CodeDeployToECS, which takes 0"],
+            ["stages[2].actions[2].inputArtifacts", "0 for CodeDeployToECS, which takes 1 to 5"],
+            ["stages[2].actions[3].inputArtifacts", "6 for CodeDeployToECS, which takes 1 to 5"],
+            ["stages[2].actions[6].inputArtifacts", "1 for Manual, which takes 0"],
+            ["stages[2].actions[7].provider", "\"ECS\", whose artifact counts the engine does not know"],
+            ["stages[2].actions[0].inputArtifacts[0]", "\"Later\", which no earlier action outputs"],
+            ["stages[1].actions[1].outputArtifacts[0]", "\"Out\", as stages[1].actions[0].outputArtifacts[0] is"],
+        ]);
+    });
+
     it("one listener per port of a load balancer (CreateListener's DuplicateListener)", async () => {
         const e = await planted(provider => {
             const lb = new aws.lb.LoadBalancer("shop", { name: "shop", subnets: ["subnet-1", "subnet-2"] }, { provider });

@@ -157,10 +157,45 @@ function repeats(names: string[], property: (i: number) => string, r: Resource) 
         ? [{ name: r.name, type: r.type, property: property(i), found: `${shown(n)}, as ${property(names.indexOf(n))} is` }] : []);
 }
 
+interface Action {
+    name: string; provider: string; runOrder?: number; configuration?: Record<string, string>;
+    inputArtifacts?: string[]; outputArtifacts?: string[];
+}
+
 /** Each stage of each pipeline, with its index. */
 const stagesOf = (resources: Resource[]) => ofType(resources, PIPELINE)
-    .flatMap(r => ((sent(r).stages ?? []) as { name: string; actions?: { name: string; configuration?: Record<string, string>; provider: string }[] }[])
+    .flatMap(r => ((sent(r).stages ?? []) as { name: string; actions?: Action[] }[])
         .map((stage, s) => ({ r, stage, s, actions: stage.actions ?? [] })));
+
+/** Each action of each pipeline, in order, with where it is. */
+const actionsOf = (resources: Resource[]) => stagesOf(resources).flatMap(({ r, s, actions }) =>
+    actions.map((a, i) => ({ r, s, a, at: `stages[${s}].actions[${i}]` })));
+
+const ARTIFACTS_DOC = "https://docs.aws.amazon.com/codepipeline/latest/userguide/reference-action-artifacts.html";
+/**
+ * How many input and output artifacts each action type takes, by provider: the table at ARTIFACTS_DOC,
+ * and for CodeDeployToECS (not in it) its own reference, action-reference-ECSbluegreen.html ("Number of
+ * Artifacts: 1 to 5"; output artifacts "do not apply"). A provider not listed here is refused: its
+ * counts must be read from its reference before the engine can check it.
+ */
+const ARTIFACT_COUNTS: Record<string, { inputs: [number, number]; outputs: [number, number] }> = {
+    CodeCommit: { inputs: [0, 0], outputs: [1, 1] },
+    CodeStarSourceConnection: { inputs: [0, 0], outputs: [1, 1] },
+    CodeBuild: { inputs: [1, 5], outputs: [0, 5] },
+    Manual: { inputs: [0, 0], outputs: [0, 0] },
+    CodeDeployToECS: { inputs: [1, 5], outputs: [0, 0] },
+};
+const STRUCTURE_DOC = "https://docs.aws.amazon.com/codepipeline/latest/userguide/reference-pipeline-structure.html";
+
+/** An action's artifacts of one kind against its type's counts. */
+function artifactCount(kind: "inputs" | "outputs", { a, at }: { a: Action; at: string }): { property: string; found: string }[] {
+    const property = kind === "inputs" ? "inputArtifacts" : "outputArtifacts";
+    const n = (a[property] ?? []).length;
+    const counts = ARTIFACT_COUNTS[a.provider];
+    if (!counts) return [{ property: `${at}.provider`, found: `${shown(a.provider)}, whose artifact counts the engine does not know` }];
+    const [min, max] = counts[kind];
+    return n < min || n > max ? [{ property: `${at}.${property}`, found: `${n} for ${a.provider}, which takes ${min === max ? min : `${min} to ${max}`}` }] : [];
+}
 
 /** A registered document's size against its documented limit. */
 function sizeRule(type: string, input: string, limit: number, doc: string, what: string): DocumentedRule {
@@ -210,6 +245,30 @@ export const DOCUMENTED_RULES: DocumentedRule[] = [
         rule: `at most ${MAX_ACTIONS_PER_STAGE} actions in a stage`, doc: PIPELINE_QUOTAS,
         find: resources => stagesOf(resources).filter(({ actions }) => actions.length > MAX_ACTIONS_PER_STAGE)
             .map(({ r, s, actions }) => ({ name: r.name, type: r.type, property: `stages[${s}].actions`, found: `${actions.length} actions` })),
+    },
+    {
+        rule: "an action's input and output artifacts as many as its action type takes", doc: ARTIFACTS_DOC,
+        find: resources => actionsOf(resources).flatMap(action => {
+            const found = [...artifactCount("inputs", action), ...artifactCount("outputs", action)];
+            // An unknown provider is one finding, not one per kind of artifact.
+            return found.filter((f, i) => found.findIndex(o => o.property === f.property) === i)
+                .map(f => ({ name: action.r.name, type: action.r.type, ...f }));
+        }),
+    },
+    {
+        rule: "each input artifact the output of an earlier action (an earlier stage, or a lower runOrder in its stage)", doc: STRUCTURE_DOC,
+        find: resources => actionsOf(resources).flatMap(({ r, s, a, at }) => (a.inputArtifacts ?? []).flatMap((input, i) => {
+            const earlier = actionsOf([r]).filter(o => o.s < s || (o.s === s && (o.a.runOrder ?? 1) < (a.runOrder ?? 1)));
+            return earlier.some(o => (o.a.outputArtifacts ?? []).includes(input)) ? []
+                : [{ name: r.name, type: r.type, property: `${at}.inputArtifacts[${i}]`, found: `${shown(input)}, which no earlier action outputs` }];
+        })),
+    },
+    {
+        rule: "output artifact names unique in a pipeline", doc: STRUCTURE_DOC,
+        find: resources => ofType(resources, PIPELINE).flatMap(r => {
+            const outputs = actionsOf([r]).flatMap(({ a, at }) => (a.outputArtifacts ?? []).map((name, i) => ({ name, property: `${at}.outputArtifacts[${i}]` })));
+            return repeats(outputs.map(o => o.name), i => outputs[i].property, r);
+        }),
     },
     {
         rule: `a manual approval's CustomData of at most ${APPROVAL_MESSAGE_MAX} characters`,
