@@ -172,6 +172,32 @@ describe("notifications", () => {
         });
     });
 
+    describe("an approval's request, as text", () => {
+        const target = (name: string) => ({ name, account: "232323232323", region: "eu-west-1" });
+        const base = { pipelineName: "shop", stage: "prod", targets: [target("a"), target("b")], imageVariable: false };
+
+        it("names each target, and nothing more than it knows: no image without the build's variable, no earlier stage before the first", () => {
+            assert.equal(approvalMessage(base), "Approve stage prod of shop: deploy execution #{codepipeline.PipelineExecutionId}, " +
+                "commit #{SourceVariables.CommitId} to a (232323232323, eu-west-1), b (232323232323, eu-west-1).");
+        });
+
+        it("lists the targets while the whole request fits CodePipeline's limit exactly, and counts them one character past it", () => {
+            // The name's length that makes the listed request exactly the limit long.
+            const room = APPROVAL_MESSAGE_MAX - approvalMessage({ ...base, pipelineName: "" }).length;
+            const fits = approvalMessage({ ...base, pipelineName: "p".repeat(room) });
+            assert.equal(fits.length, APPROVAL_MESSAGE_MAX);
+            assert.ok(fits.endsWith(" to a (232323232323, eu-west-1), b (232323232323, eu-west-1)."), fits);
+            assert.ok(approvalMessage({ ...base, pipelineName: "p".repeat(room + 1) }).endsWith(" to 2 targets."));
+        });
+
+        it("is cut at the limit when even the count does not fit (names at CodePipeline's longest, every part present)", () => {
+            const long = "x".repeat(100);
+            const message = approvalMessage({ pipelineName: long, stage: long, targets: [target("a")], imageVariable: true, previousStage: long, linkWarns: true });
+            assert.equal(message.length, APPROVAL_MESSAGE_MAX);
+            assert.ok(message.startsWith(`Approve stage ${long} of ${long}: deploy `) && message.includes(" to 1 target."), message);
+        });
+    });
+
     describe("Slack, through AWS Chatbot", () => {
         it("makes the channel's configuration where Chatbot's API runs, through the pipeline account's provider there", async () => {
             const e = await evaluated("path");

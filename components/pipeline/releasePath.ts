@@ -36,7 +36,8 @@ export function approvalMessage(a: { pipelineName: string; stage: string; target
         (a.linkWarns ? ` ${REVIEW_LINK_WARNS}` : "");
     const head = `Approve stage ${a.stage} of ${a.pipelineName}: deploy ${build} to `;
     const all = a.targets.map(t => `${t.name} (${t.account}, ${t.region})`).join(", ");
-    const list = head.length + all.length + after.length + 1 <= APPROVAL_MESSAGE_MAX ? all : `${a.targets.length} targets`;
+    const count = a.targets.length === 1 ? "1 target" : `${a.targets.length} targets`;
+    const list = head.length + all.length + after.length + 1 <= APPROVAL_MESSAGE_MAX ? all : count;
     return `${head}${list}.${after}`.slice(0, APPROVAL_MESSAGE_MAX);
 }
 
