@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { CrossAccountArtifactStore } from "../components/CrossAccountArtifactStore";
+import * as pipelineModule from "../components/CrossAccountPipeline";
 import { CrossAccountPipeline } from "../components/CrossAccountPipeline";
 import { EcsBlueGreenTarget } from "../components/EcsBlueGreenTarget";
 import { ImageRepository } from "../components/ImageRepository";
@@ -9,7 +10,7 @@ import { ProdDeployRole } from "../components/ProdDeployRole";
 import { SourceConnection } from "../components/SourceConnection";
 import { evaluate, Evaluation } from "../offline/engine/engine";
 import { checkDescriptions, descriptionsOf } from "./properties/invariants";
-import { evaluated, fixture } from "./support/stacks";
+import { all, evaluated, fixture, one } from "./support/stacks";
 
 // Pulumi's conventions for a component, as a caller relies on them: it refuses to run without its
 // account's provider, and what it exposes is registered as its outputs (the engine keeps them as
@@ -89,6 +90,27 @@ describe("components: Pulumi's conventions", () => {
             }
         });
     }
+
+    it("the pipeline takes its optional arguments left out: nothing adopted, no rendered task's exceptions declared", async () => {
+        // The stack always passes both; a caller of the component may not. Each construction of the stack's goes through this subclass.
+        const exported = pipelineModule as { CrossAccountPipeline: typeof CrossAccountPipeline };
+        exported.CrossAccountPipeline = class extends CrossAccountPipeline {
+            constructor(name: string, args: pipelineModule.CrossAccountPipelineArgs, opts: pulumi.ComponentResourceOptions) {
+                const { adopt: _adopt, ...rest } = args;
+                super(name, { ...rest, build: { ...rest.build, renderedExceptions: undefined } }, opts);
+            }
+        };
+        let e: Evaluation;
+        try {
+            e = await evaluate("dev", fixture("dev"));
+        } finally {
+            exported.CrossAccountPipeline = CrossAccountPipeline;
+        }
+        assert.ifError(e.error);
+        assert.deepEqual(["aws:codecommit/repository:Repository", "aws:cloudwatch/logGroup:LogGroup"].flatMap(t => all(e, t))
+            .filter(r => r.name.startsWith("pipeline-")).map(r => [r.name, r.importId]), [["pipeline-repository", ""], ["pipeline-build-logs", ""]]);
+        assert.deepEqual(one(e, "aws:codebuild/project:Project", "pipeline-build").inputs.tags, { "security-hub-exceptions": "CodeBuild.5" });
+    });
 
     // "path" adds what the fixtures lack (a Slack channel, waves, approvals).
     for (const stack of ["dev", "prod", "path"]) {
