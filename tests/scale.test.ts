@@ -29,7 +29,11 @@ describe("a release path at scale", function () {
         const stages = e.resources.find(r => r.type === "aws:codepipeline/pipeline:Pipeline")!.inputs.stages as any[];
         assert.deepEqual(stages.map(s => s.name), ["Source", "Build", ...[0, 1, 2, 3, 4].flatMap(w => [`Approve_w${w}`, `w${w}`])]);
         assert.ok(stages.length <= MAX_STAGES && stages.every(s => s.actions.length <= 50));
-        assert.equal(stages.flatMap(s => s.actions).filter((a: any) => a.provider === "CodeDeployToECS").length, 50);
+        const deploys = stages.flatMap(s => s.actions).filter((a: any) => a.provider === "CodeDeployToECS");
+        assert.equal(deploys.length, 50);
+        // Spread as the bench describes it: five accounts, three regions, each target's own created service.
+        assert.deepEqual([new Set(deploys.map((a: any) => a.roleArn.split(":")[4])).size, new Set(deploys.map((a: any) => a.region)).size], [5, 3]);
+        assert.equal(e.resources.filter(r => r.type === "aws:ecs/service:Service").length, 50);
     });
 
     it("every resource of the 50 targets where it belongs, under names AWS accepts, and nothing an AWS API refuses (policy sizes included)", () => {

@@ -1,0 +1,146 @@
+import { strict as assert } from "assert";
+import { Evaluation, Resource } from "../offline/engine/engine";
+import { crossAccountWiring } from "../offline/report/wiring";
+import { accountLabel, verdictLines } from "../offline/report/verdict";
+import { ELB_LOG_DELIVERY_ACCOUNTS } from "../components/policies/logDelivery";
+import { StackConfig } from "../stacks/config/stackConfig";
+import { adoptionLines, short } from "../offline/report/adoption";
+import { EngineRuleError } from "../offline/engine/violations";
+import { asList } from "../offline/access/policies";
+
+// Parts of the plan report on evaluations of the tests' own, built by hand: every case the
+// report must tell apart is here, whatever the example stacks happen to register.
+
+const DEV = "111111111111";
+const PROD = "222222222222";
+
+/** A registered resource with only what the report reads. */
+function resource(name: string, account: string | undefined, state: Record<string, unknown>, inputs: Record<string, unknown> = {}, custom = true): Resource {
+    return {
+        urn: `urn:pulumi:s::p::t::${name}`, type: "aws:x/y:Y", name, custom, parent: "", provider: "", providers: {}, dependencies: [],
+        propertyDependencies: {}, aliases: [], id: name, account, region: account && "eu-west-1", inputs, state, protect: false,
+        retainOnDelete: false, ignoreChanges: [], importId: "", deleteBeforeReplace: false,
+    };
+}
+const evaluation = (resources: Resource[]): Evaluation =>
+    ({ project: "p", stack: "s", config: {}, resources, invokes: [], outputs: {}, warnings: [] });
+
+describe("the plan's cross-account wiring", () => {
+    const task = resource("task", DEV, { arn: `arn:aws:iam::${DEV}:role/app-task` });
+    const execution = resource("execution", DEV, { arn: `arn:aws:iam::${DEV}:role/app-task-execution` });
+    const bucket = resource("bucket", DEV, { arn: "arn:aws:s3:::app-artifacts" });
+    const component = resource("component", DEV, { arn: `arn:aws:iam::${DEV}:role/app-component` }, {}, false);
+    const again = resource("again", DEV, { arn: `arn:aws:iam::${DEV}:role/app-task-execution` });
+    const policy = JSON.stringify({ Statement: [{ Principal: { AWS: `arn:aws:iam::${DEV}:role/app-task-execution` },
+        Resource: ["arn:aws:s3:::app-artifacts/*", `arn:aws:iam::${DEV}:role/app-component`] }] });
+    const target = resource("target", PROD, {}, {
+        policy, principals: [`arn:aws:iam::${DEV}:root`, 7, null], nested: { roleArn: `arn:aws:iam::${DEV}:role/app-task` },
+        own: `arn:aws:iam::${PROD}:role/own`,
+    });
+    const unplaced = resource("unplaced", undefined, {}, { roleArn: `arn:aws:iam::${DEV}:role/app-task` });
+    const wires = crossAccountWiring(evaluation([task, execution, bucket, component, again, target, unplaced]));
+    const shown = wires.map(w => [w.target.name, w.path, w.source?.name, w.fromAccount, w.value]);
+
+    it("finds each ARN of the other account in any input, at its path (a policy's text, a list, a nested block), matched to what outputs it", () => {
+        assert.deepEqual(shown, [
+            ["target", "policy", "execution", DEV, `arn:aws:iam::${DEV}:role/app-task-execution`],
+            ["target", "policy", "bucket", DEV, "arn:aws:s3:::app-artifacts"],
+            ["target", "policy", undefined, DEV, `arn:aws:iam::${DEV}:role/app-component`],
+            ["target", "principals[0]", undefined, DEV, `arn:aws:iam::${DEV}:root`],
+            ["target", "nested.roleArn", "task", DEV, `arn:aws:iam::${DEV}:role/app-task`],
+        ]);
+    });
+});
+
+describe("the plan's verdict", () => {
+    const OTHER = "333333333333";
+    const config = { pipelineAccount: { accountId: DEV }, targets: [
+        { name: "first", account: { accountId: OTHER }, region: "us-east-1" },
+        { name: "second", account: { accountId: PROD }, region: "eu-west-1" },
+        { name: "third", account: { accountId: PROD }, region: "us-east-1" },
+    ] } as StackConfig;
+    const at = (r: Resource, region: string, extra: Partial<Resource> = {}) => ({ ...r, region, ...extra });
+
+    it("labels each account as the stack knows it: the pipeline's, a target's with its targets, AWS's log delivery account, or none of the stack's", () => {
+        assert.deepEqual([DEV, PROD, OTHER, ELB_LOG_DELIVERY_ACCOUNTS["eu-west-1"], "444444444444"].map(a => accountLabel(config, a)), [
+            `pipeline account ${DEV}`, `target account ${PROD} (second, third)`, `target account ${OTHER} (first)`,
+            `Elastic Load Balancing's log delivery account ${ELB_LOG_DELIVERY_ACCOUNTS["eu-west-1"]} (AWS's, for eu-west-1)`,
+            "account 444444444444 (not one of the stack's)",
+        ]);
+    });
+
+    it("counts what the stack places where, the pipeline account first, then the targets' places in the path's order; what is kept, protected, adopted", () => {
+        const resources = [
+            at(resource("target-b", PROD, {}), "eu-west-1", { retainOnDelete: true }),
+            at(resource("store", DEV, {}), "eu-west-1", { protect: true, retainOnDelete: true }),
+            at(resource("target-a", OTHER, {}), "us-east-1", { importId: "log-group-a" }),
+            at(resource("target-a2", OTHER, {}), "us-east-1"),
+            at(resource("provider", DEV, {}), "eu-west-1", { type: "pulumi:providers:aws" }),
+            at(resource("component", DEV, {}, {}, false), "eu-west-1"),
+            resource("unplaced", undefined, {}),
+        ];
+        assert.deepEqual(verdictLines(evaluation(resources), config, "12 rows as expected", 2), [
+            "Verdict for stack s:",
+            "  Resources: 4 resources in 3 accounts and regions:",
+            `       1 in pipeline account ${DEV}, eu-west-1`,
+            `       2 in target account ${OTHER} (first), us-east-1`,
+            `       1 in target account ${PROD} (second, third), eu-west-1`,
+            "  Access (the access table, decided by the IAM policy simulator): 12 rows as expected",
+            "  Security Hub exceptions (declared by this configuration; SECURITY.md says why each is allowed): none",
+            "  Steps a person takes once: 2 (listed below)",
+            "  Kept on destroy: 2 resources (each marked below); protected, a destroy stops at: store",
+            "  Imported instead of created (adopt): target-a (id log-group-a) (see Adoption below)",
+        ]);
+        const one = verdictLines(evaluation([resources[3]]), config, undefined, 0);
+        assert.deepEqual(one.slice(1), [
+            "  Resources: 1 resource in 1 account and region:",
+            `       1 in target account ${OTHER} (first), us-east-1`,
+            "  Security Hub exceptions (declared by this configuration; SECURITY.md says why each is allowed): none",
+            "  Steps a person takes once: none",
+            "  Kept on destroy: 0 resources (each marked below)",
+            "  Imported instead of created (adopt): nothing",
+        ]);
+    });
+});
+
+describe("the plan's adoption section", () => {
+    it("shows what each adopted resource is compared on, and warns where an input comes from a resource this `up` creates", () => {
+        const created = { ...resource("key", DEV, {}), type: "aws:kms/key:Key" };
+        const kept = { ...resource("other-kept", DEV, {}, { name: "other" }), importId: "other" };
+        const component = { ...resource("component", DEV, {}, {}, false), type: "cross-account-pipeline:target:EcsBlueGreenTarget" };
+        const adopted = {
+            ...resource("build-logs", DEV, {}, { name: "/aws/codebuild/app", retentionInDays: 90, tags: { team: "a" } }),
+            type: "aws:cloudwatch/logGroup:LogGroup", importId: "/aws/codebuild/app",
+            propertyDependencies: { kmsKeyId: [created.urn], name: [kept.urn], tags: [component.urn, "urn:pulumi:s::p::t::gone"] },
+        };
+        assert.deepEqual(adoptionLines(evaluation([created, component])), [], "nothing adopted: no section");
+        assert.deepEqual(adoptionLines(evaluation([created, kept, component, adopted])).slice(1), [
+            `  Y other-kept in ${DEV}, eu-west-1: import id other; compares name=other`,
+            `  LogGroup build-logs in ${DEV}, eu-west-1: import id /aws/codebuild/app; compares name=/aws/codebuild/app, retentionInDays=90, tags={"team":"a"}`,
+            "    WARNING: kmsKeyId comes from Key key, which this `up` creates anew: its new value cannot be the kept resource's, so the import " +
+                "would fail; adopt it too or keep its value",
+        ]);
+        assert.deepEqual([component.type, "pulumi:providers:aws", "aws:iam/role:Role"].map(short), ["EcsBlueGreenTarget", "pulumi:providers:aws", "Role"]);
+    });
+});
+
+describe("what the offline engine says when it refuses", () => {
+    const violation = { name: "pipeline", type: "aws:codepipeline/pipeline:Pipeline", property: "stages[1].name", rule: "length at most 100",
+        found: "\"x\" (101 characters)", source: "codepipeline-2015-07-09 StageDeclaration" };
+
+    it("one line per violation, with the resource, the property if any, what was expected and found, and the rule's source", () => {
+        const one = new EngineRuleError([violation]);
+        assert.equal(one.name, "EngineRuleError");
+        assert.equal(one.message, "the Pulumi engine or AWS would refuse 1 registration:\n  - pipeline (aws:codepipeline/pipeline:Pipeline) " +
+            "stages[1].name: expected length at most 100; found \"x\" (101 characters) [codepipeline-2015-07-09 StageDeclaration]");
+        const two = new EngineRuleError([violation, { ...violation, name: "twice", property: "", rule: "a unique URN", found: "a second registration", source: "step_generator.go" }]);
+        assert.equal(two.message.split("\n")[0], "the Pulumi engine or AWS would refuse 2 registrations:");
+        assert.equal(two.message.split("\n")[2], "  - twice (aws:codepipeline/pipeline:Pipeline): expected a unique URN; found a second registration [step_generator.go]");
+    });
+});
+
+describe("a policy field as a list", () => {
+    it("absent, one value, several: as IAM allows each", () => {
+        assert.deepEqual([asList(undefined), asList("s3:GetObject"), asList(["a", "b"])], [[], ["s3:GetObject"], ["a", "b"]]);
+    });
+});
