@@ -93,8 +93,10 @@ describe("components: Pulumi's conventions", () => {
 
     it("the pipeline takes its optional arguments left out: nothing adopted, no rendered task's exceptions declared", async () => {
         // The stack always passes both; a caller of the component may not. Each construction of the stack's goes through this subclass.
+        // The original, held here: the imported name reads the module's export, which the patch replaces.
         const exported = pipelineModule as { CrossAccountPipeline: typeof CrossAccountPipeline };
-        exported.CrossAccountPipeline = class extends CrossAccountPipeline {
+        const original = exported.CrossAccountPipeline;
+        exported.CrossAccountPipeline = class extends original {
             constructor(name: string, args: pipelineModule.CrossAccountPipelineArgs, opts: pulumi.ComponentResourceOptions) {
                 const { adopt: _adopt, ...rest } = args;
                 super(name, { ...rest, build: { ...rest.build, renderedExceptions: undefined } }, opts);
@@ -104,7 +106,7 @@ describe("components: Pulumi's conventions", () => {
         try {
             e = await evaluate("dev", fixture("dev"));
         } finally {
-            exported.CrossAccountPipeline = CrossAccountPipeline;
+            exported.CrossAccountPipeline = original;
         }
         assert.ifError(e.error);
         assert.deepEqual(["aws:codecommit/repository:Repository", "aws:cloudwatch/logGroup:LogGroup"].flatMap(t => all(e, t))
