@@ -194,15 +194,17 @@ for (const [name, shared] of PLANNED) {
             const { result: { text }, config } = await stackPlan();
             const labelled = [...accessGroups(text)].flatMap(([principal, lines]) =>
                 lines.filter(line => line.endsWith("[the account's own administrators keep this right]")).map(line => `${principal}: ${line}`));
-            // DEV's administrators manage the artifact and notification keys; each created target's account's read its network logs
-            // and manage its rollback alarms.
-            const created = (target?: string) => !target || config.targets.find(t => t.name === target)!.create;
+            // DEV's administrators manage the artifact and notification keys (and their account's other keys); each created
+            // target's account's use their other keys, read its network logs and manage its rollback alarms.
             const table = accessTable(config);
-            const rows = table.rows.filter(r => r.expect === "Allowed" && created(r.target) && !configuredAbsence(table, r, config) &&
+            // Another key of a target's account is there whether the target is created or not.
+            const created = (r: { target?: string; resource: string }) => !r.target || r.resource.startsWith("a key of the target's account") ||
+                config.targets.find(t => t.name === r.target)!.create;
+            const rows = table.rows.filter(r => r.expect === "Allowed" && created(r) && !configuredAbsence(table, r, config) &&
                 /^another (DEV role with Allow \*|role with Allow \* in the target's account)/.test(r.principal));
-            assert.deepEqual(rows.map(r => r.resource), ["artifact key", ...config.notifications ? ["notification key"] : [],
-                ...config.targets.filter(t => t.create).flatMap(t => [...t.create!.rollbackAlarms ? [`rollback alarm (${t.name})`] : [],
-                    `load balancer access log (${t.name})`])]);
+            assert.deepEqual(rows.map(r => r.resource), ["another DEV key", "artifact key", ...config.notifications ? ["notification key"] : [],
+                ...config.targets.flatMap(t => [`a key of the target's account (${t.name})`, ...t.create ? [
+                    ...t.create.rollbackAlarms ? [`rollback alarm (${t.name})`] : [], `load balancer access log (${t.name})`] : []])]);
             assert.equal(labelled.length, rows.flatMap(actionsOf).length);
             assert.ok(labelled.every(line => rows.some(row => line.startsWith(`${row.principal}: Allowed`))), labelled.join("\n"));
         });

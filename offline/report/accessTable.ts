@@ -123,6 +123,7 @@ const pipelinePart: Part = {
         { principal: "build role", action: "s3:PutBucketPolicy", resource: "artifact bucket", context: TLS, expect: denied, why: "the build cannot loosen its bucket" },
         { principal: "build role", action: "kms:DescribeKey", resource: "artifact key", absent: DIRECT, expect: allowed, why: "CodeBuild reads the artifact key's metadata; no data" },
         { principal: "build role", action: "kms:DescribeKey", resource: "another DEV key", absent: DIRECT, expect: denied, why: "the artifact key only" },
+        { principal: "another DEV role with Allow *", action: "kms:DescribeKey", resource: "another DEV key", absent: DIRECT, expect: allowed, why: "another key lets its account's IAM policies decide: the denials of it above are the roles' own policies" },
         { principal: "build role", action: "s3:GetObject", resource: "object in another DEV bucket", context: TLS, expect: denied, why: "the artifact bucket only" },
         { principal: "build role", action: "kms:ScheduleKeyDeletion", resource: "artifact key", absent: DIRECT, expect: denied, why: "using the key is not managing it" },
         { principal: "build role", action: "kms:Decrypt", resource: "another DEV key", context: VIA_S3, expect: denied, why: "the artifact key only" },

@@ -126,6 +126,7 @@ function artifactReads({ ACCOUNT, REGION, own }: TargetTerms): Concern {
             { principal: "deploy role", action: "kms:GenerateDataKey", resource: "artifact key", context: VIA_S3, expect: denied, why: "the deploy role encrypts nothing" },
             { principal: "deploy role", action: "kms:DescribeKey", resource: "artifact key", absent: DIRECT, expect: allowed, why: "the deploy reads the artifact key's metadata across accounts; no data" },
             { principal: "deploy role", action: "kms:DescribeKey", resource: "a key of the target's account", absent: DIRECT, expect: denied, why: "the artifact key only" },
+            { principal: "another role with Allow * in the target's account", action: "kms:DescribeKey", resource: "a key of the target's account", absent: DIRECT, expect: allowed, why: "the account's other keys let its IAM policies decide: the deploy role's denial is its own policy" },
             { principal: "another role with Allow * in the target's account", action: "kms:DescribeKey", resource: "artifact key", absent: DIRECT, expect: denied, why: "the key trusts the deploy role, not its account" },
             { principal: "deploy role", action: "s3:PutObject", resource: "build output artifact", context: KMS_UPLOAD, expect: denied, why: "the deploy role never writes artifacts" },
             { principal: "deploy role", action: "s3:DeleteObject", resource: "build output artifact", context: TLS, expect: denied, why: "the deploy role never deletes artifacts" },
