@@ -393,6 +393,12 @@ describe("plan --base: what counts as broadening", () => {
         assert.match(renderChanges("main", "s", diffPlans(allowed, denied)).join("\n"), new RegExp("^ {4}- arn:aws:iam::202020202020:role/deploy s3:GetObject on " +
             "arn:aws:s3:::store/a; accounts 202020202020 -> 101010101010; now ExplicitlyDenied: aws:s3/bucketPolicy:BucketPolicy store-policy statement DenyInsecureTransport$", "m"));
         assert.match(renderChanges("main", "s", diffPlans(allowed, plan([read], { access: [request] }))).join("\n"), /now ImplicitlyDenied: no statement allows it$/m);
+        // A row the table never asked before, allowed by policies it assumes only: a new row, not access the stack grants.
+        const stranger = { ...request, principal: "arn:aws:iam::101010101010:role/developer", resource: "arn:aws:kms:eu-west-1:101010101010:key/other",
+            action: "kms:DescribeKey", decision: "Allowed" as const, decidedBy: [{ sid: "AllowEverything" }, { sid: "EnableIamPolicies" }] };
+        assert.deepStrictEqual(broadening(base, plan([read], { access: [request, stranger] })), []);
+        assert.deepStrictEqual(broadening(plan([read], { access: [request, { ...stranger, decision: "ImplicitlyDenied" }] }), plan([read], { access: [request, stranger] })),
+            [`newly allowed: ${stranger.principal} kms:DescribeKey on ${stranger.resource}`], "asked before and denied: broadening, whatever decides it");
         assert.deepStrictEqual(broadening(undefined, plan([])), ["the stack is new", "account 101010101010 is new to the stack"]);
         assert.deepStrictEqual(broadening(base, undefined), []);
         assert.match(renderChanges("main", "s", diffPlans(base, undefined)).join("\n"), /the stack is removed: Pulumi\.s\.yaml is only at main/);

@@ -221,6 +221,7 @@ export function diffPlans(base: PlanJson | undefined, head: PlanJson | undefined
 /** Every way the change broadens access (see the README's list), one line each. */
 function broadening(c: PlanChanges, base: PlanJson, head: PlanJson): string[] {
     const policies = new Map(base.policies.map(p => [p.urn, p]));
+    const asked = new Set(base.access.map(accessKey));
     const statementLines = head.policies.flatMap(p => {
         // A renamed resource's policy is compared with the one it had under its old URN.
         const old = policies.get(p.urn) ?? policies.get(c.renamed.find(r => r.after.urn === p.urn)?.before.urn ?? "");
@@ -236,7 +237,10 @@ function broadening(c: PlanChanges, base: PlanJson, head: PlanJson): string[] {
         ...c.rules.added.map(r => `security group ${urnWords(r.securityGroup)} ${r.direction === "ingress" ? "admits" : "lets out"} ${ruleWords(r)}`),
         ...c.listeners.added.map(l => `new listener ${listenerWords(l)}`),
         ...c.exceptions.added.map(e => `new Security Hub exception ${e}`),
-        ...c.newlyAllowed.map(a => `newly allowed: ${requestWords(a)}`),
+        // A request the table never asked before that only policies it assumes allow (a stranger's Allow *, AWS's default
+        // key policy) is a new row about what the stack does not own, not access the stack grants.
+        ...c.newlyAllowed.filter(a => asked.has(accessKey(a)) || a.decidedBy.some(s => s.policy))
+            .map(a => `newly allowed: ${requestWords(a)}`),
     ];
 }
 
