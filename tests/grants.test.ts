@@ -62,7 +62,7 @@ async function checkOrganizationGrants(config: StackConfig) {
     const roles = createdRoles(config);
     const existingExecution = config.targets.flatMap(t => t.existing ? [t.existing.executionRoleArn] : []);
     const candidates = [...new Set([...roles.map(r => r.arn), ...existingExecution])];
-    const of = (...kinds: string[]) => new Set([...roles.filter(r => kinds.includes(r.kind)).map(r => r.arn), ...kinds.includes("execution") ? existingExecution : []]);
+    const of = (kind: string) => new Set([...roles.filter(r => r.kind === kind).map(r => r.arn), ...kind === "execution" ? existingExecution : []]);
     const only = (admittedSet: Set<string>) => candidates.filter(a => admittedSet.has(a));
     assert.deepEqual(await admitted(grants.deployRoles, candidates), only(of("deploy")), "the pipeline role's deploy roles");
     assert.deepEqual(await admitted(grants.pullers, candidates), only(of("execution")), "the image repository's pullers");
