@@ -451,6 +451,21 @@ export function checkBucketVersions(resources: Resource[]) {
     assert.deepEqual(rules.map(r => r.abortIncompleteMultipartUpload), rules.map(() => ({ daysAfterInitiation: 7 })));
 }
 
+/** Each created target's application URL reaches its production listener: the load balancer's name, the listener's scheme and port. */
+export function checkApplicationUrls(e: Evaluation, config: StackConfig) {
+    const names = stackNames(config);
+    config.targets.forEach((t, i) => {
+        if (!t.create) return;
+        const component = e.resources.find(r => r.type === "cross-account-pipeline:target:EcsBlueGreenTarget" && r.name === names.targets[i].logical.target)!;
+        const own = descendants(e, component);
+        const listener = own.find(r => r.type === "aws:lb/listener:Listener" && r.name.endsWith("-production"))!;
+        const url = new URL(String((e.outputs.targets as Record<string, { applicationUrl: string }>)[t.name].applicationUrl));
+        const https = listener.inputs.protocol === "HTTPS";
+        assert.deepEqual([url.protocol, url.hostname, Number(url.port || (https ? 443 : 80))],
+            [https ? "https:" : "http:", own.find(r => r.type === "aws:lb/loadBalancer:LoadBalancer")!.state.dnsName, listener.inputs.port], `${t.name}: ${url}`);
+    });
+}
+
 /**
  * A service acts with a role as soon as the resource that names it exists (a pipeline starts an
  * execution, a project or target may run at once, a service starts its tasks): each waits for the
@@ -539,6 +554,7 @@ export async function checkEvaluation(e: Evaluation): Promise<void> {
     checkDescriptions(e.resources);
     checkPermissionsFirst(e);
     checkBuildLogs(e.resources);
+    checkApplicationUrls(e, config);
     const plan = await planOf(e);
     assert.equal(plan.exitCode, 0, plan.text);
     checkAccess(plan.access!, config);
