@@ -5,7 +5,7 @@ import { strict as assert } from "assert";
 import { configOf } from "../offline/access/access";
 import { evaluate, Evaluation, RawConfig } from "../offline/engine/engine";
 import { controlResults, DOCUMENTED_EXCEPTIONS, exceptionsOf, failuresOf } from "../offline/report/securityHub";
-import { EXCEPTION_TAG } from "../components/securityHub";
+import { declaredExceptions, EXCEPTION_TAG, exceptionTags, isInternet } from "../components/securityHub";
 import { FSBP_CONTROLS } from "../policy/securityHub";
 import { expectedExceptions } from "./support/securityHub";
 import { evaluated, existingTargetConfig, targetsOf, fixture, FIXTURE_STACKS } from "./support/stacks";
@@ -63,6 +63,19 @@ function checkControls(e: Evaluation): string[] {
     assert.deepEqual(found, expectedExceptions(configOf(e)));
     return found;
 }
+
+describe("the exception tag, as an automation rule and the policy pack read it", () => {
+    it("lists each declared control once, sorted, space-separated; no tag without one; read back whatever the spacing or the tags", () => {
+        assert.deepEqual(exceptionTags(["ECS.2", "EC2.15", "ECS.2"]), { [EXCEPTION_TAG]: "EC2.15 ECS.2" });
+        assert.equal(exceptionTags([]), undefined);
+        assert.deepEqual(declaredExceptions({ [EXCEPTION_TAG]: " EC2.15  ECS.2 ", team: "x" }), ["EC2.15", "ECS.2"]);
+        assert.deepEqual([undefined, null, "EC2.15", { team: "x" }, { [EXCEPTION_TAG]: 3 }].map(declaredExceptions), [[], [], [], [], []]);
+    });
+
+    it("the whole internet is either family's any-address block, and nothing narrower", () => {
+        assert.deepEqual(["0.0.0.0/0", "::/0", "0.0.0.0/1", "10.0.0.0/8", "::/1"].map(isInternet), [true, true, false, false, false]);
+    });
+});
 
 describe("Security Hub FSBP controls", () => {
     const reached = new Set<string>();
