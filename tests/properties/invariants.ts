@@ -22,6 +22,7 @@ import { alarmArn, MAX_ALARMS_PER_GROUP } from "../../components/alarms";
 import { APPROVAL_MESSAGE_MAX } from "../../components/CrossAccountPipeline";
 import { CHATBOT_REGIONS, PIPELINE_EVENTS } from "../../components/PipelineNotifications";
 import { dnsSuffixOf } from "../../components/policies/document";
+import { PLACEHOLDER_IMAGE } from "../../components/buildspec";
 import { MAX_TERMINATION_WAIT_MINUTES, pipelineStages, RollbackPath, rollbackWindowMinutes } from "../../stacks/config/releasePath";
 import { stackNames } from "../../stacks/names";
 import { unverifiableHttps } from "../../stacks/reach";
@@ -466,6 +467,16 @@ export function checkApplicationUrls(e: Evaluation, config: StackConfig) {
     });
 }
 
+/** A created target's first task runs an image of the user's as built; only the placeholder image is given a command and its port. */
+export function checkInitialImages(resources: Resource[]) {
+    for (const definition of resources.filter(r => r.type === "aws:ecs/taskDefinition:TaskDefinition")) {
+        const [container] = JSON.parse(definition.inputs.containerDefinitions);
+        const placeholder = container.image === PLACEHOLDER_IMAGE;
+        assert.equal(container.command !== undefined, placeholder, `${definition.name}: a command only for the placeholder image`);
+        assert.equal(container.environment !== undefined, placeholder, `${definition.name}: an environment only for the placeholder image`);
+    }
+}
+
 /**
  * A service acts with a role as soon as the resource that names it exists (a pipeline starts an
  * execution, a project or target may run at once, a service starts its tasks): each waits for the
@@ -555,6 +566,7 @@ export async function checkEvaluation(e: Evaluation): Promise<void> {
     checkPermissionsFirst(e);
     checkBuildLogs(e.resources);
     checkApplicationUrls(e, config);
+    checkInitialImages(e.resources);
     const plan = await planOf(e);
     assert.equal(plan.exitCode, 0, plan.text);
     checkAccess(plan.access!, config);
