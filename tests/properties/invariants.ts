@@ -23,6 +23,7 @@ import { APPROVAL_MESSAGE_MAX } from "../../components/CrossAccountPipeline";
 import { CHATBOT_REGIONS, PIPELINE_EVENTS } from "../../components/PipelineNotifications";
 import { dnsSuffixOf } from "../../components/policies/document";
 import { PLACEHOLDER_IMAGE } from "../../components/buildspec";
+import { declaredExceptions } from "../../components/securityHub";
 import { MAX_TERMINATION_WAIT_MINUTES, pipelineStages, RollbackPath, rollbackWindowMinutes } from "../../stacks/config/releasePath";
 import { stackNames } from "../../stacks/names";
 import { unverifiableHttps } from "../../stacks/reach";
@@ -192,6 +193,9 @@ export function checkControls(e: Evaluation, config: StackConfig) {
     const found = exceptionsOf(results);
     assert.deepEqual(found, expectedExceptions(config), "the Security Hub exceptions are not the ones the configuration makes");
     assert.deepEqual(found.map(x => x.split("@")[0]).filter(id => !(id in DOCUMENTED_EXCEPTIONS)), [], "an exception SECURITY.md does not document");
+    // What a resource's tag declares, control by control, is documented too (the policy pack reads only the controls it knows).
+    const declared = e.resources.flatMap(r => declaredExceptions(r.inputs.tags).map(id => `${id}@${r.name}`));
+    assert.deepEqual(declared.filter(x => !(x.split("@")[0] in DOCUMENTED_EXCEPTIONS)), [], "a tag declares an exception SECURITY.md does not document");
 }
 
 const ofType = (e: Evaluation, type: string) => e.resources.filter(r => r.type === type);
