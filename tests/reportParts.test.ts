@@ -38,10 +38,11 @@ describe("the plan's cross-account wiring", () => {
         own: `arn:aws:iam::${PROD}:role/own`,
     });
     const unplaced = resource("unplaced", undefined, {}, { roleArn: `arn:aws:iam::${DEV}:role/app-task` });
-    const wires = crossAccountWiring(evaluation([task, execution, bucket, component, again, target, unplaced]));
-    const shown = wires.map(w => [w.target.name, w.path, w.source?.name, w.fromAccount, w.value]);
 
     it("finds each ARN of the other account in any input, at its path (a policy's text, a list, a nested block), matched to what outputs it", () => {
+        // Computed in the test, not when the file loads: a mutation run switches mutants between tests.
+        const wires = crossAccountWiring(evaluation([task, execution, bucket, component, again, target, unplaced]));
+        const shown = wires.map(w => [w.target.name, w.path, w.source?.name, w.fromAccount, w.value]);
         assert.deepEqual(shown, [
             ["target", "policy", "execution", DEV, `arn:aws:iam::${DEV}:role/app-task-execution`],
             ["target", "policy", "bucket", DEV, "arn:aws:s3:::app-artifacts"],
