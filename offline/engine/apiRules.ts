@@ -178,23 +178,24 @@ const ARTIFACTS_DOC = "https://docs.aws.amazon.com/codepipeline/latest/userguide
  * Artifacts: 1 to 5"; output artifacts "do not apply"). A provider not listed here is refused: its
  * counts must be read from its reference before the engine can check it.
  */
-const ARTIFACT_COUNTS: Record<string, { inputs: [number, number]; outputs: [number, number] }> = {
-    CodeCommit: { inputs: [0, 0], outputs: [1, 1] },
-    CodeStarSourceConnection: { inputs: [0, 0], outputs: [1, 1] },
-    CodeBuild: { inputs: [1, 5], outputs: [0, 5] },
-    Manual: { inputs: [0, 0], outputs: [0, 0] },
-    CodeDeployToECS: { inputs: [1, 5], outputs: [0, 0] },
+const ARTIFACT_COUNTS: Record<string, Record<"inputArtifacts" | "outputArtifacts", [min: number, max: number]>> = {
+    CodeCommit: { inputArtifacts: [0, 0], outputArtifacts: [1, 1] },
+    CodeStarSourceConnection: { inputArtifacts: [0, 0], outputArtifacts: [1, 1] },
+    CodeBuild: { inputArtifacts: [1, 5], outputArtifacts: [0, 5] },
+    Manual: { inputArtifacts: [0, 0], outputArtifacts: [0, 0] },
+    CodeDeployToECS: { inputArtifacts: [1, 5], outputArtifacts: [0, 0] },
 };
 const STRUCTURE_DOC = "https://docs.aws.amazon.com/codepipeline/latest/userguide/reference-pipeline-structure.html";
 
-/** An action's artifacts of one kind against its type's counts. */
-function artifactCount(kind: "inputs" | "outputs", { a, at }: { a: Action; at: string }): { property: string; found: string }[] {
-    const property = kind === "inputs" ? "inputArtifacts" : "outputArtifacts";
-    const n = (a[property] ?? []).length;
+/** An action's artifacts against its type's counts; an unknown provider once. */
+function artifactCounts({ a, at }: { a: Action; at: string }): { property: string; found: string }[] {
     const counts = ARTIFACT_COUNTS[a.provider];
     if (!counts) return [{ property: `${at}.provider`, found: `${shown(a.provider)}, whose artifact counts the engine does not know` }];
-    const [min, max] = counts[kind];
-    return n < min || n > max ? [{ property: `${at}.${property}`, found: `${n} for ${a.provider}, which takes ${min === max ? min : `${min} to ${max}`}` }] : [];
+    return (["inputArtifacts", "outputArtifacts"] as const).flatMap(property => {
+        const n = (a[property] ?? []).length;
+        const [min, max] = counts[property];
+        return n < min || n > max ? [{ property: `${at}.${property}`, found: `${n} for ${a.provider}, which takes ${min === max ? min : `${min} to ${max}`}` }] : [];
+    });
 }
 
 /** A registered document's size against its documented limit. */
@@ -248,20 +249,19 @@ export const DOCUMENTED_RULES: DocumentedRule[] = [
     },
     {
         rule: "an action's input and output artifacts as many as its action type takes", doc: ARTIFACTS_DOC,
-        find: resources => actionsOf(resources).flatMap(action => {
-            const found = [...artifactCount("inputs", action), ...artifactCount("outputs", action)];
-            // An unknown provider is one finding, not one per kind of artifact.
-            return found.filter((f, i) => found.findIndex(o => o.property === f.property) === i)
-                .map(f => ({ name: action.r.name, type: action.r.type, ...f }));
-        }),
+        find: resources => actionsOf(resources).flatMap(action => artifactCounts(action).map(f => ({ name: action.r.name, type: action.r.type, ...f }))),
     },
     {
         rule: "each input artifact the output of an earlier action (an earlier stage, or a lower runOrder in its stage)", doc: STRUCTURE_DOC,
-        find: resources => actionsOf(resources).flatMap(({ r, s, a, at }) => (a.inputArtifacts ?? []).flatMap((input, i) => {
-            const earlier = actionsOf([r]).filter(o => o.s < s || (o.s === s && (o.a.runOrder ?? 1) < (a.runOrder ?? 1)));
-            return earlier.some(o => (o.a.outputArtifacts ?? []).includes(input)) ? []
-                : [{ name: r.name, type: r.type, property: `${at}.inputArtifacts[${i}]`, found: `${shown(input)}, which no earlier action outputs` }];
-        })),
+        find: resources => ofType(resources, PIPELINE).flatMap(r => {
+            // The pipeline's actions once, each action's inputs looked up among those before it.
+            const actions = actionsOf([r]);
+            return actions.flatMap(({ s, a, at }) => (a.inputArtifacts ?? []).flatMap((input, i) => {
+                const earlier = actions.filter(o => o.s < s || (o.s === s && (o.a.runOrder ?? 1) < (a.runOrder ?? 1)));
+                return earlier.some(o => (o.a.outputArtifacts ?? []).includes(input)) ? []
+                    : [{ name: r.name, type: r.type, property: `${at}.inputArtifacts[${i}]`, found: `${shown(input)}, which no earlier action outputs` }];
+            }));
+        }),
     },
     {
         rule: "output artifact names unique in a pipeline", doc: STRUCTURE_DOC,
