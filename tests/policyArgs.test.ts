@@ -1,7 +1,8 @@
 import { strict as assert } from "assert";
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
-import { Evaluation, Resource } from "../offline/engine/engine";
+import { Resource } from "../offline/engine/engine";
+import { evaluationOf, handmade, handmadeUrn } from "./support/handmade";
 import { resourceArgs, stackArgs, violations } from "../offline/engine/policyArgs";
 
 // The harness that hands the program's resources to the policy pack as @pulumi/policy would
@@ -9,15 +10,7 @@ import { resourceArgs, stackArgs, violations } from "../offline/engine/policyArg
 // options, providers, parents and dependencies, and the analyzer's handling of notApplicable.
 
 const secret = (value: unknown) => ({ [specialSigKey]: specialSecretSig, value });
-const urn = (name: string) => `urn:pulumi:s::p::t::${name}`;
-
-function resource(name: string, type: string, extra: Partial<Resource> = {}): Resource {
-    return {
-        urn: urn(name), type, name, custom: true, parent: "", provider: "", providers: {}, dependencies: [], propertyDependencies: {},
-        aliases: [], id: name, account: "111111111111", region: "eu-west-1", inputs: {}, state: {}, protect: false, retainOnDelete: false,
-        ignoreChanges: [], importId: "", deleteBeforeReplace: false, ...extra,
-    };
-}
+const resource = (name: string, type: string, extra: Partial<Resource> = {}) => handmade(name, { type, ...extra });
 
 const stack = resource("s", "pulumi:pulumi:Stack", { custom: false });
 const provider = resource("dev", "pulumi:providers:aws", { inputs: { region: "eu-west-1", accessKey: secret("AKIA") } });
@@ -26,9 +19,9 @@ const role = resource("role", "aws:iam/role:Role", {
     parent: component.urn, provider: `${provider.urn}::dev-id`, protect: true, ignoreChanges: ["tags"],
     inputs: { name: "r", tags: [secret("a"), { inner: secret({ deep: secret("b") }) }], count: 1, none: null },
     state: { name: "r", arn: secret("arn:aws:iam::111111111111:role/r") },
-    dependencies: [provider.urn, urn("gone")], propertyDependencies: { name: [component.urn] },
+    dependencies: [provider.urn, handmadeUrn("gone")], propertyDependencies: { name: [component.urn] },
 });
-const e: Evaluation = { project: "p", stack: "s", config: {}, resources: [stack, provider, component, role], invokes: [], outputs: {}, warnings: [] };
+const e = evaluationOf([stack, provider, component, role]);
 const Role = { __pulumiType: "aws:iam/role:Role" };
 const Bucket = { __pulumiType: "aws:s3/bucket:Bucket" };
 

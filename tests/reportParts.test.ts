@@ -1,5 +1,6 @@
 import { strict as assert } from "assert";
-import { Evaluation, Resource } from "../offline/engine/engine";
+import { Resource } from "../offline/engine/engine";
+import { evaluationOf, handmade } from "./support/handmade";
 import { crossAccountWiring } from "../offline/report/wiring";
 import { accountLabel, verdictLines } from "../offline/report/verdict";
 import { ELB_LOG_DELIVERY_ACCOUNTS } from "../components/policies/logDelivery";
@@ -14,16 +15,9 @@ import { asList } from "../offline/access/policies";
 const DEV = "111111111111";
 const PROD = "222222222222";
 
-/** A registered resource with only what the report reads. */
-function resource(name: string, account: string | undefined, state: Record<string, unknown>, inputs: Record<string, unknown> = {}, custom = true): Resource {
-    return {
-        urn: `urn:pulumi:s::p::t::${name}`, type: "aws:x/y:Y", name, custom, parent: "", provider: "", providers: {}, dependencies: [],
-        propertyDependencies: {}, aliases: [], id: name, account, region: account && "eu-west-1", inputs, state, protect: false,
-        retainOnDelete: false, ignoreChanges: [], importId: "", deleteBeforeReplace: false,
-    };
-}
-const evaluation = (resources: Resource[]): Evaluation =>
-    ({ project: "p", stack: "s", config: {}, resources, invokes: [], outputs: {}, warnings: [] });
+/** A registered resource with only what the report reads; unplaced without an account. */
+const resource = (name: string, account: string | undefined, state: Record<string, unknown>, inputs: Record<string, unknown> = {}, custom = true) =>
+    handmade(name, { account, region: account && "eu-west-1", state, inputs, custom });
 
 describe("the plan's cross-account wiring", () => {
     const task = resource("task", DEV, { arn: `arn:aws:iam::${DEV}:role/app-task` });
@@ -41,7 +35,7 @@ describe("the plan's cross-account wiring", () => {
 
     it("finds each ARN of the other account in any input, at its path (a policy's text, a list, a nested block), matched to what outputs it", () => {
         // Computed in the test, not when the file loads: a mutation run switches mutants between tests.
-        const wires = crossAccountWiring(evaluation([task, execution, bucket, component, again, target, unplaced]));
+        const wires = crossAccountWiring(evaluationOf([task, execution, bucket, component, again, target, unplaced]));
         const shown = wires.map(w => [w.target.name, w.path, w.source?.name, w.fromAccount, w.value]);
         assert.deepEqual(shown, [
             ["target", "policy", "execution", DEV, `arn:aws:iam::${DEV}:role/app-task-execution`],
@@ -80,7 +74,7 @@ describe("the plan's verdict", () => {
             at(resource("component", DEV, {}, {}, false), "eu-west-1"),
             resource("unplaced", undefined, {}),
         ];
-        assert.deepEqual(verdictLines(evaluation(resources), config, "12 rows as expected", 2), [
+        assert.deepEqual(verdictLines(evaluationOf(resources), config, "12 rows as expected", 2), [
             "Verdict for stack s:",
             "  Resources: 4 resources in 3 accounts and regions:",
             `       1 in pipeline account ${DEV}, eu-west-1`,
@@ -92,7 +86,7 @@ describe("the plan's verdict", () => {
             "  Kept on destroy: 2 resources (each marked below); protected, a destroy stops at: store",
             "  Imported instead of created (adopt): target-a (id log-group-a) (see Adoption below)",
         ]);
-        const one = verdictLines(evaluation([resources[3]]), config, undefined, 0);
+        const one = verdictLines(evaluationOf([resources[3]]), config, undefined, 0);
         assert.deepEqual(one.slice(1), [
             "  Resources: 1 resource in 1 account and region:",
             `       1 in target account ${OTHER} (first), us-east-1`,
@@ -114,8 +108,8 @@ describe("the plan's adoption section", () => {
             type: "aws:cloudwatch/logGroup:LogGroup", importId: "/aws/codebuild/app",
             propertyDependencies: { kmsKeyId: [created.urn], name: [kept.urn], tags: [component.urn, "urn:pulumi:s::p::t::gone"] },
         };
-        assert.deepEqual(adoptionLines(evaluation([created, component])), [], "nothing adopted: no section");
-        assert.deepEqual(adoptionLines(evaluation([created, kept, component, adopted])).slice(1), [
+        assert.deepEqual(adoptionLines(evaluationOf([created, component])), [], "nothing adopted: no section");
+        assert.deepEqual(adoptionLines(evaluationOf([created, kept, component, adopted])).slice(1), [
             `  Y other-kept in ${DEV}, eu-west-1: import id other; compares name=other`,
             `  LogGroup build-logs in ${DEV}, eu-west-1: import id /aws/codebuild/app; compares name=/aws/codebuild/app, retentionInDays=90, tags={"team":"a"}`,
             "    WARNING: kmsKeyId comes from Key key, which this `up` creates anew: its new value cannot be the kept resource's, so the import " +
