@@ -339,6 +339,15 @@ function registeredRollbackPath(e: Evaluation, config: StackConfig): RollbackPat
  * load balancer and target groups, wired to its group with DEPLOYMENT_STOP_ON_ALARM and readable by
  * CodeDeploy's role, at most 10; without them, alarm rollback is off.
  */
+/**
+ * A target's resources: its component's descendants (not by name prefix: `a-target-...` would also take
+ * target a-target's `a-target-target-...`); none when it has no component.
+ */
+function targetResources(e: Evaluation, logical: string): Resource[] {
+    const component = e.resources.find(r => r.type === "cross-account-pipeline:target:EcsBlueGreenTarget" && r.name === logical);
+    return component ? descendants(e, component) : [];
+}
+
 export function checkRollback(e: Evaluation, config: StackConfig) {
     const [pipeline] = ofType(e, "aws:codepipeline/pipeline:Pipeline");
     assert.deepEqual([pipeline.inputs.pipelineType, pipeline.inputs.executionMode], ["V2", "QUEUED"]);
@@ -356,9 +365,7 @@ export function checkRollback(e: Evaluation, config: StackConfig) {
     const names = stackNames(config);
     config.targets.forEach((t, i) => {
         const logical = names.targets[i].logical.target;
-        // Its component's resources (by name prefix, `a-target-...` would also take target a-target's `a-target-target-...`).
-        const component = e.resources.find(r => r.type === "cross-account-pipeline:target:EcsBlueGreenTarget" && r.name === logical);
-        const own = component ? descendants(e, component) : [];
+        const own = targetResources(e, logical);
         const alarms = own.filter(r => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm");
         if (!t.create) {
             return;
@@ -461,8 +468,7 @@ export function checkApplicationUrls(e: Evaluation, config: StackConfig) {
     const names = stackNames(config);
     config.targets.forEach((t, i) => {
         if (!t.create) return;
-        const component = e.resources.find(r => r.type === "cross-account-pipeline:target:EcsBlueGreenTarget" && r.name === names.targets[i].logical.target)!;
-        const own = descendants(e, component);
+        const own = targetResources(e, names.targets[i].logical.target);
         const listener = own.find(r => r.type === "aws:lb/listener:Listener" && r.name.endsWith("-production"))!;
         const url = new URL(String((e.outputs.targets as Record<string, { applicationUrl: string }>)[t.name].applicationUrl));
         const https = listener.inputs.protocol === "HTTPS";
