@@ -223,6 +223,33 @@ describe("AWS API models: what the APIs would refuse of what is registered", fun
             ["second", "port", "one listener per port of a load balancer", "80, which first has on the same load balancer"]]);
     });
 
+    it("a security group rule's protocol as EC2's IpPermission lists it, with a port range where it needs one", async () => {
+        const e = await planted(provider => {
+            const rule = (name: string, args: Partial<aws.vpc.SecurityGroupIngressRuleArgs>) =>
+                new aws.vpc.SecurityGroupIngressRule(name, { securityGroupId: "sg-0123456789abcdef0", cidrIpv4: "10.0.0.0/16", ...args }, { provider });
+            rule("empty", { ipProtocol: "", fromPort: 443, toPort: 443 });
+            rule("word", { ipProtocol: "https", fromPort: 443, toPort: 443 });
+            rule("past-255", { ipProtocol: "256" });
+            rule("no-range", { ipProtocol: "tcp", fromPort: 443 });
+            rule("upper-case", { ipProtocol: "TCP", fromPort: 443, toPort: 443 });
+            rule("icmpv6-all", { ipProtocol: "icmpv6" });
+            rule("all", { ipProtocol: "-1" });
+            rule("gre", { ipProtocol: "47" });
+            rule("protocol-255", { ipProtocol: "255" });
+            new aws.vpc.SecurityGroupEgressRule("egress-udp", { securityGroupId: "sg-0123456789abcdef0", cidrIpv4: "0.0.0.0/0", ipProtocol: "udp", toPort: 53 },
+                { provider });
+        });
+        const found = apiViolations(e.resources).map(v => [v.name, v.property, v.found, v.source]);
+        const doc = "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_IpPermission.html";
+        assert.deepEqual(found.sort((a, b) => a[0].localeCompare(b[0])), [
+            ["egress-udp", "fromPort", "none, for udp", doc],
+            ["empty", "ipProtocol", "\"\"", doc],
+            ["no-range", "toPort", "none, for tcp", doc],
+            ["past-255", "ipProtocol", "\"256\"", doc],
+            ["word", "ipProtocol", "\"https\"", doc],
+        ]);
+    });
+
     it("a created target with a certificate and its production or test listener on 80 gets no HTTP redirect listener beside it", async () => {
         for (const ports of [{ productionPort: 80 }, { testPort: 80 }]) {
             const config = fixture();

@@ -288,8 +288,8 @@ export const EXEMPT: { types: Record<string, string>; inputs: Record<string, str
         "aws:ec2/securityGroup:SecurityGroup": "EC2: no model extracted; the name keeps its documented rule (stacks/nameLimits.ts)",
         "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": "EC2: no model extracted; it adopts the VPC's default group and creates nothing",
         "aws:ec2/flowLog:FlowLog": "EC2: no model extracted",
-        "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": "EC2: no model extracted",
-        "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": "EC2: no model extracted",
+        "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": "EC2: no model extracted; protocol and ports keep their documented rule (apiRules.ts)",
+        "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": "EC2: no model extracted; protocol and ports keep their documented rule (apiRules.ts)",
     },
     inputs: {
         "aws:s3/bucket:Bucket forceDestroy": "Pulumi-only: empties the bucket before a delete",

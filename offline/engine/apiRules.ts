@@ -291,6 +291,22 @@ export const DOCUMENTED_RULES: DocumentedRule[] = [
         },
     },
     {
+        // EC2's model (not extracted) types IpProtocol as any string; the API reference lists what it takes.
+        rule: "a security group rule's protocol tcp, udp, icmp, icmpv6, -1 or a protocol number, with a port range for tcp, udp and icmp",
+        doc: "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_IpPermission.html",
+        find: resources => [...ofType(resources, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"),
+            ...ofType(resources, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule")].flatMap(r => {
+            // The provider sends the protocol in lower case.
+            const { fromPort, toPort } = sent(r), protocol = String(sent(r).ipProtocol).toLowerCase();
+            const numbered = /^(-1|\d{1,3})$/.test(protocol) && Number(protocol) <= 255;
+            if (!numbered && !["tcp", "udp", "icmp", "icmpv6"].includes(protocol)) {
+                return [{ name: r.name, type: r.type, property: "ipProtocol", found: shown(sent(r).ipProtocol) }];
+            }
+            return ["tcp", "udp", "icmp"].includes(protocol) && (fromPort === undefined || toPort === undefined)
+                ? [{ name: r.name, type: r.type, property: fromPort === undefined ? "fromPort" : "toPort", found: `none, for ${protocol}` }] : [];
+        }),
+    },
+    {
         // The model's range says 1..365; the API reference's text, 7..30.
         rule: "a key's deletion window of 7 to 30 days", doc: "https://docs.aws.amazon.com/kms/latest/APIReference/API_ScheduleKeyDeletion.html",
         find: resources => ofType(resources, "aws:kms/key:Key").filter(r => typeof sent(r).deletionWindowInDays === "number" &&
