@@ -225,7 +225,7 @@ describe("AWS API models: what the APIs would refuse of what is registered", fun
 
     it("a security group rule's protocol as EC2's IpPermission lists it, with a port range where it needs one", async () => {
         const e = await planted(provider => {
-            const rule = (name: string, args: Partial<aws.vpc.SecurityGroupIngressRuleArgs>) =>
+            const rule = (name: string, args: { ipProtocol: string; fromPort?: number; toPort?: number }) =>
                 new aws.vpc.SecurityGroupIngressRule(name, { securityGroupId: "sg-0123456789abcdef0", cidrIpv4: "10.0.0.0/16", ...args }, { provider });
             rule("empty", { ipProtocol: "", fromPort: 443, toPort: 443 });
             rule("word", { ipProtocol: "https", fromPort: 443, toPort: 443 });
@@ -247,6 +247,27 @@ describe("AWS API models: what the APIs would refuse of what is registered", fun
             ["no-range", "toPort", "none, for tcp", doc],
             ["past-255", "ipProtocol", "\"256\"", doc],
             ["word", "ipProtocol", "\"https\"", doc],
+        ]);
+    });
+
+    it("a policy's arrays hold one or more values (the IAM policy grammar): an empty principal list or condition value is refused", async () => {
+        const doc = (statement: object) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "Read", Effect: "Allow", Action: "s3:GetObject",
+            Resource: "arn:aws:s3:::shop-artifacts/*", ...statement }] });
+        const e = await planted(provider => {
+            new aws.s3.BucketPolicy("nobody", { bucket: "shop-artifacts", policy: doc({ Principal: { AWS: [] } }) }, { provider });
+            new aws.s3.BucketPolicy("no-value", { bucket: "shop-artifacts", policy: doc({
+                Principal: { AWS: "arn:aws:iam::210987654321:role/deploy" }, Condition: { StringEquals: { "aws:PrincipalOrgID": [] } } }) }, { provider });
+            new aws.s3.BucketPolicy("one-role", { bucket: "shop-artifacts", policy: doc({ Principal: { AWS: ["arn:aws:iam::210987654321:role/deploy"] } }) },
+                { provider });
+            new aws.iam.Policy("no-actions", { policy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: [], Resource: "*" }] }) },
+                { provider });
+        });
+        const found = apiViolations(e.resources).map(v => [v.name, v.property, v.rule, v.source]);
+        const grammar = ["one or more values in each of a policy's arrays", "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html"];
+        assert.deepEqual(found.sort((a, b) => a[0].localeCompare(b[0])), [
+            ["no-actions", "policy#Statement[0].Action", ...grammar],
+            ["no-value", "policy#Statement[0].Condition.StringEquals.aws:PrincipalOrgID", ...grammar],
+            ["nobody", "policy#Statement[0].Principal.AWS", ...grammar],
         ]);
     });
 

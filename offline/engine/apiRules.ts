@@ -16,6 +16,7 @@ import { LOG_RETENTION_DAYS } from "../../stacks/config/values";
 import { SIZE_LIMITS } from "../../stacks/limits";
 import { NAME_LIMITS, NameLimit } from "../../stacks/nameLimits";
 import { BINDINGS, Conversion } from "./apiBindings";
+import { POLICY_INPUTS } from "./policyInputs";
 import { Resource } from "./resource";
 import { Violation } from "./violations";
 
@@ -198,6 +199,31 @@ function artifactCounts({ a, at }: { a: Action; at: string }): { property: strin
     });
 }
 
+/** A JSON text's value; text that is not JSON (which the model's pattern judges) as itself. */
+function jsonOrText(text: string): unknown {
+    try {
+        return JSON.parse(text);
+    } catch {
+        return text;
+    }
+}
+
+/** The paths of a JSON value's empty arrays (`Statement[0].Principal.AWS`). */
+function emptyArrays(value: unknown, at: string): string[] {
+    if (Array.isArray(value)) return value.length === 0 ? [at] : value.flatMap((v, i) => emptyArrays(v, `${at}[${i}]`));
+    return value && typeof value === "object" ? Object.entries(value).flatMap(([k, v]) => emptyArrays(v, at ? `${at}.${k}` : k)) : [];
+}
+
+/** Each registered policy document's empty arrays: the policy grammar's arrays take one or more values. */
+function emptyPolicyArrays(resources: Resource[]) {
+    return resources.flatMap(r => {
+        const [input] = POLICY_INPUTS[r.type] ?? [];
+        const text = input && unwrap(sent(r)[input]);
+        return typeof text === "string" && text !== unknownValue
+            ? emptyArrays(jsonOrText(text), "").map(at => ({ name: r.name, type: r.type, property: `${input}#${at}`, found: "[]" })) : [];
+    });
+}
+
 /** A registered document's size against its documented limit. */
 function sizeRule(type: string, input: string, limit: number, doc: string, what: string): DocumentedRule {
     return {
@@ -320,6 +346,10 @@ export const DOCUMENTED_RULES: DocumentedRule[] = [
         find: resources => ofType(resources, "aws:cloudwatch/logGroup:LogGroup")
             .filter(r => sent(r).retentionInDays !== undefined && !LOG_RETENTION_DAYS.includes(sent(r).retentionInDays))
             .map(r => ({ name: r.name, type: r.type, property: "retentionInDays", found: String(sent(r).retentionInDays) })),
+    },
+    {
+        rule: "one or more values in each of a policy's arrays", doc: "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html",
+        find: emptyPolicyArrays,
     },
     sizeRule("aws:kms/key:Key", "policy", SIZE_LIMITS.keyPolicy, "https://docs.aws.amazon.com/kms/latest/developerguide/resource-limits.html", "a key policy"),
     sizeRule("aws:s3/bucketPolicy:BucketPolicy", "policy", SIZE_LIMITS.bucketPolicy, "https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-policies.html",
