@@ -96,6 +96,15 @@ describe("the plan's verdict", () => {
             "  Imported instead of created (adopt): nothing",
         ]);
     });
+
+    it("places the pipeline account's every region first, even where a target later in the path is in the pipeline account", () => {
+        const sandboxLast = { ...config, targets: [config.targets[0], { name: "sandbox", account: { accountId: DEV }, region: "us-west-2" }] } as StackConfig;
+        const resources = [at(resource("sandbox-service", DEV, {}), "us-west-2"), at(resource("first-service", OTHER, {}), "us-east-1"),
+            at(resource("store", DEV, {}), "eu-west-1")];
+        const places = verdictLines(evaluationOf(resources), sandboxLast, undefined, 0).filter(l => /^ +1 in /.test(l))
+            .map(l => l.replace(/^ +1 in (pipeline|target) account (\d+).*, /, "$2 "));
+        assert.deepEqual(places, [`${DEV} us-west-2`, `${DEV} eu-west-1`, `${OTHER} us-east-1`]);
+    });
 });
 
 describe("the plan's adoption section", () => {
