@@ -199,7 +199,7 @@ function artifactCounts({ a, at }: { a: Action; at: string }): { property: strin
     });
 }
 
-/** A JSON text's value; text that is not JSON (which the model's pattern judges) as itself. */
+/** A JSON text's value; text that is not JSON (which the model's pattern judges, or a value unknown while planning) as itself. */
 function jsonOrText(text: string): unknown {
     try {
         return JSON.parse(text);
@@ -219,7 +219,7 @@ function emptyPolicyArrays(resources: Resource[]) {
     return resources.flatMap(r => {
         const [input] = POLICY_INPUTS[r.type] ?? [];
         const text = input && unwrap(sent(r)[input]);
-        return typeof text === "string" && text !== unknownValue
+        return typeof text === "string"
             ? emptyArrays(jsonOrText(text), "").map(at => ({ name: r.name, type: r.type, property: `${input}#${at}`, found: "[]" })) : [];
     });
 }
