@@ -20,8 +20,9 @@ const SHARED_REGION = () => fixture("engine-shared-region.yaml");
 
 /** A provider the mocks accept: pinned to an account and a region. */
 const provider = (name = "planted") => new aws.Provider(name, { region: "eu-west-2", allowedAccountIds: ["135792468024"] });
-const role = (name: string, opts: pulumi.CustomResourceOptions) =>
-    new aws.iam.Role(name, { assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [] }) }, opts);
+const role = (name: string, opts: pulumi.CustomResourceOptions) => new aws.iam.Role(name, {
+    assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "codebuild.amazonaws.com" }, Action: "sts:AssumeRole" }] }),
+}, opts);
 
 /** A provider of another package than aws. */
 class OtherPackageProvider extends pulumi.ProviderResource {
