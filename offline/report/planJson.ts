@@ -161,6 +161,10 @@ function located(find: () => { arn: string; account: string }, name: string): { 
 
 /** The access table's requests, identified by what they are; two rows that ask the same are one request. */
 function accessOf(e: Evaluation, results: AccessResult[]): PlanAccess[] {
+    // Nothing asked: the stack's config is not read.
+    if (results.length === 0) {
+        return [];
+    }
     const world = new AccessWorld(accessTable(configOf(e)), e);
     const fill = (text: string) => {
         try {

@@ -1,0 +1,226 @@
+// What `plan --base` reports, on plans built by hand: what counts as broadening, and how a changed
+// resource reads. tests/planDiff.test.ts runs the command end to end in processes of its own.
+import * as assert from "assert";
+import { diffPlans, renderChanges } from "../offline/report/planDiff";
+import { PLAN_FORMAT_VERSION, PlanAccess, PlanJson, PlanResource } from "../offline/report/planJson";
+import { PolicyStatement } from "../offline/access/simulator";
+
+describe("plan --base: what counts as broadening", () => {
+    const urn = (type: string, name: string) => `urn:pulumi:s::p::${type}::${name}`;
+    const POLICY = urn("aws:s3/bucketPolicy:BucketPolicy", "store-policy");
+    const plan = (statements: PolicyStatement[], more: Partial<PlanJson> = {}): PlanJson => ({
+        formatVersion: PLAN_FORMAT_VERSION, project: "p", stack: "s", accounts: ["101010101010"], resources: [],
+        policies: [{ urn: POLICY, kind: "bucket", statements }], securityGroupRules: [], listeners: [], access: [], securityHubExceptions: [], ...more,
+    });
+    const read: PolicyStatement = {
+        Sid: "ReadByDeployRole", Effect: "Allow", Principal: { AWS: "arn:aws:iam::202020202020:root" }, Action: ["s3:GetObject"],
+        Resource: "arn:aws:s3:::store/*", Condition: { ArnEquals: { "aws:PrincipalArn": ["arn:aws:iam::202020202020:role/deploy"] } },
+    };
+    const tls: PolicyStatement = { Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: "arn:aws:s3:::store/*",
+        Condition: { Bool: { "aws:SecureTransport": "false" } } };
+    const broadening = (before: PlanJson | undefined, after: PlanJson | undefined) => diffPlans(before, after).broadening;
+
+    it("nothing for the same plan, a narrower statement, a removed allow or a new deny", () => {
+        const base = plan([read, tls]);
+        assert.deepStrictEqual(broadening(base, plan([read, tls])), []);
+        assert.deepStrictEqual(broadening(base, plan([{ ...read, Action: [] }, tls])), []);
+        assert.deepStrictEqual(broadening(base, plan([tls])), []);
+        assert.deepStrictEqual(broadening(base, plan([read, tls, { ...tls, Sid: "DenyOldTls", Condition: { NumericLessThan: { "s3:TlsVersion": "1.2" } } }])), []);
+        assert.deepStrictEqual(broadening(base, plan([{ ...read, Condition: { ArnEquals: { "aws:PrincipalArn": [] } } }, tls])), []);
+    });
+
+    it("an allow that gains an action, a resource, a principal or a condition value, or loses a condition", () => {
+        const base = plan([read, tls]);
+        const cases: [PolicyStatement, RegExp][] = [
+            [{ ...read, Action: ["s3:GetObject", "s3:PutObject"] }, /statement ReadByDeployRole gains action s3:PutObject$/],
+            [{ ...read, Resource: ["arn:aws:s3:::store/*", "arn:aws:s3:::other/*"] }, /gains resource arn:aws:s3:::other\/\*$/],
+            [{ ...read, Principal: { AWS: ["arn:aws:iam::202020202020:root", "arn:aws:iam::303030303030:root"] } }, /gains principal AWS:arn:aws:iam::303030303030:root$/],
+            [{ ...read, Condition: { ArnEquals: { "aws:PrincipalArn": ["arn:aws:iam::202020202020:role/deploy", "arn:aws:iam::202020202020:role/other"] } } },
+                /widens condition ArnEquals aws:PrincipalArn/],
+            [{ ...read, Condition: undefined }, /loses condition ArnEquals aws:PrincipalArn/],
+        ];
+        for (const [widened, reason] of cases) {
+            const found = broadening(base, plan([widened, tls]));
+            assert.ok(found.length === 1 && reason.test(found[0]), `${reason}: ${found.join("; ")}`);
+        }
+    });
+
+    it("a deny that is gone, covers fewer actions or gains a condition", () => {
+        const base = plan([read, tls]);
+        assert.match(broadening(base, plan([read])).join(), /statement DenyInsecureTransport loses the deny/);
+        assert.match(broadening(base, plan([read, { ...tls, Action: "s3:GetObject" }])).join(), /no longer denies action s3:\*/);
+        assert.match(broadening(base, plan([read, { ...tls, Condition: { ...tls.Condition, StringEquals: { "aws:PrincipalAccount": "202020202020" } } }])).join(),
+            /gains condition StringEquals aws:PrincipalAccount/);
+    });
+
+    it("a rule that admits more, a new listener, a new Security Hub exception, account or stack, a request newly allowed", () => {
+        const group = urn("aws:ec2/securityGroup:SecurityGroup", "alb");
+        const rule = { urn: urn("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "alb-https"), securityGroup: group,
+            direction: "ingress" as const, protocol: "tcp", fromPort: 443, toPort: 443, peer: "203.0.113.0/24" };
+        const request: PlanAccess = { principal: "arn:aws:iam::202020202020:role/deploy", action: "s3:GetObject", resource: "arn:aws:s3:::store/a",
+            context: {}, absent: [], accounts: { principal: "202020202020", resource: "101010101010" }, decision: "ImplicitlyDenied",
+            expected: "ImplicitlyDenied", decidedBy: [], label: { principal: "deploy role", resource: "artifact" } };
+        const base = plan([read], { securityGroupRules: [rule], access: [request] });
+        assert.deepStrictEqual(broadening(base, plan([read], {
+            securityGroupRules: [rule, { ...rule, peer: "0.0.0.0/0" }, { ...rule, fromPort: 80, toPort: 80 }],
+            listeners: [{ urn: urn("aws:lb/listener:Listener", "test"), loadBalancer: urn("aws:lb/loadBalancer:LoadBalancer", "alb"), protocol: "HTTP", port: 9000, actions: [] }],
+            securityHubExceptions: ["ELB.1@alb"], accounts: ["101010101010", "303030303030"],
+            access: [{ ...request, decision: "Allowed", decidedBy: [{ policy: POLICY, sid: "ReadByDeployRole" }] }],
+        })), [
+            "account 303030303030 is new to the stack",
+            "security group aws:ec2/securityGroup:SecurityGroup alb admits tcp 443 from 0.0.0.0/0",
+            "security group aws:ec2/securityGroup:SecurityGroup alb admits tcp 80 from 203.0.113.0/24",
+            "new listener HTTP port 9000 on aws:lb/loadBalancer:LoadBalancer alb",
+            "new Security Hub exception ELB.1@alb",
+            "newly allowed: arn:aws:iam::202020202020:role/deploy s3:GetObject on arn:aws:s3:::store/a",
+        ]);
+        // The reverse is no broadening, and says what denies it now.
+        const allowed = plan([read], { access: [{ ...request, decision: "Allowed", decidedBy: [{ policy: POLICY, sid: "ReadByDeployRole" }] }] });
+        const denied = plan([read], { access: [{ ...request, decision: "ExplicitlyDenied", decidedBy: [{ policy: POLICY, sid: "DenyInsecureTransport" }] }] });
+        assert.deepStrictEqual(broadening(allowed, denied), []);
+        assert.match(renderChanges("main", "s", diffPlans(allowed, denied)).join("\n"), new RegExp("^ {4}- arn:aws:iam::202020202020:role/deploy s3:GetObject on " +
+            "arn:aws:s3:::store/a; accounts 202020202020 -> 101010101010; now ExplicitlyDenied: aws:s3/bucketPolicy:BucketPolicy store-policy statement DenyInsecureTransport$", "m"));
+        assert.match(renderChanges("main", "s", diffPlans(allowed, plan([read], { access: [request] }))).join("\n"), /now ImplicitlyDenied: no statement allows it$/m);
+        // A row the table never asked before, allowed by policies it assumes only: a new row, not access the stack grants.
+        const stranger = { ...request, principal: "arn:aws:iam::101010101010:role/developer", resource: "arn:aws:kms:eu-west-1:101010101010:key/other",
+            action: "kms:DescribeKey", decision: "Allowed" as const, decidedBy: [{ sid: "AllowEverything" }, { sid: "EnableIamPolicies" }] };
+        assert.deepStrictEqual(broadening(base, plan([read], { access: [request, stranger] })), []);
+        assert.deepStrictEqual(broadening(plan([read], { access: [request, { ...stranger, decision: "ImplicitlyDenied" }] }), plan([read], { access: [request, stranger] })),
+            [`newly allowed: ${stranger.principal} kms:DescribeKey on ${stranger.resource}`], "asked before and denied: broadening, whatever decides it");
+        assert.deepStrictEqual(broadening(undefined, plan([])), ["the stack is new", "account 101010101010 is new to the stack"]);
+        assert.deepStrictEqual(broadening(base, undefined), []);
+        assert.match(renderChanges("main", "s", diffPlans(base, undefined)).join("\n"), /the stack is removed: Pulumi\.s\.yaml is only at main/);
+    });
+});
+
+describe("plan --base: how a changed resource reads", () => {
+    const resource = (inputs: Record<string, unknown>): PlanResource => ({
+        urn: "urn:pulumi:s::p::aws:sns/topic:Topic::alerts", type: "aws:sns/topic:Topic", name: "alerts", account: "101010101010", region: "eu-west-1",
+        custom: true, inputs, options: { parent: "", provider: "", protect: false, retainOnDelete: false, ignoreChanges: [], import: "",
+            deleteBeforeReplace: false, aliases: [], dependencies: [] },
+    });
+    const changes = (before: Record<string, unknown>, after: Record<string, unknown>) => {
+        const plan = (inputs: Record<string, unknown>): PlanJson => ({ formatVersion: PLAN_FORMAT_VERSION, project: "p", stack: "s", accounts: ["101010101010"],
+            resources: [resource(inputs)], policies: [], securityGroupRules: [], listeners: [], access: [], securityHubExceptions: [] });
+        return renderChanges("main", "s", diffPlans(plan(before), plan(after))).filter(l => l.startsWith("      "));
+    };
+
+    it("a list of strings by the values it gains and loses, wherever they stand; one only reordered by its order", () => {
+        assert.deepStrictEqual(changes({ ids: ["a", "b"] }, { ids: ["b", "c"] }), ["      ids: + c; - a"]);
+        assert.deepStrictEqual(changes({ ids: ["a", "b"] }, { ids: ["b", "a"] }), ['      ids[0]: "a" -> "b"', '      ids[1]: "b" -> "a"']);
+    });
+
+    it("JSON text by its parts, a policy document by its statements", () => {
+        assert.deepStrictEqual(changes({ rules: '{"keep":30}' }, { rules: '{"keep":20}' }), ["      rules (JSON).keep: 30 -> 20"]);
+        const doc = (actions: string[]) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "Publish", Effect: "Allow", Action: actions, Resource: "*" }] });
+        assert.deepStrictEqual(changes({ policy: doc(["sns:Publish"]) }, { policy: doc(["sns:Publish", "sns:Subscribe"]) }), [
+            '      policy: statement added {"Sid":"Publish","Effect":"Allow","Action":["sns:Publish","sns:Subscribe"],"Resource":"*"}',
+            '      policy: statement removed {"Sid":"Publish","Effect":"Allow","Action":["sns:Publish"],"Resource":"*"}',
+        ]);
+    });
+});
+
+describe("plan --base: the section a reviewer reads", () => {
+    const urn = (type: string, name: string) => `urn:pulumi:s::p::${type}::${name}`;
+    const TOPIC = "aws:sns/topic:Topic";
+    const resource = (name: string, inputs: Record<string, unknown> = {}, aliases: string[] = []): PlanResource => ({
+        urn: urn(TOPIC, name), type: TOPIC, name, account: "101010101010", region: "eu-west-1", custom: true, inputs,
+        options: { parent: "", provider: "", protect: false, retainOnDelete: false, ignoreChanges: [], import: "", deleteBeforeReplace: false, aliases, dependencies: [] },
+    });
+    const group = urn("aws:ec2/securityGroup:SecurityGroup", "alb");
+    const rule = (fromPort: number, toPort: number, peer: string) => ({ urn: urn("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", `r${fromPort}`),
+        securityGroup: group, direction: "ingress" as const, protocol: "tcp", fromPort, toPort, peer });
+    const listener = (port: number) => ({ urn: urn("aws:lb/listener:Listener", `l${port}`), loadBalancer: urn("aws:lb/loadBalancer:LoadBalancer", "alb"),
+        protocol: "HTTP", port, actions: [] });
+    const request = (action: string, decision: PlanAccess["decision"], more: Partial<PlanAccess> = {}): PlanAccess => ({
+        principal: "codebuild.amazonaws.com", action, resource: "arn:aws:iam::101010101010:role/build", context: { "aws:SourceAccount": "101010101010" },
+        absent: ["aws:SourceArn"], accounts: { principal: "", resource: "101010101010" }, decision, expected: decision === "NotApplicable" ? "ImplicitlyDenied" : decision,
+        decidedBy: decision === "Allowed" ? [{ policy: urn("aws:iam/role:Role", "build"), sid: "AssumedByService" }] : [], label: { principal: "CodeBuild", resource: "build role" },
+        ...more,
+    });
+    const plan = (more: Partial<PlanJson>): PlanJson => ({ formatVersion: PLAN_FORMAT_VERSION, project: "p", stack: "s", accounts: ["101010101010"],
+        resources: [], policies: [], securityGroupRules: [], listeners: [], access: [], securityHubExceptions: [], ...more });
+
+    it("every kind of change in its place, each section counted", () => {
+        const base = plan({
+            accounts: ["101010101010", "202020202020"],
+            resources: [resource("kept", { displayName: "Alerts", retries: '{"max":3}' }), resource("gone"), resource("old-name", { displayName: "Same" })],
+            securityGroupRules: [rule(80, 80, "10.0.0.0/16")], listeners: [listener(80)], securityHubExceptions: ["ELB.1@alb"],
+            access: [request("sts:AssumeRole", "Allowed"), request("sts:TagSession", "Allowed"), request("sts:SetSourceIdentity", "Allowed")],
+        });
+        const head = plan({
+            accounts: ["101010101010", "303030303030"],
+            resources: [resource("kept", { displayName: "Alarms", retries: '{"max":5}' }), resource("new"), resource("new-name", { displayName: "Same" }, [urn(TOPIC, "old-name")])],
+            securityGroupRules: [rule(8000, 8100, group)], listeners: [listener(8080)], securityHubExceptions: ["EC2.19@alb"],
+            access: [request("sts:AssumeRole", "Allowed"), request("sts:TagSession", "NotApplicable", { reason: "no build role" }),
+                request("sts:AssumeRoleWithWebIdentity", "Allowed")],
+        });
+        assert.deepStrictEqual(renderChanges("main", "s", diffPlans(base, head)), [
+            "Changes since main, stack s:",
+            "  BROADENING: this change widens access (5); a person should review it:",
+            "    ! account 303030303030 is new to the stack",
+            "    ! security group aws:ec2/securityGroup:SecurityGroup alb admits tcp 8000-8100 from aws:ec2/securityGroup:SecurityGroup alb",
+            "    ! new listener HTTP port 8080 on aws:lb/loadBalancer:LoadBalancer alb",
+            "    ! new Security Hub exception EC2.19@alb",
+            "    ! newly allowed: codebuild.amazonaws.com sts:AssumeRoleWithWebIdentity on arn:aws:iam::101010101010:role/build (aws:SourceAccount=101010101010, no aws:SourceArn)",
+            "  accounts added (1):",
+            "    + account 303030303030",
+            "  accounts removed (1):",
+            "    - account 202020202020: the stack no longer has resources there",
+            "  resources added (1):",
+            "    + aws:sns/topic:Topic new (101010101010, eu-west-1)",
+            "  resources removed (1):",
+            "    - aws:sns/topic:Topic gone (101010101010, eu-west-1)",
+            "  resources renamed through an alias (not replaced) (1):",
+            "    ~ aws:sns/topic:Topic old-name -> new-name (101010101010, eu-west-1): nothing else changes",
+            "  resources changed (1):",
+            "    ~ aws:sns/topic:Topic kept (101010101010, eu-west-1)",
+            '      displayName: "Alerts" -> "Alarms"',
+            "      retries (JSON).max: 3 -> 5",
+            "  security group rules added (1):",
+            "    + aws:ec2/securityGroup:SecurityGroup alb ingress tcp 8000-8100 from aws:ec2/securityGroup:SecurityGroup alb",
+            "  security group rules removed (1):",
+            "    - aws:ec2/securityGroup:SecurityGroup alb ingress tcp 80 from 10.0.0.0/16",
+            "  listeners added (1):",
+            "    + HTTP port 8080 on aws:lb/loadBalancer:LoadBalancer alb",
+            "  listeners removed (1):",
+            "    - HTTP port 80 on aws:lb/loadBalancer:LoadBalancer alb",
+            "  Security Hub exceptions added (1):",
+            "    + EC2.19@alb",
+            "  Security Hub exceptions removed (1):",
+            "    - ELB.1@alb",
+            "  requests newly allowed (1):",
+            "    + codebuild.amazonaws.com sts:AssumeRoleWithWebIdentity on arn:aws:iam::101010101010:role/build (aws:SourceAccount=101010101010, no aws:SourceArn); " +
+                "accounts (service) -> 101010101010; decided by aws:iam/role:Role build statement AssumedByService",
+            "  requests no longer allowed (2):",
+            "    - codebuild.amazonaws.com sts:TagSession on arn:aws:iam::101010101010:role/build (aws:SourceAccount=101010101010, no aws:SourceArn); " +
+                "accounts (service) -> 101010101010; now NotApplicable (no build role)",
+            "    - codebuild.amazonaws.com sts:SetSourceIdentity on arn:aws:iam::101010101010:role/build (aws:SourceAccount=101010101010, no aws:SourceArn); " +
+                "accounts (service) -> 101010101010; no longer asked: the stack no longer has it",
+        ]);
+    });
+
+    it("the same plan: one line saying nothing changed; a new stack and its accounts are broadening", () => {
+        const same = plan({ resources: [resource("kept")] });
+        assert.deepStrictEqual(renderChanges("v1.2", "s", diffPlans(same, plan({ resources: [resource("kept")] }))),
+            ["Changes since v1.2, stack s: no changes (the same resources, policies, rules and access as at v1.2)."]);
+        assert.deepStrictEqual(renderChanges("main", "s", diffPlans(undefined, same)).slice(0, 5), [
+            "Changes since main, stack s:", "  the stack is new: Pulumi.s.yaml is not at main",
+            "  BROADENING: this change widens access (2); a person should review it:", "    ! the stack is new", "    ! account 101010101010 is new to the stack",
+        ]);
+        assert.deepStrictEqual(renderChanges("main", "s", diffPlans(same, undefined)).slice(0, 3), [
+            "Changes since main, stack s:", "  the stack is removed: Pulumi.s.yaml is only at main", "  No broadening: nobody may do anything they could not before.",
+        ]);
+    });
+
+    it("text that only looks like JSON is compared as text; a new deny broadens nothing, a deny that gains a condition does", () => {
+        assert.deepStrictEqual(renderChanges("main", "s", diffPlans(plan({ resources: [resource("t", { body: "{not json" })] }),
+            plan({ resources: [resource("t", { body: "{not json either" })] }))).slice(-1), ['      body: "{not json" -> "{not json either"']);
+        const POLICY = urn("aws:s3/bucketPolicy:BucketPolicy", "p");
+        const deny: PolicyStatement = { Sid: "DenyHttp", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: "*" };
+        const policies = (...statements: PolicyStatement[]) => plan({ policies: [{ urn: POLICY, kind: "bucket", statements }] });
+        assert.deepStrictEqual(diffPlans(policies(), policies(deny)).broadening, []);
+        assert.deepStrictEqual(diffPlans(policies(deny), policies({ ...deny, Condition: { Bool: { "aws:SecureTransport": "false" } } })).broadening,
+            ["policy of aws:s3/bucketPolicy:BucketPolicy p: statement DenyHttp gains condition Bool aws:SecureTransport false"]);
+    });
+});
