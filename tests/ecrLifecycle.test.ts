@@ -73,4 +73,26 @@ describe("ECR lifecycle evaluator, against ECR's documented examples", () => {
         assert.throws(() => expiredImages({ rules: [any, countRule(2, ["v"], 1)] }, [], NOW), /ECR would reject/);
         assert.deepEqual(lifecycleProblems({ rules: [countRule(1, ["v"], 1), { ...any, rulePriority: 2 }] }), []);
     });
+
+    it("rejects each other property ECR refuses, naming the rule, and takes each at its lowest valid value", () => {
+        const untagged = (rulePriority: number, selection: Partial<LifecycleRule["selection"]> = {}): LifecycleRule => ({ rulePriority,
+            selection: { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: 1, ...selection }, action: { type: "expire" } });
+        const problems = (...rules: LifecycleRule[]) => lifecycleProblems({ rules });
+        assert.deepEqual(problems(untagged(1)), []);
+        assert.deepEqual(problems(untagged(0)), ["rule 0: rulePriority must be a positive integer"]);
+        assert.deepEqual(problems(untagged(1.5)), ["rule 1.5: rulePriority must be a positive integer"]);
+        assert.deepEqual(problems({ ...untagged(1), action: { type: "delete" } as unknown as LifecycleRule["action"] }), ["rule 1: the action must be expire"]);
+        assert.deepEqual(problems(untagged(1, { tagPrefixList: ["v"] })), ["rule 1: only a tagged rule may have a tag list"]);
+        assert.deepEqual(problems(untagged(1, { tagPatternList: ["v*"] })), ["rule 1: only a tagged rule may have a tag list"]);
+        assert.deepEqual(problems({ ...countRule(1, ["v"], 1), selection: { ...countRule(1, ["v"], 1).selection, tagPatternList: ["w*"] } }),
+            ["rule 1: a tagged rule needs exactly one of tagPrefixList and tagPatternList"]);
+        assert.deepEqual(problems(untagged(1, { countNumber: 0 })), ["rule 1: countNumber must be a positive integer"]);
+        assert.deepEqual(problems(untagged(1, { countNumber: 2.5 })), ["rule 1: countNumber must be a positive integer"]);
+        assert.deepEqual(problems(untagged(1, { countUnit: undefined })), ["rule 1: countUnit days goes with sinceImagePushed, and only with it"]);
+        assert.deepEqual(problems(untagged(1, { countType: "imageCountMoreThan" })), ["rule 1: countUnit days goes with sinceImagePushed, and only with it"]);
+        assert.deepEqual(problems(untagged(1, { countType: "imageCountMoreThan", countUnit: undefined })), []);
+        assert.deepEqual(problems(untagged(1, { countType: "sinceImagePulled" as LifecycleRule["selection"]["countType"], countUnit: undefined })),
+            ["rule 1: unknown countType sinceImagePulled"]);
+        assert.deepEqual(problems(untagged(1), untagged(2)), ["only one rule may select untagged images"]);
+    });
 });
