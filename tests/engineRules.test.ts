@@ -135,6 +135,21 @@ describe("offline engine: the Pulumi engine's registration rules", function () {
         assert.match(violations.find(v => v.name === "named")!.source, /CreateRoleRequest\.RoleName/);
     });
 
+    it("what the mocks cannot place or answer stops the evaluation, saying what to do: no explicit provider, or a type, remote component or invoke they do not know", async () => {
+        const failure = async (program: () => unknown) => (await evaluate("planted", SHARED_REGION(), { program: async () => { await program(); return {}; } })).error?.message;
+        assert.match(await failure(() => new aws.sns.Topic("ambient")) ?? "",
+            /aws:sns\/topic:Topic "ambient" has no explicit provider: default AWS providers are disabled, so it would fail to deploy/);
+        assert.match(await failure(() => new aws.sqs.Queue("queue", {}, { provider: provider() })) ?? "",
+            /the offline engine has no outputs for aws:sqs\/queue:Queue: add them to offline\/engine\/mocks\.ts/);
+        assert.match(await failure(() => new pulumi.ComponentResource("other:index:Widget", "widget", {}, { remote: true })) ?? "",
+            /the offline engine has no outputs for the remote component other:index:Widget: add them to offline\/engine\/mocks\.ts/);
+        assert.match(await failure(() => aws.sqs.getQueue({ name: "queue" }, { provider: provider() })) ?? "",
+            /the offline engine does not know the invoke aws:sqs\/getQueue:getQueue: add it to offline\/engine\/mocks\.ts/);
+        assert.match(await failure(() => aws.codecommit.getRepository({ repositoryName: "shop" })) ?? "",
+            /invoke aws:codecommit\/getRepository:getRepository has no explicit provider: default AWS providers are disabled/);
+        assert.match(await failure(() => new aws.Provider("loose", { region: "eu-west-2" })) ?? "", /provider loose must pin allowedAccountIds and region/);
+    });
+
     it("npm run plan's result: exit 1, every violation in the text, no stack trace", async () => {
         const e = await evaluate("planted", SHARED_REGION(), { program: () => { provider("twice"); provider("twice"); new aws.Provider("twice", { region: "eu-west-2", allowedAccountIds: ["135792468024"] }); return {}; } });
         const plan = await planOf(e);
