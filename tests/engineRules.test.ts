@@ -136,12 +136,12 @@ describe("offline engine: the Pulumi engine's registration rules", function () {
     });
 
     it("what the mocks cannot place or answer stops the evaluation, saying what to do: no explicit provider, or a type, remote component or invoke they do not know", async () => {
-        const failure = async (program: () => unknown) => (await evaluate("planted", SHARED_REGION(), { program: async () => { await program(); return {}; } })).error?.message;
+        const failure = async (program: () => unknown) => (await evaluate("planted", SHARED_REGION(), { program: () => { program(); return {}; } })).error?.message;
         assert.match(await failure(() => new aws.sns.Topic("ambient")) ?? "",
             /aws:sns\/topic:Topic "ambient" has no explicit provider: default AWS providers are disabled, so it would fail to deploy/);
         assert.match(await failure(() => new aws.sqs.Queue("queue", {}, { provider: provider() })) ?? "",
             /the offline engine has no outputs for aws:sqs\/queue:Queue: add them to offline\/engine\/mocks\.ts/);
-        assert.match(await failure(() => new pulumi.ComponentResource("other:index:Widget", "widget", {}, { remote: true })) ?? "",
+        assert.match(await failure(() => new pulumi.ComponentResource("other:index:Widget", "widget", {}, {}, true)) ?? "",
             /the offline engine has no outputs for the remote component other:index:Widget: add them to offline\/engine\/mocks\.ts/);
         assert.match(await failure(() => aws.sqs.getQueue({ name: "queue" }, { provider: provider() })) ?? "",
             /the offline engine does not know the invoke aws:sqs\/getQueue:getQueue: add it to offline\/engine\/mocks\.ts/);
