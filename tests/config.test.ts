@@ -336,6 +336,10 @@ const CASES: Case[] = [{
     change: set("grants", "organization"),
     problems: [{ key: "organizationId", expected: "with grants: organization, the organization's id", found: "the key is missing", example: "o-a1b2c3d4e5" }],
 }, {
+    what: "an organization's id without grants: organization (it would grant nothing)",
+    change: set("organizationId", "o-a1b2c3d4e5"),
+    problems: [{ key: "grants", expected: "organization, with organizationId (or leave organizationId out)", found: "the key is missing", example: "organization" }],
+}, {
     what: "grants: organization with a target in the pipeline account",
     change: c => { set("grants", "organization")(c); set("organizationId", "o-a1b2c3d4e5")(c); set("allowSameAccount", true)(c);
         targetsOf(c)[0].account = block(c, "pipelineAccount"); delete targetsOf(c)[0].create.certificateArn; delete targetsOf(c)[0].create.domainName; },
