@@ -2,7 +2,9 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import * as yaml from "js-yaml";
+import * as os from "os";
 import { ROOT } from "../offline/engine/engine";
+import { stackFile, stacksIn } from "../offline/engine/root";
 import { block, evaluated, targetsOf, fixture, FIXTURE_STACKS } from "./support/stacks";
 
 // Pulumi's own reader of the tsconfig it is pointed at; `noCheck` there means ts-node transpiles only.
@@ -38,6 +40,22 @@ const IAM_SERVICE: Record<string, string> = {
     "aws:lb/": "elasticloadbalancing", "aws:ecs/": "ecs", "aws:codedeploy/": "codedeploy",
     "aws:sns/": "sns", "aws:codestarnotifications/": "codestar-notifications", "aws:chatbot/": "chatbot", "aws:cloudwatch/metricAlarm": "cloudwatch",
 };
+
+describe("a stack named without its file", () => {
+    it("fails naming the file it looked for and the stacks the folder has, or that it has none", () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "stacks-"));
+        try {
+            assert.throws(() => stackFile("qa", dir), /^Error: no stack file \S*Pulumi\.qa\.yaml; there is no Pulumi\.<stack>\.yaml there$/);
+            for (const stack of ["prod", "dev"]) fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), "config: {}\n");
+            fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: p\n");
+            assert.deepEqual(stacksIn(dir), ["dev", "prod"]);
+            assert.throws(() => stackFile("qa", dir), /^Error: no stack file \S*Pulumi\.qa\.yaml; the stacks there: dev, prod$/);
+            assert.equal(stackFile("dev", dir), path.join(dir, "Pulumi.dev.yaml"));
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+});
 
 describe("docs/ci.md, the provisioning roles", () => {
     const ci = fs.readFileSync(path.join(ROOT, "docs", "ci.md"), "utf8");
