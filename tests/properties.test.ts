@@ -5,7 +5,7 @@ import fc from "fast-check";
 import * as yaml from "js-yaml";
 import { projectKeys } from "../offline/access/access";
 import { RawConfig } from "../offline/engine/engine";
-import { checkStack } from "./properties/invariants";
+import { checkStack, emptyLists } from "./properties/invariants";
 import { parseConfig } from "../stacks/validation/parse";
 import { runProperty } from "./properties/property";
 import { configAsRead, features, stackFiles, stackFileText } from "./properties/stackFiles";
@@ -71,4 +71,16 @@ describe("properties over generated stack files", function () {
             await checkStack({ project: "cross-account-pipeline", stack, config });
         });
     }
+});
+
+describe("the invariants' own reading of a policy", () => {
+    it("finds every empty list, at any depth, by its path; a list with a value, or an empty object or string, is none", () => {
+        const policy = { Version: "2012-10-17", Statement: [
+            { Sid: "A", Effect: "Allow", Principal: { AWS: [] }, Action: ["s3:GetObject"], Resource: "*" },
+            { Sid: "B", Effect: "Allow", Action: [], Resource: ["arn:aws:s3:::b/*"], Condition: { StringEquals: { "aws:PrincipalOrgID": [] } } },
+            { Sid: "C", Effect: "Deny", Principal: "*", NotAction: "s3:*", Resource: "", Condition: {} },
+        ] };
+        assert.deepEqual(emptyLists(policy), ["Statement[0].Principal.AWS", "Statement[1].Action", "Statement[1].Condition.StringEquals.aws:PrincipalOrgID"]);
+        assert.deepEqual(emptyLists([]), [""]);
+    });
 });

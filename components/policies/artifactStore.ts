@@ -60,7 +60,7 @@ export function artifactKeyPolicy(a: ArtifactAccess): PolicyDocument {
     }] : []);
 }
 
-/** An empty list of roles admits nobody: its statement is left out (the policy grammar's arrays hold one or more values). */
+/** An empty list of roles admits nobody: its statement is left out (a statement with an empty list grants nothing). */
 const hasAny = (g: Grantees) => !Array.isArray(g) || g.length > 0;
 
 /** For the roles that use the artifact keys: read their metadata (not their data), as CodePipeline and CodeBuild do. */

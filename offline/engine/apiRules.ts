@@ -16,7 +16,6 @@ import { LOG_RETENTION_DAYS } from "../../stacks/config/values";
 import { SIZE_LIMITS } from "../../stacks/limits";
 import { NAME_LIMITS, NameLimit } from "../../stacks/nameLimits";
 import { BINDINGS, Conversion } from "./apiBindings";
-import { POLICY_INPUTS } from "./policyInputs";
 import { Resource } from "./resource";
 import { Violation } from "./violations";
 
@@ -199,31 +198,6 @@ function artifactCounts({ a, at }: { a: Action; at: string }): { property: strin
     });
 }
 
-/** A JSON text's value; text that is not JSON (which the model's pattern judges, or a value unknown while planning) as itself. */
-function jsonOrText(text: string): unknown {
-    try {
-        return JSON.parse(text);
-    } catch {
-        return text;
-    }
-}
-
-/** The paths of a JSON value's empty arrays (`Statement[0].Principal.AWS`). */
-function emptyArrays(value: unknown, at: string): string[] {
-    if (Array.isArray(value)) return value.length === 0 ? [at] : value.flatMap((v, i) => emptyArrays(v, `${at}[${i}]`));
-    return value && typeof value === "object" ? Object.entries(value).flatMap(([k, v]) => emptyArrays(v, at ? `${at}.${k}` : k)) : [];
-}
-
-/** Each registered policy document's empty arrays: the policy grammar's arrays take one or more values. */
-function emptyPolicyArrays(resources: Resource[]) {
-    return resources.flatMap(r => {
-        const [input] = POLICY_INPUTS[r.type] ?? [];
-        const text = input && unwrap(sent(r)[input]);
-        return typeof text === "string"
-            ? emptyArrays(jsonOrText(text), "").map(at => ({ name: r.name, type: r.type, property: `${input}#${at}`, found: "[]" })) : [];
-    });
-}
-
 /** A registered document's size against its documented limit. */
 function sizeRule(type: string, input: string, limit: number, doc: string, what: string): DocumentedRule {
     return {
@@ -322,13 +296,15 @@ export const DOCUMENTED_RULES: DocumentedRule[] = [
         doc: "https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_IpPermission.html",
         find: resources => [...ofType(resources, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"),
             ...ofType(resources, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule")].flatMap(r => {
-            // The provider sends the protocol in lower case.
-            const { fromPort, toPort } = sent(r), protocol = String(sent(r).ipProtocol).toLowerCase();
-            const numbered = /^(-1|\d{1,3})$/.test(protocol) && Number(protocol) <= 255;
+            // The provider sends the protocol as written (it compares case only when planning a diff).
+            const { fromPort, toPort } = sent(r), protocol = unwrap(sent(r).ipProtocol);
+            if (protocol === unknownValue) return [];
+            const numbered = /^(-1|0|[1-9]\d{0,2})$/.test(protocol) && Number(protocol) <= 255;
             if (!numbered && !["tcp", "udp", "icmp", "icmpv6"].includes(protocol)) {
-                return [{ name: r.name, type: r.type, property: "ipProtocol", found: shown(sent(r).ipProtocol) }];
+                return [{ name: r.name, type: r.type, property: "ipProtocol", found: shown(protocol) }];
             }
-            return ["tcp", "udp", "icmp"].includes(protocol) && (fromPort === undefined || toPort === undefined)
+            // TCP, UDP and ICMP by their numbers too (IANA: 6, 17, 1): any other number opens every port.
+            return ["tcp", "udp", "icmp", "6", "17", "1"].includes(protocol) && (fromPort === undefined || toPort === undefined)
                 ? [{ name: r.name, type: r.type, property: fromPort === undefined ? "fromPort" : "toPort", found: `none, for ${protocol}` }] : [];
         }),
     },
@@ -346,10 +322,6 @@ export const DOCUMENTED_RULES: DocumentedRule[] = [
         find: resources => ofType(resources, "aws:cloudwatch/logGroup:LogGroup")
             .filter(r => sent(r).retentionInDays !== undefined && !LOG_RETENTION_DAYS.includes(sent(r).retentionInDays))
             .map(r => ({ name: r.name, type: r.type, property: "retentionInDays", found: String(sent(r).retentionInDays) })),
-    },
-    {
-        rule: "one or more values in each of a policy's arrays", doc: "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_grammar.html",
-        find: emptyPolicyArrays,
     },
     sizeRule("aws:kms/key:Key", "policy", SIZE_LIMITS.keyPolicy, "https://docs.aws.amazon.com/kms/latest/developerguide/resource-limits.html", "a key policy"),
     sizeRule("aws:s3/bucketPolicy:BucketPolicy", "policy", SIZE_LIMITS.bucketPolicy, "https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-policies.html",

@@ -233,7 +233,7 @@ async function run(stack: string, config: RawConfig, options: EvaluateOptions, e
         error ??= e as Error;
     }
     if (error && !error.message && mocks.refusedInvokes.length > 0) {
-        error = new Error(mocks.refusedInvokes[0]);
+        error = new Error(mocks.refusedInvokes.join("; "));
     }
 
     // The nth registration of a type and name gets the nth record the mocks made of it.

@@ -2,6 +2,7 @@
 // offline engine. Each check throws an AssertionError that says what broke.
 import { strict as assert } from "assert";
 import { actionsOf, configOf } from "../../offline/access/access";
+import { registeredPolicies } from "../../offline/access/policies";
 import { accessTable } from "../../offline/report/accessTable";
 import { evaluate, Evaluation, Resource } from "../../offline/engine/engine";
 import { AccessResult, planOf } from "../../offline/report/plan";
@@ -554,6 +555,22 @@ export async function checkStack(file: StackFile): Promise<void> {
     await checkEvaluation(await evaluate(file.stack, configAsRead(file), { project: file.project }));
 }
 
+/** The paths of a JSON value's empty lists (`Statement[0].Principal.AWS`). */
+export function emptyLists(value: unknown, at = ""): string[] {
+    if (Array.isArray(value)) return value.length === 0 ? [at] : value.flatMap((v, i) => emptyLists(v, `${at}[${i}]`));
+    return value && typeof value === "object" ? Object.entries(value).flatMap(([k, v]) => emptyLists(v, at ? `${at}.${k}` : k)) : [];
+}
+
+/**
+ * No policy holds an empty list (a principal, action, resource or condition value list): such a
+ * statement grants nothing (IAM Access Analyzer's "empty array" suggestions); the program leaves
+ * the statement out instead, as with the readers of a store no other account reads.
+ */
+export function checkNoEmptyLists(e: Evaluation) {
+    const found = registeredPolicies(e).flatMap(p => emptyLists(p.document).map(at => `${p.resource.name} (${p.kind}): ${at}`));
+    assert.deepEqual(found, [], "a policy with an empty list");
+}
+
 /** Every invariant, on the evaluation of any stack file: a generated one, or one of the user's (tests/stackFiles.test.ts). */
 export async function checkEvaluation(e: Evaluation): Promise<void> {
     assert.equal(e.error?.message, undefined, "the evaluation failed");
@@ -577,6 +594,7 @@ export async function checkEvaluation(e: Evaluation): Promise<void> {
     checkBuildLogs(e.resources);
     checkApplicationUrls(e, config);
     checkInitialImages(e.resources);
+    checkNoEmptyLists(e);
     const plan = await planOf(e);
     assert.equal(plan.exitCode, 0, plan.text);
     checkAccess(plan.access!, config);
