@@ -35,8 +35,8 @@ export function convertSingleTarget(project: string, stack: string, raw: Record<
     return { keys: [...keys, ...("taskLogGroup" in adopt ? ["adopt.taskLogGroup"] : [])], converted, block };
 }
 
-/** A target name from the stack's: lowercase letters, digits and `-`, starting with a letter, at most 24. */
+/** A target name from the stack's: lowercase letters, digits and single `-`s, starting with a letter, at most 24 (a cut leaves at most one `-` at the end). */
 function targetName(stack: string): string {
-    const name = stack.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^[^a-z]+/, "").slice(0, 24).replace(/-+$/, "");
+    const name = stack.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^[^a-z]+/, "").slice(0, 24).replace(/-$/, "");
     return name || "target";
 }
