@@ -92,7 +92,12 @@ export function growingDocuments(config: StackConfig): { kind: GrowingKind; regi
 
 /** The growing documents over their limits. */
 export function oversizedPolicies(config: StackConfig) {
-    return growingDocuments(config).filter(d => d.text.length > d.limit).map(d => ({
+    return oversized(growingDocuments(config));
+}
+
+/** Of some documents, those over their limits (a document of exactly its limit is within it). */
+export function oversized(documents: ReturnType<typeof growingDocuments>) {
+    return documents.filter(d => d.text.length > d.limit).map(d => ({
         document: d.document, size: d.text.length, limit: d.limit,
         /** Whether it lists roles, which an organization-wide grant replaces. */
         grants: ["key", "bucket", "repository", "pipelineRole"].includes(d.kind),

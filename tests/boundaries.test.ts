@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import { evaluate, RawConfig } from "../offline/engine/engine";
 import { scaledPath } from "../offline/engine/scale";
+import { oversized } from "../stacks/limits";
 import { problemsOf } from "./support/fixtures";
 import { fixture } from "./support/stacks";
 
@@ -29,5 +30,16 @@ describe("limits at the limit and one past it", function () {
         assert.equal(stages.find(s => s.name === "all")!.actions.length, 50);
         // One more target without a check: 51.
         assert.ok(problemsOf("prod", oneWave(25, 24)).some(p => /wave: expected at most 50 actions in a stage, CodePipeline's limit \(the wave all has 51/.test(p)));
+    });
+
+    it("a growing policy of exactly its size limit is within it, one character more is over; only the documents that list roles name the organization-wide grant", () => {
+        const document = (kind: "key" | "bucket" | "repository" | "lifecycle" | "pipelineRole", size: number) =>
+            ({ kind, region: "eu-west-1", document: `the ${kind}`, text: "x".repeat(size), limit: 20_480 });
+        assert.deepEqual(oversized([document("bucket", 20_480)]), []);
+        assert.deepEqual(oversized(["key", "bucket", "repository", "lifecycle", "pipelineRole"].map(k => document(k as "key", 20_481))), [
+            { document: "the key", size: 20_481, limit: 20_480, grants: true }, { document: "the bucket", size: 20_481, limit: 20_480, grants: true },
+            { document: "the repository", size: 20_481, limit: 20_480, grants: true }, { document: "the lifecycle", size: 20_481, limit: 20_480, grants: false },
+            { document: "the pipelineRole", size: 20_481, limit: 20_480, grants: true },
+        ]);
     });
 });

@@ -272,6 +272,12 @@ const CASES: Case[] = [{
     problems: [{ key: "adopt.imageRepository", expected: "the name this stack gives it, my-service", found: '"my-servce"', example: "my-service" },
         { key: "targets[0].adopt.taskLogGroup", expected: "the name this stack gives it, /ecs/my-service-prod-staging", found: '"/ecs/my-service"', example: "/ecs/my-service-prod-staging" }],
 }, {
+    what: "the adoption of a container log group by an existing target (the stack creates none)",
+    change: c => { delete prod(c).create; prod(c).existing = { applicationName: "a", deploymentGroupName: "g", taskFamily: "f", containerName: "app", containerPort: 8080,
+        taskRoleArn: "arn:aws:iam::232323232323:role/t", executionRoleArn: "arn:aws:iam::232323232323:role/x" }; prod(c).adopt = { taskLogGroup: "/ecs/f" }; },
+    problems: [{ key: "targets[1].adopt.taskLogGroup", expected: "no key: with existing the stack creates no container log group", found: '"/ecs/f"',
+        example: "remove adopt.taskLogGroup" }],
+}, {
     what: "the adoption of a source repository the stack only looks up",
     change: c => { set("source", { repositoryName: "my-service", create: false })(c); set("adopt", { sourceRepository: "my-service" })(c); },
     problems: [{ key: "adopt.sourceRepository", expected: "no key: with source.create false", found: '"my-service"', example: "remove adopt.sourceRepository" }],

@@ -106,6 +106,36 @@ describe("physical names", () => {
         assert.equal(service.length, 100);
     });
 
+    it("fits a name to several limits at once: lower case if any limit wants it, cut to the shortest maximum with its head and tail", () => {
+        assert.match(fitName("Shop.Prod", NAME_LIMITS.ecrRepository, NAME_LIMITS.codebuildProject), /^shop-prod-[0-9a-f]{8}$/);
+        const alias = fitName({ head: "alias/", body: "p".repeat(300), tail: "-artifacts" }, NAME_LIMITS.kmsAlias);
+        assert.equal(alias.length, NAME_LIMITS.kmsAlias.max, alias);
+        assert.match(alias, /^alias\/p+-[0-9a-f]{8}-artifacts$/);
+        // A head or tail that breaks the limit itself is this program's mistake: it fails, naming the name and why.
+        assert.throws(() => fitName({ body: "shop", tail: "-t".repeat(40) }, NAME_LIMITS.iamRole), /^Error: cannot fit the name shop(-t){40}: .* has \d+ characters/);
+    });
+
+    it("a name's length is judged at both ends of its limit, and a value that is not a name says so", () => {
+        const limit = NAME_LIMITS.iamRole;
+        const problems = ["x".repeat(limit.min - 1), "x".repeat(limit.min), "x".repeat(limit.max), "x".repeat(limit.max + 1)].map(n => nameProblem(n, limit) !== undefined);
+        assert.deepEqual(problems, [true, false, false, true]);
+        assert.match(nameProblem("x".repeat(limit.max + 1), limit)!, new RegExp(`has ${limit.max + 1} characters; aws:iam/role:Role name takes ${limit.min} to ${limit.max}`));
+        assert.equal(nameProblem(42, limit), `expected a name in ${limit.field}, found 42`);
+    });
+
+    it("the names a stack derives from its project and stack, where they fit as they are", () => {
+        const names = stackNames({ ...namingConfig("cross-account-pipeline", "prod"), notifications: { slack: undefined } } as StackConfig);
+        assert.deepEqual([names.releaseProject, names.checkProject, names.keyAlias, names.notifications.keyAlias, names.notifications.guardrail,
+            names.notifications.topic, names.roles.chatbot], ["cross-account-pipeline-prod-release", "cross-account-pipeline-prod-check",
+            "alias/cross-account-pipeline-prod-artifacts", "alias/cross-account-pipeline-prod-notifications", "cross-account-pipeline-prod-chatbot-guardrail",
+            "cross-account-pipeline-prod-notifications", "cross-account-pipeline-prod-chatbot"]);
+        // A wave holding the target with the single-target program's names keeps that program's release tag, so its images stay kept.
+        const config = namingConfig("cross-account-pipeline", "prod");
+        const wave = stackNames({ ...config, targets: config.targets.map(t => ({ ...t, wave: "all" })) } as StackConfig).stages;
+        assert.deepEqual(wave.map(s => [s.targets.length, s.releaseTagPrefix]), [[2, "release-"]]);
+        assert.deepEqual(stackNames(config).stages.map(s => s.releaseTagPrefix), ["release-", "release.a-target-name-of-24-char."]);
+    });
+
     it("every name derived from any project and stack names Pulumi allows fits AWS's limits", () => {
         const limits: Record<string, NameLimit | NameLimit[]> = {
             pipeline: NAME_LIMITS.codepipeline, buildProject: NAME_LIMITS.codebuildProject, releaseProject: NAME_LIMITS.codebuildProject,

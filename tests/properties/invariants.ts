@@ -178,9 +178,14 @@ function one(e: Evaluation, type: string, region?: string, prefix = ""): Resourc
  * with the other rules AWS documents, checkApiModels).
  */
 export function checkPolicySizes(e: Evaluation, config: StackConfig) {
-    for (const d of growingDocuments(config)) {
+    const documents = growingDocuments(config);
+    for (const d of documents) {
         assert.equal(d.text.length, REGISTERED[d.kind](e, d.region).length, `the ${d.document}: computed size differs from the registered one`);
     }
+    // Every store's key and bucket policy is computed; the lifecycle policy has no stand-in, so it is the registered text itself.
+    const stores = e.resources.filter(r => r.type === "aws:kms/key:Key" && r.name.startsWith("artifacts")).map(r => r.region).sort();
+    for (const kind of ["key", "bucket"]) assert.deepEqual(documents.filter(d => d.kind === kind).map(d => d.region).sort(), stores, `${kind} policies computed`);
+    assert.equal(documents.find(d => d.kind === "lifecycle")!.text, REGISTERED.lifecycle(e, config.region), "the lifecycle policy computed");
 }
 
 /**
