@@ -101,6 +101,8 @@ describe("physical names", () => {
         assert.equal(fitName("cross-account-pipeline-my-stack", NAME_LIMITS.codebuildProject), "cross-account-pipeline-my-stack");
         assert.match(fitName({ head: "alias/", body: "p-my.stack", tail: "-artifacts" }, NAME_LIMITS.kmsAlias), /^alias\/p-my-stack-[0-9a-f]{8}-artifacts$/);
         assert.match(fitName("p-Stack..x", NAME_LIMITS.ecrRepository), /^p-stack-x-[0-9a-f]{8}$/);
+        // Nothing of the body left once cleaned: the hash alone.
+        assert.match(fitName("___", NAME_LIMITS.ecrRepository), /^[0-9a-f]{8}$/);
         // One name for four resources: the strictest of their limits (ECS: no dots; CodeDeploy: 100 characters).
         const service = fitName("x".repeat(120), NAME_LIMITS.ecsService, NAME_LIMITS.codedeployApplication);
         assert.equal(service.length, 100);

@@ -11,8 +11,9 @@ describe("reaching a created target", () => {
         assert.deepEqual([
             "https://user:secret@Shop.Example.com:8443/health?full=1#top", "http://shop.example.com", "HTTPS://shop.example.com/",
             "https://shop.example.com:/health", "https://shop.example.com?ready", "https://shop.example.com#ready", "shop.example.com/health",
+            "https://[2001:db8::1]:8443/",
         ].map(urlHost), ["Shop.Example.com", "shop.example.com", "shop.example.com", "shop.example.com", "shop.example.com", "shop.example.com",
-            "shop.example.com"]);
+            "shop.example.com", "[2001:db8::1]"]);
     });
 
     it("an https URL naming a load balancer's own DNS name (any case, China's too) can never verify; http, or a name of the user's domain, can", () => {
@@ -25,6 +26,7 @@ describe("reaching a created target", () => {
             // The name must end there: a user's domain that only contains it is theirs.
             [`https://${LB}.example.com/`, false],
             [`https://user@${LB}/`, true],
+            [`http://${LB}/https://shop.example.com/`, false],
         ];
         assert.deepEqual(cases.map(([url]) => unverifiableHttps(url)), cases.map(([, unverifiable]) => unverifiable));
     });

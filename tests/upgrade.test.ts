@@ -49,9 +49,13 @@ for (const [name, snapshot] of Object.entries(SNAPSHOTS)) {
             const e = await evaluate(snapshot.stack, snapshot.config);
             assert.ok(e.error, "the old shape was accepted");
             assert.deepEqual(e.resources.map(r => r.type), ["pulumi:pulumi:Stack"]);
-            for (const key of ["targetAccount", "deployTarget", "manualApproval"]) {
-                assert.match(e.error.message, new RegExp(`Pulumi\\.${snapshot.stack}\\.yaml: ${P}:${key}: expected the targets list`));
+            const oldKeys = ["targetAccount", "deployTarget", "manualApproval"];
+            for (const key of oldKeys) {
+                assert.match(e.error.message, new RegExp(`Pulumi\\.${snapshot.stack}\\.yaml: ${P}:${key}: expected the targets list, which replaced ` +
+                    "targetAccount, deployTarget and manualApproval; found the single-target key; for example the targets block below"));
             }
+            const problems = e.error.message.slice(0, e.error.message.indexOf("Replace them")).split("\n").filter(l => /^\s+- /.test(l));
+            assert.equal(problems.length, oldKeys.length, `only the old keys' problems: ${problems.join("\n")}`);
             const block = e.error.message.slice(e.error.message.indexOf("\n  " + `${P}:targets:`));
             const [target] = (yaml.load(block) as Record<string, any[]>)[`${P}:targets`];
             const old = keys().manualApproval;
