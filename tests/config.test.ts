@@ -278,6 +278,14 @@ const CASES: Case[] = [{
     problems: [{ key: "targets[1].adopt.taskLogGroup", expected: "no key: with existing the stack creates no container log group", found: '"/ecs/f"',
         example: "remove adopt.taskLogGroup" }],
 }, {
+    what: "an adoption id that is not a name at all (its one problem: no name to compare it with)",
+    change: set("adopt", { imageRepository: 42 }),
+    problems: [{ key: "adopt.imageRepository", expected: "an ECR repository name", found: "number 42", example: "my-service" }],
+}, {
+    what: "an adoption beside a source that is not valid (the source's one problem: no name can be derived)",
+    change: c => { set("adopt", { imageRepository: "my-service" })(c); delete c[`${P}:source`]; },
+    problems: [{ key: "source", expected: "a block: a CodeCommit repository", found: "the key is missing", example: "repositoryName" }],
+}, {
     what: "the adoption of a source repository the stack only looks up",
     change: c => { set("source", { repositoryName: "my-service", create: false })(c); set("adopt", { sourceRepository: "my-service" })(c); },
     problems: [{ key: "adopt.sourceRepository", expected: "no key: with source.create false", found: '"my-service"', example: "remove adopt.sourceRepository" }],
