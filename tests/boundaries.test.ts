@@ -1,7 +1,9 @@
 import { strict as assert } from "assert";
 import { evaluate, RawConfig } from "../offline/engine/engine";
 import { scaledPath } from "../offline/engine/scale";
-import { oversized } from "../stacks/limits";
+import { growingDocuments, oversized } from "../stacks/limits";
+import { projectKeys } from "../offline/access/access";
+import { parseConfig } from "../stacks/validation/parse";
 import { problemsOf } from "./support/fixtures";
 import { fixture } from "./support/stacks";
 
@@ -41,5 +43,13 @@ describe("limits at the limit and one past it", function () {
             { document: "the repository", size: 20_481, limit: 20_480, grants: true }, { document: "the lifecycle", size: 20_481, limit: 20_480, grants: false },
             { document: "the pipelineRole", size: 20_481, limit: 20_480, grants: true },
         ]);
+    });
+
+    it("names each growing document, as a refusal shows it, by what it is and the region of its store", () => {
+        const config = parseConfig(P, "prod", projectKeys(P, fixture("prod")));
+        const regions = [...new Set([config.region, ...config.targets.map(t => t.region)])];
+        assert.deepEqual(growingDocuments(config).map(d => d.document).sort(), [
+            ...regions.flatMap(r => [`key policy of the artifact store in ${r}`, `bucket policy of the artifact store in ${r}`]),
+            "image repository's policy", "image repository's lifecycle policy", "pipeline role's inline policy"].sort());
     });
 });
