@@ -53,9 +53,15 @@ export function runsFor(files: string[], hasIncremental: (file: string) => boole
     return runs;
 }
 
-/** A run's report as one report per source file, each with the run's tests (its mutants name them by id). */
-export function splitReport(report: Report): Record<string, Report> {
-    return Object.fromEntries(Object.keys(report.files).map(f => [f, { ...report, files: { [f]: report.files[f] } }]));
+/**
+ * A run's report as one report per source file, each with the run's tests (its mutants name them
+ * by id). A file of the run that StrykerJS leaves out (it has nothing to mutate: types only) gets
+ * a report without mutants, so that its folder counts it as run.
+ */
+export function splitReport(report: Report, files: string[] = []): Record<string, Report> {
+    const none = { language: "typescript", source: "", mutants: [] };
+    return Object.fromEntries([...new Set([...Object.keys(report.files), ...files])]
+        .map(f => [f, { ...report, files: { [f]: report.files[f] ?? none } }]));
 }
 
 /** mutation-testing-elements' page for a report, as StrykerJS's HTML reporter writes it. */
@@ -94,7 +100,7 @@ function mutateFiles(files: string[], extraArgs: string[]): number {
     console.log(`${files.join(", ")}: ${((Date.now() - started) / 60000).toFixed(1)} min`);
     if (status !== 0) return status;
     const read = (file: string): Report => JSON.parse(fs.readFileSync(file, "utf8"));
-    for (const [file, report] of Object.entries(splitReport(read(run("report.json"))))) {
+    for (const [file, report] of Object.entries(splitReport(read(run("report.json")), files))) {
         writeFile(reportOf(file), JSON.stringify(report));
         writeFile(path.join(REPORTS, "html", `${file}.html`), htmlOf(report));
     }

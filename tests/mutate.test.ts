@@ -105,6 +105,10 @@ describe("npm run mutate: files grouped into runs, a report per file, scores per
             "a.ts": { schemaVersion: "1", testFiles: run.testFiles, files: { "a.ts": run.files["a.ts"] } },
             "b.ts": { schemaVersion: "1", testFiles: run.testFiles, files: { "b.ts": run.files["b.ts"] } },
         });
+        // A file of the run with nothing to mutate (StrykerJS leaves it out) is run, with no mutants.
+        assert.deepEqual(splitReport(run, ["a.ts", "types.ts"])["types.ts"],
+            { schemaVersion: "1", testFiles: run.testFiles, files: { "types.ts": { language: "typescript", source: "", mutants: [] } } });
+        assert.deepEqual(Object.keys(splitReport(run, ["a.ts", "types.ts"])), ["a.ts", "b.ts", "types.ts"]);
     });
 
     const report = (...statuses: string[]) => ({ files: { "x.ts": { mutants: statuses.map(status => ({ status })) } } });
