@@ -7,6 +7,7 @@ import { PolicyDocument, PolicyStatement } from "../offline/access/simulator";
 import { parseConfig } from "../stacks/validation/parse";
 import { evaluated, key, releasePathConfig, fixture, FIXTURE_STACKS } from "./support/stacks";
 import { configuredAbsence } from "./support/absence";
+import { checkPolicyStatements } from "./properties/invariants";
 
 const label = (row: AccessRow) => `${row.principal} | ${actionsOf(row).join(", ")} | ${row.resource} -> ${row.expect}`;
 
@@ -151,15 +152,9 @@ describe("access table", function () {
 describe("policy statements", () => {
     for (const [name, shared] of [...FIXTURE_STACKS.map(st => [st, st] as const), ["prod's grown release path", "path"] as const]) {
         it(`${name}: every statement of every registered policy has a descriptive Sid, unique in its document`, async () => {
-            const policies = registeredPolicies(await evaluated(shared));
-            assert.ok(policies.length >= 9, "the program registers trust, identity, key and bucket policies");
-            for (const { resource, document } of policies) {
-                const sids = (document.Statement as PolicyStatement[]).map(s => s.Sid ?? "");
-                for (const sid of sids) {
-                    assert.match(sid, /^(?:[A-Z][a-z0-9]+){2,}$/, `${resource.name}: Sid "${sid}" should say why, in PascalCase words`);
-                }
-                assert.equal(new Set(sids).size, sids.length, `${resource.name}: Sids repeat: ${sids.join(", ")}`);
-            }
+            const e = await evaluated(shared);
+            assert.ok(registeredPolicies(e).length >= 9, "the program registers trust, identity, key and bucket policies");
+            checkPolicyStatements(e);
         });
 
         it(`${name}: attaches no managed policies to the roles it creates`, async () => {

@@ -23,8 +23,8 @@ const parsed = (raw: RawConfig, stack = "prod") => parseConfig(P, stack, project
 type Grantees = Parameters<typeof onlyRoles>[0];
 
 /** Whether a resource policy admitting `grantees` lets this role (of the grantees' organization) read an object, as IAM decides. */
-async function admits(grantees: Grantees, roleArn: string): Promise<boolean> {
-    const organization = Array.isArray(grantees) ? ORG : grantees.organizationId;
+async function admits(grantees: Grantees, roleArn: string, inOrganization?: string): Promise<boolean> {
+    const organization = inOrganization ?? (Array.isArray(grantees) ? ORG : grantees.organizationId);
     const partition = roleArn.split(":")[1];
     const account = roleArn.split(":")[4];
     const { decision } = await evaluate({
@@ -65,6 +65,9 @@ async function checkOrganizationGrants(config: StackConfig) {
     const of = (kind: string) => new Set([...roles.filter(r => r.kind === kind).map(r => r.arn), ...kind === "execution" ? existingExecution : []]);
     const only = (admittedSet: Set<string>) => candidates.filter(a => admittedSet.has(a));
     assert.deepEqual(await admitted(grants.deployRoles, candidates), only(of("deploy")), "the pipeline role's deploy roles");
+    // The same role names in an account of another organization match the patterns, and are refused.
+    const [deploy] = only(of("deploy"));
+    assert.equal(await admits(grants.deployRoles, deploy, "o-z9y8x7w6v5"), false, `${deploy} in another organization`);
     assert.deepEqual(await admitted(grants.pullers, candidates), only(of("execution")), "the image repository's pullers");
     for (const store of grants.stores) {
         const readers = grants.targets.filter(t => t.region === store.region).map(t => t.deployRoleArn);

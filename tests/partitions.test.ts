@@ -37,6 +37,12 @@ describe("regions and partitions, checked against AWS's partitions data", () => 
         }
     });
 
+    it("refuses to derive a partition or endpoint domain for a region of no supported partition, naming those it supports", () => {
+        for (const derive of [partitionOf, dnsSuffixOf]) {
+            assert.throws(() => derive("eusc-de-east-1"), /^Error: eusc-de-east-1 is not a region of a supported partition \(aws, aws-cn, aws-us-gov\)$/);
+        }
+    });
+
     it("derives the partition and the endpoint domain of every accepted region as AWS does", () => {
         for (const region of REGIONS.filter(r => SUPPORTED.includes(partitionOfRegion(r).id))) {
             const { name, dnsSuffix } = partitionOfRegion(region).outputs;

@@ -567,11 +567,19 @@ export function emptyLists(value: unknown, at = ""): string[] {
 }
 
 /**
- * No policy holds an empty list (a principal, action, resource or condition value list): such a
- * statement grants nothing (IAM Access Analyzer's "empty array" suggestions); the program leaves
- * the statement out instead, as with the readers of a store no other account reads.
+ * Every statement of every registered policy has a Sid that says why (PascalCase words), unique
+ * in its document; and no policy holds an empty list (a principal, action, resource or condition
+ * value list): such a statement grants nothing (IAM Access Analyzer's "empty array" suggestions),
+ * so the program leaves it out instead, as with the readers of a store no other account reads.
  */
-export function checkNoEmptyLists(e: Evaluation) {
+export function checkPolicyStatements(e: Evaluation) {
+    for (const { resource, document } of registeredPolicies(e)) {
+        const sids = (document.Statement as { Sid?: string }[]).map(s => s.Sid ?? "");
+        for (const sid of sids) {
+            assert.match(sid, /^(?:[A-Z][a-z0-9]+){2,}$/, `${resource.name}: Sid "${sid}" should say why, in PascalCase words`);
+        }
+        assert.equal(new Set(sids).size, sids.length, `${resource.name}: Sids repeat: ${sids.join(", ")}`);
+    }
     const found = registeredPolicies(e).flatMap(p => emptyLists(p.document).map(at => `${p.resource.name} (${p.kind}): ${at}`));
     assert.deepEqual(found, [], "a policy with an empty list");
 }
@@ -599,7 +607,7 @@ export async function checkEvaluation(e: Evaluation): Promise<void> {
     checkBuildLogs(e.resources);
     checkApplicationUrls(e, config);
     checkInitialImages(e.resources);
-    checkNoEmptyLists(e);
+    checkPolicyStatements(e);
     const plan = await planOf(e);
     assert.equal(plan.exitCode, 0, plan.text);
     checkAccess(plan.access!, config);
