@@ -94,5 +94,6 @@ describe("ECR lifecycle evaluator, against ECR's documented examples", () => {
         assert.deepEqual(problems(untagged(1, { countType: "sinceImagePulled" as LifecycleRule["selection"]["countType"], countUnit: undefined })),
             ["rule 1: unknown countType sinceImagePulled"]);
         assert.deepEqual(problems(untagged(1), untagged(2)), ["only one rule may select untagged images"]);
+        assert.deepEqual(problems(untagged(1, { tagStatus: "" as LifecycleRule["selection"]["tagStatus"] })), ["rule 1: unknown tagStatus "]);
     });
 });

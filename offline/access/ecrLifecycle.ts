@@ -48,6 +48,9 @@ export function lifecycleProblems(policy: LifecyclePolicy): string[] {
         if (action?.type !== "expire") {
             problems.push(`rule ${p}: the action must be expire`);
         }
+        if (!["tagged", "untagged", "any"].includes(s.tagStatus)) {
+            problems.push(`rule ${p}: unknown tagStatus ${s.tagStatus}`);
+        }
         const lists = [s.tagPrefixList, s.tagPatternList].filter(l => l !== undefined);
         if (s.tagStatus === "tagged" && (lists.length !== 1 || lists[0]!.length === 0)) {
             problems.push(`rule ${p}: a tagged rule needs exactly one of tagPrefixList and tagPatternList`);
