@@ -5,13 +5,24 @@ import { diffPlans, renderChanges } from "../offline/report/planDiff";
 import { PLAN_FORMAT_VERSION, PlanAccess, PlanJson, PlanResource } from "../offline/report/planJson";
 import { PolicyStatement } from "../offline/access/simulator";
 
+/** A URN of stack `s` of project `p`. */
+const urn = (type: string, name: string) => `urn:pulumi:s::p::${type}::${name}`;
+
+/** The plan of stack `s`: account 101010101010, and nothing else but `more`. */
+const planWith = (more: Partial<PlanJson>): PlanJson => ({ formatVersion: PLAN_FORMAT_VERSION, project: "p", stack: "s", accounts: ["101010101010"],
+    resources: [], policies: [], securityGroupRules: [], listeners: [], access: [], securityHubExceptions: [], ...more });
+
+const TOPIC = "aws:sns/topic:Topic";
+
+/** A topic of the plan, in 101010101010 / eu-west-1. */
+const topic = (name: string, inputs: Record<string, unknown> = {}, aliases: string[] = []): PlanResource => ({
+    urn: urn(TOPIC, name), type: TOPIC, name, account: "101010101010", region: "eu-west-1", custom: true, inputs,
+    options: { parent: "", provider: "", protect: false, retainOnDelete: false, ignoreChanges: [], import: "", deleteBeforeReplace: false, aliases, dependencies: [] },
+});
+
 describe("plan --base: what counts as broadening", () => {
-    const urn = (type: string, name: string) => `urn:pulumi:s::p::${type}::${name}`;
     const POLICY = urn("aws:s3/bucketPolicy:BucketPolicy", "store-policy");
-    const plan = (statements: PolicyStatement[], more: Partial<PlanJson> = {}): PlanJson => ({
-        formatVersion: PLAN_FORMAT_VERSION, project: "p", stack: "s", accounts: ["101010101010"], resources: [],
-        policies: [{ urn: POLICY, kind: "bucket", statements }], securityGroupRules: [], listeners: [], access: [], securityHubExceptions: [], ...more,
-    });
+    const plan = (statements: PolicyStatement[], more: Partial<PlanJson> = {}) => planWith({ policies: [{ urn: POLICY, kind: "bucket", statements }], ...more });
     const read: PolicyStatement = {
         Sid: "ReadByDeployRole", Effect: "Allow", Principal: { AWS: "arn:aws:iam::202020202020:root" }, Action: ["s3:GetObject"],
         Resource: "arn:aws:s3:::store/*", Condition: { ArnEquals: { "aws:PrincipalArn": ["arn:aws:iam::202020202020:role/deploy"] } },
@@ -94,14 +105,8 @@ describe("plan --base: what counts as broadening", () => {
 });
 
 describe("plan --base: how a changed resource reads", () => {
-    const resource = (inputs: Record<string, unknown>): PlanResource => ({
-        urn: "urn:pulumi:s::p::aws:sns/topic:Topic::alerts", type: "aws:sns/topic:Topic", name: "alerts", account: "101010101010", region: "eu-west-1",
-        custom: true, inputs, options: { parent: "", provider: "", protect: false, retainOnDelete: false, ignoreChanges: [], import: "",
-            deleteBeforeReplace: false, aliases: [], dependencies: [] },
-    });
     const changes = (before: Record<string, unknown>, after: Record<string, unknown>) => {
-        const plan = (inputs: Record<string, unknown>): PlanJson => ({ formatVersion: PLAN_FORMAT_VERSION, project: "p", stack: "s", accounts: ["101010101010"],
-            resources: [resource(inputs)], policies: [], securityGroupRules: [], listeners: [], access: [], securityHubExceptions: [] });
+        const plan = (inputs: Record<string, unknown>) => planWith({ resources: [topic("alerts", inputs)] });
         return renderChanges("main", "s", diffPlans(plan(before), plan(after))).filter(l => l.startsWith("      "));
     };
 
@@ -121,12 +126,6 @@ describe("plan --base: how a changed resource reads", () => {
 });
 
 describe("plan --base: the section a reviewer reads", () => {
-    const urn = (type: string, name: string) => `urn:pulumi:s::p::${type}::${name}`;
-    const TOPIC = "aws:sns/topic:Topic";
-    const resource = (name: string, inputs: Record<string, unknown> = {}, aliases: string[] = []): PlanResource => ({
-        urn: urn(TOPIC, name), type: TOPIC, name, account: "101010101010", region: "eu-west-1", custom: true, inputs,
-        options: { parent: "", provider: "", protect: false, retainOnDelete: false, ignoreChanges: [], import: "", deleteBeforeReplace: false, aliases, dependencies: [] },
-    });
     const group = urn("aws:ec2/securityGroup:SecurityGroup", "alb");
     const rule = (fromPort: number, toPort: number, peer: string) => ({ urn: urn("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", `r${fromPort}`),
         securityGroup: group, direction: "ingress" as const, protocol: "tcp", fromPort, toPort, peer });
@@ -138,19 +137,16 @@ describe("plan --base: the section a reviewer reads", () => {
         decidedBy: decision === "Allowed" ? [{ policy: urn("aws:iam/role:Role", "build"), sid: "AssumedByService" }] : [], label: { principal: "CodeBuild", resource: "build role" },
         ...more,
     });
-    const plan = (more: Partial<PlanJson>): PlanJson => ({ formatVersion: PLAN_FORMAT_VERSION, project: "p", stack: "s", accounts: ["101010101010"],
-        resources: [], policies: [], securityGroupRules: [], listeners: [], access: [], securityHubExceptions: [], ...more });
-
     it("every kind of change in its place, each section counted", () => {
-        const base = plan({
+        const base = planWith({
             accounts: ["101010101010", "202020202020"],
-            resources: [resource("kept", { displayName: "Alerts", retries: '{"max":3}' }), resource("gone"), resource("old-name", { displayName: "Same" })],
+            resources: [topic("kept", { displayName: "Alerts", retries: '{"max":3}' }), topic("gone"), topic("old-name", { displayName: "Same" })],
             securityGroupRules: [rule(80, 80, "10.0.0.0/16")], listeners: [listener(80)], securityHubExceptions: ["ELB.1@alb"],
             access: [request("sts:AssumeRole", "Allowed"), request("sts:TagSession", "Allowed"), request("sts:SetSourceIdentity", "Allowed")],
         });
-        const head = plan({
+        const head = planWith({
             accounts: ["101010101010", "303030303030"],
-            resources: [resource("kept", { displayName: "Alarms", retries: '{"max":5}' }), resource("new"), resource("new-name", { displayName: "Same" }, [urn(TOPIC, "old-name")])],
+            resources: [topic("kept", { displayName: "Alarms", retries: '{"max":5}' }), topic("new"), topic("new-name", { displayName: "Same" }, [urn(TOPIC, "old-name")])],
             securityGroupRules: [rule(8000, 8100, group)], listeners: [listener(8080)], securityHubExceptions: ["EC2.19@alb"],
             access: [request("sts:AssumeRole", "Allowed"), request("sts:TagSession", "NotApplicable", { reason: "no build role" }),
                 request("sts:AssumeRoleWithWebIdentity", "Allowed")],
@@ -201,8 +197,8 @@ describe("plan --base: the section a reviewer reads", () => {
     });
 
     it("the same plan: one line saying nothing changed; a new stack and its accounts are broadening", () => {
-        const same = plan({ resources: [resource("kept")] });
-        assert.deepStrictEqual(renderChanges("v1.2", "s", diffPlans(same, plan({ resources: [resource("kept")] }))),
+        const same = planWith({ resources: [topic("kept")] });
+        assert.deepStrictEqual(renderChanges("v1.2", "s", diffPlans(same, planWith({ resources: [topic("kept")] }))),
             ["Changes since v1.2, stack s: no changes (the same resources, policies, rules and access as at v1.2)."]);
         assert.deepStrictEqual(renderChanges("main", "s", diffPlans(undefined, same)).slice(0, 5), [
             "Changes since main, stack s:", "  the stack is new: Pulumi.s.yaml is not at main",
@@ -214,11 +210,11 @@ describe("plan --base: the section a reviewer reads", () => {
     });
 
     it("text that only looks like JSON is compared as text; a new deny broadens nothing, a deny that gains a condition does", () => {
-        assert.deepStrictEqual(renderChanges("main", "s", diffPlans(plan({ resources: [resource("t", { body: "{not json" })] }),
-            plan({ resources: [resource("t", { body: "{not json either" })] }))).slice(-1), ['      body: "{not json" -> "{not json either"']);
+        assert.deepStrictEqual(renderChanges("main", "s", diffPlans(planWith({ resources: [topic("t", { body: "{not json" })] }),
+            planWith({ resources: [topic("t", { body: "{not json either" })] }))).slice(-1), ['      body: "{not json" -> "{not json either"']);
         const POLICY = urn("aws:s3/bucketPolicy:BucketPolicy", "p");
         const deny: PolicyStatement = { Sid: "DenyHttp", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: "*" };
-        const policies = (...statements: PolicyStatement[]) => plan({ policies: [{ urn: POLICY, kind: "bucket", statements }] });
+        const policies = (...statements: PolicyStatement[]) => planWith({ policies: [{ urn: POLICY, kind: "bucket", statements }] });
         assert.deepStrictEqual(diffPlans(policies(), policies(deny)).broadening, []);
         assert.deepStrictEqual(diffPlans(policies(deny), policies({ ...deny, Condition: { Bool: { "aws:SecureTransport": "false" } } })).broadening,
             ["policy of aws:s3/bucketPolicy:BucketPolicy p: statement DenyHttp gains condition Bool aws:SecureTransport false"]);
