@@ -266,9 +266,6 @@ export interface MockedInvoke extends Placement {
     inputs: Record<string, any>;
 }
 
-/** Why a resource or invoke without a provider fails: the program disables the default AWS provider. */
-const noProvider = (what: string) => `${what} has no explicit provider: default AWS providers are disabled, so it would fail to deploy`;
-
 /**
  * Mocks that place every resource in the account of its provider: the account comes from the
  * provider's `allowedAccountIds`, never from its name. A custom resource without a provider
@@ -293,7 +290,7 @@ export class AccountMocks implements pulumi.runtime.Mocks {
      */
     private placementFor(what: string, providerRef: string): Placement {
         if (!providerRef) {
-            throw new Error(noProvider(what));
+            throw new Error(`${what} has no explicit provider: default AWS providers are disabled, so it would fail to deploy`);
         }
         return this.placementOf(providerRef) ?? UNPLACED;
     }
@@ -349,15 +346,17 @@ export class AccountMocks implements pulumi.runtime.Mocks {
     }
 
     call(args: pulumi.runtime.MockCallArgs): Record<string, any> {
-        const answer = INVOKES[args.token];
-        const refused = !answer ? `the offline engine does not know the invoke ${args.token}: add it to offline/engine/mocks.ts`
-            : !args.provider ? noProvider(`invoke ${args.token}`) : undefined;
-        if (refused) {
-            this.refusedInvokes.push(refused);
-            throw new Error(refused);
+        try {
+            const answer = INVOKES[args.token];
+            if (!answer) {
+                throw new Error(`the offline engine does not know the invoke ${args.token}: add it to offline/engine/mocks.ts`);
+            }
+            const placement = this.placementFor(`invoke ${args.token}`, args.provider ?? "");
+            this.invokes.push({ token: args.token, inputs: args.inputs, ...placement });
+            return answer({ ...placement, ...partitionAndDomain(placement.region), physicalName: "", inputs: args.inputs });
+        } catch (e) {
+            this.refusedInvokes.push((e as Error).message);
+            throw e;
         }
-        const placement = this.placementFor(`invoke ${args.token}`, args.provider!);
-        this.invokes.push({ token: args.token, inputs: args.inputs, ...placement });
-        return answer({ ...placement, ...partitionAndDomain(placement.region), physicalName: "", inputs: args.inputs });
     }
 }
