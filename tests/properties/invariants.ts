@@ -339,13 +339,6 @@ function registeredRollbackPath(e: Evaluation, config: StackConfig): RollbackPat
 }
 
 /**
- * Rollback, as registered: every deploy stage rolls back on failure (V2, QUEUED); every artifact
- * store keeps artifacts at least as long as a stage rollback may read them, by the rule applied to the
- * registrations; each created target with rollback alarms has them in its account, on the registered
- * load balancer and target groups, wired to its group with DEPLOYMENT_STOP_ON_ALARM and readable by
- * CodeDeploy's role, at most 10; without them, alarm rollback is off.
- */
-/**
  * A target's resources: its component's descendants (not by name prefix: `a-target-...` would also take
  * target a-target's `a-target-target-...`); none when it has no component.
  */
@@ -354,6 +347,13 @@ function targetResources(e: Evaluation, logical: string): Resource[] {
     return component ? descendants(e, component) : [];
 }
 
+/**
+ * Rollback, as registered: every deploy stage rolls back on failure (V2, QUEUED); every artifact
+ * store keeps artifacts at least as long as a stage rollback may read them, by the rule applied to the
+ * registrations; each created target with rollback alarms has them in its account, on the registered
+ * load balancer and target groups, wired to its group with DEPLOYMENT_STOP_ON_ALARM and readable by
+ * CodeDeploy's role, at most 10; without them, alarm rollback is off.
+ */
 export function checkRollback(e: Evaluation, config: StackConfig) {
     const [pipeline] = ofType(e, "aws:codepipeline/pipeline:Pipeline");
     assert.deepEqual([pipeline.inputs.pipelineType, pipeline.inputs.executionMode], ["V2", "QUEUED"]);
@@ -573,14 +573,15 @@ export function emptyLists(value: unknown, at = ""): string[] {
  * so the program leaves it out instead, as with the readers of a store no other account reads.
  */
 export function checkPolicyStatements(e: Evaluation) {
-    for (const { resource, document } of registeredPolicies(e)) {
+    const policies = registeredPolicies(e);
+    for (const { resource, document } of policies) {
         const sids = (document.Statement as { Sid?: string }[]).map(s => s.Sid ?? "");
         for (const sid of sids) {
             assert.match(sid, /^(?:[A-Z][a-z0-9]+){2,}$/, `${resource.name}: Sid "${sid}" should say why, in PascalCase words`);
         }
         assert.equal(new Set(sids).size, sids.length, `${resource.name}: Sids repeat: ${sids.join(", ")}`);
     }
-    const found = registeredPolicies(e).flatMap(p => emptyLists(p.document).map(at => `${p.resource.name} (${p.kind}): ${at}`));
+    const found = policies.flatMap(p => emptyLists(p.document).map(at => `${p.resource.name} (${p.kind}): ${at}`));
     assert.deepEqual(found, [], "a policy with an empty list");
 }
 
