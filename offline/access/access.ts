@@ -235,7 +235,10 @@ export class AccessWorld {
             : this.names.targets[target].roles[key as keyof StackNames["targets"][number]["roles"]];
     }
 
-    /** Fills `<name>`: a fact (region, partition, dns suffix, `<side> account`), a table resource's ARN, or a config path. */
+    /**
+     * Fills `<name>`: a fact (region, partition, dns suffix, `<side> account`), a table resource's ARN, a config path,
+     * or a name the program derives (`names.` and a path in `stackNames`).
+     */
     resolveText(text: string): string {
         return text.replace(/<([^<>]+)>/g, (_, key: string) => {
             if (key in this.facts) {
@@ -244,7 +247,8 @@ export class AccessWorld {
             if (key in this.table.resources) {
                 return this.resource(key).arn;
             }
-            const value = key.split(".").reduce<any>((v, part) => v?.[part], this.config);
+            const [root, path] = key.startsWith("names.") ? [this.names, key.slice("names.".length)] : [this.config, key];
+            const value = path.split(".").reduce<any>((v, part) => v?.[part], root);
             if (typeof value !== "string") {
                 throw new Error(`no value for <${key}>`);
             }

@@ -96,6 +96,11 @@ function deployRoleTrust({ t, ACCOUNT }: TargetTerms): Concern {
                 arn: `arn:<partition>:iam::${ACCOUNT}:role/break-glass`, account: ACCOUNT,
                 policy: { Version: "2012-10-17", Statement: [{ Sid: "TrustDev", Effect: "Allow", Principal: { AWS: "arn:<partition>:iam::<pipeline account>:root" }, Action: "sts:AssumeRole" }] },
             },
+            // With grants: organization the pipeline role's policy names the deploy roles by a pattern of any account.
+            "a role of a third account named like the deploy role, trusting the pipeline role": {
+                arn: `arn:<partition>:iam::<third account>:role/<names.targets.${t.index}.roles.deploy>`, account: "<third account>",
+                policy: { Version: "2012-10-17", Statement: [{ Sid: "TrustPipeline", Effect: "Allow", Principal: { AWS: "<pipeline role>" }, Action: "sts:AssumeRole" }] },
+            },
         },
         rows: [
             { principal: "pipeline role", action: "sts:AssumeRole", resource: "deploy role", expect: allowed, why: "the deploy action runs in the target's account as the deploy role" },
@@ -106,6 +111,7 @@ function deployRoleTrust({ t, ACCOUNT }: TargetTerms): Concern {
             { principal: "pipeline role given Allow * in DEV", action: "sts:TagSession", resource: "deploy role", expect: denied, why: "the trust allows AssumeRole only, whatever DEV grants" },
             { principal: "pipeline role", action: "sts:TagSession", resource: "deploy role, trust opened in the target's account", expect: denied, why: "the pipeline role asks for AssumeRole only" },
             { principal: "pipeline role", action: "sts:AssumeRole", resource: "a role of the target's account trusting the DEV account", expect: denied, why: "the pipeline role may assume the deploy roles and no other role" },
+            { principal: "pipeline role", action: "sts:AssumeRole", resource: "a role of a third account named like the deploy role, trusting the pipeline role", expect: denied, why: "the deploy roles of the stack's accounts (or its organization's) only: a release goes nowhere else" },
         ],
     };
 }
