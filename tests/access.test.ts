@@ -20,7 +20,16 @@ const STACKS: { name: string; stack: string; config: RawConfig; mutations: boole
     { name: "prod's grown release path", stack: "prod", config: releasePathConfig(), mutations: true, shared: "path" },
     { name: "prod, granting by organization", stack: "prod",
         config: { ...releasePathConfig(), [key("grants")]: "organization", [key("organizationId")]: "o-a1b2c3d4e5" }, mutations: false },
+    { name: "dev, its target in an existing VPC", stack: "dev", config: inExistingVpc(), mutations: false },
 ];
+
+/** dev with its created target in a VPC the user already has: the network log bucket takes the load balancer's logs only. */
+function inExistingVpc(): RawConfig {
+    const config = structuredClone(fixture("dev"));
+    const [target] = config[key("targets")] as { create: { network: object } }[];
+    target.create.network = { subnets: "public", vpcId: "vpc-0123456789abcdef0", publicSubnetIds: ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"] };
+    return config;
+}
 
 /** A stack's table, known before the stack is evaluated: its rows become tests. */
 function tableOf(stack: string, config: RawConfig): AccessTable {

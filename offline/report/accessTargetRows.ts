@@ -319,10 +319,15 @@ function networkLogs({ t, ACCOUNT, REGION, FOR_TARGET }: TargetTerms): Concern {
     const FLOW_DELIVERY = { ...TLS, ...FOR_TARGET, "aws:SourceArn": `arn:<partition>:logs:${REGION}:${ACCOUNT}:delivery-source:vpc-flow-logs` };
     const FLOW_UPLOAD = { ...FLOW_DELIVERY, "s3:x-amz-acl": "bucket-owner-full-control" };
     const NETWORK_LOGS = { type: "aws:s3/bucket:Bucket", name: `${t.logical}-network-logs-bucket` } as const;
+    const FLOW_LOG = `/vpc-flow-logs/AWSLogs/${ACCOUNT}/vpcflowlogs/${REGION}/${LOG_FILE}`;
     /** Flow logs are a created VPC's: an existing VPC's are its owner's, and the bucket policy does not admit them. */
     const CREATED_VPC = {
         test: (config: StackConfig) => !!config.targets[t.index].create && !config.targets[t.index].create!.network.existing,
         reason: "only with a VPC the stack creates (its flow logs)",
+    };
+    const EXISTING_VPC = {
+        test: (config: StackConfig) => !!config.targets[t.index].create?.network.existing,
+        reason: "only in a VPC the stack does not create (its bucket admits no flow logs)",
     };
     return {
         resources: {
@@ -331,8 +336,9 @@ function networkLogs({ t, ACCOUNT, REGION, FOR_TARGET }: TargetTerms): Concern {
             "another account's access log in the network log bucket": {
                 ...NETWORK_LOGS, path: `/load-balancer/AWSLogs/<third account>/elasticloadbalancing/${REGION}/${LOG_FILE}`,
             },
-            "flow log": { ...NETWORK_LOGS, path: `/vpc-flow-logs/AWSLogs/${ACCOUNT}/vpcflowlogs/${REGION}/${LOG_FILE}`, onlyIf: CREATED_VPC },
+            "flow log": { ...NETWORK_LOGS, path: FLOW_LOG, onlyIf: CREATED_VPC },
             "network log bucket, as flow log delivery checks it": { ...NETWORK_LOGS, onlyIf: CREATED_VPC },
+            "flow log of a VPC the stack does not create": { ...NETWORK_LOGS, path: FLOW_LOG, onlyIf: EXISTING_VPC },
         },
         rows: [
             { principal: "ELB log delivery", action: "s3:PutObject", resource: "load balancer access log", context: TLS, absent: DIRECT_REQUEST, expect: allowed, why: "the load balancer's access logs land in the target's account (Security Hub ELB.5)" },
@@ -347,6 +353,7 @@ function networkLogs({ t, ACCOUNT, REGION, FOR_TARGET }: TargetTerms): Concern {
             { principal: "log delivery (flow logs)", action: "s3:PutObject", resource: "flow log", context: { ...FLOW_UPLOAD, "aws:SourceArn": `arn:<partition>:logs:${REGION}:<third account>:delivery-source:vpc-flow-logs` }, expect: denied, why: "confused deputy: the delivery source is another account's" },
             { principal: "log delivery (flow logs)", action: "s3:PutObject", resource: "flow log", context: { ...FLOW_UPLOAD, "s3:x-amz-acl": "public-read" }, expect: denied, why: "flow logs are written for the bucket owner only" },
             { principal: "log delivery (flow logs)", action: "s3:PutObject", resource: "load balancer access log", context: FLOW_UPLOAD, expect: denied, why: "flow logs only, under their own prefix" },
+            { principal: "log delivery (flow logs)", action: "s3:PutObject", resource: "flow log of a VPC the stack does not create", context: FLOW_UPLOAD, expect: denied, why: "an existing VPC's flow logs are its owner's to place: this bucket takes none" },
             { principal: "log delivery (flow logs)", action: "s3:PutObjectAcl", resource: "flow log", context: FLOW_UPLOAD, expect: denied, why: "it writes objects, nothing else" },
             { principal: "log delivery (flow logs)", action: "s3:PutBucketPolicy", resource: "network log bucket, as flow log delivery checks it", context: FLOW_DELIVERY, absent: ["s3:x-amz-acl"], expect: denied, why: "it checks the bucket, never changes it" },
             { principal: "third-account role with Allow *", action: "s3:ListBucket", resource: "network log bucket, as flow log delivery checks it", context: FLOW_DELIVERY, absent: ["s3:x-amz-acl"], expect: denied, why: "the bucket check is the log delivery service's, not any account's" },
