@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { ROOT } from "../offline/engine/engine";
 import Mocha from "mocha";
-import { evaluated } from "./support/stacks";
+import { evaluated, sharedValue } from "./support/stacks";
 import { countsOf, runsFor, scores, sourcesToMutate, splitReport, survivors } from "../scripts/mutate";
 import { creditBeforeHooks, StrykerContext } from "./support/strykerCoverage";
 
@@ -28,6 +28,19 @@ describe("mutation testing: shared evaluations under StrykerJS", () => {
         const second = evaluated("dev");
         assert.notEqual(second, first);
         await Promise.all([first, second]);
+    });
+
+    it("a describe block's shared value is made again under each mutant, and for each test of the first run", () => {
+        let made = 0;
+        const value = sharedValue(() => ++made);
+        global.__stryker__ = {};
+        assert.deepEqual([value(), value()], [1, 2]);
+        global.__stryker__ = { activeMutant: "1" };
+        assert.deepEqual([value(), value()], [3, 3]);
+        global.__stryker__ = { activeMutant: "2" };
+        assert.equal(value(), 4);
+        delete global.__stryker__;
+        assert.deepEqual([value(), value()], [5, 5]);
     });
 
     it("outside StrykerJS an evaluation is shared by the whole test process", async () => {

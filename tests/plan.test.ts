@@ -9,7 +9,6 @@ import { RawConfig, ROOT } from "../offline/engine/engine";
 import { plan, renderPlan } from "../offline/report/plan";
 import { adoptionLines, fromCreated } from "../offline/report/adoption";
 import { registeredPolicies } from "../offline/access/policies";
-import { StackConfig } from "../stacks/config/stackConfig";
 import { parseConfig } from "../stacks/validation/parse";
 import { stackNames } from "../stacks/names";
 import { parsePlanOptions } from "../scripts/planArgs";
@@ -18,7 +17,7 @@ import { configuredAbsence } from "./support/absence";
 import { expectedExceptions } from "./support/securityHub";
 import { ELB_LOG_DELIVERY_ACCOUNTS } from "../components/policies/logDelivery";
 import { rewrittenConfig } from "./support/rewrite";
-import { block, evaluated, existingTargetConfig, planned, targetsOf, fixture, FIXTURES, FIXTURE_STACKS } from "./support/stacks";
+import { block, evaluated, existingTargetConfig, planned, sharedValue, targetsOf, fixture, FIXTURES, FIXTURE_STACKS } from "./support/stacks";
 
 /** The stack a command line plans, or undefined for --help. */
 const parsePlanArgs = (args: string[], npmStack: string | undefined) => parsePlanOptions(args, npmStack)?.stack;
@@ -44,9 +43,8 @@ const PLANNED: [string, string][] = [...FIXTURE_STACKS.map(s => [s, s] as [strin
 
 for (const [name, shared] of PLANNED) {
     describe(`plan: stack ${name}`, () => {
-        let cached: Promise<{ result: Awaited<ReturnType<typeof plan>>; config: StackConfig }> | undefined;
         /** The stack's plan (shared by the test files), with its config. */
-        const stackPlan = () => cached ??= evaluated(shared).then(async e => ({ result: await planned(shared), config: configOf(e) }));
+        const stackPlan = sharedValue(() => evaluated(shared).then(async e => ({ result: await planned(shared), config: configOf(e) })));
 
         it("prints the release path in order: Source, one Build, then each target or wave with its approval, marker, deploys and checks", async () => {
             const { result: { exitCode, text }, config } = await stackPlan();

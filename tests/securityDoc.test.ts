@@ -5,12 +5,11 @@ import { ROOT } from "../offline/engine/engine";
 import { stackConfig } from "../offline/access/access";
 import { accessTable } from "../offline/report/accessTable";
 import { BEGIN, END, generatedSection, render } from "../offline/report/securityDoc";
-import { FIXTURES } from "./support/stacks";
+import { FIXTURES, sharedValue } from "./support/stacks";
 
 describe("SECURITY.md", () => {
-    let section: Promise<string> | undefined;
     /** The generated section, computed once for the tests below. */
-    const generated = () => section ??= generatedSection();
+    const generated = sharedValue(generatedSection);
 
     it("is up to date with the access table and the registered policies (run `npm run security-doc`)", async () => {
         const current = fs.readFileSync(path.join(ROOT, "SECURITY.md"), "utf8");

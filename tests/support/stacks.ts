@@ -72,14 +72,35 @@ const plans = new Map<string, Promise<Plan>>();
  * the evaluation ran; each mutant after it is another program, sharing evaluations with no other.
  */
 let sharedFor: string | undefined;
+/** Counts the mutants seen: a value `sharedValue` made under an earlier one is made again. */
+let generation = 0;
 function sharing(): boolean {
     const stryker = (globalThis as { __stryker__?: { activeMutant?: string } }).__stryker__;
     if (stryker?.activeMutant !== sharedFor) {
         cache.clear();
         plans.clear();
         sharedFor = stryker?.activeMutant;
+        generation++;
     }
     return !stryker || stryker.activeMutant !== undefined;
+}
+
+/**
+ * A value the tests of one file share (a describe block's plan, a generated document), made once per
+ * test process like `evaluated`'s: made again under each mutant of a mutation run, and for each test
+ * of its first run. A value kept in a plain variable would be the one made under the first mutant.
+ */
+export function sharedValue<T>(make: () => T): () => T {
+    let made: { generation: number; value: T } | undefined;
+    return () => {
+        if (!sharing()) {
+            return make();
+        }
+        if (made?.generation !== generation) {
+            made = { generation, value: make() };
+        }
+        return made.value;
+    };
 }
 /** The stacks tests share besides the fixtures. */
 export const VARIANTS: Record<string, () => [string, RawConfig]> = {
