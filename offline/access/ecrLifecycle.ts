@@ -55,6 +55,10 @@ export function lifecycleProblems(policy: LifecyclePolicy): string[] {
         if (s.tagStatus === "tagged" && (lists.length !== 1 || lists[0]!.length === 0)) {
             problems.push(`rule ${p}: a tagged rule needs exactly one of tagPrefixList and tagPatternList`);
         }
+        // "Each string may contain up to four wildcards (*)" (ECR's lifecycle policy properties).
+        if ((s.tagPatternList ?? []).some(pattern => pattern.split("*").length - 1 > 4)) {
+            problems.push(`rule ${p}: a tag pattern may hold at most four wildcards`);
+        }
         if (s.tagStatus !== "tagged" && lists.length > 0) {
             problems.push(`rule ${p}: only a tagged rule may have a tag list`);
         }
