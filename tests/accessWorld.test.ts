@@ -1,20 +1,18 @@
 import { strict as assert } from "assert";
-import { AccessRow, AccessTable, AccessWorld, projectKeys } from "../offline/access/access";
-import { parseConfig } from "../stacks/validation/parse";
+import { AccessRow, AccessTable, AccessWorld, stackConfig } from "../offline/access/access";
 import { evaluationOf, handmade } from "./support/handmade";
-import { fixture } from "./support/stacks";
+import { FIXTURES } from "./support/stacks";
 
 // What the access table does with a defect of its own: a row is "not applicable" only for a reason
 // config gives; a table that names what it does not define, or an entity it cannot tell apart,
 // stops the report instead of hiding the row as n/a.
 
-const config = () => parseConfig("cross-account-pipeline", "dev", projectKeys("cross-account-pipeline", fixture("dev")));
 const role = (name: string) => handmade(name, { type: "aws:iam/role:Role", state: { name, arn: `arn:aws:iam::111111111111:role/${name}` } });
 const row = (resource: string): AccessRow => ({ principal: "CodeBuild", action: "sts:AssumeRole", resource, expect: "ImplicitlyDenied", why: "a test" });
 
 function world(resources: AccessTable["resources"]): AccessWorld {
     const table: AccessTable = { principals: { CodeBuild: { service: "codebuild.amazonaws.com" } }, resources, rows: [] };
-    return new AccessWorld(table, evaluationOf([role("one"), role("two")]), config());
+    return new AccessWorld(table, evaluationOf([role("one"), role("two")]), stackConfig("dev", FIXTURES));
 }
 
 describe("the access table's own defects", () => {

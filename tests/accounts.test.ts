@@ -1,13 +1,14 @@
 import * as assert from "assert";
 import { configOf } from "../offline/access/access";
+import { RawConfig } from "../offline/engine/engine";
 
 import { expectedPlacement } from "./support/placement";
 import { block, evaluated, evaluateWith, key, one, targetsOf, VARIANTS, fixture, FIXTURE_STACKS } from "./support/stacks";
 
 for (const stack of [...FIXTURE_STACKS, "path"]) {
     describe(`stack ${stack}: accounts and regions`, () => {
-        const name = stack in VARIANTS ? VARIANTS[stack]()[0] : stack;
-        const config = stack in VARIANTS ? VARIANTS[stack]()[1] : fixture(stack);
+        /** The stack's name and config, read in each test (a mutation run switches mutants between tests only). */
+        const read = (): [string, RawConfig] => stack in VARIANTS ? VARIANTS[stack]() : [stack, fixture(stack)];
 
         it("evaluates offline without errors", async () => {
             const e = await evaluated(stack);
@@ -27,6 +28,7 @@ for (const stack of [...FIXTURE_STACKS, "path"]) {
 
         it("builds one provider per account and region, pinned to the account, assuming its provisioning role, tagged with its side", async () => {
             const e = await evaluated(stack);
+            const [name, config] = read();
             const providers = e.resources.filter(r => r.type === "pulumi:providers:aws");
             const pipelineAccount = block(config, "pipelineAccount");
             const slack = block(config, "notifications")?.slack;
@@ -46,7 +48,7 @@ for (const stack of [...FIXTURE_STACKS, "path"]) {
         });
 
         it("disables the default AWS provider in the stack file, and only that one", () => {
-            assert.deepStrictEqual(config["pulumi:disable-default-providers"], ["aws"]);
+            assert.deepStrictEqual(read()[1]["pulumi:disable-default-providers"], ["aws"]);
         });
 
         it("gives every AWS resource an explicit provider", async () => {

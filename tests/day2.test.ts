@@ -4,7 +4,7 @@ import { evaluate, Evaluation, RawConfig, Resource } from "../offline/engine/eng
 import { projectOf, runBuildspec } from "./support/buildspec";
 import { configOf } from "../offline/access/access";
 import { stackNames } from "../stacks/names";
-import { block, evaluated, evaluateWith, guardsOf, key, one, targetsOf, fixture, FIXTURE_STACKS } from "./support/stacks";
+import { block, EXISTING_VPC, evaluated, evaluateWith, guardsOf, key, one, targetsOf, fixture, FIXTURE_STACKS } from "./support/stacks";
 
 // Day 2: what a destroy, a re-create and a config change do to what is already there.
 
@@ -100,11 +100,6 @@ const appspecOf = (e: Evaluation) => {
     return yaml.load(runBuildspec(projectOf(e, "pipeline-build")).files[`appspec-${target.name}.yaml`]) as any;
 };
 
-const EXISTING_VPC = {
-    vpcId: "vpc-0123456789abcdef0",
-    publicSubnetIds: ["subnet-0a0a0a0a0a0a0a0a0", "subnet-0b0b0b0b0b0b0b0b0"],
-    privateSubnetIds: ["subnet-0c0c0c0c0c0c0c0c0", "subnet-0d0d0d0d0d0d0d0d0"],
-};
 /** The network of the target with legacy names. */
 const network = (c: RawConfig) => targetsOf(c).find(t => t.legacyNames).create.network ??= {};
 

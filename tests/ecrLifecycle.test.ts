@@ -94,9 +94,13 @@ describe("ECR lifecycle evaluator, against ECR's documented examples", () => {
         assert.deepEqual(problems(untagged(1, { countType: "sinceImagePulled" as LifecycleRule["selection"]["countType"], countUnit: undefined })),
             ["rule 1: unknown countType sinceImagePulled"]);
         assert.deepEqual(problems(untagged(1), untagged(2)), ["only one rule may select untagged images"]);
-        const patterned = (pattern: string) => ({ ...countRule(1, [], 1), selection: { ...countRule(1, [], 1).selection, tagPrefixList: undefined, tagPatternList: [pattern] } });
-        assert.deepEqual(problems(patterned("*test*1*2*3")), []);
-        assert.deepEqual(problems(patterned("test*1*2*3*4*")), ["rule 1: a tag pattern may hold at most four wildcards"]);
+        // ECR's own examples: ["*test*1*2*3", "test*1*2*3*"] is valid, "test*1*2*3*4*5*6" is not; each string is counted.
+        const patterned = (tagPatternList: string[]): LifecycleRule => {
+            const rule = countRule(1, [], 1);
+            return { ...rule, selection: { ...rule.selection, tagPrefixList: undefined, tagPatternList } };
+        };
+        assert.deepEqual(problems(patterned(["*test*1*2*3", "test*1*2*3*"])), []);
+        assert.deepEqual(problems(patterned(["*test*1*2*3", "test*1*2*3*4*"])), ["rule 1: a tag pattern may hold at most four wildcards"]);
         assert.deepEqual(problems(untagged(1, { tagStatus: "" as LifecycleRule["selection"]["tagStatus"] })), ["rule 1: unknown tagStatus "]);
     });
 });

@@ -19,18 +19,20 @@ describe("your stack files", function () {
 
     for (const stack of stacksIn(USER_STACKS)) {
         const file = `Pulumi.${stack}.yaml`;
-        let config: RawConfig | undefined;
-        let problem = "";
-        try {
-            config = readStackConfig(stack, USER_STACKS);
-        } catch (e) {
-            problem = (e as Error).message;
-        }
-        if (holdsSecret(config)) {
+        // The file is read again in the test, where a mutation run's mutant is active.
+        const read = (): { config?: RawConfig; problem?: string } => {
+            try {
+                return { config: readStackConfig(stack, USER_STACKS) };
+            } catch (e) {
+                return { problem: (e as Error).message };
+            }
+        };
+        if (holdsSecret(read().config)) {
             it.skip(`${file}: holds secure: values, which only the Pulumi CLI decrypts: \`pulumi preview\` checks it, not this test`);
             continue;
         }
         it(`${file}: validates, evaluates and plans, keeps every invariant, and meets Security Hub's controls but the exceptions its configuration declares`, async () => {
+            const { config, problem } = read();
             assert.ok(config, `${file} does not plan:\n${problem}`);
             const e = await evaluate(stack, config);
             const plan = await planOf(e);

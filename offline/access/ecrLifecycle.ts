@@ -55,7 +55,7 @@ export function lifecycleProblems(policy: LifecyclePolicy): string[] {
         if (s.tagStatus === "tagged" && (lists.length !== 1 || lists[0]!.length === 0)) {
             problems.push(`rule ${p}: a tagged rule needs exactly one of tagPrefixList and tagPatternList`);
         }
-        // "Each string may contain up to four wildcards (*)" (ECR's lifecycle policy properties).
+        // ECR's lifecycle policy properties: at most four wildcards (*) in each string of tagPatternList.
         if ((s.tagPatternList ?? []).some(pattern => pattern.split("*").length - 1 > 4)) {
             problems.push(`rule ${p}: a tag pattern may hold at most four wildcards`);
         }

@@ -327,7 +327,7 @@ function networkLogs({ t, ACCOUNT, REGION, FOR_TARGET }: TargetTerms): Concern {
     };
     const EXISTING_VPC = {
         test: (config: StackConfig) => !!config.targets[t.index].create?.network.existing,
-        reason: "only in a VPC the stack does not create (its bucket admits no flow logs)",
+        reason: "only with a created target in an existing VPC (its bucket admits no flow logs)",
     };
     return {
         resources: {

@@ -41,6 +41,13 @@ export function existingTargetConfig(): RawConfig {
     return config;
 }
 
+/** A VPC the user already has, for a created target's `network`: its ids, public and private subnets. */
+export const EXISTING_VPC = {
+    vpcId: "vpc-0123456789abcdef0",
+    publicSubnetIds: ["subnet-0a0a0a0a0a0a0a0a0", "subnet-0b0b0b0b0b0b0b0b0"],
+    privateSubnetIds: ["subnet-0c0c0c0c0c0c0c0c0", "subnet-0d0d0d0d0d0d0d0d0"],
+};
+
 /**
  * prod's release path grown to what the committed stacks do not show: staging in its account,
  * then a wave of PROD in two regions of one account (a shared account, a second region, an
