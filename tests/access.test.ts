@@ -74,21 +74,23 @@ function widenings(s: PolicyStatement, ownerAccount: string): [Widening, PolicyS
 
 describe("access table", function () {
     for (const { name, stack, config, mutations, shared } of STACKS) {
-        const table = tableOf(stack, config);
-        const { rows } = table;
         describe(`stack ${name}`, () => {
             let world: AccessWorld;
+            /** The table made again for each run of the tests (a mutation run's mutant may change it); the one made here names them. */
+            let rows: AccessRow[];
             before(async () => {
                 const e = await (shared ? evaluated(shared) : evaluate(stack, config));
-                world = new AccessWorld(table, e, configOf(e));
+                world = new AccessWorld(tableOf(stack, config), e, configOf(e));
+                rows = world.table.rows;
             });
 
-            for (const row of rows) {
-                it(label(row), async () => {
+            tableOf(stack, config).rows.forEach((named, index) => {
+                it(label(named), async () => {
+                    const row = rows[index];
                     // A row that does not apply must not apply by config (the other kind of source, another value of a key),
                     // or be about what an existing target's config does not name: its CodeDeploy role, listeners, ...
                     const absence = world.absence(row);
-                    const byConfig = configuredAbsence(table, row, world.config);
+                    const byConfig = configuredAbsence(world.table, row, world.config);
                     assert.ok(Boolean(absence) === Boolean(byConfig) || (absence && world.config.targets.find(t => t.name === row.target)?.existing), absence);
                     if (absence) {
                         return;
@@ -96,7 +98,7 @@ describe("access table", function () {
                     const decisions = await world.decide(row);
                     actionsOf(row).forEach((action, i) => assert.equal(decisions[i], row.expect, `${action}: ${row.why}`));
                 });
-            }
+            });
 
             // A misspelt action in a policy silently matches nothing; an Allowed row using it would fail.
             it("exercises every action the program grants in at least one Allowed row", () => {
