@@ -182,4 +182,25 @@ describe("a check's variables fit CodePipeline's limit on a configuration value"
         assert.match(problems(([qa]) => { qa.check = { url: `https://qa.release.test${long}${"h".repeat(100)}` }; })[0], /targets\[0\]\.check: expected a check whose variables fit/);
         assert.deepEqual(problems(([qa]) => { qa.check = { path: `/${"h".repeat(500)}` }; }), []);
     });
+
+    it("takes a check of exactly 1,000 characters and refuses one of 1,001, by path and by URL; by path, the certificate's default port is 443's", () => {
+        const byPath = (port?: number) => (qa: any, n: number) => { qa.check = { path: `/${"h".repeat(n)}` }; qa.create.productionPort = port; };
+        const byUrl = (qa: any, n: number) => { qa.check = { url: `https://qa.release.test/${"h".repeat(n)}` }; };
+        /** The shortest refused check, found by bisection (one character longer than the longest taken), and its refusal. */
+        const shortestRefused = (check: (qa: any, n: number) => void) => {
+            const refusal = (n: number) => problems(([qa]) => check(qa, n))[0];
+            let [taken, refused] = [1, 990];
+            assert.ok(!refusal(taken) && refusal(refused));
+            while (refused - taken > 1) {
+                const middle = Math.floor((taken + refused) / 2);
+                [taken, refused] = refusal(middle) ? [taken, middle] : [middle, refused];
+            }
+            return { length: refused, refusal: refusal(refused) };
+        };
+        const [byDefault, by443, url] = [shortestRefused(byPath()), shortestRefused(byPath(443)), shortestRefused(byUrl)];
+        for (const { refusal } of [byDefault, url]) {
+            assert.match(refusal, /would take up to 1001\)/);
+        }
+        assert.equal(byDefault.length, by443.length);
+    });
 });
