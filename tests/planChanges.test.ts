@@ -56,6 +56,30 @@ describe("plan --base: what counts as broadening", () => {
         }
     });
 
+    it("a new statement by what it allows; Not- lists; a condition an allow gains; a renamed policy against its old statements", () => {
+        const base = plan([read, tls]);
+        const added: PolicyStatement = { Sid: "WriteMost", Effect: "Allow", Principal: { AWS: "arn:aws:iam::303030303030:root" }, Action: "s3:PutObject",
+            NotResource: "arn:aws:s3:::store/private/*", Condition: { Bool: { "aws:SecureTransport": "true" } } };
+        const sid = (statement: string) => `policy of aws:s3/bucketPolicy:BucketPolicy store-policy: statement ${statement}`;
+        assert.deepStrictEqual(broadening(base, plan([read, tls, added])), [`${sid("WriteMost")} is new: allows s3:PutObject on all but ` +
+            'arn:aws:s3:::store/private/* to AWS:arn:aws:iam::303030303030:root if {"Bool":{"aws:SecureTransport":"true"}}']);
+        const { Principal, NotResource, Condition, ...bare } = added;
+        assert.deepStrictEqual(broadening(base, plan([read, tls, bare])), [`${sid("WriteMost")} is new: allows s3:PutObject on (the resource it is attached to)`]);
+        assert.deepStrictEqual(broadening(base, plan([read, tls, { ...bare, Effect: "Deny" }])), []);
+        assert.deepStrictEqual(broadening(base, plan([{ ...read, Condition: { ...read.Condition, Bool: { "aws:SecureTransport": "true" } } }, tls])), []);
+        const { Action, ...anyBut } = read;
+        assert.deepStrictEqual(broadening(plan([{ ...anyBut, NotAction: ["s3:DeleteObject", "s3:PutObject"] }]), plan([{ ...anyBut, NotAction: ["s3:DeleteObject"] }])),
+            [`${sid("ReadByDeployRole")} gains action (no longer NotAction) s3:PutObject`]);
+        const { Resource, ...denyBut } = tls;
+        assert.deepStrictEqual(broadening(plan([{ ...denyBut, NotResource: "arn:aws:s3:::a" }]), plan([{ ...denyBut, NotResource: ["arn:aws:s3:::a", "arn:aws:s3:::b"] }])),
+            [`${sid("DenyInsecureTransport")} no longer denies resource (now NotResource) arn:aws:s3:::b`]);
+        // A policy renamed (its resource aliased to the old URN) is compared with the statements it had.
+        const renamed = (name: string, statements: PolicyStatement[], aliases: string[] = []) => planWith({
+            resources: [topic(name, {}, aliases)], policies: [{ urn: urn(TOPIC, name), kind: "topic", statements }] });
+        assert.deepStrictEqual(broadening(renamed("old", [read]), renamed("new", [{ ...read, Action: ["s3:GetObject", "s3:PutObject"] }], [urn(TOPIC, "old")])),
+            ["policy of aws:sns/topic:Topic new: statement ReadByDeployRole gains action s3:PutObject"]);
+    });
+
     it("a deny that is gone, covers fewer actions or gains a condition", () => {
         const base = plan([read, tls]);
         assert.match(broadening(base, plan([read])).join(), /statement DenyInsecureTransport loses the deny/);
