@@ -147,6 +147,13 @@ describe("plan --base: how a changed resource reads", () => {
             '      policy: statement removed {"Sid":"Publish","Effect":"Allow","Action":["sns:Publish"],"Resource":"*"}',
         ]);
     });
+
+    it("a value set or unset as (none), a long one cut to 200 characters", () => {
+        assert.deepStrictEqual(changes({}, { name: "a" }), ['      name: (none) -> "a"']);
+        assert.deepStrictEqual(changes({ name: "a" }, {}), ['      name: "a" -> (none)']);
+        const [line] = changes({ name: "a" }, { name: "b".repeat(300) });
+        assert.equal(line, `      name: "a" -> "${"b".repeat(196)}...`);
+    });
 });
 
 describe("plan --base: the section a reviewer reads", () => {
