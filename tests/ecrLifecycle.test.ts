@@ -64,6 +64,24 @@ describe("ECR lifecycle evaluator, against ECR's documented examples", () => {
         assert.deepEqual(expired(policy, images), ["A", "B"]);
     });
 
+    it("beyond the examples: rules in any order, `any`, patterns taken literally but for `*`, every pattern matched, ages strictly older", () => {
+        const example = [image("A", ["beta-1", "prod-1"], 10), image("B", ["beta-2", "prod-2"], 9), image("C", ["beta-3"], 8)];
+        // Example A's policy with its rules written in the other order: ECR applies them by rulePriority.
+        assert.deepEqual(expired({ rules: [countRule(2, ["beta"], 1), countRule(1, ["prod"], 1)] }, example), ["A"]);
+        const rule = (selection: Partial<LifecycleRule["selection"]>): LifecyclePolicy => ({ rules: [{ rulePriority: 1,
+            selection: { tagStatus: "tagged", countType: "imageCountMoreThan", countNumber: 1, ...selection } as LifecycleRule["selection"], action: { type: "expire" } }] });
+        const images = [image("old", ["v1.0"], 4), image("untagged", [], 3), image("v12", ["v12"], 2), image("new", ["v1.1", "x-eu"], 1)];
+        assert.deepEqual(expired(rule({ tagStatus: "any" }), images), ["old", "untagged", "v12"]);
+        // `*` matches any tag, but an untagged image has none to match.
+        assert.deepEqual(expired(rule({ tagPatternList: ["*"] }), images), ["old", "v12"]);
+        // The dot is a dot: v1.* is not v12.
+        assert.deepEqual(expired(rule({ tagPatternList: ["v1.*"] }), images), ["old"]);
+        // Each pattern by any of the image's tags: only "new" has both.
+        assert.deepEqual(expired(rule({ tagPatternList: ["v1.*", "*-eu"] }), [...images, image("newer", ["v1.2", "y-eu"], 0)]), ["new"]);
+        const age = rule({ tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: 3 });
+        assert.deepEqual(expired(age, [image("three days", [], 3), image("older", [], 3.01)]), ["older"]);
+    });
+
     it("rejects what ECR rejects: an `any` rule before another, repeated priorities or prefixes, a tagged rule without tags", () => {
         const any: LifecycleRule = { rulePriority: 1, selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: 5 }, action: { type: "expire" } };
         assert.match(lifecycleProblems({ rules: [any, countRule(2, ["v"], 1)] }).join(), /tagStatus any must have the highest rulePriority/);

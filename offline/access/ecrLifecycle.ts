@@ -102,8 +102,8 @@ function selects(rule: LifecycleRule, image: Image): boolean {
     if (s.tagStatus === "untagged") {
         return image.tags.length === 0;
     }
-    return image.tags.length > 0 &&
-        (s.tagPrefixList ?? []).every(prefix => image.tags.some(t => t.startsWith(prefix))) &&
+    // A tagged rule has one list, never empty (lifecycleProblems): an untagged image matches none of it.
+    return (s.tagPrefixList ?? []).every(prefix => image.tags.some(t => t.startsWith(prefix))) &&
         (s.tagPatternList ?? []).every(pattern => image.tags.some(t => matchesPattern(t, pattern)));
 }
 
