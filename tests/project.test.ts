@@ -47,9 +47,12 @@ describe("a stack named without its file", () => {
         try {
             assert.throws(() => stackFile("qa", dir), /^Error: no stack file \S*Pulumi\.qa\.yaml; there is no Pulumi\.<stack>\.yaml there$/);
             for (const stack of ["prod", "dev"]) fs.writeFileSync(path.join(dir, `Pulumi.${stack}.yaml`), "config: {}\n");
-            fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: p\n");
+            // The project file, an editor's backup and a file named like a stack file are no stacks.
+            for (const other of ["Pulumi.yaml", "Pulumi.dev.yaml.bak", "old-Pulumi.qa.yaml"]) fs.writeFileSync(path.join(dir, other), "name: p\n");
             assert.deepEqual(stacksIn(dir), ["dev", "prod"]);
-            assert.throws(() => stackFile("qa", dir), /^Error: no stack file \S*Pulumi\.qa\.yaml; the stacks there: dev, prod$/);
+            // The file as the user would type it from where they are.
+            const qa = path.relative(process.cwd(), path.join(dir, "Pulumi.qa.yaml"));
+            assert.throws(() => stackFile("qa", dir), (e: Error) => e.message === `no stack file ${qa}; the stacks there: dev, prod`);
             assert.equal(stackFile("dev", dir), path.join(dir, "Pulumi.dev.yaml"));
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });
