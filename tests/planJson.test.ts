@@ -120,7 +120,11 @@ describe("the plan as data (npm run plan -- --json)", () => {
             const pipelineRole = applicable.find(a => a.principal === "codepipeline.amazonaws.com" && a.action === "sts:AssumeRole" && a.decision === "Allowed")!;
             assert.equal(pipelineRole.context["aws:SourceAccount"], config.pipelineAccount.accountId);
             const notApplicable = json.access.filter(a => a.decision === "NotApplicable");
-            for (const a of notApplicable) assert.ok(a.reason, accessKey(a));
+            for (const a of notApplicable) assert.ok(a.reason && a.decidedBy.length === 0, accessKey(a));
+            // A row that names no absent keys has none; none is asked without the access table.
+            const bare = results.find(r => !r.absence && !r.row.absent)!.row;
+            assert.ok(json.access.some(a => a.label.principal === bare.principal && a.label.resource === bare.resource && a.absent.length === 0));
+            assert.deepEqual(planJson(e, []).access, []);
             // What the stack lacks (this fixture's source is not CodeCommit) keeps the table's name, in <>, with no account.
             const lacking = notApplicable.filter(a => a.label.resource === "source repository");
             assert.ok(lacking.length > 0 && lacking.every(a => a.resource === "<source repository>" && a.accounts.resource === ""), JSON.stringify(lacking[0]));
@@ -128,6 +132,14 @@ describe("the plan as data (npm run plan -- --json)", () => {
             const several = results.find(r => !r.absence && Array.isArray(r.row.action) && r.row.action.length > 1)!;
             const actions = json.access.filter(a => a.label.principal === several.row.principal && a.label.resource === several.row.resource).map(a => a.action);
             for (const action of several.row.action as string[]) assert.ok(actions.includes(action), `${action} of ${several.row.why}`);
+        });
+
+        it("a request is what it asks, whatever the order of its context keys and absent keys (which it leaves as they were)", () => {
+            const request = { principal: "p", action: "s3:GetObject", resource: "r", context: { b: "1", a: "2" }, absent: ["y", "x"] };
+            assert.equal(accessKey(request), accessKey({ ...request, context: { a: "2", b: "1" }, absent: ["x", "y"] }));
+            assert.notEqual(accessKey(request), accessKey({ ...request, context: { a: "1", b: "2" } }));
+            assert.notEqual(accessKey(request), accessKey({ ...request, absent: ["x"] }));
+            assert.deepEqual(request.absent, ["y", "x"]);
         });
 
         it("a request asked both by a row that applies and by one that does not is the applying row's, whichever comes first", async () => {
