@@ -368,6 +368,47 @@ const CASES: Case[] = [{
     change: c => { config(c, "targets", Array.from({ length: 25 }, (_, i) => ({ ...targetsOf(c)[0], name: `t${i}`, wave: "all", approval: true,
         create: { serviceName: `s${i}` } }))); },
     problems: [{ key: "targets[0].wave", expected: "at most 50 actions in a stage, CodePipeline's limit (the wave all has 52", found: '"all"', example: "all-2" }],
+}, {
+    // The problems of rules between keys, whole: what each expects, and its example.
+    what: "two targets in one account, the first naming no provisioning role and the second one",
+    change: c => { const [staging, live] = targetsOf(c); live.account = { accountId: staging.account.accountId, provisioningRoleArn: `arn:aws:iam::${staging.account.accountId}:role/x` };
+        delete staging.account.provisioningRoleArn; },
+    problems: [{ key: "targets[1].account.provisioningRoleArn", expected: "the provisioning role targets[0].account names for account 565656565656 (the stack has one provider per account and region)",
+        found: '"arn:aws:iam::565656565656:role/x"', example: "(leave it out, as there)" },
+    { key: "targets[1].create.certificateArn", expected: "an ACM certificate ARN in the target account 565656565656 and the region ap-northeast-2",
+        found: ":232323232323:certificate/", example: "arn:aws:acm:ap-northeast-2:565656565656:certificate/0a1b2c3d-..." }],
+}, {
+    what: "grants of no known kind beside an organization id (the rule between them waits for a valid grants)",
+    change: c => { config(c, "grants", "everyone"); config(c, "organizationId", "o-a1b2c3d4e5"); },
+    problems: [{ key: "grants", expected: "roles (name each role) or organization (any role of the path's names in the organization)", found: '"everyone"', example: "roles" }],
+}, {
+    what: "allowSameAccount not a boolean, with a target in the pipeline account (the account rule waits for a valid allowSameAccount)",
+    change: c => { config(c, "allowSameAccount", 0); targetsOf(c)[0].account = block(c, "pipelineAccount"); },
+    problems: [{ key: "allowSameAccount", expected: "true or false", found: "number 0", example: "false" },
+        { key: "targets[0].create.certificateArn", expected: "an ACM certificate ARN in the target account 121212121212 and the region ap-northeast-2", found: ":565656565656:certificate/",
+            example: "arn:aws:acm:ap-northeast-2:121212121212:certificate/0a1b2c3d-..." }],
+}, {
+    what: "grants: organization with a target in the pipeline account",
+    change: c => { config(c, "allowSameAccount", true); config(c, "grants", "organization"); config(c, "organizationId", "o-a1b2c3d4e5");
+        targetsOf(c)[0].account = block(c, "pipelineAccount"); targetsOf(c)[0].create.certificateArn = "arn:aws:acm:ap-northeast-2:121212121212:certificate/0a1b2c3d-0000-0000-0000-000000000001"; },
+    problems: [{ key: "grants", expected: "roles while a target is in the pipeline account (targets[0]): an organization-wide grant would let its roles use every region's store",
+        found: '"organization"', example: "roles" }],
+}, {
+    what: "an https check on a load balancer's own name",
+    change: c => { prod(c).check = { url: "https://my-alb-123.ap-northeast-2.elb.amazonaws.com/health" }; },
+    problems: [{ key: "targets[1].check.url", expected: "an https URL on a name of your own domain: my-alb-123.ap-northeast-2.elb.amazonaws.com is a load balancer's own " +
+        "name, which no certificate covers (ACM issues certificates only for domains you control), so curl would refuse the handshake",
+        found: '"https://my-alb-123.ap-northeast-2.elb.amazonaws.com/health"', example: "https://staging.example.com/health" }],
+}, {
+    what: "a check by path over HTTPS without a domain",
+    change: c => { prod(c).check = { path: "/health" }; },
+    problems: [{ key: "targets[1].create.domainName", expected: "with certificateArn and check.path, a name the certificate covers: the check would call https on the load " +
+        "balancer's own name (elb.amazonaws.com), which no certificate covers, and curl would refuse the handshake", found: "nothing", example: "staging.example.com" }],
+}, {
+    what: "a check by path whose variables outgrow CodePipeline's limit, with a domain",
+    change: c => { prod(c).check = { path: `/${"h".repeat(990)}` }; prod(c).create.domainName = "prod.example.com"; },
+    problems: [{ key: "targets[1].check", expected: "a check whose variables fit CodePipeline's 1000 characters for an action's configuration value (its URL, the domain " +
+        "and the load balancer's name would take up to ", found: '{"path":"/hhh', example: "{ path: /health }" }],
 }];
 
 describe("config validation", () => {
