@@ -142,6 +142,34 @@ describe("the approval's review link", () => {
     });
 });
 
+describe("a check by URL", () => {
+    const byUrl = (c: any, existing: boolean) => {
+        const [qa] = targetsOf(c);
+        qa.check = { url: "https://qa.release.test/ready" };
+        if (existing) {
+            // An existing target's deployments may take longer than a created one's: its artifacts are kept longer.
+            c["cross-account-pipeline:artifactRetentionDays"] = 30;
+            delete qa.create;
+            qa.existing = { applicationName: "qa-app", deploymentGroupName: "qa-group", taskFamily: "qa", containerName: "app", containerPort: 8080,
+                taskRoleArn: `arn:aws:iam::${qa.account.accountId}:role/qa-task`, executionRoleArn: `arn:aws:iam::${qa.account.accountId}:role/qa-task-execution` };
+        }
+    };
+
+    it("calls that URL, on a created target too, with no name to connect to", async () => {
+        const e = await evaluateFixture(FIXTURE, c => byUrl(c, false));
+        assert.equal(e.error?.message, undefined);
+        assert.deepEqual(variablesOf(actions(e).find(a => a.name === "Check_qa")), { CHECK_URL: "https://qa.release.test/ready" });
+    });
+
+    it("is an existing target's review link, with no warning (its name is the user's own)", async () => {
+        const e = await evaluateFixture(FIXTURE, c => byUrl(c, true));
+        assert.equal(e.error?.message, undefined);
+        const approval = actions(e).find(a => a.provider === "Manual");
+        assert.equal(approval.configuration.ExternalEntityLink, "https://qa.release.test/ready");
+        assert.ok(!approval.configuration.CustomData.includes(REVIEW_LINK_WARNS));
+    });
+});
+
 describe("checks that could never pass are refused", () => {
     it("a check by path on an HTTPS target without a name its certificate covers", () => {
         const lines = problems(([qa]) => { delete qa.create.domainName; });
