@@ -70,22 +70,17 @@ export function releasePathConfig(): RawConfig {
     return config;
 }
 
-const cache = new Map<string, Promise<Evaluation>>();
-const plans = new Map<string, Promise<Plan>>();
-
 /**
  * Shared evaluations under `npm run mutate` (StrykerJS): its first run, which records which tests
  * reach which code, shares nothing, so every test that reads an evaluation is known to cover what
  * the evaluation ran; each mutant after it is another program, sharing evaluations with no other.
  */
 let sharedFor: string | undefined;
-/** Counts the mutants seen: a value `sharedValue` made under an earlier one is made again. */
+/** Counts the mutants seen: a value made under an earlier one is made again. */
 let generation = 0;
 function sharing(): boolean {
     const stryker = (globalThis as { __stryker__?: { activeMutant?: string } }).__stryker__;
     if (stryker?.activeMutant !== sharedFor) {
-        cache.clear();
-        plans.clear();
         sharedFor = stryker?.activeMutant;
         generation++;
     }
@@ -93,22 +88,34 @@ function sharing(): boolean {
 }
 
 /**
- * A value the tests of one file share (a describe block's plan, a generated document), made once per
- * test process like `evaluated`'s: made again under each mutant of a mutation run, and for each test
- * of its first run. A value kept in a plain variable would be the one made under the first mutant.
+ * Values the tests share by key (a stack's evaluation, its plan), made once per test process: made
+ * again under each mutant of a mutation run, and for each test of its first run. A value kept in a
+ * plain variable would be the one made under the first mutant.
  */
-export function sharedValue<T>(make: () => T): () => T {
-    let made: { generation: number; value: T } | undefined;
-    return () => {
+function sharedBy<T>(make: (key: string) => T): (key: string) => T {
+    const made = new Map<string, T>();
+    let madeIn = generation;
+    return key => {
         if (!sharing()) {
-            return make();
+            return make(key);
         }
-        if (made?.generation !== generation) {
-            made = { generation, value: make() };
+        if (madeIn !== generation) {
+            made.clear();
+            madeIn = generation;
         }
-        return made.value;
+        if (!made.has(key)) {
+            made.set(key, make(key));
+        }
+        return made.get(key)!;
     };
 }
+
+/** A value the tests of one file share (a describe block's plan, a generated document), as `sharedBy` shares its values. */
+export function sharedValue<T>(make: () => T): () => T {
+    const one = sharedBy(() => make());
+    return () => one("");
+}
+
 /** The stacks tests share besides the fixtures. */
 export const VARIANTS: Record<string, () => [string, RawConfig]> = {
     existing: () => ["dev", existingTargetConfig()],
@@ -116,27 +123,11 @@ export const VARIANTS: Record<string, () => [string, RawConfig]> = {
 };
 
 /** A fixture stack (or a variant: "existing", dev with an existing target; "path", prod's grown release path), evaluated once per test process. */
-export function evaluated(name: string): Promise<Evaluation> {
-    const run = () => name in VARIANTS ? evaluate(...VARIANTS[name]()) : evaluate(name, fixture(name));
-    if (!sharing()) {
-        return run();
-    }
-    if (!cache.has(name)) {
-        cache.set(name, run());
-    }
-    return cache.get(name)!;
-}
+export const evaluated: (name: string) => Promise<Evaluation> = sharedBy(name =>
+    name in VARIANTS ? evaluate(...VARIANTS[name]()) : evaluate(name, fixture(name)));
 
 /** The plan of a stack `evaluated` knows, computed once per test process. */
-export function planned(name: string): Promise<Plan> {
-    if (!sharing()) {
-        return evaluated(name).then(planOf);
-    }
-    if (!plans.has(name)) {
-        plans.set(name, evaluated(name).then(planOf));
-    }
-    return plans.get(name)!;
-}
+export const planned: (name: string) => Promise<Plan> = sharedBy(name => evaluated(name).then(planOf));
 
 /** A fixture's config with a change, evaluated afresh. */
 export function evaluateWith(stack: string, change: (config: RawConfig) => void): Promise<Evaluation> {
