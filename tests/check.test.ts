@@ -7,7 +7,7 @@ import { Evaluation } from "../offline/engine/engine";
 import { REVIEW_LINK_WARNS } from "../components/CrossAccountPipeline";
 import { actionVariables, projectOf, runCheckAction } from "./support/buildspec";
 import { evaluateFixture, fixtureConfig, problemsOf } from "./support/fixtures";
-import { one, targetsOf } from "./support/stacks";
+import { existingTargetIn, one, targetsOf } from "./support/stacks";
 import { throwawayCa, ThrowawayCa, tlsServer } from "./support/tls";
 
 const FIXTURE = "release-path-https";
@@ -150,8 +150,7 @@ describe("a check by URL", () => {
             // An existing target's deployments may take longer than a created one's: its artifacts are kept longer.
             c["cross-account-pipeline:artifactRetentionDays"] = 30;
             delete qa.create;
-            qa.existing = { applicationName: "qa-app", deploymentGroupName: "qa-group", taskFamily: "qa", containerName: "app", containerPort: 8080,
-                taskRoleArn: `arn:aws:iam::${qa.account.accountId}:role/qa-task`, executionRoleArn: `arn:aws:iam::${qa.account.accountId}:role/qa-task-execution` };
+            qa.existing = existingTargetIn(qa.account.accountId);
         }
     };
 

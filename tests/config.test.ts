@@ -3,7 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { evaluate, RawConfig, stackFileConfig } from "../offline/engine/engine";
 import { ConfigError } from "../stacks/config/issues";
-import { block, evaluated, evaluateWith, targetsOf, fixture, FIXTURES } from "./support/stacks";
+import { block, evaluated, evaluateWith, existingTargetIn, targetsOf, fixture, FIXTURES } from "./support/stacks";
 
 const P = "cross-account-pipeline";
 
@@ -24,6 +24,8 @@ const set = (key: string, value: unknown) => (c: RawConfig) => { c[`${P}:${key}`
 const config = (c: RawConfig, key: string, value: unknown) => set(key, value)(c);
 /** prod's PROD target (the second of its path). */
 const prod = (c: RawConfig) => targetsOf(c)[1];
+/** prod's PROD target made an existing one, in its account. */
+const toExisting = (c: RawConfig) => { delete prod(c).create; prod(c).existing = existingTargetIn(prod(c).account.accountId); };
 const setCreated = (fields: Record<string, unknown>) => (c: RawConfig) => { Object.assign(prod(c).create, fields); };
 const setTarget = (fields: Record<string, unknown>, i = 1) => (c: RawConfig) => { Object.assign(targetsOf(c)[i], fields); };
 const setIn = (key: string, field: string, value: unknown) => (c: RawConfig) => {
@@ -273,8 +275,7 @@ const CASES: Case[] = [{
         { key: "targets[0].adopt.taskLogGroup", expected: "the name this stack gives it, /ecs/my-service-prod-staging", found: '"/ecs/my-service"', example: "/ecs/my-service-prod-staging" }],
 }, {
     what: "the adoption of a container log group by an existing target (the stack creates none)",
-    change: c => { delete prod(c).create; prod(c).existing = { applicationName: "a", deploymentGroupName: "g", taskFamily: "f", containerName: "app", containerPort: 8080,
-        taskRoleArn: "arn:aws:iam::232323232323:role/t", executionRoleArn: "arn:aws:iam::232323232323:role/x" }; prod(c).adopt = { taskLogGroup: "/ecs/f" }; },
+    change: c => { toExisting(c); prod(c).adopt = { taskLogGroup: "/ecs/f" }; },
     problems: [{ key: "targets[1].adopt.taskLogGroup", expected: "no key: with existing the stack creates no container log group", found: '"/ecs/f"',
         example: "remove adopt.taskLogGroup" }],
 }, {
@@ -338,8 +339,7 @@ const CASES: Case[] = [{
     problems: [{ key: "targets[1].region", expected: "a region of the aws partition, the stack region ap-northeast-2's", found: '"cn-north-1"', example: "ap-northeast-2" }],
 }, {
     what: "a check by path of an existing target (the program knows no address of it)",
-    change: c => { delete prod(c).create; prod(c).existing = { applicationName: "a", deploymentGroupName: "g", taskFamily: "f", containerName: "app", containerPort: 8080,
-        taskRoleArn: "arn:aws:iam::232323232323:role/t", executionRoleArn: "arn:aws:iam::232323232323:role/x" }; prod(c).check = { path: "/health" }; },
+    change: c => { toExisting(c); prod(c).check = { path: "/health" }; },
     problems: [{ key: "targets[1].check.path", expected: "with existing, a url", found: '"/health"', example: "https://my-service.example.com/health" }],
 }, {
     what: "a check with both a path and a url",

@@ -32,6 +32,10 @@ export const EXISTING_TARGET = {
     containerPort: 3000,
 };
 
+/** EXISTING_TARGET with its roles in another account (an existing target's roles are its own account's). */
+export const existingTargetIn = (accountId: string) => ({ ...EXISTING_TARGET,
+    taskRoleArn: `arn:aws:iam::${accountId}:role/legacy-task`, executionRoleArn: `arn:aws:iam::${accountId}:role/legacy-task-execution` });
+
 /** dev's config, pointed at an existing target (the walkthrough's case) instead of a created one. */
 export function existingTargetConfig(): RawConfig {
     const config = structuredClone(fixture("dev"));
@@ -62,8 +66,7 @@ export function releasePathConfig(): RawConfig {
         check: { path: "/health" },
     }, {
         name: "partner", wave: "prod", account: { accountId: "666666666666" }, region: "eu-west-1",
-        existing: { ...EXISTING_TARGET, taskRoleArn: "arn:aws:iam::666666666666:role/legacy-task",
-            executionRoleArn: "arn:aws:iam::666666666666:role/legacy-task-execution" },
+        existing: existingTargetIn("666666666666"),
     }];
     // A Slack channel too: its configuration is made in us-east-2, where AWS Chatbot's API runs (ap-northeast-2 has none).
     config[key("notifications")] = { ...block<object>(config, "notifications"), slack: { workspaceId: "T0123456789", channelId: "C0123456789" } };
