@@ -1,4 +1,5 @@
 import { strict as assert } from "assert";
+import * as path from "path";
 import type * as aws from "@pulumi/aws";
 import { decideAccess } from "../offline/report/plan";
 import { asPublished, evaluate, type AccessRequest, type Decision, type PolicyDocument, type PolicyStatement } from "../offline/access/simulator";
@@ -25,6 +26,14 @@ const root = (account: string) => ({ AWS: `arn:aws:iam::${account}:root` });
 
 const getObject = doc(allow("s3:GetObject", `arn:aws:s3:::${BUCKET}/*`));
 const secure = { "aws:SecureTransport": "true" };
+
+/** The library functions offline/access/simulator.ts replaces with faster ones: package, file, export. */
+const REPLACED = [
+  ["@cloud-copilot/iam-simulate", "simulation_engine/resourceTypes.js", "getResourceTypesForAction"],
+  ["@cloud-copilot/iam-utils", "resourceTypes.js", "mostSpecificMatchingResourceTypePatterns"],
+  ["@cloud-copilot/iam-policy", "utils.js", "caseInsensitiveEquals"],
+  ["@cloud-copilot/iam-policy", "utils.js", "caseInsensitiveEndsWith"],
+];
 
 async function decide(req: AccessRequest): Promise<Decision> {
   return (await evaluate(req)).decision;
@@ -105,9 +114,15 @@ describe("simulator harness", () => {
     });
 
     it("refuses to decide when the key is missing instead of letting the deny lapse", async () => {
-      await assert.rejects(evaluate(base), /context keys not supplied: aws:SecureTransport/);
-      // A misspelt key is dropped by the library, so it is caught the same way.
-      await assert.rejects(evaluate({ ...base, context: { "aws:SecureTransprt": "false" } }), /aws:SecureTransport.*aws:SecureTransprt/);
+      const advice = "; supply them in context or list them in absentContextKeys";
+      await assert.rejects(evaluate(base), {
+        message: `s3:GetObject on ${OBJECT}: conditions read context keys not supplied: aws:SecureTransport${advice}`,
+      });
+      // A misspelt key is dropped by the library, so it is caught the same way, and named.
+      await assert.rejects(evaluate({ ...base, context: { "aws:SecureTransprt": "false" } }), {
+        message: `s3:GetObject on ${OBJECT}: conditions read context keys not supplied: aws:SecureTransport` +
+          ` (dropped by iam-simulate as not applicable to the action: aws:SecureTransprt)${advice}`,
+      });
     });
 
     it("applies AWS's missing-key rule only when the caller says the key is absent", async () => {
@@ -341,6 +356,47 @@ describe("simulator harness: faster than the published libraries, with the same 
     assert.match(fast[0], /no.resource.types/);
     assert.strictEqual(fast[1], "Allowed");
     assert.notStrictEqual(fast[2], fast[3]);
+  });
+
+  /** For each replaced function, the library's own function its replacement runs, or undefined where it is the library's own. */
+  const libraryOwn = () => REPLACED.map(([pkg, file, name]) =>
+    require(path.join(path.dirname(require.resolve(pkg)), file))[name][Symbol.for("cross-account-pipeline.simulator.libraryOwn")]);
+  const none = REPLACED.map(() => undefined);
+
+  it("runs the libraries' own functions inside asPublished, and the faster ones again after it", async () => {
+    const replacing = libraryOwn();
+    assert.ok(replacing.every(fn => typeof fn === "function"));
+    assert.deepStrictEqual(await asPublished(async () => libraryOwn()), none);
+    assert.deepStrictEqual(libraryOwn(), replacing);
+  });
+
+  it("replaces the library's own functions again when it is loaded a second time, instead of wrapping its replacements", async () => {
+    const id = require.resolve("../offline/access/simulator");
+    const first = require.cache[id];
+    const replacing = libraryOwn();
+    delete require.cache[id];
+    try {
+      const second = require(id) as typeof import("../offline/access/simulator");
+      assert.deepStrictEqual(libraryOwn(), replacing);
+      assert.deepStrictEqual(await second.asPublished(async () => libraryOwn()), none);
+    } finally {
+      require.cache[id] = first;
+      await asPublished(async () => undefined); // puts the first load's replacements back
+    }
+  });
+
+  it("validates a document on every request inside asPublished, once per document outside it", async () => {
+    const req: AccessRequest = { principal: BUILD_ROLE, action: "s3:GetObject", resource: OBJECT, resourceAccount: DEV, identityPolicies: [] };
+    /** A request by a valid document, then one by the same document edited in place to be invalid: the second's outcome. */
+    const afterAnInvalidEdit = async () => {
+      const edited = doc(allow("s3:GetObject", OBJECT));
+      assert.equal(await decide({ ...req, identityPolicies: [edited] }), "Allowed");
+      (edited.Statement[0] as { Effect: string }).Effect = "Permit";
+      return evaluate({ ...req, identityPolicies: [edited] }).then(() => "not validated again", (e: Error) => e.message);
+    };
+    assert.match(await asPublished(afterAnInvalidEdit), /policy.errors/);
+    // Outside it, documents are values (this module's contract), so their validation is reused.
+    assert.equal(await afterAnInvalidEdit(), "not validated again");
   });
 
   for (const stack of FIXTURE_STACKS) {

@@ -27,18 +27,24 @@ const replaced: { exports: Record<string, unknown>; name: string; original: unkn
 /** Whether a document's validation is reused across requests (see `validated`). */
 let reuseValidation = true;
 
+/** Marks a replacement with the library's own function, in case this file is loaded again (mocha's watch mode, StrykerJS). */
+const LIBRARY_OWN = Symbol.for("cross-account-pipeline.simulator.libraryOwn");
+
 /**
  * Replaces a function the libraries call through their module's exports with an equivalent
  * faster one (see below). Their versions are pinned; a changed layout fails here instead of
- * going slow unnoticed.
+ * going slow unnoticed. A second load of this file replaces the library's own function again
+ * instead of wrapping the first load's replacement.
  */
 function replaceInternal<F extends (...args: any[]) => any>(pkg: string, file: string, name: string, faster: (original: F) => F): void {
   const location = path.join(path.dirname(require.resolve(pkg)), file);
-  const exports = require(location) as Record<string, F>;
+  const exports = require(location) as Record<string, F & { [LIBRARY_OWN]?: F }>;
   if (typeof exports[name] !== "function") {
     throw new Error(`${location} no longer exports ${name}: update offline/access/simulator.ts`);
   }
-  replaced.push({ exports, name, original: exports[name], faster: exports[name] = faster(exports[name]) });
+  const original = exports[name][LIBRARY_OWN] ?? exports[name];
+  const replacement = Object.assign(faster(original), { [LIBRARY_OWN]: original });
+  replaced.push({ exports, name, original, faster: exports[name] = replacement });
 }
 
 /**
