@@ -207,10 +207,44 @@ for (const [name, shared] of PLANNED) {
             assert.ok(labelled.every(line => rows.some(row => line.startsWith(`${row.principal}: Allowed`))), labelled.join("\n"));
         });
 
-        it("writes the same as Markdown with a Mermaid diagram", async () => {
+        it("writes the same as Markdown with a Mermaid diagram of the wiring: each wired resource in its account and region, each wire from a resource an arrow", async () => {
             const { result: { text, markdown } } = await stackPlan();
-            assert.ok(markdown?.includes("```mermaid\nflowchart LR"));
             assert.ok(markdown?.includes(text));
+            const diagram = /```mermaid\nflowchart LR\n([\s\S]*?)\n```/.exec(markdown!)![1].split("\n");
+            const places = new Map<string, string[]>();
+            const labels = new Map<string, string>();
+            const arrows: string[] = [];
+            let place: string[] | undefined;
+            for (const line of diagram) {
+                const [, title] = /^ {2}subgraph s\d+\["(.*)"\]$/.exec(line) ?? [];
+                const [, id, label] = /^ {4}(n\d+)\["(.*)"\]$/.exec(line) ?? [];
+                const [, from, path, to] = /^ {2}(n\d+) -->\|(\w+)\| (n\d+)$/.exec(line) ?? [];
+                if (title) {
+                    places.set(title, place = []);
+                } else if (id && place && !labels.has(id)) {
+                    labels.set(id, label);
+                    place.push(label);
+                } else if (line === "  end" && place) {
+                    place = undefined;
+                } else if (from && labels.has(from) && labels.has(to)) {
+                    arrows.push(`${labels.get(from)} -${path}-> ${labels.get(to)}`);
+                } else {
+                    assert.fail(`not a line of the diagram: ${JSON.stringify(line)}\n${diagram.join("\n")}`);
+                }
+            }
+            // The text's sections, titled as the diagram's subgraphs, each listing its resources as "Type name".
+            const sections = text.split("\n\n").filter(s => /^(Pipeline \(tooling\) account|Target account) /.test(s)).map(s => s.split("\n"));
+            assert.deepStrictEqual([...places.keys()], sections.map(([first]) => first.slice(0, first.indexOf(", provider "))));
+            for (const [title, own] of places) {
+                const listed = sections.find(([first]) => first.startsWith(`${title}, provider `))!.slice(1).map(l => l.replace(/^[│├└─ ]+/, "").split("  ")[0]);
+                assert.deepStrictEqual(own.filter(label => !listed.includes(label)), [], title);
+            }
+            // The text's wiring: "    <source>  ->  Type name.path", a source from the stack being "Type name.arn".
+            const wires = text.slice(text.indexOf("Cross-account wiring")).split("\n\n")[0].split("\n").filter(l => l.startsWith("    "))
+                .map(l => /^ {4}(.+?) +-> {2}(\S+ [^.\s]+)\.(\w+)/.exec(l)!).map(([, source, target, path]) => ({ from: /^(\S+ [^.\s]+)\.arn$/.exec(source)?.[1], target, path }));
+            assert.ok(wires.some(w => w.from));
+            assert.deepStrictEqual(new Set(labels.values()), new Set(wires.flatMap(w => [w.target, ...w.from ? [w.from] : []])));
+            assert.deepStrictEqual(arrows.sort(), [...new Set(wires.filter(w => w.from).map(w => `${w.from} -${w.path}-> ${w.target}`))].sort());
         });
 
         it("opens with a verdict in the terminal's first 40 lines: what the stack is, what it allows across accounts, what needs a person", async () => {
