@@ -1,7 +1,8 @@
 import { strict as assert } from "assert";
 import { Resource } from "../offline/engine/engine";
 import { evaluationOf, handmade } from "./support/handmade";
-import { crossAccountWiring } from "../offline/report/wiring";
+import { crossAccountWiring, Wire } from "../offline/report/wiring";
+import { wireSource } from "../offline/report/plan";
 import { accountLabel, verdictLines } from "../offline/report/verdict";
 import { ELB_LOG_DELIVERY_ACCOUNTS } from "../components/policies/logDelivery";
 import { StackConfig } from "../stacks/config/stackConfig";
@@ -44,6 +45,47 @@ describe("the plan's cross-account wiring", () => {
             ["target", "principals[0]", undefined, DEV, `arn:aws:iam::${DEV}:root`],
             ["target", "nested.roleArn", "task", DEV, `arn:aws:iam::${DEV}:role/app-task`],
         ]);
+    });
+});
+
+describe("the plan's words for where a wire comes from", () => {
+    const ROOT = `arn:aws:iam::${DEV}:root`;
+    const role = (name: string) => `arn:aws:iam::${DEV}:role/${name}`;
+    const narrowed = (...roles: string[]) => ({ ArnEquals: { "aws:PrincipalArn": roles.length === 1 ? roles[0] : roles } });
+    const statement = (extra: object) => ({ Effect: "Allow", Principal: { AWS: ROOT }, Action: "s3:GetObject", Resource: "*", ...extra });
+    /** A wire of DEV's root into a policy of PROD, at `path` of its inputs. */
+    const root = (inputs: Record<string, unknown>, path = "policy"): Wire => ({ fromAccount: DEV, value: ROOT, path, target: resource("target", PROD, {}, inputs) });
+    const policy = (...Statement: object[]) => JSON.stringify({ Version: "2012-10-17", Statement });
+
+    it("names a resource's ARN by the resource, an ARN of config as config's", () => {
+        const source = { ...resource("deploy", DEV, { arn: role("deploy") }), type: "aws:iam/role:Role" };
+        assert.equal(wireSource({ fromAccount: DEV, source, value: role("deploy"), path: "policy", target: resource("t", PROD, {}) }), "Role deploy.arn");
+        assert.equal(wireSource({ fromAccount: DEV, value: role("legacy"), path: "policy", target: resource("t", PROD, {}) }), `${role("legacy")} (from config)`);
+    });
+
+    it("says whether an account root a policy trusts is narrowed to roles by aws:PrincipalArn in every statement that names it", () => {
+        const cases: [Wire, string][] = [
+            [root({ policy: policy(statement({ Condition: narrowed(role("a")) })) }), "account root, narrowed to one role by aws:PrincipalArn"],
+            [root({ policy: policy(statement({ Condition: narrowed(role("a"), role("b")) }), statement({ Condition: narrowed(role("a")) })) }),
+                "account root, narrowed to 2 roles by aws:PrincipalArn"],
+            [root({ policy: policy(statement({ Condition: narrowed(role("a")) }),
+                statement({ Condition: { StringEquals: { "aws:SourceAccount": DEV } } })) }),
+                "account root, not narrowed to roles in every statement (conditions on aws:PrincipalArn, aws:SourceAccount)"],
+            [root({ policy: policy(statement({})) }), "account root, no condition narrows it"],
+            // A statement that names the root elsewhere, or that has no Principal (an identity policy), does not trust it.
+            [root({ policy: policy(statement({ Principal: { AWS: role("a") }, Resource: ROOT }), { Effect: "Allow", Action: "iam:GetRole", Resource: ROOT }) }),
+                "account root, named by no statement's Principal"],
+            [root({ policy: policy(statement({ Principal: { AWS: [role("a"), ROOT] }, Condition: narrowed(role("b")) })) }),
+                "account root, narrowed to one role by aws:PrincipalArn"],
+            [root({ principals: [ROOT] }, "principals[0]"), "account root (not in a policy)"],
+        ];
+        assert.deepEqual(cases.map(([w]) => wireSource(w)), cases.map(([, words]) => words));
+    });
+
+    it("reads the policy at the wire's path, through lists and blocks", () => {
+        const inputs = { statements: [...Array(10).fill("not a policy"), { document: policy(statement({})) }] };
+        assert.equal(wireSource(root(inputs, "statements[10].document")), "account root, no condition narrows it");
+        assert.equal(wireSource(root(inputs, "statements[9]")), "account root (not in a policy)");
     });
 });
 

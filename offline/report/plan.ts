@@ -252,7 +252,8 @@ function rootWords(w: Wire): string {
         : `account root, not narrowed to roles in every statement (conditions on ${keys.join(", ")})`;
 }
 
-const wireSource = (w: Wire) => w.source ? `${short(w.source.type)} ${w.source.name}.arn` :
+/** Where a wire's value comes from, in words: a resource's ARN, config's, or an account root by what its policy does with it. */
+export const wireSource = (w: Wire) => w.source ? `${short(w.source.type)} ${w.source.name}.arn` :
     w.value.endsWith(":root") ? rootWords(w) : `${w.value} (from config)`;
 
 /** The wires grouped by the pair of accounts they cross, in the order they first appear. */
