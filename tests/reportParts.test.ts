@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import { Resource } from "../offline/engine/engine";
 import { evaluationOf, handmade } from "./support/handmade";
 import { crossAccountWiring, Wire } from "../offline/report/wiring";
-import { wireSource } from "../offline/report/plan";
+import { contextWords, wireSource } from "../offline/report/plan";
 import { accountLabel, verdictLines } from "../offline/report/verdict";
 import { ELB_LOG_DELIVERY_ACCOUNTS } from "../components/policies/logDelivery";
 import { StackConfig } from "../stacks/config/stackConfig";
@@ -86,6 +86,45 @@ describe("the plan's words for where a wire comes from", () => {
         const inputs = { statements: [...Array(10).fill("not a policy"), { document: policy(statement({})) }] };
         assert.equal(wireSource(root(inputs, "statements[10].document")), "account root, no condition narrows it");
         assert.equal(wireSource(root(inputs, "statements[9]")), "account root (not in a policy)");
+    });
+});
+
+describe("the access table's request context in words", () => {
+    const words = (context: Record<string, string>, absent: string[] = []) =>
+        contextWords({ principal: "p", action: "s3:PutObject", resource: "r", context, absent, expect: "Allowed", why: "" });
+    const FLOW_LOGS = "arn:<partition>:logs:<targets.0.region>:<targets.0.account.accountId>:delivery-source:vpc-flow-logs";
+
+    it("says what each key the program's rows set means, and what its absence means", () => {
+        const cases: [string, string][] = [
+            [words({ "aws:SecureTransport": "true" }), "over TLS"],
+            [words({ "aws:SecureTransport": "false" }), "without TLS"],
+            [words({ "kms:ViaService": "s3.<region>.<dns suffix>" }), "through S3"],
+            [words({ "kms:ViaService": "secretsmanager.eu-west-1.amazonaws.com" }), "through Secrets Manager"],
+            [words({ "kms:ViaService": "logs.eu-west-1.amazonaws.com" }), "through logs"],
+            [words({}, ["kms:ViaService"]), "called directly"],
+            [words({}, ["s3:x-amz-server-side-encryption"]), "no encryption header"],
+            [words({ "s3:x-amz-server-side-encryption": "AES256" }), "encrypted with AES256"],
+            [words({ "s3:x-amz-server-side-encryption": "aws:kms" }, ["s3:x-amz-server-side-encryption-aws-kms-key-id"]), "aws:kms without a key id"],
+            [words({ "s3:x-amz-server-side-encryption": "aws:kms", "s3:x-amz-server-side-encryption-aws-kms-key-id": "<artifact key>" }),
+                "encrypted with the artifact key"],
+            [words({ "s3:x-amz-server-side-encryption": "aws:kms", "s3:x-amz-server-side-encryption-aws-kms-key-id": "<another DEV key>" }),
+                "encrypted with another DEV key"],
+            [words({ "s3:x-amz-server-side-encryption": "aws:kms", "s3:x-amz-server-side-encryption-aws-kms-key-id": "arn:aws:kms:eu-west-1:111111111111:key/k" }),
+                "encrypted with arn:aws:kms:eu-west-1:111111111111:key/k"],
+            [words({ "aws:SourceAccount": "<targets.11.account.accountId>" }), "for the target's account"],
+            [words({ "aws:SourceAccount": "<third account>" }), "for the third account"],
+            [words({}, ["aws:SourceAccount"]), "no source account"],
+            [words({ "aws:SourceArn": FLOW_LOGS }), "delivering vpc-flow-logs of the target's account"],
+            [words({}, ["aws:SourceArn"]), "no source ARN"],
+            [words({ "iam:PassedToService": "ecs-tasks.amazonaws.com" }), "passed to ecs-tasks.amazonaws.com"],
+        ];
+        assert.deepEqual(cases.map(([said]) => said), cases.map(([, meant]) => meant));
+    });
+
+    it("names any other key as it is, set or absent, after the keys it knows, and says nothing for no context", () => {
+        assert.equal(words({ "aws:RequestedRegion": "eu-west-1", "aws:SecureTransport": "true" }, ["s3:x-amz-acl"]),
+            "over TLS, aws:RequestedRegion=eu-west-1, no s3:x-amz-acl");
+        assert.equal(words({}), "");
     });
 });
 
