@@ -482,19 +482,26 @@ describe("plan: the README", () => {
 });
 
 describe("plan: a request that differs from what the program expects", () => {
-    it("is counted in the verdict and printed in the terminal's plan, with what was expected", async () => {
+    it("is counted in the verdict and printed in the terminal's plan, with what was expected, and only those", async () => {
         const e = await evaluated("prod");
         const { access } = await planned("prod");
-        // One decision turned around, as a widened policy would (the policies' own tests plant real widenings).
-        const flipped = access!.map((r, i) => i !== access!.findIndex(x => x.row.expect === "ImplicitlyDenied" && x.decisions.length) ? r
-            : { ...r, decisions: r.decisions.map(d => ({ ...d, decision: "Allowed" as const, verdict: "unexpected" as const })) });
-        const row = flipped.find(r => r.decisions.some(d => d.verdict === "unexpected"))!;
-        const { brief } = renderPlan(e, flipped);
-        const head = brief.split("\n").slice(0, 40).join("\n");
-        assert.match(head, new RegExp(`; ${row.decisions.length === 1 ? "1 request DIFFERS" : `${row.decisions.length} requests DIFFER`} from what the program expects$`, "m"));
-        const shown = brief.slice(brief.indexOf("  The requests that differ:"));
-        assert.ok(shown.includes(`  ${row.row.principal}\n`), shown);
-        assert.match(shown, new RegExp(`^ {4}Allowed +${row.decisions[0].action} on .*\\(EXPECTED ImplicitlyDenied\\)$`, "m"));
+        const denied = access!.flatMap((r, i) => r.row.expect === "ImplicitlyDenied" && r.decisions.length ? [i] : []);
+        for (const n of [1, 2]) {
+            // Decisions turned around, as a widened policy would (the policies' own tests plant real widenings).
+            const flipped = access!.map((r, i) => !denied.slice(0, n).includes(i) ? r
+                : { ...r, decisions: r.decisions.map(d => ({ ...d, decision: "Allowed" as const, verdict: "unexpected" as const })) });
+            const rows = flipped.filter(r => r.decisions.some(d => d.verdict === "unexpected"));
+            const requests = rows.flatMap(r => r.decisions).length;
+            const { brief } = renderPlan(e, flipped);
+            const head = brief.split("\n").slice(0, 40).join("\n");
+            assert.match(head, new RegExp(`; ${requests === 1 ? "1 request DIFFERS" : `${requests} requests DIFFER`} from what the program expects$`, "m"));
+            const shown = brief.slice(brief.indexOf("  The requests that differ:")).trimEnd().split("\n");
+            assert.equal(shown.length, 1 + new Set(rows.map(r => r.row.principal)).size + requests, shown.join("\n"));
+            for (const row of rows) {
+                assert.ok(shown.includes(`  ${row.row.principal}`), shown.join("\n"));
+                assert.ok(shown.some(l => new RegExp(`^ {4}Allowed +${row.decisions[0].action} on ${row.row.resource.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}.*\\(EXPECTED ImplicitlyDenied\\)$`).test(l)), shown.join("\n"));
+            }
+        }
     });
 });
 

@@ -86,6 +86,10 @@ describe("plan: who is told, and what undoes a release", () => {
         const heard = text(await approved({ emails: ["platform-team@example.com"], slack: { workspaceId: "T0123456789", channelId: "C0123456789" } }));
         assert.deepEqual(part(heard, "Who is told").slice(1).map(l => l.slice(0, l.indexOf(" ("))),
             ["  platform-team@example.com", "  Slack channel C0123456789 of workspace T0123456789"]);
+        assert.ok(part(heard, "One-time steps of a person:").includes("  before the first `pulumi up`: authorize Slack workspace T0123456789 for AWS Chatbot " +
+            "in its console (Configure new client > Slack), and invite the AWS app to channel C0123456789 if it is private"));
+        const withoutApproval = text(await evaluateWith("dev", c => { c[key("notifications")] = { emails: ["platform-team@example.com"] }; }));
+        assert.deepEqual(part(withoutApproval, "Who is told").slice(1), ["  platform-team@example.com (email, once confirmed): execution failed, approval needed"]);
         assert.equal(part(unheard, "Release path")[3], "   3. Approve_staging: manual approval (its request to the notification topic)");
     });
 
@@ -128,6 +132,13 @@ describe("plan: what it says of what is registered", () => {
         }), "aws:ecs/cluster:Cluster", i => { i.settings = [{ name: "containerInsights", value: "disabled" }]; });
         assert.equal(details(text(off), "LoadBalancer", "target-alb"), "access logs OFF, deletion protection off");
         assert.equal(details(text(off), "Cluster", "target-cluster"), "Container Insights OFF");
+    });
+
+    it("each place's provider, and the role it provisions as, or the ambient credentials", async () => {
+        const e = await evaluateWith("dev", c => { delete block(c, "pipelineAccount").provisioningRoleArn; });
+        assert.deepEqual(part(text(e), "Pipeline (tooling) account")[0], "Pipeline (tooling) account 343434343434, ap-northeast-2, provider pipeline-account, ambient credentials");
+        assert.deepEqual(part(text(e), "Target account")[0], "Target account 454545454545, ap-northeast-2 (target staging), provider target-account, " +
+            "provisioned as arn:aws:iam::454545454545:role/pulumi-provisioner");
     });
 
     it("a listener's port, and where it redirects; a role policy's statements; a deployment group's style and rollback; the pipeline's stages", async () => {
