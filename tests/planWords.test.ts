@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { evaluate, Evaluation, RawConfig } from "../offline/engine/engine";
-import { renderPlan } from "../offline/report/plan";
+import { AccessResult, renderPlan } from "../offline/report/plan";
 import { all, block, evaluated, evaluateWith, key, one, releasePathConfig, targetsOf } from "./support/stacks";
 
 // What the plan says of what a stack registers, for the cases the example stacks do not have: a
@@ -160,6 +160,17 @@ describe("plan: what it says of what is registered", () => {
         // Each step of a stage, its parallel actions in any order.
         const steps = (plan: string) => part(plan, "Release path").map(l => l.split(" -> ").map(step => step.split(" | ").sort()));
         assert.deepEqual(steps(text(reversed)), steps(text(e)));
+    });
+
+    it("prints a principal of the access table as not in the stack only when none of its rows applies", async () => {
+        const e = await evaluated("dev");
+        const row = (resource: string) => ({ principal: "a role", action: "s3:GetObject", resource, expect: "Allowed" as const, why: "" });
+        const absent = { row: row("x"), absence: "a role: not created by this stack", decisions: [] };
+        const applies = { row: row("y"), decisions: [{ action: "s3:GetObject", decision: "Allowed" as const, verdict: "expected" as const, statements: [] }] };
+        const table = (results: AccessResult[]) => part(renderPlan(e, results).text, "Who can do what").slice(1);
+        assert.deepEqual(table([absent, { ...absent, row: row("z") }]), ["  a role: not in this stack (not created by this stack)"]);
+        assert.deepEqual(table([absent, applies]), ["  a role", `    n/a${" ".repeat(15)}s3:GetObject on x  (a role: not created by this stack)`,
+            `    Allowed${" ".repeat(11)}s3:GetObject on y`]);
     });
 
     it("is made of its parts, each after an empty line, each place's resources a tree, and the runtime's warnings last", async () => {
