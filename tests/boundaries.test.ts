@@ -4,7 +4,7 @@ import { scaledPath } from "../offline/engine/scale";
 import { growingDocuments, oversized } from "../stacks/limits";
 import { projectKeys } from "../offline/access/access";
 import { parseConfig } from "../stacks/validation/parse";
-import { problemsOf } from "./support/fixtures";
+import { problemsBesideAnother } from "./support/fixtures";
 import { fixture } from "./support/stacks";
 
 // Limits the program enforces, at the limit and one past it (the limit's value written out: a
@@ -31,7 +31,7 @@ describe("limits at the limit and one past it", function () {
         const stages = e.resources.find(r => r.type === "aws:codepipeline/pipeline:Pipeline")!.inputs.stages as { name: string; actions: unknown[] }[];
         assert.equal(stages.find(s => s.name === "all")!.actions.length, 50);
         // One more target without a check: 51.
-        assert.ok(problemsOf("prod", oneWave(25, 24)).some(p => /wave: expected at most 50 actions in a stage, CodePipeline's limit \(the wave all has 51/.test(p)));
+        assert.ok(problemsBesideAnother("prod", oneWave(25, 24)).some(p => /wave: expected at most 50 actions in a stage, CodePipeline's limit \(the wave all has 51/.test(p)));
     });
 
     it("a growing policy of exactly its size limit is within it, one character more is over; only the documents that list roles name the organization-wide grant", () => {

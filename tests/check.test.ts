@@ -6,7 +6,7 @@ import { strict as assert } from "assert";
 import { Evaluation } from "../offline/engine/engine";
 import { REVIEW_LINK_WARNS } from "../components/CrossAccountPipeline";
 import { actionVariables, projectOf, runCheckAction } from "./support/buildspec";
-import { evaluateFixture, fixtureConfig, problemsOf } from "./support/fixtures";
+import { evaluateFixture, fixtureConfig, problemsBesideAnother } from "./support/fixtures";
 import { existingTargetIn, one, targetsOf } from "./support/stacks";
 import { throwawayCa, ThrowawayCa, tlsServer } from "./support/tls";
 
@@ -22,7 +22,7 @@ const loadBalancer = (e: Evaluation, target: string) => one(e, "aws:lb/loadBalan
 function problems(change: (targets: any[]) => void): string[] {
     const raw = fixtureConfig(FIXTURE);
     change(targetsOf(raw));
-    return problemsOf(FIXTURE, raw);
+    return problemsBesideAnother(FIXTURE, raw);
 }
 
 describe("the check after a target, over HTTPS (a real TLS server, a throwaway CA)", function () {

@@ -4,6 +4,7 @@ import * as path from "path";
 import { evaluate, RawConfig, stackFileConfig } from "../offline/engine/engine";
 import { ConfigError } from "../stacks/config/issues";
 import { block, evaluated, evaluateWith, existingTargetIn, targetsOf, fixture, FIXTURES } from "./support/stacks";
+import { problemsBesideAnother } from "./support/fixtures";
 
 const P = "cross-account-pipeline";
 
@@ -427,6 +428,14 @@ describe("config validation", () => {
                 assert.ok(example?.includes(p.example), `example-part of: ${line}`);
             }
             assert.deepStrictEqual(e.resources.map(r => r.type), ["pulumi:pulumi:Stack"]);
+        });
+    }
+
+    for (const c of CASES.filter(c => !c.problems.some(p => p.key.startsWith("notifications")))) {
+        it(`rejects ${c.what} beside another key's problem, with that problem too`, () => {
+            const raw = structuredClone(fixture("prod"));
+            c.change(raw);
+            problemsBesideAnother("prod", raw);
         });
     }
 

@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { RawConfig } from "../offline/engine/engine";
-import { modelsStack, problemsOf } from "./support/fixtures";
+import { modelsStack, problemsBesideAnother } from "./support/fixtures";
 
 // Rules between keys of a stack file, each at the case that breaks it and the case beside it that
 // holds, on a fixture of these tests' own (tests/fixtures/models/Pulumi.apimodels.yaml).
@@ -8,8 +8,8 @@ import { modelsStack, problemsOf } from "./support/fixtures";
 const P = "cross-account-pipeline";
 const keys = modelsStack;
 
-/** The problem lines parseConfig reports, [] when it accepts the keys. */
-const problems = (c: RawConfig) => problemsOf("apimodels", c);
+/** The problem lines parseConfig reports, [] when it accepts the keys; the same beside another key's problem. */
+const problems = (c: RawConfig) => problemsBesideAnother("apimodels", c);
 
 const TOOLING = "123456789012";
 const role = (account: string, name = "pulumi-provisioner") => `arn:aws:iam::${account}:role/${name}`;

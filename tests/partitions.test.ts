@@ -3,7 +3,7 @@ import { Region } from "@pulumi/aws/types/enums";
 import { artifactKeyPolicy } from "../components/policies/artifactStore";
 import { dnsSuffixOf, partitionOf } from "../components/policies/document";
 import { evaluate, RawConfig } from "../offline/engine/engine";
-import { problemsOf } from "./support/fixtures";
+import { problemsBesideAnother } from "./support/fixtures";
 import { awsPartitions as aws, partitionOfRegion, SUPPORTED } from "./support/partitions";
 import { asList, key, policyOf, fixture } from "./support/stacks";
 
@@ -16,7 +16,7 @@ function devIn(region: string): RawConfig {
     return { ...JSON.parse(JSON.stringify(fixture("dev")).replace(/arn:aws:/g, `arn:${partition}:`)), [key("region")]: region };
 }
 
-const problemsIn = (region: string): string[] => problemsOf("dev", devIn(region));
+const problemsIn = (region: string): string[] => problemsBesideAnother("dev", devIn(region));
 
 /** Every string in a value, at any depth. */
 const strings = (value: unknown): string[] => typeof value === "string" ? [value]

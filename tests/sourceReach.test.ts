@@ -1,7 +1,7 @@
 // What the pipeline and the build can reach of a source (README, "What each source reaches"):
 // validation refuses the combination that cannot work, a full clone of a server that only a VPC reaches.
 import { strict as assert } from "assert";
-import { fixtureConfig, problemsOf } from "./support/fixtures";
+import { fixtureConfig, problemsBesideAnother } from "./support/fixtures";
 import { key } from "./support/stacks";
 
 const FIXTURE = "release-path-https";
@@ -11,7 +11,7 @@ const VPC = { vpcId: "vpc-0123456789abcdef0", subnetIds: ["subnet-0123456789abcd
 const withServer = (keys: Record<string, unknown>) => {
     const raw = fixtureConfig(FIXTURE);
     raw[key("source")] = { provider: "GitHubEnterpriseServer", repository: "platform/release-path", ...keys };
-    return problemsOf(FIXTURE, raw);
+    return problemsBesideAnother(FIXTURE, raw);
 };
 
 describe("a source's reach", () => {

@@ -1,3 +1,4 @@
+import { strict as assert } from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import { projectKeys } from "../../offline/access/access";
@@ -31,6 +32,22 @@ export function problemsOf(name: string, raw: RawConfig): string[] {
         }
         return e.problems;
     }
+}
+
+/**
+ * The problems parseConfig reports for a stack file, as `problemsOf`, checked to be every problem
+ * at once: beside another key's problem (an address in notifications.emails that is none, a key no
+ * rule between keys reads), the same problems are reported, and that one too.
+ */
+export function problemsBesideAnother(name: string, raw: RawConfig): string[] {
+    const alone = problemsOf(name, raw);
+    const key = `${projectName()}:notifications`;
+    const notifications = (raw[key] ?? {}) as { emails?: string[] };
+    const beside = problemsOf(name, { ...raw, [key]: { ...notifications, emails: [...notifications.emails ?? [], "not-an-email"] } });
+    const other = `${projectName()}:notifications.emails: `;
+    assert.deepStrictEqual(beside.filter(l => !l.includes(other)), alone, "a problem of notifications.emails hid another");
+    assert.strictEqual(beside.length, alone.length + 1, beside.join("\n"));
+    return alone;
 }
 
 /**
