@@ -4,6 +4,7 @@ import { scaledPath } from "../offline/engine/scale";
 import { growingDocuments, oversized } from "../stacks/limits";
 import { projectKeys } from "../offline/access/access";
 import { parseConfig } from "../stacks/validation/parse";
+import { stackNames } from "../stacks/names";
 import { problemsBesideAnother } from "./support/fixtures";
 import { fixture } from "./support/stacks";
 
@@ -32,6 +33,16 @@ describe("limits at the limit and one past it", function () {
         assert.equal(stages.find(s => s.name === "all")!.actions.length, 50);
         // One more target without a check: 51.
         assert.ok(problemsBesideAnother("prod", oneWave(25, 24)).some(p => /wave: expected at most 50 actions in a stage, CodePipeline's limit \(the wave all has 51/.test(p)));
+    });
+
+    it("an image repository's name of 2 to 256 characters (ECR's CreateRepository) is the stack's; 1 and 257 are refused at images.repositoryName", () => {
+        const named = (name: string) => ({ ...fixture("prod"), [`${P}:images`]: { repositoryName: name } });
+        const problems = (name: string) => problemsBesideAnother("prod", named(name)).map(p => p.split(": expected")[0]);
+        const at = "Pulumi.prod.yaml: cross-account-pipeline:images.repositoryName";
+        assert.deepEqual(["ab", `team/${"a".repeat(251)}`, "a", `team/${"a".repeat(252)}`].map(problems), [[], [], [at], [at]]);
+        // What the stack registers is the name as given, never a shortened one.
+        const config = parseConfig(P, "prod", projectKeys(P, named(`team/${"a".repeat(251)}`)));
+        assert.equal(stackNames(config).imageRepository, `team/${"a".repeat(251)}`);
     });
 
     it("a growing policy of exactly its size limit is within it, one character more is over; only the documents that list roles name the organization-wide grant", () => {

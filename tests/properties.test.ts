@@ -7,6 +7,7 @@ import { projectKeys } from "../offline/access/access";
 import { RawConfig } from "../offline/engine/engine";
 import { checkStack, emptyLists } from "./properties/invariants";
 import { parseConfig } from "../stacks/validation/parse";
+import { ConfigError } from "../stacks/config/issues";
 import { runProperty } from "./properties/property";
 import { configAsRead, features, stackFiles, stackFileText } from "./properties/stackFiles";
 
@@ -58,6 +59,25 @@ describe("properties over generated stack files", function () {
         assert.deepEqual(COVERED.filter(f => !seen.has(f)), []);
     });
 
+    it("a wrong value in any one key of a generated stack is reported at that key (or the block or list it is in), and nowhere else", () => {
+        for (const file of fc.sample(stackFiles, { seed: SEED, numRuns: RUNS })) {
+            const keys = projectKeys(file.project, configAsRead(file));
+            // A block where a value goes is wrong everywhere; "?" almost everywhere (an id, an ARN, a name, a number); 1,000 characters
+            // are more than any name AWS takes.
+            for (const [path, wrong] of leaves(keys).flatMap(path => [[path, { "?": 1 }], [path, "?"], [path, "x".repeat(1000)]] as const)) {
+                const broken = structuredClone(keys);
+                const parent = path.slice(0, -1).reduce((v: any, k) => v[k], broken);
+                parent[path[path.length - 1]] = wrong;
+                const key = keyOf(path);
+                const reported = problemsOf(() => parseConfig(file.project, file.stack, broken))
+                    .map(line => /^Pulumi\.[^:]+\.yaml: [^:]+:(\S+?): expected /.exec(line)?.[1] ?? line);
+                const within = (a: string, b: string) => a === b || a.startsWith(`${b}.`) || a.startsWith(`${b}[`);
+                assert.ok(reported.length > 0 || typeof wrong !== "object", `${key}: a block where a value goes is accepted\n${stackFileText(file)}`);
+                assert.deepEqual(reported.filter(k => !within(k, key) && !within(key, k)), [], `${key}: ${JSON.stringify(wrong)}\n${stackFileText(file)}`);
+            }
+        }
+    });
+
     it(`${RUNS} generated stacks evaluate without error or warning, plan, and keep every invariant`, async () => {
         const report = await runProperty({ seed: SEED, numRuns: RUNS });
         assert.ok(report === undefined, report);
@@ -72,6 +92,27 @@ describe("properties over generated stack files", function () {
         });
     }
 });
+
+/** Each path to a value that is neither a block nor a list. */
+function leaves(value: unknown, path: (string | number)[] = []): (string | number)[][] {
+    if (Array.isArray(value)) return value.flatMap((v, i) => leaves(v, [...path, i]));
+    if (value && typeof value === "object") return Object.entries(value).flatMap(([k, v]) => leaves(v, [...path, k]));
+    return [path];
+}
+
+/** A path as a problem line names its key: `targets[0].account.accountId`. */
+const keyOf = (path: (string | number)[]) => path.map((k, i) => typeof k === "number" ? `[${k}]` : i ? `.${k}` : k).join("");
+
+/** The problem lines of a config error `parse` throws; [] when it throws none. */
+function problemsOf(parse: () => unknown): string[] {
+    try {
+        parse();
+        return [];
+    } catch (e) {
+        if (e instanceof ConfigError) return e.problems;
+        throw e;
+    }
+}
 
 describe("the invariants' own reading of a policy", () => {
     it("finds every empty list, at any depth, by its path; a list with a value, or an empty object or string, is none", () => {

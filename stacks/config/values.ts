@@ -3,6 +3,7 @@
 import { Region } from "@pulumi/aws/types/enums";
 import { z } from "zod";
 import { isSupportedRegion } from "../../components/policies/document";
+import { NAME_LIMITS } from "../nameLimits";
 
 declare module "zod" {
     interface GlobalMeta {
@@ -40,8 +41,15 @@ export const resourceName = (what: string) =>
 export const ecsName = (what: string) => matching(/^[A-Za-z0-9][\w-]{0,99}$/, `${what} (letters, digits, - and _; at most 100)`);
 export const image = (expected: string) => matching(/^\S+$/, expected);
 export const logGroupName = () => matching(/^[\w.\/#-]{1,512}$/, "a CloudWatch log group name");
-export const ecrRepositoryName = () => matching(/^[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/,
-    "an ECR repository name (lowercase letters, digits, . _ - /)");
+/**
+ * An ECR repository name as ECR's model takes it (stacks/nameLimits.ts): the stack gives the
+ * repository this name, so one ECR would refuse is the user's to change, not the program's to shorten.
+ */
+export const ecrRepositoryName = () => {
+    const { min, max, pattern } = NAME_LIMITS.ecrRepository;
+    return z.string().min(min).max(max).regex(pattern)
+        .meta({ expected: `an ECR repository name (lowercase letters, digits, . _ - /; ${min} to ${max} characters)` });
+};
 
 export const between = (min: number, max: number) => Array.from({ length: max - min + 1 }, (_, i) => min + i);
 
