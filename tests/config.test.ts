@@ -145,7 +145,8 @@ const CASES: Case[] = [{
 }, {
     what: "a connection of another account under the old prefix (AWS RAM shares only codeconnections connections)",
     change: setIn("source", "connectionArn", "arn:aws:codestar-connections:us-east-1:343434343434:connection/0a1b2c3d-4e5f-4a6b-8c9d-0e1f2a3b4c5d"),
-    problems: [{ key: "source.connectionArn", expected: "a connection of the pipeline account 121212121212, or a codeconnections one shared into it",
+    problems: [{ key: "source.connectionArn", expected: "a connection of the pipeline account 121212121212, or a codeconnections one shared into it " +
+        "with AWS RAM (RAM does not share codestar-connections connections)",
         found: "arn:aws:codestar-connections:us-east-1:343434343434", example: "arn:aws:codeconnections:ap-northeast-2:121212121212:connection/" }],
 }, {
     what: "a connection of another partition than the region's",

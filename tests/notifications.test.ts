@@ -243,8 +243,11 @@ describe("notifications", () => {
             const raw = { ...projectConfig("dev", FIXTURES), region: "cn-north-1", pipelineAccount: { accountId: "343434343434" },
                 targets: [{ name: "staging", account: { accountId: "454545454545" }, create: { serviceName: "s" } }],
                 notifications: { slack: { workspaceId: "T1", channelId: "C1" } } };
+            // The regions the API Reference names (https://docs.aws.amazon.com/chatbot/latest/APIReference/Welcome.html).
             assert.throws(() => parseConfig(P, "dev", raw), (err: unknown) => err instanceof ConfigError &&
-                /cross-account-pipeline:notifications\.slack: expected no Slack channel in the aws-cn partition/.test(err.message));
+                err.problems.includes("Pulumi.dev.yaml: cross-account-pipeline:notifications.slack: expected no Slack channel in the aws-cn partition: " +
+                    "AWS Chatbot's API runs in us-east-2, us-west-2, eu-west-1, ap-southeast-1 only (emails work everywhere); found " +
+                    'object {"workspaceId":"T1","channelId":"C1"}; for example (remove notifications.slack)'));
         });
     });
 
