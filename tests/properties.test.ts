@@ -7,7 +7,7 @@ import { projectKeys } from "../offline/access/access";
 import { RawConfig } from "../offline/engine/engine";
 import { checkStack, emptyLists } from "./properties/invariants";
 import { parseConfig } from "../stacks/validation/parse";
-import { ConfigError } from "../stacks/config/issues";
+import { ConfigError, valueAt } from "../stacks/config/issues";
 import { runProperty } from "./properties/property";
 import { configAsRead, features, stackFiles, stackFileText } from "./properties/stackFiles";
 
@@ -62,18 +62,22 @@ describe("properties over generated stack files", function () {
     it("a wrong value in any one key of a generated stack is reported at that key (or the block or list it is in), and nowhere else", () => {
         for (const file of fc.sample(stackFiles, { seed: SEED, numRuns: RUNS })) {
             const keys = projectKeys(file.project, configAsRead(file));
-            // A block where a value goes is wrong everywhere; "?" almost everywhere (an id, an ARN, a name, a number); 1,000 characters
-            // are more than any name AWS takes.
-            for (const [path, wrong] of leaves(keys).flatMap(path => [[path, { "?": 1 }], [path, "?"], [path, "x".repeat(1000)]] as const)) {
+            // A block where a value goes is wrong everywhere; "?" almost everywhere (an id, an ARN, a name, a number, a block, a
+            // list); 1,000 characters are more than any name AWS takes.
+            const wrongs = (path: Path) => typeof valueAt(keys, path) === "object"
+                ? [[path, "?"]] as const : [[path, { "?": 1 }], [path, "?"], [path, "x".repeat(1000)]] as const;
+            for (const [path, wrong] of paths(keys).flatMap(wrongs)) {
                 const broken = structuredClone(keys);
-                const parent = path.slice(0, -1).reduce((v: any, k) => v[k], broken);
-                parent[path[path.length - 1]] = wrong;
+                path.slice(0, -1).reduce((v: any, k) => v[k], broken)[path[path.length - 1]] = wrong;
                 const key = keyOf(path);
                 const reported = problemsOf(() => parseConfig(file.project, file.stack, broken))
                     .map(line => /^Pulumi\.[^:]+\.yaml: [^:]+:(\S+?): expected /.exec(line)?.[1] ?? line);
                 const within = (a: string, b: string) => a === b || a.startsWith(`${b}.`) || a.startsWith(`${b}[`);
-                assert.ok(reported.length > 0 || typeof wrong !== "object", `${key}: a block where a value goes is accepted\n${stackFileText(file)}`);
-                assert.deepEqual(reported.filter(k => !within(k, key) && !within(key, k)), [], `${key}: ${JSON.stringify(wrong)}\n${stackFileText(file)}`);
+                assert.ok(reported.length > 0 || typeof wrong !== "object" || typeof valueAt(keys, path) === "object",
+                    `${key}: a block where a value goes is accepted\n${stackFileText(file)}`);
+                // The source's provider says which keys its block has: a wrong one is the block's problem.
+                const scope = key === "source.provider" ? "source" : key;
+                assert.deepEqual(reported.filter(k => !within(k, scope) && !within(key, k)), [], `${key}: ${JSON.stringify(wrong)}\n${stackFileText(file)}`);
             }
         }
     });
@@ -93,15 +97,17 @@ describe("properties over generated stack files", function () {
     }
 });
 
-/** Each path to a value that is neither a block nor a list. */
-function leaves(value: unknown, path: (string | number)[] = []): (string | number)[][] {
-    if (Array.isArray(value)) return value.flatMap((v, i) => leaves(v, [...path, i]));
-    if (value && typeof value === "object") return Object.entries(value).flatMap(([k, v]) => leaves(v, [...path, k]));
-    return [path];
+type Path = (string | number)[];
+
+/** The path of every value in a config: each key and list item, at any depth. */
+function paths(value: unknown, path: Path = []): Path[] {
+    const below = Array.isArray(value) ? value.map((v, i) => paths(v, [...path, i]))
+        : value && typeof value === "object" ? Object.entries(value).map(([k, v]) => paths(v, [...path, k])) : [];
+    return [...path.length ? [path] : [], ...below.flat()];
 }
 
 /** A path as a problem line names its key: `targets[0].account.accountId`. */
-const keyOf = (path: (string | number)[]) => path.map((k, i) => typeof k === "number" ? `[${k}]` : i ? `.${k}` : k).join("");
+const keyOf = (path: Path) => path.map((k, i) => typeof k === "number" ? `[${k}]` : i ? `.${k}` : k).join("");
 
 /** The problem lines of a config error `parse` throws; [] when it throws none. */
 function problemsOf(parse: () => unknown): string[] {
