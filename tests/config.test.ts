@@ -336,6 +336,12 @@ const CASES: Case[] = [{
     problems: [{ key: "targets[1].create.serviceName", expected: "a name of its own in account 232323232323 and ap-northeast-2 (targets[0] has the service my-service)", found: '"my-service"', example: "my-service-2" },
         { key: "targets[1].create.taskFamily", expected: "a name of its own in account 232323232323 and ap-northeast-2 (targets[0] has the family my-service)", found: "nothing", example: "my-service-2" }],
 }, {
+    what: "two existing targets in one account and region with one deployment group (two groups of one application are two targets)",
+    change: c => { toExisting(c); config(c, "targets", [...targetsOf(c), { ...prod(c), name: "prod2", legacyNames: false }]); },
+    problems: [{ key: "targets[2].existing.deploymentGroupName",
+        expected: "a name of its own in account 232323232323 and ap-northeast-2 (targets[1] has the group legacy-service/legacy-service-staging)",
+        found: '"legacy-service-staging"', example: "my-service-2" }],
+}, {
     what: "a target in a region of another partition",
     change: setTarget({ region: "cn-north-1" }),
     problems: [{ key: "targets[1].region", expected: "a region of the aws partition, the stack region ap-northeast-2's", found: '"cn-north-1"', example: "ap-northeast-2" }],

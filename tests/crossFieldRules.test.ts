@@ -47,6 +47,18 @@ describe("config: rules between keys", () => {
         }
     });
 
+    it("two targets in one account naming two roles, without a pipelineAccount: both problems", () => {
+        const found = problems(keys(c => {
+            delete c.pipelineAccount;
+            const account = c.targets[0].account.accountId;
+            c.targets[0].account = { accountId: account, provisioningRoleArn: role(account) };
+            c.targets[1].account = { accountId: account, provisioningRoleArn: role(account, "other") };
+            c.targets[1].existing.taskRoleArn = role(account, "shop-task");
+            c.targets[1].existing.executionRoleArn = role(account, "shop-task-execution");
+        }));
+        assert.deepEqual(found.map(l => /cross-account-pipeline:(\S+): expected/.exec(l)?.[1]), ["pipelineAccount.accountId", "targets[1].account.provisioningRoleArn"]);
+    });
+
     it("an existing target's task and execution roles are in its own account", () => {
         for (const field of ["taskRoleArn", "executionRoleArn"]) {
             const elsewhere = keys(c => { c.targets[1].existing[field] = role(TOOLING, "shop-task"); });
