@@ -92,8 +92,9 @@ export function importCycles(graph: Map<string, string[]>): string[][] {
  */
 const LAYERS: { name: string; files: RegExp }[] = [
     { name: "components", files: /^components\// },
+    { name: "AWS's models and name limits", files: /^stacks\/(apiModels|nameLimits)\.ts$/ },
     { name: "config schema", files: /^stacks\/config\// },
-    { name: "derived names, grants and limits", files: /^stacks\/(names|nameLimits|grants|limits|apiModels|reach|singleTarget)\.ts$/ },
+    { name: "derived names, grants and limits", files: /^stacks\/(names|grants|limits|reach|singleTarget)\.ts$/ },
     { name: "validation", files: /^stacks\/validation\// },
     { name: "wiring", files: /^(stacks\/(pipelineStack|accounts)\.ts|index\.ts)$/ },
     { name: "offline engine", files: /^offline\/engine\// },
