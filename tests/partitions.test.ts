@@ -1,7 +1,9 @@
 import * as assert from "assert";
 import { Region } from "@pulumi/aws/types/enums";
+import { RegionInfo } from "@aws-cdk/region-info";
 import { artifactKeyPolicy } from "../components/policies/artifactStore";
 import { dnsSuffixOf, partitionOf } from "../components/policies/document";
+import { ELB_LOG_DELIVERY_ACCOUNTS } from "../components/policies/logDelivery";
 import { evaluate, RawConfig } from "../offline/engine/engine";
 import { problemsBesideAnother } from "./support/fixtures";
 import { awsPartitions as aws, partitionOfRegion, SUPPORTED } from "./support/partitions";
@@ -79,4 +81,13 @@ describe("regions and partitions, checked against AWS's partitions data", () => 
             assert.deepStrictEqual([...new Set(via)], [`s3.${region}.${dnsSuffix}`]);
         });
     }
+});
+
+describe("Elastic Load Balancing's log delivery accounts, checked against AWS's region facts (@aws-cdk/region-info)", () => {
+    it("are AWS's for each region that has one, and no region the program takes has one AWS does not list", () => {
+        const regions = REGIONS.filter(r => SUPPORTED.includes(partitionOfRegion(r).id));
+        const aws = Object.fromEntries(regions.flatMap(r => RegionInfo.get(r).elbv2Account ? [[r, RegionInfo.get(r).elbv2Account]] : []));
+        assert.ok(Object.keys(aws).length >= 20, "AWS's facts list the regions older than August 2022");
+        assert.deepStrictEqual(ELB_LOG_DELIVERY_ACCOUNTS, aws);
+    });
 });
