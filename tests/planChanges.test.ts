@@ -80,6 +80,27 @@ describe("plan --base: what counts as broadening", () => {
             ["policy of aws:sns/topic:Topic new: statement ReadByDeployRole gains action s3:PutObject"]);
     });
 
+    it("an allow whose comparison condition changes at all, or whose matching condition only gains a value, or whose negated one loses one", () => {
+        const withCondition = (Condition: PolicyStatement["Condition"]) => plan([{ ...read, Condition }, tls]);
+        const age = (...seconds: string[]) => withCondition({ NumericLessThanEquals: { "aws:MultiFactorAuthAge": seconds } });
+        // A comparison's values are not a set of alternatives to gain or lose: any change may admit more.
+        assert.deepStrictEqual(broadening(age("3600", "7200"), age("7200")),
+            ["policy of aws:s3/bucketPolicy:BucketPolicy store-policy: statement ReadByDeployRole widens condition NumericLessThanEquals aws:MultiFactorAuthAge: 3600, 7200 -> 7200"]);
+        const vpc = (...ids: string[]) => withCondition({ StringEquals: { "aws:SourceVpc": ids } });
+        assert.deepStrictEqual(broadening(vpc("vpc-1", "vpc-2"), vpc("vpc-1")), []);
+        const notVpc = (...ids: string[]) => withCondition({ StringNotEquals: { "aws:SourceVpc": ids } });
+        assert.deepStrictEqual(broadening(notVpc("vpc-1"), notVpc("vpc-1", "vpc-2")), []);
+        assert.equal(broadening(notVpc("vpc-1", "vpc-2"), notVpc("vpc-1")).length, 1);
+    });
+
+    it("a statement that turns from an allow into a deny, or back, as a new statement", () => {
+        const denied = plan([{ ...read, Effect: "Deny" }, tls]);
+        assert.deepStrictEqual(broadening(denied, plan([read, tls])),
+            ["policy of aws:s3/bucketPolicy:BucketPolicy store-policy: statement ReadByDeployRole is new: allows s3:GetObject on arn:aws:s3:::store/* " +
+                'to AWS:arn:aws:iam::202020202020:root if {"ArnEquals":{"aws:PrincipalArn":["arn:aws:iam::202020202020:role/deploy"]}}']);
+        assert.deepStrictEqual(broadening(plan([read, tls]), denied), []);
+    });
+
     it("a deny that is gone, covers fewer actions or gains a condition", () => {
         const base = plan([read, tls]);
         assert.match(broadening(base, plan([read])).join(), /statement DenyInsecureTransport loses the deny/);
@@ -146,6 +167,23 @@ describe("plan --base: how a changed resource reads", () => {
             '      policy: statement added {"Sid":"Publish","Effect":"Allow","Action":["sns:Publish","sns:Subscribe"],"Resource":"*"}',
             '      policy: statement removed {"Sid":"Publish","Effect":"Allow","Action":["sns:Publish"],"Resource":"*"}',
         ]);
+    });
+
+    it("text that is JSON but no object or list, or JSON on one side only, as text; a list that only gains, by what it gains", () => {
+        assert.deepStrictEqual(changes({ count: "30" }, { count: "20" }), ['      count: "30" -> "20"']);
+        assert.deepStrictEqual(changes({ body: '{"a":1}' }, { body: "plain" }), ['      body: "{\\"a\\":1}" -> "plain"']);
+        assert.deepStrictEqual(changes({ ids: ["a"] }, { ids: ["a", "b"] }), ["      ids: + b"]);
+        assert.deepStrictEqual(changes({ ids: ["a", "b"] }, { ids: ["a"] }), ["      ids: - b"]);
+        assert.deepStrictEqual(changes({ x: ["a"] }, { x: { 0: "a" } }), ['      x: ["a"] -> {"0":"a"}']);
+        assert.deepStrictEqual(changes({ ports: ["a", 1] }, { ports: ["a", 2] }), ["      ports[1]: 1 -> 2"]);
+    });
+
+    it("a policy document by its statements, whatever the order of their keys; one that becomes other JSON by its parts", () => {
+        const statement = { Sid: "Publish", Effect: "Allow", Action: "sns:Publish", Resource: "*" };
+        const doc = (s: object) => JSON.stringify({ Version: "2012-10-17", Statement: [s] });
+        assert.deepStrictEqual(changes({ policy: doc(statement) }, { policy: doc({ Resource: "*", Action: "sns:Publish", Effect: "Allow", Sid: "Publish" }) }), []);
+        assert.deepStrictEqual(changes({ policy: doc(statement) }, { policy: '{"Version":"2012-10-17"}' }),
+            ['      policy (JSON).Statement: [{"Sid":"Publish","Effect":"Allow","Action":"sns:Publish","Resource":"*"}] -> (none)']);
     });
 
     it("a value set or unset as (none), a long one cut to 200 characters", () => {
