@@ -101,6 +101,19 @@ describe("plan --base: what counts as broadening", () => {
         assert.deepStrictEqual(broadening(plan([read, tls]), denied), []);
     });
 
+    it("a rule of a group the stack does not own, one that lets out, one of every port; a request allowed by a policy of the stack's among others", () => {
+        const request: PlanAccess = { principal: "arn:aws:iam::202020202020:role/deploy", action: "s3:GetObject", resource: "arn:aws:s3:::store/b",
+            context: {}, absent: [], accounts: { principal: "202020202020", resource: "101010101010" }, decision: "Allowed",
+            expected: "ImplicitlyDenied", decidedBy: [{ sid: "AdministratorsAllowAll" }, { policy: POLICY, sid: "ReadByDeployRole" }],
+            label: { principal: "deploy role", resource: "artifact" } };
+        const egress = { urn: urn("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "all"), securityGroup: "sg-0123456789abcdef0",
+            direction: "egress" as const, protocol: "-1", peer: "::/0" };
+        assert.deepStrictEqual(broadening(plan([read]), plan([read], { securityGroupRules: [egress], access: [request] })), [
+            "security group sg-0123456789abcdef0 lets out -1 to ::/0",
+            "newly allowed: arn:aws:iam::202020202020:role/deploy s3:GetObject on arn:aws:s3:::store/b",
+        ]);
+    });
+
     it("a deny that is gone, covers fewer actions or gains a condition", () => {
         const base = plan([read, tls]);
         assert.match(broadening(base, plan([read])).join(), /statement DenyInsecureTransport loses the deny/);
@@ -186,11 +199,32 @@ describe("plan --base: how a changed resource reads", () => {
             ['      policy (JSON).Statement: [{"Sid":"Publish","Effect":"Allow","Action":"sns:Publish","Resource":"*"}] -> (none)']);
     });
 
-    it("a value set or unset as (none), a long one cut to 200 characters", () => {
+    it("a value set or unset as (none), a long one cut to 200 characters, one of exactly 200 whole", () => {
         assert.deepStrictEqual(changes({}, { name: "a" }), ['      name: (none) -> "a"']);
         assert.deepStrictEqual(changes({ name: "a" }, {}), ['      name: "a" -> (none)']);
         const [line] = changes({ name: "a" }, { name: "b".repeat(300) });
         assert.equal(line, `      name: "a" -> "${"b".repeat(196)}...`);
+        assert.deepStrictEqual(changes({ name: "a" }, { name: "b".repeat(198) }), [`      name: "a" -> "${"b".repeat(198)}"`]);
+    });
+
+    it("a URN in a list by the resource's type and name, any other value as it is", () => {
+        assert.deepStrictEqual(changes({ ids: [] }, { ids: [urn(TOPIC, "alerts"), "a::b::urn:pulumi:c"] }),
+            ["      ids: + aws:sns/topic:Topic alerts; + a::b::urn:pulumi:c"]);
+    });
+});
+
+describe("plan --base: renames through aliases", () => {
+    it("each one, with what else changes; an alias of a resource still there is no rename", () => {
+        const doc = (action: string) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "Publish", Effect: "Allow", Action: action, Resource: "*" }] });
+        const base = planWith({ resources: [topic("a"), topic("b", { displayName: "B", policy: doc("sns:Publish") }), topic("kept")] });
+        const head = planWith({ resources: [topic("a2", {}, [urn(TOPIC, "a")]), topic("b2", { displayName: "B2", policy: doc("sns:Subscribe") }, [urn(TOPIC, "b")]),
+            topic("kept"), topic("copy", {}, [urn(TOPIC, "kept")])] });
+        const c = diffPlans(base, head);
+        assert.deepStrictEqual([c.renamed.map(r => `${r.before.name} -> ${r.after.name}`), c.added.map(r => r.name), c.removed.map(r => r.name)],
+            [["a -> a2", "b -> b2"], ["copy"], []]);
+        const lines = renderChanges("main", "s", c);
+        assert.ok(lines.includes("    ~ aws:sns/topic:Topic a -> a2 (101010101010, eu-west-1): nothing else changes"), lines.join("\n"));
+        assert.ok(lines.includes("    ~ aws:sns/topic:Topic b -> b2 (101010101010, eu-west-1)"), lines.join("\n"));
     });
 });
 

@@ -181,7 +181,7 @@ function addedAndRemoved<T>(before: T[], after: T[], key: (t: T) => string): { a
     return { added: after.filter(t => !b.has(key(t))), removed: before.filter(t => !a.has(key(t))) };
 }
 
-/** `<type> <name>` of a URN: `aws:iam/rolePolicy:RolePolicy deploy-permissions`. */
+/** `<type> <name>` of a URN: `aws:iam/rolePolicy:RolePolicy deploy-permissions`; anything else (a CIDR, an id, an ARN) as it is. */
 const urnWords = (urn: string) => {
     const [, , qualified, name] = urn.split("::");
     return qualified === undefined ? urn : `${qualified.split("$").pop()} ${name}`;
@@ -245,8 +245,8 @@ function broadening(c: PlanChanges, base: PlanJson, head: PlanJson): string[] {
 }
 
 const ruleWords = (r: PlanRule) => `${r.protocol}${r.fromPort === undefined ? "" : ` ${r.fromPort === r.toPort ? r.fromPort : `${r.fromPort}-${r.toPort}`}`} ` +
-    `${r.direction === "ingress" ? "from" : "to"} ${r.peer.startsWith("urn:") ? urnWords(r.peer) : r.peer}`;
-const listenerWords = (l: PlanListener) => `${l.protocol} port ${l.port} on ${l.loadBalancer.startsWith("urn:") ? urnWords(l.loadBalancer) : l.loadBalancer}`;
+    `${r.direction === "ingress" ? "from" : "to"} ${urnWords(r.peer)}`;
+const listenerWords = (l: PlanListener) => `${l.protocol} port ${l.port} on ${urnWords(l.loadBalancer)}`;
 
 /** A request in words: who, what, on which resource, in which context. */
 function requestWords(a: PlanAccess): string {
