@@ -195,6 +195,11 @@ describe("plan --base: how a changed resource reads", () => {
         const statement = { Sid: "Publish", Effect: "Allow", Action: "sns:Publish", Resource: "*" };
         const doc = (s: object) => JSON.stringify({ Version: "2012-10-17", Statement: [s] });
         assert.deepStrictEqual(changes({ policy: doc(statement) }, { policy: doc({ Resource: "*", Action: "sns:Publish", Effect: "Allow", Sid: "Publish" }) }), []);
+        const two = (second: object) => JSON.stringify({ Version: "2012-10-17", Statement: [statement, second] });
+        assert.deepStrictEqual(changes({ policy: two({ ...statement, Sid: "Read" }) }, { policy: two({ Action: "sns:Get*", Sid: "Read", Effect: "Allow", Resource: "*" }) }), [
+            '      policy: statement added {"Action":"sns:Get*","Sid":"Read","Effect":"Allow","Resource":"*"}',
+            '      policy: statement removed {"Sid":"Read","Effect":"Allow","Action":"sns:Publish","Resource":"*"}',
+        ]);
         assert.deepStrictEqual(changes({ policy: doc(statement) }, { policy: '{"Version":"2012-10-17"}' }),
             ['      policy (JSON).Statement: [{"Sid":"Publish","Effect":"Allow","Action":"sns:Publish","Resource":"*"}] -> (none)']);
     });
