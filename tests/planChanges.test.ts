@@ -108,8 +108,12 @@ describe("plan --base: what counts as broadening", () => {
             label: { principal: "deploy role", resource: "artifact" } };
         const egress = { urn: urn("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "all"), securityGroup: "sg-0123456789abcdef0",
             direction: "egress" as const, protocol: "-1", peer: "::/0" };
-        assert.deepStrictEqual(broadening(plan([read]), plan([read], { securityGroupRules: [egress], access: [request] })), [
+        // An inline rule's peers, joined: each URN among them in words, every CIDR kept.
+        const inline = { ...egress, urn: urn("aws:ec2/securityGroup:SecurityGroup", "legacy"), direction: "ingress" as const, protocol: "tcp", fromPort: 443, toPort: 443,
+            peer: `0.0.0.0/0, ${urn("aws:ec2/securityGroup:SecurityGroup", "legacy")}, sg-0ccc, 2001:db8::/32, fd00::/8` };
+        assert.deepStrictEqual(broadening(plan([read]), plan([read], { securityGroupRules: [egress, inline], access: [request] })), [
             "security group sg-0123456789abcdef0 lets out -1 to ::/0",
+            "security group sg-0123456789abcdef0 admits tcp 443 from 0.0.0.0/0, aws:ec2/securityGroup:SecurityGroup legacy, sg-0ccc, 2001:db8::/32, fd00::/8",
             "newly allowed: arn:aws:iam::202020202020:role/deploy s3:GetObject on arn:aws:s3:::store/b",
         ]);
     });

@@ -141,6 +141,14 @@ describe("plan: what it says of what is registered", () => {
             "provisioned as arn:aws:iam::454545454545:role/pulumi-provisioner");
     });
 
+    it("a place of two targets names both", async () => {
+        const e = await evaluateWith("prod", c => {
+            const prod = targetsOf(c)[1];
+            c[key("targets")] = [...targetsOf(c), { ...prod, name: "prod2", legacyNames: false, create: { ...prod.create, serviceName: "my-service-2" } }];
+        });
+        assert.match(part(text(e), "Target account 232323232323")[0], /^Target account 232323232323, ap-northeast-2 \(targets prod, prod2\), provider /);
+    });
+
     it("a listener's port, and where it redirects; a role policy's statements; a deployment group's style and rollback; the pipeline's stages", async () => {
         const e = await evaluated("path");
         const plan = text(e);

@@ -47,6 +47,9 @@ function replaceInternal<F extends (...args: any[]) => any>(pkg: string, file: s
   replaced.push({ exports, name, original, faster: exports[name] = replacement });
 }
 
+/** Each library function replaced below, where its module exports it (the tests check what `asPublished` puts there). */
+export const replacedFunctions = () => replaced.map(({ exports, name }) => ({ exports, name }));
+
 /**
  * Runs `work` on the libraries as published: their own functions, and every policy validated on
  * every request. The tests check that the access table is decided alike both ways.
@@ -276,6 +279,7 @@ export async function evaluate(req: AccessRequest): Promise<AccessResult> {
       resourceControlPolicies: [],
       resourcePolicy: req.resourcePolicy === undefined ? undefined : validated(req.resourcePolicy, validateResourcePolicy),
     },
+    // The library's default, stated: a request is decided by what it supplies, never by what it might.
     { simulationMode: "Strict" },
   );
   if (raw.resultType === "error") {

@@ -181,11 +181,13 @@ function addedAndRemoved<T>(before: T[], after: T[], key: (t: T) => string): { a
     return { added: after.filter(t => !b.has(key(t))), removed: before.filter(t => !a.has(key(t))) };
 }
 
-/** `<type> <name>` of a URN: `aws:iam/rolePolicy:RolePolicy deploy-permissions`; anything else (a CIDR, an id, an ARN) as it is. */
+/** `<type> <name>` of a URN: `aws:iam/rolePolicy:RolePolicy deploy-permissions`. */
 const urnWords = (urn: string) => {
     const [, , qualified, name] = urn.split("::");
     return qualified === undefined ? urn : `${qualified.split("$").pop()} ${name}`;
 };
+/** A value in words: each URN in it as its resource's type and name, the rest as it is (CIDRs, ids, ARNs; a rule's peers joined by commas). */
+const words = (text: string) => text.replace(/urn:pulumi:[^\s,]+/g, urnWords);
 
 /** The changes from `base` to `head` (either may be undefined: the stack exists on one side only). */
 export function diffPlans(base: PlanJson | undefined, head: PlanJson | undefined): PlanChanges {
@@ -201,7 +203,7 @@ export function diffPlans(base: PlanJson | undefined, head: PlanJson | undefined
         .filter(c => c.properties.length || c.statements.length);
     const allowedBefore = new Map(b.access.filter(a => a.decision === "Allowed").map(a => [accessKey(a), a]));
     const headAccess = new Map(h.access.map(a => [accessKey(a), a]));
-    const changes: PlanChanges = {
+    const changes: Omit<PlanChanges, "broadening"> = {
         ...!base && head ? { stack: "added" as const } : base && !head ? { stack: "removed" as const } : {},
         accounts: addedAndRemoved(b.accounts, h.accounts, a => a),
         added: h.resources.filter(r => !before.has(r.urn) && !renamed.some(c => c.after === r)),
@@ -212,14 +214,12 @@ export function diffPlans(base: PlanJson | undefined, head: PlanJson | undefined
         exceptions: addedAndRemoved(b.securityHubExceptions, h.securityHubExceptions, e => e),
         newlyAllowed: h.access.filter(a => a.decision === "Allowed" && !allowedBefore.has(accessKey(a))),
         newlyDenied: [...allowedBefore].filter(([k]) => headAccess.get(k)?.decision !== "Allowed").map(([k, a]) => ({ before: a, after: headAccess.get(k) })),
-        broadening: [],
     };
-    changes.broadening = broadening(changes, b, h);
-    return changes;
+    return { ...changes, broadening: broadening(changes, b, h) };
 }
 
 /** Every way the change broadens access (see the README's list), one line each. */
-function broadening(c: PlanChanges, base: PlanJson, head: PlanJson): string[] {
+function broadening(c: Omit<PlanChanges, "broadening">, base: PlanJson, head: PlanJson): string[] {
     const policies = new Map(base.policies.map(p => [p.urn, p]));
     const asked = new Set(base.access.map(accessKey));
     const statementLines = head.policies.flatMap(p => {
@@ -234,7 +234,7 @@ function broadening(c: PlanChanges, base: PlanJson, head: PlanJson): string[] {
         ...c.stack === "added" ? ["the stack is new"] : [],
         ...c.accounts.added.map(a => `account ${a} is new to the stack`),
         ...statementLines,
-        ...c.rules.added.map(r => `security group ${urnWords(r.securityGroup)} ${r.direction === "ingress" ? "admits" : "lets out"} ${ruleWords(r)}`),
+        ...c.rules.added.map(r => `security group ${words(r.securityGroup)} ${r.direction === "ingress" ? "admits" : "lets out"} ${ruleWords(r)}`),
         ...c.listeners.added.map(l => `new listener ${listenerWords(l)}`),
         ...c.exceptions.added.map(e => `new Security Hub exception ${e}`),
         // A request the table never asked before that only policies it assumes allow (a stranger's Allow *, AWS's default
@@ -245,8 +245,8 @@ function broadening(c: PlanChanges, base: PlanJson, head: PlanJson): string[] {
 }
 
 const ruleWords = (r: PlanRule) => `${r.protocol}${r.fromPort === undefined ? "" : ` ${r.fromPort === r.toPort ? r.fromPort : `${r.fromPort}-${r.toPort}`}`} ` +
-    `${r.direction === "ingress" ? "from" : "to"} ${urnWords(r.peer)}`;
-const listenerWords = (l: PlanListener) => `${l.protocol} port ${l.port} on ${urnWords(l.loadBalancer)}`;
+    `${r.direction === "ingress" ? "from" : "to"} ${words(r.peer)}`;
+const listenerWords = (l: PlanListener) => `${l.protocol} port ${l.port} on ${words(l.loadBalancer)}`;
 
 /** A request in words: who, what, on which resource, in which context. */
 function requestWords(a: PlanAccess): string {
@@ -263,7 +263,6 @@ const short = (v: unknown, max = 200) => {
     const text = JSON.stringify(v);
     return text.length > max ? `${text.slice(0, max - 3)}...` : text;
 };
-const words = (v: string) => v.startsWith("urn:pulumi:") ? urnWords(v) : v;
 const place = (r: PlanResource) => `${r.type} ${r.name} (${r.account ?? "no account"}, ${r.region ?? "no region"})`;
 
 function changeLines(c: ResourceChange): string[] {
@@ -302,8 +301,8 @@ export function renderChanges(ref: string, stack: string, c: PlanChanges): strin
             [`    ~ ${r.before.type} ${r.before.name} -> ${r.after.name} (${r.after.account}, ${r.after.region})${r.properties.length + r.statements.length ? "" : ": nothing else changes"}`,
                 ...changeLines(r)]), c.renamed.length),
         ...section("resources changed", c.changed.flatMap(r => [`    ~ ${place(r.after)}`, ...changeLines(r)]), c.changed.length),
-        ...section("security group rules added", c.rules.added.map(r => `    + ${urnWords(r.securityGroup)} ${r.direction} ${ruleWords(r)}`)),
-        ...section("security group rules removed", c.rules.removed.map(r => `    - ${urnWords(r.securityGroup)} ${r.direction} ${ruleWords(r)}`)),
+        ...section("security group rules added", c.rules.added.map(r => `    + ${words(r.securityGroup)} ${r.direction} ${ruleWords(r)}`)),
+        ...section("security group rules removed", c.rules.removed.map(r => `    - ${words(r.securityGroup)} ${r.direction} ${ruleWords(r)}`)),
         ...section("listeners added", c.listeners.added.map(l => `    + ${listenerWords(l)}`)),
         ...section("listeners removed", c.listeners.removed.map(l => `    - ${listenerWords(l)}`)),
         ...section("Security Hub exceptions added", c.exceptions.added.map(e => `    + ${e}`)),

@@ -153,7 +153,7 @@ export const isBlock = (value: unknown): value is Record<string, unknown> =>
     typeof value === "object" && value !== null && !Array.isArray(value);
 
 /** `deployTarget.create.ingressCidrs[1]`: Pulumi's path syntax. */
-const keyOf = (path: Path) => path.map((k, i) => typeof k === "number" ? `[${k}]` : i === 0 ? k : `.${k}`).join("");
+export const keyOf = (path: Path) => path.map((k, i) => typeof k === "number" ? `[${k}]` : i === 0 ? k : `.${k}`).join("");
 
 function describe(value: unknown): string {
     if (value === undefined) {

@@ -21,10 +21,10 @@ export function evaluateFixture(name: string, change: (config: RawConfig) => voi
     return evaluate(name, config);
 }
 
-/** The problems parseConfig reports for a fixture's stack file as changed (none: []). */
-export function problemsOf(name: string, raw: RawConfig): string[] {
+/** The problems parseConfig reports for a project's keys (without the `project:` prefix) of one stack (none: []). */
+export function configProblems(project: string, stack: string, keys: Record<string, unknown>): string[] {
     try {
-        parseConfig(projectName(), name, projectKeys(projectName(), raw));
+        parseConfig(project, stack, keys);
         return [];
     } catch (e) {
         if (!(e instanceof ConfigError)) {
@@ -33,6 +33,9 @@ export function problemsOf(name: string, raw: RawConfig): string[] {
         return e.problems;
     }
 }
+
+/** The problems parseConfig reports for a fixture's stack file as changed (none: []). */
+export const problemsOf = (name: string, raw: RawConfig): string[] => configProblems(projectName(), name, projectKeys(projectName(), raw));
 
 /**
  * The problems parseConfig reports for a stack file, as `problemsOf`, checked to be every problem
