@@ -17,7 +17,7 @@ import { configuredAbsence } from "./support/absence";
 import { expectedExceptions } from "./support/securityHub";
 import { ELB_LOG_DELIVERY_ACCOUNTS } from "../components/policies/logDelivery";
 import { rewrittenConfig } from "./support/rewrite";
-import { block, EXISTING_VPC, evaluated, existingTargetConfig, planned, sharedValue, targetsOf, fixture, FIXTURES, FIXTURE_STACKS } from "./support/stacks";
+import { block, EXISTING_VPC, evaluated, existingTargetConfig, planned, planPart, sharedValue, targetsOf, fixture, FIXTURES, FIXTURE_STACKS } from "./support/stacks";
 
 /** The stack a command line plans, or undefined for --help. */
 const parsePlanArgs = (args: string[], npmStack: string | undefined) => parsePlanOptions(args, npmStack)?.stack;
@@ -49,7 +49,7 @@ for (const [name, shared] of PLANNED) {
         it("prints the release path in order: Source, one Build, then each target or wave with its approval, marker, deploys and checks", async () => {
             const { result: { exitCode, text }, config } = await stackPlan();
             assert.strictEqual(exitCode, 0);
-            const path = text.slice(text.indexOf("Release path"), text.indexOf("\n\n", text.indexOf("Release path"))).split("\n").slice(1);
+            const path = planPart(text, "Release path").slice(1);
             const stages = stackNames(config).stages;
             const approved = (stage: typeof stages[number]) => stage.targets.some(t => t.approval);
             assert.strictEqual(path.length, 2 + stages.length + stages.filter(approved).length);
@@ -77,7 +77,7 @@ for (const [name, shared] of PLANNED) {
         it("says who is told what, which alarms stop a release, and what a person does once", async () => {
             const { result: { text }, config } = await stackPlan();
             const n = config.notifications;
-            const told = text.slice(text.indexOf("Who is told"), text.indexOf("\n\n", text.indexOf("Who is told"))).split("\n");
+            const told = planPart(text, "Who is told");
             if (!n) {
                 assert.deepEqual(told, ["Who is told: nobody (no notifications in the stack file): failures and waiting approvals show in the console only."]);
             } else {
@@ -100,7 +100,7 @@ for (const [name, shared] of PLANNED) {
                     }
                 }
             });
-            const steps = text.includes("One-time steps of a person:") ? text.slice(text.indexOf("One-time steps of a person:")).split("\n\n")[0] : "";
+            const steps = planPart(text, "One-time steps of a person:").join("\n");
             for (const address of n?.emails ?? []) {
                 assert.ok(steps.includes(`after \`pulumi up\`: ${address} confirms its subscription`), address);
             }
@@ -240,7 +240,7 @@ for (const [name, shared] of PLANNED) {
                 assert.deepStrictEqual(own.filter(label => !listed.includes(label)), [], title);
             }
             // The text's wiring: "    <source>  ->  Type name.path", a source from the stack being "Type name.arn".
-            const wires = text.slice(text.indexOf("Cross-account wiring")).split("\n\n")[0].split("\n").filter(l => l.startsWith("    "))
+            const wires = planPart(text, "Cross-account wiring").filter(l => l.startsWith("    "))
                 .map(l => /^ {4}(.+?) +-> {2}(\S+ [^.\s]+)\.(\w+)/.exec(l)!).map(([, source, target, path]) => ({ from: /^(\S+ [^.\s]+)\.arn$/.exec(source)?.[1], target, path }));
             assert.ok(wires.some(w => w.from));
             assert.deepStrictEqual(new Set(labels.values()), new Set(wires.flatMap(w => [w.target, ...w.from ? [w.from] : []])));
@@ -268,7 +268,7 @@ for (const [name, shared] of PLANNED) {
             assert.ok(Number(counts[3]) >= answers(/^n\/a /));
             assert.ok(head.includes(`Security Hub exceptions (declared by this configuration; SECURITY.md says why each is allowed): ` +
                 expectedExceptions(config).map(x => x.replace("@", " on ")).join(", ")), head);
-            const steps = text.includes("\nOne-time steps of a person:\n") ? text.split("\nOne-time steps of a person:\n")[1].split("\n\n")[0].split("\n").length : 0;
+            const steps = planPart(text, "One-time steps of a person:").slice(1).length;
             assert.match(head, new RegExp(`^ {2}Steps a person takes once: ${steps ? `${steps} \\(listed below\\)` : "none"}$`, "m"));
             assert.match(head, new RegExp(`^ {2}Kept on destroy: ${text.split("[kept on destroy]").length - 1} resources?`, "m"));
             assert.match(head, /^ {2}Imported instead of created \(adopt\): nothing$/m);
@@ -301,7 +301,7 @@ for (const [name, shared] of PLANNED) {
 
         it("names a principal outside the stack's accounts for what it is, and says narrowed only where a condition narrows", async () => {
             const { result: { text }, config } = await stackPlan();
-            const wiring = text.slice(text.indexOf("Cross-account wiring"), text.indexOf("\n\n", text.indexOf("Cross-account wiring"))).split("\n");
+            const wiring = planPart(text, "Cross-account wiring");
             const accounts = new Set([config.pipelineAccount.accountId, ...config.targets.map(t => t.account.accountId)]);
             for (const pair of wiring.filter(l => /^ {2}\S/.test(l))) {
                 const [from] = pair.trim().split(" -> ");

@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { evaluate, Evaluation, RawConfig } from "../offline/engine/engine";
 import { AccessResult, renderPlan } from "../offline/report/plan";
-import { all, block, evaluated, evaluateWith, key, one, releasePathConfig, targetsOf } from "./support/stacks";
+import { all, block, evaluated, evaluateWith, key, one, planPart, releasePathConfig, targetsOf } from "./support/stacks";
 
 // What the plan says of what a stack registers, for the cases the example stacks do not have: a
 // source through a host, push filters that exclude, CodeCommit, an approval nobody is told of,
@@ -17,8 +17,6 @@ const details = (plan: string, type: string, name: string) => {
     assert.ok(line, `no line for ${type} ${name}`);
     return line.slice(line.indexOf("  (") + 3).replace(/ {2}\[[^\]]*\]/g, "").slice(0, -1);
 };
-/** The lines of the part of the plan that starts with `title`. */
-const part = (plan: string, title: string) => plan.split("\n\n").find(p => p.startsWith(title))?.split("\n") ?? [];
 /** An evaluation with each resource of a type changed, as if the program had registered it so. */
 const registeredAs = (e: Evaluation, type: string, change: (inputs: Record<string, any>) => void): Evaluation => ({
     ...e, resources: e.resources.map(r => {
@@ -42,7 +40,7 @@ describe("plan: what it says of a stack's source", () => {
                 "PENDING until someone sets it up once in the console (Developer Tools > Settings > Connections > Hosts > Set up host)");
             assert.equal(details(plan, "Connection", connection.name), `${connection.inputs.name}: to the server of its host, PENDING until someone ` +
                 "completes its handshake once in the console (Developer Tools > Settings > Connections > Update pending connection); the pipeline's source fails until then");
-            assert.deepEqual(part(plan, "One-time steps of a person:").filter(l => /host|connection/.test(l)), [
+            assert.deepEqual(planPart(plan, "One-time steps of a person:").filter(l => /host|connection/.test(l)), [
                 `  after \`pulumi up\`: set up host ${host.inputs.name} in the console`,
                 `  after \`pulumi up\`: complete connection ${connection.inputs.name}'s handshake in the console (README, Sources)`,
             ]);
@@ -64,7 +62,7 @@ describe("plan: what it says of a stack's source", () => {
     it("CodeCommit: the repository and branch, started by EventBridge", async () => {
         const plan = text(await evaluated("dev"));
         assert.ok(details(plan, "Pipeline", "pipeline-pipeline").includes("; source CodeCommit my-service-sandbox, started by EventBridge on a push to develop; "));
-        assert.equal(part(plan, "Release path")[1], "   1. Source: source my-service-sandbox develop");
+        assert.equal(planPart(plan, "Release path")[1], "   1. Source: source my-service-sandbox develop");
     });
 });
 
@@ -78,19 +76,19 @@ describe("plan: who is told, and what undoes a release", () => {
 
     it("an approval nobody is told of, and a topic nobody subscribes to yet", async () => {
         const silent = text(await approved());
-        assert.equal(part(silent, "Release path")[3], "   3. Approve_staging: manual approval");
-        assert.ok(part(silent, "Rollback").includes("  a rejected or timed-out approval (Approve_staging) fails its own stage, which does not roll back: " +
+        assert.equal(planPart(silent, "Release path")[3], "   3. Approve_staging: manual approval");
+        assert.ok(planPart(silent, "Rollback").includes("  a rejected or timed-out approval (Approve_staging) fails its own stage, which does not roll back: " +
             "the execution stops there and nothing is redeployed; the next release waits at that approval again"));
         const unheard = text(await approved({ emails: [] }));
-        assert.deepEqual(part(unheard, "Who is told").slice(1), ["  nobody subscribed yet: subscribe to the topic (stack output notificationTopicArn)"]);
+        assert.deepEqual(planPart(unheard, "Who is told").slice(1), ["  nobody subscribed yet: subscribe to the topic (stack output notificationTopicArn)"]);
         const heard = text(await approved({ emails: ["platform-team@example.com"], slack: { workspaceId: "T0123456789", channelId: "C0123456789" } }));
-        assert.deepEqual(part(heard, "Who is told").slice(1).map(l => l.slice(0, l.indexOf(" ("))),
+        assert.deepEqual(planPart(heard, "Who is told").slice(1).map(l => l.slice(0, l.indexOf(" ("))),
             ["  platform-team@example.com", "  Slack channel C0123456789 of workspace T0123456789"]);
-        assert.ok(part(heard, "One-time steps of a person:").includes("  before the first `pulumi up`: authorize Slack workspace T0123456789 for AWS Chatbot " +
+        assert.ok(planPart(heard, "One-time steps of a person:").includes("  before the first `pulumi up`: authorize Slack workspace T0123456789 for AWS Chatbot " +
             "in its console (Configure new client > Slack), and invite the AWS app to channel C0123456789 if it is private"));
         const withoutApproval = text(await evaluateWith("dev", c => { c[key("notifications")] = { emails: ["platform-team@example.com"] }; }));
-        assert.deepEqual(part(withoutApproval, "Who is told").slice(1), ["  platform-team@example.com (email, once confirmed): execution failed, approval needed"]);
-        assert.equal(part(unheard, "Release path")[3], "   3. Approve_staging: manual approval (its request to the notification topic)");
+        assert.deepEqual(planPart(withoutApproval, "Who is told").slice(1), ["  platform-team@example.com (email, once confirmed): execution failed, approval needed"]);
+        assert.equal(planPart(unheard, "Release path")[3], "   3. Approve_staging: manual approval (its request to the notification topic)");
     });
 
     it("each target's alarms with their own thresholds, though targets in other accounts and regions name theirs alike, and an existing alarm as such", async () => {
@@ -99,13 +97,13 @@ describe("plan: who is told, and what undoes a release", () => {
         staging.create.serviceName = prodEu.create.serviceName = prod.create.serviceName;
         staging.create.rollbackAlarms = { target5xx: { threshold: 1 }, existing: ["team-slo-burn"] };
         prodEu.create.rollbackAlarms = { target5xx: { threshold: 7 } };
-        const rollback = part(text(await evaluate("prod", config)), "Rollback");
+        const rollback = planPart(text(await evaluate("prod", config)), "Rollback");
         const [first, second, third] = ["staging", "prod", "prod-eu"].map(t => rollback.find(l => l.startsWith(`  ${t}: `))!);
         assert.match(first, /my-service-blue-target-5xx \(Sum of HTTPCode_Target_5XX_Count >= 1 in /);
         assert.match(first, /; team-slo-burn \(existing, in its account\)$/);
         assert.match(second, /my-service-blue-target-5xx \(Sum of HTTPCode_Target_5XX_Count >= 5 in /);
         assert.match(third, /my-service-blue-target-5xx \(Sum of HTTPCode_Target_5XX_Count >= 7 in /);
-        const existing = part(text(await evaluated("existing")), "Rollback").find(l => l.startsWith("  staging: "));
+        const existing = planPart(text(await evaluated("existing")), "Rollback").find(l => l.startsWith("  staging: "));
         assert.equal(existing, "  staging: alarms not wired: its deployment group legacy-service/legacy-service-staging is not this stack's, its own rollback " +
             "and alarm settings apply (aws deploy update-deployment-group --auto-rollback-configuration ... --alarm-configuration ...)");
     });
@@ -116,7 +114,7 @@ describe("plan: who is told, and what undoes a release", () => {
             targetsOf(c)[1].create.rollbackAlarms.extra = Object.keys(signs).map(comparison =>
                 ({ name: comparison.toLowerCase(), metric: "TargetResponseTime", scope: "loadBalancer", statistic: "Average", comparison, threshold: 2 }));
         });
-        const prod = part(text(e), "Rollback").find(l => l.startsWith("  prod: "))!;
+        const prod = planPart(text(e), "Rollback").find(l => l.startsWith("  prod: "))!;
         assert.deepEqual(Object.keys(signs).map(c => new RegExp(`my-service-${c.toLowerCase()} \\(Average of TargetResponseTime (\\S+) 2 in `).exec(prod)?.[1]), Object.values(signs));
     });
 });
@@ -136,8 +134,8 @@ describe("plan: what it says of what is registered", () => {
 
     it("each place's provider, and the role it provisions as, or the ambient credentials", async () => {
         const e = await evaluateWith("dev", c => { delete block(c, "pipelineAccount").provisioningRoleArn; });
-        assert.deepEqual(part(text(e), "Pipeline (tooling) account")[0], "Pipeline (tooling) account 343434343434, ap-northeast-2, provider pipeline-account, ambient credentials");
-        assert.deepEqual(part(text(e), "Target account")[0], "Target account 454545454545, ap-northeast-2 (target staging), provider target-account, " +
+        assert.deepEqual(planPart(text(e), "Pipeline (tooling) account")[0], "Pipeline (tooling) account 343434343434, ap-northeast-2, provider pipeline-account, ambient credentials");
+        assert.deepEqual(planPart(text(e), "Target account")[0], "Target account 454545454545, ap-northeast-2 (target staging), provider target-account, " +
             "provisioned as arn:aws:iam::454545454545:role/pulumi-provisioner");
     });
 
@@ -146,7 +144,7 @@ describe("plan: what it says of what is registered", () => {
             const prod = targetsOf(c)[1];
             c[key("targets")] = [...targetsOf(c), { ...prod, name: "prod2", legacyNames: false, create: { ...prod.create, serviceName: "my-service-2" } }];
         });
-        assert.match(part(text(e), "Target account 232323232323")[0], /^Target account 232323232323, ap-northeast-2 \(targets prod, prod2\), provider /);
+        assert.match(planPart(text(e), "Target account 232323232323")[0], /^Target account 232323232323, ap-northeast-2 \(targets prod, prod2\), provider /);
     });
 
     it("a listener's port, and where it redirects; a role policy's statements; a deployment group's style and rollback; the pipeline's stages", async () => {
@@ -166,7 +164,7 @@ describe("plan: what it says of what is registered", () => {
         const e = await evaluated("prod");
         const reversed = registeredAs(e, "aws:codepipeline/pipeline:Pipeline", i => { i.stages.forEach((s: { actions: unknown[] }) => s.actions.reverse()); });
         // Each step of a stage, its parallel actions in any order.
-        const steps = (plan: string) => part(plan, "Release path").map(l => l.split(" -> ").map(step => step.split(" | ").sort()));
+        const steps = (plan: string) => planPart(plan, "Release path").map(l => l.split(" -> ").map(step => step.split(" | ").sort()));
         assert.deepEqual(steps(text(reversed)), steps(text(e)));
     });
 
@@ -175,7 +173,7 @@ describe("plan: what it says of what is registered", () => {
         const row = (resource: string) => ({ principal: "a role", action: "s3:GetObject", resource, expect: "Allowed" as const, why: "" });
         const absent = { row: row("x"), absence: "a role: not created by this stack", decisions: [] };
         const applies = { row: row("y"), decisions: [{ action: "s3:GetObject", decision: "Allowed" as const, verdict: "expected" as const, statements: [] }] };
-        const table = (results: AccessResult[]) => part(renderPlan(e, results).text, "Who can do what").slice(1);
+        const table = (results: AccessResult[]) => planPart(renderPlan(e, results).text, "Who can do what").slice(1);
         assert.deepEqual(table([absent, { ...absent, row: row("z") }]), ["  a role: not in this stack (not created by this stack)"]);
         assert.deepEqual(table([absent, applies]), ["  a role", `    n/a${" ".repeat(15)}s3:GetObject on x  (a role: not created by this stack)`,
             `    Allowed${" ".repeat(11)}s3:GetObject on y`]);

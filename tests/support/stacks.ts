@@ -188,3 +188,6 @@ export function guardsOf(resources: Resource[], kept: Resource[]): Resource[] {
 }
 
 export { asList } from "../../offline/access/policies";
+
+/** The lines of the part of a plan's text that starts with `title` (its parts are separated by an empty line); [] when it has none. */
+export const planPart = (text: string, title: string): string[] => text.split("\n\n").find(p => p.startsWith(title))?.split("\n") ?? [];
