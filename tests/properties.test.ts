@@ -8,7 +8,7 @@ import { RawConfig } from "../offline/engine/engine";
 import { checkStack, emptyLists } from "./properties/invariants";
 import { parseConfig } from "../stacks/validation/parse";
 import { keyOf, Path, valueAt } from "../stacks/config/issues";
-import { configProblems } from "./support/fixtures";
+import { configProblems, problemKey } from "./support/fixtures";
 import { runProperty } from "./properties/property";
 import { configAsRead, features, stackFiles, stackFileText } from "./properties/stackFiles";
 
@@ -71,8 +71,7 @@ describe("properties over generated stack files", function () {
                 const broken = structuredClone(keys);
                 path.slice(0, -1).reduce((v: any, k) => v[k], broken)[path[path.length - 1]] = wrong;
                 const key = keyOf(path);
-                const reported = configProblems(file.project, file.stack, broken)
-                    .map(line => /^Pulumi\.[^:]+\.yaml: [^:]+:(\S+?): expected /.exec(line)?.[1] ?? line);
+                const reported = configProblems(file.project, file.stack, broken).map(line => problemKey(line) ?? line);
                 const within = (a: string, b: string) => a === b || a.startsWith(`${b}.`) || a.startsWith(`${b}[`);
                 assert.ok(reported.length > 0 || typeof wrong !== "object", `${key}: a block where a value goes is accepted\n${stackFileText(file)}`);
                 // The source's provider says which keys its block has: a wrong one is the block's problem.

@@ -34,6 +34,9 @@ export function configProblems(project: string, stack: string, keys: Record<stri
     }
 }
 
+/** The key a problem line is about, as the stack file writes it: `targets[1].account.provisioningRoleArn`. */
+export const problemKey = (line: string) => /^Pulumi\.[^:]+\.yaml: [^:]+:(\S+?): expected /.exec(line)?.[1];
+
 /** The problems parseConfig reports for a fixture's stack file as changed (none: []). */
 export const problemsOf = (name: string, raw: RawConfig): string[] => configProblems(projectName(), name, projectKeys(projectName(), raw));
 

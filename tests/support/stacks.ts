@@ -115,7 +115,7 @@ function sharedBy<T>(make: (key: string) => T): (key: string) => T {
 
 /** A value the tests of one file share (a describe block's plan, a generated document), as `sharedBy` shares its values. */
 export function sharedValue<T>(make: () => T): () => T {
-    const one = sharedBy(() => make());
+    const one = sharedBy(make);
     return () => one("");
 }
 
