@@ -107,10 +107,18 @@ type PolicyRef = { urn: string; open: boolean } | { fixed: PolicyDocument };
 interface Located {
     arn: string;
     account: string;
-    identity: PolicyRef[];
-    policy?: PolicyRef;
     /** Named by config, not created: its own policies are not this stack's. */
     named?: boolean;
+}
+
+/** A principal as a request sends it: with the identity policies that allow it anything. */
+interface LocatedPrincipal extends Located {
+    identity: PolicyRef[];
+}
+
+/** A resource as a request reaches it: with its resource policy, if it has one. */
+interface LocatedResource extends Located {
+    policy?: PolicyRef;
 }
 
 /** An entity of the table that this stack neither creates nor names: its rows do not apply. */
@@ -198,7 +206,7 @@ export class AccessWorld {
     private readonly byType = new Map<string, Resource[]>();
     readonly sourceKind: SourceKind;
     /** What `principal` and `resource` found, by kind and name (a name the stack lacks: why). */
-    private readonly located = new Map<string, Located | Missing>();
+    private readonly located = new Map<string, LocatedPrincipal | LocatedResource | Missing>();
 
     constructor(readonly table: AccessTable, readonly evaluation: Evaluation, readonly config: StackConfig = configOf(evaluation)) {
         if (evaluation.error) {
@@ -277,26 +285,26 @@ export class AccessWorld {
             throw new Missing(entity, `the stack does not create ${what}`);
         }
         const arn = this.resolveText(existing);
-        return { arn, account: arn.split(":")[4], identity: [], named: true };
+        return { arn, account: arn.split(":")[4], named: true };
     }
 
-    private registered(resource: Resource, open = false): PolicyRef | undefined {
+    private registered(resource: Resource, open: boolean): PolicyRef | undefined {
         const holder = POLICY_HOLDER[resource.type]?.(resource, type => this.ofType(type));
         return holder && this.documents.has(holder.urn) ? { urn: holder.urn, open } : undefined;
     }
 
     /** A principal of the table, located once (a row asks once per action, and for its absence and its verdict). */
-    principal(name: string): Located {
+    principal(name: string): LocatedPrincipal {
         return this.once(`principal ${name}`, () => this.locatePrincipal(name));
     }
 
     /** A resource of the table, located once. */
-    resource(name: string): Located {
+    resource(name: string): LocatedResource {
         return this.once(`resource ${name}`, () => this.locateResource(name));
     }
 
-    private once(key: string, locate: () => Located): Located {
-        let found = this.located.get(key);
+    private once<T extends LocatedPrincipal | LocatedResource>(key: string, locate: () => T): T {
+        let found = this.located.get(key) as T | Missing | undefined;
         if (!found) {
             try {
                 found = locate();
@@ -314,7 +322,7 @@ export class AccessWorld {
         return found;
     }
 
-    private locatePrincipal(name: string): Located {
+    private locatePrincipal(name: string): LocatedPrincipal {
         const spec = this.table.principals[name];
         if ("service" in spec) {
             return { arn: spec.service, account: "", identity: [] };
@@ -349,14 +357,14 @@ export class AccessWorld {
         return { arn: role.state.arn, account: role.account!, identity };
     }
 
-    private locateResource(name: string): Located {
+    private locateResource(name: string): LocatedResource {
         const spec = this.table.resources[name];
         if (!spec) {
             throw new Error(`the access table has no resource ${name}`);
         }
         if ("arn" in spec) {
             return {
-                arn: this.resolveText(spec.arn), account: this.resolveText(spec.account), identity: [],
+                arn: this.resolveText(spec.arn), account: this.resolveText(spec.account),
                 policy: spec.policy && { fixed: JSON.parse(this.resolveText(JSON.stringify(spec.policy))) },
             };
         }
@@ -366,8 +374,8 @@ export class AccessWorld {
         }
         const found = "role" in spec ? this.createdRole(spec.role, spec.target) : this.created(name, spec.type, spec.name);
         const what = "role" in spec ? `the ${spec.role} role` : `${spec.type}${spec.name ? ` "${spec.name}"` : ""}`;
-        const located: Located = found
-            ? { arn: found.state.arn as string, account: found.account!, identity: [], policy: this.registered(found, spec.policy === "open") }
+        const located: LocatedResource = found
+            ? { arn: found.state.arn as string, account: found.account!, policy: this.registered(found, spec.policy === "open") }
             : this.named(name, what, spec.existing);
         const sharedWith = "sharedWith" in spec && spec.sharedWith && this.resolveText(spec.sharedWith);
         if (!found && sharedWith && located.account !== sharedWith) {
@@ -459,7 +467,7 @@ export class AccessWorld {
      * them to every request: the stack's accounts are in the configured organization, a third
      * account in another; a service principal has none.
      */
-    private organization(principal: Located, resource: Located): Record<string, string> {
+    private organization(principal: LocatedPrincipal, resource: LocatedResource): Record<string, string> {
         if (this.config.grants !== "organization") {
             return {};
         }
@@ -479,7 +487,8 @@ export class AccessWorld {
             resource: resource.arn,
             resourceAccount: resource.account,
             context,
-            absentContextKeys: [...row.absent ?? [], ...this.config.grants === "organization" && !principal.account ? ["aws:PrincipalOrgID"] : []],
+            // A service principal belongs to no organization: AWS sends no aws:PrincipalOrgID for it.
+            absentContextKeys: [...row.absent ?? [], ...principal.account ? [] : ["aws:PrincipalOrgID"]],
             identityPolicies,
             resourcePolicy: resource.policy && this.document(resource.policy, /^sts:/.test(action)),
         });
@@ -489,7 +498,8 @@ export class AccessWorld {
             return ref && "urn" in ref ? ref.urn : undefined;
         };
         const analyses = [raw.result.analysis.identityAnalysis, raw.result.analysis.resourceAnalysis];
-        const deciding = analyses.flatMap(a => decision === "Allowed" ? a?.allowStatements ?? [] : decision === "ExplicitlyDenied" ? a?.denyStatements ?? [] : []);
+        // An implicit deny has no deny statements: nothing decides it.
+        const deciding = analyses.flatMap(a => decision === "Allowed" ? a?.allowStatements ?? [] : a?.denyStatements ?? []);
         return { decision, statements: deciding.map(s => ({ policy: policyOf(s.policyId), sid: s.statement.sid() })) };
     }
 }
