@@ -93,6 +93,37 @@ describe("plan --base: what counts as broadening", () => {
         assert.equal(broadening(notVpc("vpc-1", "vpc-2"), notVpc("vpc-1")).length, 1);
     });
 
+    it("every value of a list in the words: conditions lost, gained or changed, actions gained, a new statement's Not- lists", () => {
+        const sid = (statement: string) => `policy of aws:s3/bucketPolicy:BucketPolicy store-policy: statement ${statement}`;
+        const fromAccounts = { ...read, Condition: { StringEquals: { "aws:SourceAccount": ["111111111111", "222222222222"] } } };
+        assert.deepStrictEqual(broadening(plan([fromAccounts]), plan([{ ...read, Condition: undefined }])),
+            [`${sid("ReadByDeployRole")} loses condition StringEquals aws:SourceAccount 111111111111, 222222222222`]);
+        assert.deepStrictEqual(broadening(plan([tls]), plan([{ ...tls, Condition: { ...tls.Condition, StringEquals: { "aws:PrincipalAccount": ["a", "b"] } } }])),
+            [`${sid("DenyInsecureTransport")} gains condition StringEquals aws:PrincipalAccount a, b`]);
+        const overTls = (value: string) => plan([{ ...read, Condition: { Bool: { "aws:SecureTransport": value } } }]);
+        assert.deepStrictEqual(broadening(overTls("true"), overTls("false")), [`${sid("ReadByDeployRole")} widens condition Bool aws:SecureTransport: true -> false`]);
+        const readFromVpcs = (...vpcs: string[]) => plan([{ ...read, Condition: { StringEquals: { "aws:SourceVpc": vpcs } } }]);
+        assert.deepStrictEqual(broadening(readFromVpcs("vpc-1"), readFromVpcs("vpc-1", "vpc-2")), [`${sid("ReadByDeployRole")} widens condition StringEquals aws:SourceVpc: vpc-1 -> vpc-1, vpc-2`]);
+        const fromVpcs = (...vpcs: string[]) => plan([{ ...tls, Condition: { StringEquals: { "aws:SourceVpc": vpcs } } }]);
+        assert.deepStrictEqual(broadening(fromVpcs("vpc-1", "vpc-2"), fromVpcs("vpc-1")), [`${sid("DenyInsecureTransport")} weakens condition StringEquals aws:SourceVpc: vpc-1, vpc-2 -> vpc-1`]);
+        assert.deepStrictEqual(broadening(plan([read]), plan([{ ...read, Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"] }])),
+            [`${sid("ReadByDeployRole")} gains action s3:PutObject, s3:DeleteObject`]);
+        const { Action, Principal, Condition, ...bare } = read;
+        assert.deepStrictEqual(broadening(plan([]), plan([{ ...bare, Sid: undefined, NotAction: ["s3:DeleteObject", "s3:PutObject"] }])),
+            [`${sid("(no Sid)")} is new: allows all but s3:DeleteObject, all but s3:PutObject on arn:aws:s3:::store/*`]);
+    });
+
+    it("a renamed policy is compared with its own old statements, a new policy of the same Sids with none", () => {
+        const holder = (name: string, statements: PolicyStatement[], aliases: string[] = []) =>
+            ({ resource: topic(name, {}, aliases), policy: { urn: urn(TOPIC, name), kind: "topic" as const, statements } });
+        const planOf = (...holders: ReturnType<typeof holder>[]) => planWith({ resources: holders.map(h => h.resource), policies: holders.map(h => h.policy) });
+        const both = { ...read, Action: ["s3:GetObject", "s3:PutObject"] };
+        assert.deepStrictEqual(broadening(planOf(holder("old", [read])), planOf(holder("renamed", [read], [urn(TOPIC, "old")]), holder("brand-new", [both]))), [
+            'policy of aws:sns/topic:Topic brand-new: statement ReadByDeployRole is new: allows s3:GetObject, s3:PutObject on arn:aws:s3:::store/* ' +
+                'to AWS:arn:aws:iam::202020202020:root if {"ArnEquals":{"aws:PrincipalArn":["arn:aws:iam::202020202020:role/deploy"]}}',
+        ]);
+    });
+
     it("a statement that turns from an allow into a deny, or back, as a new statement", () => {
         const denied = plan([{ ...read, Effect: "Deny" }, tls]);
         assert.deepStrictEqual(broadening(denied, plan([read, tls])),
@@ -214,6 +245,25 @@ describe("plan --base: how a changed resource reads", () => {
         const [line] = changes({ name: "a" }, { name: "b".repeat(300) });
         assert.equal(line, `      name: "a" -> "${"b".repeat(196)}...`);
         assert.deepStrictEqual(changes({ name: "a" }, { name: "b".repeat(198) }), [`      name: "a" -> "${"b".repeat(198)}"`]);
+    });
+
+    it("a value that becomes an object, or stops being null, as a whole; a list of JSON text as a list; an option under options", () => {
+        assert.deepStrictEqual(changes({ tags: null }, { tags: { team: "a" } }), ['      tags: null -> {"team":"a"}']);
+        assert.deepStrictEqual(changes({ tags: "none" }, { tags: { team: "a" } }), ['      tags: "none" -> {"team":"a"}']);
+        assert.deepStrictEqual(changes({ bodies: ['{"a":1}'] }, { bodies: ['{"a":2}'] }), ['      bodies: + {"a":2}; - {"a":1}']);
+        const kept = topic("alerts");
+        const lines = renderChanges("main", "s", diffPlans(planWith({ resources: [kept] }), planWith({ resources: [{ ...kept, options: { ...kept.options, protect: true } }] })));
+        assert.deepStrictEqual(lines.filter(l => l.startsWith("      ")), ["      options.protect: false -> true"]);
+    });
+
+    it("a resource of no account or region, a request of no resource account, decided by a policy the table assumes or a statement without a Sid", () => {
+        const request: PlanAccess = { principal: "arn:aws:iam::202020202020:role/deploy", action: "s3:ListAllMyBuckets", resource: "*",
+            context: {}, absent: [], accounts: { principal: "202020202020", resource: "" }, decision: "Allowed", expected: "Allowed",
+            decidedBy: [{ sid: "AllowEverything" }, { policy: urn(TOPIC, "alerts") }], label: { principal: "deploy role", resource: "anything" } };
+        const lines = renderChanges("main", "s", diffPlans(planWith({}), planWith({ resources: [{ ...topic("nowhere"), account: undefined, region: undefined }], access: [request] })));
+        assert.ok(lines.includes("    + aws:sns/topic:Topic nowhere (no account, no region)"), lines.join("\n"));
+        assert.ok(lines.includes("    + arn:aws:iam::202020202020:role/deploy s3:ListAllMyBuckets on *; accounts 202020202020 -> (none); " +
+            "decided by a policy the table assumes statement AllowEverything; aws:sns/topic:Topic alerts statement (no Sid)"), lines.join("\n"));
     });
 
     it("a URN in a list by the resource's type and name, any other value as it is", () => {

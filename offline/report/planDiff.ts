@@ -54,21 +54,24 @@ const EMPTY: PlanJson = {
     access: [], securityHubExceptions: [],
 };
 
+const isObject = (v: unknown): v is object => v !== null && typeof v === "object";
+
 /** A JSON object or array held in an input as text (a policy, a lifecycle policy, a list of variables), or undefined. */
 function jsonIn(value: unknown): object | undefined {
-    if (typeof value !== "string" || !/^\s*[[{]/.test(value)) {
+    if (typeof value !== "string") {
         return undefined;
     }
     try {
-        return JSON.parse(value);
+        const parsed: unknown = JSON.parse(value);
+        return isObject(parsed) ? parsed : undefined;
     } catch {
         return undefined;
     }
 }
 
 /** A policy document's statements, or undefined. */
-const statementsOf = (value: unknown): PolicyStatement[] | undefined => {
-    const statements = (value as { Statement?: unknown } | undefined)?.Statement;
+const statementsOf = (value: object): PolicyStatement[] | undefined => {
+    const statements = (value as { Statement?: unknown }).Statement;
     return Array.isArray(statements) ? statements : undefined;
 };
 const gained = (from: string[], to: string[]) => to.filter(v => !from.includes(v));
@@ -96,13 +99,12 @@ function differences(before: unknown, after: unknown, path: string, statements: 
     if (strings(before) && strings(after) && (gained(before, after).length || gained(after, before).length)) {
         return [{ path, added: gained(before, after), removed: gained(after, before) }];
     }
-    const object = (v: unknown) => v !== null && typeof v === "object";
-    if (object(before) && object(after) && Array.isArray(before) === Array.isArray(after)) {
+    if (isObject(before) && isObject(after) && Array.isArray(before) === Array.isArray(after)) {
         const [x, y] = [before as Record<string, unknown>, after as Record<string, unknown>];
         const keys = [...new Set([...Object.keys(x), ...Object.keys(y)])];
         return keys.flatMap(k => differences(x[k], y[k], Array.isArray(before) ? `${path}[${k}]` : path ? `${path}.${k}` : k, statements));
     }
-    return [{ path, ...before === undefined ? {} : { before }, ...after === undefined ? {} : { after } }];
+    return [{ path, before, after }];
 }
 
 function resourceChange(before: PlanResource, after: PlanResource): ResourceChange {
@@ -150,7 +152,8 @@ function conditionWidens(entry: string, before: string[] | undefined, after: str
  */
 function widened(before: PolicyStatement | undefined, after: PolicyStatement | undefined): string[] {
     if (!after) {
-        return before?.Effect === "Deny" ? ["loses the deny"] : [];
+        // A statement of neither side is never asked about: `before` is the one gone.
+        return before!.Effect === "Deny" ? ["loses the deny"] : [];
     }
     const was = before?.Effect === after.Effect ? before : undefined;
     const allow = after.Effect === "Allow";
@@ -225,8 +228,8 @@ function broadening(c: Omit<PlanChanges, "broadening">, base: PlanJson, head: Pl
     const statementLines = head.policies.flatMap(p => {
         // A renamed resource's policy is compared with the one it had under its old URN.
         const old = policies.get(p.urn) ?? policies.get(c.renamed.find(r => r.after.urn === p.urn)?.before.urn ?? "");
-        const was = new Map((old?.statements ?? []).map(s => [s.Sid, s]));
-        const sids = [...new Set([...p.statements.map(s => s.Sid), ...old ? was.keys() : []])];
+        const was = new Map(old?.statements.map(s => [s.Sid, s]));
+        const sids = [...new Set([...p.statements.map(s => s.Sid), ...was.keys()])];
         return sids.flatMap(sid => widened(was.get(sid), p.statements.find(s => s.Sid === sid))
             .map(why => `policy of ${urnWords(p.urn)}: statement ${sid ?? "(no Sid)"} ${why}`));
     });
