@@ -225,6 +225,8 @@ describe("offline engine: aliases as the engine reads them, against a previous d
                     role("home-role", { parent, provider: p });
                     role("now-called", { parent, provider: p, aliases: [{ name: "was-called" }] });
                 }, { aliases: [{ name: "house" }] });
+                new Planted("moved", parent => { role("now-named", { parent, provider: p, aliases: [{ name: "was-named" }] }); }, { aliases: [{ type: HOME }] }, "Shelter");
+                new Planted("my::flat", parent => new Planted("my::flat-part", () => undefined, { parent }), { aliases: [{ name: "my::room" }] });
                 return {};
             },
         });
@@ -235,6 +237,10 @@ describe("offline engine: aliases as the engine reads them, against a previous d
         assert.deepEqual(of("home-role"), [urn(`${HOME}$${ROLE}`, "house-role")]);
         // Its own alias, and its name under the parent's old URN (the parents' types are alike: its URN as it is).
         assert.deepEqual([...of("now-called")!].sort(), [urn(`${HOME}$${ROLE}`, "now-called"), urn(`${HOME}$${ROLE}`, "was-called")]);
+        // A parent whose type changed: the child's own alias under the parent's old URN as well as under its new one.
+        assert.deepEqual([...of("now-named")!].sort(), [urn(`${HOME}$${ROLE}`, "now-named"), urn(`${HOME}$${ROLE}`, "was-named"), urn(`${SHELTER}$${ROLE}`, "was-named")]);
+        // A name may hold "::" (a URN's name is all that follows its third "::"): the child named after its parent is renamed with it.
+        assert.deepEqual(of("my::flat-part"), [urn(`${HOME}$${HOME}`, "my::room-part")]);
     });
 
     it("refuses an alias of the program that names nothing of the previous deployment (the resource would be replaced); the package's own type aliases may", async () => {

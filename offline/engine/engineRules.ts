@@ -37,7 +37,7 @@ const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
 const PROVIDER_TYPE_PREFIX = "pulumi:providers:";
 
 /** The qualified type of a URN: `<parent type chain>$<type>` (the third `::` field). */
-const qualifiedType = (urn: string) => urn.split("::")[2] ?? "";
+const qualifiedType = (urn: string) => urn.split("::")[2];
 const nameOf = (urn: string) => urn.split("::").slice(3).join("::");
 /** A type token's package: `aws` of `aws:s3/bucket:Bucket`. */
 const packageOf = (type: string) => type.split(":")[0];
@@ -66,8 +66,8 @@ const SOURCES = {
 export function engineViolations(registrations: Registration[], prior?: PriorState): Violation[] {
     const violations: Violation[] = [];
     const seen = new Map<string, Registration>();
-    /** Each registered provider's reference (`<urn>::<id>`, what a resource names) and its type. */
-    const providerTypes = new Map<string, string>();
+    /** Each registered resource's reference (`<urn>::<id>`, what a resource names as its provider) and its type. */
+    const typeOfRef = new Map<string, string>();
     const report = (r: Registration, property: string, rule: string, source: string, found: string) =>
         violations.push({ name: r.name, type: r.type, property, rule, source, found });
     for (const r of registrations) {
@@ -88,20 +88,21 @@ export function engineViolations(registrations: Registration[], prior?: PriorSta
             ...Object.entries(r.providers).map(([pkg, ref]) => [`providers.${pkg}`, pkg, ref] as [string, string, string]),
         ];
         for (const [property, pkg, ref] of refs) {
-            if (providerTypes.get(ref) !== `${PROVIDER_TYPE_PREFIX}${pkg}`) {
+            if (typeOfRef.get(ref) !== `${PROVIDER_TYPE_PREFIX}${pkg}`) {
                 report(r, property, `a registered ${PROVIDER_TYPE_PREFIX}${pkg} provider`, SOURCES.provider, ref);
             }
         }
         seen.set(r.urn, r);
-        if (r.type.startsWith(PROVIDER_TYPE_PREFIX)) {
-            providerTypes.set(`${r.urn}::${r.id}`, r.type);
-        }
+        typeOfRef.set(`${r.urn}::${r.id}`, r.type);
     }
     if (prior) {
         violations.push(...matchAliases(registrations, prior).violations);
     }
     return violations;
 }
+
+/** The stack and project an alias that names neither means. */
+type StackOf = Pick<PriorState, "stack" | "project">;
 
 /** The URNs of a stack's previous deployment: what aliases may claim. */
 export interface PriorState {
@@ -115,7 +116,7 @@ export interface PriorState {
  * fields default to the resource's own; a parent that itself matched an alias stands as its old URN;
  * the root stack as a parent, or `noParent`, means no parent.
  */
-function collapseAlias(r: Registration, alias: AliasSpec, oldUrnOf: Map<string, string>, prior: PriorState): string {
+function collapseAlias(r: Registration, alias: AliasSpec, oldUrnOf: Map<string, string>, prior: StackOf): string {
     if (alias.urn) {
         return alias.urn;
     }
@@ -132,7 +133,7 @@ function collapseAlias(r: Registration, alias: AliasSpec, oldUrnOf: Map<string, 
  * the URNs of a previous plan.
  */
 export function aliasUrnsOf(registrations: Registration[], stack: string, project: string): Map<string, string[]> {
-    const prior = { stack, project, urns: [] };
+    const prior = { stack, project };
     const urns = new Map<string, string[]>();
     for (const r of registrations) {
         const viaParent = (urns.get(r.parent) ?? []).flatMap(old => [inheritedAlias(r, old, prior),
@@ -143,7 +144,7 @@ export function aliasUrnsOf(registrations: Registration[], stack: string, projec
 }
 
 /** The alias a child gets from its parent's old URN: a name that starts with the parent's is renamed with it (step_generator.go `inheritedChildAlias`). */
-function inheritedAlias(r: Registration, parentOld: string, prior: PriorState): string {
+function inheritedAlias(r: Registration, parentOld: string, prior: StackOf): string {
     return engineUrn(prior.stack, prior.project, parentOld, r.type,
         r.name.startsWith(nameOf(r.parent)) ? nameOf(parentOld) + r.name.slice(nameOf(r.parent).length) : r.name);
 }
