@@ -116,6 +116,15 @@ describe("simulator harness", () => {
       });
     });
 
+    it("names every key not supplied, and every key the library dropped", async () => {
+      const fromVpc = doc({ Sid: "OnlyFromTheVpc", Effect: "Deny", Principal: "*", Action: "s3:GetObject", Resource: OBJECT,
+        Condition: { Bool: { "aws:SecureTransport": "false" }, StringNotEquals: { "aws:SourceVpc": "vpc-1" } } });
+      await assert.rejects(evaluate({ ...base, resourcePolicy: fromVpc, context: { "aws:SecureTransprt": "true", "aws:SourceVcp": "vpc-1" } }), {
+        message: `s3:GetObject on ${OBJECT}: conditions read context keys not supplied: aws:SecureTransport, aws:SourceVpc` +
+          " (dropped by iam-simulate as not applicable to the action: aws:SecureTransprt, aws:SourceVcp); supply them in context or list them in absentContextKeys",
+      });
+    });
+
     it("applies AWS's missing-key rule only when the caller says the key is absent", async () => {
       assert.equal(await decide({ ...base, absentContextKeys: ["aws:securetransport"] }), "Allowed");
     });
@@ -279,6 +288,22 @@ describe("simulator harness", () => {
       const req = { action: "s3:GetObject", resource: OBJECT, resourceAccount: DEV, identityPolicies: [getObject] };
       await assert.rejects(evaluate({ ...req, principal: "pipeline-build" }), /expected an IAM role\/user\/root ARN/);
       await assert.rejects(evaluate({ ...req, principal: `arn:aws:sts::${DEV}:assumed-role/pipeline-build/s1` }), /expected an IAM/);
+    });
+
+    it("takes role, user and root ARNs of any partition and service principals as principals, and nothing like them", async () => {
+      const req = { action: "s3:GetObject", resource: OBJECT, resourceAccount: DEV, identityPolicies: [getObject] };
+      const iam = [`arn:aws:iam::${DEV}:root`, `arn:aws:iam::${DEV}:user/alice`, `arn:aws-cn:iam::${DEV}:role/builder`, `arn:aws-us-gov:iam::${DEV}:role/ci/builder`];
+      for (const principal of iam) {
+        assert.match(await decide({ ...req, principal }), /Allowed|Denied/, principal);
+      }
+      for (const principal of ["codebuild.amazonaws.com", "logdelivery.elasticloadbalancing.amazonaws.com", "1a.amazonaws.com"]) {
+        assert.equal(await decide({ ...req, principal, identityPolicies: [] }), "ImplicitlyDenied", principal);
+      }
+      const unlike = [`x${BUILD_ROLE}`, `${BUILD_ROLE.replace(DEV, DEV.slice(1))}`, `arn:aws:iam::${DEV}:role/`, `arn:aws:iam::${DEV}:user/`, `arn:aws:iam::${DEV}:rootx`,
+        `arn:aws:iam::${DEV}:group/developers`, `arn:aws-:iam::${DEV}:rootx`, "CodeBuild.amazonaws.com", "-codebuild.amazonaws.com", "codebuild.amazonaws.com.example", "amazonaws.com"];
+      for (const principal of unlike) {
+        await assert.rejects(evaluate({ ...req, principal, identityPolicies: [] }), /expected an IAM role\/user\/root ARN or a service principal/, principal);
+      }
     });
 
     it("refuses identity policies for a service principal", async () => {

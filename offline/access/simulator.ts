@@ -156,16 +156,15 @@ export interface AccessResult {
   raw: SingleResourceSimulationResult;
 }
 
-const SERVICE_PRINCIPAL = /^[a-z0-9][a-z0-9.-]*\.amazonaws\.com$/;
-const IAM_PRINCIPAL_ARN = /^arn:aws[a-z-]*:iam::(\d{12}):(?:root|role\/.+|user\/.+)$/;
-
+// The patterns are written where they are read (not as module constants) so that StrykerJS tests
+// them as the code of a request, not as code that runs once when the module loads.
 function principalContext(principal: string): { account?: string; context: Record<string, string> } {
-  if (SERVICE_PRINCIPAL.test(principal)) {
+  if (/^[a-z0-9][a-z0-9.-]*\.amazonaws\.com$/.test(principal)) {
     return {
       context: { "aws:PrincipalServiceName": principal, "aws:PrincipalIsAWSService": "true" },
     };
   }
-  const match = IAM_PRINCIPAL_ARN.exec(principal);
+  const match = /^arn:aws[a-z-]*:iam::(\d{12}):(?:root|role\/.+|user\/.+)$/.exec(principal);
   if (!match) {
     // The library treats an unrecognised string as a principal that matches nothing,
     // which reads as a plausible ImplicitlyDenied. Session ARNs are refused too: their
