@@ -30,6 +30,12 @@ describe("plan --base: what counts as broadening", () => {
     const tls: PolicyStatement = { Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: "arn:aws:s3:::store/*",
         Condition: { Bool: { "aws:SecureTransport": "false" } } };
     const broadening = (before: PlanJson | undefined, after: PlanJson | undefined) => diffPlans(before, after).broadening;
+    /** A broadening line's start: a statement of the bucket policy. */
+    const sid = (statement: string) => `policy of aws:s3/bucketPolicy:BucketPolicy store-policy: statement ${statement}`;
+    /** A topic carrying a policy of these statements (renamed from `aliases`), and a plan of such topics. */
+    const holder = (name: string, statements: PolicyStatement[], aliases: string[] = []) =>
+        ({ resource: topic(name, {}, aliases), policy: { urn: urn(TOPIC, name), kind: "topic" as const, statements } });
+    const planOf = (...holders: ReturnType<typeof holder>[]) => planWith({ resources: holders.map(h => h.resource), policies: holders.map(h => h.policy) });
 
     it("nothing for the same plan, a narrower statement, a removed allow or a new deny", () => {
         const base = plan([read, tls]);
@@ -60,7 +66,6 @@ describe("plan --base: what counts as broadening", () => {
         const base = plan([read, tls]);
         const added: PolicyStatement = { Sid: "WriteMost", Effect: "Allow", Principal: { AWS: "arn:aws:iam::303030303030:root" }, Action: "s3:PutObject",
             NotResource: "arn:aws:s3:::store/private/*", Condition: { Bool: { "aws:SecureTransport": "true" } } };
-        const sid = (statement: string) => `policy of aws:s3/bucketPolicy:BucketPolicy store-policy: statement ${statement}`;
         assert.deepStrictEqual(broadening(base, plan([read, tls, added])), [`${sid("WriteMost")} is new: allows s3:PutObject on all but ` +
             'arn:aws:s3:::store/private/* to AWS:arn:aws:iam::303030303030:root if {"Bool":{"aws:SecureTransport":"true"}}']);
         const { Principal, NotResource, Condition, ...bare } = added;
@@ -74,9 +79,7 @@ describe("plan --base: what counts as broadening", () => {
         assert.deepStrictEqual(broadening(plan([{ ...denyBut, NotResource: "arn:aws:s3:::a" }]), plan([{ ...denyBut, NotResource: ["arn:aws:s3:::a", "arn:aws:s3:::b"] }])),
             [`${sid("DenyInsecureTransport")} no longer denies resource (now NotResource) arn:aws:s3:::b`]);
         // A policy renamed (its resource aliased to the old URN) is compared with the statements it had.
-        const renamed = (name: string, statements: PolicyStatement[], aliases: string[] = []) => planWith({
-            resources: [topic(name, {}, aliases)], policies: [{ urn: urn(TOPIC, name), kind: "topic", statements }] });
-        assert.deepStrictEqual(broadening(renamed("old", [read]), renamed("new", [{ ...read, Action: ["s3:GetObject", "s3:PutObject"] }], [urn(TOPIC, "old")])),
+        assert.deepStrictEqual(broadening(planOf(holder("old", [read])), planOf(holder("new", [{ ...read, Action: ["s3:GetObject", "s3:PutObject"] }], [urn(TOPIC, "old")]))),
             ["policy of aws:sns/topic:Topic new: statement ReadByDeployRole gains action s3:PutObject"]);
     });
 
@@ -94,7 +97,6 @@ describe("plan --base: what counts as broadening", () => {
     });
 
     it("every value of a list in the words: conditions lost, gained or changed, actions gained, a new statement's Not- lists", () => {
-        const sid = (statement: string) => `policy of aws:s3/bucketPolicy:BucketPolicy store-policy: statement ${statement}`;
         const fromAccounts = { ...read, Condition: { StringEquals: { "aws:SourceAccount": ["111111111111", "222222222222"] } } };
         assert.deepStrictEqual(broadening(plan([fromAccounts]), plan([{ ...read, Condition: undefined }])),
             [`${sid("ReadByDeployRole")} loses condition StringEquals aws:SourceAccount 111111111111, 222222222222`]);
@@ -114,9 +116,6 @@ describe("plan --base: what counts as broadening", () => {
     });
 
     it("a renamed policy is compared with its own old statements, a new policy of the same Sids with none", () => {
-        const holder = (name: string, statements: PolicyStatement[], aliases: string[] = []) =>
-            ({ resource: topic(name, {}, aliases), policy: { urn: urn(TOPIC, name), kind: "topic" as const, statements } });
-        const planOf = (...holders: ReturnType<typeof holder>[]) => planWith({ resources: holders.map(h => h.resource), policies: holders.map(h => h.policy) });
         const both = { ...read, Action: ["s3:GetObject", "s3:PutObject"] };
         assert.deepStrictEqual(broadening(planOf(holder("old", [read])), planOf(holder("renamed", [read], [urn(TOPIC, "old")]), holder("brand-new", [both]))), [
             'policy of aws:sns/topic:Topic brand-new: statement ReadByDeployRole is new: allows s3:GetObject, s3:PutObject on arn:aws:s3:::store/* ' +

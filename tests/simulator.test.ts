@@ -294,13 +294,13 @@ describe("simulator harness", () => {
       const req = { action: "s3:GetObject", resource: OBJECT, resourceAccount: DEV, identityPolicies: [getObject] };
       const iam = [`arn:aws:iam::${DEV}:root`, `arn:aws:iam::${DEV}:user/alice`, `arn:aws-cn:iam::${DEV}:role/builder`, `arn:aws-us-gov:iam::${DEV}:role/ci/builder`];
       for (const principal of iam) {
-        assert.match(await decide({ ...req, principal }), /Allowed|Denied/, principal);
+        assert.equal(await decide({ ...req, principal }), "Allowed", principal);
       }
       for (const principal of ["codebuild.amazonaws.com", "logdelivery.elasticloadbalancing.amazonaws.com", "1a.amazonaws.com"]) {
         assert.equal(await decide({ ...req, principal, identityPolicies: [] }), "ImplicitlyDenied", principal);
       }
       const unlike = [`x${BUILD_ROLE}`, `${BUILD_ROLE.replace(DEV, DEV.slice(1))}`, `arn:aws:iam::${DEV}:role/`, `arn:aws:iam::${DEV}:user/`, `arn:aws:iam::${DEV}:rootx`,
-        `arn:aws:iam::${DEV}:group/developers`, `arn:aws-:iam::${DEV}:rootx`, "CodeBuild.amazonaws.com", "-codebuild.amazonaws.com", "codebuild.amazonaws.com.example", "amazonaws.com"];
+        `arn:aws:iam::${DEV}:group/developers`, "CodeBuild.amazonaws.com", "-codebuild.amazonaws.com", "codebuild.amazonaws.com.example", "amazonaws.com"];
       for (const principal of unlike) {
         await assert.rejects(evaluate({ ...req, principal, identityPolicies: [] }), /expected an IAM role\/user\/root ARN or a service principal/, principal);
       }

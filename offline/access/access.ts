@@ -498,8 +498,8 @@ export class AccessWorld {
             return ref && "urn" in ref ? ref.urn : undefined;
         };
         const analyses = [raw.result.analysis.identityAnalysis, raw.result.analysis.resourceAnalysis];
-        // An implicit deny has no deny statements: nothing decides it.
-        const deciding = analyses.flatMap(a => decision === "Allowed" ? a?.allowStatements ?? [] : a?.denyStatements ?? []);
+        // An implicit deny is decided by no statement (iam-simulate keeps the deny statements of a deny it turns implicit: IAM's AWS-reserved roles).
+        const deciding = analyses.flatMap(a => decision === "Allowed" ? a?.allowStatements ?? [] : decision === "ExplicitlyDenied" ? a?.denyStatements ?? [] : []);
         return { decision, statements: deciding.map(s => ({ policy: policyOf(s.policyId), sid: s.statement.sid() })) };
     }
 }

@@ -37,7 +37,7 @@ const ROOT_STACK_TYPE = "pulumi:pulumi:Stack";
 const PROVIDER_TYPE_PREFIX = "pulumi:providers:";
 
 /** The qualified type of a URN: `<parent type chain>$<type>` (the third `::` field). */
-const qualifiedType = (urn: string) => urn.split("::")[2];
+const qualifiedType = (urn: string) => urn.split("::")[2] ?? "";
 const nameOf = (urn: string) => urn.split("::").slice(3).join("::");
 /** A type token's package: `aws` of `aws:s3/bucket:Bucket`. */
 const packageOf = (type: string) => type.split(":")[0];
@@ -102,7 +102,7 @@ export function engineViolations(registrations: Registration[], prior?: PriorSta
 }
 
 /** The stack and project an alias that names neither means. */
-type StackOf = Pick<PriorState, "stack" | "project">;
+type StackAndProject = Pick<PriorState, "stack" | "project">;
 
 /** The URNs of a stack's previous deployment: what aliases may claim. */
 export interface PriorState {
@@ -116,7 +116,7 @@ export interface PriorState {
  * fields default to the resource's own; a parent that itself matched an alias stands as its old URN;
  * the root stack as a parent, or `noParent`, means no parent.
  */
-function collapseAlias(r: Registration, alias: AliasSpec, oldUrnOf: Map<string, string>, prior: StackOf): string {
+function collapseAlias(r: Registration, alias: AliasSpec, oldUrnOf: Map<string, string>, prior: StackAndProject): string {
     if (alias.urn) {
         return alias.urn;
     }
@@ -144,7 +144,7 @@ export function aliasUrnsOf(registrations: Registration[], stack: string, projec
 }
 
 /** The alias a child gets from its parent's old URN: a name that starts with the parent's is renamed with it (step_generator.go `inheritedChildAlias`). */
-function inheritedAlias(r: Registration, parentOld: string, prior: StackOf): string {
+function inheritedAlias(r: Registration, parentOld: string, prior: StackAndProject): string {
     return engineUrn(prior.stack, prior.project, parentOld, r.type,
         r.name.startsWith(nameOf(r.parent)) ? nameOf(parentOld) + r.name.slice(nameOf(r.parent).length) : r.name);
 }

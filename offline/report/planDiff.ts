@@ -78,7 +78,7 @@ const gained = (from: string[], to: string[]) => to.filter(v => !from.includes(v
 const strings = (v: unknown): v is string[] => Array.isArray(v) && v.every(x => typeof x === "string");
 
 const canonical = (value: unknown): string => JSON.stringify(value, (_, v) =>
-    v && typeof v === "object" && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v);
+    isObject(v) && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v);
 
 /** Where two values differ, by path; a policy document's differences are its statements', reported apart. */
 function differences(before: unknown, after: unknown, path: string, statements: StatementChanges[]): PropertyChange[] {
