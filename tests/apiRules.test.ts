@@ -286,6 +286,23 @@ describe("AWS API models: what the APIs would refuse of what is registered", fun
         assert.deepEqual(apiViolations([alarm]).map(v => [v.property, v.rule]), [[`dimensions.${"D".repeat(256)}`, "a key of length at most 255"]]);
     });
 
+    it("a list by its items, an empty one not sent; a member another request requires is not required of the create; a long value cut where it is shown", () => {
+        const resource = (type: string, state: Record<string, unknown>) => ({ urn: "urn", type, name: "r", custom: true, state }) as unknown as Resource;
+        /** What the APIs refuse of one input of a resource (its other inputs left out). */
+        const found = (r: Resource, input: string) => apiViolations([r]).filter(v => v.property.split(".")[0] === input).map(v => [v.property, v.rule, v.found]);
+        const tags = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, "v"]));
+        // CodeBuild's CreateProject takes at most 50 tags; ELBv2's CreateLoadBalancer at least one, when it is sent.
+        assert.deepEqual(found(resource("aws:codebuild/project:Project", { tags: tags(51) }), "tags"), [["tags", "at most 50 items", "51"]]);
+        assert.deepEqual(found(resource("aws:codebuild/project:Project", { tags: tags(50) }), "tags"), []);
+        assert.deepEqual(found(resource("aws:lb/loadBalancer:LoadBalancer", { tags: {} }), "tags"), []);
+        // CloudWatch Logs' PutRetentionPolicy requires retentionInDays; a log group made without one sends no such request.
+        assert.deepEqual(found(resource("aws:cloudwatch/logGroup:LogGroup", { name: "logs" }), "retentionInDays"), []);
+        // IAM's RoleName: at most 64 characters. A value is shown whole up to 80 characters (its JSON), cut after.
+        const role = (n: number) => resource("aws:iam/role:Role", { name: "a".repeat(n), assumeRolePolicy: trust });
+        assert.deepEqual(found(role(78), "name"), [["name", "length at most 64", `"${"a".repeat(78)}" (78 characters)`]]);
+        assert.deepEqual(found(role(79), "name"), [["name", "length at most 64", `"${"a".repeat(76)}..." (79 characters)`]]);
+    });
+
     it("each documented policy size holds at its limit and refuses one character more", () => {
         const sizes: [string, string, number][] = [
             ["aws:kms/key:Key", "policy", SIZE_LIMITS.keyPolicy], ["aws:s3/bucketPolicy:BucketPolicy", "policy", SIZE_LIMITS.bucketPolicy],

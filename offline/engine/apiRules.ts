@@ -92,10 +92,11 @@ function traitProblems(value: unknown, m: ApiMember): [string, string][] {
     } else if (typeof value === "number") {
         bound(value, shape.range, "", "", String(value));
         if (shape.enum && !shape.enum.includes(value)) problems.push([`one of [${shape.enum.join(", ")}]`, String(value)]);
-    } else if ((shape.type === "list" || shape.type === "map") && value && typeof value === "object") {
+    } else if (shape.type === "list" && value && typeof value === "object") {
         // A map input may be sent as a list (tags): its entries count. An empty one is not sent (the provider leaves it out).
+        // (No bound member is a map: the extract's maps are reached by their keys and values.)
         const n = Array.isArray(value) ? value.length : Object.keys(value).length;
-        if (n > 0) bound(n, shape.length, "", shape.type === "list" ? " items" : " entries", `${n}`);
+        if (n > 0) bound(n, shape.length, "", " items", `${n}`);
     }
     return problems;
 }
