@@ -40,6 +40,17 @@ function planted(plant: (provider: aws.Provider) => void): Promise<Evaluation> {
     });
 }
 
+/** A resource of `type` registered with this state (and these inputs). */
+const resource = (type: string, state: Record<string, unknown>, inputs: Record<string, unknown> = {}) =>
+    ({ urn: `urn:${type}`, type, name: "r", custom: true, state, inputs }) as unknown as Resource;
+/** What the APIs refuse of one input of resources (by the input's first key), as [property, rule, found]. */
+const found = (input: string, ...resources: Resource[]) => apiViolations(resources).filter(v => v.property.split(/[.[]/)[0] === input)
+    .map(v => [v.property, v.rule, v.found]);
+/** A value the preview does not know yet, as Pulumi sends it. */
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+/** A secret, as Pulumi marks one on the wire. */
+const secret = (value: unknown) => ({ "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value });
+
 const trust = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "codebuild.amazonaws.com" }, Action: "sts:AssumeRole" }] });
 
 /** A pipeline with the stages given, otherwise as CodePipeline accepts it. */
@@ -287,20 +298,74 @@ describe("AWS API models: what the APIs would refuse of what is registered", fun
     });
 
     it("a list by its items, an empty one not sent; a member another request requires is not required of the create; a long value cut where it is shown", () => {
-        const resource = (type: string, state: Record<string, unknown>) => ({ urn: "urn", type, name: "r", custom: true, state }) as unknown as Resource;
-        /** What the APIs refuse of one input of a resource (its other inputs left out). */
-        const found = (r: Resource, input: string) => apiViolations([r]).filter(v => v.property.split(".")[0] === input).map(v => [v.property, v.rule, v.found]);
         const tags = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, "v"]));
         // CodeBuild's CreateProject takes at most 50 tags; ELBv2's CreateLoadBalancer at least one, when it is sent.
-        assert.deepEqual(found(resource("aws:codebuild/project:Project", { tags: tags(51) }), "tags"), [["tags", "at most 50 items", "51"]]);
-        assert.deepEqual(found(resource("aws:codebuild/project:Project", { tags: tags(50) }), "tags"), []);
-        assert.deepEqual(found(resource("aws:lb/loadBalancer:LoadBalancer", { tags: {} }), "tags"), []);
+        assert.deepEqual(found("tags", resource("aws:codebuild/project:Project", { tags: tags(51) })), [["tags", "at most 50 items", "51"]]);
+        assert.deepEqual(found("tags", resource("aws:codebuild/project:Project", { tags: tags(50) })), []);
+        assert.deepEqual(found("tags", resource("aws:lb/loadBalancer:LoadBalancer", { tags: {} })), []);
         // CloudWatch Logs' PutRetentionPolicy requires retentionInDays; a log group made without one sends no such request.
-        assert.deepEqual(found(resource("aws:cloudwatch/logGroup:LogGroup", { name: "logs" }), "retentionInDays"), []);
+        assert.deepEqual(found("retentionInDays", resource("aws:cloudwatch/logGroup:LogGroup", { name: "logs" })), []);
         // IAM's RoleName: at most 64 characters. A value is shown whole up to 80 characters (its JSON), cut after.
         const role = (n: number) => resource("aws:iam/role:Role", { name: "a".repeat(n), assumeRolePolicy: trust });
-        assert.deepEqual(found(role(78), "name"), [["name", "length at most 64", `"${"a".repeat(78)}" (78 characters)`]]);
-        assert.deepEqual(found(role(79), "name"), [["name", "length at most 64", `"${"a".repeat(76)}..." (79 characters)`]]);
+        assert.deepEqual(found("name", role(78)), [["name", "length at most 64", `"${"a".repeat(78)}" (78 characters)`]]);
+        assert.deepEqual(found("name", role(79)), [["name", "length at most 64", `"${"a".repeat(76)}..." (79 characters)`]]);
+    });
+
+    it("how a value is read: secrets as their value, state before inputs, a number as text where text goes, unknown values and missing blocks left alone", () => {
+        const role = (state: Record<string, unknown>, inputs: Record<string, unknown> = {}) => resource("aws:iam/role:Role", { assumeRolePolicy: trust, ...state }, inputs);
+        assert.deepEqual(found("name", role({ name: secret("a".repeat(65)) })), [["name", "length at most 64", `"${"a".repeat(65)}" (65 characters)`]]);
+        // The provider sends a resource's state (with the names Pulumi generates); with none yet, its inputs.
+        assert.deepEqual(found("name", resource("aws:iam/role:Role", {}, { name: "a".repeat(65), assumeRolePolicy: trust })).map(([p, r]) => [p, r]), [["name", "length at most 64"]]);
+        assert.deepEqual(found("name", role({ name: "ok" }, { name: "a".repeat(65) })), []);
+        // CodeBuild's project name: 2 to 150 characters; a number is sent as its text.
+        assert.deepEqual(found("name", resource("aws:codebuild/project:Project", { name: 7 })), [["name", "length at least 2", '"7" (1 characters)'], ["name", "matches ^[A-Za-z0-9][A-Za-z0-9\\-_]{1,149}$", '"7"']]);
+        // CloudWatch's ComparisonOperator is an enum: an unknown value is not judged, nor an unknown JSON text, nor a block that is null.
+        assert.deepEqual(found("comparisonOperator", resource("aws:cloudwatch/metricAlarm:MetricAlarm", { name: "a", comparisonOperator: UNKNOWN, evaluationPeriods: 1 })), []);
+        assert.deepEqual(found("containerDefinitions", resource("aws:ecs/taskDefinition:TaskDefinition", { family: "f", containerDefinitions: UNKNOWN })), []);
+        assert.deepEqual(found("environment", resource("aws:codebuild/project:Project", { name: "pp", environment: null })), []);
+        assert.deepEqual(found("name", resource("aws:lb/loadBalancer:LoadBalancer", { name: UNKNOWN })), []);
+    });
+
+    it("documented limits at the limit and one past: stages, actions, an approval's CustomData, a deletion window, inline policies, a build variable, names without a model", () => {
+        const pipeline = (stages: unknown[]) => resource("aws:codepipeline/pipeline:Pipeline", { name: "p", stages });
+        const manual = (name: string, configuration?: Record<string, string>) => ({ name, category: "Approval", owner: "AWS", provider: "Manual", version: "1", configuration });
+        const stages = (n: number) => Array.from({ length: n }, (_, i) => ({ name: `s${i}`, actions: [manual("a")] }));
+        // CodePipeline's quotas: 50 stages in a pipeline, 50 actions in a stage.
+        assert.deepEqual(found("stages", pipeline(stages(50))), []);
+        assert.deepEqual(found("stages", pipeline(stages(51))), [["stages", "at most 50 stages in a pipeline", "51 stages"]]);
+        const actions = (n: number) => [{ name: "s", actions: Array.from({ length: n }, (_, i) => manual(`a${i}`)) }];
+        assert.deepEqual(found("stages", pipeline(actions(50))), []);
+        assert.deepEqual(found("stages", pipeline(actions(51))), [["stages[0].actions", "at most 50 actions in a stage", "51 actions"]]);
+        // A manual approval's CustomData: at most 500 characters (CodePipeline's action reference); another action's configuration is not an approval's.
+        const approval = (text: string, action = manual("a", { CustomData: text })) => found("stages", pipeline([{ name: "s", actions: [action] }]));
+        assert.deepEqual(approval("c".repeat(500)), []);
+        assert.deepEqual(approval("c".repeat(501)), [["stages[0].actions[0].configuration.CustomData", "a manual approval's CustomData of at most 500 characters", "501 characters"]]);
+        assert.deepEqual(approval("c".repeat(501), { ...manual("a", { CustomData: "c".repeat(501) }), provider: "Lambda", category: "Invoke" }).map(([p, r]) => [p, r]),
+            [["stages[0].actions[0].provider", "an action's input and output artifacts as many as its action type takes"]]);
+        assert.deepEqual(approval("", { ...manual("a"), provider: undefined as unknown as string }).filter(([, r]) => r.startsWith("an action's")).map(([, , f]) => f),
+            ["undefined, whose artifact counts the engine does not know"]);
+        // KMS's ScheduleKeyDeletion: a window of 7 to 30 days.
+        const key = (days: number) => found("deletionWindowInDays", resource("aws:kms/key:Key", { deletionWindowInDays: days }));
+        assert.deepEqual([6, 7, 30, 31].map(d => key(d).length), [1, 0, 0, 1]);
+        // IAM: a role's inline policies at most 10,240 characters together; two roles of one name in two accounts are two roles.
+        const inline = (account: string, policy: unknown) => ({ ...resource("aws:iam/rolePolicy:RolePolicy", { role: "shop-role", name: `p${account}`, policy }), account, urn: `urn${account}` });
+        assert.deepEqual(found("policy", inline("111111111111", "a".repeat(6000)), inline("222222222222", "a".repeat(6000))), []);
+        assert.deepEqual(found("policy", inline("111111111111", secret("a".repeat(10241)))).map(([, , f]) => f), ["10241 characters in the role's 1 inline policies"]);
+        // CodeBuild: an environment variable of at most 4,096 characters.
+        const variable = (n: number) => found("environment", resource("aws:codebuild/project:Project", { name: "pp", environment: { environmentVariables: [{ name: "V", value: "v".repeat(n) }] } }))
+            .filter(([, r]) => r.startsWith("a build environment variable"));
+        assert.deepEqual([variable(4096).length, variable(4097).length], [0, 1]);
+        // S3's bucket names: 3 to 63 characters (no model states it); ECS's container names by index.
+        const bucket = (name: string) => found("bucket", resource("aws:s3/bucket:Bucket", { bucket: name })).map(([, r]) => r);
+        assert.deepEqual([bucket("ab"), bucket("abc"), bucket("a".repeat(63)), bucket("a".repeat(64))], [["length 3 to 63"], [], [], ["length 3 to 63"]]);
+        const containers = JSON.stringify([{ name: "web" }, { name: "c".repeat(256) }]);
+        assert.deepEqual(found("containerDefinitions", resource("aws:ecs/taskDefinition:TaskDefinition", { family: "f", containerDefinitions: containers })).map(([p, r]) => [p, r]),
+            [["containerDefinitions[1].name", "length 1 to 255"]]);
+    });
+
+    it("a security group rule's protocol not yet known is not judged", () => {
+        const rule = resource("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", { ipProtocol: UNKNOWN, securityGroupId: "sg-1" });
+        assert.deepEqual(found("ipProtocol", rule), []);
     });
 
     it("each documented policy size holds at its limit and refuses one character more", () => {

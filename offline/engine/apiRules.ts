@@ -50,9 +50,7 @@ function valuesAt(value: any, path: Segment[], property = "", out: Found[] = [],
         v = JSON.parse(v);
     }
     const at = property ? `${property}.${name}` : name;
-    if (v === undefined) {
-        return rest.length === 0 && !each ? valuesAt(v, rest, at, out) : out;
-    }
+    // A missing value: no element of a list; found as undefined at the end of a path, nothing below it.
     if (each) {
         (Array.isArray(v) ? v : []).forEach((e, i) => valuesAt(unwrap(e), rest, `${at}[${i}]`, out));
         return out;
@@ -90,8 +88,8 @@ function traitProblems(value: unknown, m: ApiMember): [string, string][] {
         if (m.regex && !m.regex.test(text)) problems.push([`matches ${shape.pattern}`, shown(text)]);
         if (shape.enum && !shape.enum.includes(text)) problems.push([`one of [${shape.enum.join(", ")}]`, shown(text)]);
     } else if (typeof value === "number") {
+        // (No bound member is a numeric enum.)
         bound(value, shape.range, "", "", String(value));
-        if (shape.enum && !shape.enum.includes(value)) problems.push([`one of [${shape.enum.join(", ")}]`, String(value)]);
     } else if (shape.type === "list" && value && typeof value === "object") {
         // A map input may be sent as a list (tags): its entries count. An empty one is not sent (the provider leaves it out).
         // (No bound member is a map: the extract's maps are reached by their keys and values.)
@@ -215,7 +213,9 @@ const documentedPattern = (l: NameLimit) => !l.model || l.ownPattern;
 
 /** A physical name's documented rule: its length where no model states one, its pattern where the documentation's is stricter. */
 function nameRule(l: NameLimit): DocumentedRule[] {
-    const names = (r: Resource) => (l.read?.(sent(r)) ?? [sent(r)[l.field]]).map((name, i) => ({ name, property: l.read ? l.field.replace("[]", `[${i}]`) : l.field }));
+    // A list of names in a text the preview does not know yet (a task definition's containers) holds no name to judge.
+    const read = (state: Record<string, any>) => state[l.field.split("[")[0]] === unknownValue ? [] : l.read!(state);
+    const names = (r: Resource) => (l.read ? read(sent(r)) : [sent(r)[l.field]]).map((name, i) => ({ name, property: l.read ? l.field.replace("[]", `[${i}]`) : l.field }));
     const find = (broken: (name: string) => boolean) => (resources: Resource[]) => ofType(resources, l.type).flatMap(r => names(r)
         .filter(({ name }) => typeof name === "string" && name !== unknownValue && broken(name))
         .map(({ name, property }) => ({ name: r.name, type: r.type, property, found: `${shown(name)} (${codePoints(name)} characters)` })));
@@ -361,7 +361,8 @@ export const DOCUMENTED_RULES: DocumentedRule[] = [
 /** Everything an AWS API would refuse of the registered resources: the models' traits, then the documented rules. */
 export function apiViolations(resources: Resource[]): Violation[] {
     return [
-        ...resources.filter(r => r.custom).flatMap(modelViolations),
+        // Only AWS's resource types have bindings: components and other packages have no rows.
+        ...resources.flatMap(modelViolations),
         ...DOCUMENTED_RULES.flatMap(d => d.find(resources).map(v => ({ ...v, rule: d.rule, source: d.doc }))),
     ];
 }
