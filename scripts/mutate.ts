@@ -183,12 +183,26 @@ function main(args: string[]): number {
         if (unchanged(file)) console.log(`${file}: unchanged since its report, skipped`);
         else stale.push(file);
     }
-    for (const run of runsFor(stale, f => fs.existsSync(incrementalOf(f)), batch)) {
-        const status = mutateFiles(run, extraArgs);
-        if (status !== 0) return status;
-        for (const file of run) fs.writeFileSync(digestFile(file), digest(file));
-    }
+    const status = runAndRecord(runsFor(stale, f => fs.existsSync(incrementalOf(f)), batch), digest, run => mutateFiles(run, extraArgs),
+        (file, tested) => fs.writeFileSync(digestFile(file), tested));
+    if (status !== 0) return status;
     console.log(scores(sourcesToMutate(paths), readReport).join("\n"));
+    return 0;
+}
+
+/**
+ * Runs each group of files and, after each run, records its files' digests as they were when the
+ * runs began: what was tested. A file edited during a run (a pull in the clone that runs it) is
+ * then stale, and runs again next time. Stops at a run that fails, recording nothing of it.
+ */
+export function runAndRecord(runs: string[][], digest: (file: string) => string, mutate: (files: string[]) => number,
+    record: (file: string, digest: string) => void): number {
+    const tested = new Map(runs.flat().map(f => [f, digest(f)]));
+    for (const run of runs) {
+        const status = mutate(run);
+        if (status !== 0) return status;
+        for (const file of run) record(file, tested.get(file)!);
+    }
     return 0;
 }
 

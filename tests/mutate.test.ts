@@ -4,7 +4,7 @@ import * as path from "path";
 import { ROOT } from "../offline/engine/engine";
 import Mocha from "mocha";
 import { evaluated, sharedValue } from "./support/stacks";
-import { countsOf, runsFor, scores, sourcesToMutate, splitReport, survivors } from "../scripts/mutate";
+import { countsOf, runAndRecord, runsFor, scores, sourcesToMutate, splitReport, survivors } from "../scripts/mutate";
 import { creditBeforeHooks, StrykerContext } from "./support/strykerCoverage";
 
 // `npm run mutate` (StrykerJS): what makes its scores mean something.
@@ -109,6 +109,18 @@ describe("npm run mutate: files grouped into runs, a report per file, scores per
         assert.deepEqual(runsFor(["a.ts", "b.ts", "c.ts", "d.ts", "e.ts", "f.ts", "g.ts"], f => earlier.has(f), 2),
             [["b.ts"], ["e.ts"], ["a.ts", "c.ts"], ["d.ts", "f.ts"], ["g.ts"]]);
         assert.deepEqual(runsFor(["a.ts", "b.ts"], () => false, 6), [["a.ts", "b.ts"]]);
+    });
+
+    it("records the digest each file had when the runs began, so that a file edited during a run runs again; a failed run records nothing", () => {
+        let edits = 0;
+        const recorded: string[] = [];
+        const run = (fail: string) => runAndRecord([["a.ts"], ["b.ts", "c.ts"], ["d.ts"]], f => `${f}@${edits}`,
+            files => { edits++; return files.includes(fail) ? 1 : 0; }, (f, d) => recorded.push(`${f} ${d}`));
+        assert.equal(run("none"), 0);
+        assert.deepEqual(recorded, ["a.ts a.ts@0", "b.ts b.ts@0", "c.ts c.ts@0", "d.ts d.ts@0"]);
+        recorded.length = 0;
+        assert.equal(run("b.ts"), 1);
+        assert.deepEqual(recorded, ["a.ts a.ts@3"]);
     });
 
     it("splits a run's report into one per file, each keeping the run's tests its mutants name", () => {
