@@ -104,22 +104,13 @@ export function actionsOf(row: AccessRow): string[] {
 /** A policy as a row uses it: a registered document (by URN, maybe opened up) or a fixed one. */
 type PolicyRef = { urn: string; open: boolean } | { fixed: PolicyDocument };
 
-interface Located {
-    arn: string;
-    account: string;
-    /** Named by config, not created: its own policies are not this stack's. */
-    named?: boolean;
-}
+/** Where a name of the table is: `named` by config, not created (its own policies are not this stack's). */
+interface Located { arn: string; account: string; named?: boolean }
 
 /** A principal as a request sends it: with the identity policies that allow it anything. */
-interface LocatedPrincipal extends Located {
-    identity: PolicyRef[];
-}
-
+interface LocatedPrincipal extends Located { identity: PolicyRef[] }
 /** A resource as a request reaches it: with its resource policy, if it has one. */
-interface LocatedResource extends Located {
-    policy?: PolicyRef;
-}
+interface LocatedResource extends Located { policy?: PolicyRef }
 
 /** An entity of the table that this stack neither creates nor names: its rows do not apply. */
 export class Missing extends Error {
