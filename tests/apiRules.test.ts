@@ -253,6 +253,7 @@ describe("AWS API models: what the APIs would refuse of what is registered", fun
             rule("all", { ipProtocol: "-1" });
             rule("gre", { ipProtocol: "47" });
             rule("protocol-255", { ipProtocol: "255" });
+            rule("icmp-all", { ipProtocol: "icmp" });
             new aws.vpc.SecurityGroupEgressRule("egress-udp", { securityGroupId: "sg-0123456789abcdef0", cidrIpv4: "0.0.0.0/0", ipProtocol: "udp", toPort: 53 },
                 { provider });
         });
@@ -261,6 +262,7 @@ describe("AWS API models: what the APIs would refuse of what is registered", fun
         assert.deepEqual(found.sort((a, b) => a[0].localeCompare(b[0])), [
             ["egress-udp", "fromPort", "none, for udp", doc],
             ["empty", "ipProtocol", "\"\"", doc],
+            ["icmp-all", "fromPort", "none, for icmp", doc],
             ["icmp-by-number", "fromPort", "none, for 1", doc],
             ["leading-zero", "ipProtocol", "\"017\"", doc],
             ["no-range", "toPort", "none, for tcp", doc],
@@ -345,8 +347,11 @@ describe("AWS API models: what the APIs would refuse of what is registered", fun
         assert.deepEqual(approval("", { ...manual("a"), provider: undefined as unknown as string }).filter(([, r]) => r.startsWith("an action's")).map(([, , f]) => f),
             ["undefined, whose artifact counts the engine does not know"]);
         // KMS's ScheduleKeyDeletion: a window of 7 to 30 days.
-        const key = (days: number) => found("deletionWindowInDays", resource("aws:kms/key:Key", { deletionWindowInDays: days }));
-        assert.deepEqual([6, 7, 30, 31].map(d => key(d).length), [1, 0, 0, 1]);
+        const key = (days: number) => found("deletionWindowInDays", resource("aws:kms/key:Key", { deletionWindowInDays: days })).map(([, , f]) => f);
+        assert.deepEqual([6, 7, 30, 31].map(key), [["6"], [], [], ["31"]]);
+        // CloudWatch Logs' PutRetentionPolicy: one of its listed values (1, 3, 5, 7, 14, ...).
+        const retention = (days: number) => found("retentionInDays", resource("aws:cloudwatch/logGroup:LogGroup", { name: "logs", retentionInDays: days })).map(([, , f]) => f);
+        assert.deepEqual([7, 8].map(retention), [[], ["8"]]);
         // IAM: a role's inline policies at most 10,240 characters together; two roles of one name in two accounts are two roles.
         const inline = (account: string, policy: unknown) => ({ ...resource("aws:iam/rolePolicy:RolePolicy", { role: "shop-role", name: `p${account}`, policy }), account, urn: `urn${account}` });
         assert.deepEqual(found("policy", inline("111111111111", "a".repeat(6000)), inline("222222222222", "a".repeat(6000))), []);
@@ -354,13 +359,41 @@ describe("AWS API models: what the APIs would refuse of what is registered", fun
         // CodeBuild: an environment variable of at most 4,096 characters.
         const variable = (n: number) => found("environment", resource("aws:codebuild/project:Project", { name: "pp", environment: { environmentVariables: [{ name: "V", value: "v".repeat(n) }] } }))
             .filter(([, r]) => r.startsWith("a build environment variable"));
-        assert.deepEqual([variable(4096).length, variable(4097).length], [0, 1]);
+        assert.deepEqual([variable(4096), variable(4097).map(([, , f]) => f)], [[], ["4097 characters"]]);
         // S3's bucket names: 3 to 63 characters (no model states it); ECS's container names by index.
-        const bucket = (name: string) => found("bucket", resource("aws:s3/bucket:Bucket", { bucket: name })).map(([, r]) => r);
-        assert.deepEqual([bucket("ab"), bucket("abc"), bucket("a".repeat(63)), bucket("a".repeat(64))], [["length 3 to 63"], [], [], ["length 3 to 63"]]);
+        const bucket = (name: string) => found("bucket", resource("aws:s3/bucket:Bucket", { bucket: name })).map(([, r, f]) => `${r}: ${f}`);
+        assert.deepEqual([bucket("ab"), bucket("abc"), bucket("a".repeat(63)), bucket("a".repeat(64))],
+            [['length 3 to 63: "ab" (2 characters)'], [], [], [`length 3 to 63: "${"a".repeat(64)}" (64 characters)`]]);
         const containers = JSON.stringify([{ name: "web" }, { name: "c".repeat(256) }]);
         assert.deepEqual(found("containerDefinitions", resource("aws:ecs/taskDefinition:TaskDefinition", { family: "f", containerDefinitions: containers })).map(([p, r]) => [p, r]),
             [["containerDefinitions[1].name", "length 1 to 255"]]);
+    });
+
+    it("each action type's artifact counts at their bounds, as CodePipeline's table lists them; a runOrder left out is 1; a stage without actions", () => {
+        // reference-action-artifacts.html, and CodeDeployToECS's own reference: [inputs, outputs], each [min, max].
+        const table: Record<string, [[number, number], [number, number]]> = {
+            CodeCommit: [[0, 0], [1, 1]], CodeStarSourceConnection: [[0, 0], [1, 1]], CodeBuild: [[1, 5], [0, 5]], Manual: [[0, 0], [0, 0]], CodeDeployToECS: [[1, 5], [0, 0]],
+        };
+        const names = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
+        const counted = (provider: string, inputs: number, outputs: number) => apiViolations([resource("aws:codepipeline/pipeline:Pipeline", {
+            name: "p", stages: [{ name: "s", actions: [{ name: "a", provider, inputArtifacts: names("In", inputs), outputArtifacts: names("Out", outputs) }] }],
+        })]).filter(v => v.rule.startsWith("an action's input and output artifacts")).map(v => v.property.split(".").pop());
+        for (const [provider, [[inMin, inMax], [outMin, outMax]]] of Object.entries(table)) {
+            for (const n of [inMin - 1, inMin, inMax, inMax + 1].filter(k => k >= 0)) {
+                assert.deepEqual(counted(provider, n, outMin), n < inMin || n > inMax ? ["inputArtifacts"] : [], `${provider} with ${n} inputs`);
+            }
+            for (const n of [outMin - 1, outMin, outMax, outMax + 1].filter(k => k >= 0)) {
+                assert.deepEqual(counted(provider, inMin, n), n < outMin || n > outMax ? ["outputArtifacts"] : [], `${provider} with ${n} outputs`);
+            }
+        }
+        const source = { name: "Source", actions: [{ name: "Get", provider: "CodeCommit", outputArtifacts: ["Src"] }] };
+        const builds = (first?: number, second?: number) => apiViolations([resource("aws:codepipeline/pipeline:Pipeline", { name: "p", stages: [source, { name: "Build", actions: [
+            { name: "First", provider: "CodeBuild", runOrder: first, inputArtifacts: ["Src"], outputArtifacts: ["Built"] },
+            { name: "Second", provider: "CodeBuild", runOrder: second, inputArtifacts: ["Built"] }] }] })]).filter(v => v.found.endsWith("which no earlier action outputs"));
+        assert.equal(builds(undefined, 1).length, 1, "the first action's runOrder left out is 1, not before 1");
+        assert.equal(builds(1, undefined).length, 1, "the second action's runOrder left out is 1, not after 1");
+        assert.equal(builds(undefined, 2).length, 0);
+        assert.doesNotThrow(() => apiViolations([resource("aws:codepipeline/pipeline:Pipeline", { name: "p", stages: [source, { name: "Empty" }] })]));
     });
 
     it("a security group rule's protocol not yet known is not judged", () => {
