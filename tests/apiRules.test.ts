@@ -226,6 +226,7 @@ describe("AWS API models: what the APIs would refuse of what is registered", fun
         const e = await planted(provider => {
             const lb = new aws.lb.LoadBalancer("shop", { name: "shop", subnets: ["subnet-1", "subnet-2"] }, { provider });
             const redirect = { type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } };
+            new aws.lb.Listener("before", { loadBalancerArn: lb.arn, port: 8443, protocol: "HTTP", defaultActions: [redirect] }, { provider });
             new aws.lb.Listener("first", { loadBalancerArn: lb.arn, port: 80, protocol: "HTTP", defaultActions: [redirect] }, { provider });
             new aws.lb.Listener("second", { loadBalancerArn: lb.arn, port: 80, protocol: "HTTP", defaultActions: [redirect] }, { provider });
             new aws.lb.Listener("other-port", { loadBalancerArn: lb.arn, port: 8080, protocol: "HTTP", defaultActions: [redirect] }, { provider });
@@ -293,7 +294,7 @@ describe("AWS API models: what the APIs would refuse of what is registered", fun
         }, { provider }));
         assert.deepEqual(apiViolations(e.resources).map(v => [v.property, v.rule]), [["policy", "a managed policy of at most 6144 characters"]]);
         const role = { urn: "urn", type: "aws:iam/role:Role", name: "nameless", custom: true, state: { assumeRolePolicy: trust } } as unknown as Resource;
-        assert.deepEqual(apiViolations([role]).map(v => [v.property, v.rule]), [["name", "present (the request requires it)"]]);
+        assert.deepEqual(apiViolations([role]).map(v => [v.property, v.rule, v.found]), [["name", "present (the request requires it)", "nothing"]]);
         const alarm = { urn: "urn", type: "aws:cloudwatch/metricAlarm:MetricAlarm", name: "alarm", custom: true,
             state: { name: "a", comparisonOperator: "GreaterThanThreshold", evaluationPeriods: 1, dimensions: { ["D".repeat(256)]: "v" } } } as unknown as Resource;
         assert.deepEqual(apiViolations([alarm]).map(v => [v.property, v.rule]), [[`dimensions.${"D".repeat(256)}`, "a key of length at most 255"]]);
@@ -323,6 +324,14 @@ describe("AWS API models: what the APIs would refuse of what is registered", fun
         assert.deepEqual(found("name", resource("aws:codebuild/project:Project", { name: 7 })), [["name", "length at least 2", '"7" (1 characters)'], ["name", "matches ^[A-Za-z0-9][A-Za-z0-9\\-_]{1,149}$", '"7"']]);
         // CloudWatch's ComparisonOperator is an enum: an unknown value is not judged, nor an unknown JSON text, nor a block that is null.
         assert.deepEqual(found("comparisonOperator", resource("aws:cloudwatch/metricAlarm:MetricAlarm", { name: "a", comparisonOperator: UNKNOWN, evaluationPeriods: 1 })), []);
+        assert.deepEqual(found("comparisonOperator", resource("aws:cloudwatch/metricAlarm:MetricAlarm", { name: "a", comparisonOperator: true, evaluationPeriods: 1 })).map(([, , f]) => f), ['"true"']);
+        // pulumi-aws sends a load balancer's `internal` as its Scheme: internal or internet-facing.
+        assert.deepEqual([true, false].flatMap(internal => found("internal", resource("aws:lb/loadBalancer:LoadBalancer", { name: "lb", internal }))), []);
+        // A JSON input already decoded is read as it is.
+        assert.deepEqual(found("containerDefinitions", resource("aws:ecs/taskDefinition:TaskDefinition", { family: "f", containerDefinitions: [{ name: "c".repeat(256) }] }))
+            .map(([p, r]) => [p, r]), [["containerDefinitions[0].name", "length 1 to 255"]]);
+        // A name not set is missing, not a name to judge.
+        assert.deepEqual(found("bucket", resource("aws:s3/bucket:Bucket", {})), [["bucket", "present (the request requires it)", "nothing"]]);
         assert.deepEqual(found("containerDefinitions", resource("aws:ecs/taskDefinition:TaskDefinition", { family: "f", containerDefinitions: UNKNOWN })), []);
         assert.deepEqual(found("environment", resource("aws:codebuild/project:Project", { name: "pp", environment: null })), []);
         assert.deepEqual(found("name", resource("aws:lb/loadBalancer:LoadBalancer", { name: UNKNOWN })), []);
@@ -356,6 +365,8 @@ describe("AWS API models: what the APIs would refuse of what is registered", fun
         const inline = (account: string, policy: unknown) => ({ ...resource("aws:iam/rolePolicy:RolePolicy", { role: "shop-role", name: `p${account}`, policy }), account, urn: `urn${account}` });
         assert.deepEqual(found("policy", inline("111111111111", "a".repeat(6000)), inline("222222222222", "a".repeat(6000))), []);
         assert.deepEqual(found("policy", inline("111111111111", secret("a".repeat(10241)))).map(([, , f]) => f), ["10241 characters in the role's 1 inline policies"]);
+        assert.deepEqual(found("policy", { ...inline("111111111111", "a".repeat(10240)), name: "full" }, { ...inline("111111111111", undefined), urn: "urn-none" }),
+            [["policy", "present (the request requires it)", "nothing"]], "a policy not set adds nothing to the role's size");
         // CodeBuild: an environment variable of at most 4,096 characters.
         const variable = (n: number) => found("environment", resource("aws:codebuild/project:Project", { name: "pp", environment: { environmentVariables: [{ name: "V", value: "v".repeat(n) }] } }))
             .filter(([, r]) => r.startsWith("a build environment variable"));
@@ -393,7 +404,12 @@ describe("AWS API models: what the APIs would refuse of what is registered", fun
         assert.equal(builds(undefined, 1).length, 1, "the first action's runOrder left out is 1, not before 1");
         assert.equal(builds(1, undefined).length, 1, "the second action's runOrder left out is 1, not after 1");
         assert.equal(builds(undefined, 2).length, 0);
-        assert.doesNotThrow(() => apiViolations([resource("aws:codepipeline/pipeline:Pipeline", { name: "p", stages: [source, { name: "Empty" }] })]));
+        const documented = (stages: unknown[]) => apiViolations([resource("aws:codepipeline/pipeline:Pipeline", { name: "p", stages })]).filter(v => v.source.startsWith("https://"));
+        assert.deepEqual(documented([source, { name: "Empty" }]), []);
+        // An input of a later stage is no earlier action's output, whatever the runOrders.
+        assert.deepEqual(documented([source, { name: "Early", actions: [{ name: "Reads", provider: "CodeBuild", runOrder: 2, inputArtifacts: ["Later"] }] },
+            { name: "Late", actions: [{ name: "Writes", provider: "CodeBuild", runOrder: 1, inputArtifacts: ["Src"], outputArtifacts: ["Later"] }] }]).map(v => v.property),
+        ["stages[1].actions[0].inputArtifacts[0]"]);
     });
 
     it("a security group rule's protocol not yet known is not judged", () => {
