@@ -11,6 +11,7 @@ import { API_MODELS, apiMember } from "../stacks/apiModels";
 import { SIZE_LIMITS } from "../stacks/limits";
 import { NAME_LIMITS } from "../stacks/nameLimits";
 import { unmappedInputs } from "./support/apiCoverage";
+import { handmade } from "./support/handmade";
 import { evaluated, key, targetsOf, VARIANTS } from "./support/stacks";
 
 const FIXTURE = "Pulumi.apimodels.yaml";
@@ -41,8 +42,7 @@ function planted(plant: (provider: aws.Provider) => void): Promise<Evaluation> {
 }
 
 /** A resource of `type` registered with this state (and these inputs). */
-const resource = (type: string, state: Record<string, unknown>, inputs: Record<string, unknown> = {}) =>
-    ({ urn: `urn:${type}`, type, name: "r", custom: true, state, inputs }) as unknown as Resource;
+const resource = (type: string, state: Record<string, unknown>, inputs: Record<string, unknown> = {}) => handmade("r", { type, state, inputs });
 /** What the APIs refuse of one input of resources (by the input's first key), as [property, rule, found]. */
 const found = (input: string, ...resources: Resource[]) => apiViolations(resources).filter(v => v.property.split(/[.[]/)[0] === input)
     .map(v => [v.property, v.rule, v.found]);
@@ -293,10 +293,10 @@ describe("AWS API models: what the APIs would refuse of what is registered", fun
             policy: JSON.stringify({ Version: "2012-10-17", Statement: Array.from({ length: 80 }, (_, i) => statement(i)) }),
         }, { provider }));
         assert.deepEqual(apiViolations(e.resources).map(v => [v.property, v.rule]), [["policy", "a managed policy of at most 6144 characters"]]);
-        const role = { urn: "urn", type: "aws:iam/role:Role", name: "nameless", custom: true, state: { assumeRolePolicy: trust } } as unknown as Resource;
+        const role = resource("aws:iam/role:Role", { assumeRolePolicy: trust });
         assert.deepEqual(apiViolations([role]).map(v => [v.property, v.rule, v.found]), [["name", "present (the request requires it)", "nothing"]]);
-        const alarm = { urn: "urn", type: "aws:cloudwatch/metricAlarm:MetricAlarm", name: "alarm", custom: true,
-            state: { name: "a", comparisonOperator: "GreaterThanThreshold", evaluationPeriods: 1, dimensions: { ["D".repeat(256)]: "v" } } } as unknown as Resource;
+        const alarm = resource("aws:cloudwatch/metricAlarm:MetricAlarm",
+            { name: "a", comparisonOperator: "GreaterThanThreshold", evaluationPeriods: 1, dimensions: { ["D".repeat(256)]: "v" } });
         assert.deepEqual(apiViolations([alarm]).map(v => [v.property, v.rule]), [[`dimensions.${"D".repeat(256)}`, "a key of length at most 255"]]);
     });
 
@@ -424,23 +424,21 @@ describe("AWS API models: what the APIs would refuse of what is registered", fun
             ["aws:iam/role:Role", "assumeRolePolicy", SIZE_LIMITS.trustPolicy],
         ];
         for (const [type, input, limit] of sizes) {
-            const sized = (n: number) => apiViolations([{ urn: "urn", type, name: "sized", custom: true, state: { [input]: "a".repeat(n) } } as unknown as Resource])
+            const sized = (n: number) => apiViolations([resource(type, { [input]: "a".repeat(n) })])
                 .filter(v => v.property === input && / of at most \d+ characters$/.test(v.rule));
             assert.deepEqual(sized(limit), [], `${type} at ${limit}`);
             assert.deepEqual(sized(limit + 1).map(v => v.found), [`${limit + 1} characters`], `${type} at ${limit + 1}`);
         }
-        const inline = (n: number) => apiViolations([1, 2].map(i => ({ urn: `urn${i}`, type: "aws:iam/rolePolicy:RolePolicy", name: `p${i}`, custom: true,
-            state: { role: "shop-role", name: `p${i}`, policy: "a".repeat(i === 1 ? n - 100 : 100) } }) as unknown as Resource))
+        const inline = (n: number) => apiViolations([1, 2].map(i =>
+            resource("aws:iam/rolePolicy:RolePolicy", { role: "shop-role", name: `p${i}`, policy: "a".repeat(i === 1 ? n - 100 : 100) })))
             .filter(v => v.rule.startsWith("a role's inline policies"));
         assert.deepEqual(inline(SIZE_LIMITS.roleInlinePolicies), []);
         assert.equal(inline(SIZE_LIMITS.roleInlinePolicies + 1).length, 2);
     });
 
     it("a value unknown while planning is not judged; what is known around it is", () => {
-        const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-        const role = (name: string) => ({ urn: "urn", type: "aws:iam/role:Role", name: "r", custom: true,
-            state: { name, assumeRolePolicy: unknown, description: "x".repeat(1001) } }) as unknown as Resource;
-        assert.deepEqual(apiViolations([role(unknown)]).map(v => v.property), ["description"]);
+        const role = resource("aws:iam/role:Role", { name: UNKNOWN, assumeRolePolicy: UNKNOWN, description: "x".repeat(1001) });
+        assert.deepEqual(apiViolations([role]).map(v => v.property), ["description"]);
     });
 
     it("the mocks' outputs that feed checked inputs have AWS's form: a load balancer's DNS name in the check's URL", async () => {
