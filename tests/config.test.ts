@@ -464,6 +464,16 @@ describe("config validation", () => {
 describe("stack files, read as the Pulumi CLI reads them", () => {
     const file = "Pulumi.prod.yaml";
     const text = fs.readFileSync(path.join(FIXTURES, file), "utf8");
+    /** The problems reading a stack file's text reports (none if it reads). */
+    const problemsOf = (t: string): string[] => {
+        try {
+            stackFileConfig(file, t, P);
+            return [];
+        } catch (e) {
+            if (e instanceof ConfigError) return e.problems;
+            throw e;
+        }
+    };
 
     it("reads a key without a namespace as the project's", async () => {
         const plain = text.replace(new RegExp(`^  ${P}:`, "gm"), "  ");
@@ -484,6 +494,25 @@ describe("stack files, read as the Pulumi CLI reads them", () => {
         const twice = text.replace(`  ${P}:region: ap-northeast-2`, `  ${P}:region: ap-northeast-2\n  region: eu-west-1`);
         assert.throws(() => stackFileConfig(file, twice, P), (e: unknown) => e instanceof ConfigError &&
             e.problems.length === 1 && e.problems[0].startsWith(`${file}: ${P}:region: expected the key once; found it written as ${P}:region and as region`));
+    });
+
+    it("refuses a name with a colon, as the Pulumi CLI does (pulumi/pulumi#2228), with every other problem of the file", () => {
+        const colons = text.replace(`  ${P}:region:`, `  ${P}:config:region:x:`).replace(`  ${P}:targets:`, `  ${P}:targets:all:`);
+        assert.deepStrictEqual(problemsOf(colons), [
+            `${file}: ${P}:config:region:x: expected <namespace>:<name> or <namespace>:config:<name>, a name without ":"; ` +
+                `found the name config:region:x; for example ${P}:x`,
+            `${file}: ${P}:targets:all: expected <namespace>:<name> or <namespace>:config:<name>, a name without ":"; ` +
+                `found the name targets:all; for example ${P}:all`,
+        ]);
+        const other = text.replace(`  ${P}:region:`, `  aws:region:eu:`);
+        assert.match(problemsOf(other).join("\n"), /^Pulumi\.prod\.yaml: aws:region:eu: expected <namespace>:<name>/);
+    });
+
+    it("names the line and column (counted from 1) of a key written twice alike, which YAML refuses", () => {
+        const lines = text.split("\n");
+        const at = lines.findIndex(l => l.startsWith(`  ${P}:region:`));
+        const twice = [...lines.slice(0, at + 1), `  ${P}:region: eu-west-1`, ...lines.slice(at + 1)].join("\n");
+        assert.deepStrictEqual(problemsOf(twice), [`${file}: not valid YAML at line ${at + 2}, column 3: duplicated mapping key`]);
     });
 
     it("names the stack file, line and column of a YAML syntax error, without a stack trace", () => {

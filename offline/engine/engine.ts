@@ -65,7 +65,8 @@ export function readStackConfig(stack: string, dir?: string): RawConfig {
 /**
  * A stack file's `config:` block as the Pulumi CLI reads it: an un-namespaced key is the
  * project's (`region` is `<project>:region`), and so is the old `<project>:config:region`.
- * A YAML syntax error, or one key written two ways, names the file and fails like bad config.
+ * A YAML syntax error, one key written two ways, or a name with a colon (which the CLI cannot
+ * parse) names the file and fails like bad config.
  */
 export function stackFileConfig(file: string, text: string, project: string): RawConfig {
     let config: RawConfig;
@@ -80,7 +81,14 @@ export function stackFileConfig(file: string, text: string, project: string): Ra
     const namespaced: RawConfig = {};
     for (const [written, value] of Object.entries(config)) {
         const [namespace, ...rest] = written.includes(":") ? written.split(":") : [project, written];
-        const key = `${namespace}:${rest[0] === "config" && rest.length === 2 ? rest[1] : rest.join(":")}`;
+        const name = rest[0] === "config" && rest.length === 2 ? rest[1] : rest.join(":");
+        const key = `${namespace}:${name}`;
+        if (name.includes(":")) {
+            // The CLI's config.ParseKey refuses a name with a colon (pulumi/pulumi#2228), and with it the whole file.
+            problems.push(`${file}: ${written}: expected <namespace>:<name> or <namespace>:config:<name>, a name without ":"; ` +
+                `found the name ${name}; for example ${namespace}:${rest[rest.length - 1]}`);
+            continue;
+        }
         if (keys.has(key)) {
             problems.push(`${file}: ${key}: expected the key once; found it written as ${keys.get(key)} and as ${written}; ` +
                 `for example ${key} alone`);
