@@ -53,6 +53,46 @@ describe("offline engine: errors end the evaluation at once, with their message"
         assert.equal(e.error?.message, "planted in an unused apply");
     });
 
+    it("an exception thrown outside any promise (a timer's callback), which would end the real program", async () => {
+        // Mocha fails the running test on any uncaught exception: its listeners step aside, as in `npm run plan`'s process.
+        const mocha = process.listeners("uncaughtException");
+        process.removeAllListeners("uncaughtException");
+        try {
+            const e = await evaluate("dev", fixture("dev"), {
+                program: () => {
+                    setImmediate(() => { throw new Error("planted in a timer"); });
+                    return {};
+                },
+            });
+            assert.equal(e.error?.message, "planted in a timer");
+        } finally {
+            mocha.forEach(l => process.on("uncaughtException", l));
+        }
+    });
+
+    it("a rejection with a value that is no Error, by its text", async () => {
+        const e = await evaluate("dev", fixture("dev"), {
+            program: () => {
+                const role = new aws.iam.Role("planted", { assumeRolePolicy: "{}" }, { provider: provider(["121212121212"]) });
+                role.arn.apply(() => Promise.reject("planted text"));
+                return {};
+            },
+        });
+        assert.ok(e.error instanceof Error);
+        assert.equal(e.error.message, "planted text");
+    });
+
+    it("an error the program logs: Pulumi fails the update on it", async () => {
+        const e = await evaluate("dev", fixture("dev"), {
+            program: () => {
+                pulumi.log.error("planted error");
+                return {};
+            },
+        });
+        assert.equal(e.error?.message, "planted error");
+        assert.deepEqual(e.warnings, []);
+    });
+
     it("leaves nothing behind: the next evaluation of a committed stack is clean, and Pulumi's stack traces are back on", async () => {
         const e = await evaluate("prod", fixture("prod"));
         assert.ifError(e.error);
