@@ -2,6 +2,7 @@ import { strict as assert } from "assert";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { evaluate } from "../offline/engine/engine";
+import { EngineRuleError } from "../offline/engine/violations";
 import { planOf } from "../offline/report/plan";
 import { block, existingTargetConfig, fixture } from "./support/stacks";
 
@@ -101,6 +102,27 @@ describe("offline engine: errors end the evaluation at once, with their message"
         // An evaluation turns off the traces Pulumi records for every promise and resource (engine.ts), and only for itself.
         assert.strictEqual(Error.stackTraceLimit, STACK_TRACE_LIMIT);
         assert.strictEqual((pulumi.Resource as unknown as { callsites: unknown }).callsites, CALLSITES);
+    });
+});
+
+describe("offline engine: checks", () => {
+    const tooLong = () => {
+        // IAM's CreateRole takes a RoleName of at most 64 characters.
+        new aws.iam.Role("planted", { name: "r".repeat(65), assumeRolePolicy: "{}" }, { provider: provider(["121212121212"]) });
+        return {};
+    };
+
+    it("refuses what AWS's API would, after the program ran", async () => {
+        const e = await evaluate("dev", fixture("dev"), { program: tooLong });
+        assert.ok(e.error instanceof EngineRuleError, String(e.error));
+        assert.match(e.error.message, /RoleName/);
+        assert.ok(e.resources.some(r => r.type === "aws:iam/role:Role" && r.name === "planted"));
+    });
+
+    it("checks nothing with checks: false (what `npm run bench` measures them against)", async () => {
+        const e = await evaluate("dev", fixture("dev"), { program: tooLong, checks: false });
+        assert.ifError(e.error);
+        assert.ok(e.resources.some(r => r.type === "aws:iam/role:Role" && r.name === "planted"));
     });
 });
 
