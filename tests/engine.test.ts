@@ -126,6 +126,26 @@ describe("offline engine: checks", () => {
     });
 });
 
+describe("offline engine: what each registration is", () => {
+    it("two resources of one type and name under components of two types (two URNs) keep their own inputs, outputs and accounts", async () => {
+        const e = await evaluate("dev", fixture("dev"), {
+            program: () => {
+                for (const [type, account] of [["First", "121212121212"], ["Second", "343434343434"]]) {
+                    const parent = new pulumi.ComponentResource(`cross-account-pipeline:test:${type}`, "parent", {});
+                    const p = new aws.Provider(`in-${account}`, { region: "eu-west-1", allowedAccountIds: [account] });
+                    new aws.iam.Role("same", { name: `role-${type}`, assumeRolePolicy: "{}" }, { parent, provider: p });
+                }
+                return {};
+            },
+        });
+        const roles = e.resources.filter(r => r.type === "aws:iam/role:Role");
+        assert.deepEqual(roles.map(r => [r.urn.split("::").slice(2).join("::"), r.inputs.name, r.state.arn, r.account]), [
+            ["cross-account-pipeline:test:First$aws:iam/role:Role::same", "role-First", "arn:aws:iam::121212121212:role/role-First", "121212121212"],
+            ["cross-account-pipeline:test:Second$aws:iam/role:Role::same", "role-Second", "arn:aws:iam::343434343434:role/role-Second", "343434343434"],
+        ]);
+    });
+});
+
 describe("offline engine: warnings", () => {
     it("collects what the Pulumi runtime warns about", async () => {
         const e = await evaluate("dev", fixture("dev"), {
