@@ -45,7 +45,7 @@ export class EcsBlueGreenTarget extends pulumi.ComponentResource {
         const { vpcId, albSubnetIds, taskSubnetIds } = network(name, args.network, logs, children);
         const redirectPort = httpRedirectPort(args);
         const { albGroup, taskGroup } = securityGroups(name, args, vpcId, redirectPort, children);
-        const lb = loadBalancer(name, args, { vpcId, subnetIds: albSubnetIds, securityGroup: albGroup, logs }, children);
+        const lb = loadBalancer(args, { vpcId, subnetIds: albSubnetIds, securityGroup: albGroup, logs }, children);
         const listening = listeners(name, args, lb, redirectPort, children);
         const tasks = taskDefinition(name, args, children);
         const taskNetwork: TaskNetwork = { subnets: taskSubnetIds, securityGroups: [taskGroup.id], assignPublicIp: args.network.subnets === "public" };

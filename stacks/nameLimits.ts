@@ -44,6 +44,9 @@ function modelled(request: string, member: string, row: Omit<NameLimit, "min" | 
         model: [request, member], ownPattern: row.pattern !== undefined };
 }
 
+/** The random characters pulumi-aws puts after a logical name and `-` to name a resource the program does not name. */
+export const AUTO_NAME_RANDOM = 7;
+
 const json = (text: unknown) => (typeof text === "string" ? JSON.parse(text) : text) ?? [];
 
 export const NAME_LIMITS = {

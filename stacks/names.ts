@@ -3,7 +3,7 @@ import { alarmDefinitions, alarmSuffixes } from "../components/alarms";
 import { RELEASE_TAG_PREFIX } from "../components/buildspec";
 import { pipelineStages } from "./config/releasePath";
 import { StackConfig, TargetConfig } from "./config/stackConfig";
-import { CHATBOT_TOPIC, NAME_LIMITS, NameLimit, nameProblem } from "./nameLimits";
+import { AUTO_NAME_RANDOM, CHATBOT_TOPIC, NAME_LIMITS, NameLimit, nameProblem } from "./nameLimits";
 
 /** A name in parts: only `body` (made of project and stack names, or taken from config) is cleaned and cut. */
 export interface NameParts {
@@ -121,25 +121,41 @@ export type TargetNames = ReturnType<typeof targetNames>;
 function targetNames(prefix: string, t: TargetConfig) {
     const body = t.legacyNames ? prefix : `${prefix}-${t.name}`;
     const role = (tail: string) => fitName({ body, tail: `-${tail}` }, NAME_LIMITS.iamRole);
+    const logical = t.legacyNames ? { target: "target", deploy: "deploy" } : { target: `${t.name}-target`, deploy: `${t.name}-deploy` };
     return {
         name: t.name,
-        /** Logical names of the target's components; their children's names start with them. */
-        logical: t.legacyNames ? { target: "target", deploy: "deploy" } : { target: `${t.name}-target`, deploy: `${t.name}-deploy` },
+        /** Logical names of the target's components; their children's names start with them (but `created.balancerNames`, when fitted). */
+        logical,
         roles: { deploy: role("deploy"), task: role("task"), execution: role("task-execution"), codeDeploy: role("codedeploy") },
         /** A created target's names; an existing target's are used as config gives them. */
-        created: t.create && createdNames(t.create),
+        created: t.create && createdNames(t.create, logical.target),
         /** The files the build writes for this target, which its deploy action reads. */
         files: { taskDefinition: `taskdef-${t.name}.json`, appSpec: `appspec-${t.name}.yaml` },
     };
 }
 
-/** A created target's names: its service's (cluster, service, CodeDeploy application and group), task family's, and rollback alarms'. */
-function createdNames(create: NonNullable<TargetConfig["create"]>) {
+/**
+ * The logical name of a resource the program lets Pulumi name, fitted so that its auto-name (the
+ * logical name, `-` and AUTO_NAME_RANDOM random characters) is within `limit`: pulumi-aws refuses
+ * one that is not. A name that fits is unchanged, so a deployed resource keeps its URN.
+ */
+const autoNamed = (logical: string, limit: NameLimit) => fitName(logical, { ...limit, max: limit.max - 1 - AUTO_NAME_RANDOM });
+
+/**
+ * A created target's names: its service's (cluster, service, CodeDeploy application and group), task family's, rollback
+ * alarms', and the logical names of its load balancer and target groups (children of its component, `component`).
+ */
+function createdNames(create: NonNullable<TargetConfig["create"]>, component: string) {
     const serviceName = fitName(create.serviceName, NAME_LIMITS.ecsCluster, NAME_LIMITS.ecsService,
         NAME_LIMITS.codedeployApplication, NAME_LIMITS.codedeployGroup);
     return {
         serviceName,
         taskFamily: fitName(create.taskFamily, NAME_LIMITS.ecsTaskFamily),
+        balancerNames: {
+            alb: autoNamed(`${component}-alb`, NAME_LIMITS.loadBalancer),
+            blue: autoNamed(`${component}-blue`, NAME_LIMITS.targetGroup),
+            green: autoNamed(`${component}-green`, NAME_LIMITS.targetGroup),
+        },
         /** Each rollback alarm to create, named `<service>-<suffix>` (a target group alarm per group: `-blue-...`, `-green-...`). */
         alarms: create.rollbackAlarms && alarmDefinitions(create.rollbackAlarms).flatMap(definition => alarmSuffixes(definition)
             .map(({ suffix, targetGroup }) => ({ ...definition, suffix, targetGroup,

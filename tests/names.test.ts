@@ -1,4 +1,5 @@
 import { strict as assert } from "assert";
+import * as aws from "@pulumi/aws";
 import fc from "fast-check";
 import { evaluate, Evaluation } from "../offline/engine/engine";
 import { StackConfig } from "../stacks/config/stackConfig";
@@ -6,7 +7,7 @@ import { NAME_LIMITS, NameLimit, nameProblem } from "../stacks/nameLimits";
 import { fitName, stackNames } from "../stacks/names";
 import { checkNames, physicalNames } from "./properties/invariants";
 import { pulumiName } from "./properties/stackFiles";
-import { block, evaluated, targetsOf } from "./support/stacks";
+import { block, evaluated, evaluateWith, fixture, one, targetsOf } from "./support/stacks";
 
 /**
  * The physical names the committed stacks had before names were fitted to AWS's limits,
@@ -148,6 +149,8 @@ describe("physical names", () => {
             taskFamily: NAME_LIMITS.ecsTaskFamily, alarms: NAME_LIMITS.cloudwatchAlarm,
             "notifications.topic": NAME_LIMITS.snsTopic, "notifications.keyAlias": NAME_LIMITS.kmsAlias, "notifications.rule": NAME_LIMITS.notificationRule,
             "notifications.slack": NAME_LIMITS.chatbotConfiguration, "notifications.guardrail": NAME_LIMITS.iamPolicy,
+            // Logical names: pulumi-aws names the resources `<logical>-<7 random characters>`.
+            balancerNames: [NAME_LIMITS.loadBalancer, NAME_LIMITS.targetGroup],
         };
         fc.assert(fc.property(pulumiName, pulumiName, (project, stack) => {
             const { targets, stages, notifications, ...names } = stackNames(namingConfig(project, stack));
@@ -157,7 +160,8 @@ describe("physical names", () => {
             for (const [field, value] of fields) {
                 const fieldLimits = ([] as NameLimit[]).concat(limits[field]);
                 assert.ok(fieldLimits.length, `no limit for ${field}`);
-                for (const name of typeof value === "string" ? [value] : Object.values(value)) {
+                for (const written of typeof value === "string" ? [value] : Object.values(value) as string[]) {
+                    const name = field === "balancerNames" ? `${written}-abcdef0` : written;
                     for (const limit of fieldLimits) {
                         assert.equal(nameProblem(name, limit), undefined, `${project} / ${stack}: ${field}`);
                     }
@@ -184,5 +188,49 @@ describe("physical names", () => {
         assert.match(names["aws:ecs/service:Service target-service"], /^cross-account-pipeline-feature-payments-[\w-]+-[0-9a-f]{8}$/);
         assert.equal(names["aws:ecs/cluster:Cluster target-cluster"], names["aws:ecs/service:Service target-service"]);
         assert.equal(names["aws:ecr/repository:Repository images"], prefix.toLowerCase(), "ECR takes dots: unchanged");
+    });
+});
+
+describe("the names Pulumi makes: a load balancer's and its target groups'", () => {
+    // pulumi-aws names them `<logical name>-<7 random characters>` and refuses, at preview, a logical
+    // name that leaves no room for them within ELB's 32 characters (tfbridge.AutoName("name", 32, "-")).
+    const BALANCER_TYPES = ["aws:lb/loadBalancer:LoadBalancer", "aws:lb/targetGroup:TargetGroup"];
+    const balancers = (e: Evaluation) => e.resources.filter(r => BALANCER_TYPES.includes(r.type));
+
+    it("two created targets of the longest names that start alike: each auto-name within 32 characters, no two logical names alike", async () => {
+        const e = await evaluateWith("prod", c => {
+            const [staging, prod] = targetsOf(c);
+            staging.name = "staging-in-the-eu-west-1";
+            Object.assign(prod, { name: "staging-in-the-eu-west-2", legacyNames: undefined });
+        });
+        assert.ifError(e.error);
+        const found = balancers(e);
+        assert.equal(found.length, 6);
+        assert.equal(new Set(found.map(r => r.name)).size, 6);
+        for (const r of found) {
+            assert.match(r.state.name, new RegExp(`^${r.name}-[0-9a-f]{7}$`));
+            assert.ok(r.state.name.length <= 32, `${r.state.name}: ${r.state.name.length} characters`);
+        }
+    });
+
+    it("a target whose names fit keeps them: its load balancer and target groups keep their URNs (nothing is replaced)", async () => {
+        const names = balancers(await evaluated("prod")).map(r => r.name).sort();
+        assert.deepEqual(names, ["staging-target-alb", "staging-target-blue", "staging-target-green", "target-alb", "target-blue", "target-green"]);
+    });
+
+    it("the offline engine refuses a logical name one character too long for its auto-name, as pulumi-aws does, and takes one at the limit", async () => {
+        const group = (name: string) => evaluate("dev", fixture("dev"), {
+            program: () => {
+                const provider = new aws.Provider("planted", { region: "eu-west-1", allowedAccountIds: ["121212121212"] });
+                new aws.lb.TargetGroup(name, { port: 80, protocol: "HTTP", targetType: "ip", vpcId: "vpc-1" }, { provider });
+                return {};
+            },
+        });
+        const atLimit = await group("g".repeat(24));
+        assert.ifError(atLimit.error);
+        assert.equal(one(atLimit, "aws:lb/targetGroup:TargetGroup").state.name.length, 32);
+        const over = await group("g".repeat(25));
+        assert.match(over.error?.message ?? "", new RegExp("could not make instance of 'aws:lb/targetGroup:TargetGroup': " +
+            `name '${"g".repeat(25)}-' plus 7 random chars is longer than maximum length 32`));
     });
 });

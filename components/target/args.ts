@@ -12,6 +12,12 @@ export interface EcsBlueGreenTargetArgs {
      * the roles exist: the pipeline account's image repository policy names the execution role.
      */
     roleNames: { task: string; execution: string; codeDeploy: string };
+    /**
+     * Logical names of the load balancer and the two target groups. Pulumi names them (the logical
+     * name, `-` and 7 random characters, so that a replacement never waits for a name), and pulumi-aws
+     * refuses a logical name whose auto-name would pass ELB's 32 characters.
+     */
+    balancerNames: { alb: string; blue: string; green: string };
     network: {
         /** private: tasks in private subnets, out through one NAT gateway; public: tasks get public IPs, no NAT. */
         subnets: "private" | "public";

@@ -23,11 +23,11 @@ export function httpRedirectPort(args: Pick<EcsBlueGreenTargetArgs, "certificate
  * The internet-facing load balancer, its access logs in the network log bucket, and the two target
  * groups that take turns behind its listeners.
  */
-export function loadBalancer(name: string,
-    args: Pick<EcsBlueGreenTargetArgs, "certificateArn" | "deletionProtection" | "containerPort" | "healthCheckPath">,
+export function loadBalancer(
+    args: Pick<EcsBlueGreenTargetArgs, "balancerNames" | "certificateArn" | "deletionProtection" | "containerPort" | "healthCheckPath">,
     on: { vpcId: pulumi.Input<string>; subnetIds: pulumi.Input<string[]>; securityGroup: aws.ec2.SecurityGroup; logs: NetworkLogBucket },
     opts: ChildOptions) {
-    const alb = new aws.lb.LoadBalancer(`${name}-alb`, {
+    const alb = new aws.lb.LoadBalancer(args.balancerNames.alb, {
         loadBalancerType: "application",
         internal: false,
         securityGroups: [on.securityGroup.id],
@@ -46,7 +46,7 @@ export function loadBalancer(name: string,
         // everything that depends on it; Pulumi's protect stops the destroy before it deletes anything.
         protect: args.deletionProtection,
     });
-    const targetGroup = (color: string) => new aws.lb.TargetGroup(`${name}-${color}`, {
+    const targetGroup = (color: "blue" | "green") => new aws.lb.TargetGroup(args.balancerNames[color], {
         vpcId: on.vpcId,
         targetType: "ip",  // Fargate tasks register by IP
         protocol: "HTTP",

@@ -1,7 +1,7 @@
 import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { dnsSuffixOf, partitionOf } from "../../components/policies/document";
-import { NAME_LIMITS } from "../../stacks/nameLimits";
+import { AUTO_NAME_RANDOM, NAME_LIMITS } from "../../stacks/nameLimits";
 
 /** Where a resource lands: the account and region of its provider. */
 export interface Placement {
@@ -22,12 +22,17 @@ type Outputs = (c: Context) => { id: string; state?: Record<string, unknown> };
 
 /**
  * The name Pulumi gives a resource the program does not name: its logical name, `-` and 7 random
- * hex characters (here stable), the logical name cut where the type's name has a maximum length
- * (load balancers and target groups: 32), as pulumi-aws's auto-naming does.
+ * hex characters (here stable). Where the type's name has a maximum length (load balancers and
+ * target groups: 32), pulumi-aws refuses a logical name too long for it, at preview already: its
+ * bridge's ComputeAutoNameDefault cuts nothing (Pulumi's resource.NewUniqueName fails instead).
  */
 function autoName(type: string, logical: string): string {
     const max = Object.values(NAME_LIMITS).find(l => l.type === type && (l.field === "name" || l.field === "bucket"))?.max ?? Infinity;
-    return `${`${logical}-`.slice(0, max - 7)}${fakeId(logical, 7)}`;
+    const prefix = `${logical}-`;
+    if (prefix.length + AUTO_NAME_RANDOM > max) {
+        throw new Error(`could not make instance of '${type}': name '${prefix}' plus ${AUTO_NAME_RANDOM} random chars is longer than maximum length ${max}`);
+    }
+    return `${prefix}${fakeId(logical, AUTO_NAME_RANDOM)}`;
 }
 
 /** A stable fake id: the same program gives the same ids, run after run. */

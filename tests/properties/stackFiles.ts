@@ -365,8 +365,8 @@ const withCheckDomain = (block: { create?: Record<string, any>; existing?: Recor
 /** Tails the program appends to a target's name (actions, logical names, roles), and so a target's name may end with. */
 const DERIVED_TAILS = ["check", "target", "deploy", "task", "task-execution", "codedeploy", "approve"];
 
-/** A target or wave name: lowercase letters, digits and `-`, starting with a letter. */
-const stageName = fc.tuple(fc.constantFrom(...LOWER), text(`${LOWER}0123456789-`, 0, 20)).map(([first, rest]) => `${first}${rest}`.replace(/-+$/, ""));
+/** A target or wave name: lowercase letters, digits and `-`, starting with a letter; up to the schema's 24 characters. */
+const stageName = fc.tuple(fc.constantFrom(...LOWER), text(`${LOWER}0123456789-`, 0, 23)).map(([first, rest]) => `${first}${rest}`.replace(/-+$/, ""));
 
 /**
  * `targets`: one to four targets in path order. Consecutive targets that join a wave share one

@@ -80,9 +80,11 @@ export function expectedPlacement(r: Resource, config: StackConfig): { account: 
         const chatbot = r.type === "aws:chatbot/slackChannelConfiguration:SlackChannelConfiguration" ? config.notifications?.slack?.region : undefined;
         return { account: config.pipelineAccount.accountId, region: chatbot ?? store?.[1] ?? config.region };
     }
-    // The longest logical name that starts the resource's: `target-...` is the legacy target's, `prod-target-...` prod's.
+    // The longest logical name that starts the resource's: `target-...` is the legacy target's, `prod-target-...` prod's;
+    // or its parent's (a load balancer or target group whose name was fitted to its auto-name starts otherwise).
+    const parent = r.parent?.split("::").pop();
     const owners = stackNames(config).targets.flatMap((names, i) => Object.values(names.logical)
-        .filter(l => r.name === l || r.name.startsWith(`${l}-`)).map(l => ({ length: l.length, target: config.targets[i] })));
+        .filter(l => r.name === l || r.name.startsWith(`${l}-`) || parent === l).map(l => ({ length: l.length, target: config.targets[i] })));
     const owner = owners.sort((a, b) => b.length - a.length)[0]?.target;
     return side && owner && { account: owner.account.accountId, region: owner.region };
 }
