@@ -9,6 +9,8 @@ import { block, existingTargetConfig, fixture } from "./support/stacks";
 // As this process began, before any evaluation.
 const STACK_TRACE_LIMIT = Error.stackTraceLimit;
 const CALLSITES = (pulumi.Resource as unknown as { callsites: unknown }).callsites;
+const LOG = [pulumi.log.warn, pulumi.log.error];
+const listeners = () => ["unhandledRejection", "uncaughtException"].map(event => process.listenerCount(event));
 
 /** A provider the offline engine accepts: pinned to one account and a region. */
 const provider = (allowedAccountIds: string[]) => new aws.Provider("planted", { region: "eu-west-1", allowedAccountIds });
@@ -94,7 +96,60 @@ describe("offline engine: errors end the evaluation at once, with their message"
         assert.deepEqual(e.warnings, []);
     });
 
+    it("rejections that go on after the first one (abandoned registrations failing later) are the evaluation's too, not the next test's", async () => {
+        // Six, 4 ms apart: the evaluation listens until 15 ms pass without one.
+        let late = 0;
+        const rejectLater = () => setTimeout(() => {
+            void Promise.reject(new Error(`planted: late ${++late}`));
+            if (late < 6) rejectLater();
+        }, 4);
+        const e = await evaluate("dev", fixture("dev"), {
+            program: () => {
+                void Promise.resolve().then(() => {
+                    rejectLater();
+                    throw new Error("planted: first");
+                });
+                return {};
+            },
+        });
+        assert.equal(e.error?.message, "planted: first");
+        // Had the evaluation stopped listening at once, the late rejection would land here (or in the next evaluation).
+        const leaked: unknown[] = [];
+        const leak = (reason: unknown) => leaked.push(reason);
+        process.on("unhandledRejection", leak);
+        try {
+            await new Promise(resolve => setTimeout(resolve, 50));
+        } finally {
+            process.off("unhandledRejection", leak);
+        }
+        assert.equal(late, 6);
+        assert.deepEqual(leaked, []);
+    });
+
+    it("invokes the mocks refuse, each with the reason the SDK leaves out of the program's error", async () => {
+        const e = await evaluate("dev", fixture("dev"), {
+            program: () => {
+                const p = provider(["121212121212"]);
+                void Promise.all([aws.sqs.getQueue({ name: "queue" }, { provider: p }), aws.sns.getTopic({ name: "topic" }, { provider: p })]);
+                return {};
+            },
+        });
+        assert.equal(e.error?.message, "the offline engine does not know the invoke aws:sqs/getQueue:getQueue: add it to offline/engine/mocks.ts; " +
+            "the offline engine does not know the invoke aws:sns/getTopic:getTopic: add it to offline/engine/mocks.ts");
+    });
+
+    it("a refused invoke whose failure the program turns into an error of its own: the program's message, not the mocks' reason", async () => {
+        const e = await evaluate("dev", fixture("dev"), {
+            program: () => {
+                aws.sqs.getQueue({ name: "queue" }, { provider: provider(["121212121212"]) }).catch(() => { throw new Error("planted: no queue"); });
+                return {};
+            },
+        });
+        assert.equal(e.error?.message, "planted: no queue");
+    });
+
     it("leaves nothing behind: the next evaluation of a committed stack is clean, and Pulumi's stack traces are back on", async () => {
+        const before = listeners();
         const e = await evaluate("prod", fixture("prod"));
         assert.ifError(e.error);
         assert.deepEqual(e.warnings, []);
@@ -102,6 +157,9 @@ describe("offline engine: errors end the evaluation at once, with their message"
         // An evaluation turns off the traces Pulumi records for every promise and resource (engine.ts), and only for itself.
         assert.strictEqual(Error.stackTraceLimit, STACK_TRACE_LIMIT);
         assert.strictEqual((pulumi.Resource as unknown as { callsites: unknown }).callsites, CALLSITES);
+        // Its listeners are gone and Pulumi's log is Pulumi's again: a later warning or rejection is no evaluation's.
+        assert.deepEqual(listeners(), before);
+        assert.deepEqual([pulumi.log.warn, pulumi.log.error], LOG);
     });
 });
 
@@ -123,6 +181,20 @@ describe("offline engine: checks", () => {
         const e = await evaluate("dev", fixture("dev"), { program: tooLong, checks: false });
         assert.ifError(e.error);
         assert.ok(e.resources.some(r => r.type === "aws:iam/role:Role" && r.name === "planted"));
+    });
+});
+
+describe("offline engine: what the program is handed", () => {
+    it("config as the Pulumi CLI hands it: a plain value as its text, a structured one as JSON text", async () => {
+        const e = await evaluate("dev", { "shop:region": "eu-west-1", "shop:count": "3", "shop:targets": [{ name: "qa" }] }, {
+            project: "shop",
+            program: () => {
+                const config = new pulumi.Config("shop");
+                return { region: config.get("region"), count: config.get("count"), targets: config.get("targets") };
+            },
+        });
+        assert.ifError(e.error);
+        assert.deepEqual(e.outputs, { region: "eu-west-1", count: "3", targets: '[{"name":"qa"}]' });
     });
 });
 

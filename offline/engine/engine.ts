@@ -219,7 +219,8 @@ async function run(stack: string, config: RawConfig, options: EvaluateOptions, e
     const componentOutputs = new Map<string, Record<string, unknown>>();
     const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
     monitor.registerResourceOutputs = (req: any, callback: (err: any, res: any) => void) => {
-        componentOutputs.set(req.getUrn(), req.getOutputs()?.toJavaScript() ?? {});
+        // The SDK sends a Struct every time, an empty one included.
+        componentOutputs.set(req.getUrn(), req.getOutputs()!.toJavaScript());
         registerOutputs(req, callback);
     };
 
@@ -254,9 +255,10 @@ async function run(stack: string, config: RawConfig, options: EvaluateOptions, e
         const key = `${req.type}::${req.name}`;
         const index = nth.get(key) ?? 0;
         nth.set(key, index + 1);
-        const mocked = mockedByKey.get(key)?.[index];
-        const placement = mocked?.account ? mocked : mocks.placementOf(req.providers["aws"] ?? "");
-        return { ...req, inputs: mocked?.inputs ?? {}, state: componentOutputs.get(req.urn) ?? mocked?.state ?? {}, account: placement?.account, region: placement?.region };
+        // The mocks record every registration they answer; one they refused is not among these.
+        const mocked = mockedByKey.get(key)![index];
+        const placement = mocked.account ? mocked : mocks.placementOf(req.providers["aws"] ?? "");
+        return { ...req, inputs: mocked.inputs, state: componentOutputs.get(req.urn) ?? mocked.state, account: placement?.account, region: placement?.region };
     });
     if (!error && options.checks !== false) {
         // The engine's rules on every registration, then what AWS's APIs would refuse of each resource.
@@ -282,8 +284,8 @@ function registrationOf(req: any, res: any): Omit<Resource, "inputs" | "state" |
     return {
         urn: res.getUrn(), id: res.getId(), type: req.getType(), name: req.getName(), custom: req.getCustom(),
         parent: req.getParent(), provider: req.getProvider(), providers, aliases,
-        dependencies: req.getDependenciesList(), propertyDependencies, protect: req.getProtect() ?? false,
-        retainOnDelete: req.getRetainondelete() ?? false, ignoreChanges: req.getIgnorechangesList(),
-        importId: req.getImportid(), deleteBeforeReplace: req.getDeletebeforereplace() ?? false,
+        dependencies: req.getDependenciesList(), propertyDependencies, protect: req.getProtect() === true,
+        retainOnDelete: req.getRetainondelete() === true, ignoreChanges: req.getIgnorechangesList(),
+        importId: req.getImportid(), deleteBeforeReplace: req.getDeletebeforereplace(),
     };
 }
