@@ -233,4 +233,19 @@ describe("the names Pulumi makes: a load balancer's and its target groups'", () 
         assert.match(over.error?.message ?? "", new RegExp("could not make instance of 'aws:lb/targetGroup:TargetGroup': " +
             `name '${"g".repeat(25)}-' plus 7 random chars is longer than maximum length 32`));
     });
+
+    it("a bucket's auto-name: lowercased, as pulumi-aws makes it, and within S3's 63 characters", async () => {
+        const bucket = (name: string) => evaluate("dev", fixture("dev"), {
+            program: () => {
+                const provider = new aws.Provider("planted", { region: "eu-west-1", allowedAccountIds: ["121212121212"] });
+                new aws.s3.Bucket(name, {}, { provider });
+                return {};
+            },
+        });
+        const atLimit = await bucket(`Logs${"b".repeat(51)}`);
+        assert.ifError(atLimit.error);
+        assert.match(one(atLimit, "aws:s3/bucket:Bucket").state.bucket, new RegExp(`^logs${"b".repeat(51)}-[0-9a-f]{7}$`));
+        const over = await bucket("b".repeat(56));
+        assert.match(over.error?.message ?? "", /could not make instance of 'aws:s3\/bucket:Bucket': name 'b{56}-' plus 7 random chars is longer than maximum length 63/);
+    });
 });

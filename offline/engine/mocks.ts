@@ -28,12 +28,15 @@ type Outputs = (c: Context) => { id: string; state?: Record<string, unknown> };
  */
 function autoName(type: string, logical: string): string {
     const max = Object.values(NAME_LIMITS).find(l => l.type === type && (l.field === "name" || l.field === "bucket"))?.max ?? Infinity;
-    const prefix = `${logical}-`;
+    const prefix = `${LOWERCASED.includes(type) ? logical.toLowerCase() : logical}-`;
     if (prefix.length + AUTO_NAME_RANDOM > max) {
         throw new Error(`could not make instance of '${type}': name '${prefix}' plus ${AUTO_NAME_RANDOM} random chars is longer than maximum length ${max}`);
     }
     return `${prefix}${fakeId(logical, AUTO_NAME_RANDOM)}`;
 }
+
+/** Types whose auto-name pulumi-aws lowercases (its bucket's AutoNameTransform: S3 takes no capitals). */
+const LOWERCASED = ["aws:s3/bucket:Bucket"];
 
 /** A stable fake id: the same program gives the same ids, run after run. */
 function fakeId(seed: string, length = 8): string {
