@@ -68,12 +68,7 @@ const OUTPUTS: Record<string, Outputs> = {
         return { id: keyId, state: { keyId, arn: arn(c, "kms", `key/${keyId}`) } };
     },
     "aws:kms/alias:Alias": byName(c => ({ arn: arn(c, "kms", c.physicalName) })),
-    "aws:s3/bucket:Bucket": c => ({
-        id: c.physicalName,
-        state: {
-            bucket: c.physicalName, arn: `arn:${c.partition}:s3:::${c.physicalName}`, region: c.region,
-        },
-    }),
+    "aws:s3/bucket:Bucket": c => ({ id: c.physicalName, state: { bucket: c.physicalName, arn: `arn:${c.partition}:s3:::${c.physicalName}` } }),
     "aws:s3/bucketOwnershipControls:BucketOwnershipControls": onBucket,
     "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": onBucket,
     "aws:s3/bucketVersioning:BucketVersioning": onBucket,
@@ -148,10 +143,7 @@ const OUTPUTS: Record<string, Outputs> = {
         return { id: serviceArn, state: { arn: serviceArn, name: c.physicalName } };
     },
     "aws:ecs/taskDefinition:TaskDefinition": c => ({
-        id: c.physicalName,
-        state: {
-            arn: arn(c, "ecs", `task-definition/${c.physicalName}:1`), revision: 1,
-        },
+        id: c.physicalName, state: { arn: arn(c, "ecs", `task-definition/${c.physicalName}:1`) },
     }),
     "aws:codedeploy/application:Application": byName(c => ({ name: c.physicalName, arn: arn(c, "codedeploy", `application:${c.physicalName}`) })),
     "aws:sns/topic:Topic": c => {
