@@ -222,15 +222,10 @@ function repository(c: Context, name: string) {
 /** Invokes the program makes, answered for the account of the provider they go through. */
 const INVOKES: Record<string, (c: Context) => Record<string, unknown>> = {
     "aws:codecommit/getRepository:getRepository": c => repository(c, c.inputs.repositoryName),
-    // An existing alarm a target names, as Cloud Control reads it: offline, every name is a metric alarm of that account.
-    "aws:cloudcontrol/getResource:getResource": c => ({
-        id: c.inputs.identifier, identifier: c.inputs.identifier, typeName: c.inputs.typeName,
-        properties: JSON.stringify({ AlarmName: c.inputs.identifier }),
-    }),
+    // An existing alarm a target names: offline, every name is a metric alarm of that account (the program reads only that Cloud Control finds it).
+    "aws:cloudcontrol/getResource:getResource": () => ({}),
     // A connection that config names exists already; whether its handshake is done only AWS knows.
-    "aws:codestarconnections/getConnection:getConnection": c => ({
-        id: c.inputs.arn, arn: c.inputs.arn, connectionStatus: "UNKNOWN OFFLINE", tags: {},
-    }),
+    "aws:codestarconnections/getConnection:getConnection": () => ({ connectionStatus: "UNKNOWN OFFLINE" }),
 };
 
 /** Where a resource lands whose provider reference names no AWS provider of the evaluation. */
