@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
-import { Evaluation, Resource } from "../offline/engine/engine";
-import { evaluated, evaluateWith, key } from "./support/stacks";
+import * as aws from "@pulumi/aws";
+import { evaluate, Evaluation, Resource } from "../offline/engine/engine";
+import { evaluated, evaluateWith, fixture, key, one } from "./support/stacks";
 
 // The offline mocks answer every resource with the ids and ARNs AWS gives it, so that a policy,
 // an alarm or a report built from them is built from what it would read in AWS. The forms are
@@ -77,6 +78,17 @@ describe("the offline mocks answer with AWS's forms of ids and ARNs", () => {
         assert.ifError(ghes.error);
         checkForms(ghes, seen);
         assert.deepEqual(Object.keys(FORMS).filter(type => !seen.has(type)), []);
+    });
+
+    it("an internal load balancer's DNS name starts with internal-, as ELB gives it", async () => {
+        const e = await evaluate("dev", fixture("dev"), {
+            program: () => {
+                const provider = new aws.Provider("planted", { region: "eu-west-1", allowedAccountIds: ["121212121212"] });
+                new aws.lb.LoadBalancer("inside", { name: "inside", internal: true, subnets: ["subnet-1", "subnet-2"] }, { provider });
+                return {};
+            },
+        });
+        assert.match(one(e, "aws:lb/loadBalancer:LoadBalancer").state.dnsName, /^internal-inside-\d+\.eu-west-1\.elb\.amazonaws\.com$/);
     });
 
     it("a key's id is the UUID its ARN ends with", async () => {
