@@ -152,7 +152,8 @@ function createdNames(create: NonNullable<TargetConfig["create"]>, component: st
         serviceName,
         taskFamily: fitName(create.taskFamily, NAME_LIMITS.ecsTaskFamily),
         balancerNames: {
-            alb: autoNamed(`${component}-alb`, NAME_LIMITS.loadBalancer),
+            // ELB refuses a name that starts with internal- (its internal load balancers' DNS names do): a target named so puts alb- first.
+            alb: autoNamed(component.startsWith("internal-") ? `alb-${component}` : `${component}-alb`, NAME_LIMITS.loadBalancer),
             blue: autoNamed(`${component}-blue`, NAME_LIMITS.targetGroup),
             green: autoNamed(`${component}-green`, NAME_LIMITS.targetGroup),
         },

@@ -213,6 +213,14 @@ describe("the names Pulumi makes: a load balancer's and its target groups'", () 
         }
     });
 
+    it("a target named internal: its load balancer's name does not start with internal-, which ELB refuses", async () => {
+        const e = await evaluateWith("prod", c => { targetsOf(c)[0].name = "internal"; });
+        assert.ifError(e.error);
+        const names = balancers(e).filter(r => r.type === "aws:lb/loadBalancer:LoadBalancer").map(r => r.state.name as string);
+        assert.equal(names.length, 2);
+        assert.deepEqual(names.filter(name => name.startsWith("internal-")), []);
+    });
+
     it("a target whose names fit keeps them: its load balancer and target groups keep their URNs (nothing is replaced)", async () => {
         const names = balancers(await evaluated("prod")).map(r => r.name).sort();
         assert.deepEqual(names, ["staging-target-alb", "staging-target-blue", "staging-target-green", "target-alb", "target-blue", "target-green"]);

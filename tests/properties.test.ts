@@ -29,7 +29,7 @@ const COVERED = [
     "private subnets", "public subnets", "created VPC", "existing VPC", "HTTP", "HTTPS",
     "deletion protection on", "deletion protection off", "root file system read-only", "root file system writable",
     "root user", "non-root user",
-    "approval on", "approval off", "check by path", "check by url", "check through a domain name", "target named like another's derived name", "target named like a pipeline action", "domain resolves", "domain not in DNS", "wave", "target in another region", "legacy names",
+    "approval on", "approval off", "check by path", "check by url", "check through a domain name", "target named like another's derived name", "target named like a pipeline action", "created target named internal", "created target named past its load balancer's auto-name room", "domain resolves", "domain not in DNS", "wave", "target in another region", "legacy names",
     "pipeline provisioning role present", "pipeline provisioning role absent",
     "target provisioning role present", "target provisioning role absent", "target in the pipeline account",
     "targets sharing an account", "targets in several accounts", "grants by roles", "grants by organization",

@@ -335,6 +335,10 @@ const deployBlock = (regionName: string, targetAccount: string): fc.Arbitrary<{ 
 /** The regions of a partition: a target may be in any of its stack region's partition. */
 const partitionRegions = (regionName: string) => REGIONS.filter(r => partitionName(r) === partitionName(regionName));
 
+/** A target's name made unique by its place `i`, after `internal-` where it starts so. */
+const placed = (name: string, i: number) =>
+    (name.startsWith("internal-") ? `internal-t${i}${name.slice("internal-".length)}` : `t${i}${name}`).slice(0, 24).replace(/-+$/, "");
+
 /**
  * One target: its account (of the pool), region (or the stack's), approval, check, deploy block,
  * and what places it in a wave (joining the one before, or a wave of its own). Its name is made
@@ -355,7 +359,7 @@ const target = (regionName: string, pool: Record<string, any>[], i: number) => f
 }).chain(t => deployBlock(t.region ?? regionName, t.account.accountId).chain(block => fc.record({
     check: optional<object>(block.create && t.checkPath ? fc.record({ path: fc.constantFrom("/", "/health", "/ready?probe=check") })
         : fc.record({ url: fc.constantFrom("https://staging.example.com/health", "http://10.0.0.1:8080/") })),
-}).map(({ check }) => ({ ...t, ...withCheckDomain(block, check), name: `t${i}${t.name}`.slice(0, 24).replace(/-+$/, ""), check }))));
+}).map(({ check }) => ({ ...t, ...withCheckDomain(block, check), name: placed(t.name, i), check }))));
 
 /** A check by path over HTTPS needs a name the certificate covers (the load balancer's own has none). */
 const withCheckDomain = (block: { create?: Record<string, any>; existing?: Record<string, any> }, check?: { path?: string }) =>
@@ -365,8 +369,13 @@ const withCheckDomain = (block: { create?: Record<string, any>; existing?: Recor
 /** Tails the program appends to a target's name (actions, logical names, roles), and so a target's name may end with. */
 const DERIVED_TAILS = ["check", "target", "deploy", "task", "task-execution", "codedeploy", "approve"];
 
-/** A target or wave name: lowercase letters, digits and `-`, starting with a letter; up to the schema's 24 characters. */
-const stageName = fc.tuple(fc.constantFrom(...LOWER), text(`${LOWER}0123456789-`, 0, 23)).map(([first, rest]) => `${first}${rest}`.replace(/-+$/, ""));
+/**
+ * A target or wave name: lowercase letters, digits and `-`, starting with a letter; up to the schema's 24 characters;
+ * sometimes `internal-...`, which ELB reserves at the start of a load balancer's name.
+ */
+const stageName = fc.tuple(fc.oneof({ arbitrary: fc.constantFrom(...LOWER), weight: 4 }, { arbitrary: fc.constant("internal-"), weight: 1 }),
+    text(`${LOWER}0123456789-`, 0, 23))
+    .map(([first, rest]) => `${first}${rest}`.slice(0, 24).replace(/-+$/, ""));
 
 /**
  * `targets`: one to four targets in path order. Consecutive targets that join a wave share one
@@ -567,6 +576,8 @@ export function features(file: StackFile, config: StackConfig): string[] {
                 ...(t.check?.path && t.create?.domainName ? ["check through a domain name"] : []),
                 ...(config.targets.some(o => DERIVED_TAILS.some(tail => t.name === `${o.name}-${tail}`)) ? ["target named like another's derived name"] : []),
                 ...(/^mark(released|attempt)$/.test(t.name) ? ["target named like a pipeline action"] : []),
+                ...(t.create && !t.legacyNames && /^internal(-|$)/.test(t.name) ? ["created target named internal"] : []),
+                ...(t.create && t.name.length > 11 ? ["created target named past its load balancer's auto-name room"] : []),
                 ...(t.create?.domainName ? [`domain ${t.create.domainResolves ? "resolves" : "not in DNS"}`] : []),
                 ...(t.region !== config.region ? ["target in another region"] : []),
                 ...(t.legacyNames ? ["legacy names"] : []),
