@@ -67,6 +67,12 @@ const CASES: Case[] = [{
     }; },
     problems: [{ key: "targets[1].existing.taskRoleArn", expected: "a role in the target account 232323232323", found: "arn:aws:iam::121212121212:role/my-service-task", example: "arn:aws:iam::232323232323:role/" }],
 }, {
+    // S3 keeps these prefixes from bucket names, and a created target's network log bucket is named after the target.
+    what: "target names S3 would refuse at the start of a bucket's name",
+    change: c => { targetsOf(c)[0].name = "xn--shop"; prod(c).name = "sthree-prod"; },
+    problems: ["targets[0].name", "targets[1].name"].map(key => ({ key, expected: "not starting with xn--, sthree- or amzn-s3-demo-",
+        found: key === "targets[0].name" ? '"xn--shop"' : '"sthree-prod"', example: "staging" })),
+}, {
     what: "a region written as a city",
     change: set("region", "seoul"),
     problems: [{ key: "region", expected: "an AWS region name", found: '"seoul"', example: "ap-northeast-2" }],
@@ -312,7 +318,7 @@ const CASES: Case[] = [{
 }, {
     what: "a target name that would make an invalid stage, role or file name",
     change: setTarget({ name: "Prod EU" }),
-    problems: [{ key: "targets[1].name", expected: "a target name (lowercase letters, digits and -, starting with a letter; at most 24)", found: '"Prod EU"', example: "staging" }],
+    problems: [{ key: "targets[1].name", expected: "a target name (lowercase letters, digits and -, starting with a letter; at most 24;", found: '"Prod EU"', example: "staging" }],
 }, {
     what: "a target named like the pipeline's own stages",
     change: setTarget({ name: "build" }),

@@ -142,8 +142,16 @@ const TargetAdoptSchema = z.strictObject({
         .meta({ examples: ["/ecs/my-service"], derivedDefault: "none: create it" }),
 }).meta({ examples: [{ taskLogGroup: "/ecs/my-service" }] });
 
+/**
+ * A target's name: a stage name that S3 would take at the start of a bucket's name (a created target's
+ * network log bucket is named after it, and S3 keeps xn--, sthree- and amzn-s3-demo- for itself).
+ */
+const targetName = () => matching(/^(?!xn--|sthree-|amzn-s3-demo-)[a-z](?:[a-z0-9-]{0,22}[a-z0-9])?$/,
+    "a target name (lowercase letters, digits and -, starting with a letter; at most 24; not starting with " +
+    "xn--, sthree- or amzn-s3-demo-, which S3 keeps from bucket names)");
+
 export const TargetSchema = z.strictObject({
-    name: stageName("a target name").describe("Unique in the path: it names the target's stage (without a wave), deploy action, " +
+    name: targetName().describe("Unique in the path: it names the target's stage (without a wave), deploy action, " +
         "roles (`<project>-<stack>-<name>-deploy`), build files (`taskdef-<name>.json`) and default service name.")
         .meta({ examples: ["staging"] }),
     account: AccountSchema.describe("The account the target runs in (several targets may share one, with one provisioning role)."),
