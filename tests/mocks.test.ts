@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import * as aws from "@pulumi/aws";
-import { evaluate, Evaluation, Resource } from "../offline/engine/engine";
-import { evaluated, evaluateWith, fixture, key, one } from "./support/stacks";
+import { Evaluation, Resource } from "../offline/engine/engine";
+import { evaluated, evaluateWith, key, one, planted } from "./support/stacks";
 
 // The offline mocks answer every resource with the ids and ARNs AWS gives it, so that a policy,
 // an alarm or a report built from them is built from what it would read in AWS. The forms are
@@ -81,13 +81,8 @@ describe("the offline mocks answer with AWS's forms of ids and ARNs", () => {
     });
 
     it("an internal load balancer's DNS name starts with internal-, as ELB gives it", async () => {
-        const e = await evaluate("dev", fixture("dev"), {
-            program: () => {
-                const provider = new aws.Provider("planted", { region: "eu-west-1", allowedAccountIds: ["121212121212"] });
-                new aws.lb.LoadBalancer("inside", { name: "inside", internal: true, subnets: ["subnet-1", "subnet-2"] }, { provider });
-                return {};
-            },
-        });
+        const e = await planted(provider =>
+            new aws.lb.LoadBalancer("inside", { name: "inside", internal: true, subnets: ["subnet-1", "subnet-2"] }, { provider }));
         assert.match(one(e, "aws:lb/loadBalancer:LoadBalancer").state.dnsName, /^internal-inside-\d+\.eu-west-1\.elb\.amazonaws\.com$/);
     });
 

@@ -7,7 +7,7 @@ import { NAME_LIMITS, NameLimit, nameProblem } from "../stacks/nameLimits";
 import { fitName, stackNames } from "../stacks/names";
 import { checkNames, physicalNames } from "./properties/invariants";
 import { pulumiName } from "./properties/stackFiles";
-import { block, evaluated, evaluateWith, fixture, one, targetsOf } from "./support/stacks";
+import { block, evaluated, evaluateWith, one, planted, targetsOf } from "./support/stacks";
 
 /**
  * The physical names the committed stacks had before names were fitted to AWS's limits,
@@ -227,13 +227,8 @@ describe("the names Pulumi makes: a load balancer's and its target groups'", () 
     });
 
     it("the offline engine refuses a logical name one character too long for its auto-name, as pulumi-aws does, and takes one at the limit", async () => {
-        const group = (name: string) => evaluate("dev", fixture("dev"), {
-            program: () => {
-                const provider = new aws.Provider("planted", { region: "eu-west-1", allowedAccountIds: ["121212121212"] });
-                new aws.lb.TargetGroup(name, { port: 80, protocol: "HTTP", targetType: "ip", vpcId: "vpc-1" }, { provider });
-                return {};
-            },
-        });
+        const group = (name: string) => planted(provider =>
+            new aws.lb.TargetGroup(name, { port: 80, protocol: "HTTP", targetType: "ip", vpcId: "vpc-1" }, { provider }));
         const atLimit = await group("g".repeat(24));
         assert.ifError(atLimit.error);
         assert.equal(one(atLimit, "aws:lb/targetGroup:TargetGroup").state.name.length, 32);
@@ -243,13 +238,7 @@ describe("the names Pulumi makes: a load balancer's and its target groups'", () 
     });
 
     it("a bucket's auto-name: lowercased, as pulumi-aws makes it, and within S3's 63 characters", async () => {
-        const bucket = (name: string) => evaluate("dev", fixture("dev"), {
-            program: () => {
-                const provider = new aws.Provider("planted", { region: "eu-west-1", allowedAccountIds: ["121212121212"] });
-                new aws.s3.Bucket(name, {}, { provider });
-                return {};
-            },
-        });
+        const bucket = (name: string) => planted(provider => new aws.s3.Bucket(name, {}, { provider }));
         const atLimit = await bucket(`Logs${"b".repeat(51)}`);
         assert.ifError(atLimit.error);
         assert.match(one(atLimit, "aws:s3/bucket:Bucket").state.bucket, new RegExp(`^logs${"b".repeat(51)}-[0-9a-f]{7}$`));

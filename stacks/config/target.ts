@@ -120,8 +120,8 @@ const ExistingTargetSchema = z.strictObject({
 });
 
 /** A target's, a wave's name: it names a stage, actions, roles, files and release tags. */
-const stageName = (what: string) => matching(/^[a-z](?:[a-z0-9-]{0,22}[a-z0-9])?$/,
-    `${what} (lowercase letters, digits and -, starting with a letter; at most 24)`);
+const STAGE_NAME = { pattern: "[a-z](?:[a-z0-9-]{0,22}[a-z0-9])?", rule: "lowercase letters, digits and -, starting with a letter; at most 24" };
+const stageName = (what: string) => matching(new RegExp(`^${STAGE_NAME.pattern}$`), `${what} (${STAGE_NAME.rule})`);
 
 const CheckSchema = z.strictObject({
     path: matching(/^\/[\x21-\x7e]{0,1023}$/, "an HTTP path starting with /").optional()
@@ -146,9 +146,8 @@ const TargetAdoptSchema = z.strictObject({
  * A target's name: a stage name that S3 would take at the start of a bucket's name (a created target's
  * network log bucket is named after it, and S3 keeps xn--, sthree- and amzn-s3-demo- for itself).
  */
-const targetName = () => matching(/^(?!xn--|sthree-|amzn-s3-demo-)[a-z](?:[a-z0-9-]{0,22}[a-z0-9])?$/,
-    "a target name (lowercase letters, digits and -, starting with a letter; at most 24; not starting with " +
-    "xn--, sthree- or amzn-s3-demo-, which S3 keeps from bucket names)");
+const targetName = () => matching(new RegExp(`^(?!xn--|sthree-|amzn-s3-demo-)${STAGE_NAME.pattern}$`),
+    `a target name (${STAGE_NAME.rule}; not starting with xn--, sthree- or amzn-s3-demo-, which S3 keeps from bucket names)`);
 
 export const TargetSchema = z.strictObject({
     name: targetName().describe("Unique in the path: it names the target's stage (without a wave), deploy action, " +

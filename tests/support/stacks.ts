@@ -1,3 +1,4 @@
+import * as aws from "@pulumi/aws";
 import { Evaluation, evaluate, RawConfig, readStackConfig, Resource } from "../../offline/engine/engine";
 import { Plan, planOf } from "../../offline/report/plan";
 import { FIXTURES, stacksIn } from "../../offline/engine/root";
@@ -131,6 +132,16 @@ export const evaluated: (name: string) => Promise<Evaluation> = sharedBy(name =>
 
 /** The plan of a stack `evaluated` knows, computed once per test process. */
 export const planned: (name: string) => Promise<Plan> = sharedBy(name => evaluated(name).then(planOf));
+
+/** A program of a test's own, with dev's config: a provider pinned to one account and region, and what `plant` registers with it. */
+export function planted(plant: (provider: aws.Provider) => void): Promise<Evaluation> {
+    return evaluate("dev", fixture("dev"), {
+        program: () => {
+            plant(new aws.Provider("planted", { region: "eu-west-1", allowedAccountIds: ["121212121212"] }));
+            return {};
+        },
+    });
+}
 
 /** A fixture's config with a change, evaluated afresh. */
 export function evaluateWith(stack: string, change: (config: RawConfig) => void): Promise<Evaluation> {
