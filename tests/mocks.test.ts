@@ -1,7 +1,8 @@
 import { strict as assert } from "assert";
 import * as aws from "@pulumi/aws";
+import * as awsx from "@pulumi/awsx";
 import { Evaluation, Resource } from "../offline/engine/engine";
-import { evaluated, evaluateWith, key, one, planted } from "./support/stacks";
+import { all, evaluated, evaluateWith, key, one, planted } from "./support/stacks";
 
 // The offline mocks answer every resource with the ids and ARNs AWS gives it, so that a policy,
 // an alarm or a report built from them is built from what it would read in AWS. The forms are
@@ -58,6 +59,9 @@ const FORMS: Record<string, (r: Resource, at: string, name: string) => Record<st
 const physicalName = (r: Resource): string => r.inputs.name ?? r.inputs.bucket ?? r.inputs.configurationName ?? r.state.name ?? r.state.bucket ?? r.id;
 
 function checkForms(e: Evaluation, seen: Set<string>) {
+    for (const r of e.resources.filter(r => r.custom)) {
+        assert.ok(r.id, `${r.type} ${r.name} has an id`);
+    }
     for (const r of e.resources.filter(r => r.type in FORMS)) {
         seen.add(r.type);
         const forms = FORMS[r.type](r, `${r.region}:${r.account}`, esc(physicalName(r)));
@@ -86,10 +90,64 @@ describe("the offline mocks answer with AWS's forms of ids and ARNs", () => {
         assert.match(one(e, "aws:lb/loadBalancer:LoadBalancer").state.dnsName, /^internal-inside-\d+\.eu-west-1\.elb\.amazonaws\.com$/);
     });
 
+    it("a subscription is pending as SNS's Subscribe says: HTTP/S and email endpoints, and any of another account", async () => {
+        const topic = "arn:aws:sns:eu-west-1:121212121212:topic";
+        const endpoints: [string, string][] = [["email", "a@example.com"], ["email-json", "b@example.com"], ["https", "https://hooks.example.com/sns"],
+            ["http", "http://hooks.example.com/sns"], ["sqs", "arn:aws:sqs:eu-west-1:121212121212:queue"],
+            ["sqs", "arn:aws:sqs:eu-west-1:343434343434:queue"], ["lambda", "arn:aws:lambda:eu-west-1:121212121212:function:f"], ["sms", "+15555550100"]];
+        const e = await planted(provider => endpoints.forEach(([protocol, endpoint], i) =>
+            new aws.sns.TopicSubscription(`s${i}`, { topic, protocol, endpoint }, { provider })));
+        assert.deepEqual(all(e, "aws:sns/topicSubscription:TopicSubscription").map(s => [s.inputs.protocol, s.state.pendingConfirmation]),
+            [["email", true], ["email-json", true], ["https", true], ["http", true], ["sqs", false], ["sqs", true], ["lambda", false], ["sms", false]]);
+    });
+
     it("a key's id is the UUID its ARN ends with", async () => {
         for (const key of (await evaluated("prod")).resources.filter(r => r.type === "aws:kms/key:Key")) {
             assert.equal(key.state.arn.split("/").pop(), key.id);
             assert.equal(key.state.keyId, key.id);
         }
+    });
+});
+
+// AWS never gives two resources of one type the same id or ARN; the mocks seed each from what
+// tells the two apart (account, name, parent), so an id a report or policy names is one resource.
+describe("the offline mocks give two resources of one type two ids", () => {
+    const twice = (make: (name: string) => void) => { make("one"); make("two"); };
+
+    it("for every type whose id or ARN the mocks make up", async () => {
+        const e = await planted(provider => {
+            const opts = { provider };
+            twice(n => new aws.kms.Key(n, {}, opts));
+            twice(n => new aws.codeconnections.Connection(n, { name: n, providerType: "GitHub" }, opts));
+            twice(n => new aws.codeconnections.Host(n, { name: n, providerEndpoint: "https://github.example.com", providerType: "GitHubEnterpriseServer" }, opts));
+            twice(n => new aws.cloudwatch.EventTarget(n, { rule: "rule", targetId: n, arn: "arn:aws:sns:eu-west-1:121212121212:topic" }, opts));
+            twice(n => new aws.iam.RolePolicy(n, { name: n, role: "role", policy: "{}" }, opts));
+            twice(n => new aws.ec2.SecurityGroup(n, { name: n, vpcId: "vpc-1" }, opts));
+            twice(n => new aws.ec2.DefaultSecurityGroup(n, { vpcId: `vpc-${n}` }, opts));
+            twice(n => new aws.ec2.FlowLog(n, { vpcId: "vpc-1", trafficType: "ALL", logDestinationType: "s3", logDestination: "arn:aws:s3:::logs" }, opts));
+            twice(n => new aws.vpc.SecurityGroupIngressRule(n, { securityGroupId: "sg-1", ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "10.0.0.0/16" }, opts));
+            twice(n => new aws.vpc.SecurityGroupEgressRule(n, { securityGroupId: "sg-1", ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "10.0.0.0/16" }, opts));
+            twice(n => new aws.lb.Listener(n, { loadBalancerArn: "arn:aws:elasticloadbalancing:eu-west-1:121212121212:loadbalancer/app/lb/0123456789abcdef", port: n === "one" ? 80 : 81, protocol: "HTTP", defaultActions: [{ type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "200" } }] }, opts));
+            twice(n => new aws.codestarnotifications.NotificationRule(n, { name: n, resource: "arn:aws:codepipeline:eu-west-1:121212121212:p", detailType: "BASIC", eventTypeIds: ["codepipeline-pipeline-pipeline-execution-failed"], targets: [{ address: "arn:aws:sns:eu-west-1:121212121212:topic" }] }, opts));
+            twice(n => new aws.sns.TopicSubscription(n, { topic: "arn:aws:sns:eu-west-1:121212121212:topic", protocol: "email", endpoint: `${n}@example.com` }, opts));
+            twice(n => new aws.codedeploy.DeploymentGroup(n, { appName: "app", deploymentGroupName: n, serviceRoleArn: "arn:aws:iam::121212121212:role/r" }, opts));
+            twice(n => new awsx.ec2.Vpc(n, { numberOfAvailabilityZones: 2 }, { provider }));
+        });
+        assert.ifError(e.error);
+        const seen = new Map<string, Set<string>>();
+        for (const r of e.resources.filter(r => r.name === "one" || r.name === "two")) {
+            // An ARN that is an input (an event target's) is not the resource's own.
+            const values = r.type === "awsx:ec2:Vpc" ? [r.state.vpcId, ...r.state.publicSubnetIds, ...r.state.privateSubnetIds]
+                : [r.id, r.inputs.arn === undefined ? r.state.arn : undefined].filter(v => v);
+            assert.ok(r.type.startsWith("awsx:") || r.id, `${r.type} ${r.name} has an id`);
+            const own = seen.get(r.type) ?? new Set<string>();
+            for (const v of new Set(values)) {
+                assert.ok(!own.has(v), `${r.type} ${r.name}: ${v} is another's too`);
+                own.add(v);
+            }
+            seen.set(r.type, own);
+        }
+        assert.equal(seen.size, 15);
+        assert.equal(seen.get("awsx:ec2:Vpc")!.size, 2 * (1 + 2 + 2));
     });
 });

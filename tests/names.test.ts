@@ -2,6 +2,7 @@ import { strict as assert } from "assert";
 import * as aws from "@pulumi/aws";
 import fc from "fast-check";
 import { evaluate, Evaluation } from "../offline/engine/engine";
+import { EngineRuleError } from "../offline/engine/violations";
 import { StackConfig } from "../stacks/config/stackConfig";
 import { NAME_LIMITS, NameLimit, nameProblem } from "../stacks/nameLimits";
 import { fitName, stackNames } from "../stacks/names";
@@ -235,6 +236,18 @@ describe("the names Pulumi makes: a load balancer's and its target groups'", () 
         const over = await group("g".repeat(25));
         assert.match(over.error?.message ?? "", new RegExp("could not make instance of 'aws:lb/targetGroup:TargetGroup': " +
             `name '${"g".repeat(25)}-' plus 7 random chars is longer than maximum length 32`));
+    });
+
+    it("an event target's auto-named id: pulumi-aws allows 255 characters, so past EventBridge's 64 the refusal is AWS's, not the preview's", async () => {
+        // pulumi-aws's resources.go: "target_id": tfbridge.AutoName("targetId", 255, "-"); EventBridge's Target Id: 1 to 64.
+        const target = (name: string) => planted(provider =>
+            new aws.cloudwatch.EventTarget(name, { rule: "rule", arn: "arn:aws:sns:eu-west-1:121212121212:topic" }, { provider }));
+        const atLimit = await target("t".repeat(56));
+        assert.ifError(atLimit.error);
+        assert.match(one(atLimit, "aws:cloudwatch/eventTarget:EventTarget").state.targetId, /^t{56}-[0-9a-f]{7}$/);
+        const over = await target("t".repeat(57));
+        assert.ok(over.error instanceof EngineRuleError, over.error?.message);
+        assert.deepEqual(over.error.violations.map(v => [v.property, v.rule]), [["targetId", "length at most 64"]]);
     });
 
     it("a bucket's auto-name: lowercased, as pulumi-aws makes it, and within S3's 63 characters", async () => {

@@ -9,13 +9,17 @@ export interface Placement {
     region: string;
 }
 
-interface Context extends Placement {
+/** What a request (a registration or an invoke) is answered from. */
+interface Request extends Placement {
     partition: string;
     /** The domain of the region's endpoints: amazonaws.com, amazonaws.com.cn in China. */
     dnsSuffix: string;
+    inputs: Record<string, any>;
+}
+
+interface Context extends Request {
     /** The physical name: the one the program set, else a Pulumi-style auto-name. */
     physicalName: string;
-    inputs: Record<string, any>;
 }
 
 type Outputs = (c: Context) => { id: string; state?: Record<string, unknown> };
@@ -50,7 +54,7 @@ function uuid(seed: string): string {
 
 const partitionAndDomain = (region: string) => ({ partition: partitionOf(region), dnsSuffix: dnsSuffixOf(region) });
 
-const arn = (c: Context, service: string, resource: string, global = false) =>
+const arn = (c: Request, service: string, resource: string, global = false) =>
     `arn:${c.partition}:${service}:${global ? "" : c.region}:${c.account}:${resource}`;
 const byName = (state: (c: Context) => Record<string, unknown>): Outputs => c => ({ id: c.physicalName, state: state(c) });
 const onBucket: Outputs = c => ({ id: c.inputs.bucket });
@@ -151,10 +155,9 @@ const OUTPUTS: Record<string, Outputs> = {
         return { id: topicArn, state: { arn: topicArn, name: c.physicalName } };
     },
     "aws:sns/topicPolicy:TopicPolicy": c => ({ id: c.inputs.arn }),
-    // An email subscription is pending until its address confirms it.
     "aws:sns/topicSubscription:TopicSubscription": c => {
         const subscriptionArn = `${c.inputs.topic}:${uuid(`${c.inputs.topic}/${c.inputs.endpoint}`)}`;
-        return { id: subscriptionArn, state: { arn: subscriptionArn, pendingConfirmation: c.inputs.protocol === "email" } };
+        return { id: subscriptionArn, state: { arn: subscriptionArn, pendingConfirmation: pendingConfirmation(c.inputs) } };
     },
     "aws:codestarnotifications/notificationRule:NotificationRule": c => {
         const ruleArn = arn(c, "codestar-notifications", `notificationrule/${fakeId(c.account + c.physicalName, 40)}`);
@@ -186,6 +189,18 @@ function loadBalancerDnsName(c: Context, lbArn: string): string {
     return `${c.inputs.internal ? "internal-" : ""}${c.physicalName}-${id}.${c.region}.elb.${c.dnsSuffix}`;
 }
 
+/**
+ * SNS's Subscribe (API Reference): an HTTP/S or email endpoint, or one in another account than the
+ * topic's, is pending until its owner confirms it; any other endpoint is subscribed at once.
+ */
+function pendingConfirmation(inputs: Record<string, any>): boolean {
+    // An ARN's account; an address, a URL or a phone number has no fifth field.
+    const accountOf = (value: string) => value.split(":")[4];
+    const endpointAccount = accountOf(String(inputs.endpoint));
+    return ["http", "https", "email", "email-json"].includes(inputs.protocol) ||
+        (endpointAccount !== undefined && endpointAccount !== accountOf(String(inputs.topic)));
+}
+
 function securityGroupRule(c: Context) {
     const id = `sgr-${fakeId(c.account + c.physicalName, 17)}`;
     return { id, state: { arn: arn(c, "ec2", `security-group-rule/${id}`) } };
@@ -211,7 +226,7 @@ const REMOTE_COMPONENTS: Record<string, (name: string, inputs: Record<string, an
     },
 };
 
-function repository(c: Context, name: string) {
+function repository(c: Request, name: string) {
     return {
         repositoryName: name,
         arn: arn(c, "codecommit", name),
@@ -220,7 +235,7 @@ function repository(c: Context, name: string) {
 }
 
 /** Invokes the program makes, answered for the account of the provider they go through. */
-const INVOKES: Record<string, (c: Context) => Record<string, unknown>> = {
+const INVOKES: Record<string, (c: Request) => Record<string, unknown>> = {
     "aws:codecommit/getRepository:getRepository": c => repository(c, c.inputs.repositoryName),
     // An existing alarm a target names: offline, every name is a metric alarm of that account (the program reads only that Cloud Control finds it).
     "aws:cloudcontrol/getResource:getResource": () => ({}),
@@ -233,6 +248,15 @@ const UNPLACED: Placement = { account: "000000000000", region: "us-east-1" };
 
 /** The package of this program's component type tokens (`cross-account-pipeline:<module>:<Name>`), whatever the project's name. */
 const COMPONENT_PACKAGE = "cross-account-pipeline";
+
+/** An AWS provider pins its account and region: the ambient credentials decide neither. */
+function awsProviderPlacement(args: pulumi.runtime.MockResourceArgs): Placement {
+    const [account] = JSON.parse(args.inputs.allowedAccountIds ?? "[]");
+    if (!account || !args.inputs.region) {
+        throw new Error(`provider ${args.name} must pin allowedAccountIds and region`);
+    }
+    return { account, region: args.inputs.region };
+}
 
 /** A resource as the mock provider saw it: its inputs, the outputs it got, where it landed. */
 export interface MockedResource extends Partial<Placement> {
@@ -257,7 +281,8 @@ export class AccountMocks implements pulumi.runtime.Mocks {
     readonly invokes: MockedInvoke[] = [];
     /** Why the invokes the mocks could not answer failed: the SDK hands the program such a failure without its message. */
     readonly refusedInvokes: string[] = [];
-    private readonly providers = new Map<string, Placement>();
+    /** Each provider's id and where its resources land. */
+    private readonly providers = new Map<string, Placement | undefined>();
 
     placementOf(providerRef: string): Placement | undefined {
         // A reference is `<urn>::<id>`, and URNs contain `::` themselves.
@@ -269,7 +294,7 @@ export class AccountMocks implements pulumi.runtime.Mocks {
      * refused with every other violation once the program ends (offline/engine/engineRules.ts); meanwhile the
      * resource gets outputs of an account no stack has, so the program runs on.
      */
-    private placementFor(what: string, providerRef: string): Placement {
+    private placementFor(what: string, providerRef: string | undefined): Placement {
         if (!providerRef) {
             throw new Error(`${what} has no explicit provider: default AWS providers are disabled, so it would fail to deploy`);
         }
@@ -277,20 +302,13 @@ export class AccountMocks implements pulumi.runtime.Mocks {
     }
 
     newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, any> } {
-        if (args.type === "pulumi:providers:aws") {
-            const id = `provider-${this.providers.size}`;
-            const [account] = JSON.parse(args.inputs.allowedAccountIds ?? "[]");
-            if (!account || !args.inputs.region) {
-                throw new Error(`provider ${args.name} must pin allowedAccountIds and region`);
-            }
-            this.providers.set(id, { account, region: args.inputs.region });
-            this.record(args, args.inputs, { account, region: args.inputs.region });
-            return { id, state: args.inputs };
-        }
         if (args.type.startsWith("pulumi:providers:")) {
-            // Another package's provider: it places no AWS resource (the engine rules refuse one that names it).
-            this.record(args, args.inputs);
-            return { id: `provider-${args.type.slice("pulumi:providers:".length)}-${this.resources.length}`, state: args.inputs };
+            // Another package's provider places nothing (the engine rules refuse a resource that names it).
+            const id = `provider-${this.resources.length}`;
+            const placement = args.type === "pulumi:providers:aws" ? awsProviderPlacement(args) : undefined;
+            this.providers.set(id, placement);
+            this.record(args, args.inputs, placement);
+            return { id, state: args.inputs };
         }
         if (!args.custom) {
             // Components are placed through their providers map by the engine. This program's own (and
@@ -312,7 +330,7 @@ export class AccountMocks implements pulumi.runtime.Mocks {
         if (!outputs) {
             throw new Error(`the offline engine has no outputs for ${args.type}: add them to offline/engine/mocks.ts`);
         }
-        const placement = this.placementFor(`${args.type} "${args.name}"`, args.provider ?? "");
+        const placement = this.placementFor(`${args.type} "${args.name}"`, args.provider);
         const physicalName = args.inputs.name ?? args.inputs.bucket ?? args.inputs.family ?? args.inputs.deploymentGroupName ??
             args.inputs.configurationName ?? autoName(args.type, args.name);
         const context = { ...placement, ...partitionAndDomain(placement.region), physicalName, inputs: args.inputs };
@@ -332,9 +350,9 @@ export class AccountMocks implements pulumi.runtime.Mocks {
             if (!answer) {
                 throw new Error(`the offline engine does not know the invoke ${args.token}: add it to offline/engine/mocks.ts`);
             }
-            const placement = this.placementFor(`invoke ${args.token}`, args.provider ?? "");
+            const placement = this.placementFor(`invoke ${args.token}`, args.provider);
             this.invokes.push({ token: args.token, inputs: args.inputs, ...placement });
-            return answer({ ...placement, ...partitionAndDomain(placement.region), physicalName: "", inputs: args.inputs });
+            return answer({ ...placement, ...partitionAndDomain(placement.region), inputs: args.inputs });
         } catch (e) {
             this.refusedInvokes.push((e as Error).message);
             throw e;
