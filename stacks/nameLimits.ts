@@ -49,6 +49,9 @@ export const AUTO_NAME_RANDOM = 7;
 
 const json = (text: unknown) => (typeof text === "string" ? JSON.parse(text) : text) ?? [];
 
+/** Prefixes S3 keeps from bucket names (its bucket naming rules). */
+export const S3_RESERVED_PREFIXES = ["xn--", "sthree-", "amzn-s3-demo-"];
+
 export const NAME_LIMITS = {
     iamRole: modelled("iam-2010-05-08 CreateRoleRequest", "RoleName", {
         type: "aws:iam/role:Role", field: "name", chars: /[\w+=,.@-]/,
@@ -69,7 +72,7 @@ export const NAME_LIMITS = {
     }),
     s3Bucket: {
         type: "aws:s3/bucket:Bucket", field: "bucket", min: 3, max: 63, chars: /[a-z0-9.-]/, lowercase: true,
-        pattern: /^(?!xn--|sthree-|amzn-s3-demo-)(?!.*\.\.)(?!\d+\.\d+\.\d+\.\d+$)[a-z0-9][a-z0-9.-]*[a-z0-9]$(?<!-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)/,
+        pattern: new RegExp(`^(?!${S3_RESERVED_PREFIXES.join("|")})(?!.*\\.\\.)(?!\\d+\\.\\d+\\.\\d+\\.\\d+$)[a-z0-9][a-z0-9.-]*[a-z0-9]$(?<!-s3alias|--ol-s3|\\.mrap|--x-s3|--table-s3)`),
         doc: "https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html",
     },
     codecommitRepository: modelled("codecommit-2015-04-13 CreateRepositoryInput", "repositoryName", {

@@ -70,7 +70,7 @@ const CASES: Case[] = [{
     // S3 keeps these prefixes from bucket names, and a created target's network log bucket is named after the target.
     what: "target names S3 would refuse at the start of a bucket's name",
     change: c => { targetsOf(c)[0].name = "xn--shop"; prod(c).name = "sthree-prod"; },
-    problems: ["targets[0].name", "targets[1].name"].map(key => ({ key, expected: "not starting with xn--, sthree- or amzn-s3-demo-",
+    problems: ["targets[0].name", "targets[1].name"].map(key => ({ key, expected: "not starting with xn--, sthree-, amzn-s3-demo-: S3 keeps them from bucket names",
         found: key === "targets[0].name" ? '"xn--shop"' : '"sthree-prod"', example: "staging" })),
 }, {
     what: "a region written as a city",

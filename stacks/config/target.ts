@@ -2,6 +2,7 @@
 // deployment it is (created by this program or existing).
 import { z } from "zod";
 import { PLACEHOLDER_IMAGE } from "../../components/buildspec";
+import { S3_RESERVED_PREFIXES } from "../nameLimits";
 import { AccountSchema } from "./account";
 import { RollbackAlarmsSchema } from "./alarms";
 import { domainWithCertificate, exactlyOneOfPathAndUrl, exactlyOneTarget, fargateTaskSize, portForUser } from "./blockRules";
@@ -146,8 +147,8 @@ const TargetAdoptSchema = z.strictObject({
  * A target's name: a stage name that S3 would take at the start of a bucket's name (a created target's
  * network log bucket is named after it, and S3 keeps xn--, sthree- and amzn-s3-demo- for itself).
  */
-const targetName = () => matching(new RegExp(`^(?!xn--|sthree-|amzn-s3-demo-)${STAGE_NAME.pattern}$`),
-    `a target name (${STAGE_NAME.rule}; not starting with xn--, sthree- or amzn-s3-demo-, which S3 keeps from bucket names)`);
+const targetName = () => matching(new RegExp(`^(?!${S3_RESERVED_PREFIXES.join("|")})${STAGE_NAME.pattern}$`),
+    `a target name (${STAGE_NAME.rule}; not starting with ${S3_RESERVED_PREFIXES.join(", ")}: S3 keeps them from bucket names)`);
 
 export const TargetSchema = z.strictObject({
     name: targetName().describe("Unique in the path: it names the target's stage (without a wave), deploy action, " +
