@@ -58,7 +58,8 @@ function valuesAt(value: any, path: Segment[], property = "", out: Found[] = [],
     return valuesAt(v, rest, at, out);
 }
 
-const CONVERSIONS: Record<Exclude<Conversion, "key">, (v: unknown) => unknown> = {
+/** A row's conversion by its name; none for a row without one, or one that names a map's key. */
+const CONVERSIONS: Partial<Record<Conversion, (v: unknown) => unknown>> = {
     // pulumi-aws: `internal` sends the scheme; `assignPublicIp` the ENABLED/DISABLED enum.
     scheme: v => v ? "internal" : "internet-facing",
     enabled: v => v ? "ENABLED" : "DISABLED",
@@ -75,7 +76,8 @@ function traitProblems(value: unknown, m: ApiMember): [string, string][] {
     if (value === unknownValue) {
         return [];
     }
-    const text = typeof value === "number" || typeof value === "boolean" ? String(value) : value;
+    // Where text goes, the provider sends a number or boolean as its text, and a document given as an object as its JSON.
+    const text = typeof value === "string" ? value : JSON.stringify(value);
     const problems: [string, string][] = [];
     /** `<prefix>at most <max><suffix>`, or at least the minimum, when `n` is outside `limits`. */
     const bound = (n: number, limits: { min?: number; max?: number } | undefined, prefix: string, suffix: string, found: string) => {
@@ -90,10 +92,10 @@ function traitProblems(value: unknown, m: ApiMember): [string, string][] {
     } else if (typeof value === "number") {
         // (No bound member is a numeric enum.)
         bound(value, shape.range, "", "", String(value));
-    } else if (shape.type === "list" && value && typeof value === "object") {
+    } else if (shape.type === "list") {
         // A map input may be sent as a list (tags): its entries count. An empty one is not sent (the provider leaves it out).
         // (No bound member is a map: the extract's maps are reached by their keys and values.)
-        const n = Array.isArray(value) ? value.length : Object.keys(value).length;
+        const n = Array.isArray(value) ? value.length : Object.keys(value as object).length;
         if (n > 0) bound(n, shape.length, "", " items", `${n}`);
     }
     return problems;
@@ -116,7 +118,7 @@ function rowsOf(type: string): CompiledRow[] {
         const traits = apiMember(binding.request, member);
         return {
             path: segments(input), member: traits, ofKey: member.endsWith("<>") || as === "key",
-            convert: as && as !== "key" ? CONVERSIONS[as] : undefined, required: traits.required && !member.includes(" "),
+            convert: CONVERSIONS[as as Conversion], required: traits.required && !member.includes(" "),
         };
     });
 }
@@ -128,7 +130,8 @@ const sent = (r: Resource): Record<string, any> => r.state && Object.keys(r.stat
 function modelViolations(r: Resource): Violation[] {
     return rowsOf(r.type).flatMap(row => valuesAt(sent(r), row.path).flatMap(({ property, value, key }): Violation[] => {
         const at = { name: r.name, type: r.type, property, source: row.member.source };
-        if (value === undefined) {
+        // Pulumi sends a null input as no input.
+        if (value === undefined || value === null) {
             return row.required ? [{ ...at, rule: "present (the request requires it)", found: "nothing" }] : [];
         }
         const checked = row.ofKey ? key : row.convert ? row.convert(value) : value;
@@ -259,7 +262,7 @@ export const DOCUMENTED_RULES: DocumentedRule[] = [
             const actions = actionsOf([r]);
             return actions.flatMap(({ s, a, at }) => (a.inputArtifacts ?? []).flatMap((input, i) => {
                 const earlier = actions.filter(o => o.s < s || (o.s === s && (o.a.runOrder ?? 1) < (a.runOrder ?? 1)));
-                return earlier.some(o => (o.a.outputArtifacts ?? []).includes(input)) ? []
+                return earlier.some(o => o.a.outputArtifacts?.includes(input)) ? []
                     : [{ name: r.name, type: r.type, property: `${at}.inputArtifacts[${i}]`, found: `${shown(input)}, which no earlier action outputs` }];
             }));
         }),
