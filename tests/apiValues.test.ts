@@ -24,7 +24,8 @@ describe("offline engine: a value as the provider sends it", () => {
     it("a manual approval without CustomData, or without a configuration, is within the approval's limit", () => {
         const pipeline = (configuration?: Record<string, string>) => ({ name: "p", stages: [{ name: "s", actions: [
             { name: "a", category: "Approval", owner: "AWS", provider: "Manual", version: "1", configuration }] }] });
-        for (const configuration of [undefined, {}, { NotificationArn: "arn:aws:sns:eu-west-1:111111111111:t" }]) {
+        const configurations: (Record<string, string> | undefined)[] = [undefined, {}, { NotificationArn: "arn:aws:sns:eu-west-1:111111111111:t" }];
+        for (const configuration of configurations) {
             assert.deepEqual(refused("aws:codepipeline/pipeline:Pipeline", pipeline(configuration)).filter(([, rule]) => rule.includes("CustomData")), []);
         }
     });
