@@ -132,6 +132,7 @@ describe("the offline mocks give two resources of one type two ids", () => {
             twice(n => new aws.sns.TopicSubscription(n, { topic: "arn:aws:sns:eu-west-1:121212121212:topic", protocol: "email", endpoint: `${n}@example.com` }, opts));
             twice(n => new aws.codedeploy.DeploymentGroup(n, { appName: "app", deploymentGroupName: n, serviceRoleArn: "arn:aws:iam::121212121212:role/r" }, opts));
             twice(n => new awsx.ec2.Vpc(n, { numberOfAvailabilityZones: 2 }, { provider }));
+            new awsx.ec2.Vpc("public-only", { numberOfAvailabilityZones: 2, subnetSpecs: [{ type: "Public" }] }, { provider });
         });
         assert.ifError(e.error);
         const seen = new Map<string, Set<string>>();
@@ -148,6 +149,8 @@ describe("the offline mocks give two resources of one type two ids", () => {
             seen.set(r.type, own);
         }
         assert.equal(seen.size, 15);
+        // Without subnetSpecs, awsx makes a public and a private subnet in each zone; with public ones only, no private subnet.
         assert.equal(seen.get("awsx:ec2:Vpc")!.size, 2 * (1 + 2 + 2));
+        assert.deepEqual(one(e, "awsx:ec2:Vpc", "public-only").state.privateSubnetIds, []);
     });
 });

@@ -108,7 +108,7 @@ const OUTPUTS: Record<string, Outputs> = {
     },
     "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": c => {
         const id = `sg-${fakeId(`${c.account}/${c.inputs.vpcId}/default`, 17)}`;
-        return { id, state: { arn: arn(c, "ec2", `security-group/${id}`), name: "default" } };
+        return { id, state: { arn: arn(c, "ec2", `security-group/${id}`) } };
     },
     "aws:ec2/flowLog:FlowLog": c => {
         const id = `fl-${fakeId(c.account + c.physicalName, 17)}`;
