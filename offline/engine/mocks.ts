@@ -1,6 +1,7 @@
 import * as crypto from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { dnsSuffixOf, partitionOf } from "../../components/policies/document";
+import { arnAccount } from "../../stacks/config/values";
 import { AUTO_NAME_RANDOM, NAME_LIMITS } from "../../stacks/nameLimits";
 
 /** Where a resource lands: the account and region of its provider. */
@@ -194,11 +195,10 @@ function loadBalancerDnsName(c: Context, lbArn: string): string {
  * topic's, is pending until its owner confirms it; any other endpoint is subscribed at once.
  */
 function pendingConfirmation(inputs: Record<string, any>): boolean {
-    // An ARN's account; an address, a URL or a phone number has no fifth field.
-    const accountOf = (value: string) => value.split(":")[4];
-    const endpointAccount = accountOf(String(inputs.endpoint));
+    // An address, a URL or a phone number has no account field: undefined.
+    const endpointAccount = arnAccount(String(inputs.endpoint));
     return ["http", "https", "email", "email-json"].includes(inputs.protocol) ||
-        (endpointAccount !== undefined && endpointAccount !== accountOf(String(inputs.topic)));
+        (endpointAccount !== undefined && endpointAccount !== arnAccount(String(inputs.topic)));
 }
 
 function securityGroupRule(c: Context) {
