@@ -11,7 +11,7 @@ import { API_MODELS, apiMember } from "../stacks/apiModels";
 import { SIZE_LIMITS } from "../stacks/limits";
 import { NAME_LIMITS } from "../stacks/nameLimits";
 import { unmappedInputs } from "./support/apiCoverage";
-import { handmade } from "./support/handmade";
+import { CODEBUILD_TRUST, handmade } from "./support/handmade";
 import { evaluated, key, targetsOf, VARIANTS } from "./support/stacks";
 
 const FIXTURE = "Pulumi.apimodels.yaml";
@@ -51,7 +51,7 @@ const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 /** A secret, as Pulumi marks one on the wire. */
 const secret = (value: unknown) => ({ "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value });
 
-const trust = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "codebuild.amazonaws.com" }, Action: "sts:AssumeRole" }] });
+const trust = JSON.stringify(CODEBUILD_TRUST);
 
 /** A pipeline with the stages given, otherwise as CodePipeline accepts it. */
 function pipeline(name: string, provider: aws.Provider, stages: aws.types.input.codepipeline.PipelineStage[]) {

@@ -2,15 +2,14 @@
 // (a file of its own: a mutation run retests only what a change to this file touches).
 import { strict as assert } from "assert";
 import { apiViolations } from "../offline/engine/apiRules";
-import { handmade } from "./support/handmade";
+import { CODEBUILD_TRUST, handmade } from "./support/handmade";
 
 const refused = (type: string, state: Record<string, unknown>) => apiViolations([handmade("r", { type, state })]).map(v => [v.property, v.rule]);
-const trust = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "codebuild.amazonaws.com" }, Action: "sts:AssumeRole" }] };
 
 describe("offline engine: a value as the provider sends it", () => {
     it("a policy given as an object is sent as its JSON, and IAM's 131,072 characters bound that text", () => {
         // IAM's CreateRole: AssumeRolePolicyDocument of 1 to 131,072 characters (its model).
-        const padded = (n: number) => ({ ...trust, Id: "x".repeat(n - JSON.stringify({ ...trust, Id: "" }).length) });
+        const padded = (n: number) => ({ ...CODEBUILD_TRUST, Id: "x".repeat(n - JSON.stringify({ ...CODEBUILD_TRUST, Id: "" }).length) });
         assert.equal(JSON.stringify(padded(131_072)).length, 131_072);
         assert.deepEqual(refused("aws:iam/role:Role", { name: "r", assumeRolePolicy: padded(131_072) }), []);
         assert.deepEqual(refused("aws:iam/role:Role", { name: "r", assumeRolePolicy: padded(131_073) }), [["assumeRolePolicy", "length at most 131072"]]);

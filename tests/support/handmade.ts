@@ -15,3 +15,6 @@ export function handmade(name: string, extra: Partial<Resource> = {}): Resource 
 /** An evaluation of stack `s` of project `p` that registered these. */
 export const evaluationOf = (resources: Resource[]): Evaluation =>
     ({ project: "p", stack: "s", config: {}, resources, invokes: [], outputs: {}, warnings: [] });
+
+/** A trust policy CodeBuild may assume a role by: a valid document for a hand-made role. */
+export const CODEBUILD_TRUST = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "codebuild.amazonaws.com" }, Action: "sts:AssumeRole" }] };
